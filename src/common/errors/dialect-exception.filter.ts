@@ -1,0 +1,55 @@
+import { ArgumentsHost, Catch, HttpException, Inject, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { dialectOfPath } from '../../dialects/dialect';
+import { renderErrorBody } from '../../dialects/error-bodies';
+import { LOGGER } from '../logging/logger.module';
+import type { Logger } from '../logging/logger';
+import { GatewayError, type GatewayErrorCode } from './gateway-error';
+import { toGatewayError } from './provider-error.mapping';
+import { requestIdOf } from '../http/request-context';
+
+/** The one place errors become HTTP bodies: the dialect is chosen by the route prefix (contract §3). */
+@Catch()
+export class DialectExceptionFilter implements ExceptionFilter {
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    sendError(http.getRequest<Request>(), http.getResponse<Response>(), exception, this.logger);
+  }
+}
+
+export function sendError(req: Request, res: Response, exception: unknown, logger?: Logger): void {
+  const err = exception instanceof HttpException ? fromHttpException(exception) : toGatewayError(exception);
+  const requestId = requestIdOf(req);
+  if (err.status >= 500 && logger) {
+    logger.error({ request_id: requestId, err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : String(exception) }, 'request failed');
+  }
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (err.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(err.retryAfterSeconds));
+  for (const [k, v] of Object.entries(err.headers ?? {})) res.setHeader(k, v);
+  res.status(err.status).json(renderErrorBody(dialectOfPath(req.path), err, requestId));
+}
+
+const HTTP_CODES: Record<number, GatewayErrorCode> = {
+  400: 'invalid_request',
+  401: 'invalid_api_key',
+  403: 'permission_denied',
+  404: 'not_found',
+  413: 'request_too_large',
+  429: 'rate_limit_exceeded',
+  503: 'service_unavailable',
+};
+
+/** Nest's own exceptions (unknown route, ValidationPipe) → GatewayError, keeping the field names. */
+function fromHttpException(e: HttpException): GatewayError {
+  const status = e.getStatus();
+  const response = e.getResponse() as string | { message?: string | string[] };
+  const raw = typeof response === 'string' ? response : response.message;
+  const message = Array.isArray(raw) ? raw.join('; ') : (raw ?? e.message);
+  const param = Array.isArray(raw) && raw.length > 0 ? raw[0].split(' ')[0] : undefined;
+  return new GatewayError(HTTP_CODES[status] ?? (status >= 500 ? 'internal_error' : 'invalid_request'), message, { status, param });
+}

@@ -1,0 +1,38 @@
+import { ProviderError } from '../../providers/core/provider-error';
+import { GatewayError } from './gateway-error';
+
+/** Upstream failure → client-facing error (contract §9.8). */
+export function fromProviderError(err: ProviderError): GatewayError {
+  const upstream = err.upstreamStatus ? ` (upstream ${err.upstreamStatus}${err.upstreamCode ? ` ${err.upstreamCode}` : ''})` : '';
+  switch (err.kind) {
+    case 'invalid_request':
+    case 'context_length':
+    case 'content_filter':
+      return new GatewayError('invalid_request', `${err.message}${upstream}`, {
+        status: err.upstreamStatus === 404 || err.upstreamStatus === 413 ? err.upstreamStatus : 400,
+        param: err.param,
+      });
+    case 'not_found':
+      return new GatewayError('not_found', `${err.message}${upstream}`, { status: 404, param: err.param });
+    case 'unsupported':
+      return new GatewayError('invalid_request', err.message, { param: err.param });
+    case 'rate_limit':
+      return new GatewayError('rate_limit_exceeded', `upstream rate limit: ${err.message}${upstream}`, {
+        retryAfterSeconds: Math.max(1, Math.ceil((err.retryAfterMs ?? 1000) / 1000)),
+      });
+    case 'timeout':
+      return new GatewayError('upstream_timeout', `upstream timeout: ${err.message}`);
+    case 'auth':
+      return new GatewayError('upstream_error', `upstream rejected the deployment's credentials${upstream}: ${err.message}`);
+    case 'overloaded':
+    case 'upstream':
+    case 'connection':
+      return new GatewayError('upstream_error', `upstream error${upstream}: ${err.message}`);
+  }
+}
+
+export function toGatewayError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  if (err instanceof ProviderError) return fromProviderError(err);
+  return new GatewayError('internal_error', 'internal error');
+}

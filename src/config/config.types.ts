@@ -1,0 +1,72 @@
+import type { ProviderId } from '../providers/core/adapter';
+
+export type SwitchboardRole = 'api' | 'worker' | 'all';
+export type RouterStrategy = 'weighted' | 'least-busy' | 'lowest-latency' | 'usage-based';
+
+export interface PricingInput {
+  [field: string]: string | Record<string, string> | undefined;
+}
+
+export interface DeploymentConfig {
+  provider: ProviderId;
+  upstreamModel: string;
+  apiKey?: string;
+  baseUrl?: string;
+  weight: number;
+  priority: number;
+  rpmLimit?: number;
+  tpmLimit?: number;
+  connectTimeoutMs: number;
+  timeoutMs: number;
+  streamIdleTimeoutMs: number;
+  enabled: boolean;
+  settings: Record<string, unknown>;
+}
+
+export interface ModelConfig {
+  modelName: string;
+  deployments: DeploymentConfig[];
+  pricing?: PricingInput;
+  fallbacks: string[];
+  contextWindowFallbacks: string[];
+  contentPolicyFallbacks: string[];
+  aliases: string[];
+  settings: Record<string, unknown>;
+}
+
+export interface RouterConfig {
+  strategy: RouterStrategy;
+  retries: number;
+  cooldown: { failures: number; windowSeconds: number; cooldownSeconds: number };
+}
+
+export interface AppConfig {
+  nodeEnv: string | undefined;
+  production: boolean;
+  databaseUrl: string;
+  redisUrl: string;
+  /** Undefined until bootstrap resolves (generated outside production). */
+  masterKey: string | undefined;
+  encryptionKey: Buffer | undefined;
+  encryptionKeyPrevious: Buffer | undefined;
+  configFile: string | undefined;
+  port: number;
+  role: SwitchboardRole;
+  publicUrl: string | undefined;
+  maxBodyBytes: number;
+  allowPrivateUrls: boolean;
+  limitsOnRedisFailure: 'open' | 'closed';
+  logLevel: string;
+  /** Key prefix for every Redis key and BullMQ queue (tests isolate runs with it). */
+  redisPrefix: string;
+  models: ModelConfig[];
+  router: RouterConfig;
+}
+
+export const DEFAULT_ROUTER: RouterConfig = {
+  strategy: 'weighted',
+  retries: 2,
+  cooldown: { failures: 3, windowSeconds: 60, cooldownSeconds: 30 },
+};
+
+export const DEPLOYMENT_DEFAULTS = { weight: 1, priority: 0, connectTimeoutMs: 5_000, timeoutMs: 120_000, streamIdleTimeoutMs: 60_000 };

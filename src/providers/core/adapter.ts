@@ -1,0 +1,109 @@
+import type { ChatRequest, ChatResponse, ChatStreamEvent, EmbeddingsRequest, EmbeddingsResponse, Usage } from './canonical';
+import type { ProviderError } from './provider-error';
+import type { SseEvent } from './sse';
+
+export const PROVIDER_IDS = [
+  'openai',
+  'openai-compatible',
+  'azure-openai',
+  'anthropic',
+  'gemini',
+  'deepseek',
+  'kling',
+  'seedance',
+  'mock',
+] as const;
+export type ProviderId = (typeof PROVIDER_IDS)[number];
+
+/** The wire format a provider speaks natively; a dialect equal to it is passed through. */
+export type WireFormat = 'openai' | 'anthropic' | 'gemini';
+
+/** What a codec needs to know about the deployment it is talking to. Secrets stay in memory only. */
+export interface DeploymentTarget {
+  id: string;
+  provider: ProviderId;
+  upstreamModel: string;
+  baseUrl?: string;
+  apiKey?: string;
+  connectTimeoutMs: number;
+  timeoutMs: number;
+  streamIdleTimeoutMs: number;
+  settings: Record<string, unknown>;
+}
+
+export interface ProviderContext {
+  deployment: DeploymentTarget;
+  requestId: string;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A fully built upstream request: absolute URL, headers (credentials included), serialised body. */
+export interface HttpRequestSpec {
+  method: HttpMethod;
+  url: string;
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+}
+
+export interface Capabilities {
+  chat: boolean;
+  streaming: boolean;
+  tools: boolean;
+  vision: boolean;
+  audioInput: boolean;
+  embeddings: boolean;
+  video: boolean;
+}
+
+/** Pure translation between the canonical schema and one provider's wire format. No I/O. */
+export interface ChatCodec {
+  readonly kind: 'http';
+  buildRequest(req: ChatRequest, ctx: ProviderContext): HttpRequestSpec;
+  parseResponse(body: unknown, ctx: ProviderContext): ChatResponse;
+  /** Stream state lives inside the generator. */
+  parseStream(events: AsyncIterable<SseEvent>, ctx: ProviderContext): AsyncIterable<ChatStreamEvent>;
+  parseError(status: number, body: unknown, headers: Headers | Record<string, string | string[] | undefined>): ProviderError;
+}
+
+/** A provider with no network at all (the built-in `mock`): it answers in-process. */
+export interface LocalChatHandler {
+  readonly kind: 'local';
+  complete(req: ChatRequest, ctx: ProviderContext, signal?: AbortSignal): Promise<ChatResponse>;
+  stream(req: ChatRequest, ctx: ProviderContext, signal?: AbortSignal): AsyncIterable<ChatStreamEvent>;
+}
+
+/**
+ * Passthrough for a client dialect equal to the provider's wire format: the body is forwarded as is
+ * (unknown fields kept), only the model (and credentials) are replaced; usage is still extracted.
+ */
+export interface PassthroughCodec {
+  readonly wire: WireFormat;
+  /** `operation` is the dialect's operation name, e.g. `chat.completions` or `generateContent`. */
+  buildRequest(operation: string, body: Record<string, unknown>, ctx: ProviderContext, stream: boolean): HttpRequestSpec;
+  usageFromResponse(operation: string, body: unknown): Usage | undefined;
+  /** Usage carried by one stream event, if any (the last one seen wins). */
+  usageFromStreamEvent(operation: string, event: SseEvent): Usage | undefined;
+  parseError(status: number, body: unknown, headers: Headers | Record<string, string | string[] | undefined>): ProviderError;
+}
+
+export interface EmbeddingsCodec {
+  buildRequest(req: EmbeddingsRequest, ctx: ProviderContext): HttpRequestSpec;
+  parseResponse(body: unknown, ctx: ProviderContext): EmbeddingsResponse;
+  parseError(status: number, body: unknown, headers: Headers | Record<string, string | string[] | undefined>): ProviderError;
+}
+
+export interface ProviderAdapter {
+  readonly id: ProviderId;
+  readonly capabilities: Capabilities;
+  readonly chat?: ChatCodec | LocalChatHandler;
+  readonly passthrough?: PassthroughCodec;
+  readonly embeddings?: EmbeddingsCodec;
+}
+
+/** Joins a base URL and a documented path without doubling or losing slashes. */
+export function joinUrl(base: string, path: string): string {
+  const b = base.endsWith('/') ? base.slice(0, -1) : base;
+  const p = path.startsWith('/') ? path : `/${path}`;
+  return b + p;
+}

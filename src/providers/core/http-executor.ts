@@ -1,0 +1,101 @@
+import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import type { HttpRequestSpec } from './adapter';
+import { ProviderError } from './provider-error';
+
+export interface ExecuteOptions {
+  connectTimeoutMs: number;
+  /** To the first byte of the answer (response headers). */
+  timeoutMs: number;
+  /** Between body chunks. */
+  idleTimeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+}
+
+/**
+ * The only place that does provider network I/O. One keep-alive undici Agent per connect timeout,
+ * timeouts mapped to `ProviderError(kind: timeout)`, transport failures to `connection`,
+ * client aborts propagated to the upstream socket.
+ */
+export class HttpExecutor {
+  private readonly agents = new Map<number, Agent>();
+
+  private agentFor(connectTimeoutMs: number): Agent {
+    let agent = this.agents.get(connectTimeoutMs);
+    if (!agent) {
+      agent = new Agent({
+        connect: { timeout: connectTimeoutMs },
+        keepAliveTimeout: 30_000,
+        keepAliveMaxTimeout: 600_000,
+        connections: 256,
+        pipelining: 1,
+      });
+      this.agents.set(connectTimeoutMs, agent);
+    }
+    return agent;
+  }
+
+  async send(spec: HttpRequestSpec, opts: ExecuteOptions): Promise<UpstreamResponse> {
+    try {
+      const res = await request(spec.url, {
+        method: spec.method,
+        headers: spec.headers,
+        body: spec.body,
+        dispatcher: this.agentFor(opts.connectTimeoutMs),
+        headersTimeout: opts.timeoutMs,
+        bodyTimeout: opts.idleTimeoutMs,
+        signal: opts.signal,
+      });
+      return { status: res.statusCode, headers: res.headers, body: res.body };
+    } catch (err) {
+      throw toProviderError(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.agents.values()].map((a) => a.close()));
+    this.agents.clear();
+  }
+}
+
+/** Maps undici/transport errors to typed provider errors (already-typed errors pass through). */
+export function toProviderError(err: unknown): ProviderError {
+  if (err instanceof ProviderError) return err;
+  if (err instanceof undiciErrors.HeadersTimeoutError) {
+    return new ProviderError({ kind: 'timeout', message: 'upstream did not answer within timeout_ms' });
+  }
+  if (err instanceof undiciErrors.BodyTimeoutError) {
+    return new ProviderError({ kind: 'timeout', message: 'upstream stream idle longer than stream_idle_timeout_ms' });
+  }
+  if (err instanceof undiciErrors.ConnectTimeoutError) {
+    return new ProviderError({ kind: 'timeout', message: 'upstream connection not established within connect_timeout_ms' });
+  }
+  if (err instanceof undiciErrors.RequestAbortedError || (err instanceof Error && err.name === 'AbortError')) {
+    return new ProviderError({ kind: 'connection', upstreamCode: 'client_aborted', message: 'request aborted' });
+  }
+  const code = (err as { code?: string } | undefined)?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  return new ProviderError({ kind: 'connection', upstreamCode: code, message: `upstream connection failed: ${code ?? message}` });
+}
+
+/** Reads a whole upstream body as text, decoding JSON when it parses. */
+export async function readBody(body: UpstreamResponse['body']): Promise<unknown> {
+  const text = await body.text();
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export function headerValue(headers: Headers | Record<string, string | string[] | undefined>, name: string): string | undefined {
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  const v = (headers as Record<string, string | string[] | undefined>)[name];
+  return Array.isArray(v) ? v[0] : v;
+}

@@ -1,0 +1,117 @@
+import type { HttpRequestSpec, LocalChatHandler, PassthroughCodec, ProviderAdapter, ProviderContext } from './adapter';
+import type { ChatRequest, ChatResponse, ChatStreamEvent, EmbeddingsRequest, EmbeddingsResponse } from './canonical';
+import { HttpExecutor, readBody, toProviderError, type UpstreamResponse } from './http-executor';
+import { ProviderError } from './provider-error';
+import { parseSse, type SseEvent } from './sse';
+
+export interface PassthroughResult {
+  status: number;
+  headers: UpstreamResponse['headers'];
+  /** Parsed JSON body for non-stream calls. */
+  body?: unknown;
+  /** SSE events for stream calls. */
+  events?: AsyncIterable<SseEvent>;
+}
+
+/**
+ * Runs pure codecs through the executor. Every method throws `ProviderError` before anything has been
+ * produced when the upstream refuses, so the router can retry; stream errors after that are thrown
+ * from the iterator.
+ */
+export class ProviderClient {
+  constructor(private readonly http = new HttpExecutor()) {}
+
+  async complete(adapter: ProviderAdapter, req: ChatRequest, ctx: ProviderContext, signal?: AbortSignal): Promise<ChatResponse> {
+    const chat = requireChat(adapter);
+    if (chat.kind === 'local') return chat.complete(req, ctx, signal);
+    const res = await this.send(chat.buildRequest(req, ctx), ctx, signal);
+    const body = await readBodyChecked(res);
+    if (res.status >= 400) throw chat.parseError(res.status, body, res.headers);
+    return chat.parseResponse(body, ctx);
+  }
+
+  async stream(
+    adapter: ProviderAdapter,
+    req: ChatRequest,
+    ctx: ProviderContext,
+    signal?: AbortSignal,
+  ): Promise<AsyncIterable<ChatStreamEvent>> {
+    const chat = requireChat(adapter);
+    if (chat.kind === 'local') return localStream(chat, req, ctx, signal);
+    const res = await this.send(chat.buildRequest(req, ctx), ctx, signal);
+    if (res.status >= 400) throw chat.parseError(res.status, await readBodyChecked(res), res.headers);
+    return guardStream(chat.parseStream(parseSse(res.body), ctx));
+  }
+
+  async passthrough(
+    codec: PassthroughCodec,
+    operation: string,
+    body: Record<string, unknown>,
+    ctx: ProviderContext,
+    stream: boolean,
+    signal?: AbortSignal,
+  ): Promise<PassthroughResult> {
+    const res = await this.send(codec.buildRequest(operation, body, ctx, stream), ctx, signal);
+    const contentType = String(res.headers['content-type'] ?? '');
+    if (res.status >= 400) throw codec.parseError(res.status, await readBodyChecked(res), res.headers);
+    if (stream && contentType.includes('text/event-stream')) {
+      return { status: res.status, headers: res.headers, events: guardStream(parseSse(res.body)) };
+    }
+    return { status: res.status, headers: res.headers, body: await readBodyChecked(res) };
+  }
+
+  async embed(adapter: ProviderAdapter, req: EmbeddingsRequest, ctx: ProviderContext, signal?: AbortSignal): Promise<EmbeddingsResponse> {
+    const codec = adapter.embeddings;
+    if (!codec) throw new ProviderError({ kind: 'unsupported', message: `provider ${adapter.id} has no embeddings endpoint` });
+    const res = await this.send(codec.buildRequest(req, ctx), ctx, signal);
+    const body = await readBodyChecked(res);
+    if (res.status >= 400) throw codec.parseError(res.status, body, res.headers);
+    return codec.parseResponse(body, ctx);
+  }
+
+  /** A raw request for codecs that need extra calls (video polls, cache creation). */
+  async sendRaw(spec: HttpRequestSpec, ctx: ProviderContext, signal?: AbortSignal): Promise<{ status: number; body: unknown; headers: UpstreamResponse['headers'] }> {
+    const res = await this.send(spec, ctx, signal);
+    return { status: res.status, headers: res.headers, body: await readBodyChecked(res) };
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  private send(spec: HttpRequestSpec, ctx: ProviderContext, signal?: AbortSignal): Promise<UpstreamResponse> {
+    const d = ctx.deployment;
+    return this.http.send(spec, {
+      connectTimeoutMs: d.connectTimeoutMs,
+      timeoutMs: d.timeoutMs,
+      idleTimeoutMs: d.streamIdleTimeoutMs,
+      signal,
+    });
+  }
+}
+
+function requireChat(adapter: ProviderAdapter) {
+  if (!adapter.chat) throw new ProviderError({ kind: 'unsupported', message: `provider ${adapter.id} does not serve chat` });
+  return adapter.chat;
+}
+
+async function readBodyChecked(res: UpstreamResponse): Promise<unknown> {
+  try {
+    return await readBody(res.body);
+  } catch (err) {
+    throw toProviderError(err);
+  }
+}
+
+async function* localStream(chat: LocalChatHandler, req: ChatRequest, ctx: ProviderContext, signal?: AbortSignal) {
+  yield* chat.stream(req, ctx, signal);
+}
+
+/** Re-types transport failures raised mid-stream (idle timeout, reset) as ProviderError. */
+async function* guardStream<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* source;
+  } catch (err) {
+    throw toProviderError(err);
+  }
+}
