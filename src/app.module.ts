@@ -1,0 +1,48 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { DialectExceptionFilter } from './common/errors/dialect-exception.filter';
+import { LoggerModule } from './common/logging/logger.module';
+import type { Logger } from './common/logging/logger';
+import { ConfigModule } from './config/config.module';
+import type { AppConfig } from './config/config.types';
+import { DatabaseModule } from './database/database.module';
+import { CryptoModule } from './modules/crypto/crypto.module';
+import { HealthModule } from './modules/health/health.module';
+import { InferenceModule } from './modules/inference/inference.module';
+import { RoutingModule } from './modules/routing/routing.module';
+
+/** BullMQ connection options from REDIS_URL; queues live under the configured key prefix. */
+export function bullConnection(redisUrl: string) {
+  const u = new URL(redisUrl);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    username: u.username || undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+    maxRetriesPerRequest: null,
+  };
+}
+
+@Module({})
+export class AppModule {
+  static register(config: AppConfig, logger: Logger): DynamicModule {
+    const api = config.role !== 'worker';
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(logger),
+        DatabaseModule,
+        CryptoModule,
+        BullModule.forRoot({ connection: bullConnection(config.redisUrl), prefix: `${config.redisPrefix}:bull` }),
+        HealthModule,
+        RoutingModule,
+        ...(api ? [InferenceModule] : []),
+      ],
+      providers: [{ provide: APP_FILTER, useClass: DialectExceptionFilter }],
+    };
+  }
+}

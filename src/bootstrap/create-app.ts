@@ -1,0 +1,38 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { AppModule } from '../app.module';
+import { sendError } from '../common/errors/dialect-exception.filter';
+import { jsonBodyMiddleware } from '../common/http/json-body.middleware';
+import { requestIdOf } from '../common/http/request-context';
+import type { Logger } from '../common/logging/logger';
+import type { AppConfig } from '../config/config.types';
+
+/** Builds the HTTP application (used by main.ts and by the e2e tests). */
+export async function createApp(config: AppConfig, logger: Logger): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, logger), {
+    bodyParser: false,
+    logger: ['error', 'warn'],
+    abortOnError: false,
+  });
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('x-request-id', requestIdOf(req));
+    next();
+  });
+  app.use(jsonBodyMiddleware(config.maxBodyBytes));
+  // Errors raised by middleware (body too large, invalid JSON) are rendered in the caller's dialect.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => sendError(req, res, err, logger));
+  const doc = new DocumentBuilder()
+    .setTitle('Switchboard')
+    .setDescription('Enterprise AI gateway: OpenAI, Anthropic and Google dialects; admin API')
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+  app.enableShutdownHooks();
+  return app;
+}

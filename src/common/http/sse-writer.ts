@@ -1,0 +1,29 @@
+import type { Response } from 'express';
+
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+};
+
+/** Writes frames with backpressure: waits for `drain` when the socket buffer is full. */
+export async function writeFrames(res: Response, frames: AsyncIterable<string>, onFirstFrame?: () => void): Promise<void> {
+  let first = true;
+  for await (const frame of frames) {
+    if (res.destroyed) return;
+    if (first) {
+      first = false;
+      onFirstFrame?.();
+    }
+    if (!res.write(frame)) await new Promise<void>((resolve) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  }
+}

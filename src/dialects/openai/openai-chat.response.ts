@@ -1,0 +1,104 @@
+import type { AssistantMessage, ChatResponse, ChatStreamEvent, Usage } from '../../providers/core/canonical';
+import { toOpenAiUsage } from '../../providers/openai-compatible/openai.usage';
+
+/** Canonical response → OpenAI `chat.completion`, with the public model name (contract §9.17). */
+export function toOpenAiChatResponse(resp: ChatResponse, publicModel: string): Record<string, unknown> {
+  return {
+    id: resp.id,
+    object: 'chat.completion',
+    created: resp.created,
+    model: publicModel,
+    choices: resp.choices.map((c) => ({
+      index: c.index,
+      message: toOpenAiAssistantMessage(c.message),
+      logprobs: c.logprobs ?? null,
+      finish_reason: c.finishReason,
+    })),
+    usage: resp.usage ? toOpenAiUsage(resp.usage) : undefined,
+    system_fingerprint: null,
+    ...(resp.providerMetadata ?? {}),
+  };
+}
+
+function toOpenAiAssistantMessage(m: AssistantMessage): Record<string, unknown> {
+  const out: Record<string, unknown> = { role: 'assistant', content: m.content, refusal: m.refusal ?? null };
+  if (m.reasoningContent) out.reasoning_content = m.reasoningContent;
+  if (m.thinkingBlocks?.length) out.thinking_blocks = m.thinkingBlocks;
+  if (m.toolCalls?.length) {
+    out.tool_calls = m.toolCalls.map((c) => ({
+      id: c.id,
+      type: 'function',
+      function: { name: c.name, arguments: c.arguments },
+      ...(c.thoughtSignature ? { provider_specific_fields: { thought_signature: c.thoughtSignature } } : {}),
+    }));
+  }
+  if (m.audio) out.audio = { id: `audio_${Date.now().toString(36)}`, data: m.audio.data, format: m.audio.format, transcript: m.audio.transcript ?? '', expires_at: 0 };
+  if (m.images?.length) out.images = m.images.map((i) => ({ type: 'image_url', image_url: { url: i.url } }));
+  return out;
+}
+
+export interface OpenAiStreamOptions {
+  id: string;
+  created: number;
+  publicModel: string;
+  includeUsage: boolean;
+}
+
+/**
+ * Canonical stream events → OpenAI `chat.completion.chunk` objects. The usage chunk (`choices: []`)
+ * comes last, only when the client asked for it. Calls `onUsage` whenever usage is seen.
+ */
+export async function* toOpenAiChunks(events: AsyncIterable<ChatStreamEvent>, opts: OpenAiStreamOptions): AsyncGenerator<Record<string, unknown>> {
+  const base = { id: opts.id, object: 'chat.completion.chunk', created: opts.created, model: opts.publicModel, system_fingerprint: null };
+  const usageField = opts.includeUsage ? { usage: null } : {};
+  const chunk = (choice: number, delta: Record<string, unknown>, finish: string | null = null) => ({
+    ...base,
+    choices: [{ index: choice, delta, logprobs: null, finish_reason: finish }],
+    ...usageField,
+  });
+  const rolesSent = new Set<number>();
+  let usage: Usage | undefined;
+  const withRole = (choice: number, delta: Record<string, unknown>) => {
+    if (rolesSent.has(choice)) return delta;
+    rolesSent.add(choice);
+    return { role: 'assistant', ...delta };
+  };
+  for await (const ev of events) {
+    switch (ev.type) {
+      case 'start':
+        break;
+      case 'text':
+        yield chunk(ev.choice, withRole(ev.choice, { content: ev.text }));
+        break;
+      case 'reasoning':
+        yield chunk(ev.choice, withRole(ev.choice, { reasoning_content: ev.text }));
+        break;
+      case 'refusal':
+        yield chunk(ev.choice, withRole(ev.choice, { refusal: ev.text }));
+        break;
+      case 'tool_call': {
+        const call: Record<string, unknown> = { index: ev.index, function: { arguments: ev.argumentsDelta, ...(ev.name ? { name: ev.name } : {}) } };
+        if (ev.id) Object.assign(call, { id: ev.id, type: 'function' });
+        if (ev.thoughtSignature) call.provider_specific_fields = { thought_signature: ev.thoughtSignature };
+        yield chunk(ev.choice, withRole(ev.choice, { tool_calls: [call] }));
+        break;
+      }
+      case 'audio':
+        yield chunk(ev.choice, withRole(ev.choice, { audio: { data: ev.data, transcript: ev.transcript } }));
+        break;
+      case 'image':
+        yield chunk(ev.choice, withRole(ev.choice, { images: [{ type: 'image_url', image_url: { url: ev.url } }] }));
+        break;
+      case 'finish':
+        yield chunk(ev.choice, rolesSent.has(ev.choice) ? {} : withRole(ev.choice, { content: '' }), ev.reason);
+        break;
+      case 'usage':
+        usage = ev.usage;
+        break;
+      case 'metadata':
+        yield { ...base, choices: [], ...ev.metadata, ...usageField };
+        break;
+    }
+  }
+  if (opts.includeUsage && usage) yield { ...base, choices: [], usage: toOpenAiUsage(usage) };
+}

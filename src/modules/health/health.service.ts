@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../../database/prisma.service';
+import { RedisService } from '../../database/redis.service';
+
+@Injectable()
+export class HealthService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly redis: RedisService,
+  ) {}
+
+  async readiness(): Promise<{ status: 'ok' | 'unavailable'; postgres: boolean; redis: boolean }> {
+    const [postgres, redis] = await Promise.all([
+      withTimeout(this.prisma.$queryRawUnsafe('SELECT 1').then(() => true), 2000),
+      withTimeout(this.redis.ping(), 2000),
+    ]);
+    return { status: postgres && redis ? 'ok' : 'unavailable', postgres, redis };
+  }
+}
+
+function withTimeout(p: Promise<boolean>, ms: number): Promise<boolean> {
+  return Promise.race([p.catch(() => false), new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref())]);
+}

@@ -1,0 +1,35 @@
+import type { WireFormat } from '../../providers/core/adapter';
+import type { ChatRequest, ChatResponse, ChatStreamEvent } from '../../providers/core/canonical';
+import type { SseEvent } from '../../providers/core/sse';
+
+export interface ParsedChat {
+  publicModel: string;
+  stream: boolean;
+  /** The client's raw body (forwarded as is on passthrough). */
+  body: Record<string, unknown>;
+  request: ChatRequest;
+  /** The client asked for usage in the stream (OpenAI `stream_options.include_usage`). */
+  clientWantsStreamUsage: boolean;
+}
+
+export interface ResponseContext {
+  publicModel: string;
+  upstreamModel: string;
+  requestId: string;
+  clientWantsStreamUsage: boolean;
+}
+
+/** What the chat pipeline needs from a client dialect: parse in, serialise out, passthrough hooks. */
+export interface ChatDialectHandler {
+  readonly wire: WireFormat;
+  /** The dialect's passthrough operation name (e.g. `chat.completions`). */
+  readonly operation: string;
+  parse(body: unknown, params: Record<string, string>, query: Record<string, unknown>): ParsedChat;
+  toJson(resp: ChatResponse, ctx: ResponseContext): unknown;
+  /** SSE text frames, terminator included. */
+  toSseFrames(events: AsyncIterable<ChatStreamEvent>, ctx: ResponseContext, id: string): AsyncIterable<string>;
+  /** Rewrites a passthrough JSON answer (public model name). */
+  passthroughJson(body: unknown, ctx: ResponseContext): unknown;
+  /** Rewrites one passthrough stream event; null drops it (e.g. a usage chunk the client did not ask for). */
+  passthroughFrame(event: SseEvent, ctx: ResponseContext): string | null;
+}

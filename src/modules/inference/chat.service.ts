@@ -1,0 +1,192 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { GatewayError } from '../../common/errors/gateway-error';
+import { toGatewayError } from '../../common/errors/provider-error.mapping';
+import { requestIdOf } from '../../common/http/request-context';
+import { SSE_HEADERS, writeFrames } from '../../common/http/sse-writer';
+import { LOGGER } from '../../common/logging/logger.module';
+import type { Logger } from '../../common/logging/logger';
+import { DialectValidationError } from '../../dialects/dialect-validation-error';
+import type { ProviderContext } from '../../providers/core/adapter';
+import type { ChatStreamEvent, Usage } from '../../providers/core/canonical';
+import { ProviderClient } from '../../providers/core/provider-client';
+import { ProviderError } from '../../providers/core/provider-error';
+import type { SseEvent } from '../../providers/core/sse';
+import { getAdapter } from '../../providers/provider-registry';
+import { AuthService } from '../auth/auth.service';
+import { CatalogService } from '../routing/catalog.service';
+import type { ResolvedModel } from '../routing/catalog.types';
+import { RouterService, RoutingFailure, type AttemptInfo } from '../routing/router.service';
+import { UsageService } from '../usage/usage.service';
+import type { ChatDialectHandler, ParsedChat, ResponseContext } from './chat-dialect';
+import { RequestMeter } from './request-meter';
+
+/** What one successful attempt produced, before anything was written to the client. */
+type AttemptOutcome =
+  | { kind: 'json'; body: unknown; usage?: Usage }
+  | { kind: 'stream'; frames: AsyncIterable<string> };
+
+/**
+ * The chat request path: authenticate → parse → resolve model → route (retries, fallbacks) → write
+ * JSON or SSE once → meter. Streams are checked up to their first event before the client sees a byte,
+ * so a failing upstream can still be retried.
+ */
+@Injectable()
+export class ChatService {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly catalog: CatalogService,
+    private readonly router: RouterService,
+    private readonly usage: UsageService,
+    private readonly client: ProviderClient,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async handle(req: Request, res: Response, dialect: ChatDialectHandler, endpoint: string): Promise<void> {
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
+    const identity = this.auth.authenticate(req);
+    const parsed = this.parse(dialect, req);
+    const resolved = this.catalog.resolve(parsed.publicModel);
+    if (!resolved) throw new GatewayError('model_not_found', `The model '${parsed.publicModel}' does not exist`, { param: 'model' });
+    this.auth.authorizeModel(identity, resolved.model.name);
+    if (resolved.noThink) parsed.request.reasoning = { ...parsed.request.reasoning, effort: 'none' };
+
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    const meter = new RequestMeter({ id: randomUUID(), requestId, identity, endpoint, stream: parsed.stream, publicModel: resolved.requestedName, request: parsed.request });
+    try {
+      const routed = await this.router.run(resolved, (info) => this.attempt(dialect, parsed, resolved, info, requestId, meter, abort.signal), abort.signal);
+      meter.served(routed.info);
+      this.setRoutingHeaders(res, routed.info, routed.attempts);
+      await this.write(res, routed.value, meter);
+    } catch (err) {
+      const failure = err instanceof RoutingFailure ? err : new RoutingFailure(err);
+      if (failure.last) meter.served(failure.last);
+      const gatewayError = toGatewayError(failure.error);
+      meter.failed(abort.signal.aborted ? 499 : gatewayError.status, errorType(failure.error));
+      if (res.headersSent || abort.signal.aborted) {
+        res.destroy();
+        return;
+      }
+      throw gatewayError;
+    } finally {
+      if (meter.metered) this.usage.record(meter.finish());
+    }
+  }
+
+  private parse(dialect: ChatDialectHandler, req: Request): ParsedChat {
+    try {
+      return dialect.parse(req.body, req.params as Record<string, string>, req.query as Record<string, unknown>);
+    } catch (err) {
+      if (err instanceof DialectValidationError) throw new GatewayError('invalid_request', err.message, { param: err.param });
+      throw err;
+    }
+  }
+
+  private async attempt(
+    dialect: ChatDialectHandler,
+    parsed: ParsedChat,
+    resolved: ResolvedModel,
+    info: AttemptInfo,
+    requestId: string,
+    meter: RequestMeter,
+    signal: AbortSignal,
+  ): Promise<AttemptOutcome> {
+    const adapter = getAdapter(info.target.provider);
+    if (!adapter) throw new ProviderError({ kind: 'unsupported', message: `provider '${info.target.provider}' is not available in this build` });
+    meter.served(info);
+    const ctx: ProviderContext = { deployment: info.target, requestId };
+    const rctx: ResponseContext = {
+      publicModel: resolved.requestedName,
+      upstreamModel: info.target.upstreamModel,
+      requestId,
+      clientWantsStreamUsage: parsed.clientWantsStreamUsage,
+    };
+    if (adapter.passthrough && adapter.passthrough.wire === dialect.wire) {
+      const codec = adapter.passthrough;
+      const result = await this.client.passthrough(codec, dialect.operation, parsed.body, ctx, parsed.stream, signal);
+      if (result.events) {
+        const events = await peekFirst(result.events);
+        return { kind: 'stream', frames: passthroughFrames(events, dialect, rctx, (ev) => meter.usage(codec.usageFromStreamEvent(dialect.operation, ev))) };
+      }
+      meter.usage(codec.usageFromResponse(dialect.operation, result.body));
+      return { kind: 'json', body: dialect.passthroughJson(result.body, rctx) };
+    }
+    if (parsed.stream) {
+      const events = await peekFirst(await this.client.stream(adapter, parsed.request, ctx, signal));
+      const id = `chatcmpl-${randomUUID().replace(/-/g, '')}`;
+      return { kind: 'stream', frames: dialect.toSseFrames(meter.watch(events), rctx, id) };
+    }
+    const resp = await this.client.complete(adapter, parsed.request, ctx, signal);
+    meter.usage(resp.usage);
+    return { kind: 'json', body: dialect.toJson(resp, rctx) };
+  }
+
+  private setRoutingHeaders(res: Response, info: AttemptInfo, attempts: number): void {
+    res.setHeader('x-switchboard-deployment', info.deployment.id);
+    res.setHeader('x-switchboard-provider', info.deployment.provider);
+    res.setHeader('x-switchboard-upstream-model', info.target.upstreamModel);
+    if (attempts > 1) res.setHeader('x-switchboard-attempts', String(attempts));
+  }
+
+  private async write(res: Response, outcome: AttemptOutcome, meter: RequestMeter): Promise<void> {
+    if (outcome.kind === 'json') {
+      meter.succeeded(200);
+      res.status(200).json(outcome.body);
+      return;
+    }
+    res.writeHead(200, SSE_HEADERS);
+    res.flushHeaders();
+    try {
+      await writeFrames(res, outcome.frames, () => meter.firstByte());
+      meter.succeeded(200);
+      res.end();
+    } catch (err) {
+      meter.failed(res.destroyed ? 499 : 502, errorType(err));
+      this.logger.warn({ request_id: meter.requestId, err: err instanceof Error ? err.message : String(err) }, 'stream ended with an error');
+      res.destroy();
+    }
+  }
+}
+
+function errorType(err: unknown): string {
+  if (err instanceof ProviderError) return err.kind;
+  if (err instanceof GatewayError) return err.code;
+  return 'internal';
+}
+
+/** Waits for the first event so upstream failures surface before the client sees a byte. */
+async function peekFirst<T>(source: AsyncIterable<T>): Promise<AsyncIterable<T>> {
+  const it = source[Symbol.asyncIterator]();
+  const first = await it.next();
+  return {
+    async *[Symbol.asyncIterator]() {
+      if (first.done) return;
+      yield first.value;
+      while (true) {
+        const next = await it.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    },
+  };
+}
+
+async function* passthroughFrames(
+  events: AsyncIterable<SseEvent>,
+  dialect: ChatDialectHandler,
+  ctx: ResponseContext,
+  onEvent: (ev: SseEvent) => void,
+): AsyncIterable<string> {
+  for await (const ev of events) {
+    onEvent(ev);
+    const frame = dialect.passthroughFrame(ev, ctx);
+    if (frame !== null) yield frame;
+  }
+}
+
+export type { ChatStreamEvent };

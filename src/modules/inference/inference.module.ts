@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { ProviderClient } from '../../providers/core/provider-client';
+import { AuthModule } from '../auth/auth.module';
+import { RoutingModule } from '../routing/routing.module';
+import { UsageModule } from '../usage/usage.module';
+import { ChatCompletionsController } from './chat-completions.controller';
+import { ChatService } from './chat.service';
+import { ModelListService } from './model-list.service';
+import { ModelsController } from './models.controller';
+import { OpenAiChatHandler } from './openai-chat.handler';
+
+@Module({
+  imports: [AuthModule, RoutingModule, UsageModule],
+  controllers: [ChatCompletionsController, ModelsController],
+  providers: [ChatService, OpenAiChatHandler, ModelListService, { provide: ProviderClient, useFactory: () => new ProviderClient() }],
+})
+export class InferenceModule {}

@@ -1,0 +1,16 @@
+import { Controller, Get, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { ModelListService } from './model-list.service';
+
+@ApiTags('OpenAI')
+@Controller()
+export class ModelsController {
+  constructor(private readonly models: ModelListService) {}
+
+  @Get(['v1/models', 'models'])
+  @ApiOperation({ summary: 'Public models the calling key may use (OpenAI list shape)' })
+  list(@Req() req: Request): unknown {
+    return this.models.listForOpenAi(req);
+  }
+}

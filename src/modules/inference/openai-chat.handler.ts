@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { fromOpenAiChatRequest } from '../../dialects/openai/openai-chat.request';
+import { toOpenAiChatResponse, toOpenAiChunks } from '../../dialects/openai/openai-chat.response';
+import type { ChatStreamEvent } from '../../providers/core/canonical';
+import { formatSse, type SseEvent } from '../../providers/core/sse';
+import type { ChatDialectHandler, ParsedChat, ResponseContext } from './chat-dialect';
+
+const DONE = 'data: [DONE]\n\n';
+
+/** The OpenAI chat-completions dialect. */
+@Injectable()
+export class OpenAiChatHandler implements ChatDialectHandler {
+  readonly wire = 'openai' as const;
+  readonly operation = 'chat.completions';
+
+  parse(body: unknown): ParsedChat {
+    const p = fromOpenAiChatRequest(body);
+    return { ...p, clientWantsStreamUsage: p.request.streamIncludeUsage === true };
+  }
+
+  toJson(resp: Parameters<typeof toOpenAiChatResponse>[0], ctx: ResponseContext): unknown {
+    return toOpenAiChatResponse(resp, ctx.publicModel);
+  }
+
+  async *toSseFrames(events: AsyncIterable<ChatStreamEvent>, ctx: ResponseContext, id: string): AsyncIterable<string> {
+    const chunks = toOpenAiChunks(events, {
+      id,
+      created: Math.floor(Date.now() / 1000),
+      publicModel: ctx.publicModel,
+      includeUsage: ctx.clientWantsStreamUsage,
+    });
+    for await (const c of chunks) yield formatSse(JSON.stringify(c));
+    yield DONE;
+  }
+
+  passthroughJson(body: unknown, ctx: ResponseContext): unknown {
+    if (body && typeof body === 'object' && 'model' in body) (body as Record<string, unknown>).model = ctx.publicModel;
+    return body;
+  }
+
+  passthroughFrame(ev: SseEvent, ctx: ResponseContext): string | null {
+    if (ev.data === '[DONE]') return DONE;
+    let data = ev.data;
+    if (!ctx.clientWantsStreamUsage && data.includes('"choices":[]') && data.includes('"usage":{')) return null;
+    if (ctx.upstreamModel !== ctx.publicModel) {
+      data = data.replace(`"model":${JSON.stringify(ctx.upstreamModel)}`, `"model":${JSON.stringify(ctx.publicModel)}`);
+    }
+    if (!ctx.clientWantsStreamUsage) data = data.replace(',"usage":null', '');
+    return formatSse(data, ev.event);
+  }
+}

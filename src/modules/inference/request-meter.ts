@@ -1,0 +1,107 @@
+import type { ChatRequest, ChatStreamEvent, Usage } from '../../providers/core/canonical';
+import { estimatePromptTokens } from '../../providers/core/token-estimate';
+import type { Identity } from '../auth/identity';
+import type { AttemptInfo } from '../routing/router.service';
+import { costOf } from '../usage/pricing/cost';
+import type { UsageEvent } from '../usage/usage-event';
+
+interface MeterInit {
+  id: string;
+  requestId: string;
+  identity: Identity;
+  endpoint: string;
+  stream: boolean;
+  publicModel: string;
+  request: ChatRequest;
+}
+
+/**
+ * Collects what one request did — the serving deployment, usage (reported or estimated), status,
+ * latency and time to first token — and turns it into exactly one UsageEvent.
+ */
+export class RequestMeter {
+  private readonly started = performance.now();
+  private readonly createdAt = new Date();
+  private info?: AttemptInfo;
+  private reported?: Usage;
+  private streamedChars = 0;
+  private ttftMs?: number;
+  private status = 0;
+  private errorType?: string;
+
+  constructor(private readonly init: MeterInit) {}
+
+  get requestId(): string {
+    return this.init.requestId;
+  }
+
+  /** A request is metered once it was sent toward a provider (contract §7). */
+  get metered(): boolean {
+    return this.info !== undefined;
+  }
+
+  served(info: AttemptInfo): void {
+    this.info = info;
+  }
+
+  usage(u: Usage | undefined): void {
+    if (u) this.reported = u;
+  }
+
+  firstByte(): void {
+    this.ttftMs ??= Math.round(performance.now() - this.started);
+  }
+
+  succeeded(status: number): void {
+    if (this.status === 0) this.status = status;
+  }
+
+  failed(status: number, errorType: string): void {
+    this.status = status;
+    this.errorType = errorType;
+  }
+
+  /** Observes canonical stream events for usage and for the text streamed so far. */
+  async *watch(events: AsyncIterable<ChatStreamEvent>): AsyncGenerator<ChatStreamEvent> {
+    for await (const ev of events) {
+      if (ev.type === 'usage') this.reported = ev.usage;
+      else if (ev.type === 'text' || ev.type === 'reasoning' || ev.type === 'refusal') this.streamedChars += ev.text.length;
+      else if (ev.type === 'tool_call') this.streamedChars += ev.argumentsDelta.length + (ev.name?.length ?? 0);
+      yield ev;
+    }
+  }
+
+  finish(): UsageEvent {
+    const usage = this.reported ?? this.estimate();
+    const model = this.info?.model.model;
+    return {
+      id: this.init.id,
+      requestId: this.init.requestId,
+      createdAt: this.createdAt,
+      keyId: this.init.identity.keyId,
+      teamId: this.init.identity.teamId,
+      model: this.init.publicModel,
+      deploymentId: this.info?.deployment.id,
+      provider: this.info?.deployment.provider,
+      upstreamModel: this.info?.target.upstreamModel,
+      endpoint: this.init.endpoint,
+      statusCode: this.status || 500,
+      errorType: this.errorType,
+      usage,
+      costUsd: usage && model ? costOf(usage, model.pricing).toFixed() : '0',
+      latencyMs: Math.round(performance.now() - this.started),
+      ttftMs: this.ttftMs,
+      stream: this.init.stream,
+    };
+  }
+
+  /** No usage from the provider: count the prompt and what was streamed locally (contract §9.16). */
+  private estimate(): Usage | undefined {
+    if (this.status >= 400 && this.streamedChars === 0) return undefined;
+    return {
+      promptTokens: estimatePromptTokens(this.init.request),
+      completionTokens: Math.ceil(this.streamedChars / 4),
+      estimated: true,
+    };
+  }
+}

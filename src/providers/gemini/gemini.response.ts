@@ -1,0 +1,105 @@
+import type { AssistantMessage, ChatChoice, ChatResponse, ToolCall } from '../core/canonical';
+import { ProviderError } from '../core/provider-error';
+import { parseGeminiError } from './gemini.errors';
+import { concatBase64 } from './gemini.media';
+import { appendCode, fromGeminiFinishReason, fromGeminiLogprobs, fromGeminiUsage, meaningOf } from './gemini.parts';
+import type { GeminiCandidate, GeminiGenerateContentResponse, GeminiPart } from './gemini.wire';
+
+/**
+ * `providerMetadata` of a Gemini answer (keys present only when Gemini sent them):
+ * `groundingMetadata[]`, `urlContextMetadata[]`, `safetyRatings[]`, `citationMetadata[]` (one entry
+ * per candidate that had it, as LiteLLM's `vertex_ai_*_metadata`), `promptFeedback`,
+ * `codeExecution[]` (the raw executableCode/codeExecutionResult parts, in wire order), `modelVersion`.
+ */
+export type GeminiProviderMetadata = Record<string, unknown>;
+
+const CANDIDATE_METADATA = ['groundingMetadata', 'urlContextMetadata', 'safetyRatings', 'citationMetadata'] as const;
+
+/** Stable tool-call id when Gemini gave none: unique per response (responseId) and position. */
+export function toolCallIdFor(base: string, choice: number, position: number): string {
+  return `call_${base}_${choice}_${position}`;
+}
+
+export function fromGeminiResponse(body: unknown, requestId: string): ChatResponse {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw new ProviderError({ kind: 'upstream', message: 'Gemini answered with a body that is not a GenerateContentResponse', raw: body });
+  }
+  if ('error' in body) throw parseGeminiError(200, body, {});
+  const res = body as GeminiGenerateContentResponse;
+  const idBase = res.responseId ?? requestId;
+  const metadata: GeminiProviderMetadata = {};
+
+  let choices: ChatChoice[];
+  if (res.promptFeedback?.blockReason) {
+    choices = [{ index: 0, message: { role: 'assistant', content: null }, finishReason: 'content_filter' }];
+  } else {
+    choices = (res.candidates ?? []).map((c, i) => fromCandidate(c, c.index ?? i, idBase, metadata));
+    if (choices.length === 0) choices = [{ index: 0, message: { role: 'assistant', content: null }, finishReason: 'stop' }];
+  }
+  for (const c of res.candidates ?? []) {
+    for (const key of CANDIDATE_METADATA) if (c[key] !== undefined) ((metadata[key] ??= []) as unknown[]).push(c[key]);
+  }
+  if (res.promptFeedback) metadata.promptFeedback = res.promptFeedback;
+  if (res.modelVersion) metadata.modelVersion = res.modelVersion;
+
+  const out: ChatResponse = { id: res.responseId ?? `gemini-${requestId}`, created: Math.floor(Date.now() / 1000), choices };
+  const usage = fromGeminiUsage(res.usageMetadata);
+  if (usage) out.usage = usage;
+  if (Object.keys(metadata).length > 0) out.providerMetadata = metadata;
+  return out;
+}
+
+function fromCandidate(c: GeminiCandidate, index: number, idBase: string, metadata: GeminiProviderMetadata): ChatChoice {
+  let text = '';
+  let hasText = false;
+  let reasoning = '';
+  const toolCalls: ToolCall[] = [];
+  const images: Array<{ url: string }> = [];
+  const audio: string[] = [];
+  let audioFormat = 'pcm16';
+  const code: GeminiPart[] = [];
+
+  for (const part of c.content?.parts ?? []) {
+    const m = meaningOf(part);
+    if (!m) continue;
+    switch (m.kind) {
+      case 'text':
+        text += m.text;
+        hasText = true;
+        break;
+      case 'reasoning':
+        reasoning += m.text;
+        break;
+      case 'code':
+        text += appendCode(text, m.text);
+        hasText = true;
+        code.push(m.raw);
+        break;
+      case 'tool_call': {
+        const call: ToolCall = { id: m.id ?? toolCallIdFor(idBase, index, toolCalls.length), name: m.name, arguments: m.arguments };
+        if (m.thoughtSignature) call.thoughtSignature = m.thoughtSignature;
+        toolCalls.push(call);
+        break;
+      }
+      case 'image':
+        images.push({ url: m.url });
+        break;
+      case 'audio':
+        audio.push(m.data);
+        audioFormat = m.format;
+        break;
+    }
+  }
+  if (code.length > 0) ((metadata.codeExecution ??= []) as unknown[]).push(...code);
+
+  const message: AssistantMessage = { role: 'assistant', content: hasText ? text : null };
+  if (reasoning) message.reasoningContent = reasoning;
+  if (toolCalls.length > 0) message.toolCalls = toolCalls;
+  if (images.length > 0) message.images = images;
+  if (audio.length > 0) message.audio = { data: concatBase64(audio), format: audioFormat };
+
+  const choice: ChatChoice = { index, message, finishReason: fromGeminiFinishReason(c.finishReason, toolCalls.length > 0) };
+  const logprobs = fromGeminiLogprobs(c.logprobsResult);
+  if (logprobs) choice.logprobs = logprobs;
+  return choice;
+}
