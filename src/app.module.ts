@@ -7,6 +7,7 @@ import type { Logger } from './common/logging/logger';
 import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/config.types';
 import { DatabaseModule } from './database/database.module';
+import { AuthModule } from './modules/auth/auth.module';
 import { CryptoModule } from './modules/crypto/crypto.module';
 import { HealthModule } from './modules/health/health.module';
 import { InferenceModule } from './modules/inference/inference.module';
@@ -38,6 +39,7 @@ export class AppModule {
         DatabaseModule,
         CryptoModule,
         BullModule.forRoot({ connection: bullConnection(config.redisUrl), prefix: `${config.redisPrefix}:bull` }),
+        AuthModule,
         HealthModule,
         RoutingModule,
         ...(api ? [InferenceModule] : []),

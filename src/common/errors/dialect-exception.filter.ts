@@ -1,21 +1,30 @@
-import { ArgumentsHost, Catch, HttpException, Inject, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, Inject, NotFoundException, Optional, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { dialectOfPath } from '../../dialects/dialect';
 import { renderErrorBody } from '../../dialects/error-bodies';
 import { LOGGER } from '../logging/logger.module';
 import type { Logger } from '../logging/logger';
-import { GatewayError, type GatewayErrorCode } from './gateway-error';
+import { GatewayError, INVALID_KEY_MESSAGE, type GatewayErrorCode } from './gateway-error';
+import { AuthService } from '../../modules/auth/auth.service';
 import { toGatewayError } from './provider-error.mapping';
 import { requestIdOf } from '../http/request-context';
 
 /** The one place errors become HTTP bodies: the dialect is chosen by the route prefix (contract §3). */
 @Catch()
 export class DialectExceptionFilter implements ExceptionFilter {
-  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+  constructor(
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() private readonly auth?: AuthService,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    sendError(http.getRequest<Request>(), http.getResponse<Response>(), exception, this.logger);
+    const req = http.getRequest<Request>();
+    // An unmatched inference route still authenticates first, so callers get 401 before 404.
+    if (exception instanceof NotFoundException && this.auth && isInferencePath(req.path) && !this.auth.isAuthenticated(req)) {
+      exception = new GatewayError('invalid_api_key', INVALID_KEY_MESSAGE);
+    }
+    sendError(req, http.getResponse<Response>(), exception, this.logger);
   }
 }
 
@@ -32,6 +41,10 @@ export function sendError(req: Request, res: Response, exception: unknown, logge
   if (err.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(err.retryAfterSeconds));
   for (const [k, v] of Object.entries(err.headers ?? {})) res.setHeader(k, v);
   res.status(err.status).json(renderErrorBody(dialectOfPath(req.path), err, requestId));
+}
+
+function isInferencePath(path: string): boolean {
+  return !/^\/(admin|health|docs|metrics)(\/|$|-)/.test(path);
 }
 
 const HTTP_CODES: Record<number, GatewayErrorCode> = {

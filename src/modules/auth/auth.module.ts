@@ -1,5 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { AuthService } from './auth.service';
 
+@Global()
 @Module({ providers: [AuthService], exports: [AuthService] })
 export class AuthModule {}

@@ -22,6 +22,15 @@ export class AuthService {
     throw new GatewayError('invalid_api_key', INVALID_KEY_MESSAGE);
   }
 
+  isAuthenticated(req: Request): boolean {
+    try {
+      this.authenticate(req);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Throws 403 unless the identity may call `model` (exact names and `prefix/*` patterns). */
   authorizeModel(identity: Identity, model: string): void {
     if (identity.allowedModels.length === 0) return;

@@ -62,10 +62,11 @@ export class RouterService {
     for (let c = 0; c < chain.length; c++) {
       const model = chain[c];
       const ordered = orderDeployments(model.model.deployments);
-      const budget = Math.min(ordered.length, this.settings.retries + 1);
+      // retries + 1 attempts per model, moving to the next deployment each time (cycling when few).
+      const budget = ordered.length === 0 ? 0 : this.settings.retries + 1;
       for (let i = 0; i < budget; i++) {
         if (signal?.aborted) throw new RoutingFailure(lastError ?? new Error('client aborted'), lastInfo, attempts);
-        const deployment = ordered[i];
+        const deployment = ordered[i % ordered.length];
         const info: AttemptInfo = { deployment, target: targetOf(deployment, model), model, attempt: ++attempts };
         lastInfo = info;
         try {
