@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CatalogService } from './catalog.service';
+import { CooldownService } from './cooldown.service';
+import { DeploymentUsageService } from './deployment-usage.service';
 import { RouterService } from './router.service';
 
-@Module({ providers: [CatalogService, RouterService], exports: [CatalogService, RouterService] })
+@Module({
+  providers: [CatalogService, CooldownService, DeploymentUsageService, RouterService],
+  exports: [CatalogService, RouterService],
+})
 export class RoutingModule {}
