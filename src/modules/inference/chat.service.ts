@@ -13,11 +13,16 @@ import type { ChatStreamEvent, Usage } from '../../providers/core/canonical';
 import { ProviderClient } from '../../providers/core/provider-client';
 import { ProviderError } from '../../providers/core/provider-error';
 import type { SseEvent } from '../../providers/core/sse';
+import { estimatePromptTokens } from '../../providers/core/token-estimate';
 import { getAdapter } from '../../providers/provider-registry';
 import { AuthService } from '../auth/auth.service';
+import type { Identity } from '../auth/identity';
 import { CatalogService } from '../routing/catalog.service';
 import type { ResolvedModel } from '../routing/catalog.types';
 import { RouterService, RoutingFailure, type AttemptInfo } from '../routing/router.service';
+import { LimitsService, type Admission } from '../limits/limits.service';
+import { reserveEstimate } from '../usage/pricing/cost';
+import { effectivePricing } from '../usage/pricing/price-table';
 import { UsageService } from '../usage/usage.service';
 import type { ChatDialectHandler, ParsedChat, ResponseContext } from './chat-dialect';
 import { RequestMeter } from './request-meter';
@@ -39,6 +44,7 @@ export class ChatService {
     private readonly catalog: CatalogService,
     private readonly router: RouterService,
     private readonly usage: UsageService,
+    private readonly limits: LimitsService,
     private readonly client: ProviderClient,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -46,18 +52,20 @@ export class ChatService {
   async handle(req: Request, res: Response, dialect: ChatDialectHandler, endpoint: string): Promise<void> {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
-    const identity = this.auth.authenticate(req);
+    const identity = await this.auth.authenticate(req);
     const parsed = this.parse(dialect, req);
     const resolved = this.catalog.resolve(parsed.publicModel);
     if (!resolved) throw new GatewayError('model_not_found', `The model '${parsed.publicModel}' does not exist`, { param: 'model' });
     this.auth.authorizeModel(identity, resolved.model.name);
     if (resolved.noThink) parsed.request.reasoning = { ...parsed.request.reasoning, effort: 'none' };
 
+    const eventId = randomUUID();
+    const admission = await this.admit(eventId, identity, parsed, resolved, res);
     const abort = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) abort.abort();
     });
-    const meter = new RequestMeter({ id: randomUUID(), requestId, identity, endpoint, stream: parsed.stream, publicModel: resolved.requestedName, request: parsed.request });
+    const meter = new RequestMeter({ id: eventId, requestId, identity, endpoint, stream: parsed.stream, publicModel: resolved.requestedName, request: parsed.request });
     try {
       const routed = await this.router.run(resolved, (info) => this.attempt(dialect, parsed, resolved, info, requestId, meter, abort.signal), abort.signal);
       meter.served(routed.info);
@@ -74,7 +82,27 @@ export class ChatService {
       }
       throw gatewayError;
     } finally {
-      if (meter.metered) this.usage.record(meter.finish());
+      if (meter.metered) this.usage.record(meter.finish(), admission);
+      else this.usage.release(admission);
+    }
+  }
+
+  /**
+   * Rate limits and budget reservation, one Redis round trip before the upstream call (contract §9.10,
+   * §9.21, §9.22). Sets the `x-ratelimit-*` headers; throws 429 when a limit or budget is reached.
+   */
+  private async admit(eventId: string, identity: Identity, parsed: ParsedChat, resolved: ResolvedModel, res: Response): Promise<Admission> {
+    const first = resolved.model.deployments[0];
+    const pricing = effectivePricing(resolved.model.pricing, first?.upstreamModel, resolved.model.name);
+    const promptTokens = estimatePromptTokens(parsed.request);
+    const reserveOutput = parsed.request.maxTokens ?? Number(resolved.model.settings.default_reserve_output_tokens ?? DEFAULT_RESERVE_OUTPUT_TOKENS);
+    try {
+      const admission = await this.limits.admit({ eventId, identity, promptTokens, reserveUsd: reserveEstimate(promptTokens, reserveOutput, pricing) });
+      for (const [k, v] of Object.entries(admission.headers)) res.setHeader(k, v);
+      return admission;
+    } catch (err) {
+      if (err instanceof GatewayError) for (const [k, v] of Object.entries(err.headers ?? {})) res.setHeader(k, v);
+      throw err;
     }
   }
 
@@ -152,6 +180,8 @@ export class ChatService {
     }
   }
 }
+
+const DEFAULT_RESERVE_OUTPUT_TOKENS = 4096;
 
 function errorType(err: unknown): string {
   if (err instanceof ProviderError) return err.kind;

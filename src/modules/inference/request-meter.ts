@@ -3,6 +3,7 @@ import { estimatePromptTokens } from '../../providers/core/token-estimate';
 import type { Identity } from '../auth/identity';
 import type { AttemptInfo } from '../routing/router.service';
 import { costOf } from '../usage/pricing/cost';
+import { effectivePricing } from '../usage/pricing/price-table';
 import type { UsageEvent } from '../usage/usage-event';
 
 interface MeterInit {
@@ -88,7 +89,7 @@ export class RequestMeter {
       statusCode: this.status || 500,
       errorType: this.errorType,
       usage,
-      costUsd: usage && model ? costOf(usage, model.pricing).toFixed() : '0',
+      costUsd: usage && model ? costOf(usage, effectivePricing(model.pricing, this.info?.target.upstreamModel, model.name)).toFixed() : '0',
       latencyMs: Math.round(performance.now() - this.started),
       ttftMs: this.ttftMs,
       stream: this.init.stream,

@@ -2,83 +2,99 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { LOGGER } from '../../common/logging/logger.module';
 import type { Logger } from '../../common/logging/logger';
 import { PrismaService } from '../../database/prisma.service';
+import { LimitsService, type Admission } from '../limits/limits.service';
 import type { UsageEvent } from './usage-event';
+import { INSERT_USAGE_SQL, toRecordRow } from './usage-stream';
 
-const FLUSH_MS = 500;
-const BATCH = 500;
+const RETRY_MS = 1_000;
+
+interface Pending {
+  event: UsageEvent;
+  admission?: Admission;
+}
 
 /**
- * Records one usage event per metered request, off the request path: events are buffered and
- * written in batches, idempotent on the event id.
+ * Records one usage event per metered request: settlement of the budget reservation and the append of
+ * the event to the Redis usage stream happen in one script call (LimitsService.settle); the worker
+ * (UsageWriter) moves the stream into Postgres. While Redis is unreachable, events wait in memory and
+ * are retried (settlement is idempotent on the event id); at shutdown, what is still waiting is written
+ * straight to Postgres (idempotent on the id too).
  */
 @Injectable()
 export class UsageService implements OnModuleDestroy {
-  private buffer: UsageEvent[] = [];
+  private spill: Pending[] = [];
   private timer?: NodeJS.Timeout;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
+    private readonly limits: LimitsService,
     private readonly prisma: PrismaService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  record(event: UsageEvent): void {
-    this.buffer.push(event);
-    if (this.buffer.length >= BATCH) void this.flush();
-    else if (!this.timer) this.timer = setTimeout(() => void this.flush(), FLUSH_MS);
+  record(event: UsageEvent, admission?: Admission): void {
+    const p = this.limits
+      .settle(admission, event)
+      .catch((err: unknown) => {
+        this.logger.warn({ err: err instanceof Error ? err.message : String(err), id: event.id }, 'usage: settle failed; will retry');
+        this.spill.push({ event, admission });
+        this.schedule();
+      })
+      .finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
   }
 
-  async flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
+  /** Gives back the reservation of a request that never reached a provider. */
+  release(admission: Admission): void {
+    if (admission.subjects.length === 0) return;
+    const p = this.limits
+      .release(admission)
+      .catch((err: unknown) => this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'usage: release failed'))
+      .finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+  }
+
+  /** Events waiting for Redis (for metrics). */
+  get spilled(): number {
+    return this.spill.length;
+  }
+
+  private schedule(): void {
+    if (!this.timer) this.timer = setTimeout(() => void this.retry(), RETRY_MS);
+  }
+
+  private async retry(): Promise<void> {
     this.timer = undefined;
-    const batch = this.buffer.splice(0, this.buffer.length);
-    if (batch.length === 0) return this.flushing;
-    this.flushing = this.flushing.then(() => this.write(batch));
-    return this.flushing;
-  }
-
-  private async write(batch: UsageEvent[]): Promise<void> {
-    try {
-      await this.prisma.usageRecord.createMany({ data: batch.map(toRow), skipDuplicates: true });
-    } catch (err) {
-      this.logger.error({ err: String(err), count: batch.length }, 'usage write failed; re-queued');
-      this.buffer.unshift(...batch);
-      if (!this.timer) this.timer = setTimeout(() => void this.flush(), FLUSH_MS * 4);
+    const batch = this.spill.splice(0, this.spill.length);
+    for (const [i, item] of batch.entries()) {
+      try {
+        await this.limits.settle(item.admission, item.event);
+      } catch {
+        this.spill.unshift(...batch.slice(i));
+        this.schedule();
+        return;
+      }
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.flush();
+  /** Waits for in-flight settlements (tests and shutdown). */
+  async drain(): Promise<void> {
+    await Promise.all([...this.inFlight]);
   }
-}
 
-function toRow(e: UsageEvent) {
-  const u = e.usage;
-  return {
-    id: e.id,
-    requestId: e.requestId,
-    createdAt: e.createdAt,
-    keyId: e.keyId ?? null,
-    teamId: e.teamId ?? null,
-    model: e.model,
-    deploymentId: e.deploymentId ?? null,
-    provider: e.provider ?? null,
-    upstreamModel: e.upstreamModel ?? null,
-    endpoint: e.endpoint,
-    statusCode: e.statusCode,
-    errorType: e.errorType ?? null,
-    promptTokens: u?.promptTokens ?? 0,
-    completionTokens: u?.completionTokens ?? 0,
-    reasoningTokens: u?.reasoningTokens ?? 0,
-    cachedTokens: u?.cachedTokens ?? 0,
-    cacheWriteTokens: u?.cacheWriteTokens ?? 0,
-    images: e.images ?? 0,
-    audioSeconds: e.audioSeconds ?? '0',
-    videoSeconds: e.videoSeconds ?? '0',
-    costUsd: e.costUsd,
-    latencyMs: e.latencyMs,
-    ttftMs: e.ttftMs ?? null,
-    stream: e.stream,
-    estimated: u?.estimated ?? false,
-  };
+  async onModuleDestroy(): Promise<void> {
+    await this.drain();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.spill.length === 0) return;
+    await this.retry();
+    if (this.timer) clearTimeout(this.timer);
+    const left = this.spill.splice(0, this.spill.length);
+    if (left.length === 0) return;
+    try {
+      await this.prisma.$queryRawUnsafe(INSERT_USAGE_SQL, JSON.stringify(left.map((p) => toRecordRow(p.event))));
+    } catch (err) {
+      this.logger.error({ err: err instanceof Error ? err.message : String(err), count: left.length }, 'usage: events lost at shutdown (Redis and Postgres unreachable)');
+    }
+  }
 }

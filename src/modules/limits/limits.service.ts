@@ -1,0 +1,232 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import Decimal from 'decimal.js';
+import Redis from 'ioredis';
+import { GatewayError } from '../../common/errors/gateway-error';
+import { LOGGER } from '../../common/logging/logger.module';
+import type { Logger } from '../../common/logging/logger';
+import { APP_CONFIG } from '../../config/app-config';
+import type { AppConfig } from '../../config/config.types';
+import { PrismaService } from '../../database/prisma.service';
+import type { Identity, LimitSettings } from '../auth/identity';
+import { budgetResetAt, currentPeriodStart } from '../usage/budget-period';
+import { toNanoUsd } from '../usage/pricing/cost';
+import { serializeUsageEvent, usageStreamKey } from '../usage/usage-stream';
+import type { UsageEvent } from '../usage/usage-event';
+import { ADMIT_LUA, SETTLE_LUA } from './limits.scripts';
+import { WINDOW_MS, msUntilRoom, rateLimitHeaders, retryAfterSeconds, type LimitView } from './rate-window';
+
+interface SubjectPlan {
+  kind: 'key' | 'team';
+  id: string;
+  base: string;
+  rpm: number;
+  tpm: number;
+  /** -1: no budget. */
+  budgetNano: number;
+  period: string;
+  periodStart?: Date;
+  reserveNano: number;
+  ttlSeconds: number;
+}
+
+/** What the admission decided; handed back at settlement. */
+export interface Admission {
+  eventId: string;
+  subjects: SubjectPlan[];
+  estTokens: number;
+  /** `x-ratelimit-*` headers for the response (empty when no rate limit applies). */
+  headers: Record<string, string>;
+}
+
+export interface AdmitRequest {
+  eventId: string;
+  identity: Identity;
+  /** Estimated prompt tokens (counted toward tpm at admission). */
+  promptTokens: number;
+  /** Budget reservation (contract §9.22), USD. */
+  reserveUsd: Decimal.Value;
+}
+
+type AdmitReply = [string, number, number, ...number[]];
+
+interface LimitsRedis extends Redis {
+  sbAdmit(...args: Array<string | number>): Promise<AdmitReply>;
+  sbSettle(...args: Array<string | number>): Promise<number>;
+}
+
+/**
+ * Rate limits (rpm/tpm, sliding minute) and budgets (reserve → settle) for keys and teams, one Lua
+ * script per phase: one Redis round trip before the upstream call, one after it (which also appends the
+ * usage event to the stream). Redis is the budget truth on the hot path; a missing spend counter is
+ * seeded from Postgres for the current period.
+ */
+@Injectable()
+export class LimitsService implements OnModuleDestroy {
+  private readonly redis: LimitsRedis;
+  private readonly prefix: string;
+  private readonly failOpen: boolean;
+  readonly streamKey: string;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly prisma: PrismaService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.prefix = config.redisPrefix;
+    this.failOpen = config.limitsOnRedisFailure !== 'closed';
+    this.streamKey = usageStreamKey(config.redisPrefix);
+    const redis = new Redis(config.redisUrl, {
+      connectionName: 'switchboard-limits',
+      maxRetriesPerRequest: 1,
+      commandTimeout: 2_000,
+      enableAutoPipelining: true,
+    });
+    redis.on('error', () => undefined);
+    redis.defineCommand('sbAdmit', { numberOfKeys: 0, lua: ADMIT_LUA });
+    redis.defineCommand('sbSettle', { numberOfKeys: 2, lua: SETTLE_LUA });
+    this.redis = redis as LimitsRedis;
+  }
+
+  /**
+   * Checks and counts the request against every rate limit and budget of the key and its team, and
+   * reserves the budget estimate, atomically. Throws 429 (`rate_limit_exceeded` / `budget_exceeded`)
+   * with `Retry-After` and the rate-limit headers, or 503 when Redis is down and limits fail closed.
+   */
+  async admit(req: AdmitRequest): Promise<Admission> {
+    const subjects = this.plan(req);
+    const estTokens = Math.max(0, Math.ceil(req.promptTokens));
+    const admission: Admission = { eventId: req.eventId, subjects, estTokens, headers: {} };
+    if (subjects.length === 0) return admission;
+    const args: Array<string | number> = [req.eventId, subjects.length, estTokens];
+    for (const s of subjects) args.push(s.base, s.rpm, s.tpm, s.budgetNano, s.period, s.reserveNano, s.ttlSeconds);
+    let reply: AdmitReply;
+    try {
+      reply = await this.redis.sbAdmit(...args);
+      for (let seeds = 0; reply[0] === 'seed' && seeds < subjects.length; seeds++) {
+        await this.seedSpend(subjects[Number(reply[1])]);
+        reply = await this.redis.sbAdmit(...args);
+      }
+    } catch (err) {
+      if (err instanceof GatewayError) throw err;
+      this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'limits: Redis unavailable');
+      if (this.failOpen) return { ...admission, subjects: [] };
+      throw new GatewayError('service_unavailable', 'Rate limits and budgets cannot be checked right now (Redis unavailable)');
+    }
+    const [verdict, who, nowMs] = reply;
+    const elapsedMs = Number(nowMs) % WINDOW_MS;
+    const rpmViews: LimitView[] = [];
+    const tpmViews: LimitView[] = [];
+    const views = subjects.map((s, i) => {
+      const c = reply.slice(3 + i * 6, 9 + i * 6).map(Number);
+      const r: LimitView = { limit: s.rpm, window: { cur: c[0], prev: c[1], elapsedMs } };
+      const t: LimitView = { limit: s.tpm, window: { cur: c[2], prev: c[3], elapsedMs } };
+      if (s.rpm > 0) rpmViews.push(r);
+      if (s.tpm > 0) tpmViews.push(t);
+      return { r, t };
+    });
+    admission.headers = rateLimitHeaders(rpmViews, tpmViews);
+    if (verdict === 'ok') return admission;
+    const s = subjects[Number(who)];
+    if (verdict === 'budget') {
+      const retry = s.periodStart && s.ttlSeconds > 0 ? retryAfterSeconds(s.ttlSeconds * 1000 - 86_400_000) : undefined;
+      throw new GatewayError('budget_exceeded', `Budget exceeded for this ${s.kind}: spend has reached max_budget_usd`, {
+        retryAfterSeconds: retry,
+        headers: admission.headers,
+      });
+    }
+    const v = views[Number(who)];
+    const waitMs = verdict === 'rpm' ? msUntilRoom(v.r.window, s.rpm, 1) : msUntilRoom(v.t.window, s.tpm, 1);
+    const what = verdict === 'rpm' ? `${s.rpm} requests per minute` : `${s.tpm} tokens per minute`;
+    throw new GatewayError('rate_limit_exceeded', `Rate limit reached for this ${s.kind}: ${what}`, {
+      retryAfterSeconds: retryAfterSeconds(waitMs),
+      headers: admission.headers,
+    });
+  }
+
+  /**
+   * Settles the reservation to the real cost, counts the tokens beyond the admission estimate, and
+   * appends the usage event to the stream — one script, one round trip, idempotent on the event id.
+   */
+  async settle(admission: Admission | undefined, event: UsageEvent): Promise<void> {
+    const subjects = admission?.subjects ?? [];
+    const costNano = toNanoUsd(event.costUsd || '0');
+    const total = (event.usage?.promptTokens ?? 0) + (event.usage?.completionTokens ?? 0);
+    const extra = Math.max(0, total - (admission?.estTokens ?? 0));
+    const args: Array<string | number> = [this.streamKey, `${this.prefix}:usage:settled:${event.id}`, event.id, serializeUsageEvent(event), subjects.length, extra];
+    for (const s of subjects) args.push(s.base, s.tpm > 0 ? 1 : 0, s.budgetNano >= 0 ? 1 : 0, s.period, costNano, s.ttlSeconds);
+    await this.redis.sbSettle(...args);
+  }
+
+  /** Releases a reservation for a request that was never sent upstream (no usage record, no spend). */
+  async release(admission: Admission): Promise<void> {
+    if (admission.subjects.length === 0) return;
+    const args: Array<string | number> = [this.streamKey, `${this.prefix}:usage:settled:${admission.eventId}`, admission.eventId, '', admission.subjects.length, 0];
+    for (const s of admission.subjects) args.push(s.base, 0, s.budgetNano >= 0 ? 1 : 0, s.period, 0, s.ttlSeconds);
+    await this.redis.sbSettle(...args);
+  }
+
+  private plan(req: AdmitRequest): SubjectPlan[] {
+    const out: SubjectPlan[] = [];
+    const id = req.identity;
+    const reserveNano = toNanoUsd(req.reserveUsd);
+    if (id.keyId && id.keyLimits) out.push(...this.subject('key', id.keyId, id.keyLimits, reserveNano));
+    if (id.teamId && id.teamLimits) out.push(...this.subject('team', id.teamId, id.teamLimits, reserveNano));
+    return out;
+  }
+
+  private subject(kind: 'key' | 'team', id: string, l: LimitSettings, reserveNano: number): SubjectPlan[] {
+    const rpm = l.rpmLimit ?? 0;
+    const tpm = l.tpmLimit ?? 0;
+    const hasBudget = l.maxBudgetUsd !== undefined && l.maxBudgetUsd !== null;
+    if (!rpm && !tpm && !hasBudget) return [];
+    const now = new Date();
+    let period = 'all';
+    let periodStart: Date | undefined;
+    let ttlSeconds = 0;
+    if (hasBudget && l.budgetDuration) {
+      periodStart = currentPeriodStart(l.budgetPeriodStart, l.budgetDuration, now);
+      period = String(periodStart.getTime());
+      ttlSeconds = Math.ceil((budgetResetAt(l.budgetPeriodStart, l.budgetDuration, now).getTime() - now.getTime()) / 1000) + 86_400;
+    }
+    return [
+      {
+        kind,
+        id,
+        base: `${this.prefix}:lim:${kind}:${id}`,
+        rpm,
+        tpm,
+        budgetNano: hasBudget ? toNanoUsd(l.maxBudgetUsd!) : -1,
+        period,
+        periodStart,
+        reserveNano: hasBudget ? reserveNano : 0,
+        ttlSeconds,
+      },
+    ];
+  }
+
+  /** Seeds a missing spend counter from Postgres (the sum of the period's records). */
+  private async seedSpend(s: SubjectPlan): Promise<void> {
+    const column = s.kind === 'key' ? 'key_id' : 'team_id';
+    let nano = 0;
+    let ttl = s.ttlSeconds;
+    try {
+      const rows = await this.prisma.$queryRawUnsafe<Array<{ s: string }>>(
+        `SELECT COALESCE(SUM(cost_usd), 0)::text AS s FROM usage_records WHERE ${column} = $1::uuid AND created_at >= $2`,
+        s.id,
+        s.periodStart ?? new Date(0),
+      );
+      nano = toNanoUsd(rows[0]?.s ?? '0');
+    } catch (err) {
+      // Postgres unreachable: count from zero for a short while, then seed again.
+      this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'limits: spend seed from Postgres failed');
+      ttl = 30;
+    }
+    const key = `${s.base}:spend:${s.period}`;
+    if (ttl > 0) await this.redis.set(key, nano, 'EX', ttl, 'NX');
+    else await this.redis.set(key, nano, 'NX');
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.redis.disconnect();
+  }
+}

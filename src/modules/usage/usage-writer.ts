@@ -1,0 +1,201 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { LOGGER } from '../../common/logging/logger.module';
+import type { Logger } from '../../common/logging/logger';
+import { APP_CONFIG } from '../../config/app-config';
+import type { AppConfig } from '../../config/config.types';
+import { PrismaService } from '../../database/prisma.service';
+import { RedisService } from '../../database/redis.service';
+import { INSERT_USAGE_SQL, USAGE_GROUP, parseUsageEvent, toRecordRow, usageStreamKey } from './usage-stream';
+
+const BATCH = 1_000;
+const BLOCK_MS = 500;
+/** Entries another consumer read but did not acknowledge for this long are taken over (crashed writer). */
+export const CLAIM_IDLE_MS = 10_000;
+const CLAIM_EVERY_MS = 5_000;
+const MAX_BACKOFF_MS = 5_000;
+
+type StreamEntry = [id: string, fields: string[]];
+
+export interface UsageWriterStats {
+  written: number;
+  duplicates: number;
+  failures: number;
+  deadLettered: number;
+  /** Seconds between the newest written event's creation and its commit, at the last batch. */
+  lagSeconds: number;
+}
+
+/**
+ * The usage writer (roles `worker` and `all`): reads the usage stream with a consumer group, writes
+ * batches to Postgres (idempotent on the record id, rollup updated for inserted rows only, one
+ * statement), and acknowledges only after the commit. Entries left pending by a crashed writer are
+ * re-claimed (XAUTOCLAIM); while Postgres is down, entries stay pending and are retried with backoff.
+ */
+@Injectable()
+export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
+  private conn?: Redis;
+  private stopped = false;
+  private loop?: Promise<void>;
+  private readonly key: string;
+  private readonly deadKey: string;
+  private readonly consumer = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  readonly stats: UsageWriterStats = { written: 0, duplicates: 0, failures: 0, deadLettered: 0, lagSeconds: 0 };
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly redis: RedisService,
+    private readonly prisma: PrismaService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.key = usageStreamKey(config.redisPrefix);
+    this.deadKey = `${config.redisPrefix}:usage:dead`;
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.role === 'api') return;
+    this.conn = this.redis.connect('usage-writer');
+    this.loop = this.run();
+  }
+
+  /** Events not yet written (stream length: written entries are deleted). */
+  async queueDepth(): Promise<number> {
+    return this.redis.client.xlen(this.key);
+  }
+
+  private async run(): Promise<void> {
+    const conn = this.conn!;
+    let backoff = 200;
+    let backlog = true;
+    let lastClaim = 0;
+    while (!this.stopped) {
+      try {
+        await this.ensureGroup(conn);
+        if (Date.now() - lastClaim > CLAIM_EVERY_MS) {
+          await this.claimStale(conn);
+          lastClaim = Date.now();
+        }
+        const entries = await this.read(conn, backlog ? '0' : '>');
+        if (entries.length === 0) {
+          backlog = false;
+          continue;
+        }
+        await this.write(conn, entries);
+        backoff = 200;
+      } catch (err) {
+        if (this.stopped) break;
+        this.stats.failures++;
+        backlog = true;
+        this.logger.warn({ err: err instanceof Error ? err.message : String(err), retry_ms: backoff }, 'usage writer: batch not written; will retry');
+        for (let waited = 0; waited < backoff && !this.stopped; waited += 100) await sleep(100);
+        backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+      }
+    }
+  }
+
+  private groupReady = false;
+  private async ensureGroup(conn: Redis): Promise<void> {
+    if (this.groupReady) return;
+    try {
+      await conn.xgroup('CREATE', this.key, USAGE_GROUP, '0', 'MKSTREAM');
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.includes('BUSYGROUP')) throw err;
+    }
+    this.groupReady = true;
+  }
+
+  private async read(conn: Redis, from: '0' | '>'): Promise<StreamEntry[]> {
+    const res = (from === '0'
+      ? await conn.xreadgroup('GROUP', USAGE_GROUP, this.consumer, 'COUNT', BATCH, 'STREAMS', this.key, '0')
+      : await conn.xreadgroup('GROUP', USAGE_GROUP, this.consumer, 'COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', this.key, '>')) as
+      | Array<[string, StreamEntry[]]>
+      | null;
+    return res?.[0]?.[1] ?? [];
+  }
+
+  /** Takes over entries a crashed consumer left unacknowledged, and writes them. */
+  private async claimStale(conn: Redis): Promise<void> {
+    let cursor = '0-0';
+    do {
+      const res = (await conn.xautoclaim(this.key, USAGE_GROUP, this.consumer, CLAIM_IDLE_MS, cursor, 'COUNT', BATCH)) as [string, StreamEntry[], string[]];
+      cursor = res[0];
+      const entries = res[1].filter((e) => e && e[1]);
+      if (entries.length) await this.write(conn, entries);
+    } while (cursor !== '0-0' && !this.stopped);
+  }
+
+  private async write(conn: Redis, entries: StreamEntry[]): Promise<void> {
+    const ids: string[] = [];
+    const rows: Array<Record<string, unknown>> = [];
+    const dead: StreamEntry[] = [];
+    let newest = 0;
+    for (const [id, fields] of entries) {
+      ids.push(id);
+      try {
+        const event = parseUsageEvent(fieldOf(fields, 'e'));
+        rows.push(toRecordRow(event));
+        newest = Math.max(newest, event.createdAt.getTime());
+      } catch {
+        dead.push([id, fields]);
+      }
+    }
+    if (rows.length) {
+      try {
+        await this.insert(rows);
+      } catch (err) {
+        if (!(await this.postgresUp())) throw err;
+        // Postgres answers but the batch fails: write row by row and set aside the rows it refuses.
+        for (const [i, row] of rows.entries()) {
+          try {
+            await this.insert([row]);
+          } catch {
+            dead.push([String(row.id), ['e', JSON.stringify(row), 'i', String(i)]]);
+          }
+        }
+      }
+      this.stats.lagSeconds = newest ? Math.max(0, (Date.now() - newest) / 1000) : 0;
+    }
+    const pipe = conn.pipeline();
+    for (const [id, fields] of dead) pipe.xadd(this.deadKey, '*', 'source', id, ...fields);
+    pipe.xack(this.key, USAGE_GROUP, ...ids);
+    pipe.xdel(this.key, ...ids);
+    await pipe.exec();
+    if (dead.length) {
+      this.stats.deadLettered += dead.length;
+      this.logger.error({ count: dead.length, stream: this.deadKey }, 'usage writer: events could not be written; kept in the dead-letter stream');
+    }
+  }
+
+  private async insert(rows: Array<Record<string, unknown>>): Promise<void> {
+    const res = await this.prisma.$queryRawUnsafe<Array<{ inserted: number }>>(INSERT_USAGE_SQL, JSON.stringify(rows));
+    const inserted = Number(res[0]?.inserted ?? 0);
+    this.stats.written += inserted;
+    this.stats.duplicates += rows.length - inserted;
+  }
+
+  private async postgresUp(): Promise<boolean> {
+    try {
+      await this.prisma.$queryRawUnsafe('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    await this.loop?.catch(() => undefined);
+    this.conn?.disconnect();
+  }
+}
+
+function fieldOf(fields: string[], name: string): string {
+  for (let i = 0; i < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  throw new Error(`field ${name} missing`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
