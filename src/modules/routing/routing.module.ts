@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
+import { CatalogAdminController } from './admin/catalog-admin.controller';
+import { CatalogAdminService } from './admin/catalog-admin.service';
 import { CatalogService } from './catalog.service';
 import { CooldownService } from './cooldown.service';
 import { DeploymentUsageService } from './deployment-usage.service';
 import { RouterService } from './router.service';
 
 @Module({
-  providers: [CatalogService, CooldownService, DeploymentUsageService, RouterService],
+  controllers: [CatalogAdminController],
+  providers: [CatalogService, CooldownService, DeploymentUsageService, RouterService, CatalogAdminService],
   exports: [CatalogService, RouterService],
 })
 export class RoutingModule {}

@@ -1,0 +1,313 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+  registerDecorator,
+  type ValidationOptions,
+} from 'class-validator';
+import { CursorPageQuery } from '../../../common/http/cursor-page';
+import { PROVIDER_IDS, type ProviderId } from '../../../providers/core/adapter';
+
+const STRATEGIES = ['weighted', 'least-busy', 'lowest-latency', 'usage-based'] as const;
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:@/-]*(\/\*)?$/;
+const URL_OPTS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+/** Present (not undefined): null is then refused by the field's own rule. */
+const present = (_: object, v: unknown) => v !== undefined;
+/** Present and not null: null clears a nullable field. */
+const given = (_: object, v: unknown) => v !== undefined && v !== null;
+
+export class CreateDeploymentDto {
+  @ApiProperty({ example: 'gpt-4o-mini', description: 'public model name; a name ending in `/*` is a wildcard model' })
+  @IsString()
+  @MaxLength(200)
+  @Matches(MODEL_NAME, { message: 'model_name must be a model name (letters, digits, . _ : @ / -), optionally ending in /*' })
+  model_name!: string;
+
+  @ApiProperty({ enum: PROVIDER_IDS })
+  @IsIn(PROVIDER_IDS as readonly string[], { message: `provider must be one of ${PROVIDER_IDS.join(', ')}` })
+  provider!: ProviderId;
+
+  @ApiPropertyOptional({ description: 'required unless model_name is a wildcard (`prefix/*`)' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  upstream_model?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUrl(URL_OPTS, { message: 'base_url must be an http(s) URL' })
+  @MaxLength(2000)
+  base_url?: string;
+
+  @ApiPropertyOptional({ description: 'write-only; stored encrypted, never returned', writeOnly: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(8192)
+  api_key?: string;
+
+  @ApiPropertyOptional({ default: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  weight?: number;
+
+  @ApiPropertyOptional({ default: 0, description: 'lower values are tried first; a higher value is used only when every lower one is out' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  priority?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  rpm_limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  tpm_limit?: number;
+
+  @ApiPropertyOptional({ default: 5000 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(600_000)
+  connect_timeout_ms?: number;
+
+  @ApiPropertyOptional({ default: 120000 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3_600_000)
+  timeout_ms?: number;
+
+  @ApiPropertyOptional({ default: 60000 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3_600_000)
+  stream_idle_timeout_ms?: number;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({ description: 'provider-specific settings (e.g. api_version)' })
+  @IsOptional()
+  @IsObject()
+  settings?: Record<string, unknown>;
+}
+
+/** PATCH: every field optional; `null` clears `base_url`, `api_key`, `rpm_limit`, `tpm_limit`. */
+export class UpdateDeploymentDto {
+  @ApiPropertyOptional()
+  @ValidateIf(present)
+  @IsString()
+  @MaxLength(200)
+  @Matches(MODEL_NAME, { message: 'model_name must be a model name (letters, digits, . _ : @ / -), optionally ending in /*' })
+  model_name?: string;
+
+  @ApiPropertyOptional({ enum: PROVIDER_IDS })
+  @ValidateIf(present)
+  @IsIn(PROVIDER_IDS as readonly string[], { message: `provider must be one of ${PROVIDER_IDS.join(', ')}` })
+  provider?: ProviderId;
+
+  @ApiPropertyOptional()
+  @ValidateIf(present)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  upstream_model?: string;
+
+  @ApiPropertyOptional({ nullable: true })
+  @ValidateIf(given)
+  @IsUrl(URL_OPTS, { message: 'base_url must be an http(s) URL' })
+  @MaxLength(2000)
+  base_url?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, writeOnly: true })
+  @ValidateIf(given)
+  @IsString()
+  @MaxLength(8192)
+  api_key?: string | null;
+
+  @ApiPropertyOptional()
+  @ValidateIf(present)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  weight?: number;
+
+  @ApiPropertyOptional()
+  @ValidateIf(present)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  priority?: number;
+
+  @ApiPropertyOptional({ nullable: true })
+  @ValidateIf(given)
+  @IsInt()
+  @Min(1)
+  rpm_limit?: number | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  @ValidateIf(given)
+  @IsInt()
+  @Min(1)
+  tpm_limit?: number | null;
+
+  @ApiPropertyOptional()
+  @ValidateIf(present)
+  @IsInt()
+  @Min(1)
+  @Max(600_000)
+  connect_timeout_ms?: number;
+
+  @ApiPropertyOptional()
+  @ValidateIf(present)
+  @IsInt()
+  @Min(1)
+  @Max(3_600_000)
+  timeout_ms?: number;
+
+  @ApiPropertyOptional()
+  @ValidateIf(present)
+  @IsInt()
+  @Min(1)
+  @Max(3_600_000)
+  stream_idle_timeout_ms?: number;
+
+  @ApiPropertyOptional()
+  @ValidateIf(present)
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional()
+  @ValidateIf(present)
+  @IsObject()
+  settings?: Record<string, unknown>;
+}
+
+export class ListDeploymentsQuery extends CursorPageQuery {
+  @ApiPropertyOptional({ description: 'only deployments of this public model' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  model_name?: string;
+}
+
+export class ListModelsQuery extends CursorPageQuery {}
+
+/** A money value: a decimal string, or a JSON number (taken from its decimal text). */
+function IsMoney(options?: ValidationOptions) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isMoney',
+      target: object.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be a non-negative decimal string`, ...options },
+      validator: {
+        validate: (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0) || (typeof v === 'string' && /^\d+(\.\d+)?([eE][-+]?\d+)?$/.test(v)),
+      },
+    });
+}
+
+/** Pricing override fields (contract §6); `null` removes an override (back to the shipped price). */
+export class PricingDto {
+  @ApiPropertyOptional({ example: '0.15' }) @ValidateIf(given) @IsMoney() input_per_mtok?: string | number | null;
+  @ApiPropertyOptional({ example: '0.60' }) @ValidateIf(given) @IsMoney() output_per_mtok?: string | number | null;
+  @ApiPropertyOptional() @ValidateIf(given) @IsMoney() cached_input_per_mtok?: string | number | null;
+  @ApiPropertyOptional() @ValidateIf(given) @IsMoney() cache_write_per_mtok?: string | number | null;
+  @ApiPropertyOptional() @ValidateIf(given) @IsMoney() reasoning_per_mtok?: string | number | null;
+  @ApiPropertyOptional() @ValidateIf(given) @IsMoney() audio_input_per_mtok?: string | number | null;
+  @ApiPropertyOptional() @ValidateIf(given) @IsMoney() audio_output_per_mtok?: string | number | null;
+  @ApiPropertyOptional() @ValidateIf(given) @IsMoney() per_image?: string | number | null;
+  @ApiPropertyOptional() @ValidateIf(given) @IsMoney() per_video_second?: string | number | null;
+  @ApiPropertyOptional() @ValidateIf(given) @IsMoney() per_request?: string | number | null;
+
+  @ApiPropertyOptional({ example: { '720p': '0.10', '1080p': '0.15' } })
+  @ValidateIf(given)
+  @IsObject()
+  per_video_second_by_resolution?: Record<string, string | number> | null;
+}
+
+export class FallbacksDto {
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  fallbacks?: string[];
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  context_window_fallbacks?: string[];
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  content_policy_fallbacks?: string[];
+}
+
+export class AliasesDto {
+  @ApiProperty({ type: [String] })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, { each: true, message: 'aliases must be model names (letters, digits, . _ : @ / -)' })
+  aliases!: string[];
+}
+
+export class CooldownDto {
+  @ApiPropertyOptional({ default: 3 }) @IsOptional() @IsInt() @Min(1) @Max(10_000) failures?: number;
+  @ApiPropertyOptional({ default: 60 }) @IsOptional() @IsInt() @Min(1) @Max(86_400) window_seconds?: number;
+  @ApiPropertyOptional({ default: 30 }) @IsOptional() @IsInt() @Min(1) @Max(86_400) cooldown_seconds?: number;
+}
+
+/** PUT /admin/router: fields left out keep their current value. */
+export class RouterSettingsDto {
+  @ApiPropertyOptional({ enum: STRATEGIES })
+  @IsOptional()
+  @IsIn(STRATEGIES, { message: `strategy must be one of ${STRATEGIES.join(', ')}` })
+  strategy?: (typeof STRATEGIES)[number];
+
+  @ApiPropertyOptional({ default: 2 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(20)
+  retries?: number;
+
+  @ApiPropertyOptional({ type: CooldownDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CooldownDto)
+  cooldown?: CooldownDto;
+}

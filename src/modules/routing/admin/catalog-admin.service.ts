@@ -1,0 +1,340 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { GatewayError, invalidRequest } from '../../../common/errors/gateway-error';
+import { SecretBox } from '../../../common/crypto/secret-box';
+import { decodeCursor, encodeCursor, pageLimit, type Page } from '../../../common/http/cursor-page';
+import { LOGGER } from '../../../common/logging/logger.module';
+import type { Logger } from '../../../common/logging/logger';
+import type { RouterConfig } from '../../../config/config.types';
+import { PrismaService } from '../../../database/prisma.service';
+import type { Prisma } from '../../../generated/prisma/client';
+import { effectivePricing } from '../../usage/pricing/price-table';
+import { CatalogService } from '../catalog.service';
+import { parseStoredRouter, toRouterWire, type RouterSettingsWire, type StoredRouterSettings } from '../router-settings';
+import type { AliasesDto, CreateDeploymentDto, FallbacksDto, ListDeploymentsQuery, ListModelsQuery, PricingDto, RouterSettingsDto, UpdateDeploymentDto } from './catalog-admin.dto';
+
+type DeploymentRow = Prisma.DeploymentGetPayload<object>;
+type ModelRow = Prisma.ModelGetPayload<{ include: { deployments: true } }>;
+
+/** Never carries the credential: `has_api_key` only. */
+export interface DeploymentWire {
+  id: string;
+  model_name: string;
+  provider: string;
+  upstream_model: string;
+  base_url: string | null;
+  has_api_key: boolean;
+  weight: number;
+  priority: number;
+  rpm_limit: number | null;
+  tpm_limit: number | null;
+  connect_timeout_ms: number;
+  timeout_ms: number;
+  stream_idle_timeout_ms: number;
+  enabled: boolean;
+  source: string;
+  settings: unknown;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ModelWire {
+  name: string;
+  source: string;
+  wildcard: boolean;
+  aliases: string[];
+  fallbacks: string[];
+  context_window_fallbacks: string[];
+  content_policy_fallbacks: string[];
+  /** Effective prices: the shipped table with the overrides merged over it. */
+  pricing: Record<string, unknown>;
+  /** What the catalog stores (YAML `pricing:` and `PUT …/pricing`). */
+  pricing_overrides: Record<string, unknown>;
+  settings: unknown;
+  deployments: DeploymentWire[];
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * Admin writes to the catalog (Postgres), each followed by a catalog-changed broadcast so every replica
+ * reloads its in-memory copy. Credentials are sealed with AES-256-GCM before they reach the database.
+ */
+@Injectable()
+export class CatalogAdminService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly catalog: CatalogService,
+    private readonly box: SecretBox,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  // ---- deployments ----
+
+  async createDeployment(dto: CreateDeploymentDto): Promise<DeploymentWire> {
+    const wildcard = dto.model_name.endsWith('/*');
+    if (!dto.upstream_model && !wildcard) throw invalidRequest('upstream_model is required (except for wildcard models ending in /*)', 'upstream_model');
+    const row = await this.prisma.$transaction(async (tx) => {
+      await this.ensureModel(tx, dto.model_name);
+      return tx.deployment.create({
+        data: {
+          modelName: dto.model_name,
+          provider: dto.provider,
+          upstreamModel: dto.upstream_model ?? '*',
+          baseUrl: dto.base_url ?? null,
+          apiKeyEnc: dto.api_key ? this.box.seal(dto.api_key) : null,
+          weight: dto.weight ?? 1,
+          priority: dto.priority ?? 0,
+          rpmLimit: dto.rpm_limit ?? null,
+          tpmLimit: dto.tpm_limit ?? null,
+          connectTimeoutMs: dto.connect_timeout_ms ?? 5_000,
+          timeoutMs: dto.timeout_ms ?? 120_000,
+          streamIdleTimeoutMs: dto.stream_idle_timeout_ms ?? 60_000,
+          enabled: dto.enabled ?? true,
+          source: 'api',
+          settings: (dto.settings ?? {}) as Prisma.InputJsonValue,
+        },
+      });
+    });
+    await this.changed('deployment.create', row.id);
+    return toDeploymentWire(row);
+  }
+
+  async listDeployments(q: ListDeploymentsQuery): Promise<Page<DeploymentWire>> {
+    const limit = pageLimit(q);
+    const after = decodeCursor(q.cursor, isDeploymentCursor);
+    const rows = await this.prisma.deployment.findMany({
+      where: {
+        ...(q.model_name ? { modelName: q.model_name } : {}),
+        ...(after ? { OR: [{ createdAt: { gt: new Date(after.t) } }, { createdAt: new Date(after.t), id: { gt: after.id } }] } : {}),
+      },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      data: page.map(toDeploymentWire),
+      next_cursor: rows.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
+    };
+  }
+
+  async getDeployment(id: string): Promise<DeploymentWire> {
+    return toDeploymentWire(await this.findDeployment(id));
+  }
+
+  async updateDeployment(id: string, dto: UpdateDeploymentDto): Promise<DeploymentWire> {
+    const current = await this.findDeployment(id);
+    const data: Prisma.DeploymentUncheckedUpdateInput = {};
+    if (dto.model_name !== undefined) data.modelName = dto.model_name;
+    if (dto.provider !== undefined) data.provider = dto.provider;
+    if (dto.upstream_model !== undefined) data.upstreamModel = dto.upstream_model;
+    if (dto.base_url !== undefined) data.baseUrl = dto.base_url;
+    if (dto.api_key !== undefined) data.apiKeyEnc = dto.api_key ? this.box.seal(dto.api_key) : null;
+    if (dto.weight !== undefined) data.weight = dto.weight;
+    if (dto.priority !== undefined) data.priority = dto.priority;
+    if (dto.rpm_limit !== undefined) data.rpmLimit = dto.rpm_limit;
+    if (dto.tpm_limit !== undefined) data.tpmLimit = dto.tpm_limit;
+    if (dto.connect_timeout_ms !== undefined) data.connectTimeoutMs = dto.connect_timeout_ms;
+    if (dto.timeout_ms !== undefined) data.timeoutMs = dto.timeout_ms;
+    if (dto.stream_idle_timeout_ms !== undefined) data.streamIdleTimeoutMs = dto.stream_idle_timeout_ms;
+    if (dto.enabled !== undefined) data.enabled = dto.enabled;
+    if (dto.settings !== undefined) data.settings = dto.settings as Prisma.InputJsonValue;
+    const row = await this.prisma.$transaction(async (tx) => {
+      if (dto.model_name !== undefined && dto.model_name !== current.modelName) await this.ensureModel(tx, dto.model_name);
+      return tx.deployment.update({ where: { id }, data });
+    });
+    await this.changed('deployment.update', id);
+    return toDeploymentWire(row);
+  }
+
+  async deleteDeployment(id: string): Promise<void> {
+    await this.findDeployment(id);
+    await this.prisma.deployment.delete({ where: { id } });
+    await this.changed('deployment.delete', id);
+  }
+
+  // ---- models ----
+
+  async listModels(q: ListModelsQuery): Promise<Page<ModelWire>> {
+    const limit = pageLimit(q);
+    const after = decodeCursor(q.cursor, (v): v is string => typeof v === 'string');
+    const rows = await this.prisma.model.findMany({
+      where: after ? { name: { gt: after } } : {},
+      include: { deployments: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
+      orderBy: { name: 'asc' },
+      take: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    return { data: page.map(toModelWire), next_cursor: rows.length > limit && page.length ? encodeCursor(page.at(-1)!.name) : null };
+  }
+
+  async getModel(name: string): Promise<ModelWire> {
+    return toModelWire(await this.findModel(name));
+  }
+
+  async setPricing(name: string, dto: PricingDto): Promise<ModelWire> {
+    const model = await this.findModel(name);
+    const merged: Record<string, unknown> = { ...((model.pricing ?? {}) as Record<string, unknown>) };
+    for (const [k, v] of Object.entries(dto)) {
+      if (v === undefined) continue;
+      if (v === null) delete merged[k];
+      else if (k === 'per_video_second_by_resolution') merged[k] = moneyMap(v as Record<string, unknown>, k);
+      else merged[k] = String(v);
+    }
+    await this.prisma.model.update({ where: { name }, data: { pricing: merged as Prisma.InputJsonValue } });
+    await this.changed('model.pricing', name);
+    return this.getModel(name);
+  }
+
+  async setFallbacks(name: string, dto: FallbacksDto): Promise<ModelWire> {
+    await this.findModel(name);
+    const fields: Array<[keyof FallbacksDto, 'fallbacks' | 'contextWindowFallbacks' | 'contentPolicyFallbacks']> = [
+      ['fallbacks', 'fallbacks'],
+      ['context_window_fallbacks', 'contextWindowFallbacks'],
+      ['content_policy_fallbacks', 'contentPolicyFallbacks'],
+    ];
+    const data: Prisma.ModelUpdateInput = {};
+    for (const [wire, column] of fields) {
+      const list = dto[wire];
+      if (list === undefined) continue;
+      list.forEach((target, i) => {
+        if (target === name) throw invalidRequest(`${wire}[${i}]: a model cannot fall back to itself`, `${wire}[${i}]`);
+        if (!this.catalog.resolve(target)) throw invalidRequest(`${wire}[${i}]: unknown model '${target}'`, `${wire}[${i}]`);
+      });
+      data[column] = [...new Set(list)];
+    }
+    await this.prisma.model.update({ where: { name }, data });
+    await this.changed('model.fallbacks', name);
+    return this.getModel(name);
+  }
+
+  async setAliases(name: string, dto: AliasesDto): Promise<ModelWire> {
+    await this.findModel(name);
+    const aliases = [...new Set(dto.aliases)];
+    await this.prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(727003)');
+      for (const [i, alias] of aliases.entries()) {
+        if (alias === name) throw invalidRequest(`aliases[${i}]: '${alias}' is the model's own name`, `aliases[${i}]`);
+        if (await tx.model.findUnique({ where: { name: alias }, select: { name: true } })) {
+          throw invalidRequest(`aliases[${i}]: '${alias}' is already a model name`, `aliases[${i}]`);
+        }
+        const owner = await tx.model.findFirst({ where: { aliases: { has: alias }, name: { not: name } }, select: { name: true } });
+        if (owner) throw invalidRequest(`aliases[${i}]: '${alias}' is already an alias of '${owner.name}'`, `aliases[${i}]`);
+      }
+      await tx.model.update({ where: { name }, data: { aliases } });
+    });
+    await this.changed('model.aliases', name);
+    return this.getModel(name);
+  }
+
+  // ---- router settings ----
+
+  getRouter(): RouterSettingsWire {
+    return toRouterWire(this.catalog.routerSettings);
+  }
+
+  async putRouter(dto: RouterSettingsDto): Promise<RouterSettingsWire> {
+    const next = await this.prisma.$transaction(async (tx) => {
+      const row = await tx.routerSettings.findUnique({ where: { id: 1 } });
+      const stored = parseStoredRouter(row?.settings);
+      const cur: RouterConfig = stored?.effective ?? this.catalog.routerSettings;
+      const effective: RouterConfig = {
+        strategy: dto.strategy ?? cur.strategy,
+        retries: dto.retries ?? cur.retries,
+        cooldown: {
+          failures: dto.cooldown?.failures ?? cur.cooldown.failures,
+          windowSeconds: dto.cooldown?.window_seconds ?? cur.cooldown.windowSeconds,
+          cooldownSeconds: dto.cooldown?.cooldown_seconds ?? cur.cooldown.cooldownSeconds,
+        },
+      };
+      const value: StoredRouterSettings = { effective, config: stored?.config ?? cur, source: 'api' };
+      const settings = value as unknown as Prisma.InputJsonValue;
+      await tx.routerSettings.upsert({ where: { id: 1 }, create: { id: 1, settings }, update: { settings } });
+      return effective;
+    });
+    await this.changed('router.update', 'router');
+    return toRouterWire(next);
+  }
+
+  // ---- helpers ----
+
+  private async ensureModel(tx: Prisma.TransactionClient, name: string): Promise<void> {
+    const aliasOwner = await tx.model.findFirst({ where: { aliases: { has: name } }, select: { name: true } });
+    if (aliasOwner) throw invalidRequest(`model_name '${name}' is an alias of '${aliasOwner.name}'`, 'model_name');
+    await tx.model.upsert({ where: { name }, create: { name, source: 'api' }, update: {} });
+  }
+
+  private async findDeployment(id: string): Promise<DeploymentRow> {
+    const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.prisma.deployment.findUnique({ where: { id } }) : null;
+    if (!row) throw new GatewayError('not_found', `Deployment '${id}' not found`);
+    return row;
+  }
+
+  private async findModel(name: string): Promise<ModelRow> {
+    const row = await this.prisma.model.findUnique({ where: { name }, include: { deployments: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } } });
+    if (!row) throw new GatewayError('not_found', `Model '${name}' not found`);
+    return row;
+  }
+
+  /** Every replica reloads its catalog (this one before the response). Audit: see README (AuditLogService). */
+  private async changed(action: string, target: string): Promise<void> {
+    this.logger.info({ action, target }, 'catalog changed');
+    await this.catalog.publishChange();
+  }
+}
+
+function moneyMap(v: Record<string, unknown>, field: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, price] of Object.entries(v)) {
+    const s = typeof price === 'number' ? String(price) : price;
+    if (typeof s !== 'string' || !/^\d+(\.\d+)?([eE][-+]?\d+)?$/.test(s)) throw invalidRequest(`${field}.${k} must be a non-negative decimal string`, `${field}.${k}`);
+    out[k] = s;
+  }
+  return out;
+}
+
+function isDeploymentCursor(v: unknown): v is { t: string; id: string } {
+  return !!v && typeof v === 'object' && typeof (v as { t?: unknown }).t === 'string' && typeof (v as { id?: unknown }).id === 'string' && !Number.isNaN(Date.parse((v as { t: string }).t));
+}
+
+export function toDeploymentWire(d: DeploymentRow): DeploymentWire {
+  return {
+    id: d.id,
+    model_name: d.modelName,
+    provider: d.provider,
+    upstream_model: d.upstreamModel,
+    base_url: d.baseUrl,
+    has_api_key: d.apiKeyEnc !== null,
+    weight: d.weight,
+    priority: d.priority,
+    rpm_limit: d.rpmLimit,
+    tpm_limit: d.tpmLimit,
+    connect_timeout_ms: d.connectTimeoutMs,
+    timeout_ms: d.timeoutMs,
+    stream_idle_timeout_ms: d.streamIdleTimeoutMs,
+    enabled: d.enabled,
+    source: d.source,
+    settings: d.settings,
+    created_at: d.createdAt.toISOString(),
+    updated_at: d.updatedAt.toISOString(),
+  };
+}
+
+function toModelWire(m: ModelRow): ModelWire {
+  const overrides = (m.pricing ?? {}) as Record<string, unknown>;
+  return {
+    name: m.name,
+    source: m.source,
+    wildcard: m.name.endsWith('/*'),
+    aliases: m.aliases,
+    fallbacks: m.fallbacks,
+    context_window_fallbacks: m.contextWindowFallbacks,
+    content_policy_fallbacks: m.contentPolicyFallbacks,
+    pricing: effectivePricing(overrides as Parameters<typeof effectivePricing>[0], m.deployments[0]?.upstreamModel, m.name),
+    pricing_overrides: overrides,
+    settings: m.settings,
+    deployments: m.deployments.map(toDeploymentWire),
+    created_at: m.createdAt.toISOString(),
+    updated_at: m.updatedAt.toISOString(),
+  };
+}
