@@ -1,0 +1,270 @@
+'use strict';
+/**
+ * The systems under test. Each start function resolves with a target:
+ *   { name, label, pid, request(scenario) -> { url, headers, body, expect }, stop() }
+ * or throws an Error whose message says why the target is skipped.
+ * Gateways run pinned to core 0; the fake upstream shares core 1 with the load generator.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const crypto = require('node:crypto');
+const { spawnSync } = require('node:child_process');
+const { spawnPinned, waitForLine, freePort, stop } = require('./proc');
+
+const ROOT = path.join(__dirname, '..', '..');
+const BENCH = path.join(ROOT, 'bench');
+const TARGET_CORE = 0;
+const UPSTREAM_CORE = 1;
+const MASTER_KEY = 'sk-sb-bench-master-key-0123456789abcdefghijklmnop';
+const PORTKEY = path.join(BENCH, 'peers/node_modules/@portkey-ai/gateway/build/start-server.js');
+
+const chatBody = (model, stream) =>
+  JSON.stringify({
+    model,
+    messages: [{ role: 'user', content: 'Say hello' }],
+    max_tokens: 16,
+    ...(stream ? { stream: true } : {}),
+  });
+
+/** A request builder for an OpenAI-compatible endpoint at `base`. */
+const openaiRequest =
+  (base, model, extraHeaders = {}) =>
+  (scenario) => ({
+    url: `${base}/v1/chat/completions`,
+    headers: { 'content-type': 'application/json', ...extraHeaders },
+    body: chatBody(model, scenario === 'stream'),
+    expect: scenario === 'stream' ? '[DONE]' : '"chat.completion"',
+  });
+
+async function poll(url, ok, timeoutMs, child) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null)
+      throw new Error(`exited with ${child.exitCode}: ${child.tail.slice(-800)}`);
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), 2000);
+    try {
+      const res = await fetch(url, { signal: ac.signal });
+      await res.arrayBuffer();
+      if (ok(res.status)) return;
+    } catch {
+      /* not up yet */
+    } finally {
+      clearTimeout(timer);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(
+    `not ready after ${timeoutMs / 1000}s (${url})${child ? `: ${child.tail.slice(-800)}` : ''}`,
+  );
+}
+
+async function startFakeUpstream(chunkDelayMs) {
+  const child = spawnPinned(UPSTREAM_CORE, process.execPath, [path.join(BENCH, 'fake-upstream.js')], {
+    env: { ...process.env, FAKE_CHUNK_DELAY_MS: String(chunkDelayMs || 0) },
+  });
+  const port = Number((await waitForLine(child, /LISTENING (\d+)/))[1]);
+  return { port, pid: child.pid, stop: () => stop(child) };
+}
+
+/** "direct": the fake upstream itself (no hop) — the floor that "added latency" is measured from. */
+function direct(up) {
+  const base = `http://127.0.0.1:${up.port}`;
+  return {
+    name: 'direct',
+    label: 'direct (fake upstream)',
+    pid: up.pid,
+    request: openaiRequest(base, 'gpt-4o-mini', { authorization: 'Bearer sk-fake' }),
+    stop: async () => {},
+  };
+}
+
+async function bare(up) {
+  const child = spawnPinned(TARGET_CORE, process.execPath, [
+    path.join(BENCH, 'bare-proxy.js'),
+    `--upstream=http://127.0.0.1:${up.port}`,
+  ]);
+  const port = Number((await waitForLine(child, /LISTENING (\d+)/))[1]);
+  return {
+    name: 'bare',
+    label: 'bare Node proxy',
+    pid: child.pid,
+    request: openaiRequest(`http://127.0.0.1:${port}`, 'gpt-4o-mini', { authorization: 'Bearer sk-fake' }),
+    stop: () => stop(child),
+  };
+}
+
+function buildGatewayIfNeeded(log) {
+  const helper = path.join(ROOT, 'scripts/build-if-needed.js');
+  const main = path.join(ROOT, 'dist/main.js');
+  if (fs.existsSync(helper)) {
+    spawnSync(process.execPath, [helper], { cwd: ROOT, stdio: 'inherit' });
+  } else if (!fs.existsSync(main) && fs.existsSync(path.join(ROOT, 'src/main.ts'))) {
+    log('building the gateway (npm run build)…');
+    spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  if (!fs.existsSync(main)) throw new Error('dist/main.js is missing (run `npm run build` first)');
+  return main;
+}
+
+/** Create the bench database if needed and apply the migrations. */
+async function prepareDatabase(databaseUrl, log) {
+  const url = new URL(databaseUrl);
+  const dbName = url.pathname.slice(1);
+  const { Client } = require('pg');
+  const admin = new Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).href });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName]);
+    if (!rowCount) await admin.query(`CREATE DATABASE "${dbName.replace(/"/g, '')}"`);
+  } finally {
+    await admin.end();
+  }
+  if (fs.existsSync(path.join(ROOT, 'prisma/migrations'))) {
+    log('applying migrations to the bench database…');
+    const r = spawnSync(path.join(ROOT, 'node_modules/.bin/prisma'), ['migrate', 'deploy'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: '1' },
+      encoding: 'utf8',
+    });
+    if (r.status !== 0)
+      throw new Error(`prisma migrate deploy failed: ${(r.stderr || r.stdout).slice(-800)}`);
+  }
+}
+
+function gatewayConfig(upPort) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-'));
+  const file = path.join(dir, 'switchboard.yaml');
+  fs.writeFileSync(
+    file,
+    [
+      'models:',
+      '  - model_name: bench-openai',
+      '    deployments:',
+      '      - provider: openai',
+      '        upstream_model: gpt-4o-mini',
+      '        api_key: sk-fake',
+      `        base_url: http://127.0.0.1:${upPort}/v1`,
+      '  - model_name: bench-gemini',
+      '    deployments:',
+      '      - provider: gemini',
+      '        upstream_model: gemini-2.5-flash',
+      '        api_key: fake',
+      `        base_url: http://127.0.0.1:${upPort}`,
+      '',
+    ].join('\n'),
+  );
+  return { dir, file };
+}
+
+/** A virtual key from POST /admin/keys; the master key when that endpoint does not exist (404) or fails. */
+async function gatewayKey(base, log) {
+  const res = await fetch(`${base}/admin/keys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${MASTER_KEY}` },
+    body: JSON.stringify({ name: 'bench' }),
+  });
+  const text = await res.text();
+  if (res.status === 404) {
+    log('POST /admin/keys answered 404: using the master key');
+    return MASTER_KEY;
+  }
+  let key;
+  try {
+    key = JSON.parse(text).key;
+  } catch {
+    /* handled below */
+  }
+  if (res.ok && typeof key === 'string') return key;
+  log(`WARNING: POST /admin/keys answered ${res.status} ${text.slice(0, 200)}: using the master key`);
+  return MASTER_KEY;
+}
+
+async function gateway(up, { virtualKey, log }) {
+  const main = buildGatewayIfNeeded(log);
+  const databaseUrl =
+    process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/switchboard_bench';
+  await prepareDatabase(databaseUrl, log);
+  const cfg = gatewayConfig(up.port);
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
+    SWITCHBOARD_MASTER_KEY: MASTER_KEY,
+    SWITCHBOARD_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
+    SWITCHBOARD_CONFIG: cfg.file,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+  };
+  const api = spawnPinned(TARGET_CORE, process.execPath, [main], {
+    cwd: ROOT,
+    env: { ...env, PORT: String(port), SWITCHBOARD_ROLE: 'api' },
+  });
+  const worker = spawnPinned(null, process.execPath, [main], {
+    cwd: ROOT,
+    env: { ...env, SWITCHBOARD_ROLE: 'worker' },
+  });
+  const stopAll = async () => {
+    await Promise.all([stop(api), stop(worker)]);
+    fs.rmSync(cfg.dir, { recursive: true, force: true });
+  };
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    await poll(`${base}/health/ready`, (s) => s === 200, 60_000, api);
+    const key = virtualKey ? await gatewayKey(base, log) : MASTER_KEY;
+    return {
+      name: 'gateway',
+      label: `Switchboard gateway (${key === MASTER_KEY ? 'master key' : 'virtual key'})`,
+      pid: api.pid,
+      request: openaiRequest(base, 'bench-openai', { authorization: `Bearer ${key}` }),
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+async function portkey(up) {
+  if (!fs.existsSync(PORTKEY)) {
+    throw new Error('not installed (npm --prefix bench/peers install, see bench/README.md)');
+  }
+  const port = await freePort();
+  const child = spawnPinned(TARGET_CORE, process.execPath, [PORTKEY, `--port=${port}`, '--headless'], {
+    env: { ...process.env, NODE_ENV: 'production', TRUSTED_CUSTOM_HOSTS: '127.0.0.1,localhost' },
+  });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await poll(`${base}/`, (s) => s < 500, 30_000, child);
+  } catch (err) {
+    await stop(child);
+    throw err;
+  }
+  return {
+    name: 'portkey',
+    label: 'Portkey gateway 1.15.2',
+    pid: child.pid,
+    request: openaiRequest(base, 'gpt-4o-mini', {
+      authorization: 'Bearer sk-fake',
+      'x-portkey-provider': 'openai',
+      'x-portkey-custom-host': `http://127.0.0.1:${up.port}/v1`,
+    }),
+    stop: () => stop(child),
+  };
+}
+
+/** Send one request per scenario and check the answer; throws with the reason on failure. */
+async function validate(target, scenarios) {
+  for (const sc of scenarios) {
+    const r = target.request(sc);
+    const res = await fetch(r.url, { method: 'POST', headers: r.headers, body: r.body });
+    const text = await res.text();
+    if (res.status !== 200 || !text.includes(r.expect)) {
+      throw new Error(`${sc} request answered ${res.status}: ${text.slice(0, 300)}`);
+    }
+  }
+}
+
+module.exports = { startFakeUpstream, direct, bare, gateway, portkey, validate };

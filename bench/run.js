@@ -1,0 +1,213 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * Switchboard benchmark runner: gateway overhead against a bare Node proxy and the fake upstream.
+ * See bench/README.md. Writes bench/results/latest.md and bench/results/latest.json.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const { HAS_TASKSET, cpuMicros, memMB, rssSampler } = require('./lib/proc');
+const { pickTool, runLoad, runProbe } = require('./lib/load');
+const T = require('./lib/targets');
+const { aggregate, markdown } = require('./lib/report');
+
+const USAGE = `usage: npm run bench -- [options]
+  --quick                 ~1 minute smoke run (1 s load runs, 0.5 s probes)
+  --only=a,b              targets: direct, bare, gateway, portkey (default: direct,bare,gateway)
+  --peers                 also measure peers installed in bench/peers (Portkey)
+  --scenario=a,b          nonstream, stream (default: both)
+  --conc=1,16,64          concurrency levels
+  --rounds=N              interleaved rounds, medians reported (default 3)
+  --duration=S            seconds per load run (default 6)
+  --probe-duration=S      seconds per stream-probe run (default 3)
+  --warmup=S              seconds of warm-up load per target and scenario (default 2)
+  --tool=wrk|autocannon   load generator (default: wrk when on PATH)
+  --no-virtual-key        call the gateway with the master key instead of a virtual key
+  --chunk-delay-ms=N      fake upstream pause between stream chunks (default 0)`;
+
+const ALL_TARGETS = ['direct', 'bare', 'gateway', 'portkey'];
+const RESULTS = path.join(__dirname, 'results');
+const log = (msg) => console.log(`[bench] ${msg}`);
+const list = (v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const DEFAULTS = {
+  targets: ['direct', 'bare', 'gateway'],
+  scenarios: ['nonstream', 'stream'],
+  conc: [1, 16, 64],
+  rounds: 3,
+  duration: 6,
+  probeDuration: 3,
+  warmup: 2,
+  virtualKey: true,
+  chunkDelayMs: 0,
+};
+const QUICK = { quick: true, duration: 1, probeDuration: 0.5, warmup: 1 };
+
+function parseArgs(argv) {
+  const o = { ...DEFAULTS, targets: [...DEFAULTS.targets], ...(argv.includes('--quick') ? QUICK : {}) };
+  for (const a of argv) {
+    const [k, v = ''] = a.replace(/^--/, '').split('=');
+    if (k === 'help' || k === 'h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else if (k === 'quick') continue;
+    else if (k === 'peers') o.targets.push('portkey');
+    else if (k === 'only') o.only = list(v);
+    else if (k === 'scenario') o.scenarios = list(v).map((s) => s.replace('non-stream', 'nonstream'));
+    else if (k === 'conc') o.conc = list(v).map(Number);
+    else if (k === 'rounds') o.rounds = Number(v);
+    else if (k === 'duration') o.duration = Number(v);
+    else if (k === 'probe-duration') o.probeDuration = Number(v);
+    else if (k === 'warmup') o.warmup = Number(v);
+    else if (k === 'tool') o.tool = v;
+    else if (k === 'virtual-key') o.virtualKey = v !== 'false' && v !== '0';
+    else if (k === 'no-virtual-key') o.virtualKey = false;
+    else if (k === 'chunk-delay-ms') o.chunkDelayMs = Number(v);
+    else throw new Error(`unknown option ${a}\n${USAGE}`);
+  }
+  if (o.only) o.targets = o.only;
+  const bad = [
+    ...o.targets.filter((t) => !ALL_TARGETS.includes(t)),
+    ...o.scenarios.filter((s) => !/^(non)?stream$/.test(s)),
+  ];
+  if (bad.length) throw new Error(`unknown target or scenario: ${bad.join(', ')}\n${USAGE}`);
+  o.targets = ALL_TARGETS.filter((t) => o.targets.includes(t)); // fixed order, no duplicates
+  return o;
+}
+
+/** One load run with the target's CPU time and RSS sampled around it. */
+async function measureLoad(tool, t, scenario, conc, seconds) {
+  const stopRss = rssSampler(t.pid);
+  const cpu0 = cpuMicros(t.pid);
+  const r = await runLoad(tool, t.request(scenario), conc, seconds);
+  const cpu = cpuMicros(t.pid) - cpu0;
+  return { ...r, cpuUsPerReq: r.requests ? cpu / r.requests : null, rssMB: stopRss() };
+}
+
+async function measureProbe(t, conc, seconds) {
+  const req = t.request('stream');
+  const r = await runProbe(
+    { url: req.url, headers: req.headers, body: req.body },
+    conc,
+    seconds * 1000,
+    req.expect,
+  );
+  const f = { fb50: r.first.p50, fb90: r.first.p90, fb99: r.first.p99 };
+  return {
+    rps: r.rps,
+    requests: r.requests,
+    errors: r.errors,
+    ...f,
+    tot50: r.total.p50,
+    tot90: r.total.p90,
+    tot99: r.total.p99,
+  };
+}
+
+function gitCommit() {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: __dirname, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : 'no commit';
+}
+
+/** Align the markdown tables with the repo's prettier when it is installed (it is a devDependency). */
+async function pretty(md) {
+  try {
+    return await require('prettier').format(md, { parser: 'markdown', proseWrap: 'preserve' });
+  } catch {
+    return md;
+  }
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const tool = pickTool(o.tool);
+  const meta = {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    commit: gitCommit(),
+    cpu: os.cpus()[0]?.model.trim() || 'unknown CPU',
+    cores: os.availableParallelism(),
+    node: process.versions.node,
+    tool,
+    pinning: HAS_TASKSET
+      ? 'targets taskset -c 0; load + fake upstream -c 1'
+      : 'none (taskset missing or 1 core)',
+    ...o,
+  };
+  log(
+    `targets ${o.targets.join(', ')}; scenarios ${o.scenarios.join(', ')}; conc ${o.conc.join(', ')}; ${tool}`,
+  );
+
+  const cleanup = [];
+  const stopAll = () => Promise.all(cleanup.splice(0).map((f) => f().catch(() => {})));
+  process.once('SIGINT', () => stopAll().then(() => process.exit(130)));
+  try {
+    const up = await T.startFakeUpstream(o.chunkDelayMs);
+    cleanup.push(up.stop);
+    const targets = [];
+    const skipped = [];
+    for (const name of o.targets) {
+      try {
+        log(`starting ${name}…`);
+        const t = name === 'direct' ? T.direct(up) : await T[name](up, { virtualKey: o.virtualKey, log });
+        cleanup.push(t.stop);
+        await T.validate(t, o.scenarios);
+        targets.push(t);
+      } catch (err) {
+        log(`SKIPPING ${name}: ${err.message}`);
+        skipped.push({ name, reason: err.message });
+      }
+    }
+    if (!targets.length) throw new Error('no target could be started');
+
+    for (const t of targets) for (const sc of o.scenarios) await runLoad(tool, t.request(sc), 16, o.warmup);
+
+    const records = [];
+    const total = o.scenarios.length * o.conc.length * o.rounds * targets.length;
+    let n = 0;
+    for (const scenario of o.scenarios) {
+      for (const conc of o.conc) {
+        for (let round = 0; round < o.rounds; round++) {
+          // interleave targets, rotating the order each round so none always goes first
+          const order = targets.map((_, i) => targets[(i + round) % targets.length]);
+          for (const t of order) {
+            const base = { round, scenario, conc, target: t.name };
+            const m = await measureLoad(tool, t, scenario, conc, o.duration);
+            records.push({ ...base, kind: 'load', ...m });
+            let line = `${m.rps.toFixed(0)} req/s, p50 ${m.p50?.toFixed(3)} ms, ${m.cpuUsPerReq?.toFixed(0)} µs CPU/req`;
+            if (scenario === 'stream') {
+              const p = await measureProbe(t, conc, o.probeDuration);
+              records.push({ ...base, kind: 'probe', ...p });
+              line += `, first byte p50 ${p.fb50?.toFixed(3)} ms`;
+            }
+            if (m.errors || m.non2xx) line += ` — ${m.errors} errors, ${m.non2xx} non-2xx`;
+            log(`[${++n}/${total}] ${scenario} c=${conc} round ${round + 1} ${t.name}: ${line}`);
+          }
+        }
+      }
+    }
+
+    for (const t of targets) t.hwmMB = memMB(t.pid).hwm;
+    const agg = aggregate(records);
+    const md = await pretty(markdown(meta, agg, targets, skipped));
+    fs.mkdirSync(RESULTS, { recursive: true });
+    fs.writeFileSync(path.join(RESULTS, 'latest.md'), md);
+    const info = targets.map((t) => ({ name: t.name, label: t.label, hwmMB: t.hwmMB }));
+    const json = { meta, targets: info, skipped, medians: agg, records };
+    fs.writeFileSync(path.join(RESULTS, 'latest.json'), JSON.stringify(json, null, 2) + '\n');
+    console.log(`\n${md}`);
+    log('wrote bench/results/latest.md and bench/results/latest.json');
+  } finally {
+    await stopAll();
+  }
+}
+
+main().catch((err) => {
+  console.error(`[bench] ${err.stack || err.message}`);
+  process.exitCode = 1;
+});
