@@ -139,7 +139,10 @@ export class ChatService {
       const result = await this.client.passthrough(codec, dialect.operation, parsed.body, ctx, parsed.stream, signal);
       if (result.events) {
         const events = await peekFirst(result.events);
-        return { kind: 'stream', frames: passthroughFrames(events, dialect, rctx, (ev) => meter.usage(codec.usageFromStreamEvent(dialect.operation, ev))) };
+        return { kind: 'stream', frames: passthroughFrames(events, dialect, rctx, (ev) => {
+          meter.observeRaw(ev.data);
+          meter.usage(codec.usageFromStreamEvent(dialect.operation, ev));
+        }) };
       }
       meter.usage(codec.usageFromResponse(dialect.operation, result.body));
       return { kind: 'json', body: dialect.passthroughJson(result.body, rctx) };

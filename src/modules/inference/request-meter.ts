@@ -72,6 +72,16 @@ export class RequestMeter {
     }
   }
 
+  /** Passthrough streams: counts the generated text of a raw provider event (OpenAI, Anthropic, Gemini shapes). */
+  observeRaw(data: string): void {
+    if (!data || data === '[DONE]') return;
+    try {
+      this.streamedChars += generatedChars(JSON.parse(data));
+    } catch {
+      /* not JSON: nothing to count */
+    }
+  }
+
   finish(): UsageEvent {
     const usage = this.reported ?? this.estimate();
     const model = this.info?.model.model;
@@ -98,11 +108,29 @@ export class RequestMeter {
 
   /** No usage from the provider: count the prompt and what was streamed locally (contract §9.16). */
   private estimate(): Usage | undefined {
-    if (this.status >= 400 && this.streamedChars === 0) return undefined;
+    if (this.status >= 400 && this.status !== 499 && this.streamedChars === 0) return undefined;
     return {
       promptTokens: estimatePromptTokens(this.init.request),
       completionTokens: Math.ceil(this.streamedChars / 4),
       estimated: true,
     };
   }
+}
+
+/** Characters of generated text in one provider stream event, whatever its wire shape. */
+function generatedChars(ev: unknown): number {
+  const e = ev as {
+    choices?: Array<{ delta?: { content?: unknown; reasoning_content?: unknown; tool_calls?: Array<{ function?: { arguments?: unknown } }> } }>;
+    delta?: { text?: unknown; thinking?: unknown; partial_json?: unknown };
+    candidates?: Array<{ content?: { parts?: Array<{ text?: unknown }> } }>;
+  };
+  const len = (v: unknown) => (typeof v === 'string' ? v.length : 0);
+  let n = 0;
+  for (const c of e?.choices ?? []) {
+    n += len(c.delta?.content) + len(c.delta?.reasoning_content);
+    for (const t of c.delta?.tool_calls ?? []) n += len(t.function?.arguments);
+  }
+  if (e?.delta) n += len(e.delta.text) + len(e.delta.thinking) + len(e.delta.partial_json);
+  for (const c of e?.candidates ?? []) for (const p of c.content?.parts ?? []) n += len(p.text);
+  return n;
 }

@@ -1,0 +1,270 @@
+import { Injectable } from '@nestjs/common';
+import Decimal from 'decimal.js';
+import type { Response } from 'express';
+import { decodeCursor, encodeCursor, MAX_PAGE_LIMIT, DEFAULT_PAGE_LIMIT, type Page } from '../../common/http/cursor-page';
+import { GatewayError, invalidRequest } from '../../common/errors/gateway-error';
+import { PrismaService } from '../../database/prisma.service';
+import type { Identity } from '../auth/identity';
+
+export const GROUP_FIELDS = ['day', 'model', 'key', 'team', 'provider'] as const;
+export type GroupField = (typeof GROUP_FIELDS)[number];
+
+export interface UsageFilters {
+  from?: Date;
+  to?: Date;
+  teamId?: string;
+  keyId?: string;
+  model?: string;
+}
+
+export interface SummaryRow {
+  day?: string;
+  model?: string;
+  key_id?: string | null;
+  team_id?: string | null;
+  provider?: string | null;
+  requests: number;
+  errors: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  reasoning_tokens: number;
+  cached_tokens: number;
+  video_seconds: string;
+  cost_usd: string;
+}
+
+export interface UsageSummary {
+  data: SummaryRow[];
+  totals: Omit<SummaryRow, GroupField | 'key_id' | 'team_id'>;
+}
+
+export const LOG_COLUMNS = [
+  'id', 'request_id', 'created_at', 'key_id', 'team_id', 'model', 'deployment_id', 'provider', 'upstream_model', 'endpoint',
+  'status_code', 'error_type', 'prompt_tokens', 'completion_tokens', 'reasoning_tokens', 'cached_tokens', 'images',
+  'audio_seconds', 'video_seconds', 'cost_usd', 'latency_ms', 'ttft_ms', 'stream', 'estimated',
+] as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DAY_MS = 86_400_000;
+
+/**
+ * Usage reports (contract §6, §9.6). Groupings by day/model/key/team/provider read the daily rollup
+ * when the range is whole UTC days (the usual case, and the one that must answer fast at 1M records);
+ * other ranges and the logs read usage_records. Money and seconds are decimal strings.
+ */
+@Injectable()
+export class UsageReportService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Parses `from`, `to`, `team_id`, `key_id`, `model` and applies the caller's scope. */
+  filters(q: Record<string, unknown>, identity: Identity, selfService = false): UsageFilters {
+    const f: UsageFilters = {
+      from: parseTime(q.from, 'from'),
+      to: parseTime(q.to, 'to'),
+      teamId: parseUuid(q.team_id, 'team_id'),
+      keyId: parseUuid(q.key_id, 'key_id'),
+      model: typeof q.model === 'string' && q.model ? q.model : undefined,
+    };
+    if (selfService) {
+      if (identity.kind === 'key') {
+        f.keyId = identity.keyId;
+        f.teamId = undefined;
+      }
+      return f;
+    }
+    if (identity.role !== 'admin') {
+      if (f.teamId && f.teamId !== identity.teamId) throw new GatewayError('permission_denied', 'This key may only read usage of its own team');
+      f.teamId = identity.teamId;
+    }
+    return f;
+  }
+
+  parseGroupBy(v: unknown): GroupField[] {
+    if (v === undefined || v === '') return [];
+    const parts = String(v).split(',').map((s) => s.trim()).filter(Boolean);
+    for (const p of parts) {
+      if (!(GROUP_FIELDS as readonly string[]).includes(p)) throw invalidRequest(`group_by: unknown field '${p}' (allowed: ${GROUP_FIELDS.join(', ')})`, 'group_by');
+    }
+    return [...new Set(parts)] as GroupField[];
+  }
+
+  async summary(groupBy: GroupField[], f: UsageFilters): Promise<UsageSummary> {
+    const rollup = isDayAligned(f.from) && isDayAligned(f.to);
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const col = rollup
+      ? { day: `to_char(day, 'YYYY-MM-DD')`, model: 'model', key: `NULLIF(key_id, '')`, team: `NULLIF(team_id, '')`, provider: `NULLIF(provider, '')` }
+      : { day: `to_char((created_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD')`, model: 'model', key: 'key_id::text', team: 'team_id::text', provider: 'provider' };
+    if (rollup) {
+      if (f.from) where.push(`day >= ${p(f.from.toISOString().slice(0, 10))}::date`);
+      if (f.to) where.push(`day < ${p(f.to.toISOString().slice(0, 10))}::date`);
+      if (f.keyId) where.push(`key_id = ${p(f.keyId)}`);
+      if (f.teamId) where.push(`team_id = ${p(f.teamId)}`);
+    } else {
+      if (f.from) where.push(`created_at >= ${p(f.from)}`);
+      if (f.to) where.push(`created_at < ${p(f.to)}`);
+      if (f.keyId) where.push(`key_id = ${p(f.keyId)}::uuid`);
+      if (f.teamId) where.push(`team_id = ${p(f.teamId)}::uuid`);
+    }
+    if (f.model) where.push(`model = ${p(f.model)}`);
+    const names: Record<GroupField, string> = { day: 'day', model: 'model', key: 'key_id', team: 'team_id', provider: 'provider' };
+    const select = groupBy.map((g) => `${col[g]} AS ${names[g]}`);
+    const agg = rollup
+      ? `sum(requests)::bigint AS requests, sum(errors)::bigint AS errors, sum(prompt_tokens)::text AS prompt_tokens,
+         sum(completion_tokens)::text AS completion_tokens, sum(reasoning_tokens)::text AS reasoning_tokens,
+         sum(cached_tokens)::text AS cached_tokens, sum(video_seconds)::text AS video_seconds, sum(cost_usd)::text AS cost_usd`
+      : `count(*)::bigint AS requests, count(*) FILTER (WHERE status_code >= 400)::bigint AS errors,
+         sum(prompt_tokens)::text AS prompt_tokens, sum(completion_tokens)::text AS completion_tokens,
+         sum(reasoning_tokens)::text AS reasoning_tokens, sum(cached_tokens)::text AS cached_tokens,
+         sum(video_seconds)::text AS video_seconds, sum(cost_usd)::text AS cost_usd`;
+    const sql = `SELECT ${[...select, agg].join(', ')} FROM ${rollup ? 'usage_daily' : 'usage_records'}
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ${groupBy.length ? `GROUP BY ${groupBy.map((_, i) => i + 1).join(', ')} ORDER BY ${groupBy.map((_, i) => `${i + 1} NULLS FIRST`).join(', ')}` : ''}`;
+    const rows = await this.prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(sql, ...params);
+    const data: SummaryRow[] = [];
+    const totals = emptyTotals();
+    for (const r of rows) {
+      if (Number(r.requests ?? 0) === 0 && groupBy.length === 0) continue;
+      const row = {} as SummaryRow;
+      for (const g of groupBy) (row as unknown as Record<string, unknown>)[names[g]] = r[names[g]] ?? null;
+      Object.assign(row, metrics(r));
+      data.push(row);
+      addTotals(totals, row);
+    }
+    return { data: groupBy.length ? data : data.length ? [data[0]] : [], totals: finishTotals(totals) };
+  }
+
+  async logs(f: UsageFilters, limitRaw: unknown, cursorRaw: unknown): Promise<Page<Record<string, unknown>>> {
+    const limit = parseLimit(limitRaw);
+    const after = decodeCursor(typeof cursorRaw === 'string' ? cursorRaw : undefined, isPosition);
+    const rows = await this.logRows(f, limit + 1, after);
+    const more = rows.length > limit;
+    const shown = more ? rows.slice(0, limit) : rows;
+    const last = shown[shown.length - 1];
+    return { data: shown, next_cursor: more && last ? encodeCursor({ t: last.created_at, id: last.id }) : null };
+  }
+
+  /** Streams every matching record as CSV, page by page (constant memory). */
+  async logsCsv(f: UsageFilters, res: Response): Promise<void> {
+    res.status(200);
+    res.setHeader('content-type', 'text/csv; charset=utf-8');
+    res.setHeader('content-disposition', 'attachment; filename="usage.csv"');
+    res.write(`${LOG_COLUMNS.join(',')}\n`);
+    let after: { t: string; id: string } | undefined;
+    for (;;) {
+      const rows = await this.logRows(f, 1000, after);
+      if (rows.length === 0) break;
+      const chunk = rows.map((r) => LOG_COLUMNS.map((c) => csvCell(r[c])).join(',')).join('\n');
+      if (!res.write(`${chunk}\n`)) await new Promise((r) => res.once('drain', r));
+      const last = rows[rows.length - 1];
+      after = { t: String(last.created_at), id: String(last.id) };
+      if (rows.length < 1000) break;
+    }
+    res.end();
+  }
+
+  private async logRows(f: UsageFilters, take: number, after?: { t: string; id: string }): Promise<Array<Record<string, unknown>>> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    if (f.from) where.push(`created_at >= ${p(f.from)}`);
+    if (f.to) where.push(`created_at < ${p(f.to)}`);
+    if (f.keyId) where.push(`key_id = ${p(f.keyId)}::uuid`);
+    if (f.teamId) where.push(`team_id = ${p(f.teamId)}::uuid`);
+    if (f.model) where.push(`model = ${p(f.model)}`);
+    if (after) where.push(`(created_at, id) < (${p(new Date(after.t))}, ${p(after.id)}::uuid)`);
+    const sql = `SELECT id::text, request_id, created_at, key_id::text, team_id::text, model, deployment_id, provider, upstream_model,
+        endpoint, status_code, error_type, prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens, images,
+        audio_seconds::text, video_seconds::text, cost_usd::text, latency_ms, ttft_ms, stream, estimated
+      FROM usage_records ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY created_at DESC, id DESC LIMIT ${Math.floor(take)}`;
+    const rows = await this.prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(sql, ...params);
+    return rows.map((r) => ({ ...r, created_at: r.created_at instanceof Date ? r.created_at.toISOString() : r.created_at, cost_usd: new Decimal(String(r.cost_usd)).toFixed(), audio_seconds: new Decimal(String(r.audio_seconds)).toFixed(), video_seconds: new Decimal(String(r.video_seconds)).toFixed() }));
+  }
+}
+
+function metrics(r: Record<string, unknown>) {
+  return {
+    requests: Number(r.requests ?? 0),
+    errors: Number(r.errors ?? 0),
+    prompt_tokens: Number(r.prompt_tokens ?? 0),
+    completion_tokens: Number(r.completion_tokens ?? 0),
+    reasoning_tokens: Number(r.reasoning_tokens ?? 0),
+    cached_tokens: Number(r.cached_tokens ?? 0),
+    video_seconds: new Decimal(String(r.video_seconds ?? '0')).toFixed(),
+    cost_usd: new Decimal(String(r.cost_usd ?? '0')).toFixed(),
+  };
+}
+
+interface Totals {
+  requests: number;
+  errors: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  reasoning_tokens: number;
+  cached_tokens: number;
+  video_seconds: Decimal;
+  cost_usd: Decimal;
+}
+
+function emptyTotals(): Totals {
+  return { requests: 0, errors: 0, prompt_tokens: 0, completion_tokens: 0, reasoning_tokens: 0, cached_tokens: 0, video_seconds: new Decimal(0), cost_usd: new Decimal(0) };
+}
+
+function addTotals(t: Totals, r: SummaryRow): void {
+  t.requests += r.requests;
+  t.errors += r.errors;
+  t.prompt_tokens += r.prompt_tokens;
+  t.completion_tokens += r.completion_tokens;
+  t.reasoning_tokens += r.reasoning_tokens;
+  t.cached_tokens += r.cached_tokens;
+  t.video_seconds = t.video_seconds.plus(r.video_seconds);
+  t.cost_usd = t.cost_usd.plus(r.cost_usd);
+}
+
+function finishTotals(t: Totals): UsageSummary['totals'] {
+  return { ...t, video_seconds: t.video_seconds.toFixed(), cost_usd: t.cost_usd.toFixed() };
+}
+
+function parseTime(v: unknown, param: string): Date | undefined {
+  if (v === undefined || v === '') return undefined;
+  const s = String(v);
+  const d = /^\d{4}-\d{2}-\d{2}$/.test(s) ? new Date(`${s}T00:00:00Z`) : /^\d{4}-\d{2}-\d{2}T/.test(s) ? new Date(s) : new Date(NaN);
+  if (Number.isNaN(d.getTime())) throw invalidRequest(`${param} must be RFC 3339 or YYYY-MM-DD`, param);
+  return d;
+}
+
+function parseUuid(v: unknown, param: string): string | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (typeof v !== 'string' || !UUID.test(v)) throw invalidRequest(`${param} must be a UUID`, param);
+  return v.toLowerCase();
+}
+
+function parseLimit(v: unknown): number {
+  if (v === undefined || v === '') return DEFAULT_PAGE_LIMIT;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_LIMIT) throw invalidRequest(`limit must be an integer from 1 to ${MAX_PAGE_LIMIT}`, 'limit');
+  return n;
+}
+
+function isDayAligned(d: Date | undefined): boolean {
+  return d === undefined || d.getTime() % DAY_MS === 0;
+}
+
+function isPosition(v: unknown): v is { t: string; id: string } {
+  const p = v as { t: string; id: string };
+  return typeof v === 'object' && v !== null && typeof p.t === 'string' && !Number.isNaN(Date.parse(p.t)) && typeof p.id === 'string' && UUID.test(p.id);
+}
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

@@ -1,0 +1,301 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import { randomUUID } from 'node:crypto';
+import OpenAI from 'openai';
+import { AuthService } from '../src/modules/auth/auth.service';
+import type { Identity, LimitSettings } from '../src/modules/auth/identity';
+import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
+import { startGateway, type TestGateway } from './support/gateway';
+
+/**
+ * Identities with budgets and rate limits, injected behind the real AuthService (the keys API is
+ * built separately): a bearer token listed here authenticates as the given identity.
+ */
+function injectIdentities(gw: TestGateway, identities: Map<string, Identity>): void {
+  const auth = gw.app.get(AuthService) as any;
+  const name = typeof auth.authenticateSecret === 'function' ? 'authenticateSecret' : 'authenticate';
+  const orig = auth[name].bind(auth);
+  auth[name] = async (arg: any) => {
+    const secret = name === 'authenticateSecret' ? arg : String(arg.headers.authorization ?? '').replace(/^Bearer /, '');
+    return identities.get(secret) ?? orig(arg);
+  };
+}
+
+function keyIdentity(limits: Partial<LimitSettings>, team?: { id: string; limits: Partial<LimitSettings> }): Identity {
+  return {
+    kind: 'key',
+    keyId: randomUUID(),
+    teamId: team?.id,
+    role: 'member',
+    allowedModels: [],
+    keyLimits: { budgetPeriodStart: new Date(), ...limits },
+    teamLimits: team ? { budgetPeriodStart: new Date(), ...team.limits } : undefined,
+  };
+}
+
+const yamlFor = (fake: FakeOpenAi, pricing = '{ input_per_mtok: "0.15", output_per_mtok: "0.60" }') => `
+models:
+  - model_name: gpt-fake
+    deployments:
+      - provider: openai
+        upstream_model: gpt-4o-mini
+        api_key: sk-upstream
+        base_url: ${fake.baseUrl}/v1
+    pricing: ${pricing}
+`;
+
+async function waitFor<T>(fn: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function adminGet(gw: TestGateway, path: string): Promise<any> {
+  const res = await fetch(`${gw.url}${path}`, { headers: { authorization: `Bearer ${gw.masterKey}` } });
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+describe('metering: exact tokens and cost in the reports', () => {
+  let fake: FakeOpenAi;
+  let gw: TestGateway;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAi({ apiKey: 'sk-upstream' });
+    gw = await startGateway({ yaml: yamlFor(fake) });
+    client = new OpenAI({ apiKey: gw.masterKey, baseURL: `${gw.url}/v1`, maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await fake?.close();
+  });
+
+  it('non-stream, stream and aborted stream each yield one record, and the summary adds them up exactly', async () => {
+    fake.script({ kind: 'text', text: 'priced', usage: { prompt_tokens: 1000, completion_tokens: 2000 } });
+    await client.chat.completions.create({ model: 'gpt-fake', messages: [{ role: 'user', content: 'cost me' }] });
+
+    fake.script({ kind: 'text', text: 'streamed answer', usage: { prompt_tokens: 500, completion_tokens: 100, cached_tokens: 200 } });
+    const stream = await client.chat.completions.create({ model: 'gpt-fake', stream: true, messages: [{ role: 'user', content: 's' }] });
+    for await (const chunk of stream) expect(chunk.usage ?? null).toBeNull();
+
+    // Aborted: slow chunks, the client hangs up after the first content arrives; the provider never sent usage.
+    fake.script({ kind: 'stream_chunk_delay', delayMs: 150 });
+    const ac = new AbortController();
+    const aborted = await client.chat.completions.create({ model: 'gpt-fake', stream: true, messages: [{ role: 'user', content: 'abort me' }] }, { signal: ac.signal });
+    try {
+      for await (const chunk of aborted) {
+        if (chunk.choices[0]?.delta?.content) ac.abort();
+      }
+    } catch {
+      /* aborted */
+    }
+
+    const logs = await waitFor(async () => {
+      const page = await adminGet(gw, '/admin/usage/logs?model=gpt-fake');
+      return page.data.length >= 3 ? page : undefined;
+    });
+    expect(logs.data).toHaveLength(3);
+    const [abortedRow, streamRow, jsonRow] = logs.data;
+    expect(jsonRow).toMatchObject({ status_code: 200, prompt_tokens: 1000, completion_tokens: 2000, cost_usd: '0.00135', stream: false, estimated: false, provider: 'openai', upstream_model: 'gpt-4o-mini' });
+    // (500 − 200) × 0.15 + 200 × 0.15 (no cached price: falls back to the shipped gpt-4o-mini 0.075) + 100 × 0.60
+    // = 45 + 15 + 60 = 120 per M
+    expect(streamRow).toMatchObject({ status_code: 200, prompt_tokens: 500, completion_tokens: 100, cached_tokens: 200, cost_usd: '0.00012', stream: true, estimated: false });
+    expect(abortedRow).toMatchObject({ status_code: 499, stream: true, estimated: true, prompt_tokens: 6 });
+    expect(abortedRow.completion_tokens).toBeGreaterThan(0);
+    const abortedCost = (6 * 0.15 + abortedRow.completion_tokens * 0.6) / 1e6;
+    expect(Number(abortedRow.cost_usd)).toBeCloseTo(abortedCost, 12);
+
+    const summary = await adminGet(gw, '/admin/usage/summary?group_by=day,model,provider');
+    const row = summary.data.find((r: any) => r.model === 'gpt-fake');
+    expect(row).toMatchObject({
+      day: new Date().toISOString().slice(0, 10),
+      provider: 'openai',
+      requests: 3,
+      errors: 1,
+      prompt_tokens: 1506,
+      completion_tokens: 2100 + abortedRow.completion_tokens,
+      cached_tokens: 200,
+    });
+    const { default: Decimal } = await import('decimal.js');
+    expect(row.cost_usd).toBe(new Decimal('0.00135').plus('0.00012').plus(abortedRow.cost_usd).toFixed());
+    expect(summary.totals.cost_usd).toBe(summary.data.reduce((s: any, r: any) => s.plus(r.cost_usd), new Decimal(0)).toFixed());
+
+    // a partial-day range reads the raw table and agrees with the rollup
+    const raw = await adminGet(gw, `/admin/usage/summary?group_by=model&from=${new Date(Date.now() - 3_600_000).toISOString()}`);
+    expect(raw.data.find((r: any) => r.model === 'gpt-fake')).toMatchObject({ requests: 3, cost_usd: row.cost_usd });
+  });
+
+  it('serves logs as cursor pages and as CSV, and /v1/usage', async () => {
+    const first = await adminGet(gw, '/admin/usage/logs?limit=2');
+    expect(first.data).toHaveLength(2);
+    expect(first.next_cursor).toEqual(expect.any(String));
+    const second = await adminGet(gw, `/admin/usage/logs?limit=2&cursor=${first.next_cursor}`);
+    expect(second.data[0].id).not.toBe(first.data[1].id);
+    const csv = await fetch(`${gw.url}/admin/usage/logs?format=csv`, { headers: { authorization: `Bearer ${gw.masterKey}` } });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = (await csv.text()).trim().split('\n');
+    expect(lines[0]).toMatch(/^id,request_id,created_at,/);
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    const mine = await adminGet(gw, '/v1/usage');
+    expect(mine.totals.requests).toBeGreaterThanOrEqual(3);
+    const bad = await fetch(`${gw.url}/admin/usage/summary?group_by=color`, { headers: { authorization: `Bearer ${gw.masterKey}` } });
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe('metering: budgets', () => {
+  let fake: FakeOpenAi;
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAi({ apiKey: 'sk-upstream' });
+    // $0.001 per output token, input free: a max_tokens 10 request reserves exactly $0.01.
+    gw = await startGateway({ yaml: yamlFor(fake, '{ input_per_mtok: "0", output_per_mtok: "1000" }') });
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await fake?.close();
+  });
+
+  it('releases the reservation when the upstream fails (an error costs nothing and frees the budget)', async () => {
+    const identity = keyIdentity({ maxBudgetUsd: '0.015' });
+    injectIdentities(gw, new Map([['sk-sb-release', identity]]));
+    const call = () =>
+      fetch(`${gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer sk-sb-release', 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-fake', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }),
+      });
+    fake.script({ kind: 'error', status: 400 });
+    expect((await call()).status).toBe(400);
+    // spend 0 + nothing reserved: admitted; costs $0.01
+    fake.script({ kind: 'text', text: 'ok', usage: { prompt_tokens: 1, completion_tokens: 10 } }, { kind: 'text', text: 'ok', usage: { prompt_tokens: 1, completion_tokens: 10 } });
+    expect((await call()).status).toBe(200);
+    // spend 0.01 < 0.015 (a leaked reservation of the failed call would make it 0.02): admitted
+    expect((await call()).status).toBe(200);
+    // spend 0.02 ≥ 0.015
+    expect((await call()).status).toBe(429);
+  });
+
+  it('a 40-way concurrent burst against a $0.05 budget spends at most one estimate more, then 429 budget_exceeded', async () => {
+    const identity = keyIdentity({ maxBudgetUsd: '0.05', budgetDuration: '1d' });
+    injectIdentities(gw, new Map([['sk-sb-budget-key', identity]]));
+    fake.script(...Array.from({ length: 40 }, () => ({ kind: 'text' as const, text: 'ok', usage: { prompt_tokens: 5, completion_tokens: 10 } })));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        fetch(`${gw.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer sk-sb-budget-key', 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'gpt-fake', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }),
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as any })),
+      ),
+    );
+    const ok = results.filter((r) => r.status === 200);
+    const refused = results.filter((r) => r.status === 429);
+    expect(ok.length + refused.length).toBe(40);
+    expect(ok.length).toBe(5);
+    expect(refused[0].body.error).toMatchObject({ type: 'insufficient_quota', code: 'budget_exceeded' });
+
+    const summary = await waitFor(async () => {
+      const s = await adminGet(gw, `/admin/usage/summary?key_id=${identity.keyId}`);
+      return s.totals.requests === 5 ? s : undefined;
+    });
+    expect(summary.totals.cost_usd).toBe('0.05');
+    // and the next request is refused too (spend counts at once)
+    const again = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer sk-sb-budget-key', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-fake', max_tokens: 1, messages: [{ role: 'user', content: 'x' }] }),
+    });
+    expect(again.status).toBe(429);
+    expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+});
+
+describe('metering: rate limits across two instances sharing Redis', () => {
+  let fake: FakeOpenAi;
+  let gw1: TestGateway;
+  let gw2: TestGateway;
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAi({ apiKey: 'sk-upstream' });
+    gw1 = await startGateway({ yaml: yamlFor(fake) });
+    gw2 = await startGateway({ yaml: yamlFor(fake), databaseUrl: gw1.config.databaseUrl, redisPrefix: gw1.config.redisPrefix });
+  });
+  afterAll(async () => {
+    await gw2?.close();
+    await gw1?.close();
+    await fake?.close();
+  });
+
+  const call = (gw: TestGateway, token: string) =>
+    fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-fake', messages: [{ role: 'user', content: 'hello' }] }),
+    });
+
+  it('rpm: the 4th request in a minute is refused with Retry-After and x-ratelimit-* headers, whichever instance serves it', async () => {
+    const identities = new Map([['sk-sb-rpm', keyIdentity({ rpmLimit: 3 })]]);
+    injectIdentities(gw1, identities);
+    injectIdentities(gw2, identities);
+    const r1 = await call(gw1, 'sk-sb-rpm');
+    const r2 = await call(gw2, 'sk-sb-rpm');
+    const r3 = await call(gw1, 'sk-sb-rpm');
+    expect([r1.status, r2.status, r3.status]).toEqual([200, 200, 200]);
+    expect(r1.headers.get('x-ratelimit-limit-requests')).toBe('3');
+    expect([r1, r2, r3].map((r) => r.headers.get('x-ratelimit-remaining-requests'))).toEqual(['2', '1', '0']);
+    expect(r1.headers.get('x-ratelimit-reset-requests')).toMatch(/^(\d+m)?\d+(\.\d+)?s$|^\d+ms$/);
+    expect(r1.headers.get('x-ratelimit-limit-tokens')).toBeNull();
+    const r4 = await call(gw2, 'sk-sb-rpm');
+    expect(r4.status).toBe(429);
+    expect(((await r4.json()) as any).error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limit_exceeded' });
+    expect(Number(r4.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(r4.headers.get('x-ratelimit-remaining-requests')).toBe('0');
+    // refused requests are not metered
+    await new Promise((r) => setTimeout(r, 1500));
+    const s = await adminGet(gw1, `/admin/usage/summary?key_id=${identities.get('sk-sb-rpm')!.keyId}`);
+    expect(s.totals.requests).toBe(3);
+  });
+
+  it('tpm: counts the real tokens after each call and refuses once the window is full, with -tokens headers', async () => {
+    const identities = new Map([['sk-sb-tpm', keyIdentity({ tpmLimit: 100 })]]);
+    injectIdentities(gw1, identities);
+    injectIdentities(gw2, identities);
+    fake.script(
+      { kind: 'text', text: 'a', usage: { prompt_tokens: 50, completion_tokens: 10 } },
+      { kind: 'text', text: 'b', usage: { prompt_tokens: 50, completion_tokens: 10 } },
+    );
+    const a = await call(gw1, 'sk-sb-tpm');
+    expect(a.status).toBe(200);
+    expect(a.headers.get('x-ratelimit-limit-tokens')).toBe('100');
+    expect(a.headers.get('x-ratelimit-limit-requests')).toBeNull();
+    await new Promise((r) => setTimeout(r, 100));
+    const b = await call(gw2, 'sk-sb-tpm');
+    expect(b.status).toBe(200);
+    expect(Number(b.headers.get('x-ratelimit-remaining-tokens'))).toBeLessThanOrEqual(40);
+    await new Promise((r) => setTimeout(r, 100));
+    const c = await call(gw1, 'sk-sb-tpm');
+    expect(c.status).toBe(429);
+    expect(c.headers.get('x-ratelimit-remaining-tokens')).toBe('0');
+    expect(Number(c.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  });
+
+  it('team rpm is shared by the team keys', async () => {
+    const team = { id: randomUUID(), limits: { rpmLimit: 2 } };
+    const identities = new Map([
+      ['sk-sb-team-a', keyIdentity({}, team)],
+      ['sk-sb-team-b', keyIdentity({}, team)],
+    ]);
+    injectIdentities(gw1, identities);
+    injectIdentities(gw2, identities);
+    expect((await call(gw1, 'sk-sb-team-a')).status).toBe(200);
+    expect((await call(gw2, 'sk-sb-team-b')).status).toBe(200);
+    expect((await call(gw1, 'sk-sb-team-b')).status).toBe(429);
+  });
+});
