@@ -20,11 +20,13 @@ export class DialectExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
     // An unmatched inference route still authenticates first, so callers get 401 before 404.
-    if (exception instanceof NotFoundException && this.auth && isInferencePath(req.path) && !this.auth.isAuthenticated(req)) {
-      exception = new GatewayError('invalid_api_key', INVALID_KEY_MESSAGE);
+    if (exception instanceof NotFoundException && this.auth && isInferencePath(req.path)) {
+      void this.auth.isAuthenticated(req).then((ok) => sendError(req, res, ok ? exception : new GatewayError('invalid_api_key', INVALID_KEY_MESSAGE), this.logger));
+      return;
     }
-    sendError(req, http.getResponse<Response>(), exception, this.logger);
+    sendError(req, res, exception, this.logger);
   }
 }
 

@@ -6,37 +6,76 @@ import type { AppConfig } from '../../config/config.types';
 import { GatewayError, INVALID_KEY_MESSAGE } from '../../common/errors/gateway-error';
 import { extractCredential } from './credential-extraction';
 import { MASTER_IDENTITY, type Identity } from './identity';
+import { KeyCache } from './key-cache';
+import { KeyLookupService, type LoadedKey } from './key-lookup.service';
+import { modelAllowed } from './model-patterns';
 
-/** Authenticates callers. Constant-time comparison; every failure gets the same message. */
+/**
+ * Authenticates callers: the master key or a virtual key. Postgres is asked only on a cache miss
+ * (concurrent misses for one key share a query); every failure gets the same 401 message.
+ */
 @Injectable()
 export class AuthService {
   private readonly masterDigest?: Buffer;
+  private readonly inflight = new Map<string, Promise<LoadedKey | undefined>>();
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly cache: KeyCache,
+    private readonly lookup: KeyLookupService,
+  ) {
     if (config.masterKey) this.masterDigest = digest(config.masterKey);
   }
 
-  authenticate(req: Request): Identity {
-    const secret = extractCredential(req.headers, req.query as Record<string, unknown>);
-    if (secret && this.masterDigest && timingSafeEqual(digest(secret), this.masterDigest)) return MASTER_IDENTITY;
-    throw new GatewayError('invalid_api_key', INVALID_KEY_MESSAGE);
+  async authenticate(req: Request): Promise<Identity> {
+    return this.authenticateSecret(extractCredential(req.headers, req.query as Record<string, unknown>));
   }
 
-  isAuthenticated(req: Request): boolean {
-    try {
-      this.authenticate(req);
-      return true;
-    } catch {
-      return false;
-    }
+  async authenticateSecret(secret: string | undefined): Promise<Identity> {
+    if (!secret) throw invalidKey();
+    const d = digest(secret);
+    if (this.masterDigest && timingSafeEqual(d, this.masterDigest)) return MASTER_IDENTITY;
+    const hash = d.toString('hex');
+    const cached = this.cache.get(hash);
+    if (cached === null) throw invalidKey();
+    const identity = cached ?? (await this.load(hash));
+    this.lookup.touch(identity.keyId!);
+    return identity;
+  }
+
+  async isAuthenticated(req: Request): Promise<boolean> {
+    return this.authenticate(req).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** Throws 403 unless the identity may call `model` (exact names and `prefix/*` patterns). */
   authorizeModel(identity: Identity, model: string): void {
-    if (identity.allowedModels.length === 0) return;
-    if (identity.allowedModels.some((p) => p === model || (p.endsWith('/*') && model.startsWith(p.slice(0, -1))))) return;
+    if (modelAllowed(identity.allowedModels, model)) return;
     throw new GatewayError('model_not_allowed', `This key is not allowed to use model '${model}'`, { param: 'model' });
   }
+
+  private async load(hash: string): Promise<Identity> {
+    let pending = this.inflight.get(hash);
+    if (!pending) {
+      const generation = this.cache.generation;
+      pending = this.lookup.findByHash(hash).then((found) => {
+        if (found) this.cache.set(hash, found.identity, found.validUntil, generation);
+        else this.cache.setUnknown(hash, generation);
+        return found;
+      });
+      pending.finally(() => this.inflight.delete(hash)).catch(() => undefined);
+      this.inflight.set(hash, pending);
+    }
+    const found = await pending;
+    if (!found) throw invalidKey();
+    return found.identity;
+  }
+}
+
+function invalidKey(): GatewayError {
+  return new GatewayError('invalid_api_key', INVALID_KEY_MESSAGE);
 }
 
 function digest(secret: string): Buffer {

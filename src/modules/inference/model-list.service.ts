@@ -13,9 +13,9 @@ export class ModelListService {
     private readonly catalog: CatalogService,
   ) {}
 
-  listForOpenAi(req: Request): unknown {
+  async listForOpenAi(req: Request): Promise<unknown> {
     requestIdOf(req);
-    const identity = this.auth.authenticate(req);
+    const identity = await this.auth.authenticate(req);
     const data = this.catalog
       .list()
       .filter((m) => m.deployments.some((d) => d.enabled))

@@ -10,7 +10,7 @@ export class ModelsController {
 
   @Get(['v1/models', 'models'])
   @ApiOperation({ summary: 'Public models the calling key may use (OpenAI list shape)' })
-  list(@Req() req: Request): unknown {
+  list(@Req() req: Request): Promise<unknown> {
     return this.models.listForOpenAi(req);
   }
 }

@@ -1,0 +1,31 @@
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { GatewayError } from '../../common/errors/gateway-error';
+
+/**
+ * The ValidationPipe for admin DTOs: unknown fields are refused, values converted, and the 400 names
+ * the first offending field in `param` (`metadata.x`, `allowed_models.0`).
+ */
+export function adminValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    exceptionFactory: (errors) => {
+      const flat = flatten(errors);
+      const message = flat.map((e) => e.messages.join(', ')).join('; ') || 'invalid request';
+      return new GatewayError('invalid_request', message, { param: flat[0]?.path });
+    },
+  });
+}
+
+function flatten(errors: ValidationError[], parent = ''): Array<{ path: string; messages: string[] }> {
+  const out: Array<{ path: string; messages: string[] }> = [];
+  for (const e of errors) {
+    const path = parent ? `${parent}.${e.property}` : e.property;
+    if (e.constraints) {
+      out.push({ path, messages: Object.values(e.constraints).map((m) => (m.includes(e.property) ? m : `${path} ${m}`)) });
+    }
+    out.push(...flatten(e.children ?? [], path));
+  }
+  return out;
+}
