@@ -12,6 +12,7 @@ import { CryptoModule } from './modules/crypto/crypto.module';
 import { HealthModule } from './modules/health/health.module';
 import { InferenceModule } from './modules/inference/inference.module';
 import { RoutingModule } from './modules/routing/routing.module';
+import { MetricsModule } from './modules/metrics/metrics.module';
 import { UsageModule } from './modules/usage/usage.module';
 
 /** BullMQ connection options from REDIS_URL; queues live under the configured key prefix. */
@@ -43,6 +44,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         RoutingModule,
+        MetricsModule,
         UsageModule,
         ...(api ? [InferenceModule] : []),
       ],

@@ -145,6 +145,18 @@ describe('metering: exact tokens and cost in the reports', () => {
     const bad = await fetch(`${gw.url}/admin/usage/summary?group_by=color`, { headers: { authorization: `Bearer ${gw.masterKey}` } });
     expect(bad.status).toBe(400);
   });
+
+  it('exposes Prometheus metrics: requests, latency, tokens and cost by model/provider/status, queue depth, write lag', async () => {
+    await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer sk-sb-nope', 'content-type': 'application/json' }, body: '{}' });
+    const text = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(text).toMatch(/switchboard_requests_total\{model="gpt-fake",provider="openai",endpoint="[^"]+",status="200"\} 2/);
+    expect(text).toMatch(/switchboard_request_duration_seconds_bucket\{le="[^"]+",model="gpt-fake",provider="openai",status="499"\}/);
+    expect(text).toMatch(/switchboard_tokens_total\{model="gpt-fake",provider="openai",status="200",type="prompt"\} 1500/);
+    expect(text).toMatch(/switchboard_cost_usd_total\{model="gpt-fake",provider="openai",status="200"\} 0\.00147/);
+    expect(text).toMatch(/switchboard_refused_requests_total\{endpoint="[^"]+",status="401",code="invalid_api_key"\} 1/);
+    expect(text).toMatch(/switchboard_usage_queue_depth \d+/);
+    expect(text).toMatch(/switchboard_usage_write_lag_seconds [\d.e-]+/);
+  });
 });
 
 describe('metering: budgets', () => {

@@ -21,6 +21,7 @@ import { CatalogService } from '../routing/catalog.service';
 import type { ResolvedModel } from '../routing/catalog.types';
 import { RouterService, RoutingFailure, type AttemptInfo } from '../routing/router.service';
 import { LimitsService, type Admission } from '../limits/limits.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { reserveEstimate } from '../usage/pricing/cost';
 import { effectivePricing } from '../usage/pricing/price-table';
 import { UsageService } from '../usage/usage.service';
@@ -45,11 +46,23 @@ export class ChatService {
     private readonly router: RouterService,
     private readonly usage: UsageService,
     private readonly limits: LimitsService,
+    private readonly metrics: MetricsService,
     private readonly client: ProviderClient,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async handle(req: Request, res: Response, dialect: ChatDialectHandler, endpoint: string): Promise<void> {
+    const state = { admitted: false };
+    try {
+      await this.serve(req, res, dialect, endpoint, state);
+    } catch (err) {
+      // Refused before reaching a provider (401/403/404/400/429): counted in /metrics, not in usage records.
+      if (!state.admitted) this.metrics.refused(endpoint, err instanceof GatewayError ? err.status : 500, err instanceof GatewayError ? err.code : 'internal');
+      throw err;
+    }
+  }
+
+  private async serve(req: Request, res: Response, dialect: ChatDialectHandler, endpoint: string, state: { admitted: boolean }): Promise<void> {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     const identity = await this.auth.authenticate(req);
@@ -61,6 +74,7 @@ export class ChatService {
 
     const eventId = randomUUID();
     const admission = await this.admit(eventId, identity, parsed, resolved, res);
+    state.admitted = true;
     const abort = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) abort.abort();

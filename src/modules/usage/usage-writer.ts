@@ -8,6 +8,8 @@ import { APP_CONFIG } from '../../config/app-config';
 import type { AppConfig } from '../../config/config.types';
 import { PrismaService } from '../../database/prisma.service';
 import { RedisService } from '../../database/redis.service';
+import { MetricsService } from '../metrics/metrics.service';
+import { UsageService } from './usage.service';
 import { INSERT_USAGE_SQL, USAGE_GROUP, parseUsageEvent, toRecordRow, usageStreamKey } from './usage-stream';
 
 const BATCH = 1_000;
@@ -49,9 +51,12 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly redis: RedisService,
     private readonly prisma: PrismaService,
     @Inject(LOGGER) private readonly logger: Logger,
+    metrics: MetricsService,
+    usage: UsageService,
   ) {
     this.key = usageStreamKey(config.redisPrefix);
     this.deadKey = `${config.redisPrefix}:usage:dead`;
+    metrics.setUsageProbe({ queueDepth: () => this.queueDepth(), lagSeconds: () => this.stats.lagSeconds, spilled: () => usage.spilled });
   }
 
   onApplicationBootstrap(): void {

@@ -3,6 +3,7 @@ import { LOGGER } from '../../common/logging/logger.module';
 import type { Logger } from '../../common/logging/logger';
 import { PrismaService } from '../../database/prisma.service';
 import { LimitsService, type Admission } from '../limits/limits.service';
+import { MetricsService } from '../metrics/metrics.service';
 import type { UsageEvent } from './usage-event';
 import { INSERT_USAGE_SQL, toRecordRow } from './usage-stream';
 
@@ -29,10 +30,12 @@ export class UsageService implements OnModuleDestroy {
   constructor(
     private readonly limits: LimitsService,
     private readonly prisma: PrismaService,
+    private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   record(event: UsageEvent, admission?: Admission): void {
+    this.metrics.observe(event);
     const p = this.limits
       .settle(admission, event)
       .catch((err: unknown) => {
