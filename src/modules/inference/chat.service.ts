@@ -96,8 +96,12 @@ export class ChatService {
       }
       throw gatewayError;
     } finally {
-      if (meter.metered) this.usage.record(meter.finish(), admission);
-      else this.usage.release(admission);
+      if (meter.metered) {
+        const event = meter.finish();
+        // Per-deployment tpm (routing constraint and usage-based strategy); memory only.
+        this.router.recordTokens(event.deploymentId, (event.usage?.promptTokens ?? 0) + (event.usage?.completionTokens ?? 0));
+        this.usage.record(event, admission);
+      } else this.usage.release(admission);
     }
   }
 
