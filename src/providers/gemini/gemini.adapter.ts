@@ -6,7 +6,15 @@ import { geminiPassthroughCodec } from './gemini.passthrough';
 /** Google Gemini API (generativelanguage v1beta): chat (incl. TTS and image output), passthrough, embeddings. */
 export const geminiAdapter: ProviderAdapter = {
   id: 'gemini',
-  capabilities: { chat: true, streaming: true, tools: true, vision: true, audioInput: true, embeddings: true, video: false },
+  capabilities: {
+    chat: true,
+    streaming: true,
+    tools: true,
+    vision: true,
+    audioInput: true,
+    embeddings: true,
+    video: false,
+  },
   chat: geminiChatCodec,
   passthrough: geminiPassthroughCodec,
   embeddings: geminiEmbeddingsCodec,

@@ -13,8 +13,13 @@ import { fromGeminiStream } from './gemini.stream';
 export const geminiChatCodec: ChatCodec = {
   kind: 'http',
   buildRequest(req, ctx) {
-    const body = toGeminiRequest(req, geminiModelTraits(ctx.deployment.upstreamModel, ctx.deployment.settings));
-    return req.stream ? geminiPost(ctx, 'streamGenerateContent', body, { alt: 'sse' }) : geminiPost(ctx, 'generateContent', body);
+    const body = toGeminiRequest(
+      req,
+      geminiModelTraits(ctx.deployment.upstreamModel, ctx.deployment.settings),
+    );
+    return req.stream
+      ? geminiPost(ctx, 'streamGenerateContent', body, { alt: 'sse' })
+      : geminiPost(ctx, 'generateContent', body);
   },
   parseResponse: (body, ctx) => fromGeminiResponse(body, ctx.requestId),
   parseStream: (events, ctx) => fromGeminiStream(events, ctx.requestId),

@@ -73,11 +73,21 @@ function toGeminiPart(p: ContentPart, where: string, opts: ContentOptions): Gemi
     case 'file': {
       if (p.data !== undefined) {
         const parsed = parseDataUri(p.data);
-        if (parsed) return withResolution({ inlineData: { mimeType: p.mimeType ?? parsed.mimeType, data: parsed.data } }, p.detail, opts);
-        if (!p.mimeType) throw invalidParam(`${where}.file.file_data`, 'expected a data: URI (data:<mime>;base64,…) or a format');
+        if (parsed)
+          return withResolution(
+            { inlineData: { mimeType: p.mimeType ?? parsed.mimeType, data: parsed.data } },
+            p.detail,
+            opts,
+          );
+        if (!p.mimeType)
+          throw invalidParam(
+            `${where}.file.file_data`,
+            'expected a data: URI (data:<mime>;base64,…) or a format',
+          );
         return withResolution({ inlineData: { mimeType: p.mimeType, data: p.data } }, p.detail, opts);
       }
-      if (p.uri !== undefined) return withResolution(mediaPartOf(p.uri, p.mimeType, `${where}.file.file_id`), p.detail, opts);
+      if (p.uri !== undefined)
+        return withResolution(mediaPartOf(p.uri, p.mimeType, `${where}.file.file_id`), p.detail, opts);
       throw invalidParam(`${where}.file`, 'a file part needs file_data or file_id');
     }
   }
@@ -97,7 +107,11 @@ function mediaPartOf(url: string, mimeType: string | undefined, param: string): 
   throw invalidParam(param, 'expected a data: URI, an https:// or gs:// URL, or a Gemini file name');
 }
 
-function withResolution(part: GeminiPart, detail: Parameters<typeof mediaResolutionOf>[0], opts: ContentOptions): GeminiPart {
+function withResolution(
+  part: GeminiPart,
+  detail: Parameters<typeof mediaResolutionOf>[0],
+  opts: ContentOptions,
+): GeminiPart {
   const res = opts.perPartMediaResolution ? mediaResolutionOf(detail) : undefined;
   return res ? { ...part, mediaResolution: res } : part;
 }
@@ -119,13 +133,18 @@ function parseArguments(text: string, param: string): Record<string, unknown> {
   } catch {
     throw invalidParam(param, 'tool call arguments must be a JSON object');
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalidParam(param, 'tool call arguments must be a JSON object');
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw invalidParam(param, 'tool call arguments must be a JSON object');
   return value as Record<string, unknown>;
 }
 
 function toFunctionResponsePart(m: ChatMessage, where: string, callNames: Map<string, string>): GeminiPart {
   const name = (m.toolCallId !== undefined ? callNames.get(m.toolCallId) : undefined) ?? m.name;
-  if (!name) throw invalidParam(`${where}.tool_call_id`, `no assistant tool call with id "${m.toolCallId ?? ''}" precedes this tool result`);
+  if (!name)
+    throw invalidParam(
+      `${where}.tool_call_id`,
+      `no assistant tool call with id "${m.toolCallId ?? ''}" precedes this tool result`,
+    );
   let text = '';
   for (const p of m.content) {
     if (p.type !== 'text') throw invalidParam(`${where}.content`, 'tool results sent to Gemini must be text');

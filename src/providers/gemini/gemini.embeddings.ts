@@ -18,7 +18,8 @@ export function toGeminiBatchEmbedRequest(req: EmbeddingsRequest, model: string)
   if (req.input.length === 0) throw invalidParam('input', 'at least one input is required');
   return {
     requests: req.input.map((item, i) => {
-      if (typeof item !== 'string') throw invalidParam(`input[${i}]`, 'Gemini embeds text only, not token arrays');
+      if (typeof item !== 'string')
+        throw invalidParam(`input[${i}]`, 'Gemini embeds text only, not token arrays');
       const r: GeminiBatchEmbedRequest['requests'][number] = { model, content: { parts: [{ text: item }] } };
       if (req.taskType) r.taskType = req.taskType;
       if (req.dimensions !== undefined) r.outputDimensionality = req.dimensions;
@@ -27,15 +28,25 @@ export function toGeminiBatchEmbedRequest(req: EmbeddingsRequest, model: string)
   };
 }
 
-export function fromGeminiBatchEmbedResponse(body: unknown, estimatedPromptTokens: number | undefined): EmbeddingsResponse {
+export function fromGeminiBatchEmbedResponse(
+  body: unknown,
+  estimatedPromptTokens: number | undefined,
+): EmbeddingsResponse {
   const res = body as GeminiBatchEmbedResponse | undefined;
   if (!res || !Array.isArray(res.embeddings)) {
-    throw new ProviderError({ kind: 'upstream', message: 'Gemini answered batchEmbedContents without embeddings', raw: body });
+    throw new ProviderError({
+      kind: 'upstream',
+      message: 'Gemini answered batchEmbedContents without embeddings',
+      raw: body,
+    });
   }
   const out: EmbeddingsResponse = { embeddings: res.embeddings.map((e) => e.values ?? []) };
   const reported = fromGeminiUsage(res.usageMetadata);
   const usage: Usage | undefined =
-    reported ?? (estimatedPromptTokens !== undefined ? { promptTokens: estimatedPromptTokens, completionTokens: 0, estimated: true } : undefined);
+    reported ??
+    (estimatedPromptTokens !== undefined
+      ? { promptTokens: estimatedPromptTokens, completionTokens: 0, estimated: true }
+      : undefined);
   if (usage) out.usage = usage;
   return out;
 }
@@ -43,7 +54,10 @@ export function fromGeminiBatchEmbedResponse(body: unknown, estimatedPromptToken
 export const geminiEmbeddingsCodec: EmbeddingsCodec = {
   buildRequest(req, ctx) {
     const body = toGeminiBatchEmbedRequest(req, geminiModelResource(ctx));
-    estimates.set(ctx, req.input.reduce((n, item) => n + (typeof item === 'string' ? estimateTextTokens(item) : 0), 0));
+    estimates.set(
+      ctx,
+      req.input.reduce((n, item) => n + (typeof item === 'string' ? estimateTextTokens(item) : 0), 0),
+    );
     return geminiPost(ctx, 'batchEmbedContents', body);
   },
   parseResponse: (body, ctx) => fromGeminiBatchEmbedResponse(body, estimates.get(ctx)),

@@ -1,12 +1,22 @@
 import { headerValue } from '../core/http-executor';
-import { kindFromStatus, parseRetryAfter, ProviderError, type ProviderErrorKind } from '../core/provider-error';
+import {
+  kindFromStatus,
+  parseRetryAfter,
+  ProviderError,
+  type ProviderErrorKind,
+} from '../core/provider-error';
 import type { GeminiErrorBody, GeminiErrorDetail } from './gemini.wire';
 
 type HeadersLike = Headers | Record<string, string | string[] | undefined>;
 
 /** A request the Gemini API cannot honour: refused before any network call, naming the field. */
 export function invalidParam(param: string, message: string): ProviderError {
-  return new ProviderError({ kind: 'invalid_request', message: `${param}: ${message}`, param, upstreamCode: 'INVALID_ARGUMENT' });
+  return new ProviderError({
+    kind: 'invalid_request',
+    message: `${param}: ${message}`,
+    param,
+    upstreamCode: 'INVALID_ARGUMENT',
+  });
 }
 
 /** `google.rpc.Code` names → kinds, for bodies that arrive with a 200 (stream error chunks). */
@@ -39,17 +49,22 @@ export function parseGeminiError(status: number, body: unknown, headers: Headers
   const details = Array.isArray(err?.details) ? err.details : [];
   const reason = details.find((d) => typeof d?.reason === 'string')?.reason;
   const message =
-    err?.message ?? (typeof body === 'string' && body.length > 0 ? body.slice(0, 500) : `Gemini answered HTTP ${status}`);
+    err?.message ??
+    (typeof body === 'string' && body.length > 0 ? body.slice(0, 500) : `Gemini answered HTTP ${status}`);
 
   // An error inside a 200 (a stream chunk, an array element) is classified by its own code/status.
   const inBand = status >= 200 && status < 300;
   const effective = inBand && typeof err?.code === 'number' ? err.code : status;
   let kind: ProviderErrorKind =
-    inBand && effective === status ? (KIND_BY_STATUS_NAME[statusName ?? ''] ?? 'upstream') : kindFromStatus(effective);
-  if (kind === 'invalid_request' && (reason === 'API_KEY_INVALID' || reason === 'API_KEY_SERVICE_BLOCKED')) kind = 'auth';
+    inBand && effective === status
+      ? (KIND_BY_STATUS_NAME[statusName ?? ''] ?? 'upstream')
+      : kindFromStatus(effective);
+  if (kind === 'invalid_request' && (reason === 'API_KEY_INVALID' || reason === 'API_KEY_SERVICE_BLOCKED'))
+    kind = 'auth';
   else if (kind === 'invalid_request' && CONTEXT_LENGTH_MESSAGE.test(message)) kind = 'context_length';
 
-  const retryAfterMs = kind === 'rate_limit' || kind === 'overloaded' ? retryDelayOf(headers, details) : undefined;
+  const retryAfterMs =
+    kind === 'rate_limit' || kind === 'overloaded' ? retryDelayOf(headers, details) : undefined;
   return new ProviderError({
     kind,
     message,

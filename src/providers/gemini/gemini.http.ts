@@ -5,8 +5,14 @@ import { bareModelId } from './gemini.thinking';
 export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
 
 /** `{base}/v1beta/models/{upstream}:{operation}` (tuned models keep their `tunedModels/` path). */
-export function geminiModelUrl(ctx: ProviderContext, operation: string, query?: Record<string, string>): string {
-  const base = (ctx.deployment.baseUrl ?? GEMINI_DEFAULT_BASE_URL).replace(/\/+$/, '').replace(/\/v1beta$/, '');
+export function geminiModelUrl(
+  ctx: ProviderContext,
+  operation: string,
+  query?: Record<string, string>,
+): string {
+  const base = (ctx.deployment.baseUrl ?? GEMINI_DEFAULT_BASE_URL)
+    .replace(/\/+$/, '')
+    .replace(/\/v1beta$/, '');
   const model = bareModelId(ctx.deployment.upstreamModel);
   const resource = model.startsWith('tunedModels/') ? model : `models/${model}`;
   const url = joinUrl(base, `/v1beta/${resource.split('/').map(encodeURIComponent).join('/')}:${operation}`);
@@ -26,6 +32,16 @@ export function geminiModelResource(ctx: ProviderContext): string {
   return model.startsWith('tunedModels/') ? model : `models/${model}`;
 }
 
-export function geminiPost(ctx: ProviderContext, operation: string, body: unknown, query?: Record<string, string>): HttpRequestSpec {
-  return { method: 'POST', url: geminiModelUrl(ctx, operation, query), headers: geminiHeaders(ctx), body: JSON.stringify(body) };
+export function geminiPost(
+  ctx: ProviderContext,
+  operation: string,
+  body: unknown,
+  query?: Record<string, string>,
+): HttpRequestSpec {
+  return {
+    method: 'POST',
+    url: geminiModelUrl(ctx, operation, query),
+    headers: geminiHeaders(ctx),
+    body: JSON.stringify(body),
+  };
 }

@@ -85,7 +85,9 @@ const RESOLUTION_BY_DETAIL: Record<Detail, GeminiMediaResolutionLevel | undefine
 };
 
 /** OpenAI `detail` → per-part media resolution (Gemini 3+); `auto` omits it. */
-export function mediaResolutionOf(detail: Detail | undefined): { level: GeminiMediaResolutionLevel } | undefined {
+export function mediaResolutionOf(
+  detail: Detail | undefined,
+): { level: GeminiMediaResolutionLevel } | undefined {
   const level = detail ? RESOLUTION_BY_DETAIL[detail] : undefined;
   return level ? { level } : undefined;
 }

@@ -1,6 +1,11 @@
 import type { FinishReason, Usage } from '../core/canonical';
 import { audioFormatOf, toDataUri } from './gemini.media';
-import type { GeminiLogprobsResult, GeminiModalityTokenCount, GeminiPart, GeminiUsageMetadata } from './gemini.wire';
+import type {
+  GeminiLogprobsResult,
+  GeminiModalityTokenCount,
+  GeminiPart,
+  GeminiUsageMetadata,
+} from './gemini.wire';
 
 /** What one response part means to a chat client. Shared by the JSON and the stream parsers. */
 export type PartMeaning =
@@ -18,7 +23,11 @@ export function meaningOf(part: GeminiPart): PartMeaning | undefined {
     return part.thought === true ? { kind: 'reasoning', text: part.text } : { kind: 'text', text: part.text };
   }
   if (part.functionCall) {
-    const call: PartMeaning = { kind: 'tool_call', name: part.functionCall.name, arguments: JSON.stringify(part.functionCall.args ?? {}) };
+    const call: PartMeaning = {
+      kind: 'tool_call',
+      name: part.functionCall.name,
+      arguments: JSON.stringify(part.functionCall.args ?? {}),
+    };
     if (part.functionCall.id) call.id = part.functionCall.id;
     if (part.thoughtSignature) call.thoughtSignature = part.thoughtSignature;
     return call;
@@ -35,7 +44,11 @@ export function meaningOf(part: GeminiPart): PartMeaning | undefined {
   }
   if (part.executableCode) {
     const lang = (part.executableCode.language ?? 'PYTHON').toLowerCase();
-    return { kind: 'code', text: fence(lang === 'language_unspecified' ? '' : lang, part.executableCode.code), raw: part };
+    return {
+      kind: 'code',
+      text: fence(lang === 'language_unspecified' ? '' : lang, part.executableCode.code),
+      raw: part,
+    };
   }
   if (part.codeExecutionResult) {
     return { kind: 'code', text: fence('output', part.codeExecutionResult.output ?? ''), raw: part };
@@ -63,7 +76,14 @@ const CONTENT_FILTER_REASONS = new Set([
   'IMAGE_PROHIBITED_CONTENT',
   'IMAGE_RECITATION',
 ]);
-const ERROR_REASONS = new Set(['MALFORMED_FUNCTION_CALL', 'UNEXPECTED_TOOL_CALL', 'TOO_MANY_TOOL_CALLS', 'NO_IMAGE', 'IMAGE_OTHER', 'MALFORMED_RESPONSE']);
+const ERROR_REASONS = new Set([
+  'MALFORMED_FUNCTION_CALL',
+  'UNEXPECTED_TOOL_CALL',
+  'TOO_MANY_TOOL_CALLS',
+  'NO_IMAGE',
+  'IMAGE_OTHER',
+  'MALFORMED_RESPONSE',
+]);
 
 /** Gemini has no TOOL_CALLS reason: a call ends with STOP, so `tool_calls` is derived from functionCall parts. */
 export function fromGeminiFinishReason(reason: string | undefined, hasToolCalls: boolean): FinishReason {
@@ -85,8 +105,12 @@ export function fromGeminiUsage(u: GeminiUsageMetadata | undefined): Usage | und
   const prompt = (u.promptTokenCount ?? 0) + (u.toolUsePromptTokenCount ?? 0);
   const candidates = u.candidatesTokenCount ?? 0;
   const thoughts = u.thoughtsTokenCount ?? 0;
-  const inclusive = thoughts > 0 && u.totalTokenCount !== undefined && prompt + candidates === u.totalTokenCount;
-  const usage: Usage = { promptTokens: prompt, completionTokens: inclusive ? candidates : candidates + thoughts };
+  const inclusive =
+    thoughts > 0 && u.totalTokenCount !== undefined && prompt + candidates === u.totalTokenCount;
+  const usage: Usage = {
+    promptTokens: prompt,
+    completionTokens: inclusive ? candidates : candidates + thoughts,
+  };
   if (u.thoughtsTokenCount !== undefined) usage.reasoningTokens = thoughts;
   if (u.cachedContentTokenCount !== undefined) usage.cachedTokens = u.cachedContentTokenCount;
   const audioIn = modalityTokens(u.promptTokensDetails, 'AUDIO');
@@ -111,7 +135,10 @@ export function fromGeminiLogprobs(r: GeminiLogprobsResult | undefined): unknown
     content: r.chosenCandidates.map((c, i) => ({
       token: c.token ?? '',
       logprob: c.logProbability ?? 0,
-      top_logprobs: (r.topCandidates?.[i]?.candidates ?? []).map((t) => ({ token: t.token ?? '', logprob: t.logProbability ?? 0 })),
+      top_logprobs: (r.topCandidates?.[i]?.candidates ?? []).map((t) => ({
+        token: t.token ?? '',
+        logprob: t.logProbability ?? 0,
+      })),
     })),
   };
 }

@@ -7,7 +7,13 @@ import { geminiModelResource, geminiPost } from './gemini.http';
 import { fromGeminiUsage } from './gemini.parts';
 import type { GeminiUsageMetadata } from './gemini.wire';
 
-export const GEMINI_PASSTHROUGH_OPERATIONS = ['generateContent', 'streamGenerateContent', 'countTokens', 'embedContent', 'batchEmbedContents'] as const;
+export const GEMINI_PASSTHROUGH_OPERATIONS = [
+  'generateContent',
+  'streamGenerateContent',
+  'countTokens',
+  'embedContent',
+  'batchEmbedContents',
+] as const;
 const OPERATIONS = new Set<string>(GEMINI_PASSTHROUGH_OPERATIONS);
 
 /**
@@ -20,7 +26,10 @@ export const geminiPassthroughCodec: PassthroughCodec = {
   wire: 'gemini',
   buildRequest(operation, body, ctx, stream) {
     if (!OPERATIONS.has(operation)) {
-      throw new ProviderError({ kind: 'unsupported', message: `Gemini passthrough does not serve "${operation}"` });
+      throw new ProviderError({
+        kind: 'unsupported',
+        message: `Gemini passthrough does not serve "${operation}"`,
+      });
     }
     const query = operation === 'streamGenerateContent' && stream ? { alt: 'sse' } : undefined;
     return geminiPost(ctx, operation, withUpstreamModel(operation, body, ctx), query);
@@ -41,14 +50,24 @@ export const geminiPassthroughCodec: PassthroughCodec = {
   parseError: parseGeminiError,
 };
 
-function withUpstreamModel(operation: string, body: Record<string, unknown>, ctx: ProviderContext): Record<string, unknown> {
+function withUpstreamModel(
+  operation: string,
+  body: Record<string, unknown>,
+  ctx: ProviderContext,
+): Record<string, unknown> {
   const model = geminiModelResource(ctx);
   const out: Record<string, unknown> = { ...body };
   if ('model' in out) out.model = model;
   if (operation === 'batchEmbedContents' && Array.isArray(body.requests)) {
-    out.requests = body.requests.map((r: unknown) => (r && typeof r === 'object' ? { ...(r as object), model } : r));
+    out.requests = body.requests.map((r: unknown) =>
+      r && typeof r === 'object' ? { ...(r as object), model } : r,
+    );
   }
-  if (operation === 'countTokens' && body.generateContentRequest && typeof body.generateContentRequest === 'object') {
+  if (
+    operation === 'countTokens' &&
+    body.generateContentRequest &&
+    typeof body.generateContentRequest === 'object'
+  ) {
     out.generateContentRequest = { ...(body.generateContentRequest as object), model };
   }
   return out;

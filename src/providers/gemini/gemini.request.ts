@@ -2,7 +2,13 @@ import type { ChatRequest } from '../core/canonical';
 import { toGeminiContents } from './gemini.contents';
 import { invalidParam } from './gemini.errors';
 import { fromExtensions } from './gemini.extensions';
-import { bareModelId, geminiMajorVersion, resolveThinkingTable, toGeminiThinkingConfig, type ThinkingTable } from './gemini.thinking';
+import {
+  bareModelId,
+  geminiMajorVersion,
+  resolveThinkingTable,
+  toGeminiThinkingConfig,
+  type ThinkingTable,
+} from './gemini.thinking';
 import { toGeminiTools, toOpenApiSchema } from './gemini.tools';
 import type { GeminiGenerateContentRequest, GeminiGenerationConfig, GeminiModality } from './gemini.wire';
 
@@ -17,7 +23,10 @@ export interface GeminiModelTraits {
   imageOutput: boolean;
 }
 
-export function geminiModelTraits(upstreamModel: string, settings: Record<string, unknown> | undefined): GeminiModelTraits {
+export function geminiModelTraits(
+  upstreamModel: string,
+  settings: Record<string, unknown> | undefined,
+): GeminiModelTraits {
   const id = bareModelId(upstreamModel).toLowerCase();
   const major = geminiMajorVersion(id);
   return {
@@ -30,7 +39,9 @@ export function geminiModelTraits(upstreamModel: string, settings: Record<string
 
 /** Canonical chat request → the `generateContent` body. Throws `invalid_request` naming the field Gemini cannot honour. */
 export function toGeminiRequest(req: ChatRequest, traits: GeminiModelTraits): GeminiGenerateContentRequest {
-  const conversation = toGeminiContents(req.messages, { perPartMediaResolution: traits.perPartMediaResolution });
+  const conversation = toGeminiContents(req.messages, {
+    perPartMediaResolution: traits.perPartMediaResolution,
+  });
   const tools = toGeminiTools(req, traits.legacySchema);
   const ext = fromExtensions(req);
   const generationConfig = { ...toGenerationConfig(req, traits), ...ext.generationConfig };
@@ -38,7 +49,8 @@ export function toGeminiRequest(req: ChatRequest, traits: GeminiModelTraits): Ge
   const body: GeminiGenerateContentRequest = { contents: conversation.contents };
   if (conversation.systemInstruction) body.systemInstruction = conversation.systemInstruction;
   if (tools.tools) body.tools = tools.tools;
-  const toolConfig = tools.toolConfig || ext.toolConfig ? { ...tools.toolConfig, ...ext.toolConfig } : undefined;
+  const toolConfig =
+    tools.toolConfig || ext.toolConfig ? { ...tools.toolConfig, ...ext.toolConfig } : undefined;
   if (toolConfig) body.toolConfig = toolConfig;
   if (ext.safetySettings) body.safetySettings = ext.safetySettings;
   if (Object.keys(generationConfig).length > 0) body.generationConfig = generationConfig;

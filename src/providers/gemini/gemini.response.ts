@@ -1,8 +1,15 @@
+import { createHash } from 'node:crypto';
 import type { AssistantMessage, ChatChoice, ChatResponse, ToolCall } from '../core/canonical';
 import { ProviderError } from '../core/provider-error';
 import { parseGeminiError } from './gemini.errors';
 import { concatBase64 } from './gemini.media';
-import { appendCode, fromGeminiFinishReason, fromGeminiLogprobs, fromGeminiUsage, meaningOf } from './gemini.parts';
+import {
+  appendCode,
+  fromGeminiFinishReason,
+  fromGeminiLogprobs,
+  fromGeminiUsage,
+  meaningOf,
+} from './gemini.parts';
 import type { GeminiCandidate, GeminiGenerateContentResponse, GeminiPart } from './gemini.wire';
 
 /**
@@ -13,16 +20,29 @@ import type { GeminiCandidate, GeminiGenerateContentResponse, GeminiPart } from 
  */
 export type GeminiProviderMetadata = Record<string, unknown>;
 
-const CANDIDATE_METADATA = ['groundingMetadata', 'urlContextMetadata', 'safetyRatings', 'citationMetadata'] as const;
+const CANDIDATE_METADATA = [
+  'groundingMetadata',
+  'urlContextMetadata',
+  'safetyRatings',
+  'citationMetadata',
+] as const;
 
-/** Stable tool-call id when Gemini gave none: unique per response (responseId) and position. */
+/**
+ * Tool-call id when Gemini gives none: deterministic (responseId, choice, position) and short
+ * (29 characters), because OpenAI refuses tool-call ids over 40 characters and a conversation may
+ * fall back to it.
+ */
 export function toolCallIdFor(base: string, choice: number, position: number): string {
-  return `call_${base}_${choice}_${position}`;
+  return `call_${createHash('sha256').update(`${base}:${choice}:${position}`).digest('hex').slice(0, 24)}`;
 }
 
 export function fromGeminiResponse(body: unknown, requestId: string): ChatResponse {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw new ProviderError({ kind: 'upstream', message: 'Gemini answered with a body that is not a GenerateContentResponse', raw: body });
+    throw new ProviderError({
+      kind: 'upstream',
+      message: 'Gemini answered with a body that is not a GenerateContentResponse',
+      raw: body,
+    });
   }
   if ('error' in body) throw parseGeminiError(200, body, {});
   const res = body as GeminiGenerateContentResponse;
@@ -34,22 +54,33 @@ export function fromGeminiResponse(body: unknown, requestId: string): ChatRespon
     choices = [{ index: 0, message: { role: 'assistant', content: null }, finishReason: 'content_filter' }];
   } else {
     choices = (res.candidates ?? []).map((c, i) => fromCandidate(c, c.index ?? i, idBase, metadata));
-    if (choices.length === 0) choices = [{ index: 0, message: { role: 'assistant', content: null }, finishReason: 'stop' }];
+    if (choices.length === 0)
+      choices = [{ index: 0, message: { role: 'assistant', content: null }, finishReason: 'stop' }];
   }
   for (const c of res.candidates ?? []) {
-    for (const key of CANDIDATE_METADATA) if (c[key] !== undefined) ((metadata[key] ??= []) as unknown[]).push(c[key]);
+    for (const key of CANDIDATE_METADATA)
+      if (c[key] !== undefined) ((metadata[key] ??= []) as unknown[]).push(c[key]);
   }
   if (res.promptFeedback) metadata.promptFeedback = res.promptFeedback;
   if (res.modelVersion) metadata.modelVersion = res.modelVersion;
 
-  const out: ChatResponse = { id: res.responseId ?? `gemini-${requestId}`, created: Math.floor(Date.now() / 1000), choices };
+  const out: ChatResponse = {
+    id: res.responseId ?? `gemini-${requestId}`,
+    created: Math.floor(Date.now() / 1000),
+    choices,
+  };
   const usage = fromGeminiUsage(res.usageMetadata);
   if (usage) out.usage = usage;
   if (Object.keys(metadata).length > 0) out.providerMetadata = metadata;
   return out;
 }
 
-function fromCandidate(c: GeminiCandidate, index: number, idBase: string, metadata: GeminiProviderMetadata): ChatChoice {
+function fromCandidate(
+  c: GeminiCandidate,
+  index: number,
+  idBase: string,
+  metadata: GeminiProviderMetadata,
+): ChatChoice {
   let text = '';
   let hasText = false;
   let reasoning = '';
@@ -76,7 +107,11 @@ function fromCandidate(c: GeminiCandidate, index: number, idBase: string, metada
         code.push(m.raw);
         break;
       case 'tool_call': {
-        const call: ToolCall = { id: m.id ?? toolCallIdFor(idBase, index, toolCalls.length), name: m.name, arguments: m.arguments };
+        const call: ToolCall = {
+          id: m.id ?? toolCallIdFor(idBase, index, toolCalls.length),
+          name: m.name,
+          arguments: m.arguments,
+        };
         if (m.thoughtSignature) call.thoughtSignature = m.thoughtSignature;
         toolCalls.push(call);
         break;
@@ -98,7 +133,11 @@ function fromCandidate(c: GeminiCandidate, index: number, idBase: string, metada
   if (images.length > 0) message.images = images;
   if (audio.length > 0) message.audio = { data: concatBase64(audio), format: audioFormat };
 
-  const choice: ChatChoice = { index, message, finishReason: fromGeminiFinishReason(c.finishReason, toolCalls.length > 0) };
+  const choice: ChatChoice = {
+    index,
+    message,
+    finishReason: fromGeminiFinishReason(c.finishReason, toolCalls.length > 0),
+  };
   const logprobs = fromGeminiLogprobs(c.logprobsResult);
   if (logprobs) choice.logprobs = logprobs;
   return choice;

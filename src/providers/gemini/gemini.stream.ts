@@ -13,7 +13,12 @@ interface ChoiceState {
   finished: boolean;
 }
 
-const CANDIDATE_METADATA = ['groundingMetadata', 'urlContextMetadata', 'safetyRatings', 'citationMetadata'] as const;
+const CANDIDATE_METADATA = [
+  'groundingMetadata',
+  'urlContextMetadata',
+  'safetyRatings',
+  'citationMetadata',
+] as const;
 
 /**
  * `:streamGenerateContent?alt=sse` events → canonical stream events. Each event is a whole
@@ -22,7 +27,10 @@ const CANDIDATE_METADATA = ['groundingMetadata', 'urlContextMetadata', 'safetyRa
  * cumulative, never summed); candidate metadata (grounding, url context…) is emitted once at the end.
  * A stream that ends before any finishReason was cut: `ProviderError` kind `upstream`.
  */
-export async function* fromGeminiStream(events: AsyncIterable<SseEvent>, requestId: string): AsyncGenerator<ChatStreamEvent> {
+export async function* fromGeminiStream(
+  events: AsyncIterable<SseEvent>,
+  requestId: string,
+): AsyncGenerator<ChatStreamEvent> {
   const choices = new Map<number, ChoiceState>();
   const candidateMeta = new Map<string, Map<number, unknown>>();
   const metadata: Record<string, unknown> = {};
@@ -94,11 +102,16 @@ export async function* fromGeminiStream(events: AsyncIterable<SseEvent>, request
     if (chunk.modelVersion) metadata.modelVersion = chunk.modelVersion;
   }
 
-  for (const [key, byChoice] of candidateMeta) metadata[key] = [...byChoice.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
+  for (const [key, byChoice] of candidateMeta)
+    metadata[key] = [...byChoice.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
   if (Object.keys(metadata).length > 0) yield { type: 'metadata', metadata };
   if (usage) yield { type: 'usage', usage };
   if (!finished) {
-    throw new ProviderError({ kind: 'upstream', upstreamCode: 'stream_truncated', message: 'Gemini stream ended before a finishReason' });
+    throw new ProviderError({
+      kind: 'upstream',
+      upstreamCode: 'stream_truncated',
+      message: 'Gemini stream ended before a finishReason',
+    });
   }
 }
 
@@ -109,10 +122,18 @@ function parseChunk(data: string): GeminiGenerateContentResponse | undefined {
   try {
     chunk = JSON.parse(text);
   } catch {
-    throw new ProviderError({ kind: 'upstream', message: 'Gemini stream sent an event that is not JSON', raw: text.slice(0, 500) });
+    throw new ProviderError({
+      kind: 'upstream',
+      message: 'Gemini stream sent an event that is not JSON',
+      raw: text.slice(0, 500),
+    });
   }
   if (!chunk || typeof chunk !== 'object' || Array.isArray(chunk)) {
-    throw new ProviderError({ kind: 'upstream', message: 'Gemini stream sent an event that is not an object', raw: chunk });
+    throw new ProviderError({
+      kind: 'upstream',
+      message: 'Gemini stream sent an event that is not an object',
+      raw: chunk,
+    });
   }
   if ('error' in chunk) throw parseGeminiError(200, chunk, {});
   return chunk as GeminiGenerateContentResponse;

@@ -38,7 +38,10 @@ export interface ThinkingTable {
 }
 
 const budget = (thinkingBudget: number): GeminiThinkingConfig => ({ thinkingBudget, includeThoughts: true });
-const level = (thinkingLevel: string, includeThoughts = true): GeminiThinkingConfig => ({ thinkingLevel, includeThoughts });
+const level = (thinkingLevel: string, includeThoughts = true): GeminiThinkingConfig => ({
+  thinkingLevel,
+  includeThoughts,
+});
 
 export const GEMINI_THINKING_TABLES: Readonly<Record<GeminiThinkingFamily, ThinkingTable>> = {
   'gemini-2.5-flash': {
@@ -107,12 +110,16 @@ export function geminiThinkingFamily(upstreamModel: string): GeminiThinkingFamil
   const id = bareModelId(upstreamModel).toLowerCase();
   if ((geminiMajorVersion(id) ?? 0) >= 3) return 'gemini-3';
   if (id.includes('gemini-2.5-pro') || id === 'gemini-pro-latest') return 'gemini-2.5-pro';
-  if (id.includes('gemini-2.5-flash') || /^gemini-flash(-lite)?-latest$/.test(id) || id.includes('thinking')) return 'gemini-2.5-flash';
+  if (id.includes('gemini-2.5-flash') || /^gemini-flash(-lite)?-latest$/.test(id) || id.includes('thinking'))
+    return 'gemini-2.5-flash';
   return 'no-thinking';
 }
 
 /** The family table for a deployment, with its `settings.thinking` override merged in. */
-export function resolveThinkingTable(upstreamModel: string, settings: Record<string, unknown> | undefined): ThinkingTable {
+export function resolveThinkingTable(
+  upstreamModel: string,
+  settings: Record<string, unknown> | undefined,
+): ThinkingTable {
   const override = asRecord(settings?.thinking);
   const family = FAMILIES.includes(override?.family as GeminiThinkingFamily)
     ? (override?.family as GeminiThinkingFamily)
@@ -129,7 +136,8 @@ export function resolveThinkingTable(upstreamModel: string, settings: Record<str
   }
   const table: ThinkingTable = { ...base, efforts };
   if (override.defaultTemperature === null) delete table.defaultTemperature;
-  else if (typeof override.defaultTemperature === 'number') table.defaultTemperature = override.defaultTemperature;
+  else if (typeof override.defaultTemperature === 'number')
+    table.defaultTemperature = override.defaultTemperature;
   if (typeof override.allowBudgetZero === 'boolean') table.allowBudgetZero = override.allowBudgetZero;
   return table;
 }
@@ -138,21 +146,35 @@ export function resolveThinkingTable(upstreamModel: string, settings: Record<str
  * Canonical reasoning options → `thinkingConfig` (undefined: send none). `reasoning_effort` and an
  * explicit budget are mutually exclusive (Gemini refuses `thinkingLevel` with `thinkingBudget`).
  */
-export function toGeminiThinkingConfig(reasoning: ReasoningOptions | undefined, table: ThinkingTable): GeminiThinkingConfig | undefined {
+export function toGeminiThinkingConfig(
+  reasoning: ReasoningOptions | undefined,
+  table: ThinkingTable,
+): GeminiThinkingConfig | undefined {
   if (!reasoning) return undefined;
   const { effort, budgetTokens, enabled, includeThoughts } = reasoning;
   if (effort !== undefined && budgetTokens !== undefined) {
-    throw invalidParam('reasoning_effort', 'reasoning_effort and thinking.budget_tokens are mutually exclusive');
+    throw invalidParam(
+      'reasoning_effort',
+      'reasoning_effort and thinking.budget_tokens are mutually exclusive',
+    );
   }
   let config: GeminiThinkingConfig = {};
   if (effort !== undefined) {
     const entry = table.efforts[effort];
-    if (!entry) throw invalidParam('reasoning_effort', `reasoning_effort "${effort}" is not supported by this model (${table.family})`);
+    if (!entry)
+      throw invalidParam(
+        'reasoning_effort',
+        `reasoning_effort "${effort}" is not supported by this model (${table.family})`,
+      );
     config = { ...entry };
   } else if (budgetTokens !== undefined && enabled !== false) {
-    if (!table.supportsThinking) throw invalidParam('thinking.budget_tokens', `this model does not think (${table.family})`);
+    if (!table.supportsThinking)
+      throw invalidParam('thinking.budget_tokens', `this model does not think (${table.family})`);
     if (budgetTokens === 0 && !table.allowBudgetZero) {
-      throw invalidParam('thinking.budget_tokens', `thinking cannot be turned off on this model (${table.family})`);
+      throw invalidParam(
+        'thinking.budget_tokens',
+        `thinking cannot be turned off on this model (${table.family})`,
+      );
     }
     config = { thinkingBudget: budgetTokens, includeThoughts: budgetTokens !== 0 };
   } else if (enabled === false) {
@@ -160,11 +182,13 @@ export function toGeminiThinkingConfig(reasoning: ReasoningOptions | undefined, 
     if (!entry) throw invalidParam('thinking', `thinking cannot be disabled on this model (${table.family})`);
     config = { ...entry };
   } else if (enabled === true) {
-    if (!table.supportsThinking) throw invalidParam('thinking', `this model does not think (${table.family})`);
+    if (!table.supportsThinking)
+      throw invalidParam('thinking', `this model does not think (${table.family})`);
     config = { includeThoughts: true };
   }
   if (includeThoughts !== undefined) {
-    if (includeThoughts && !table.supportsThinking) throw invalidParam('include_thoughts', `this model does not think (${table.family})`);
+    if (includeThoughts && !table.supportsThinking)
+      throw invalidParam('include_thoughts', `this model does not think (${table.family})`);
     config.includeThoughts = includeThoughts;
   }
   return Object.keys(config).length > 0 ? config : undefined;

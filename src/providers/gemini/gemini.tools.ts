@@ -24,20 +24,31 @@ export function toGeminiTools(req: ChatRequest, legacySchema: boolean): GeminiTo
     if (tool.type === 'function') declarations.push(toFunctionDeclaration(tool, legacySchema));
     else builtins.push({ [builtinKey(tool.name)]: tool.config ?? {} });
   }
-  if (req.extensions?.openai?.web_search_options !== undefined && !builtins.some((t) => 'googleSearch' in t)) {
+  if (
+    req.extensions?.openai?.web_search_options !== undefined &&
+    !builtins.some((t) => 'googleSearch' in t)
+  ) {
     builtins.push({ googleSearch: {} });
   }
   if (req.parallelToolCalls === false && declarations.length > 1) {
-    throw invalidParam('parallel_tool_calls', 'Gemini cannot forbid parallel calls when several functions are offered');
+    throw invalidParam(
+      'parallel_tool_calls',
+      'Gemini cannot forbid parallel calls when several functions are offered',
+    );
   }
   const out: GeminiToolsPart = {};
-  const tools: GeminiTool[] = declarations.length > 0 ? [{ functionDeclarations: declarations }, ...builtins] : builtins;
+  const tools: GeminiTool[] =
+    declarations.length > 0 ? [{ functionDeclarations: declarations }, ...builtins] : builtins;
   if (tools.length > 0) out.tools = tools;
-  if (req.toolChoice !== undefined) out.toolConfig = { functionCallingConfig: toFunctionCallingConfig(req.toolChoice) };
+  if (req.toolChoice !== undefined)
+    out.toolConfig = { functionCallingConfig: toFunctionCallingConfig(req.toolChoice) };
   return out;
 }
 
-function toFunctionDeclaration(tool: Extract<ToolDefinition, { type: 'function' }>, legacySchema: boolean): GeminiFunctionDeclaration {
+function toFunctionDeclaration(
+  tool: Extract<ToolDefinition, { type: 'function' }>,
+  legacySchema: boolean,
+): GeminiFunctionDeclaration {
   const decl: GeminiFunctionDeclaration = { name: tool.name };
   if (tool.description) decl.description = tool.description;
   const params = tool.parameters;
@@ -78,7 +89,9 @@ export function toOpenApiSchema(schema: unknown): unknown {
       out.type = types.length === 1 ? types[0] : types;
       if (types.length !== value.length) out.nullable = true;
     } else if (key === 'properties' && value && typeof value === 'object') {
-      out.properties = Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toOpenApiSchema(v)]));
+      out.properties = Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toOpenApiSchema(v)]),
+      );
     } else {
       out[key] = typeof value === 'object' ? toOpenApiSchema(value) : value;
     }
