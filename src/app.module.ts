@@ -8,6 +8,9 @@ import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/config.types';
 import { DatabaseModule } from './database/database.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { AuditModule } from './modules/audit/audit.module';
+import { KeysModule } from './modules/keys/keys.module';
+import { TeamsModule } from './modules/teams/teams.module';
 import { CryptoModule } from './modules/crypto/crypto.module';
 import { HealthModule } from './modules/health/health.module';
 import { InferenceModule } from './modules/inference/inference.module';
@@ -42,6 +45,9 @@ export class AppModule {
         CryptoModule,
         BullModule.forRoot({ connection: bullConnection(config.redisUrl), prefix: `${config.redisPrefix}:bull` }),
         AuthModule,
+        AuditModule,
+        TeamsModule,
+        KeysModule,
         HealthModule,
         RoutingModule,
         MetricsModule,

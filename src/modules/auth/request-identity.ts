@@ -2,6 +2,7 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { GatewayError } from '../../common/errors/gateway-error';
 import type { Identity } from './identity';
+import { requestIdOf } from '../../common/http/request-context';
 
 declare module 'http' {
   interface IncomingMessage {
@@ -30,3 +31,16 @@ export function assertTeamInScope(identity: Identity, teamId: string | null | un
   if (identity.role === 'team_admin' && identity.teamId && teamId === identity.teamId) return;
   throw new GatewayError('permission_denied', 'This key may only manage resources of its own team');
 }
+
+/** Who performs an admin write, for the audit log. */
+export interface Actor {
+  identity: Identity;
+  requestId: string;
+}
+
+/** The authenticated caller plus the request id (admin writes pass this to their service). */
+export const CurrentActor = createParamDecorator((_data: unknown, ctx: ExecutionContext): Actor => {
+  const req = ctx.switchToHttp().getRequest<Request>();
+  if (!req.identity) throw new Error('CurrentActor used on a route without AdminGuard or KeyGuard');
+  return { identity: req.identity, requestId: requestIdOf(req) };
+});

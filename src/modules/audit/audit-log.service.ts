@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import type { Prisma } from '../../generated/prisma/client';
+import { decodeCursor, pageLimit, toPage, type Page } from '../../common/http/cursor-page';
+import { PrismaService } from '../../database/prisma.service';
+import type { Actor } from '../auth/request-identity';
+import type { AuditLogQuery } from './dto/audit-log.query';
+
+/** Field names that never reach the audit log, whatever object is handed in. */
+const SECRET_FIELDS = new Set(['key', 'webhook_secret', 'key_hash', 'previous_key_hash', 'webhook_secret_enc', 'api_key', 'keyHash', 'previousKeyHash', 'webhookSecretEnc', 'apiKey', 'apiKeyEnc']);
+
+export interface AuditEntry {
+  action: string;
+  targetType: string;
+  targetId: string;
+  before?: object | null;
+  after?: object | null;
+}
+
+type Db = Prisma.TransactionClient | PrismaService;
+
+/** The audit log of admin writes: who (key id or master), what, when, before/after without secrets. */
+@Injectable()
+export class AuditLogService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Call inside the write's transaction, so the change and its audit row commit together. */
+  async record(db: Db, actor: Actor, entry: AuditEntry): Promise<void> {
+    await db.auditLog.create({
+      data: {
+        actorType: actor.identity.kind,
+        actorKeyId: actor.identity.keyId ?? null,
+        action: entry.action,
+        targetType: entry.targetType,
+        targetId: entry.targetId,
+        before: withoutSecrets(entry.before) as Prisma.InputJsonValue | undefined,
+        after: withoutSecrets(entry.after) as Prisma.InputJsonValue | undefined,
+        requestId: actor.requestId,
+      },
+    });
+  }
+
+  async list(q: AuditLogQuery): Promise<Page<object>> {
+    const limit = pageLimit(q);
+    const after = decodeCursor(q.cursor, (v): v is string => typeof v === 'string' && /^\d+$/.test(v));
+    const rows = await this.prisma.auditLog.findMany({
+      where: {
+        ...(after ? { id: { lt: BigInt(after) } } : {}),
+        ...(q.action ? { action: q.action } : {}),
+        ...(q.target_type ? { targetType: q.target_type } : {}),
+        ...(q.target_id ? { targetId: q.target_id } : {}),
+        ...(q.actor_key_id ? { actorKeyId: q.actor_key_id } : {}),
+      },
+      orderBy: { id: 'desc' },
+      take: limit + 1,
+    });
+    return toPage(rows, limit, toView, (r) => r.id.toString());
+  }
+}
+
+function toView(r: { id: bigint; createdAt: Date; actorType: string; actorKeyId: string | null; action: string; targetType: string; targetId: string | null; before: unknown; after: unknown; requestId: string | null }): object {
+  return {
+    id: r.id.toString(),
+    created_at: r.createdAt.toISOString(),
+    actor: { type: r.actorType, key_id: r.actorKeyId },
+    action: r.action,
+    target_type: r.targetType,
+    target_id: r.targetId,
+    before: r.before ?? null,
+    after: r.after ?? null,
+    request_id: r.requestId,
+  };
+}
+
+export function withoutSecrets(value: unknown): unknown {
+  if (value === null || value === undefined) return value === null ? null : undefined;
+  if (Array.isArray(value)) return value.map(withoutSecrets);
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (!SECRET_FIELDS.has(k)) out[k] = withoutSecrets(v);
+  return out;
+}

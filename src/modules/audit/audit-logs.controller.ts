@@ -1,0 +1,22 @@
+import { Controller, Get, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Page } from '../../common/http/cursor-page';
+import { AdminGuard } from '../auth/admin.guard';
+import { adminValidationPipe } from '../auth/admin-validation.pipe';
+import { AuditLogService } from './audit-log.service';
+import { AuditLogQuery } from './dto/audit-log.query';
+
+@ApiTags('Admin: audit')
+@ApiBearerAuth()
+@Controller('admin/audit-logs')
+@UseGuards(AdminGuard)
+@UsePipes(adminValidationPipe())
+export class AuditLogsController {
+  constructor(private readonly audit: AuditLogService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Admin writes, newest first: actor, action, target, before/after (secrets removed), request id' })
+  list(@Query() q: AuditLogQuery): Promise<Page<object>> {
+    return this.audit.list(q);
+  }
+}

@@ -1,0 +1,179 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { SecretBox } from '../../common/crypto/secret-box';
+import { GatewayError, invalidRequest } from '../../common/errors/gateway-error';
+import { afterCreatedAt, createdAtPosition, decodeCursor, isCreatedAtPosition, pageLimit, toPage, type Page } from '../../common/http/cursor-page';
+import { PrismaService } from '../../database/prisma.service';
+import type { ApiKey, Prisma } from '../../generated/prisma/client';
+import type { Identity } from '../auth/identity';
+import { KeyInvalidationService } from '../auth/key-invalidation.service';
+import { assertTeamInScope, teamScopeOf, type Actor } from '../auth/request-identity';
+import { AuditLogService } from '../audit/audit-log.service';
+import { limitData } from '../teams/dto/limit-fields.dto';
+import { SPEND_READER, spendPeriodStart, ZeroSpendReader, type SpendReader } from '../teams/spend-reader';
+import { isUuid, TeamsService } from '../teams/teams.service';
+import type { CreateKeyDto, KeyListQuery, RotateKeyDto, UpdateKeyDto } from './dto/key.dto';
+import { generateKey, generateWebhookSecret } from './key-material';
+import { MASTER_KEY_VIEW, toKeyView } from './key.view';
+
+type Db = Prisma.TransactionClient | PrismaService;
+
+/**
+ * Virtual keys: create, list, get, patch, revoke, rotate (with a grace period). Plaintext keys and
+ * webhook secrets leave only in the create/rotate response; every write is audited and invalidates the
+ * identity caches of all replicas. Team admins are confined to their own team.
+ */
+@Injectable()
+export class ApiKeyService {
+  private readonly spend: SpendReader;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly teams: TeamsService,
+    private readonly audit: AuditLogService,
+    private readonly invalidation: KeyInvalidationService,
+    private readonly box: SecretBox,
+    @Optional() @Inject(SPEND_READER) spend?: SpendReader,
+  ) {
+    this.spend = spend ?? new ZeroSpendReader();
+  }
+
+  async create(dto: CreateKeyDto, actor: Actor): Promise<object> {
+    const teamId = dto.team_id ?? teamScopeOf(actor.identity) ?? null;
+    await this.checkAssignment(actor.identity, teamId, dto.role ?? 'member');
+    const material = generateKey();
+    const webhookSecret = generateWebhookSecret();
+    const key = await this.prisma.$transaction(async (tx) => {
+      const k = await tx.apiKey.create({
+        data: {
+          ...(limitData(dto) as object),
+          name: dto.name ?? null,
+          teamId,
+          role: dto.role ?? 'member',
+          expiresAt: dto.expires_at ? new Date(dto.expires_at) : null,
+          keyHash: material.hash,
+          keyPrefix: material.prefix,
+          webhookSecretEnc: this.box.seal(webhookSecret),
+        },
+      });
+      await this.audit.record(tx, actor, { action: 'key.create', targetType: 'key', targetId: k.id, after: await this.view(k) });
+      return k;
+    });
+    return { ...(await this.view(key)), key: material.key, webhook_secret: webhookSecret };
+  }
+
+  async list(q: KeyListQuery, identity: Identity): Promise<Page<object>> {
+    const scope = teamScopeOf(identity);
+    if (scope && q.team_id && q.team_id !== scope) assertTeamInScope(identity, q.team_id);
+    const teamId = scope ?? q.team_id;
+    const limit = pageLimit(q);
+    const rows = await this.prisma.apiKey.findMany({
+      where: {
+        ...(teamId ? { teamId } : {}),
+        ...(q.role ? { role: q.role } : {}),
+        ...(q.name ? { name: q.name } : {}),
+        ...(q.revoked === undefined ? {} : { revokedAt: q.revoked ? { not: null } : null }),
+        ...afterCreatedAt(decodeCursor(q.cursor, isCreatedAtPosition)),
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit + 1,
+    });
+    const page = toPage(rows, limit, (k) => k, createdAtPosition);
+    return { data: await Promise.all(page.data.map((k) => this.view(k))), next_cursor: page.next_cursor };
+  }
+
+  async get(id: string, identity: Identity): Promise<object> {
+    return this.view(await this.findInScope(id, identity));
+  }
+
+  /** `GET /v1/key`: the calling key's own view. */
+  async self(identity: Identity): Promise<object> {
+    if (identity.kind === 'master' || !identity.keyId) return MASTER_KEY_VIEW;
+    return this.view(await this.find(identity.keyId));
+  }
+
+  async update(id: string, dto: UpdateKeyDto, actor: Actor): Promise<object> {
+    const { key, before } = await this.prisma.$transaction(async (tx) => {
+      const old = await this.findInScope(id, actor.identity, tx);
+      const teamId = dto.team_id === undefined ? old.teamId : dto.team_id;
+      if (dto.team_id !== undefined || dto.role !== undefined) await this.checkAssignment(actor.identity, teamId, dto.role ?? old.role, tx);
+      const data = {
+        ...limitData(dto),
+        ...(dto.name !== undefined ? { name: dto.name } : {}),
+        ...(dto.team_id !== undefined ? { teamId: dto.team_id } : {}),
+        ...(dto.role !== undefined ? { role: dto.role } : {}),
+        ...(dto.expires_at !== undefined ? { expiresAt: dto.expires_at === null ? null : new Date(dto.expires_at) } : {}),
+      };
+      const k = await tx.apiKey.update({ where: { id }, data });
+      await this.audit.record(tx, actor, { action: 'key.update', targetType: 'key', targetId: id, before: await this.view(old), after: await this.view(k) });
+      return { key: k, before: old };
+    });
+    await this.invalidation.publish({ keyIds: [id], hashes: hashesOf(before) });
+    return this.view(key);
+  }
+
+  async revoke(id: string, actor: Actor): Promise<object> {
+    const { key, before } = await this.prisma.$transaction(async (tx) => {
+      const old = await this.findInScope(id, actor.identity, tx);
+      if (old.revokedAt) return { key: old, before: old };
+      const k = await tx.apiKey.update({ where: { id }, data: { revokedAt: new Date(), previousKeyHash: null, previousKeyExpiresAt: null } });
+      await this.audit.record(tx, actor, { action: 'key.revoke', targetType: 'key', targetId: id, before: await this.view(old), after: await this.view(k) });
+      return { key: k, before: old };
+    });
+    await this.invalidation.publish({ keyIds: [id], hashes: hashesOf(before) });
+    return this.view(key);
+  }
+
+  async rotate(id: string, dto: RotateKeyDto, actor: Actor): Promise<object> {
+    const grace = dto.grace_period_seconds ?? 0;
+    const material = generateKey();
+    const webhookSecret = generateWebhookSecret();
+    const { key, before } = await this.prisma.$transaction(async (tx) => {
+      const old = await this.findInScope(id, actor.identity, tx);
+      if (old.revokedAt) throw invalidRequest(`Key '${id}' is revoked and cannot be rotated`, 'id');
+      const k = await tx.apiKey.update({
+        where: { id },
+        data: {
+          keyHash: material.hash,
+          keyPrefix: material.prefix,
+          webhookSecretEnc: this.box.seal(webhookSecret),
+          previousKeyHash: grace > 0 ? old.keyHash : null,
+          previousKeyExpiresAt: grace > 0 ? new Date(Date.now() + grace * 1000) : null,
+        },
+      });
+      await this.audit.record(tx, actor, { action: 'key.rotate', targetType: 'key', targetId: id, before: await this.view(old), after: { ...(await this.view(k)), grace_period_seconds: grace } });
+      return { key: k, before: old };
+    });
+    await this.invalidation.publish({ keyIds: [id], hashes: hashesOf(before) });
+    return { ...(await this.view(key)), key: material.key, webhook_secret: webhookSecret };
+  }
+
+  /** Team admins may only place keys in their own team and never make admins; team admins need a team. */
+  private async checkAssignment(identity: Identity, teamId: string | null, role: string, db: Db = this.prisma): Promise<void> {
+    if (identity.role !== 'admin') {
+      assertTeamInScope(identity, teamId);
+      if (role === 'admin') throw new GatewayError('permission_denied', 'A team admin cannot create or grant the admin role');
+    }
+    if (role === 'team_admin' && !teamId) throw invalidRequest('role team_admin needs a team_id', 'team_id');
+    if (teamId) await this.teams.find(teamId, db).catch(() => Promise.reject(invalidRequest(`team_id '${teamId}' does not exist`, 'team_id')));
+  }
+
+  private async findInScope(id: string, identity: Identity, db: Db = this.prisma): Promise<ApiKey> {
+    const key = await this.find(id, db);
+    assertTeamInScope(identity, key.teamId);
+    return key;
+  }
+
+  private async find(id: string, db: Db = this.prisma): Promise<ApiKey> {
+    const key = isUuid(id) ? await db.apiKey.findUnique({ where: { id } }) : null;
+    if (!key) throw new GatewayError('not_found', `Key '${id}' does not exist`, { param: 'id' });
+    return key;
+  }
+
+  private async view(k: ApiKey): Promise<Record<string, unknown>> {
+    return toKeyView(k, await this.spend.keySpendUsd(k.id, spendPeriodStart(k)));
+  }
+}
+
+function hashesOf(k: ApiKey): string[] {
+  return k.previousKeyHash ? [k.keyHash, k.previousKeyHash] : [k.keyHash];
+}

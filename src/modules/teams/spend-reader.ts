@@ -1,0 +1,29 @@
+import { currentPeriodStart, isBudgetDuration } from '../usage/budget-period';
+
+/**
+ * Current-period spend for the admin views (`spend_usd`). The metering module provides the real one
+ * by exporting a provider for `SPEND_READER` from a global module; until then it reads "0".
+ */
+export const SPEND_READER = Symbol('SPEND_READER');
+
+export interface SpendReader {
+  /** USD spent by the key since `periodStart`, as a decimal string. */
+  keySpendUsd(keyId: string, periodStart: Date): Promise<string>;
+  /** USD spent by the team since `periodStart`, as a decimal string. */
+  teamSpendUsd(teamId: string, periodStart: Date): Promise<string>;
+}
+
+export class ZeroSpendReader implements SpendReader {
+  keySpendUsd(): Promise<string> {
+    return Promise.resolve('0');
+  }
+
+  teamSpendUsd(): Promise<string> {
+    return Promise.resolve('0');
+  }
+}
+
+/** Where the current budget period of a key or team began (its creation when there is no duration). */
+export function spendPeriodStart(row: { budgetPeriodStart: Date; budgetDuration: string | null }, now = new Date()): Date {
+  return isBudgetDuration(row.budgetDuration) ? currentPeriodStart(row.budgetPeriodStart, row.budgetDuration, now) : row.budgetPeriodStart;
+}
