@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { LOGGER } from '../../common/logging/logger.module';
+import type { Logger } from '../../common/logging/logger';
 import type { Prisma } from '../../generated/prisma/client';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../common/http/cursor-page';
 import { PrismaService } from '../../database/prisma.service';
@@ -21,7 +23,10 @@ type Db = Prisma.TransactionClient | PrismaService;
 /** The audit log of admin writes: who (key id or master), what, when, before/after without secrets. */
 @Injectable()
 export class AuditLogService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
 
   /** Call inside the write's transaction, so the change and its audit row commit together. */
   async record(db: Db, actor: Actor, entry: AuditEntry): Promise<void> {
@@ -37,6 +42,7 @@ export class AuditLogService {
         requestId: actor.requestId,
       },
     });
+    this.logger.info({ request_id: actor.requestId, action: entry.action, target_type: entry.targetType, target_id: entry.targetId, actor_type: actor.identity.kind, actor_key_id: actor.identity.keyId ?? null }, 'admin write');
   }
 
   async list(q: AuditLogQuery): Promise<Page<object>> {
