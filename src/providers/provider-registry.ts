@@ -1,4 +1,5 @@
 import type { ProviderAdapter, ProviderId } from './core/adapter';
+import { geminiAdapter } from './gemini/gemini.adapter';
 import { mockAdapter } from './mock/mock.adapter';
 import { azureOpenAiAdapter, deepSeekAdapter, openAiAdapter, openAiCompatibleAdapter } from './openai-compatible/openai-compatible.adapter';
 
@@ -8,6 +9,7 @@ const ADAPTERS: Partial<Record<ProviderId, ProviderAdapter>> = {
   'openai-compatible': openAiCompatibleAdapter,
   'azure-openai': azureOpenAiAdapter,
   deepseek: deepSeekAdapter,
+  gemini: geminiAdapter,
   mock: mockAdapter,
 };
 

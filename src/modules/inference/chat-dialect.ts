@@ -10,6 +10,12 @@ export interface ParsedChat {
   request: ChatRequest;
   /** The client asked for usage in the stream (OpenAI `stream_options.include_usage`). */
   clientWantsStreamUsage: boolean;
+  /** Passthrough operation when it depends on the request (Google `generateContent` vs `streamGenerateContent`). */
+  operation?: string;
+  /** Streamed answers are SSE unless the dialect says otherwise (Google without `alt=sse`: a JSON array). */
+  streamFormat?: 'sse' | 'json-array';
+  /** Only a deployment speaking the dialect's wire format can serve it (Gemini countTokens, embeddings). */
+  passthroughOnly?: boolean;
 }
 
 export interface ResponseContext {
@@ -17,6 +23,7 @@ export interface ResponseContext {
   upstreamModel: string;
   requestId: string;
   clientWantsStreamUsage: boolean;
+  streamFormat: 'sse' | 'json-array';
 }
 
 /** What the chat pipeline needs from a client dialect: parse in, serialise out, passthrough hooks. */
@@ -30,6 +37,6 @@ export interface ChatDialectHandler {
   toSseFrames(events: AsyncIterable<ChatStreamEvent>, ctx: ResponseContext, id: string): AsyncIterable<string>;
   /** Rewrites a passthrough JSON answer (public model name). */
   passthroughJson(body: unknown, ctx: ResponseContext): unknown;
-  /** Rewrites one passthrough stream event; null drops it (e.g. a usage chunk the client did not ask for). */
-  passthroughFrame(event: SseEvent, ctx: ResponseContext): string | null;
+  /** Rewrites a passthrough event stream into the client's frames (public model name, hidden usage…). */
+  passthroughStream(events: AsyncIterable<SseEvent>, ctx: ResponseContext): AsyncIterable<string>;
 }

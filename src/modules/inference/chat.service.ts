@@ -31,7 +31,7 @@ import { RequestMeter } from './request-meter';
 /** What one successful attempt produced, before anything was written to the client. */
 type AttemptOutcome =
   | { kind: 'json'; body: unknown; usage?: Usage }
-  | { kind: 'stream'; frames: AsyncIterable<string> };
+  | { kind: 'stream'; format: 'sse' | 'json-array'; frames: AsyncIterable<string> };
 
 /**
  * The chat request path: authenticate → parse → resolve model → route (retries, fallbacks) → write
@@ -79,7 +79,7 @@ export class ChatService {
     res.on('close', () => {
       if (!res.writableFinished) abort.abort();
     });
-    const meter = new RequestMeter({ id: eventId, requestId, identity, endpoint, stream: parsed.stream, publicModel: resolved.requestedName, request: parsed.request });
+    const meter = new RequestMeter({ id: eventId, requestId, identity, endpoint: parsed.operation ?? endpoint, stream: parsed.stream, publicModel: resolved.requestedName, request: parsed.request });
     try {
       const routed = await this.router.run(resolved, (info) => this.attempt(dialect, parsed, resolved, info, requestId, meter, abort.signal), abort.signal);
       meter.served(routed.info);
@@ -151,24 +151,30 @@ export class ChatService {
       upstreamModel: info.target.upstreamModel,
       requestId,
       clientWantsStreamUsage: parsed.clientWantsStreamUsage,
+      streamFormat: parsed.streamFormat ?? 'sse',
     };
+    const operation = parsed.operation ?? dialect.operation;
+    if (parsed.passthroughOnly && adapter.passthrough?.wire !== dialect.wire) {
+      throw new ProviderError({ kind: 'unsupported', param: 'model', message: `'${operation}' is served only by ${dialect.wire} deployments; model '${resolved.requestedName}' is on ${info.target.provider}` });
+    }
     if (adapter.passthrough && adapter.passthrough.wire === dialect.wire) {
       const codec = adapter.passthrough;
-      const result = await this.client.passthrough(codec, dialect.operation, parsed.body, ctx, parsed.stream, signal);
+      const result = await this.client.passthrough(codec, operation, parsed.body, ctx, parsed.stream, signal);
       if (result.events) {
         const events = await peekFirst(result.events);
-        return { kind: 'stream', frames: passthroughFrames(events, dialect, rctx, (ev) => {
+        const observed = tap(events, (ev) => {
           meter.observeRaw(ev.data);
-          meter.usage(codec.usageFromStreamEvent(dialect.operation, ev));
-        }) };
+          meter.usage(codec.usageFromStreamEvent(operation, ev));
+        });
+        return { kind: 'stream', format: rctx.streamFormat, frames: dialect.passthroughStream(observed, rctx) };
       }
-      meter.usage(codec.usageFromResponse(dialect.operation, result.body));
+      meter.usage(codec.usageFromResponse(operation, result.body));
       return { kind: 'json', body: dialect.passthroughJson(result.body, rctx) };
     }
     if (parsed.stream) {
       const events = await peekFirst(await this.client.stream(adapter, parsed.request, ctx, signal));
       const id = `chatcmpl-${randomUUID().replace(/-/g, '')}`;
-      return { kind: 'stream', frames: dialect.toSseFrames(meter.watch(events), rctx, id) };
+      return { kind: 'stream', format: rctx.streamFormat, frames: dialect.toSseFrames(meter.watch(events), rctx, id) };
     }
     const resp = await this.client.complete(adapter, parsed.request, ctx, signal);
     meter.usage(resp.usage);
@@ -188,7 +194,7 @@ export class ChatService {
       res.status(200).json(outcome.body);
       return;
     }
-    res.writeHead(200, SSE_HEADERS);
+    res.writeHead(200, outcome.format === 'sse' ? SSE_HEADERS : { 'content-type': 'application/json; charset=utf-8' });
     res.flushHeaders();
     try {
       await writeFrames(res, outcome.frames, () => meter.firstByte());
@@ -227,16 +233,10 @@ async function peekFirst<T>(source: AsyncIterable<T>): Promise<AsyncIterable<T>>
   };
 }
 
-async function* passthroughFrames(
-  events: AsyncIterable<SseEvent>,
-  dialect: ChatDialectHandler,
-  ctx: ResponseContext,
-  onEvent: (ev: SseEvent) => void,
-): AsyncIterable<string> {
+async function* tap<T>(events: AsyncIterable<T>, onEvent: (ev: T) => void): AsyncIterable<T> {
   for await (const ev of events) {
     onEvent(ev);
-    const frame = dialect.passthroughFrame(ev, ctx);
-    if (frame !== null) yield frame;
+    yield ev;
   }
 }
 

@@ -5,13 +5,15 @@ import { RoutingModule } from '../routing/routing.module';
 import { UsageModule } from '../usage/usage.module';
 import { ChatCompletionsController } from './chat-completions.controller';
 import { ChatService } from './chat.service';
+import { GoogleChatHandler } from './google-chat.handler';
+import { GoogleModelsController } from './google-models.controller';
 import { ModelListService } from './model-list.service';
 import { ModelsController } from './models.controller';
 import { OpenAiChatHandler } from './openai-chat.handler';
 
 @Module({
   imports: [AuthModule, RoutingModule, UsageModule],
-  controllers: [ChatCompletionsController, ModelsController],
-  providers: [ChatService, OpenAiChatHandler, ModelListService, { provide: ProviderClient, useFactory: () => new ProviderClient() }],
+  controllers: [ChatCompletionsController, ModelsController, GoogleModelsController],
+  providers: [ChatService, OpenAiChatHandler, GoogleChatHandler, ModelListService, { provide: ProviderClient, useFactory: () => new ProviderClient() }],
 })
 export class InferenceModule {}

@@ -14,9 +14,25 @@ export class ModelListService {
   ) {}
 
   async listForOpenAi(req: Request): Promise<unknown> {
+    const data = (await this.visibleModels(req)).map((name) => ({ id: name, object: 'model', created: this.created, owned_by: 'switchboard' }));
+    return { object: 'list', data };
+  }
+
+  /** Google shape (`GET /v1beta/models`), as `@google/genai`'s `models.list` reads it. */
+  async listForGoogle(req: Request): Promise<unknown> {
+    const models = (await this.visibleModels(req)).map((name) => ({
+      name: `models/${name}`,
+      baseModelId: name,
+      displayName: name,
+      supportedGenerationMethods: ['generateContent', 'streamGenerateContent', 'countTokens', 'embedContent', 'batchEmbedContents'],
+    }));
+    return { models };
+  }
+
+  private async visibleModels(req: Request): Promise<string[]> {
     requestIdOf(req);
     const identity = await this.auth.authenticate(req);
-    const data = this.catalog
+    return this.catalog
       .list()
       .filter((m) => m.deployments.some((d) => d.enabled))
       .filter((m) => {
@@ -27,7 +43,6 @@ export class ModelListService {
           return false;
         }
       })
-      .map((m) => ({ id: m.name, object: 'model', created: this.created, owned_by: 'switchboard' }));
-    return { object: 'list', data };
+      .map((m) => m.name);
   }
 }

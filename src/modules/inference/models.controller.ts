@@ -13,4 +13,10 @@ export class ModelsController {
   list(@Req() req: Request): Promise<unknown> {
     return this.models.listForOpenAi(req);
   }
+
+  @Get(['v1beta/models', 'gemini/v1beta/models'])
+  @ApiOperation({ summary: 'Public models the calling key may use (Google list shape)' })
+  listGoogle(@Req() req: Request): Promise<unknown> {
+    return this.models.listForGoogle(req);
+  }
 }

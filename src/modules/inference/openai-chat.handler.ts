@@ -38,7 +38,14 @@ export class OpenAiChatHandler implements ChatDialectHandler {
     return body;
   }
 
-  passthroughFrame(ev: SseEvent, ctx: ResponseContext): string | null {
+  async *passthroughStream(events: AsyncIterable<SseEvent>, ctx: ResponseContext): AsyncIterable<string> {
+    for await (const ev of events) {
+      const frame = this.passthroughFrame(ev, ctx);
+      if (frame !== null) yield frame;
+    }
+  }
+
+  private passthroughFrame(ev: SseEvent, ctx: ResponseContext): string | null {
     if (ev.data === '[DONE]') return DONE;
     let data = ev.data;
     if (!ctx.clientWantsStreamUsage && data.includes('"choices":[]') && data.includes('"usage":{')) return null;
