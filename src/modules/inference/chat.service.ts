@@ -26,6 +26,8 @@ import { reserveEstimate } from '../usage/pricing/cost';
 import { effectivePricing } from '../usage/pricing/price-table';
 import { UsageService } from '../usage/usage.service';
 import type { ChatDialectHandler, ParsedChat, ResponseContext } from './chat-dialect';
+import { ChatRequestPreparer } from './chat-request-preparer';
+import { ChatResponseValidator } from './chat-response-validator';
 import { RequestMeter } from './request-meter';
 
 /** What one successful attempt produced, before anything was written to the client. */
@@ -48,6 +50,8 @@ export class ChatService {
     private readonly limits: LimitsService,
     private readonly metrics: MetricsService,
     private readonly client: ProviderClient,
+    private readonly preparer: ChatRequestPreparer,
+    private readonly validator: ChatResponseValidator,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -171,13 +175,15 @@ export class ChatService {
       meter.usage(codec.usageFromResponse(operation, result.body));
       return { kind: 'json', body: dialect.passthroughJson(result.body, rctx) };
     }
+    const request = await this.preparer.prepare(adapter, parsed.request, ctx, signal);
     if (parsed.stream) {
-      const events = await peekFirst(await this.client.stream(adapter, parsed.request, ctx, signal));
+      const events = await peekFirst(await this.client.stream(adapter, request, ctx, signal));
       const id = `chatcmpl-${randomUUID().replace(/-/g, '')}`;
       return { kind: 'stream', format: rctx.streamFormat, frames: dialect.toSseFrames(meter.watch(events), rctx, id) };
     }
-    const resp = await this.client.complete(adapter, parsed.request, ctx, signal);
+    const resp = await this.client.complete(adapter, request, ctx, signal);
     meter.usage(resp.usage);
+    this.validator.check(request, resp);
     return { kind: 'json', body: dialect.toJson(resp, rctx) };
   }
 

@@ -4,6 +4,8 @@ import { AuthModule } from '../auth/auth.module';
 import { RoutingModule } from '../routing/routing.module';
 import { UsageModule } from '../usage/usage.module';
 import { ChatCompletionsController } from './chat-completions.controller';
+import { ChatRequestPreparer } from './chat-request-preparer';
+import { ChatResponseValidator } from './chat-response-validator';
 import { ChatService } from './chat.service';
 import { GoogleChatHandler } from './google-chat.handler';
 import { GoogleModelsController } from './google-models.controller';
@@ -14,6 +16,6 @@ import { OpenAiChatHandler } from './openai-chat.handler';
 @Module({
   imports: [AuthModule, RoutingModule, UsageModule],
   controllers: [ChatCompletionsController, ModelsController, GoogleModelsController],
-  providers: [ChatService, OpenAiChatHandler, GoogleChatHandler, ModelListService, { provide: ProviderClient, useFactory: () => new ProviderClient() }],
+  providers: [ChatService, ChatRequestPreparer, ChatResponseValidator, OpenAiChatHandler, GoogleChatHandler, ModelListService, { provide: ProviderClient, useFactory: () => new ProviderClient() }],
 })
 export class InferenceModule {}
