@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import { Client } from 'pg';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
 import { startGateway, type TestGateway } from './support/gateway';
