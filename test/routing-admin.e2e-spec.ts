@@ -186,6 +186,13 @@ router:
     expect((await call(gw2, 'GET', `/admin/deployments/${created.id}`)).status).toBe(404);
   });
 
+  it('audits every catalog write without the credential', async () => {
+    const rows = await prisma.auditLog.findMany({ where: { targetType: { in: ['deployment', 'model', 'router'] } } });
+    const actions = new Set(rows.map((r) => r.action));
+    for (const a of ['deployment.create', 'deployment.update', 'deployment.delete', 'model.pricing', 'model.fallbacks', 'model.aliases', 'router.update']) expect(actions).toContain(a);
+    expect(JSON.stringify(rows.map((r) => [r.before, r.after]))).not.toContain(SECRET);
+  });
+
   it('never logged a credential', () => {
     expect(gw.logs.join('\n')).not.toContain(SECRET);
     expect(gw2.logs.join('\n')).not.toContain(SECRET);

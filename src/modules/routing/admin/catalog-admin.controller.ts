@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Page } from '../../../common/http/cursor-page';
 import { AdminGuard } from '../../auth/admin.guard';
 import { adminValidationPipe } from '../../auth/admin-validation.pipe';
+import { CurrentActor, type Actor } from '../../auth/request-identity';
 import type { RouterSettingsWire } from '../router-settings';
 import {
   AliasesDto,
@@ -25,8 +26,8 @@ export class CatalogAdminController {
   constructor(private readonly service: CatalogAdminService) {}
 
   @Post('deployments')
-  createDeployment(@Body() dto: CreateDeploymentDto): Promise<DeploymentWire> {
-    return this.service.createDeployment(dto);
+  createDeployment(@Body() dto: CreateDeploymentDto, @CurrentActor() actor: Actor): Promise<DeploymentWire> {
+    return this.service.createDeployment(dto, actor);
   }
 
   @Get('deployments')
@@ -40,14 +41,14 @@ export class CatalogAdminController {
   }
 
   @Patch('deployments/:id')
-  updateDeployment(@Param('id') id: string, @Body() dto: UpdateDeploymentDto): Promise<DeploymentWire> {
-    return this.service.updateDeployment(id, dto);
+  updateDeployment(@Param('id') id: string, @Body() dto: UpdateDeploymentDto, @CurrentActor() actor: Actor): Promise<DeploymentWire> {
+    return this.service.updateDeployment(id, dto, actor);
   }
 
   @Delete('deployments/:id')
   @HttpCode(204)
-  deleteDeployment(@Param('id') id: string): Promise<void> {
-    return this.service.deleteDeployment(id);
+  deleteDeployment(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<void> {
+    return this.service.deleteDeployment(id, actor);
   }
 
   @Get('models')
@@ -61,18 +62,18 @@ export class CatalogAdminController {
   }
 
   @Put('models/*name/pricing')
-  setPricing(@Param('name') name: string | string[], @Body() dto: PricingDto): Promise<ModelWire> {
-    return this.service.setPricing(modelName(name), dto);
+  setPricing(@Param('name') name: string | string[], @Body() dto: PricingDto, @CurrentActor() actor: Actor): Promise<ModelWire> {
+    return this.service.setPricing(modelName(name), dto, actor);
   }
 
   @Put('models/*name/fallbacks')
-  setFallbacks(@Param('name') name: string | string[], @Body() dto: FallbacksDto): Promise<ModelWire> {
-    return this.service.setFallbacks(modelName(name), dto);
+  setFallbacks(@Param('name') name: string | string[], @Body() dto: FallbacksDto, @CurrentActor() actor: Actor): Promise<ModelWire> {
+    return this.service.setFallbacks(modelName(name), dto, actor);
   }
 
   @Put('models/*name/aliases')
-  setAliases(@Param('name') name: string | string[], @Body() dto: AliasesDto): Promise<ModelWire> {
-    return this.service.setAliases(modelName(name), dto);
+  setAliases(@Param('name') name: string | string[], @Body() dto: AliasesDto, @CurrentActor() actor: Actor): Promise<ModelWire> {
+    return this.service.setAliases(modelName(name), dto, actor);
   }
 
   @Get('router')
@@ -81,8 +82,8 @@ export class CatalogAdminController {
   }
 
   @Put('router')
-  putRouter(@Body() dto: RouterSettingsDto): Promise<RouterSettingsWire> {
-    return this.service.putRouter(dto);
+  putRouter(@Body() dto: RouterSettingsDto, @CurrentActor() actor: Actor): Promise<RouterSettingsWire> {
+    return this.service.putRouter(dto, actor);
   }
 }
 

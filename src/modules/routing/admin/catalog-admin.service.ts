@@ -7,6 +7,8 @@ import type { Logger } from '../../../common/logging/logger';
 import type { RouterConfig } from '../../../config/config.types';
 import { PrismaService } from '../../../database/prisma.service';
 import type { Prisma } from '../../../generated/prisma/client';
+import { AuditLogService } from '../../audit/audit-log.service';
+import type { Actor } from '../../auth/request-identity';
 import { effectivePricing } from '../../usage/pricing/price-table';
 import { CatalogService } from '../catalog.service';
 import { parseStoredRouter, toRouterWire, type RouterSettingsWire, type StoredRouterSettings } from '../router-settings';
@@ -65,17 +67,18 @@ export class CatalogAdminService {
     private readonly prisma: PrismaService,
     private readonly catalog: CatalogService,
     private readonly box: SecretBox,
+    private readonly audit: AuditLogService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   // ---- deployments ----
 
-  async createDeployment(dto: CreateDeploymentDto): Promise<DeploymentWire> {
+  async createDeployment(dto: CreateDeploymentDto, actor: Actor): Promise<DeploymentWire> {
     const wildcard = dto.model_name.endsWith('/*');
     if (!dto.upstream_model && !wildcard) throw invalidRequest('upstream_model is required (except for wildcard models ending in /*)', 'upstream_model');
     const row = await this.prisma.$transaction(async (tx) => {
       await this.ensureModel(tx, dto.model_name);
-      return tx.deployment.create({
+      const created = await tx.deployment.create({
         data: {
           modelName: dto.model_name,
           provider: dto.provider,
@@ -94,6 +97,8 @@ export class CatalogAdminService {
           settings: (dto.settings ?? {}) as Prisma.InputJsonValue,
         },
       });
+      await this.audit.record(tx, actor, { action: 'deployment.create', targetType: 'deployment', targetId: created.id, after: toDeploymentWire(created) });
+      return created;
     });
     await this.changed('deployment.create', row.id);
     return toDeploymentWire(row);
@@ -122,7 +127,7 @@ export class CatalogAdminService {
     return toDeploymentWire(await this.findDeployment(id));
   }
 
-  async updateDeployment(id: string, dto: UpdateDeploymentDto): Promise<DeploymentWire> {
+  async updateDeployment(id: string, dto: UpdateDeploymentDto, actor: Actor): Promise<DeploymentWire> {
     const current = await this.findDeployment(id);
     const data: Prisma.DeploymentUncheckedUpdateInput = {};
     if (dto.model_name !== undefined) data.modelName = dto.model_name;
@@ -141,15 +146,20 @@ export class CatalogAdminService {
     if (dto.settings !== undefined) data.settings = dto.settings as Prisma.InputJsonValue;
     const row = await this.prisma.$transaction(async (tx) => {
       if (dto.model_name !== undefined && dto.model_name !== current.modelName) await this.ensureModel(tx, dto.model_name);
-      return tx.deployment.update({ where: { id }, data });
+      const updated = await tx.deployment.update({ where: { id }, data });
+      await this.audit.record(tx, actor, { action: 'deployment.update', targetType: 'deployment', targetId: id, before: toDeploymentWire(current), after: toDeploymentWire(updated) });
+      return updated;
     });
     await this.changed('deployment.update', id);
     return toDeploymentWire(row);
   }
 
-  async deleteDeployment(id: string): Promise<void> {
-    await this.findDeployment(id);
-    await this.prisma.deployment.delete({ where: { id } });
+  async deleteDeployment(id: string, actor: Actor): Promise<void> {
+    const current = await this.findDeployment(id);
+    await this.prisma.$transaction(async (tx) => {
+      await tx.deployment.delete({ where: { id } });
+      await this.audit.record(tx, actor, { action: 'deployment.delete', targetType: 'deployment', targetId: id, before: toDeploymentWire(current) });
+    });
     await this.changed('deployment.delete', id);
   }
 
@@ -172,7 +182,7 @@ export class CatalogAdminService {
     return toModelWire(await this.findModel(name));
   }
 
-  async setPricing(name: string, dto: PricingDto): Promise<ModelWire> {
+  async setPricing(name: string, dto: PricingDto, actor: Actor): Promise<ModelWire> {
     const model = await this.findModel(name);
     const merged: Record<string, unknown> = { ...((model.pricing ?? {}) as Record<string, unknown>) };
     for (const [k, v] of Object.entries(dto)) {
@@ -181,13 +191,16 @@ export class CatalogAdminService {
       else if (k === 'per_video_second_by_resolution') merged[k] = moneyMap(v as Record<string, unknown>, k);
       else merged[k] = String(v);
     }
-    await this.prisma.model.update({ where: { name }, data: { pricing: merged as Prisma.InputJsonValue } });
+    await this.prisma.$transaction(async (tx) => {
+      await tx.model.update({ where: { name }, data: { pricing: merged as Prisma.InputJsonValue } });
+      await this.audit.record(tx, actor, { action: 'model.pricing', targetType: 'model', targetId: name, before: { pricing: model.pricing }, after: { pricing: merged } });
+    });
     await this.changed('model.pricing', name);
     return this.getModel(name);
   }
 
-  async setFallbacks(name: string, dto: FallbacksDto): Promise<ModelWire> {
-    await this.findModel(name);
+  async setFallbacks(name: string, dto: FallbacksDto, actor: Actor): Promise<ModelWire> {
+    const model = await this.findModel(name);
     const fields: Array<[keyof FallbacksDto, 'fallbacks' | 'contextWindowFallbacks' | 'contentPolicyFallbacks']> = [
       ['fallbacks', 'fallbacks'],
       ['context_window_fallbacks', 'contextWindowFallbacks'],
@@ -203,13 +216,16 @@ export class CatalogAdminService {
       });
       data[column] = [...new Set(list)];
     }
-    await this.prisma.model.update({ where: { name }, data });
+    await this.prisma.$transaction(async (tx) => {
+      const after = await tx.model.update({ where: { name }, data });
+      await this.audit.record(tx, actor, { action: 'model.fallbacks', targetType: 'model', targetId: name, before: fallbacksView(model), after: fallbacksView(after) });
+    });
     await this.changed('model.fallbacks', name);
     return this.getModel(name);
   }
 
-  async setAliases(name: string, dto: AliasesDto): Promise<ModelWire> {
-    await this.findModel(name);
+  async setAliases(name: string, dto: AliasesDto, actor: Actor): Promise<ModelWire> {
+    const model = await this.findModel(name);
     const aliases = [...new Set(dto.aliases)];
     await this.prisma.$transaction(async (tx) => {
       await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(727003)');
@@ -222,6 +238,7 @@ export class CatalogAdminService {
         if (owner) throw invalidRequest(`aliases[${i}]: '${alias}' is already an alias of '${owner.name}'`, `aliases[${i}]`);
       }
       await tx.model.update({ where: { name }, data: { aliases } });
+      await this.audit.record(tx, actor, { action: 'model.aliases', targetType: 'model', targetId: name, before: { aliases: model.aliases }, after: { aliases } });
     });
     await this.changed('model.aliases', name);
     return this.getModel(name);
@@ -233,7 +250,7 @@ export class CatalogAdminService {
     return toRouterWire(this.catalog.routerSettings);
   }
 
-  async putRouter(dto: RouterSettingsDto): Promise<RouterSettingsWire> {
+  async putRouter(dto: RouterSettingsDto, actor: Actor): Promise<RouterSettingsWire> {
     const next = await this.prisma.$transaction(async (tx) => {
       const row = await tx.routerSettings.findUnique({ where: { id: 1 } });
       const stored = parseStoredRouter(row?.settings);
@@ -250,6 +267,7 @@ export class CatalogAdminService {
       const value: StoredRouterSettings = { effective, config: stored?.config ?? cur, source: 'api' };
       const settings = value as unknown as Prisma.InputJsonValue;
       await tx.routerSettings.upsert({ where: { id: 1 }, create: { id: 1, settings }, update: { settings } });
+      await this.audit.record(tx, actor, { action: 'router.update', targetType: 'router', targetId: 'router', before: toRouterWire(cur), after: toRouterWire(effective) });
       return effective;
     });
     await this.changed('router.update', 'router');
@@ -276,11 +294,15 @@ export class CatalogAdminService {
     return row;
   }
 
-  /** Every replica reloads its catalog (this one before the response). Audit: see README (AuditLogService). */
+  /** Every replica reloads its catalog (this one before the response). The audit row was written in the write's transaction. */
   private async changed(action: string, target: string): Promise<void> {
     this.logger.info({ action, target }, 'catalog changed');
     await this.catalog.publishChange();
   }
+}
+
+function fallbacksView(m: { fallbacks: string[]; contextWindowFallbacks: string[]; contentPolicyFallbacks: string[] }): object {
+  return { fallbacks: m.fallbacks, context_window_fallbacks: m.contextWindowFallbacks, content_policy_fallbacks: m.contentPolicyFallbacks };
 }
 
 function moneyMap(v: Record<string, unknown>, field: string): Record<string, string> {
