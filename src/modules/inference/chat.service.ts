@@ -12,7 +12,6 @@ import type { ProviderContext } from '../../providers/core/adapter';
 import type { ChatStreamEvent, Usage } from '../../providers/core/canonical';
 import { ProviderClient } from '../../providers/core/provider-client';
 import { ProviderError } from '../../providers/core/provider-error';
-import type { SseEvent } from '../../providers/core/sse';
 import { estimatePromptTokens } from '../../providers/core/token-estimate';
 import { getAdapter } from '../../providers/provider-registry';
 import { AuthService } from '../auth/auth.service';
