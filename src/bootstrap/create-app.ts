@@ -8,6 +8,7 @@ import { jsonBodyMiddleware } from '../common/http/json-body.middleware';
 import { requestIdOf } from '../common/http/request-context';
 import type { Logger } from '../common/logging/logger';
 import type { AppConfig } from '../config/config.types';
+import { installFastInferenceRoutes } from './fast-inference-routes';
 
 /** Builds the HTTP application (used by main.ts and by the e2e tests). */
 export async function createApp(config: AppConfig, logger: Logger): Promise<NestExpressApplication> {
@@ -34,5 +35,9 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
   app.enableShutdownHooks();
+  if (config.role !== 'worker') {
+    await app.init();
+    installFastInferenceRoutes(app, config.maxBodyBytes, logger);
+  }
   return app;
 }

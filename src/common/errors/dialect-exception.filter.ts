@@ -8,6 +8,9 @@ import { GatewayError, INVALID_KEY_MESSAGE, type GatewayErrorCode } from './gate
 import { AuthService } from '../../modules/auth/auth.service';
 import { toGatewayError } from './provider-error.mapping';
 import { requestIdOf } from '../http/request-context';
+import type { InferenceRequest } from '../http/inference-request';
+import { sendJson } from '../http/send-json';
+import type { ServerResponse } from 'node:http';
 
 /** The one place errors become HTTP bodies: the dialect is chosen by the route prefix (contract §3). */
 @Catch()
@@ -30,7 +33,7 @@ export class DialectExceptionFilter implements ExceptionFilter {
   }
 }
 
-export function sendError(req: Request, res: Response, exception: unknown, logger?: Logger): void {
+export function sendError(req: Pick<InferenceRequest, 'path' | 'headers' | 'requestId'>, res: ServerResponse, exception: unknown, logger?: Logger): void {
   const err = exception instanceof HttpException ? fromHttpException(exception) : toGatewayError(exception);
   const requestId = requestIdOf(req);
   if (err.status >= 500 && logger) {
@@ -42,7 +45,7 @@ export function sendError(req: Request, res: Response, exception: unknown, logge
   }
   if (err.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(err.retryAfterSeconds));
   for (const [k, v] of Object.entries(err.headers ?? {})) res.setHeader(k, v);
-  res.status(err.status).json(renderErrorBody(dialectOfPath(req.path), err, requestId));
+  sendJson(res, err.status, renderErrorBody(dialectOfPath(req.path), err, requestId));
 }
 
 function isInferencePath(path: string): boolean {

@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 
 export const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -8,7 +8,7 @@ export const SSE_HEADERS = {
 };
 
 /** Writes frames with backpressure: waits for `drain` when the socket buffer is full. */
-export async function writeFrames(res: Response, frames: AsyncIterable<string>, onFirstFrame?: () => void): Promise<void> {
+export async function writeFrames(res: ServerResponse, frames: AsyncIterable<string>, onFirstFrame?: () => void): Promise<void> {
   let first = true;
   for await (const frame of frames) {
     if (res.destroyed) return;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Request } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import { APP_CONFIG } from '../../config/app-config';
 import type { AppConfig } from '../../config/config.types';
 import { GatewayError, INVALID_KEY_MESSAGE } from '../../common/errors/gateway-error';
@@ -9,6 +9,12 @@ import { MASTER_IDENTITY, type Identity } from './identity';
 import { KeyCache } from './key-cache';
 import { KeyLookupService, type LoadedKey } from './key-lookup.service';
 import { modelAllowed } from './model-patterns';
+
+/** Anything that carries a credential: an Express request or a raw one from the fast routes. */
+export interface CredentialCarrier {
+  headers: IncomingHttpHeaders;
+  query?: unknown;
+}
 
 /**
  * Authenticates callers: the master key or a virtual key. Postgres is asked only on a cache miss
@@ -27,7 +33,7 @@ export class AuthService {
     if (config.masterKey) this.masterDigest = digest(config.masterKey);
   }
 
-  async authenticate(req: Request): Promise<Identity> {
+  async authenticate(req: CredentialCarrier): Promise<Identity> {
     return this.authenticateSecret(extractCredential(req.headers, req.query as Record<string, unknown>));
   }
 
@@ -43,7 +49,7 @@ export class AuthService {
     return identity;
   }
 
-  async isAuthenticated(req: Request): Promise<boolean> {
+  async isAuthenticated(req: CredentialCarrier): Promise<boolean> {
     return this.authenticate(req).then(
       () => true,
       () => false,

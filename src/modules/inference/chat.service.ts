@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../../common/errors/gateway-error';
 import { toGatewayError } from '../../common/errors/provider-error.mapping';
 import { requestIdOf } from '../../common/http/request-context';
 import { SSE_HEADERS, writeFrames } from '../../common/http/sse-writer';
+import type { InferenceRequest, InferenceResponse } from '../../common/http/inference-request';
+import { sendJson } from '../../common/http/send-json';
 import { LOGGER } from '../../common/logging/logger.module';
 import type { Logger } from '../../common/logging/logger';
 import { DialectValidationError } from '../../dialects/dialect-validation-error';
@@ -54,7 +55,7 @@ export class ChatService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async handle(req: Request, res: Response, dialect: ChatDialectHandler, endpoint: string): Promise<void> {
+  async handle(req: InferenceRequest, res: InferenceResponse, dialect: ChatDialectHandler, endpoint: string): Promise<void> {
     const state = { admitted: false };
     try {
       await this.serve(req, res, dialect, endpoint, state);
@@ -65,7 +66,7 @@ export class ChatService {
     }
   }
 
-  private async serve(req: Request, res: Response, dialect: ChatDialectHandler, endpoint: string, state: { admitted: boolean }): Promise<void> {
+  private async serve(req: InferenceRequest, res: InferenceResponse, dialect: ChatDialectHandler, endpoint: string, state: { admitted: boolean }): Promise<void> {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     const identity = await this.auth.authenticate(req);
@@ -112,7 +113,7 @@ export class ChatService {
    * Rate limits and budget reservation, one Redis round trip before the upstream call (contract §9.10,
    * §9.21, §9.22). Sets the `x-ratelimit-*` headers; throws 429 when a limit or budget is reached.
    */
-  private async admit(eventId: string, identity: Identity, parsed: ParsedChat, resolved: ResolvedModel, res: Response): Promise<Admission> {
+  private async admit(eventId: string, identity: Identity, parsed: ParsedChat, resolved: ResolvedModel, res: InferenceResponse): Promise<Admission> {
     const first = resolved.model.deployments[0];
     const pricing = effectivePricing(resolved.model.pricing, first?.upstreamModel, resolved.model.name);
     const promptTokens = estimatePromptTokens(parsed.request);
@@ -127,9 +128,9 @@ export class ChatService {
     }
   }
 
-  private parse(dialect: ChatDialectHandler, req: Request): ParsedChat {
+  private parse(dialect: ChatDialectHandler, req: InferenceRequest): ParsedChat {
     try {
-      return dialect.parse(req.body, req.params as Record<string, string>, req.query as Record<string, unknown>);
+      return dialect.parse(req.body, req.params as Record<string, string>, req.query);
     } catch (err) {
       if (err instanceof DialectValidationError) throw new GatewayError('invalid_request', err.message, { param: err.param });
       throw err;
@@ -186,17 +187,17 @@ export class ChatService {
     return { kind: 'json', body: dialect.toJson(resp, rctx) };
   }
 
-  private setRoutingHeaders(res: Response, info: AttemptInfo, attempts: number): void {
+  private setRoutingHeaders(res: InferenceResponse, info: AttemptInfo, attempts: number): void {
     res.setHeader('x-switchboard-deployment', info.deployment.id);
     res.setHeader('x-switchboard-provider', info.deployment.provider);
     res.setHeader('x-switchboard-upstream-model', info.target.upstreamModel);
     if (attempts > 1) res.setHeader('x-switchboard-attempts', String(attempts));
   }
 
-  private async write(res: Response, outcome: AttemptOutcome, meter: RequestMeter): Promise<void> {
+  private async write(res: InferenceResponse, outcome: AttemptOutcome, meter: RequestMeter): Promise<void> {
     if (outcome.kind === 'json') {
       meter.succeeded(200);
-      res.status(200).json(outcome.body);
+      sendJson(res, 200, outcome.body);
       return;
     }
     res.writeHead(200, outcome.format === 'sse' ? SSE_HEADERS : { 'content-type': 'application/json; charset=utf-8' });
