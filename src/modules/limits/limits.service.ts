@@ -65,6 +65,8 @@ export class LimitsService implements OnModuleDestroy {
   private readonly redis: LimitsRedis;
   private readonly prefix: string;
   private readonly failOpen: boolean;
+  /** Set once the connection has been ready: from then on, "not ready" means Redis is unreachable. */
+  private everReady = false;
   readonly streamKey: string;
 
   constructor(
@@ -82,6 +84,7 @@ export class LimitsService implements OnModuleDestroy {
       enableAutoPipelining: true,
     });
     redis.on('error', () => undefined);
+    redis.on('ready', () => (this.everReady = true));
     redis.defineCommand('sbAdmit', { numberOfKeys: 0, lua: ADMIT_LUA });
     redis.defineCommand('sbSettle', { numberOfKeys: 2, lua: SETTLE_LUA });
     this.redis = redis as LimitsRedis;
@@ -96,11 +99,16 @@ export class LimitsService implements OnModuleDestroy {
     const subjects = this.plan(req);
     const estTokens = Math.max(0, Math.ceil(req.promptTokens));
     const admission: Admission = { eventId: req.eventId, subjects, estTokens, headers: {} };
-    if (subjects.length === 0) return admission;
+    if (subjects.length === 0) {
+      // Nothing to check, but `closed` refuses every metered request it could not account for.
+      if (!this.failOpen && this.redisDown) throw this.unavailable();
+      return admission;
+    }
     const args: Array<string | number> = [req.eventId, subjects.length, estTokens];
     for (const s of subjects) args.push(s.base, s.rpm, s.tpm, s.budgetNano, s.period, s.reserveNano, s.ttlSeconds);
     let reply: AdmitReply;
     try {
+      if (this.redisDown) throw new Error('Redis connection is down');
       reply = await this.redis.sbAdmit(...args);
       for (let seeds = 0; reply[0] === 'seed' && seeds < subjects.length; seeds++) {
         await this.seedSpend(subjects[Number(reply[1])]);
@@ -108,9 +116,11 @@ export class LimitsService implements OnModuleDestroy {
       }
     } catch (err) {
       if (err instanceof GatewayError) throw err;
-      this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'limits: Redis unavailable');
-      if (this.failOpen) return { ...admission, subjects: [] };
-      throw new GatewayError('service_unavailable', 'Rate limits and budgets cannot be checked right now (Redis unavailable)');
+      this.logger.warn({ err: err instanceof Error ? err.message : String(err), fail: this.failOpen ? 'open' : 'closed' }, 'limits: Redis unavailable');
+      if (!this.failOpen) throw this.unavailable();
+      // Served without limits. Nothing was counted or reserved: settlement (retried until Redis is back)
+      // counts the whole request's tokens and cost for these subjects.
+      return { ...admission, estTokens: 0 };
     }
     const [verdict, who, nowMs] = reply;
     const elapsedMs = Number(nowMs) % WINDOW_MS;
@@ -144,6 +154,19 @@ export class LimitsService implements OnModuleDestroy {
   }
 
   /**
+   * Redis is known to be unreachable: the connection was ready once and is not now (it is
+   * reconnecting). Checked before each call so that requests fail fast instead of queueing behind
+   * reconnection attempts; before the first connection, commands wait in ioredis' offline queue.
+   */
+  get redisDown(): boolean {
+    return this.everReady && this.redis.status !== 'ready';
+  }
+
+  private unavailable(): GatewayError {
+    return new GatewayError('service_unavailable', 'Rate limits and budgets cannot be checked right now (Redis unavailable)');
+  }
+
+  /**
    * Settles the reservation to the real cost, counts the tokens beyond the admission estimate, and
    * appends the usage event to the stream — one script, one round trip, idempotent on the event id.
    */
@@ -154,6 +177,7 @@ export class LimitsService implements OnModuleDestroy {
     const extra = Math.max(0, total - (admission?.estTokens ?? 0));
     const args: Array<string | number> = [this.streamKey, `${this.prefix}:usage:settled:${event.id}`, event.id, serializeUsageEvent(event), subjects.length, extra];
     for (const s of subjects) args.push(s.base, s.tpm > 0 ? 1 : 0, s.budgetNano >= 0 ? 1 : 0, s.period, costNano, s.ttlSeconds);
+    if (this.redisDown) throw new Error('Redis connection is down');
     await this.redis.sbSettle(...args);
   }
 
@@ -162,6 +186,7 @@ export class LimitsService implements OnModuleDestroy {
     if (admission.subjects.length === 0) return;
     const args: Array<string | number> = [this.streamKey, `${this.prefix}:usage:settled:${admission.eventId}`, admission.eventId, '', admission.subjects.length, 0];
     for (const s of admission.subjects) args.push(s.base, 0, s.budgetNano >= 0 ? 1 : 0, s.period, 0, s.ttlSeconds);
+    if (this.redisDown) throw new Error('Redis connection is down');
     await this.redis.sbSettle(...args);
   }
 

@@ -93,6 +93,8 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
         if (this.stopped) break;
         this.stats.failures++;
         backlog = true;
+        // The stream or its group vanished (a Redis restarted without persistence, a failover, a flush).
+        if (err instanceof Error && err.message.includes('NOGROUP')) this.groupReady = false;
         this.logger.warn({ err: err instanceof Error ? err.message : String(err), retry_ms: backoff }, 'usage writer: batch not written; will retry');
         for (let waited = 0; waited < backoff && !this.stopped; waited += 100) await sleep(100);
         backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);

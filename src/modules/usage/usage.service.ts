@@ -8,18 +8,24 @@ import type { UsageEvent } from './usage-event';
 import { INSERT_USAGE_SQL, toRecordRow } from './usage-stream';
 
 const RETRY_MS = 1_000;
+/** Events kept for settlement while Redis is down; beyond this, the oldest already in Postgres are let go. */
+const MAX_SPILL = 100_000;
 
 interface Pending {
   event: UsageEvent;
   admission?: Admission;
+  /** Already written to Postgres (Redis was down); settlement still appends it to the stream, which the writer then skips. */
+  persisted?: boolean;
 }
 
 /**
  * Records one usage event per metered request: settlement of the budget reservation and the append of
  * the event to the Redis usage stream happen in one script call (LimitsService.settle); the worker
  * (UsageWriter) moves the stream into Postgres. While Redis is unreachable, events wait in memory and
- * are retried (settlement is idempotent on the event id); at shutdown, what is still waiting is written
- * straight to Postgres (idempotent on the id too).
+ * are retried every second (settlement is idempotent on the event id); meanwhile each retry round
+ * writes the waiting events straight to Postgres (idempotent on the id, so the writer skips them once
+ * the stream delivers them), so records land during the outage and survive a crash. At shutdown, what
+ * is still waiting is written to Postgres too.
  */
 @Injectable()
 export class UsageService implements OnModuleDestroy {
@@ -73,11 +79,35 @@ export class UsageService implements OnModuleDestroy {
       try {
         await this.limits.settle(item.admission, item.event);
       } catch {
-        this.spill.unshift(...batch.slice(i));
+        const left = batch.slice(i);
+        this.spill.unshift(...left);
+        await this.persist(left);
+        this.trim();
         this.schedule();
         return;
       }
     }
+  }
+
+  /** Writes the waiting events not yet in Postgres (one statement); they stay queued for settlement. */
+  private async persist(items: Pending[]): Promise<void> {
+    const todo = items.filter((p) => !p.persisted);
+    if (todo.length === 0) return;
+    try {
+      await this.prisma.$queryRawUnsafe(INSERT_USAGE_SQL, JSON.stringify(todo.map((p) => toRecordRow(p.event))));
+      for (const p of todo) p.persisted = true;
+    } catch (err) {
+      this.logger.warn({ err: err instanceof Error ? err.message : String(err), count: todo.length }, 'usage: Redis and Postgres both unreachable; events kept in memory');
+    }
+  }
+
+  /** Bounds memory in a long outage: persisted events beyond MAX_SPILL give up their settlement. */
+  private trim(): void {
+    let over = this.spill.length - MAX_SPILL;
+    if (over <= 0) return;
+    const before = this.spill.length;
+    this.spill = this.spill.filter((p) => !(p.persisted && over-- > 0));
+    this.logger.warn({ dropped: before - this.spill.length }, 'usage: Redis outage too long; oldest recorded events will not count toward budgets');
   }
 
   /** Waits for in-flight settlements (tests and shutdown). */
@@ -92,7 +122,7 @@ export class UsageService implements OnModuleDestroy {
     if (this.spill.length === 0) return;
     await this.retry();
     if (this.timer) clearTimeout(this.timer);
-    const left = this.spill.splice(0, this.spill.length);
+    const left = this.spill.splice(0, this.spill.length).filter((p) => !p.persisted);
     if (left.length === 0) return;
     try {
       await this.prisma.$queryRawUnsafe(INSERT_USAGE_SQL, JSON.stringify(left.map((p) => toRecordRow(p.event))));
