@@ -1,14 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import type { ProviderAdapter, ProviderContext } from '../../providers/core/adapter';
+import type { ProviderAdapter, ProviderContext, ProviderId } from '../../providers/core/adapter';
 import type { ChatRequest } from '../../providers/core/canonical';
+import { MediaInliner } from '../media/media-inliner';
+import { GeminiContextCaches } from './preparation/gemini-context-caches';
+
+/** Providers that read media only as inline bytes: the gateway fetches http(s) URLs for them. */
+const NEEDS_INLINE_MEDIA: ReadonlySet<ProviderId> = new Set(['gemini']);
 
 /**
  * I/O that must happen before a translated chat request reaches a provider's pure codec: fetching
  * remote media the provider cannot read itself, creating or reusing provider-side context caches.
+ * Media goes first, so a cached block holds the inlined bytes.
  */
 @Injectable()
 export class ChatRequestPreparer {
-  async prepare(_adapter: ProviderAdapter, req: ChatRequest, _ctx: ProviderContext, _signal?: AbortSignal): Promise<ChatRequest> {
-    return req;
+  constructor(
+    private readonly media: MediaInliner,
+    private readonly geminiCaches: GeminiContextCaches,
+  ) {}
+
+  async prepare(adapter: ProviderAdapter, req: ChatRequest, ctx: ProviderContext, signal?: AbortSignal): Promise<ChatRequest> {
+    let out = req;
+    if (NEEDS_INLINE_MEDIA.has(adapter.id)) out = await this.media.inline(out, signal);
+    if (adapter.id === 'gemini') out = await this.geminiCaches.apply(out, ctx, signal);
+    return out;
   }
 }

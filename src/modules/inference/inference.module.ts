@@ -12,10 +12,15 @@ import { GoogleModelsController } from './google-models.controller';
 import { ModelListService } from './model-list.service';
 import { ModelsController } from './models.controller';
 import { OpenAiChatHandler } from './openai-chat.handler';
+import { MediaInliner } from '../media/media-inliner';
+import { GeminiCacheRegistry } from './preparation/gemini-cache-registry';
+import { GeminiContextCaches } from './preparation/gemini-context-caches';
+import { GoogleCachesController } from './google-caches.controller';
+import { GoogleCachesService } from './google-caches.service';
 
 @Module({
   imports: [AuthModule, RoutingModule, UsageModule],
-  controllers: [ChatCompletionsController, ModelsController, GoogleModelsController],
-  providers: [ChatService, ChatRequestPreparer, ChatResponseValidator, OpenAiChatHandler, GoogleChatHandler, ModelListService, { provide: ProviderClient, useFactory: () => new ProviderClient() }],
+  controllers: [ChatCompletionsController, ModelsController, GoogleModelsController, GoogleCachesController],
+  providers: [ChatService, ChatRequestPreparer, ChatResponseValidator, OpenAiChatHandler, GoogleChatHandler, ModelListService, { provide: ProviderClient, useFactory: () => new ProviderClient() }, MediaInliner, GeminiCacheRegistry, GeminiContextCaches, GoogleCachesService],
 })
 export class InferenceModule {}

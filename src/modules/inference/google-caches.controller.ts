@@ -1,0 +1,35 @@
+import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { GoogleCachesService } from './google-caches.service';
+
+@ApiTags('Google GenAI')
+@Controller()
+export class GoogleCachesController {
+  constructor(private readonly caches: GoogleCachesService) {}
+
+  @Post(['v1beta/cachedContents', 'gemini/v1beta/cachedContents'])
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Create a Gemini context cache on a deployment of models/{model}' })
+  create(@Req() req: Request): Promise<unknown> {
+    return this.caches.create(req);
+  }
+
+  @Get(['v1beta/cachedContents/:id', 'gemini/v1beta/cachedContents/:id'])
+  @ApiOperation({ summary: 'Get a context cache (from the deployment that holds it)' })
+  get(@Req() req: Request, @Param('id') id: string): Promise<unknown> {
+    return this.caches.get(req, id);
+  }
+
+  @Patch(['v1beta/cachedContents/:id', 'gemini/v1beta/cachedContents/:id'])
+  @ApiOperation({ summary: 'Update a context cache (ttl / expireTime)' })
+  update(@Req() req: Request, @Param('id') id: string): Promise<unknown> {
+    return this.caches.update(req, id);
+  }
+
+  @Delete(['v1beta/cachedContents/:id', 'gemini/v1beta/cachedContents/:id'])
+  @ApiOperation({ summary: 'Delete a context cache' })
+  remove(@Req() req: Request, @Param('id') id: string): Promise<unknown> {
+    return this.caches.remove(req, id);
+  }
+}
