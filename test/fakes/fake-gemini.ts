@@ -140,7 +140,16 @@ const CACHE = /\/v1beta\/(cachedContents\/[^/:]+)$/;
  * batchEmbedContents, cachedContents (in memory), models; `x-goog-api-key` or `?key=` checked
  * (400 API_KEY_INVALID otherwise). Every request is recorded for assertions.
  */
-export async function startFakeGemini(opts: { apiKey?: string } = {}): Promise<FakeGemini> {
+export async function startFakeGemini(
+  opts: {
+    apiKey?: string;
+    /**
+     * Gemini refuses to cache less than a model-dependent minimum (1,024 tokens on 2.5 Flash) with
+     * 400 "Cached content is too small…". Off (0) unless set.
+     */
+    minCacheTokens?: number;
+  } = {},
+): Promise<FakeGemini> {
   const apiKey = opts.apiKey ?? FAKE_GEMINI_API_KEY;
   const queue: FakeReply[] = [];
   const caches = new Map<string, Json>();
@@ -169,7 +178,11 @@ export async function startFakeGemini(opts: { apiKey?: string } = {}): Promise<F
           reply.error.body ?? googleError(reply.error.status, `scripted ${reply.error.status}`),
           reply.error.headers,
         );
-      return modelCall(op[1], op[2], body, req, res, reply, `fake-${++counter}`);
+      if (body.cachedContent !== undefined && (op[2] === 'generateContent' || op[2] === 'streamGenerateContent')) {
+        const refused = cachedContentError(op[1], body, caches);
+        if (refused) return sendJson(res, refused.code as number, { error: refused });
+      }
+      return modelCall(op[1], op[2], body, req, res, reply, `fake-${++counter}`, caches);
     }
     if (req.path.endsWith('/v1beta/models') && req.method === 'GET')
       return sendJson(res, 200, { models: MODELS });
@@ -182,13 +195,26 @@ export async function startFakeGemini(opts: { apiKey?: string } = {}): Promise<F
     }
     if (req.path.endsWith('/v1beta/cachedContents')) {
       if (req.method === 'GET') return sendJson(res, 200, { cachedContents: [...caches.values()] });
-      if (req.method === 'POST') return sendJson(res, 200, createCache(body, caches, ++counter));
+      if (req.method === 'POST') {
+        const size = cacheTokens(body);
+        if (opts.minCacheTokens && size < opts.minCacheTokens)
+          return sendJson(
+            res,
+            400,
+            googleError(
+              400,
+              `Cached content is too small. total_token_count=${size}, min_total_token_count=${opts.minCacheTokens}`,
+            ),
+          );
+        return sendJson(res, 200, createCache(body, caches, ++counter));
+      }
     }
     const cache = CACHE.exec(req.path);
-    if (cache && (req.method === 'GET' || req.method === 'DELETE')) {
-      const entry = caches.get(cache[1]);
+    if (cache && (req.method === 'GET' || req.method === 'DELETE' || req.method === 'PATCH')) {
+      const entry = liveCache(caches, cache[1]);
       if (!entry)
         return sendJson(res, 404, googleError(404, `CachedContent not found (or permission denied)`));
+      if (req.method === 'PATCH') return sendJson(res, 200, updateCache(entry, body));
       if (req.method === 'DELETE') caches.delete(cache[1]);
       return sendJson(res, 200, req.method === 'DELETE' ? {} : entry);
     }
@@ -211,6 +237,7 @@ async function modelCall(
   res: ServerResponse,
   reply: FakeReply | undefined,
   id: string,
+  caches: Map<string, Json> = new Map(),
 ) {
   if (op === 'countTokens') {
     const gcr = body.generateContentRequest as Json | undefined;
@@ -250,7 +277,9 @@ async function modelCall(
       googleError(400, '* GenerateContentRequest.contents: contents is not specified'),
     );
   }
-  const chunks = answerChunks(model, body, reply, id);
+  const cached = typeof body.cachedContent === 'string' ? caches.get(body.cachedContent) : undefined;
+  const cachedTokens = Number((cached?.usageMetadata as Json | undefined)?.totalTokenCount ?? 0);
+  const chunks = answerChunks(model, body, reply, id, cachedTokens);
   if (op === 'generateContent') return sendJson(res, 200, merge(chunks));
   if (req.query.get('alt') !== 'sse') return sendJson(res, 200, chunks);
   // Gemini ends a stream by closing the connection; a broken stream must look broken (chunked, no close).
@@ -272,9 +301,16 @@ async function modelCall(
 }
 
 /** The answer as stream chunks: one part each, finishReason + usage + candidate extras on the last. */
-function answerChunks(model: string, body: Json, reply: FakeReply | undefined, responseId: string): Json[] {
+function answerChunks(
+  model: string,
+  body: Json,
+  reply: FakeReply | undefined,
+  responseId: string,
+  cachedTokens = 0,
+): Json[] {
   const modelVersion = model.replace(/^models\//, '');
-  const promptTokens = tokens(JSON.stringify([body.systemInstruction ?? '', body.contents]));
+  // promptTokenCount includes the tokens read from a cachedContent, also reported on their own.
+  const promptTokens = tokens(JSON.stringify([body.systemInstruction ?? '', body.contents])) + cachedTokens;
   if (reply?.promptFeedback) {
     return [
       {
@@ -300,6 +336,7 @@ function answerChunks(model: string, body: Json, reply: FakeReply | undefined, r
   const candidatesTokens = tokens(answered);
   const usage = reply?.usageMetadata ?? {
     promptTokenCount: promptTokens,
+    ...(cachedTokens ? { cachedContentTokenCount: cachedTokens } : {}),
     candidatesTokenCount: candidatesTokens,
     ...(thoughts ? { thoughtsTokenCount: tokens(thoughts) } : {}),
     totalTokenCount: promptTokens + candidatesTokens + (thoughts ? tokens(thoughts) : 0),
@@ -364,12 +401,55 @@ function createCache(body: Json, caches: Map<string, Json>, n: number): Json {
       typeof body.expireTime === 'string'
         ? body.expireTime
         : new Date(now.getTime() + ttl * 1000).toISOString(),
-    usageMetadata: {
-      totalTokenCount: tokens(JSON.stringify([body.systemInstruction ?? '', body.contents ?? []])),
-    },
+    usageMetadata: { totalTokenCount: cacheTokens(body) },
   };
   caches.set(name, entry);
   return entry;
+}
+
+function cacheTokens(body: Json): number {
+  return tokens(JSON.stringify([body.systemInstruction ?? '', body.contents ?? [], body.tools ?? []]));
+}
+
+/** An expired cache is gone, as on Gemini. */
+function liveCache(caches: Map<string, Json>, name: string): Json | undefined {
+  const entry = caches.get(name);
+  if (entry && Date.parse(String(entry.expireTime)) <= Date.now()) {
+    caches.delete(name);
+    return undefined;
+  }
+  return entry;
+}
+
+/** PATCH cachedContents/{id}: only `ttl` or `expireTime` can change. */
+function updateCache(entry: Json, body: Json): Json {
+  const now = new Date();
+  if (typeof body.expireTime === 'string') entry.expireTime = body.expireTime;
+  else if (typeof body.ttl === 'string')
+    entry.expireTime = new Date(now.getTime() + Number.parseFloat(body.ttl) * 1000).toISOString();
+  entry.updateTime = now.toISOString();
+  return entry;
+}
+
+/**
+ * What Gemini says to a generateContent naming a `cachedContent`: it must exist (403, its wording),
+ * be of the same model, and the request must not also set systemInstruction, tools or toolConfig.
+ */
+function cachedContentError(model: string, body: Json, caches: Map<string, Json>): Json | undefined {
+  const entry = typeof body.cachedContent === 'string' ? liveCache(caches, body.cachedContent) : undefined;
+  if (!entry)
+    return googleError(403, 'CachedContent not found (or permission denied)', 'PERMISSION_DENIED').error as Json;
+  if (entry.model !== model)
+    return googleError(
+      400,
+      `Model used by GenerateContent request (${model}) and CachedContent (${String(entry.model)}) has to be the same.`,
+    ).error as Json;
+  if (body.systemInstruction !== undefined || body.tools !== undefined || body.toolConfig !== undefined)
+    return googleError(
+      400,
+      'CachedContent can not be used with GenerateContent request setting system_instruction, tools or tool_config.\n\nProposed fix: move those values to CachedContent from GenerateContent request.',
+    ).error as Json;
+  return undefined;
 }
 
 function tokens(text: string): number {
