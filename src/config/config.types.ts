@@ -56,6 +56,8 @@ export interface AppConfig {
   maxBodyBytes: number;
   allowPrivateUrls: boolean;
   limitsOnRedisFailure: 'open' | 'closed';
+  /** SWITCHBOARD_METERING=off: benchmark/diagnostic switch, skips rate limits, budgets and usage records (default on). */
+  metering: boolean;
   logLevel: string;
   /** Key prefix for every Redis key and BullMQ queue (tests isolate runs with it). */
   redisPrefix: string;

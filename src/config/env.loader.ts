@@ -71,6 +71,7 @@ export function loadEnv(env: Env): Omit<AppConfig, 'models' | 'router'> {
     maxBodyBytes: intVar(env, 'SWITCHBOARD_MAX_BODY_BYTES', 33_554_432, 1024),
     allowPrivateUrls: boolVar(env, 'SWITCHBOARD_ALLOW_PRIVATE_URLS', false),
     limitsOnRedisFailure: oneOf(env, 'SWITCHBOARD_LIMITS_ON_REDIS_FAILURE', ['open', 'closed'] as const, 'open'),
+    metering: boolVar(env, 'SWITCHBOARD_METERING', true),
     logLevel: oneOf(env, 'LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info'),
     redisPrefix: env.SWITCHBOARD_REDIS_PREFIX || 'sb',
   };

@@ -84,11 +84,25 @@ export class ChatService {
       if (!res.writableFinished) abort.abort();
     });
     const meter = new RequestMeter({ id: eventId, requestId, identity, endpoint: parsed.operation ?? endpoint, stream: parsed.stream, publicModel: resolved.requestedName, request: parsed.request });
+    let committed = false;
+    /** Meters the request once; awaited before the answer completes, so a crash right after it loses no record. */
+    const commit = async (): Promise<void> => {
+      if (committed) return;
+      committed = true;
+      if (!meter.metered) {
+        this.usage.release(admission);
+        return;
+      }
+      const event = meter.finish();
+      // Per-deployment tpm (routing constraint and usage-based strategy); memory only.
+      this.router.recordTokens(event.deploymentId, (event.usage?.promptTokens ?? 0) + (event.usage?.completionTokens ?? 0));
+      await this.usage.commit(event, admission);
+    };
     try {
       const routed = await this.router.run(resolved, (info) => this.attempt(dialect, parsed, resolved, info, requestId, meter, abort.signal), abort.signal);
       meter.served(routed.info);
       this.setRoutingHeaders(res, routed.info, routed.attempts);
-      await this.write(res, routed.value, meter);
+      await this.write(res, routed.value, meter, commit);
     } catch (err) {
       const failure = err instanceof RoutingFailure ? err : new RoutingFailure(err);
       if (failure.last) meter.served(failure.last);
@@ -100,12 +114,7 @@ export class ChatService {
       }
       throw gatewayError;
     } finally {
-      if (meter.metered) {
-        const event = meter.finish();
-        // Per-deployment tpm (routing constraint and usage-based strategy); memory only.
-        this.router.recordTokens(event.deploymentId, (event.usage?.promptTokens ?? 0) + (event.usage?.completionTokens ?? 0));
-        this.usage.record(event, admission);
-      } else this.usage.release(admission);
+      await commit();
     }
   }
 
@@ -114,6 +123,7 @@ export class ChatService {
    * §9.21, §9.22). Sets the `x-ratelimit-*` headers; throws 429 when a limit or budget is reached.
    */
   private async admit(eventId: string, identity: Identity, parsed: ParsedChat, resolved: ResolvedModel, res: InferenceResponse): Promise<Admission> {
+    if (!this.limits.enabled) return this.limits.unmetered(eventId); // SWITCHBOARD_METERING=off
     const first = resolved.model.deployments[0];
     const pricing = effectivePricing(resolved.model.pricing, first?.upstreamModel, resolved.model.name);
     const promptTokens = estimatePromptTokens(parsed.request);
@@ -194,9 +204,10 @@ export class ChatService {
     if (attempts > 1) res.setHeader('x-switchboard-attempts', String(attempts));
   }
 
-  private async write(res: InferenceResponse, outcome: AttemptOutcome, meter: RequestMeter): Promise<void> {
+  private async write(res: InferenceResponse, outcome: AttemptOutcome, meter: RequestMeter, commit: () => Promise<void>): Promise<void> {
     if (outcome.kind === 'json') {
       meter.succeeded(200);
+      await commit();
       sendJson(res, 200, outcome.body);
       return;
     }
@@ -205,6 +216,7 @@ export class ChatService {
     try {
       await writeFrames(res, outcome.frames, () => meter.firstByte());
       meter.succeeded(200);
+      await commit();
       res.end();
     } catch (err) {
       meter.failed(res.destroyed ? 499 : 502, errorType(err));

@@ -65,6 +65,8 @@ export class LimitsService implements OnModuleDestroy {
   private readonly redis: LimitsRedis;
   private readonly prefix: string;
   private readonly failOpen: boolean;
+  /** False with SWITCHBOARD_METERING=off (benchmarks, diagnostics): no limits, budgets or usage records. */
+  readonly enabled: boolean;
   /** Set once the connection has been ready: from then on, "not ready" means Redis is unreachable. */
   private everReady = false;
   readonly streamKey: string;
@@ -76,6 +78,7 @@ export class LimitsService implements OnModuleDestroy {
   ) {
     this.prefix = config.redisPrefix;
     this.failOpen = config.limitsOnRedisFailure !== 'closed';
+    this.enabled = config.metering !== false;
     this.streamKey = usageStreamKey(config.redisPrefix);
     const redis = new Redis(config.redisUrl, {
       connectionName: 'switchboard-limits',
@@ -96,6 +99,7 @@ export class LimitsService implements OnModuleDestroy {
    * with `Retry-After` and the rate-limit headers, or 503 when Redis is down and limits fail closed.
    */
   async admit(req: AdmitRequest): Promise<Admission> {
+    if (!this.enabled) return this.unmetered(req.eventId);
     const subjects = this.plan(req);
     const estTokens = Math.max(0, Math.ceil(req.promptTokens));
     const admission: Admission = { eventId: req.eventId, subjects, estTokens, headers: {} };
@@ -151,6 +155,11 @@ export class LimitsService implements OnModuleDestroy {
       retryAfterSeconds: retryAfterSeconds(waitMs),
       headers: admission.headers,
     });
+  }
+
+  /** The admission of a request nothing is checked or reserved for (SWITCHBOARD_METERING=off). */
+  unmetered(eventId: string): Admission {
+    return { eventId, subjects: [], estTokens: 0, headers: {} };
   }
 
   /**

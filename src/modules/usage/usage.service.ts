@@ -10,6 +10,8 @@ import { INSERT_USAGE_SQL, toRecordRow } from './usage-stream';
 const RETRY_MS = 1_000;
 /** Events kept for settlement while Redis is down; beyond this, the oldest already in Postgres are let go. */
 const MAX_SPILL = 100_000;
+/** How long a request waits for its event to reach Postgres while Redis is down. */
+const PERSIST_WAIT_MS = 1_000;
 
 interface Pending {
   event: UsageEvent;
@@ -30,6 +32,8 @@ interface Pending {
 @Injectable()
 export class UsageService implements OnModuleDestroy {
   private spill: Pending[] = [];
+  private readonly persistQueue: Array<{ item: Pending; resolve: () => void }> = [];
+  private persisting = false;
   private timer?: NodeJS.Timeout;
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -40,17 +44,33 @@ export class UsageService implements OnModuleDestroy {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  record(event: UsageEvent, admission?: Admission): void {
+  /**
+   * Records the event and resolves once it would survive a crash of this process: settled and appended
+   * to the Redis usage stream, or, with Redis down, written to Postgres (waits at most PERSIST_WAIT_MS;
+   * with both down it stays in memory and is retried). Never rejects. The request path awaits it before
+   * the client's answer completes, so a request that got its answer always has its record.
+   * With SWITCHBOARD_METERING=off, only the metrics are counted.
+   */
+  commit(event: UsageEvent, admission?: Admission): Promise<void> {
     this.metrics.observe(event);
-    const p = this.limits
+    if (!this.limits.enabled) return Promise.resolve();
+    const p: Promise<void> = this.limits
       .settle(admission, event)
       .catch((err: unknown) => {
-        this.logger.warn({ err: err instanceof Error ? err.message : String(err), id: event.id }, 'usage: settle failed; will retry');
-        this.spill.push({ event, admission });
+        if (this.spill.length === 0) this.logger.warn({ err: err instanceof Error ? err.message : String(err), id: event.id }, 'usage: settle failed; events wait in memory (written to Postgres meanwhile) and are retried');
+        const item: Pending = { event, admission };
+        this.spill.push(item);
         this.schedule();
+        return this.persistSoon(item);
       })
       .finally(() => this.inFlight.delete(p));
     this.inFlight.add(p);
+    return p;
+  }
+
+  /** `commit` without waiting. */
+  record(event: UsageEvent, admission?: Admission): void {
+    void this.commit(event, admission);
   }
 
   /** Gives back the reservation of a request that never reached a provider. */
@@ -86,6 +106,31 @@ export class UsageService implements OnModuleDestroy {
         this.schedule();
         return;
       }
+    }
+  }
+
+  /** Queues one event for the next batched Postgres write; resolves when written, or after PERSIST_WAIT_MS. */
+  private persistSoon(item: Pending): Promise<void> {
+    const written = new Promise<void>((resolve) => this.persistQueue.push({ item, resolve }));
+    if (!this.persisting) void this.drainPersistQueue();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, PERSIST_WAIT_MS);
+      timer.unref();
+    });
+    return Promise.race([written, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  private async drainPersistQueue(): Promise<void> {
+    this.persisting = true;
+    try {
+      while (this.persistQueue.length) {
+        const batch = this.persistQueue.splice(0, 1_000);
+        await this.persist(batch.map((b) => b.item));
+        for (const b of batch) b.resolve();
+      }
+    } finally {
+      this.persisting = false;
     }
   }
 

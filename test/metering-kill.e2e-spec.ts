@@ -1,0 +1,372 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { USAGE_GROUP, usageStreamKey } from '../src/modules/usage/usage-stream';
+import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
+import { startGateway, TEST_MASTER_KEY, type TestGateway } from './support/gateway';
+import { freePort } from './support/redis-server';
+import { createTestDatabase } from './support/test-databases';
+
+/**
+ * kill -9 of real gateway processes (`node dist/main.js`): no usage record is lost or duplicated.
+ *  1. role `all` killed mid-load, restarted on the same database and Redis prefix;
+ *  2. a `worker` killed after its batch INSERT committed and before its XACK: the next worker
+ *     re-claims the entries (XAUTOCLAIM) and the INSERT … ON CONFLICT DO NOTHING adds nothing.
+ */
+const ROOT = path.join(__dirname, '..');
+const MAIN = path.join(ROOT, 'dist/main.js');
+const REDIS_URL = 'redis://127.0.0.1:6379';
+
+function newestTs(dir: string): number {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestTs(p));
+    else if (e.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/ when it is missing or older than a source file (tsc incremental: a few seconds). */
+function ensureBuilt(): void {
+  if (fs.existsSync(MAIN) && fs.statSync(MAIN).mtimeMs >= newestTs(path.join(ROOT, 'src'))) return;
+  const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
+  // tsc still emits on type errors (someone else's work in progress); only a missing entry point is fatal.
+  if (!fs.existsSync(MAIN)) throw new Error(`build failed: ${r.stdout}${r.stderr}`);
+  if (r.status !== 0) console.warn(`tsc reported errors, testing the emitted dist/ anyway:\n${r.stdout.slice(0, 2000)}`);
+  fs.utimesSync(MAIN, new Date(), new Date());
+}
+
+interface Proc {
+  child: ChildProcess;
+  tail: () => string;
+}
+
+function spawnGateway(env: Record<string, string>): Proc {
+  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let tail = '';
+  const keep = (d: Buffer) => (tail = (tail + d.toString()).slice(-4000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  return { child, tail: () => tail };
+}
+
+function kill9(p: Proc): Promise<void> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    p.child.once('exit', () => resolve());
+    p.child.kill('SIGKILL');
+  });
+}
+
+async function stopGently(p: Proc | undefined): Promise<void> {
+  if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const t = setTimeout(() => p.child.kill('SIGKILL'), 5000);
+    p.child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    p.child.kill('SIGTERM');
+  });
+}
+
+async function waitUntil(what: string, fn: () => Promise<boolean>, ms: number, proc?: Proc): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (proc && proc.child.exitCode !== null) throw new Error(`${what}: process exited with ${proc.child.exitCode}: ${proc.tail()}`);
+    if (await fn().catch(() => false)) return;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${proc ? `: ${proc.tail()}` : ''}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+async function ready(base: string, proc: Proc): Promise<void> {
+  await waitUntil('/health/ready', async () => (await fetch(`${base}/health/ready`)).status === 200, 30_000, proc);
+}
+
+function yamlFile(fake: FakeOpenAi): string {
+  const file = path.join(fs.mkdtempSync(path.join(tmpdir(), 'sb-kill-')), 'switchboard.yaml');
+  fs.writeFileSync(
+    file,
+    `models:
+  - model_name: gpt-fake
+    deployments:
+      - provider: openai
+        upstream_model: gpt-4o-mini
+        api_key: sk-upstream
+        base_url: ${fake.baseUrl}/v1
+    pricing: { input_per_mtok: "0.15", output_per_mtok: "0.60" }
+`,
+  );
+  return file;
+}
+
+function baseEnv(databaseUrl: string, prefix: string, configFile: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    SWITCHBOARD_REDIS_PREFIX: prefix,
+    SWITCHBOARD_MASTER_KEY: TEST_MASTER_KEY,
+    SWITCHBOARD_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    SWITCHBOARD_CONFIG: configFile,
+    SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true',
+    LOG_LEVEL: 'warn',
+  };
+}
+
+interface Audit {
+  rows: number;
+  distinctRequests: number;
+  raw: { requests: number; errors: number; prompt: number; completion: number; cost: string };
+  daily: { requests: number; errors: number; prompt: number; completion: number; cost: string };
+}
+
+async function withDb<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+async function audit(url: string): Promise<Audit> {
+  return withDb(url, async (c) => {
+    const r = (
+      await c.query(`SELECT count(*)::int AS rows, count(DISTINCT request_id)::int AS distinct_requests,
+        count(*) FILTER (WHERE status_code >= 400)::int AS errors, COALESCE(sum(prompt_tokens), 0)::int AS prompt,
+        COALESCE(sum(completion_tokens), 0)::int AS completion, COALESCE(sum(cost_usd), 0)::text AS cost FROM usage_records`)
+    ).rows[0];
+    const d = (
+      await c.query(`SELECT COALESCE(sum(requests), 0)::int AS requests, COALESCE(sum(errors), 0)::int AS errors,
+        COALESCE(sum(prompt_tokens), 0)::int AS prompt, COALESCE(sum(completion_tokens), 0)::int AS completion,
+        COALESCE(sum(cost_usd), 0)::text AS cost FROM usage_daily`)
+    ).rows[0];
+    return {
+      rows: r.rows,
+      distinctRequests: r.distinct_requests,
+      raw: { requests: r.rows, errors: r.errors, prompt: r.prompt, completion: r.completion, cost: r.cost },
+      daily: { requests: d.requests, errors: d.errors, prompt: d.prompt, completion: d.completion, cost: d.cost },
+    };
+  });
+}
+
+async function streamState(redis: Redis, prefix: string): Promise<{ length: number; pending: number }> {
+  const key = usageStreamKey(prefix);
+  const length = await redis.xlen(key);
+  let pending = 0;
+  try {
+    pending = Number(((await redis.xpending(key, USAGE_GROUP)) as [number])[0]);
+  } catch {
+    /* no group yet */
+  }
+  return { length, pending };
+}
+
+/** One chat call; `ok` only when the whole answer arrived (a 200 cut off by the kill is not an answer). */
+async function call(base: string, requestId: string, stream: boolean): Promise<{ id: string; ok: boolean }> {
+  try {
+    const r = await fetch(`${base}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json', 'x-request-id': requestId },
+      body: JSON.stringify({ model: 'gpt-fake', stream, messages: [{ role: 'user', content: `hello ${requestId}` }] }),
+    });
+    const text = await r.text();
+    const complete = stream ? text.includes('data: [DONE]') : (JSON.parse(text) as { object?: string }).object === 'chat.completion';
+    return { id: requestId, ok: r.status === 200 && complete };
+  } catch {
+    return { id: requestId, ok: false };
+  }
+}
+
+async function clearPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+let fake: FakeOpenAi;
+let configFile: string;
+let redis: Redis;
+const prefixes: string[] = [];
+const procs: Proc[] = [];
+
+beforeAll(async () => {
+  ensureBuilt();
+  fake = await startFakeOpenAi({ apiKey: 'sk-upstream' });
+  configFile = yamlFile(fake);
+  redis = new Redis(REDIS_URL);
+}, 180_000);
+
+afterAll(async () => {
+  for (const p of procs) await kill9(p);
+  for (const prefix of prefixes) await clearPrefix(redis, prefix).catch(() => undefined);
+  redis?.disconnect();
+  await fake?.close();
+  fs.rmSync(path.dirname(configFile), { recursive: true, force: true });
+});
+
+describe('metering: kill -9 mid-load', () => {
+  it('no record lost and none duplicated: every 200 has exactly one record, and the rollup equals the raw table', async () => {
+    const databaseUrl = await createTestDatabase('kill');
+    const prefix = `sbtest:kill:${randomBytes(4).toString('hex')}`;
+    prefixes.push(prefix);
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const env = { ...baseEnv(databaseUrl, prefix, configFile), PORT: String(port), SWITCHBOARD_ROLE: 'all' };
+
+    const first = spawnGateway(env);
+    procs.push(first);
+    await ready(base, first);
+
+    // 32 clients sending back to back (every third a stream); SIGKILL once ~600 answers are in.
+    const results: Array<{ id: string; ok: boolean }> = [];
+    let n = 0;
+    let killed = false;
+    const client = async () => {
+      while (!killed) {
+        const i = n++;
+        results.push(await call(base, `kill-${i}`, i % 3 === 0));
+      }
+    };
+    const load = Promise.all(Array.from({ length: 32 }, client));
+    await waitUntil('load', async () => results.filter((r) => r.ok).length >= 600, 20_000, first);
+    await kill9(first);
+    killed = true;
+    await load;
+    const ok = results.filter((r) => r.ok).map((r) => r.id);
+    const cut = results.length - ok.length;
+    expect(ok.length).toBeGreaterThanOrEqual(600);
+
+    const second = spawnGateway(env);
+    procs.push(second);
+    await ready(base, second);
+    // new traffic is served at once; the dead process's unacknowledged entries are re-claimed after
+    // they have been idle for CLAIM_IDLE_MS (10 s)
+    const after = await Promise.all(Array.from({ length: 10 }, (_, i) => call(base, `after-${i}`, i % 2 === 0)));
+    expect(after.every((r) => r.ok)).toBe(true);
+    await waitUntil(
+      'the usage stream to drain',
+      async () => {
+        const s = await streamState(redis, prefix);
+        return s.length === 0 && s.pending === 0;
+      },
+      30_000,
+      second,
+    );
+
+    const counts = await withDb(databaseUrl, async (c) => (await c.query(`SELECT request_id, count(*)::int AS n FROM usage_records GROUP BY 1`)).rows as Array<{ request_id: string; n: number }>);
+    const byRequest = new Map(counts.map((r) => [r.request_id, r.n]));
+    const missing = ok.filter((id) => byRequest.get(id) !== 1);
+    expect({ missing: missing.slice(0, 10), missingCount: missing.length }).toEqual({ missing: [], missingCount: 0 });
+    for (let i = 0; i < 10; i++) expect(byRequest.get(`after-${i}`)).toBe(1);
+    expect(counts.filter((r) => r.n !== 1)).toEqual([]);
+    const a = await audit(databaseUrl);
+    expect(a.rows).toBe(a.distinctRequests);
+    // every record is a request that was sent (answered or cut by the kill), never more
+    expect(a.rows).toBeLessThanOrEqual(ok.length + cut + 10);
+    expect(a.daily).toEqual(a.raw);
+    await stopGently(second);
+  }, 55_000);
+});
+
+/**
+ * A TCP proxy in front of Postgres that, once a connection sends the usage INSERT, still forwards it
+ * (so it commits) but never returns the answer: the worker stays between its INSERT and its XACK.
+ */
+async function startInsertTrap(target: URL): Promise<{ port: number; trapped: () => number; close: () => Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  let trapped = 0;
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    let hold = false;
+    sockets.add(client).add(upstream);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+    client.on('data', (d: Buffer) => {
+      if (!hold && d.includes('INSERT INTO usage_records')) {
+        hold = true;
+        trapped++;
+      }
+      upstream.write(d);
+    });
+    upstream.on('data', (d: Buffer) => {
+      if (!hold) client.write(d);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    trapped: () => trapped,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+describe('metering: a worker killed between its INSERT and its XACK', () => {
+  let api: TestGateway;
+  let trap: Awaited<ReturnType<typeof startInsertTrap>>;
+
+  afterAll(async () => {
+    await api?.close();
+    await trap?.close();
+  });
+
+  it('the entries are re-claimed by the next worker and written once (rollup included)', async () => {
+    const databaseUrl = await createTestDatabase('killworker');
+    const prefix = `sbtest:killw:${randomBytes(4).toString('hex')}`;
+    prefixes.push(prefix);
+    // API role in process: it settles and appends to the stream; no writer runs yet
+    api = await startGateway({ databaseUrl, redisPrefix: prefix, env: { SWITCHBOARD_ROLE: 'api', SWITCHBOARD_CONFIG: configFile } });
+    const N = 120;
+    const sent = await Promise.all(Array.from({ length: N }, (_, i) => call(api.url, `trap-${i}`, i % 4 === 0)));
+    expect(sent.every((r) => r.ok)).toBe(true);
+    await waitUntil('the stream to hold every event', async () => (await streamState(redis, prefix)).length === N, 5_000);
+
+    const pg = new URL(databaseUrl);
+    trap = await startInsertTrap(pg);
+    const viaTrap = new URL(databaseUrl);
+    viaTrap.port = String(trap.port);
+    const env = { ...baseEnv(viaTrap.toString(), prefix, configFile), SWITCHBOARD_ROLE: 'worker' };
+    const worker = spawnGateway(env);
+    procs.push(worker);
+    // its batch INSERT committed, its answer held back: all N rows are in, all N entries unacknowledged
+    await waitUntil('the trapped INSERT to commit', async () => (await audit(databaseUrl)).rows === N, 30_000, worker);
+    expect(trap.trapped()).toBe(1);
+    expect(await streamState(redis, prefix)).toEqual({ length: N, pending: N });
+    await kill9(worker);
+
+    const next = spawnGateway({ ...env, DATABASE_URL: databaseUrl });
+    procs.push(next);
+    await waitUntil(
+      'XAUTOCLAIM and the re-write',
+      async () => {
+        const s = await streamState(redis, prefix);
+        return s.length === 0 && s.pending === 0;
+      },
+      30_000,
+      next,
+    );
+    const a = await audit(databaseUrl);
+    expect(a).toMatchObject({ rows: N, distinctRequests: N });
+    expect(a.daily).toEqual(a.raw);
+    expect(a.daily.requests).toBe(N);
+    await stopGently(next);
+  }, 55_000);
+});
