@@ -202,7 +202,8 @@ async function gateway(up, { virtualKey, log }) {
     cwd: ROOT,
     env: { ...env, PORT: String(port), SWITCHBOARD_ROLE: 'api' },
   });
-  const worker = spawnPinned(null, process.execPath, [main], {
+  // The worker (usage writer) shares the load generator's core, never the gateway's (issue: "not pinned to that core").
+  const worker = spawnPinned(UPSTREAM_CORE, process.execPath, [main], {
     cwd: ROOT,
     env: { ...env, SWITCHBOARD_ROLE: 'worker' },
   });

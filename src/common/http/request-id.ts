@@ -8,6 +8,11 @@ export function resolveRequestId(header: string | string[] | undefined): string 
   return v !== undefined && VALID.test(v) ? v : generateRequestId();
 }
 
+/** A random per-process prefix plus a counter: unique across replicas, no entropy read per request. */
+const PROCESS_PREFIX = randomBytes(9).toString('base64url');
+let counter = 0;
+
 export function generateRequestId(): string {
-  return `req_${randomBytes(12).toString('base64url')}`;
+  counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
+  return `req_${PROCESS_PREFIX}${counter.toString(36)}`;
 }
