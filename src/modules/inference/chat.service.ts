@@ -24,6 +24,7 @@ import { LimitsService, type Admission } from '../limits/limits.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { reserveEstimate } from '../usage/pricing/cost';
 import { effectivePricing } from '../usage/pricing/price-table';
+import type { UsageEvent } from '../usage/usage-event';
 import { UsageService } from '../usage/usage.service';
 import type { ChatDialectHandler, ParsedChat, ResponseContext } from './chat-dialect';
 import { ChatRequestPreparer } from './chat-request-preparer';
@@ -61,7 +62,12 @@ export class ChatService {
       await this.serve(req, res, dialect, endpoint, state);
     } catch (err) {
       // Refused before reaching a provider (401/403/404/400/429): counted in /metrics, not in usage records.
-      if (!state.admitted) this.metrics.refused(endpoint, err instanceof GatewayError ? err.status : 500, err instanceof GatewayError ? err.code : 'internal');
+      if (!state.admitted) {
+        const status = err instanceof GatewayError ? err.status : 500;
+        const code = err instanceof GatewayError ? err.code : 'internal';
+        this.metrics.refused(endpoint, status, code);
+        if (this.logger.isLevelEnabled('info')) this.logger.info({ request_id: req.requestId, endpoint, status, code }, 'request refused');
+      }
       throw err;
     }
   }
@@ -94,6 +100,7 @@ export class ChatService {
         return;
       }
       const event = meter.finish();
+      this.accessLog(event);
       // Per-deployment tpm (routing constraint and usage-based strategy); memory only.
       this.router.recordTokens(event.deploymentId, (event.usage?.promptTokens ?? 0) + (event.usage?.completionTokens ?? 0));
       await this.usage.commit(event, admission);
@@ -116,6 +123,15 @@ export class ChatService {
     } finally {
       await commit();
     }
+  }
+
+  /** One JSON line per metered request (at info level; no secrets: ids, model, status, timings). */
+  private accessLog(e: UsageEvent): void {
+    if (!this.logger.isLevelEnabled('info')) return;
+    this.logger.info(
+      { request_id: e.requestId, key_id: e.keyId, model: e.model, provider: e.provider, deployment_id: e.deploymentId, endpoint: e.endpoint, status: e.statusCode, error_type: e.errorType, latency_ms: e.latencyMs, ttft_ms: e.ttftMs, stream: e.stream },
+      'request',
+    );
   }
 
   /**
