@@ -11,6 +11,7 @@ import type {
   GeminiPart,
   GeminiUsageMetadata,
 } from '../../providers/gemini/gemini.wire';
+import { CANDIDATE_METADATA_KEYS } from '../../providers/gemini/gemini.wire-helpers';
 
 const FINISH: Record<FinishReason, string> = {
   stop: 'STOP',
@@ -19,12 +20,6 @@ const FINISH: Record<FinishReason, string> = {
   content_filter: 'SAFETY',
   error: 'OTHER',
 };
-const CANDIDATE_METADATA = [
-  'groundingMetadata',
-  'urlContextMetadata',
-  'safetyRatings',
-  'citationMetadata',
-] as const;
 
 /** Canonical response → Gemini `GenerateContentResponse`, `modelVersion` being the public model (contract §9.17). */
 export function toGeminiResponse(resp: ChatResponse, publicModel: string): GeminiGenerateContentResponse {
@@ -92,7 +87,7 @@ function withCandidateMetadata(
   meta: Record<string, unknown>,
   i: number,
 ): GeminiCandidate {
-  for (const key of CANDIDATE_METADATA) {
+  for (const key of CANDIDATE_METADATA_KEYS) {
     const list = meta[key];
     if (Array.isArray(list) && list[i] !== undefined) cand[key] = list[i] as never;
   }

@@ -5,6 +5,7 @@ import type {
   ToolChoice,
   ToolDefinition,
 } from '../../providers/core/canonical';
+import { CANONICAL_GENERATION_CONFIG_KEYS } from '../../providers/gemini/gemini.wire-helpers';
 import {
   camelCase,
   fail,
@@ -20,26 +21,6 @@ import {
   type Obj,
 } from './google.fields';
 
-/** GenerationConfig keys with a canonical field; every other key rides in `extensions.gemini.generationConfig`. */
-const MAPPED = new Set([
-  'temperature',
-  'topP',
-  'topK',
-  'candidateCount',
-  'maxOutputTokens',
-  'stopSequences',
-  'presencePenalty',
-  'frequencyPenalty',
-  'seed',
-  'responseLogprobs',
-  'logprobs',
-  'responseMimeType',
-  'responseSchema',
-  'responseJsonSchema',
-  'responseModalities',
-  'speechConfig',
-  'thinkingConfig',
-]);
 const MODALITIES: Record<string, 'text' | 'image' | 'audio'> = {
   TEXT: 'text',
   IMAGE: 'image',
@@ -105,8 +86,9 @@ export function fromGenerationConfig(gc: Obj, req: ChatRequest, passthrough: Obj
   const thinking = optObj(gc, 'thinkingConfig', p('thinkingConfig'));
   if (thinking) req.reasoning = fromThinkingConfig(thinking);
 
+  // Every key without a canonical field rides in `extensions.gemini.generationConfig`.
   for (const [key, value] of Object.entries(gc))
-    if (!MAPPED.has(camelCase(key))) passthrough[camelCase(key)] = value;
+    if (!CANONICAL_GENERATION_CONFIG_KEYS.has(camelCase(key))) passthrough[camelCase(key)] = value;
 }
 
 /** thinkingBudget 0 → thinking off, -1 → on (dynamic), N → budget N; thinkingLevel → reasoning effort. */

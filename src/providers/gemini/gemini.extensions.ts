@@ -6,6 +6,7 @@ import type {
   GeminiSafetySetting,
   GeminiToolConfig,
 } from './gemini.wire';
+import { CANONICAL_GENERATION_CONFIG_KEYS } from './gemini.wire-helpers';
 
 /**
  * Provider-specific passthrough (`ChatRequest.extensions`), merged last so explicit values win:
@@ -35,23 +36,7 @@ const TOP_LEVEL_KEYS = new Set([
 
 /** GenerationConfig keys the Gemini API (not Vertex) accepts; only these are taken from an OpenAI body. */
 export const GENERATION_CONFIG_KEYS = new Set([
-  'temperature',
-  'topP',
-  'topK',
-  'candidateCount',
-  'maxOutputTokens',
-  'stopSequences',
-  'presencePenalty',
-  'frequencyPenalty',
-  'seed',
-  'responseLogprobs',
-  'logprobs',
-  'responseMimeType',
-  'responseSchema',
-  'responseJsonSchema',
-  'responseModalities',
-  'speechConfig',
-  'thinkingConfig',
+  ...CANONICAL_GENERATION_CONFIG_KEYS,
   'mediaResolution',
   'imageConfig',
   'enableEnhancedCivicAnswers',

@@ -11,6 +11,7 @@ import {
   meaningOf,
 } from './gemini.parts';
 import type { GeminiCandidate, GeminiGenerateContentResponse, GeminiPart } from './gemini.wire';
+import { CANDIDATE_METADATA_KEYS } from './gemini.wire-helpers';
 
 /**
  * `providerMetadata` of a Gemini answer (keys present only when Gemini sent them):
@@ -19,13 +20,6 @@ import type { GeminiCandidate, GeminiGenerateContentResponse, GeminiPart } from 
  * `codeExecution[]` (the raw executableCode/codeExecutionResult parts, in wire order), `modelVersion`.
  */
 export type GeminiProviderMetadata = Record<string, unknown>;
-
-const CANDIDATE_METADATA = [
-  'groundingMetadata',
-  'urlContextMetadata',
-  'safetyRatings',
-  'citationMetadata',
-] as const;
 
 /**
  * Tool-call id when Gemini gives none: deterministic (responseId, choice, position) and short
@@ -36,16 +30,27 @@ export function toolCallIdFor(base: string, choice: number, position: number): s
   return `call_${createHash('sha256').update(`${base}:${choice}:${position}`).digest('hex').slice(0, 24)}`;
 }
 
-export function fromGeminiResponse(body: unknown, requestId: string): ChatResponse {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw new ProviderError({
-      kind: 'upstream',
-      message: 'Gemini answered with a body that is not a GenerateContentResponse',
-      raw: body,
-    });
+/**
+ * A decoded JSON body or stream event → GenerateContentResponse. Not an object: `ProviderError` kind
+ * `upstream` with `notAnObject` as its message; an `{error}` object (Gemini can send one with a 200):
+ * the error it describes.
+ */
+export function asGenerateContentResponse(
+  value: unknown,
+  notAnObject: string,
+): GeminiGenerateContentResponse {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ProviderError({ kind: 'upstream', message: notAnObject, raw: value });
   }
-  if ('error' in body) throw parseGeminiError(200, body, {});
-  const res = body as GeminiGenerateContentResponse;
+  if ('error' in value) throw parseGeminiError(200, value, {});
+  return value as GeminiGenerateContentResponse;
+}
+
+export function fromGeminiResponse(body: unknown, requestId: string): ChatResponse {
+  const res = asGenerateContentResponse(
+    body,
+    'Gemini answered with a body that is not a GenerateContentResponse',
+  );
   const idBase = res.responseId ?? requestId;
   const metadata: GeminiProviderMetadata = {};
 
@@ -58,7 +63,7 @@ export function fromGeminiResponse(body: unknown, requestId: string): ChatRespon
       choices = [{ index: 0, message: { role: 'assistant', content: null }, finishReason: 'stop' }];
   }
   for (const c of res.candidates ?? []) {
-    for (const key of CANDIDATE_METADATA)
+    for (const key of CANDIDATE_METADATA_KEYS)
       if (c[key] !== undefined) ((metadata[key] ??= []) as unknown[]).push(c[key]);
   }
   if (res.promptFeedback) metadata.promptFeedback = res.promptFeedback;

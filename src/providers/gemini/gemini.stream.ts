@@ -1,10 +1,10 @@
 import type { ChatStreamEvent, Usage } from '../core/canonical';
 import { ProviderError } from '../core/provider-error';
 import type { SseEvent } from '../core/sse';
-import { parseGeminiError } from './gemini.errors';
 import { appendCode, fromGeminiFinishReason, fromGeminiUsage, meaningOf } from './gemini.parts';
-import { toolCallIdFor } from './gemini.response';
+import { asGenerateContentResponse, toolCallIdFor } from './gemini.response';
 import type { GeminiGenerateContentResponse } from './gemini.wire';
+import { CANDIDATE_METADATA_KEYS } from './gemini.wire-helpers';
 
 interface ChoiceState {
   toolCalls: number;
@@ -12,13 +12,6 @@ interface ChoiceState {
   tail: string;
   finished: boolean;
 }
-
-const CANDIDATE_METADATA = [
-  'groundingMetadata',
-  'urlContextMetadata',
-  'safetyRatings',
-  'citationMetadata',
-] as const;
 
 /**
  * `:streamGenerateContent?alt=sse` events → canonical stream events. Each event is a whole
@@ -54,7 +47,7 @@ export async function* fromGeminiStream(
     }
     for (const [i, c] of (chunk.candidates ?? []).entries()) {
       const choice = c.index ?? i;
-      for (const key of CANDIDATE_METADATA) {
+      for (const key of CANDIDATE_METADATA_KEYS) {
         if (c[key] === undefined) continue;
         const byChoice = candidateMeta.get(key) ?? new Map<number, unknown>();
         candidateMeta.set(key, byChoice.set(choice, c[key]));
@@ -128,13 +121,5 @@ function parseChunk(data: string): GeminiGenerateContentResponse | undefined {
       raw: text.slice(0, 500),
     });
   }
-  if (!chunk || typeof chunk !== 'object' || Array.isArray(chunk)) {
-    throw new ProviderError({
-      kind: 'upstream',
-      message: 'Gemini stream sent an event that is not an object',
-      raw: chunk,
-    });
-  }
-  if ('error' in chunk) throw parseGeminiError(200, chunk, {});
-  return chunk as GeminiGenerateContentResponse;
+  return asGenerateContentResponse(chunk, 'Gemini stream sent an event that is not an object');
 }
