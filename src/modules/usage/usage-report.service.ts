@@ -48,9 +48,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY_MS = 86_400_000;
 
 /**
- * Usage reports (contract §6, §9.6). Groupings by day/model/key/team/provider read the daily rollup
- * when the range is whole UTC days (the usual case, and the one that must answer fast at 1M records);
- * other ranges and the logs read usage_records. Money and seconds are decimal strings.
+ * Usage reports (contract §6, §9.6). Summaries read the daily rollup for the whole UTC days of the
+ * range and usage_records only for the partial days at its ends, so any range answers fast at 1M
+ * records (bench/report-latency.js); the logs read usage_records. Money and seconds are decimal strings.
  */
 @Injectable()
 export class UsageReportService {
@@ -89,40 +89,40 @@ export class UsageReportService {
   }
 
   async summary(groupBy: GroupField[], f: UsageFilters): Promise<UsageSummary> {
-    const rollup = isDayAligned(f.from) && isDayAligned(f.to);
     const params: unknown[] = [];
-    const where: string[] = [];
     const p = (v: unknown) => {
       params.push(v);
       return `$${params.length}`;
     };
-    const col = rollup
-      ? { day: `to_char(day, 'YYYY-MM-DD')`, model: 'model', key: `NULLIF(key_id, '')`, team: `NULLIF(team_id, '')`, provider: `NULLIF(provider, '')` }
-      : { day: `to_char((created_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD')`, model: 'model', key: 'key_id::text', team: 'team_id::text', provider: 'provider' };
-    if (rollup) {
-      if (f.from) where.push(`day >= ${p(f.from.toISOString().slice(0, 10))}::date`);
-      if (f.to) where.push(`day < ${p(f.to.toISOString().slice(0, 10))}::date`);
+    const names: Record<GroupField, string> = { day: 'day', model: 'model', key: 'key_id', team: 'team_id', provider: 'provider' };
+    // Whole UTC days inside [from, to) come from the rollup; the partial days at either end (if any) from
+    // usage_records. Both are written in one statement, so the union is exact.
+    const plan = splitRange(f.from, f.to);
+    const parts: string[] = [];
+    if (plan.days) {
+      const col = { day: `to_char(day, 'YYYY-MM-DD')`, model: 'model', key: `NULLIF(key_id, '')`, team: `NULLIF(team_id, '')`, provider: `NULLIF(provider, '')` };
+      const where: string[] = [];
+      if (plan.days.from) where.push(`day >= ${p(isoDay(plan.days.from))}::date`);
+      if (plan.days.to) where.push(`day < ${p(isoDay(plan.days.to))}::date`);
       if (f.keyId) where.push(`key_id = ${p(f.keyId)}`);
       if (f.teamId) where.push(`team_id = ${p(f.teamId)}`);
-    } else {
-      if (f.from) where.push(`created_at >= ${p(f.from)}`);
-      if (f.to) where.push(`created_at < ${p(f.to)}`);
+      if (f.model) where.push(`model = ${p(f.model)}`);
+      parts.push(`SELECT ${[...groupBy.map((g) => `${col[g]} AS ${names[g]}`), ...ROLLUP_SUMS].join(', ')} FROM usage_daily
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}${groupBy.length ? ` GROUP BY ${groupBy.map((_, i) => i + 1).join(', ')}` : ''}`);
+    }
+    if (plan.raw.length) {
+      const col = { day: `to_char((created_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD')`, model: 'model', key: 'key_id::text', team: 'team_id::text', provider: 'provider' };
+      const where: string[] = [];
+      const ranges = plan.raw.map((r) => [r.from && `created_at >= ${p(r.from)}`, r.to && `created_at < ${p(r.to)}`].filter(Boolean).join(' AND ') || 'true');
+      where.push(ranges.length === 1 ? ranges[0] : `(${ranges.map((r) => `(${r})`).join(' OR ')})`);
       if (f.keyId) where.push(`key_id = ${p(f.keyId)}::uuid`);
       if (f.teamId) where.push(`team_id = ${p(f.teamId)}::uuid`);
+      if (f.model) where.push(`model = ${p(f.model)}`);
+      parts.push(`SELECT ${[...groupBy.map((g) => `${col[g]} AS ${names[g]}`), ...RAW_SUMS].join(', ')} FROM usage_records
+        WHERE ${where.join(' AND ')}${groupBy.length ? ` GROUP BY ${groupBy.map((_, i) => i + 1).join(', ')}` : ''}`);
     }
-    if (f.model) where.push(`model = ${p(f.model)}`);
-    const names: Record<GroupField, string> = { day: 'day', model: 'model', key: 'key_id', team: 'team_id', provider: 'provider' };
-    const select = groupBy.map((g) => `${col[g]} AS ${names[g]}`);
-    const agg = rollup
-      ? `sum(requests)::bigint AS requests, sum(errors)::bigint AS errors, sum(prompt_tokens)::text AS prompt_tokens,
-         sum(completion_tokens)::text AS completion_tokens, sum(reasoning_tokens)::text AS reasoning_tokens,
-         sum(cached_tokens)::text AS cached_tokens, sum(video_seconds)::text AS video_seconds, sum(cost_usd)::text AS cost_usd`
-      : `count(*)::bigint AS requests, count(*) FILTER (WHERE status_code >= 400)::bigint AS errors,
-         sum(prompt_tokens)::text AS prompt_tokens, sum(completion_tokens)::text AS completion_tokens,
-         sum(reasoning_tokens)::text AS reasoning_tokens, sum(cached_tokens)::text AS cached_tokens,
-         sum(video_seconds)::text AS video_seconds, sum(cost_usd)::text AS cost_usd`;
-    const sql = `SELECT ${[...select, agg].join(', ')} FROM ${rollup ? 'usage_daily' : 'usage_records'}
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    const groups = groupBy.map((g) => names[g]);
+    const sql = `SELECT ${[...groups, ...OUTER_SUMS].join(', ')} FROM (${parts.join(' UNION ALL ')}) u
       ${groupBy.length ? `GROUP BY ${groupBy.map((_, i) => i + 1).join(', ')} ORDER BY ${groupBy.map((_, i) => `${i + 1} NULLS FIRST`).join(', ')}` : ''}`;
     const rows = await this.prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(sql, ...params);
     const data: SummaryRow[] = [];
@@ -188,6 +188,46 @@ export class UsageReportService {
     const rows = await this.prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(sql, ...params);
     return rows.map((r) => ({ ...r, created_at: r.created_at instanceof Date ? r.created_at.toISOString() : r.created_at, cost_usd: new Decimal(String(r.cost_usd)).toFixed(), audio_seconds: new Decimal(String(r.audio_seconds)).toFixed(), video_seconds: new Decimal(String(r.video_seconds)).toFixed() }));
   }
+}
+
+const ROLLUP_SUMS = [
+  'sum(requests)::bigint AS requests', 'sum(errors)::bigint AS errors', 'sum(prompt_tokens)::numeric AS prompt_tokens',
+  'sum(completion_tokens)::numeric AS completion_tokens', 'sum(reasoning_tokens)::numeric AS reasoning_tokens',
+  'sum(cached_tokens)::numeric AS cached_tokens', 'sum(video_seconds) AS video_seconds', 'sum(cost_usd) AS cost_usd',
+];
+const RAW_SUMS = [
+  'count(*)::bigint AS requests', 'count(*) FILTER (WHERE status_code >= 400)::bigint AS errors',
+  'sum(prompt_tokens)::numeric AS prompt_tokens', 'sum(completion_tokens)::numeric AS completion_tokens',
+  'sum(reasoning_tokens)::numeric AS reasoning_tokens', 'sum(cached_tokens)::numeric AS cached_tokens',
+  'sum(video_seconds) AS video_seconds', 'sum(cost_usd) AS cost_usd',
+];
+/** Re-sums the parts; every figure leaves Postgres as text (exact). */
+const OUTER_SUMS = [
+  'sum(requests)::bigint AS requests', 'sum(errors)::bigint AS errors', 'sum(prompt_tokens)::text AS prompt_tokens',
+  'sum(completion_tokens)::text AS completion_tokens', 'sum(reasoning_tokens)::text AS reasoning_tokens',
+  'sum(cached_tokens)::text AS cached_tokens', 'sum(video_seconds)::text AS video_seconds', 'sum(cost_usd)::text AS cost_usd',
+];
+
+interface RangePlan {
+  /** Whole UTC days read from usage_daily ([from, to), either end open); undefined: none. */
+  days?: { from?: Date; to?: Date };
+  /** Sub-ranges read from usage_records (the partial days at the ends). */
+  raw: Array<{ from?: Date; to?: Date }>;
+}
+
+/** Splits [from, to) into whole UTC days (rollup) and the partial days around them (raw records). */
+export function splitRange(from: Date | undefined, to: Date | undefined): RangePlan {
+  const firstDay = from && (isDayAligned(from) ? from : new Date((Math.floor(from.getTime() / DAY_MS) + 1) * DAY_MS));
+  const endDay = to && new Date(Math.floor(to.getTime() / DAY_MS) * DAY_MS);
+  if (firstDay && endDay && firstDay.getTime() >= endDay.getTime()) return { raw: [{ from, to }] };
+  const raw: RangePlan['raw'] = [];
+  if (from && firstDay && firstDay.getTime() !== from.getTime()) raw.push({ from, to: firstDay });
+  if (to && endDay && endDay.getTime() !== to.getTime()) raw.push({ from: endDay, to });
+  return { days: { from: firstDay, to: endDay }, raw };
+}
+
+function isoDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
 }
 
 function metrics(r: Record<string, unknown>) {
