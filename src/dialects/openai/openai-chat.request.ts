@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatRequest, ContentPart, ReasoningEffort, ResponseFormat, ToolCall, ToolChoice, ToolDefinition } from '../../providers/core/canonical';
+import type { CacheControl, ChatMessage, ChatRequest, ContentPart, ReasoningEffort, ResponseFormat, ToolCall, ToolChoice, ToolDefinition } from '../../providers/core/canonical';
 import { DialectValidationError } from '../dialect-validation-error';
 import { optBoolean, optInteger, optNumber, optObject, optString, requireBodyObject, requireModel } from './openai-fields';
 
@@ -71,7 +71,7 @@ function parseMessage(v: unknown, path: string): ChatMessage {
     throw new DialectValidationError(`'${path}.role' must be one of system, developer, user, assistant, tool`, `${path}.role`);
   }
   const role = m.role === 'developer' ? 'system' : m.role === 'function' ? 'tool' : (m.role as ChatMessage['role']);
-  const out: ChatMessage = { role, content: parseContent(m.content, `${path}.content`) };
+  const out: ChatMessage = { role, content: withMessageCacheControl(parseContent(m.content, `${path}.content`), m.cache_control, `${path}.cache_control`) };
   if (typeof m.name === 'string') out.name = m.name;
   if (role === 'assistant') {
     if (Array.isArray(m.tool_calls)) out.toolCalls = m.tool_calls.map((c, j) => parseToolCall(c, `${path}.tool_calls[${j}]`));
@@ -84,6 +84,16 @@ function parseMessage(v: unknown, path: string): ChatMessage {
     out.toolCallId = id;
   }
   return out;
+}
+
+/** LiteLLM's message-level `cache_control` (the seed's form) marks every part of that message. */
+function withMessageCacheControl(parts: ContentPart[], raw: unknown, path: string): ContentPart[] {
+  if (raw === undefined || raw === null) return parts;
+  if (typeof raw !== 'object' || (raw as { type?: unknown }).type !== 'ephemeral') {
+    throw new DialectValidationError(`'${path}' must be {"type": "ephemeral", "ttl"?: "<seconds>s"}`, path);
+  }
+  const cacheControl = raw as CacheControl;
+  return parts.map((p) => (p.type === 'audio' || p.cacheControl ? p : { ...p, cacheControl }));
 }
 
 function parseToolCall(v: unknown, path: string): ToolCall {
