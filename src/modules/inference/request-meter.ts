@@ -2,7 +2,7 @@ import type { ChatRequest, ChatStreamEvent, Usage } from '../../providers/core/c
 import { estimatePromptTokens } from '../../providers/core/token-estimate';
 import type { Identity } from '../auth/identity';
 import type { AttemptInfo } from '../routing/router.service';
-import { costOf } from '../usage/pricing/cost';
+import { costTextOf } from '../usage/pricing/cost';
 import { effectivePricing } from '../usage/pricing/price-table';
 import type { UsageEvent } from '../usage/usage-event';
 
@@ -99,7 +99,7 @@ export class RequestMeter {
       statusCode: this.status || 500,
       errorType: this.errorType,
       usage,
-      costUsd: usage && model ? costOf(usage, effectivePricing(model.pricing, this.info?.target.upstreamModel, model.name)).toFixed() : '0',
+      costUsd: usage && model ? costTextOf(usage, effectivePricing(model.pricing, this.info?.target.upstreamModel, model.name)) : '0',
       latencyMs: Math.round(performance.now() - this.started),
       ttftMs: this.ttftMs,
       stream: this.init.stream,

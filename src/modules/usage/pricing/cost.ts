@@ -1,12 +1,31 @@
 import Decimal from 'decimal.js';
 import type { Usage } from '../../../providers/core/canonical';
 import type { PricingInput } from '../../../config/config.types';
+import { add, ceilUnits, fixed, mul, shift, sum, toText, type Fixed } from './fixed-decimal';
 
-const MTOK = new Decimal(1_000_000);
+/** Parsed prices, once per pricing object (catalog pricing objects live as long as the catalog). */
+const parsed = new WeakMap<PricingInput, Map<string, Fixed>>();
+const NONE: Fixed = { units: 0n, scale: 0 };
 
-function price(p: PricingInput, field: string, fallback?: string): Decimal {
-  const v = p[field] ?? (fallback ? p[fallback] : undefined);
-  return typeof v === 'string' ? new Decimal(v) : new Decimal(0);
+function price(p: PricingInput, field: string, fallback?: string): Fixed {
+  let cache = parsed.get(p);
+  if (!cache) {
+    cache = new Map();
+    parsed.set(p, cache);
+  }
+  const key = fallback ? `${field}|${fallback}` : field;
+  let v = cache.get(key);
+  if (!v) {
+    const raw = p[field] ?? (fallback ? p[fallback] : undefined);
+    v = typeof raw === 'string' ? fixed(raw) : NONE;
+    cache.set(key, v);
+  }
+  return v;
+}
+
+/** tokens × price per million tokens, exactly. */
+function perMillion(tokens: number, perMtok: Fixed): Fixed {
+  return shift(mul(fixed(tokens), perMtok), 6);
 }
 
 export interface CostExtras {
@@ -16,13 +35,18 @@ export interface CostExtras {
 }
 
 /**
- * Exact-decimal cost of one request (contract §9.5), never through a binary float.
+ * Exact-decimal cost of one request (contract §9.5), never through a binary float (BigInt fixed point).
  * `promptTokens` includes cached tokens and cache writes (Anthropic codecs sum them), each priced at
  * its own rate. Reasoning tokens are part of completion, priced at `reasoning_per_mtok` (default: output);
  * audio input and audio/image output tokens (subsets of prompt/completion) at their own prices.
  */
 export function costOf(usage: Usage | undefined, pricing: PricingInput, extra: CostExtras = {}): Decimal {
-  let total = price(pricing, 'per_request');
+  return new Decimal(costTextOf(usage, pricing, extra));
+}
+
+/** The same cost as a plain decimal string (what usage records carry). */
+export function costTextOf(usage: Usage | undefined, pricing: PricingInput, extra: CostExtras = {}): string {
+  const parts: Fixed[] = [price(pricing, 'per_request')];
   if (usage) {
     const cached = usage.cachedTokens ?? 0;
     const cacheWrite = usage.cacheWriteTokens ?? 0;
@@ -32,24 +56,24 @@ export function costOf(usage: Usage | undefined, pricing: PricingInput, extra: C
     const audioOut = Math.min(usage.audioOutputTokens ?? 0, completion - reasoning);
     const imageOut = Math.min(usage.imageOutputTokens ?? 0, completion - reasoning - audioOut);
     const plainPrompt = Math.max(0, usage.promptTokens - cached - cacheWrite - audioIn);
-    const perMillion = new Decimal(plainPrompt)
-      .mul(price(pricing, 'input_per_mtok'))
-      .plus(new Decimal(cached).mul(price(pricing, 'cached_input_per_mtok', 'input_per_mtok')))
-      .plus(new Decimal(cacheWrite).mul(price(pricing, 'cache_write_per_mtok', 'input_per_mtok')))
-      .plus(new Decimal(audioIn).mul(price(pricing, 'audio_input_per_mtok', 'input_per_mtok')))
-      .plus(new Decimal(completion - reasoning - audioOut - imageOut).mul(price(pricing, 'output_per_mtok')))
-      .plus(new Decimal(reasoning).mul(price(pricing, 'reasoning_per_mtok', 'output_per_mtok')))
-      .plus(new Decimal(audioOut).mul(price(pricing, 'audio_output_per_mtok', 'output_per_mtok')))
-      .plus(new Decimal(imageOut).mul(price(pricing, 'image_output_per_mtok', 'output_per_mtok')));
-    total = total.plus(perMillion.div(MTOK));
+    parts.push(
+      perMillion(plainPrompt, price(pricing, 'input_per_mtok')),
+      perMillion(cached, price(pricing, 'cached_input_per_mtok', 'input_per_mtok')),
+      perMillion(cacheWrite, price(pricing, 'cache_write_per_mtok', 'input_per_mtok')),
+      perMillion(audioIn, price(pricing, 'audio_input_per_mtok', 'input_per_mtok')),
+      perMillion(completion - reasoning - audioOut - imageOut, price(pricing, 'output_per_mtok')),
+      perMillion(reasoning, price(pricing, 'reasoning_per_mtok', 'output_per_mtok')),
+      perMillion(audioOut, price(pricing, 'audio_output_per_mtok', 'output_per_mtok')),
+      perMillion(imageOut, price(pricing, 'image_output_per_mtok', 'output_per_mtok')),
+    );
   }
-  if (extra.images) total = total.plus(new Decimal(extra.images).mul(price(pricing, 'per_image')));
+  if (extra.images) parts.push(mul(fixed(extra.images), price(pricing, 'per_image')));
   if (extra.videoSeconds) {
     const byRes = pricing.per_video_second_by_resolution;
     const resPrice = typeof byRes === 'object' && extra.resolution ? byRes[extra.resolution] : undefined;
-    total = total.plus(new Decimal(extra.videoSeconds).mul(resPrice ? new Decimal(resPrice) : price(pricing, 'per_video_second')));
+    parts.push(mul(fixed(extra.videoSeconds), resPrice ? fixed(resPrice) : price(pricing, 'per_video_second')));
   }
-  return total;
+  return toText(sum(parts));
 }
 
 /**
@@ -57,12 +81,16 @@ export function costOf(usage: Usage | undefined, pricing: PricingInput, extra: C
  * (`max_tokens`, else the model's default reserve) × output price. Never below `per_request`.
  */
 export function reserveEstimate(promptTokens: number, maxOutputTokens: number, pricing: PricingInput): Decimal {
-  return price(pricing, 'per_request').plus(
-    new Decimal(promptTokens).mul(price(pricing, 'input_per_mtok')).plus(new Decimal(maxOutputTokens).mul(price(pricing, 'output_per_mtok'))).div(MTOK),
-  );
+  return new Decimal(toText(
+    add(
+      price(pricing, 'per_request'),
+      add(perMillion(promptTokens, price(pricing, 'input_per_mtok')), perMillion(maxOutputTokens, price(pricing, 'output_per_mtok'))),
+    ),
+  ));
 }
 
 /** USD as integer nano-dollars (the unit of the Redis budget counters), rounded up. */
 export function toNanoUsd(usd: Decimal.Value): number {
-  return new Decimal(usd).mul(1_000_000_000).toDecimalPlaces(0, Decimal.ROUND_UP).toNumber();
+  const f = typeof usd === 'object' ? fixed(usd.toFixed()) : fixed(usd);
+  return Number(ceilUnits(f, 9));
 }

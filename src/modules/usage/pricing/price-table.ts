@@ -123,6 +123,28 @@ export function shippedPricing(modelId: string | undefined): PricingInput | unde
  * the shipped values; `cached_input_per_mtok` and the others fall back inside `costOf`.
  */
 export function effectivePricing(catalogPricing: PricingInput | undefined, upstreamModel?: string, publicModel?: string): PricingInput {
+  // Memoised per catalog pricing object (replaced on every catalog reload), so the request path merges
+  // and parses prices once per model, not once per request.
+  const owner = catalogPricing ?? NO_CATALOG_PRICING;
+  let byModel = mergedPricingCache.get(owner);
+  if (!byModel) {
+    byModel = new Map();
+    mergedPricingCache.set(owner, byModel);
+  }
+  const key = `${upstreamModel ?? ''}|${publicModel ?? ''}`;
+  let out = byModel.get(key);
+  if (!out) {
+    out = mergePricing(catalogPricing, upstreamModel, publicModel);
+    byModel.set(key, out);
+  }
+  return out;
+}
+
+const NO_CATALOG_PRICING: PricingInput = {};
+/** Results are shared: callers must treat them as read-only. */
+const mergedPricingCache = new WeakMap<PricingInput, Map<string, PricingInput>>();
+
+function mergePricing(catalogPricing: PricingInput | undefined, upstreamModel?: string, publicModel?: string): PricingInput {
   const shipped = shippedPricing(upstreamModel) ?? shippedPricing(publicModel) ?? {};
   const merged: PricingInput = { ...shipped };
   for (const [k, v] of Object.entries(catalogPricing ?? {})) if (v !== undefined && v !== null) merged[k] = v;
