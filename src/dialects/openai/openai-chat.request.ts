@@ -51,12 +51,8 @@ export function fromOpenAiChatRequest(raw: unknown): ParsedOpenAiChat {
     metadata: optObject(body, 'metadata'),
     extensions: parseExtensions(body),
   };
-  return { publicModel, stream, body, request: dropUndefined(req) };
-}
-
-function dropUndefined<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as Array<keyof T>) if (o[k] === undefined) delete o[k];
-  return o;
+  // Absent fields stay `undefined` (no `delete`: it would turn the object into a slow dictionary).
+  return { publicModel, stream, body, request: req };
 }
 
 function parseMessages(v: unknown): ChatMessage[] {
