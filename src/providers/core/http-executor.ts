@@ -1,4 +1,4 @@
-import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { HttpRequestSpec } from './adapter';
 import { ProviderError } from './provider-error';
 
@@ -42,11 +42,13 @@ export class HttpExecutor {
 
   async send(spec: HttpRequestSpec, opts: ExecuteOptions): Promise<UpstreamResponse> {
     try {
-      const res = await request(spec.url, {
+      const { origin, path } = splitUrl(spec.url);
+      const res = await this.agentFor(opts.connectTimeoutMs).request({
+        origin,
+        path,
         method: spec.method,
         headers: spec.headers,
         body: spec.body,
-        dispatcher: this.agentFor(opts.connectTimeoutMs),
         headersTimeout: opts.timeoutMs,
         bodyTimeout: opts.idleTimeoutMs,
         signal: opts.signal,
@@ -61,6 +63,14 @@ export class HttpExecutor {
     await Promise.all([...this.agents.values()].map((a) => a.close()));
     this.agents.clear();
   }
+}
+
+/** `https://host:port/a/b?q` → origin and path, without a URL parse per request. */
+export function splitUrl(url: string): { origin: string; path: string } {
+  const start = url.indexOf('//');
+  const slash = start === -1 ? -1 : url.indexOf('/', start + 2);
+  if (start === -1) throw new Error(`not an absolute URL: ${url}`);
+  return slash === -1 ? { origin: url, path: '/' } : { origin: url.slice(0, slash), path: url.slice(slash) };
 }
 
 /** Maps undici/transport errors to typed provider errors (already-typed errors pass through). */
