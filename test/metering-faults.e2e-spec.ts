@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
+import { fakeOpenAiCatalogYaml } from './support/catalog-yaml';
 import { startGateway, type TestGateway } from './support/gateway';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 import { createTestDatabase } from './support/test-databases';
@@ -18,16 +19,7 @@ describe('metering faults: Postgres unreachable during traffic', () => {
     u.port = String(proxy.port);
     gw = await startGateway({
       databaseUrl: u.toString(),
-      yaml: `
-models:
-  - model_name: gpt-fake
-    deployments:
-      - provider: openai
-        upstream_model: gpt-4o-mini
-        api_key: sk-upstream
-        base_url: ${fake.baseUrl}/v1
-    pricing: { input_per_mtok: "0.15", output_per_mtok: "0.60" }
-`,
+      yaml: fakeOpenAiCatalogYaml(fake.baseUrl),
     });
   });
   afterAll(async () => {

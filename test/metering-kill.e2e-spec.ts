@@ -8,6 +8,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { USAGE_GROUP, usageStreamKey } from '../src/modules/usage/usage-stream';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
+import { fakeOpenAiCatalogYaml } from './support/catalog-yaml';
 import { startGateway, TEST_MASTER_KEY, type TestGateway } from './support/gateway';
 import { freePort } from './support/redis-server';
 import { createTestDatabase } from './support/test-databases';
@@ -94,15 +95,7 @@ function yamlFile(fake: FakeOpenAi): string {
   const file = path.join(fs.mkdtempSync(path.join(tmpdir(), 'sb-kill-')), 'switchboard.yaml');
   fs.writeFileSync(
     file,
-    `models:
-  - model_name: gpt-fake
-    deployments:
-      - provider: openai
-        upstream_model: gpt-4o-mini
-        api_key: sk-upstream
-        base_url: ${fake.baseUrl}/v1
-    pricing: { input_per_mtok: "0.15", output_per_mtok: "0.60" }
-`,
+    fakeOpenAiCatalogYaml(fake.baseUrl),
   );
   return file;
 }

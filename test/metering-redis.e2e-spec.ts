@@ -4,6 +4,7 @@ import { UsageWriter } from '../src/modules/usage/usage-writer';
 import { UsageService } from '../src/modules/usage/usage.service';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
 import { AdminClient } from './support/admin-client';
+import { fakeOpenAiCatalogYaml } from './support/catalog-yaml';
 import { startGateway, type TestGateway } from './support/gateway';
 import { startPrivateRedis, type PrivateRedis } from './support/redis-server';
 
@@ -11,16 +12,7 @@ import { startPrivateRedis, type PrivateRedis } from './support/redis-server';
  * Redis unreachable (contract §1 SWITCHBOARD_LIMITS_ON_REDIS_FAILURE). Each gateway talks to a private
  * redis-server that the test kills and starts again (empty: no persistence), never the shared one.
  */
-const yamlFor = (fake: FakeOpenAi) => `
-models:
-  - model_name: gpt-fake
-    deployments:
-      - provider: openai
-        upstream_model: gpt-4o-mini
-        api_key: sk-upstream
-        base_url: ${fake.baseUrl}/v1
-    pricing: { input_per_mtok: "0.15", output_per_mtok: "0.60" }
-`;
+const yamlFor = (fake: FakeOpenAi) => fakeOpenAiCatalogYaml(fake.baseUrl);
 
 async function dbCounts(url: string, like: string): Promise<{ rows: number; distinct: number; daily: number; dailyCost: string; rawCost: string }> {
   const c = new Client({ connectionString: url });

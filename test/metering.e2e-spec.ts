@@ -4,6 +4,7 @@ import OpenAI from 'openai';
 import { AuthService } from '../src/modules/auth/auth.service';
 import type { Identity, LimitSettings } from '../src/modules/auth/identity';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
+import { fakeOpenAiCatalogYaml } from './support/catalog-yaml';
 import { startGateway, type TestGateway } from './support/gateway';
 
 /**
@@ -32,16 +33,7 @@ function keyIdentity(limits: Partial<LimitSettings>, team?: { id: string; limits
   };
 }
 
-const yamlFor = (fake: FakeOpenAi, pricing = '{ input_per_mtok: "0.15", output_per_mtok: "0.60" }') => `
-models:
-  - model_name: gpt-fake
-    deployments:
-      - provider: openai
-        upstream_model: gpt-4o-mini
-        api_key: sk-upstream
-        base_url: ${fake.baseUrl}/v1
-    pricing: ${pricing}
-`;
+const yamlFor = (fake: FakeOpenAi, pricing?: string) => fakeOpenAiCatalogYaml(fake.baseUrl, { pricing });
 
 async function waitFor<T>(fn: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
   const end = Date.now() + ms;
