@@ -9,7 +9,7 @@ import { Client } from 'pg';
 import { USAGE_GROUP, usageStreamKey } from '../src/modules/usage/usage-stream';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
 import { fakeOpenAiCatalogYaml } from './support/catalog-yaml';
-import { startGateway, TEST_MASTER_KEY, type TestGateway } from './support/gateway';
+import { deleteRedisPrefix, startGateway, TEST_MASTER_KEY, type TestGateway } from './support/gateway';
 import { freePort } from './support/redis-server';
 import { createTestDatabase } from './support/test-databases';
 
@@ -179,15 +179,6 @@ async function call(base: string, requestId: string, stream: boolean): Promise<{
   }
 }
 
-async function clearPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-}
-
 let fake: FakeOpenAi;
 let configFile: string;
 let redis: Redis;
@@ -203,7 +194,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const p of procs) await kill9(p);
-  for (const prefix of prefixes) await clearPrefix(redis, prefix).catch(() => undefined);
+  for (const prefix of prefixes) await deleteRedisPrefix(redis, prefix).catch(() => undefined);
   redis?.disconnect();
   await fake?.close();
   fs.rmSync(path.dirname(configFile), { recursive: true, force: true });

@@ -86,13 +86,18 @@ async function clearRedisPrefix(prefix: string): Promise<void> {
   const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true });
   try {
     await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteRedisPrefix(redis, prefix);
   } finally {
     redis.disconnect();
   }
+}
+
+/** Deletes every key under `${prefix}:` (a test run's own keys; never the whole server). */
+export async function deleteRedisPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
 }
