@@ -17,6 +17,7 @@ import { InferenceModule } from './modules/inference/inference.module';
 import { RoutingModule } from './modules/routing/routing.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { UsageModule } from './modules/usage/usage.module';
+import { UsageSpendModule } from './modules/usage/usage-spend-reader';
 
 /** BullMQ connection options from REDIS_URL; queues live under the configured key prefix. */
 export function bullConnection(redisUrl: string) {
@@ -52,6 +53,7 @@ export class AppModule {
         RoutingModule,
         MetricsModule,
         UsageModule,
+        UsageSpendModule,
         ...(api ? [InferenceModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: DialectExceptionFilter }],

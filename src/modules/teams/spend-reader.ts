@@ -2,7 +2,8 @@ import { currentPeriodStart, isBudgetDuration } from '../usage/budget-period';
 
 /**
  * Current-period spend for the admin views (`spend_usd`). The metering module provides the real one
- * by exporting a provider for `SPEND_READER` from a global module; until then it reads "0".
+ * by exporting a provider for `SPEND_READER` from a global module (UsageSpendModule: the sum of the
+ * period's usage records); `ZeroSpendReader` is the fallback when none is registered.
  */
 export const SPEND_READER = Symbol('SPEND_READER');
 
