@@ -138,6 +138,33 @@ models:
     expect(modelTurn.parts[0]).toMatchObject({ functionCall: { name: 'get_weather', args: { city: 'Paris' } }, thoughtSignature: 'sig-abc' });
   });
 
+  it('OpenAI SDK embeddings: translated to Gemini batchEmbedContents, passed through to OpenAI', async () => {
+    const gem = await openai.embeddings.create({ model: 'gemini-flash', input: ['alpha', 'beta'], dimensions: 8 });
+    expect(gem.model).toBe('gemini-flash');
+    expect(gem.data.map((d) => d.index)).toEqual([0, 1]);
+    expect(gem.data[0].embedding.length).toBeGreaterThan(0);
+    expect(gem.usage.prompt_tokens).toBeGreaterThan(0);
+    const sent = gemini.requestsFor('batchEmbedContents').at(-1)!.body as any;
+    expect(sent.requests).toEqual([
+      { model: 'models/gemini-2.5-flash', content: { parts: [{ text: 'alpha' }] }, outputDimensionality: 8 },
+      { model: 'models/gemini-2.5-flash', content: { parts: [{ text: 'beta' }] }, outputDimensionality: 8 },
+    ]);
+    const b64 = await fetch(`${gw.url}/v1/embeddings`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.masterKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gemini-flash', input: 'alpha', encoding_format: 'base64' }),
+    });
+    const b64Body = (await b64.json()) as any;
+    expect(typeof b64Body.data[0].embedding).toBe('string');
+    const oai = await openai.embeddings.create({ model: 'gpt-fake', input: 'hello' });
+    expect(oai.model).toBe('gpt-fake');
+    expect(oai.data[0].embedding.map((v) => Number(v.toFixed(5)))).toEqual([0.1, 0.2, 0.3]);
+    expect(openaiUpstream.requests.at(-1)!.body).toMatchObject({ model: 'gpt-4o-mini', input: 'hello' });
+    const bad = await openai.embeddings.create({ model: 'gemini-flash', input: [] as string[] }).catch((e) => e);
+    expect(bad.status).toBe(400);
+    expect(bad.error.param).toBe('input');
+  });
+
   it('Google SDK → an OpenAI deployment is translated both ways', async () => {
     openaiUpstream.script({ kind: 'text', text: 'from openai', usage: { prompt_tokens: 4, completion_tokens: 2 } });
     const res = await googleSdk(`${gw.url}/gemini`).models.generateContent({ model: 'gpt-fake', contents: 'hi', config: { systemInstruction: 'be brief', maxOutputTokens: 20 } });

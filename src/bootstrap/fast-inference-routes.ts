@@ -9,6 +9,7 @@ import type { ChatDialectHandler } from '../modules/inference/chat-dialect';
 import { ChatService } from '../modules/inference/chat.service';
 import { GoogleChatHandler } from '../modules/inference/google-chat.handler';
 import { OpenAiChatHandler } from '../modules/inference/openai-chat.handler';
+import { OpenAiEmbeddingsHandler } from '../modules/inference/openai-embeddings.handler';
 
 interface FastRoute {
   handler: ChatDialectHandler;
@@ -29,12 +30,14 @@ export function installFastInferenceRoutes(app: INestApplication, maxBodyBytes: 
   const chat = app.get(ChatService);
   const openai = app.get(OpenAiChatHandler);
   const google = app.get(GoogleChatHandler);
+  const embeddings = app.get(OpenAiEmbeddingsHandler);
   const [nestListener] = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
   if (!nestListener) throw new Error('fast routes: the HTTP server has no request listener');
 
   const match = (method: string | undefined, path: string): FastRoute | undefined => {
     if (method !== 'POST') return undefined;
     if (path === '/v1/chat/completions' || path === '/chat/completions') return { handler: openai, endpoint: 'chat.completions', params: {} };
+    if (path === '/v1/embeddings' || path === '/embeddings') return { handler: embeddings, endpoint: 'embeddings', params: {} };
     const g = GOOGLE_MODEL_ROUTE.exec(path);
     return g ? { handler: google, endpoint: 'generateContent', params: { target: g[1] } } : undefined;
   };

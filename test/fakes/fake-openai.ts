@@ -116,11 +116,14 @@ async function stream(res: ServerResponse, id: string, body: { model: string; st
 }
 
 function embeddings(req: CapturedRequest, res: ServerResponse) {
-  const body = req.body as { model: string; input: string | string[] };
+  const body = req.body as { model: string; input: string | string[]; encoding_format?: 'float' | 'base64' };
   const inputs = Array.isArray(body.input) ? body.input : [body.input];
+  const vector = [0.1, 0.2, 0.3];
+  // OpenAI answers little-endian float32 base64 when asked (the openai SDK asks by default).
+  const encoded = body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
   sendJson(res, 200, {
     object: 'list',
-    data: inputs.map((_, index) => ({ object: 'embedding', index, embedding: [0.1, 0.2, 0.3] })),
+    data: inputs.map((_, index) => ({ object: 'embedding', index, embedding: encoded })),
     model: body.model,
     usage: { prompt_tokens: inputs.length * 3, total_tokens: inputs.length * 3 },
   });

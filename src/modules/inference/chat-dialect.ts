@@ -1,4 +1,6 @@
-import type { WireFormat } from '../../providers/core/adapter';
+import type { ProviderAdapter, ProviderContext, WireFormat } from '../../providers/core/adapter';
+import type { Usage } from '../../providers/core/canonical';
+import type { ProviderClient } from '../../providers/core/provider-client';
 import type { ChatRequest, ChatResponse, ChatStreamEvent } from '../../providers/core/canonical';
 import type { SseEvent } from '../../providers/core/sse';
 
@@ -16,6 +18,12 @@ export interface ParsedChat {
   streamFormat?: 'sse' | 'json-array';
   /** Only a deployment speaking the dialect's wire format can serve it (Gemini countTokens, embeddings). */
   passthroughOnly?: boolean;
+}
+
+/** A translated non-chat operation (embeddings): its JSON answer and usage. */
+export interface InvokeResult {
+  body: unknown;
+  usage?: Usage;
 }
 
 export interface ResponseContext {
@@ -37,6 +45,11 @@ export interface ChatDialectHandler {
   toSseFrames(events: AsyncIterable<ChatStreamEvent>, ctx: ResponseContext, id: string): AsyncIterable<string>;
   /** Rewrites a passthrough JSON answer (public model name). */
   passthroughJson(body: unknown, ctx: ResponseContext): unknown;
+  /**
+   * Non-chat operations (embeddings) served by a provider of another wire format: the handler calls
+   * the provider's codec itself. Chat handlers leave it undefined.
+   */
+  invoke?(client: ProviderClient, adapter: ProviderAdapter, parsed: ParsedChat, ctx: ProviderContext, rctx: ResponseContext, signal: AbortSignal): Promise<InvokeResult>;
   /** Rewrites a passthrough event stream into the client's frames (public model name, hidden usage…). */
   passthroughStream(events: AsyncIterable<SseEvent>, ctx: ResponseContext): AsyncIterable<string>;
 }

@@ -201,6 +201,11 @@ export class ChatService {
       meter.usage(codec.usageFromResponse(operation, result.body));
       return { kind: 'json', body: dialect.passthroughJson(result.body, rctx) };
     }
+    if (dialect.invoke) {
+      const result = await dialect.invoke(this.client, adapter, parsed, ctx, rctx, signal);
+      meter.usage(result.usage);
+      return { kind: 'json', body: result.body };
+    }
     const request = await this.preparer.prepare(adapter, parsed.request, ctx, signal);
     if (parsed.stream) {
       const events = await peekFirst(await this.client.stream(adapter, request, ctx, signal));

@@ -7,6 +7,8 @@ import { ChatCompletionsController } from './chat-completions.controller';
 import { ChatRequestPreparer } from './chat-request-preparer';
 import { ChatResponseValidator } from './chat-response-validator';
 import { ChatService } from './chat.service';
+import { EmbeddingsController } from './embeddings.controller';
+import { OpenAiEmbeddingsHandler } from './openai-embeddings.handler';
 import { GoogleChatHandler } from './google-chat.handler';
 import { GoogleModelsController } from './google-models.controller';
 import { ModelListService } from './model-list.service';
@@ -20,7 +22,7 @@ import { GoogleCachesService } from './google-caches.service';
 
 @Module({
   imports: [AuthModule, RoutingModule, UsageModule],
-  controllers: [ChatCompletionsController, ModelsController, GoogleModelsController, GoogleCachesController],
-  providers: [ChatService, ChatRequestPreparer, ChatResponseValidator, OpenAiChatHandler, GoogleChatHandler, ModelListService, { provide: ProviderClient, useFactory: () => new ProviderClient() }, MediaInliner, GeminiCacheRegistry, GeminiContextCaches, GoogleCachesService],
+  controllers: [ChatCompletionsController, EmbeddingsController, ModelsController, GoogleModelsController, GoogleCachesController],
+  providers: [ChatService, OpenAiEmbeddingsHandler, ChatRequestPreparer, ChatResponseValidator, OpenAiChatHandler, GoogleChatHandler, ModelListService, { provide: ProviderClient, useFactory: () => new ProviderClient() }, MediaInliner, GeminiCacheRegistry, GeminiContextCaches, GoogleCachesService],
 })
 export class InferenceModule {}
