@@ -12,7 +12,28 @@ import { startPrivateRedis, type PrivateRedis } from './support/redis-server';
  * Redis unreachable (contract §1 SWITCHBOARD_LIMITS_ON_REDIS_FAILURE). Each gateway talks to a private
  * redis-server that the test kills and starts again (empty: no persistence), never the shared one.
  */
-const yamlFor = (fake: FakeOpenAi) => fakeOpenAiCatalogYaml(fake.baseUrl);
+interface OutageRig {
+  fake: FakeOpenAi;
+  redis: PrivateRedis;
+  gw: TestGateway;
+  limitedKey: string;
+}
+
+/** A gateway on its own redis-server in the given failure mode, with a key whose admission needs Redis. */
+async function startOutageRig(mode: 'open' | 'closed', keyLimits: Record<string, unknown>): Promise<OutageRig> {
+  const fake = await startFakeOpenAi({ apiKey: 'sk-upstream' });
+  const redis = await startPrivateRedis();
+  const gw = await startGateway({ yaml: fakeOpenAiCatalogYaml(fake.baseUrl), env: { REDIS_URL: redis.url, SWITCHBOARD_LIMITS_ON_REDIS_FAILURE: mode } });
+  const limitedKey = (await new AdminClient(gw.url, gw.masterKey).createKey({ name: 'limited', ...keyLimits })).key;
+  return { fake, redis, gw, limitedKey };
+}
+
+async function stopOutageRig(redis?: PrivateRedis, gw?: TestGateway, fake?: FakeOpenAi): Promise<void> {
+  await redis?.start().catch(() => undefined);
+  await gw?.close();
+  await redis?.stop();
+  await fake?.close();
+}
 
 async function dbCounts(url: string, like: string): Promise<{ rows: number; distinct: number; daily: number; dailyCost: string; rawCost: string }> {
   const c = new Client({ connectionString: url });
@@ -63,18 +84,10 @@ describe('metering: Redis unreachable, limits fail open', () => {
   let limitedKey: string;
 
   beforeAll(async () => {
-    fake = await startFakeOpenAi({ apiKey: 'sk-upstream' });
-    redis = await startPrivateRedis();
-    gw = await startGateway({ yaml: yamlFor(fake), env: { REDIS_URL: redis.url, SWITCHBOARD_LIMITS_ON_REDIS_FAILURE: 'open' } });
     // a key with a rate limit and a budget: its admission needs Redis
-    limitedKey = (await new AdminClient(gw.url, gw.masterKey).createKey({ name: 'limited', rpm_limit: 1000, max_budget_usd: '100' })).key;
+    ({ fake, redis, gw, limitedKey } = await startOutageRig('open', { rpm_limit: 1000, max_budget_usd: '100' }));
   });
-  afterAll(async () => {
-    await redis?.start().catch(() => undefined);
-    await gw?.close();
-    await redis?.stop();
-    await fake?.close();
-  });
+  afterAll(() => stopOutageRig(redis, gw, fake));
 
   it('serves requests while Redis is down, without waiting on it, and every record lands exactly once when it is back', async () => {
     const before = await Promise.all(Array.from({ length: 6 }, (_, i) => chat(gw, i % 2 ? limitedKey : gw.masterKey, `open-before-${i}`, i % 3 === 0)));
@@ -118,17 +131,9 @@ describe('metering: Redis unreachable, limits fail closed', () => {
   let limitedKey: string;
 
   beforeAll(async () => {
-    fake = await startFakeOpenAi({ apiKey: 'sk-upstream' });
-    redis = await startPrivateRedis();
-    gw = await startGateway({ yaml: yamlFor(fake), env: { REDIS_URL: redis.url, SWITCHBOARD_LIMITS_ON_REDIS_FAILURE: 'closed' } });
-    limitedKey = (await new AdminClient(gw.url, gw.masterKey).createKey({ name: 'limited', rpm_limit: 1000 })).key;
+    ({ fake, redis, gw, limitedKey } = await startOutageRig('closed', { rpm_limit: 1000 }));
   });
-  afterAll(async () => {
-    await redis?.start().catch(() => undefined);
-    await gw?.close();
-    await redis?.stop();
-    await fake?.close();
-  });
+  afterAll(() => stopOutageRig(redis, gw, fake));
 
   const post = (path: string, key: string, body: unknown) =>
     fetch(`${gw.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: JSON.stringify(body) }).then(

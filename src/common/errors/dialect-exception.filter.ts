@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, HttpException, Inject, NotFoundException, Optional, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, Inject, NotFoundException, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { dialectOfPath } from '../../dialects/dialect';
 import { renderErrorBody } from '../../dialects/error-bodies';
@@ -17,7 +17,7 @@ import type { ServerResponse } from 'node:http';
 export class DialectExceptionFilter implements ExceptionFilter {
   constructor(
     @Inject(LOGGER) private readonly logger: Logger,
-    @Optional() private readonly auth?: AuthService,
+    private readonly auth: AuthService,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -25,7 +25,7 @@ export class DialectExceptionFilter implements ExceptionFilter {
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
     // An unmatched inference route still authenticates first, so callers get 401 before 404.
-    if (exception instanceof NotFoundException && this.auth && isInferencePath(req.path)) {
+    if (exception instanceof NotFoundException && isInferencePath(req.path)) {
       void this.auth.isAuthenticated(req).then((ok) => sendError(req, res, ok ? exception : new GatewayError('invalid_api_key', INVALID_KEY_MESSAGE), this.logger));
       return;
     }

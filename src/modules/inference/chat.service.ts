@@ -193,8 +193,9 @@ export class ChatService {
       if (result.events) {
         const events = await peekFirst(result.events);
         const observed = tap(events, (ev) => {
-          meter.observeRaw(ev.data);
-          meter.usage(codec.usageFromStreamEvent(operation, ev));
+          const chunk = parseChunk(ev.data);
+          meter.observeChunk(chunk);
+          meter.usage(codec.usageFromStreamChunk(operation, chunk));
         });
         return { kind: 'stream', format: rctx.streamFormat, frames: dialect.passthroughStream(observed, rctx) };
       }
@@ -270,6 +271,16 @@ async function peekFirst<T>(source: AsyncIterable<T>): Promise<AsyncIterable<T>>
       }
     },
   };
+}
+
+/** One stream event's data as JSON, parsed once for every reader (undefined for `[DONE]` or non-JSON). */
+function parseChunk(data: string): unknown {
+  if (!data || data === '[DONE]') return undefined;
+  try {
+    return JSON.parse(data);
+  } catch {
+    return undefined;
+  }
 }
 
 async function* tap<T>(events: AsyncIterable<T>, onEvent: (ev: T) => void): AsyncIterable<T> {

@@ -73,13 +73,9 @@ export class RequestMeter {
   }
 
   /** Passthrough streams: counts the generated text of a raw provider event (OpenAI, Anthropic, Gemini shapes). */
-  observeRaw(data: string): void {
-    if (!data || data === '[DONE]') return;
-    try {
-      this.streamedChars += generatedChars(JSON.parse(data));
-    } catch {
-      /* not JSON: nothing to count */
-    }
+  /** Counts the text of one passthrough stream chunk (already parsed), for the estimate on abort. */
+  observeChunk(chunk: unknown): void {
+    if (chunk !== undefined) this.streamedChars += generatedChars(chunk);
   }
 
   finish(): UsageEvent {

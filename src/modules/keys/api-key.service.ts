@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox } from '../../common/crypto/secret-box';
 import { GatewayError, invalidRequest } from '../../common/errors/gateway-error';
 import { afterCreatedAt, createdAtPosition, decodeCursor, isCreatedAtPosition, pageLimit, toPage, type Page } from '../../common/http/cursor-page';
@@ -9,7 +9,7 @@ import { KeyInvalidationService } from '../auth/key-invalidation.service';
 import { assertTeamInScope, teamScopeOf, type Actor } from '../auth/request-identity';
 import { AuditLogService } from '../audit/audit-log.service';
 import { limitData } from '../teams/dto/limit-fields.dto';
-import { SPEND_READER, spendPeriodStart, ZeroSpendReader, type SpendReader } from '../teams/spend-reader';
+import { SPEND_READER, spendPeriodStart, type SpendReader } from '../teams/spend-reader';
 import { isUuid, TeamsService } from '../teams/teams.service';
 import type { CreateKeyDto, KeyListQuery, RotateKeyDto, UpdateKeyDto } from './dto/key.dto';
 import { generateKey, generateWebhookSecret } from './key-material';
@@ -24,7 +24,6 @@ type Db = Prisma.TransactionClient | PrismaService;
  */
 @Injectable()
 export class ApiKeyService {
-  private readonly spend: SpendReader;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -32,10 +31,8 @@ export class ApiKeyService {
     private readonly audit: AuditLogService,
     private readonly invalidation: KeyInvalidationService,
     private readonly box: SecretBox,
-    @Optional() @Inject(SPEND_READER) spend?: SpendReader,
-  ) {
-    this.spend = spend ?? new ZeroSpendReader();
-  }
+    @Inject(SPEND_READER) private readonly spend: SpendReader,
+  ) {}
 
   async create(dto: CreateKeyDto, actor: Actor): Promise<object> {
     const teamId = dto.team_id ?? teamScopeOf(actor.identity) ?? null;

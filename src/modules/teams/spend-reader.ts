@@ -1,9 +1,8 @@
 import { currentPeriodStart, isBudgetDuration } from '../usage/budget-period';
 
 /**
- * Current-period spend for the admin views (`spend_usd`). The metering module provides the real one
- * by exporting a provider for `SPEND_READER` from a global module (UsageSpendModule: the sum of the
- * period's usage records); `ZeroSpendReader` is the fallback when none is registered.
+ * Current-period spend for the admin views (`spend_usd`), provided by the usage module
+ * (`UsageSpendModule`: the sum of the period's usage records).
  */
 export const SPEND_READER = Symbol('SPEND_READER');
 
@@ -12,16 +11,6 @@ export interface SpendReader {
   keySpendUsd(keyId: string, periodStart: Date): Promise<string>;
   /** USD spent by the team since `periodStart`, as a decimal string. */
   teamSpendUsd(teamId: string, periodStart: Date): Promise<string>;
-}
-
-export class ZeroSpendReader implements SpendReader {
-  keySpendUsd(): Promise<string> {
-    return Promise.resolve('0');
-  }
-
-  teamSpendUsd(): Promise<string> {
-    return Promise.resolve('0');
-  }
 }
 
 /** Where the current budget period of a key or team began (its creation when there is no duration). */

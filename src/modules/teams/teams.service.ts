@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '../../common/errors/gateway-error';
 import { afterCreatedAt, createdAtPosition, decodeCursor, isCreatedAtPosition, pageLimit, toPage, type Page } from '../../common/http/cursor-page';
 import { PrismaService } from '../../database/prisma.service';
@@ -8,22 +8,19 @@ import type { Actor } from '../auth/request-identity';
 import { AuditLogService } from '../audit/audit-log.service';
 import { limitData } from './dto/limit-fields.dto';
 import type { CreateTeamDto, TeamListQuery, UpdateTeamDto } from './dto/team.dto';
-import { SPEND_READER, spendPeriodStart, ZeroSpendReader, type SpendReader } from './spend-reader';
+import { SPEND_READER, spendPeriodStart, type SpendReader } from './spend-reader';
 import { toTeamView } from './team.view';
 
 /** Teams: CRUD with audit; a change invalidates the cached identities of the team's keys on every replica. */
 @Injectable()
 export class TeamsService {
-  private readonly spend: SpendReader;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditLogService,
     private readonly invalidation: KeyInvalidationService,
-    @Optional() @Inject(SPEND_READER) spend?: SpendReader,
-  ) {
-    this.spend = spend ?? new ZeroSpendReader();
-  }
+    @Inject(SPEND_READER) private readonly spend: SpendReader,
+  ) {}
 
   async create(dto: CreateTeamDto, actor: Actor): Promise<object> {
     const team = await this.prisma.$transaction(async (tx) => {

@@ -82,8 +82,11 @@ export interface PassthroughCodec {
   /** `operation` is the dialect's operation name, e.g. `chat.completions` or `generateContent`. */
   buildRequest(operation: string, body: Record<string, unknown>, ctx: ProviderContext, stream: boolean): HttpRequestSpec;
   usageFromResponse(operation: string, body: unknown): Usage | undefined;
-  /** Usage carried by one stream event, if any (the last one seen wins). */
-  usageFromStreamEvent(operation: string, event: SseEvent): Usage | undefined;
+  /**
+   * Usage carried by one stream chunk, if any (the last one seen wins). `chunk` is the event's data
+   * already parsed as JSON by the caller (undefined when it is not JSON), so each chunk is parsed once.
+   */
+  usageFromStreamChunk(operation: string, chunk: unknown): Usage | undefined;
   parseError(status: number, body: unknown, headers: Headers | Record<string, string | string[] | undefined>): ProviderError;
 }
 

@@ -86,9 +86,9 @@ describe('gemini passthrough codec', () => {
       ]),
     ).toEqual(expected);
     expect(
-      codec.usageFromStreamEvent('streamGenerateContent', { data: JSON.stringify({ usageMetadata }) }),
+      codec.usageFromStreamChunk('streamGenerateContent', { usageMetadata }),
     ).toEqual(expected);
-    expect(codec.usageFromStreamEvent('streamGenerateContent', { data: 'not json' })).toBeUndefined();
+    expect(codec.usageFromStreamChunk('streamGenerateContent', undefined)).toBeUndefined();
     expect(codec.usageFromResponse('countTokens', { totalTokens: 31 })).toEqual({
       promptTokens: 0,
       completionTokens: 0,

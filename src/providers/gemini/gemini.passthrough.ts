@@ -1,7 +1,6 @@
 import type { PassthroughCodec, ProviderContext } from '../core/adapter';
 import type { Usage } from '../core/canonical';
 import { ProviderError } from '../core/provider-error';
-import type { SseEvent } from '../core/sse';
 import { parseGeminiError } from './gemini.errors';
 import { geminiModelResource, geminiPost } from './gemini.http';
 import { fromGeminiUsage } from './gemini.parts';
@@ -40,12 +39,8 @@ export const geminiPassthroughCodec: PassthroughCodec = {
     if (Array.isArray(body)) return lastUsage(body);
     return usageOf(body);
   },
-  usageFromStreamEvent(_operation, event: SseEvent) {
-    try {
-      return usageOf(JSON.parse(event.data));
-    } catch {
-      return undefined;
-    }
+  usageFromStreamChunk(_operation, chunk) {
+    return usageOf(chunk);
   },
   parseError: parseGeminiError,
 };

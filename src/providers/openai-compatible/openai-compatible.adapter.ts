@@ -1,5 +1,4 @@
 import { joinUrl, type ChatCodec, type HttpRequestSpec, type PassthroughCodec, type ProviderAdapter, type ProviderContext, type ProviderId } from '../core/adapter';
-import type { SseEvent } from '../core/sse';
 import { fromOpenAiEmbeddings, toOpenAiEmbeddingsBody } from './openai.embeddings';
 import { parseOpenAiError } from './openai.errors';
 import { toOpenAiChatBody, type OpenAiRequestOptions } from './openai.request';
@@ -74,20 +73,16 @@ function createPassthrough(flavour: OpenAiFlavour): PassthroughCodec {
       return jsonRequest(urlFor(ctx, flavour, operation), headersFor(ctx, flavour), out);
     },
     usageFromResponse: (_op, body) => fromOpenAiAnyUsage((body as { usage?: unknown } | undefined)?.usage),
-    usageFromStreamEvent: (_op, ev: SseEvent) => usageFromOpenAiEvent(ev),
+    usageFromStreamChunk: (_op, chunk) => usageFromOpenAiChunk(chunk),
     parseError: parseOpenAiError,
   };
 }
 
-/** Cheap pre-check before parsing: only chunks that mention usage are parsed for it. */
-function usageFromOpenAiEvent(ev: SseEvent) {
-  if (!ev.data.includes('"usage"') || ev.data === '[DONE]') return undefined;
-  try {
-    const parsed = JSON.parse(ev.data) as { usage?: unknown; response?: { usage?: unknown } };
-    return fromOpenAiAnyUsage(parsed.usage ?? parsed.response?.usage);
-  } catch {
-    return undefined;
-  }
+/** Usage of a chat chunk (`usage`) or of a Responses API event (`response.usage`). */
+function usageFromOpenAiChunk(chunk: unknown) {
+  if (!chunk || typeof chunk !== 'object') return undefined;
+  const c = chunk as { usage?: unknown; response?: { usage?: unknown } };
+  return fromOpenAiAnyUsage(c.usage ?? c.response?.usage);
 }
 
 export function createOpenAiCompatibleAdapter(flavour: OpenAiFlavour): ProviderAdapter {
