@@ -8,10 +8,33 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', URL: 'readonly', AbortController: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly', fetch: 'readonly', performance: 'readonly', queueMicrotask: 'readonly', structuredClone: 'readonly' },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        setImmediate: 'readonly',
+        URL: 'readonly',
+        AbortController: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        fetch: 'readonly',
+        performance: 'readonly',
+        queueMicrotask: 'readonly',
+        structuredClone: 'readonly',
+      },
     },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-require-imports': 'off',
       'no-console': ['error', { allow: ['error'] }],
@@ -21,7 +44,10 @@ export default tseslint.config(
     files: ['src/providers/**/*.ts'],
     ignores: ['src/providers/**/*.spec.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@nestjs/*', '@prisma/*', '**/generated/**', '**/modules/**', '**/database/**'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@nestjs/*', '@prisma/*', '**/generated/**', '**/modules/**', '**/database/**'] },
+      ],
     },
   },
   { files: ['bench/**', 'scripts/**', 'test/**'], rules: { 'no-console': 'off' } },

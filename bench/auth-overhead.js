@@ -57,17 +57,32 @@ async function microbench() {
     const key = `sk-sb-${crypto.randomBytes(32).toString('base64url')}`;
     const hash = crypto.createHash('sha256').update(key).digest('hex');
     keys.push({ key, hash });
-    cache.set(hash, { kind: 'key', keyId: `k${i}`, role: 'member', allowedModels: [] }, Infinity, cache.generation);
+    cache.set(
+      hash,
+      { kind: 'key', keyId: `k${i}`, role: 'member', allowedModels: [] },
+      Infinity,
+      cache.generation,
+    );
   }
   const lookup = { findByHash: async () => undefined, touch: () => undefined };
   const auth = new AuthService({ masterKey: MASTER_KEY }, cache, lookup);
   const noop = await nsPerCall(async () => undefined);
   const results = {
     'async no-op (baseline)': noop,
-    'sha256 of a key': await nsPerCall((i) => crypto.createHash('sha256').update(keys[i % keys.length].key).digest()),
-    'KeyCache.get (hit, 10k entries)': await nsPerCall((i) => cache.get(keys[i % keys.length].hash), 2_000_000),
+    'sha256 of a key': await nsPerCall((i) =>
+      crypto
+        .createHash('sha256')
+        .update(keys[i % keys.length].key)
+        .digest(),
+    ),
+    'KeyCache.get (hit, 10k entries)': await nsPerCall(
+      (i) => cache.get(keys[i % keys.length].hash),
+      2_000_000,
+    ),
     'authenticate: master key': await nsPerCall(() => auth.authenticateSecret(MASTER_KEY)),
-    'authenticate: cached virtual key': await nsPerCall((i) => auth.authenticateSecret(keys[i % keys.length].key)),
+    'authenticate: cached virtual key': await nsPerCall((i) =>
+      auth.authenticateSecret(keys[i % keys.length].key),
+    ),
   };
   return results;
 }
@@ -104,7 +119,8 @@ async function endToEnd() {
   const base = `http://127.0.0.1:${port}`;
   const env = {
     ...process.env,
-    DATABASE_URL: process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/switchboard_bench_auth',
+    DATABASE_URL:
+      process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/switchboard_bench_auth',
     REDIS_URL: process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
     SWITCHBOARD_REDIS_PREFIX: `sbbench-auth-${crypto.randomBytes(4).toString('hex')}`,
     SWITCHBOARD_MASTER_KEY: MASTER_KEY,
@@ -114,7 +130,11 @@ async function endToEnd() {
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
   };
-  const child = spawn(process.execPath, [path.join(DIST, 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(DIST, 'main.js')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   try {
     await waitReady(base, child);
     const res = await fetch(`${base}/admin/keys`, {
@@ -142,21 +162,36 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 async function main() {
   const micro = await microbench();
   console.log('\nIn process (median ns per call):');
-  for (const [name, ns] of Object.entries(micro)) console.log(`  ${name.padEnd(36)} ${ns.toFixed(0).padStart(7)} ns`);
+  for (const [name, ns] of Object.entries(micro))
+    console.log(`  ${name.padEnd(36)} ${ns.toFixed(0).padStart(7)} ns`);
   const base = micro['async no-op (baseline)'];
   const masterNs = micro['authenticate: master key'] - base;
   const virtualNs = micro['authenticate: cached virtual key'] - base;
-  console.log(`  cached virtual key / master key auth: ${(virtualNs / masterNs).toFixed(2)}x (${(virtualNs - masterNs).toFixed(0)} ns more)`);
+  console.log(
+    `  cached virtual key / master key auth: ${(virtualNs / masterNs).toFixed(2)}x (${(virtualNs - masterNs).toFixed(0)} ns more)`,
+  );
 
   const runs = await endToEnd();
-  const m = { rps: median(runs.master.map((r) => r.rps)), p50: median(runs.master.map((r) => r.p50)), p99: median(runs.master.map((r) => r.p99)) };
-  const v = { rps: median(runs.virtual.map((r) => r.rps)), p50: median(runs.virtual.map((r) => r.p50)), p99: median(runs.virtual.map((r) => r.p99)) };
-  console.log(`\nEnd to end: POST /v1/chat/completions on demo, ${CONNECTIONS} connections, ${ROUNDS} x ${DURATION} s each (medians):`);
+  const m = {
+    rps: median(runs.master.map((r) => r.rps)),
+    p50: median(runs.master.map((r) => r.p50)),
+    p99: median(runs.master.map((r) => r.p99)),
+  };
+  const v = {
+    rps: median(runs.virtual.map((r) => r.rps)),
+    p50: median(runs.virtual.map((r) => r.p50)),
+    p99: median(runs.virtual.map((r) => r.p99)),
+  };
+  console.log(
+    `\nEnd to end: POST /v1/chat/completions on demo, ${CONNECTIONS} connections, ${ROUNDS} x ${DURATION} s each (medians):`,
+  );
   console.log(`  master key    ${m.rps.toFixed(0).padStart(7)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms`);
   console.log(`  virtual key   ${v.rps.toFixed(0).padStart(7)} req/s  p50 ${v.p50} ms  p99 ${v.p99} ms`);
   console.log(`  virtual / master throughput: ${(v.rps / m.rps).toFixed(3)}`);
   const perRequestUs = 1e6 / m.rps;
-  console.log(`  auth share of a request: ~${((virtualNs / 1000 / perRequestUs) * 100).toFixed(2)}% (${(virtualNs / 1000).toFixed(2)} µs of ~${perRequestUs.toFixed(0)} µs of server time per request)`);
+  console.log(
+    `  auth share of a request: ~${((virtualNs / 1000 / perRequestUs) * 100).toFixed(2)}% (${(virtualNs / 1000).toFixed(2)} µs of ~${perRequestUs.toFixed(0)} µs of server time per request)`,
+  );
 }
 
 main().catch((err) => {

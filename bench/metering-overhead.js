@@ -39,14 +39,16 @@ const WARMUP = QUICK ? 1 : 2;
 const CONC = (args.conc ?? '1,16,64').split(',').map(Number);
 const SCENARIOS = (args.scenario ?? 'nonstream,stream').split(',');
 const TOOL = pickTool(args.tool);
-const DATABASE_URL = process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/switchboard_bench_metering';
+const DATABASE_URL =
+  process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/switchboard_bench_metering';
 const REDIS_URL = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
 const log = (m) => console.log(`[metering-overhead] ${m}`);
 
 async function poll(url, proc, timeoutMs = 60_000) {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
-    if (proc.exitCode !== null) throw new Error(`gateway exited with ${proc.exitCode}: ${proc.tail.slice(-1500)}`);
+    if (proc.exitCode !== null)
+      throw new Error(`gateway exited with ${proc.exitCode}: ${proc.tail.slice(-1500)}`);
     try {
       const r = await fetch(url);
       await r.arrayBuffer();
@@ -114,7 +116,10 @@ function yaml(upPort) {
 }
 
 async function main() {
-  spawnSync(process.execPath, [path.join(ROOT, 'scripts/build-if-needed.js')], { cwd: ROOT, stdio: 'inherit' });
+  spawnSync(process.execPath, [path.join(ROOT, 'scripts/build-if-needed.js')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   if (!fs.existsSync(MAIN)) throw new Error('dist/main.js is missing (npm run build)');
   if (!HAS_TASKSET) log('taskset or a second core missing: running unpinned');
 
@@ -139,20 +144,36 @@ async function main() {
   };
   try {
     const ports = { on: await freePort(), off: await freePort() };
-    const on = spawnPinned(0, process.execPath, [MAIN], { cwd: ROOT, env: { ...env, PORT: String(ports.on), SWITCHBOARD_ROLE: 'api' } });
+    const on = spawnPinned(0, process.execPath, [MAIN], {
+      cwd: ROOT,
+      env: { ...env, PORT: String(ports.on), SWITCHBOARD_ROLE: 'api' },
+    });
     procs.push(on);
     await poll(`http://127.0.0.1:${ports.on}/health/ready`, on); // first: it creates and migrates the database
-    const off = spawnPinned(0, process.execPath, [MAIN], { cwd: ROOT, env: { ...env, PORT: String(ports.off), SWITCHBOARD_ROLE: 'api', SWITCHBOARD_METERING: 'off' } });
-    const worker = spawnPinned(null, process.execPath, [MAIN], { cwd: ROOT, env: { ...env, SWITCHBOARD_ROLE: 'worker' } });
+    const off = spawnPinned(0, process.execPath, [MAIN], {
+      cwd: ROOT,
+      env: { ...env, PORT: String(ports.off), SWITCHBOARD_ROLE: 'api', SWITCHBOARD_METERING: 'off' },
+    });
+    const worker = spawnPinned(null, process.execPath, [MAIN], {
+      cwd: ROOT,
+      env: { ...env, SWITCHBOARD_ROLE: 'worker' },
+    });
     procs.push(off, worker);
     await poll(`http://127.0.0.1:${ports.off}/health/ready`, off);
 
     const created = await fetch(`http://127.0.0.1:${ports.on}/admin/keys`, {
       method: 'POST',
       headers: { authorization: `Bearer ${MASTER_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'metering-bench', rpm_limit: 1_000_000_000, tpm_limit: 1_000_000_000, max_budget_usd: '1000000', budget_duration: '30d' }),
+      body: JSON.stringify({
+        name: 'metering-bench',
+        rpm_limit: 1_000_000_000,
+        tpm_limit: 1_000_000_000,
+        max_budget_usd: '1000000',
+        budget_duration: '30d',
+      }),
     });
-    if (created.status !== 201) throw new Error(`POST /admin/keys answered ${created.status}: ${await created.text()}`);
+    if (created.status !== 201)
+      throw new Error(`POST /admin/keys answered ${created.status}: ${await created.text()}`);
     const { id: keyId, key } = await created.json();
     // the common case: a key without limits or budget (no admission round trip, settlement only)
     const plain = await fetch(`http://127.0.0.1:${ports.on}/admin/keys`, {
@@ -160,7 +181,8 @@ async function main() {
       headers: { authorization: `Bearer ${MASTER_KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'metering-bench-plain' }),
     });
-    if (plain.status !== 201) throw new Error(`POST /admin/keys answered ${plain.status}: ${await plain.text()}`);
+    if (plain.status !== 201)
+      throw new Error(`POST /admin/keys answered ${plain.status}: ${await plain.text()}`);
     const { id: plainKeyId, key: plainKey } = await plain.json();
 
     const targets = {
@@ -172,7 +194,12 @@ async function main() {
     const request = (t, scenario) => ({
       url: `http://127.0.0.1:${targets[t].port}/v1/chat/completions`,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${targets[t].key}` },
-      body: JSON.stringify({ model: 'bench-openai', messages: [{ role: 'user', content: 'Say hello' }], max_tokens: 16, ...(scenario === 'stream' ? { stream: true } : {}) }),
+      body: JSON.stringify({
+        model: 'bench-openai',
+        messages: [{ role: 'user', content: 'Say hello' }],
+        max_tokens: 16,
+        ...(scenario === 'stream' ? { stream: true } : {}),
+      }),
     });
     // check both answer, and that only the metered one meters
     for (const t of NAMES) {
@@ -181,7 +208,8 @@ async function main() {
       const text = await res.text();
       if (res.status !== 200) throw new Error(`${t}: ${res.status} ${text.slice(0, 300)}`);
       const limited = res.headers.get('x-ratelimit-limit-requests');
-      if ((t === 'on') !== (limited !== null)) throw new Error(`${t}: unexpected x-ratelimit-limit-requests=${limited}`);
+      if ((t === 'on') !== (limited !== null))
+        throw new Error(`${t}: unexpected x-ratelimit-limit-requests=${limited}`);
     }
 
     const records = [];
@@ -210,7 +238,9 @@ async function main() {
             if (t !== 'off') onRequests += r.requests;
             const n = Math.max(1, r.requests);
             records.push({ scenario, conc, t, ...r, cpuUsPerReq: cpu / n, backingUsPerReq: back / n });
-            log(`${scenario} c${conc} round ${round + 1} ${t.padEnd(5)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  API ${(cpu / n).toFixed(0)} µs CPU/req  worker+Redis+PG ${(back / n).toFixed(0)} µs/req  errors ${r.errors + r.non2xx}`);
+            log(
+              `${scenario} c${conc} round ${round + 1} ${t.padEnd(5)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  API ${(cpu / n).toFixed(0)} µs CPU/req  worker+Redis+PG ${(back / n).toFixed(0)} µs/req  errors ${r.errors + r.non2xx}`,
+            );
           }
         }
       }
@@ -223,14 +253,24 @@ async function main() {
     let written = 0;
     const until = Date.now() + 30_000;
     for (;;) {
-      written = Number((await db.query('SELECT count(*)::int AS n FROM usage_records WHERE key_id = ANY($1::uuid[])', [[keyId, plainKeyId]])).rows[0].n);
+      written = Number(
+        (
+          await db.query('SELECT count(*)::int AS n FROM usage_records WHERE key_id = ANY($1::uuid[])', [
+            [keyId, plainKeyId],
+          ])
+        ).rows[0].n,
+      );
       if (written >= onRequests || Date.now() > until) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     await db.end();
     const workerUs = cpuMicros(worker.pid) - workerCpu0;
 
-    const md = report(records, { onRequests, written, workerUsPerRecord: written ? workerUs / written : null });
+    const md = report(records, {
+      onRequests,
+      written,
+      workerUsPerRecord: written ? workerUs / written : null,
+    });
     console.log(`\n${md}`);
     fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
     fs.appendFileSync(RESULTS, `${md}\n`);
@@ -258,7 +298,8 @@ async function clearPrefix(prefix) {
 }
 
 function report(records, extra) {
-  const f = (x, d = 2) => (x == null ? 'n/a' : x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
+  const f = (x, d = 2) =>
+    x == null ? 'n/a' : x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
   const lines = [
     `## Metering overhead — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
@@ -273,12 +314,17 @@ function report(records, extra) {
   const label = { on: 'limits', plain: 'plain', off: 'off' };
   for (const scenario of [...new Set(records.map((r) => r.scenario))]) {
     for (const conc of [...new Set(records.map((r) => r.conc))]) {
-      const pick = (t, k) => median(records.filter((r) => r.scenario === scenario && r.conc === conc && r.t === t).map((r) => r[k]));
+      const pick = (t, k) =>
+        median(
+          records.filter((r) => r.scenario === scenario && r.conc === conc && r.t === t).map((r) => r[k]),
+        );
       const off = { rps: pick('off', 'rps'), p50: pick('off', 'p50'), cpu: pick('off', 'cpuUsPerReq') };
       for (const t of ['on', 'plain', 'off']) {
         const rps = pick(t, 'rps');
         if (rps == null) continue;
-        const errors = records.filter((r) => r.scenario === scenario && r.conc === conc && r.t === t).reduce((sum, r) => sum + r.errors + r.non2xx, 0);
+        const errors = records
+          .filter((r) => r.scenario === scenario && r.conc === conc && r.t === t)
+          .reduce((sum, r) => sum + r.errors + r.non2xx, 0);
         const p50 = pick(t, 'p50');
         const cpu = pick(t, 'cpuUsPerReq');
         const same = t === 'off';

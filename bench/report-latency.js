@@ -31,19 +31,38 @@ const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/
 const REQUESTS = Number(args.requests ?? 50);
 const RECORDS = Number(args.records ?? 1_000_000);
 const KEYS = Number(args.keys ?? 500);
-const DATABASE_URL = process.env.BENCH_REPORT_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/switchboard_bench_report';
+const DATABASE_URL =
+  process.env.BENCH_REPORT_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/switchboard_bench_report';
 const REDIS_URL = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
 const MASTER_KEY = `sk-sb-bench-master-${crypto.randomBytes(8).toString('hex')}`;
 const TARGET_P95_MS = 500;
 const log = (m) => console.log(`[report-latency] ${m}`);
 
 const MODELS = [
-  ['gpt-4o', 'openai'], ['gpt-4o-mini', 'openai'], ['gpt-4.1', 'openai'], ['gpt-4.1-mini', 'openai'], ['o3-mini', 'openai'], ['o4-mini', 'openai'],
-  ['claude-sonnet-4', 'anthropic'], ['claude-haiku-3.5', 'anthropic'], ['claude-opus-4', 'anthropic'], ['claude-3.7-sonnet', 'anthropic'],
-  ['gemini-2.5-flash', 'gemini'], ['gemini-2.5-pro', 'gemini'], ['gemini-2.0-flash', 'gemini'], ['gemini-2.5-flash-lite', 'gemini'],
-  ['deepseek-chat', 'deepseek'], ['deepseek-reasoner', 'deepseek'], ['veo-3', 'gemini'], ['sora-2', 'openai'],
-  ['kling-v2', 'kling'], ['seedance-1-pro', 'seedance'], ['text-embedding-3-small', 'openai'], ['gpt-image-1', 'openai'],
-  ['gemini-embedding-001', 'gemini'], ['azure-gpt-4o', 'azure-openai'],
+  ['gpt-4o', 'openai'],
+  ['gpt-4o-mini', 'openai'],
+  ['gpt-4.1', 'openai'],
+  ['gpt-4.1-mini', 'openai'],
+  ['o3-mini', 'openai'],
+  ['o4-mini', 'openai'],
+  ['claude-sonnet-4', 'anthropic'],
+  ['claude-haiku-3.5', 'anthropic'],
+  ['claude-opus-4', 'anthropic'],
+  ['claude-3.7-sonnet', 'anthropic'],
+  ['gemini-2.5-flash', 'gemini'],
+  ['gemini-2.5-pro', 'gemini'],
+  ['gemini-2.0-flash', 'gemini'],
+  ['gemini-2.5-flash-lite', 'gemini'],
+  ['deepseek-chat', 'deepseek'],
+  ['deepseek-reasoner', 'deepseek'],
+  ['veo-3', 'gemini'],
+  ['sora-2', 'openai'],
+  ['kling-v2', 'kling'],
+  ['seedance-1-pro', 'seedance'],
+  ['text-embedding-3-small', 'openai'],
+  ['gpt-image-1', 'openai'],
+  ['gemini-embedding-001', 'gemini'],
+  ['azure-gpt-4o', 'azure-openai'],
 ];
 
 /**
@@ -53,7 +72,9 @@ const MODELS = [
  * table with the writer's own grouping and sums.
  */
 async function seed(db) {
-  log(`seeding ${RECORDS.toLocaleString('en-US')} usage_records over 45 days (${KEYS} keys, 50 teams, ${MODELS.length} models)…`);
+  log(
+    `seeding ${RECORDS.toLocaleString('en-US')} usage_records over 45 days (${KEYS} keys, 50 teams, ${MODELS.length} models)…`,
+  );
   const t0 = Date.now();
   await db.query('TRUNCATE usage_records, usage_daily');
   const models = MODELS.map(([m]) => m);
@@ -129,8 +150,10 @@ function freePort() {
 }
 
 /** A decimal string without trailing zeros ("1.2300" → "1.23"), for exact comparison. */
-const decimal = (s) => (String(s).includes('.') ? String(s).replace(/0+$/, '').replace(/\.$/, '') : String(s));
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+const decimal = (s) =>
+  String(s).includes('.') ? String(s).replace(/0+$/, '').replace(/\.$/, '') : String(s);
+const pct = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 
 async function time(url, n) {
   const headers = { authorization: `Bearer ${MASTER_KEY}` };
@@ -138,7 +161,8 @@ async function time(url, n) {
   for (let i = 0; i < 3; i++) {
     const r = await fetch(url, { headers });
     last = await r.json();
-    if (r.status !== 200) throw new Error(`${url} answered ${r.status}: ${JSON.stringify(last).slice(0, 300)}`);
+    if (r.status !== 200)
+      throw new Error(`${url} answered ${r.status}: ${JSON.stringify(last).slice(0, 300)}`);
   }
   const ms = [];
   for (let i = 0; i < n; i++) {
@@ -153,7 +177,10 @@ async function time(url, n) {
 }
 
 async function main() {
-  spawnSync(process.execPath, [path.join(ROOT, 'scripts/build-if-needed.js')], { cwd: ROOT, stdio: 'inherit' });
+  spawnSync(process.execPath, [path.join(ROOT, 'scripts/build-if-needed.js')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   if (!fs.existsSync(MAIN)) throw new Error('dist/main.js is missing (npm run build)');
 
   const port = await freePort();
@@ -190,18 +217,44 @@ async function main() {
 
       const today = new Date().toISOString().slice(0, 10);
       const from = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
-      const raw = (await db.query('SELECT count(*)::int AS n, COALESCE(sum(cost_usd), 0)::text AS cost FROM usage_records WHERE created_at >= $1::date AND created_at < $2::date', [from, today])).rows[0];
+      const raw = (
+        await db.query(
+          'SELECT count(*)::int AS n, COALESCE(sum(cost_usd), 0)::text AS cost FROM usage_records WHERE created_at >= $1::date AND created_at < $2::date',
+          [from, today],
+        )
+      ).rows[0];
       const rollupRows = Number((await db.query('SELECT count(*)::int AS n FROM usage_daily')).rows[0].n);
-      const aligned = await time(`${base}/admin/usage/summary?from=${from}&to=${today}&group_by=day,model`, REQUESTS);
-      if (aligned.body.totals.requests !== raw.n || decimal(aligned.body.totals.cost_usd) !== decimal(raw.cost)) {
-        throw new Error(`summary totals ${JSON.stringify(aligned.body.totals)} differ from the raw table (${raw.n} records, $${raw.cost})`);
+      const aligned = await time(
+        `${base}/admin/usage/summary?from=${from}&to=${today}&group_by=day,model`,
+        REQUESTS,
+      );
+      if (
+        aligned.body.totals.requests !== raw.n ||
+        decimal(aligned.body.totals.cost_usd) !== decimal(raw.cost)
+      ) {
+        throw new Error(
+          `summary totals ${JSON.stringify(aligned.body.totals)} differ from the raw table (${raw.n} records, $${raw.cost})`,
+        );
       }
       const fromTs = new Date(Date.now() - 30 * 86_400_000).toISOString();
       const toTs = new Date().toISOString();
-      const instants = await time(`${base}/admin/usage/summary?from=${encodeURIComponent(fromTs)}&to=${encodeURIComponent(toTs)}&group_by=day,model`, REQUESTS);
-      const rawTs = (await db.query('SELECT count(*)::int AS n, COALESCE(sum(cost_usd), 0)::text AS cost FROM usage_records WHERE created_at >= $1 AND created_at < $2', [fromTs, toTs])).rows[0];
-      if (instants.body.totals.requests !== rawTs.n || decimal(instants.body.totals.cost_usd) !== decimal(rawTs.cost)) {
-        throw new Error(`summary totals ${JSON.stringify(instants.body.totals)} differ from the raw table (${rawTs.n} records, $${rawTs.cost})`);
+      const instants = await time(
+        `${base}/admin/usage/summary?from=${encodeURIComponent(fromTs)}&to=${encodeURIComponent(toTs)}&group_by=day,model`,
+        REQUESTS,
+      );
+      const rawTs = (
+        await db.query(
+          'SELECT count(*)::int AS n, COALESCE(sum(cost_usd), 0)::text AS cost FROM usage_records WHERE created_at >= $1 AND created_at < $2',
+          [fromTs, toTs],
+        )
+      ).rows[0];
+      if (
+        instants.body.totals.requests !== rawTs.n ||
+        decimal(instants.body.totals.cost_usd) !== decimal(rawTs.cost)
+      ) {
+        throw new Error(
+          `summary totals ${JSON.stringify(instants.body.totals)} differ from the raw table (${rawTs.n} records, $${rawTs.cost})`,
+        );
       }
 
       const f = (x) => x.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });

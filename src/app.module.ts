@@ -44,7 +44,10 @@ export class AppModule {
         LoggerModule.forRoot(logger),
         DatabaseModule,
         CryptoModule,
-        BullModule.forRoot({ connection: bullConnection(config.redisUrl), prefix: `${config.redisPrefix}:bull` }),
+        BullModule.forRoot({
+          connection: bullConnection(config.redisUrl),
+          prefix: `${config.redisPrefix}:bull`,
+        }),
         AuthModule,
         AuditModule,
         TeamsModule,

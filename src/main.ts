@@ -24,20 +24,27 @@ async function main(): Promise<void> {
   config = { ...config, masterKey: secrets.masterKey, encryptionKey: secrets.encryptionKey };
   if (secrets.generatedMasterKey) {
     // The one sanctioned exception to "secrets never appear in logs" (contract §1): printed once.
-    process.stdout.write(`\nSwitchboard generated a master key (kept in .switchboard/master-key):\n\n  ${secrets.generatedMasterKey}\n\n`);
+    process.stdout.write(
+      `\nSwitchboard generated a master key (kept in .switchboard/master-key):\n\n  ${secrets.generatedMasterKey}\n\n`,
+    );
   }
   await ensureDatabaseExists(config.databaseUrl);
   await applyMigrations(config.databaseUrl);
 
   if (config.role === 'worker') {
-    const ctx = await NestFactory.createApplicationContext(AppModule.register(config, logger), { logger: ['error', 'warn'] });
+    const ctx = await NestFactory.createApplicationContext(AppModule.register(config, logger), {
+      logger: ['error', 'warn'],
+    });
     ctx.enableShutdownHooks();
     logger.info({ role: config.role }, 'switchboard worker started');
     return;
   }
   const app = await createApp(config, logger);
   await app.listen(config.port, '0.0.0.0');
-  logger.info({ role: config.role, port: config.port }, `switchboard listening on http://localhost:${config.port}`);
+  logger.info(
+    { role: config.role, port: config.port },
+    `switchboard listening on http://localhost:${config.port}`,
+  );
 }
 
 main().catch((err: unknown) => {

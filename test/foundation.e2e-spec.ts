@@ -33,7 +33,10 @@ models:
   });
 
   it('answers the seeded demo model through the SDK', async () => {
-    const res = await client.chat.completions.create({ model: 'demo', messages: [{ role: 'user', content: 'hello there' }] });
+    const res = await client.chat.completions.create({
+      model: 'demo',
+      messages: [{ role: 'user', content: 'hello there' }],
+    });
     expect(res.model).toBe('demo');
     expect(res.choices[0].message.content).toBe('This is a mock response to: hello there');
     expect(res.usage).toMatchObject({ prompt_tokens: expect.any(Number), completion_tokens: 8 });
@@ -62,7 +65,12 @@ models:
 
   it('passes OpenAI-dialect calls through to an OpenAI deployment, keeping unknown fields and renaming the model', async () => {
     const raw = await client.chat.completions
-      .create({ model: 'gpt-fake', messages: [{ role: 'user', content: 'x' }], max_tokens: 5, ...({ custom_field: 42 } as object) })
+      .create({
+        model: 'gpt-fake',
+        messages: [{ role: 'user', content: 'x' }],
+        max_tokens: 5,
+        ...({ custom_field: 42 } as object),
+      })
       .withResponse();
     expect(raw.data.model).toBe('gpt-fake');
     expect(raw.data.choices[0].message.content).toBe('Hello from the fake upstream!');
@@ -74,7 +82,11 @@ models:
   });
 
   it('streams a passthrough call, asking upstream for usage but hiding it when the client did not', async () => {
-    const stream = await client.chat.completions.create({ model: 'gpt-fake', stream: true, messages: [{ role: 'user', content: 'x' }] });
+    const stream = await client.chat.completions.create({
+      model: 'gpt-fake',
+      stream: true,
+      messages: [{ role: 'user', content: 'x' }],
+    });
     let text = '';
     for await (const chunk of stream) {
       expect(chunk.model).toBe('gpt-fake');
@@ -82,61 +94,127 @@ models:
       text += chunk.choices[0]?.delta?.content ?? '';
     }
     expect(text).toBe('Hello from the fake upstream!');
-    expect(fake.chatRequests().at(-1)!.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    expect(fake.chatRequests().at(-1)!.body).toMatchObject({
+      stream: true,
+      stream_options: { include_usage: true },
+    });
   });
 
   it('maps upstream errors: 400 keeps status and message, 500 becomes 502, 401 becomes 502', async () => {
-    fake.script({ kind: 'error', status: 400, body: { error: { message: 'bad temperature', type: 'invalid_request_error', param: 'temperature', code: null } } });
-    await expect(client.chat.completions.create({ model: 'gpt-fake', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
+    fake.script({
+      kind: 'error',
+      status: 400,
+      body: {
+        error: {
+          message: 'bad temperature',
+          type: 'invalid_request_error',
+          param: 'temperature',
+          code: null,
+        },
+      },
+    });
+    await expect(
+      client.chat.completions.create({ model: 'gpt-fake', messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toMatchObject({
       status: 400,
       message: expect.stringContaining('bad temperature'),
     });
-    fake.script({ kind: 'error', status: 500 }, { kind: 'error', status: 500 }, { kind: 'error', status: 500 });
-    await expect(client.chat.completions.create({ model: 'gpt-fake', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
+    fake.script(
+      { kind: 'error', status: 500 },
+      { kind: 'error', status: 500 },
+      { kind: 'error', status: 500 },
+    );
+    await expect(
+      client.chat.completions.create({ model: 'gpt-fake', messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toMatchObject({
       status: 502,
       type: 'api_error',
       code: 'upstream_error',
     });
     fake.script({ kind: 'error', status: 401 });
-    await expect(client.chat.completions.create({ model: 'gpt-fake', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 502 });
+    await expect(
+      client.chat.completions.create({ model: 'gpt-fake', messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toMatchObject({ status: 502 });
   });
 
   it('rejects a wrong key, a missing model and an unknown model with OpenAI-shaped errors', async () => {
     const bad = new OpenAI({ apiKey: 'sk-sb-wrong', baseURL: `${gw.url}/v1`, maxRetries: 0 });
-    await expect(bad.chat.completions.create({ model: 'demo', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
+    await expect(
+      bad.chat.completions.create({ model: 'demo', messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toMatchObject({
       status: 401,
       code: 'invalid_api_key',
       type: 'authentication_error',
     });
-    await expect(client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
+    await expect(
+      client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toMatchObject({
       status: 404,
       code: 'model_not_found',
     });
     const res = await post('/v1/chat/completions', { messages: [{ role: 'user', content: 'x' }] });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ error: { message: "Missing required parameter: 'model'", type: 'invalid_request_error', param: 'model', code: 'invalid_request_error' } });
+    expect(await res.json()).toEqual({
+      error: {
+        message: "Missing required parameter: 'model'",
+        type: 'invalid_request_error',
+        param: 'model',
+        code: 'invalid_request_error',
+      },
+    });
   });
 
   it('names the field in validation errors and rejects invalid JSON', async () => {
-    const res = await post('/v1/chat/completions', { model: 'demo', messages: [{ role: 'wizard', content: 'x' }] });
+    const res = await post('/v1/chat/completions', {
+      model: 'demo',
+      messages: [{ role: 'wizard', content: 'x' }],
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as any).error.param).toBe('messages[0].role');
-    const invalid = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: auth(), body: '{"model":' });
+    const invalid = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: auth(),
+      body: '{"model":',
+    });
     expect(invalid.status).toBe(400);
-    expect(((await invalid.json()) as any).error).toMatchObject({ code: 'invalid_json', type: 'invalid_request_error' });
+    expect(((await invalid.json()) as any).error).toMatchObject({
+      code: 'invalid_json',
+      type: 'invalid_request_error',
+    });
   });
 
   it('answers every dialect prefix in its own error shape, before its endpoints exist', async () => {
     const cases: Array<[string, Record<string, string>, (b: any) => void]> = [
-      ['/v1/messages', { 'x-api-key': 'bad' }, (b) => expect(b).toMatchObject({ type: 'error', error: { type: 'authentication_error' } })],
-      ['/v1beta/models/gemini-2.5-flash:generateContent', { 'x-goog-api-key': 'bad' }, (b) => expect(b).toEqual({ error: { code: 401, message: expect.any(String), status: 'UNAUTHENTICATED' } })],
+      [
+        '/v1/messages',
+        { 'x-api-key': 'bad' },
+        (b) => expect(b).toMatchObject({ type: 'error', error: { type: 'authentication_error' } }),
+      ],
+      [
+        '/v1beta/models/gemini-2.5-flash:generateContent',
+        { 'x-goog-api-key': 'bad' },
+        (b) =>
+          expect(b).toEqual({ error: { code: 401, message: expect.any(String), status: 'UNAUTHENTICATED' } }),
+      ],
       ['/gemini/v1beta/models/x:generateContent', {}, (b) => expect(b.error.status).toBe('UNAUTHENTICATED')],
-      ['/kling/v1/videos/text2video', { authorization: 'Bearer bad' }, (b) => expect(b).toMatchObject({ code: 1000, request_id: expect.any(String) })],
-      ['/seedance/api/v3/contents/generations/tasks', {}, (b) => expect(b).toMatchObject({ error: { code: 'AuthenticationError' } })],
+      [
+        '/kling/v1/videos/text2video',
+        { authorization: 'Bearer bad' },
+        (b) => expect(b).toMatchObject({ code: 1000, request_id: expect.any(String) }),
+      ],
+      [
+        '/seedance/api/v3/contents/generations/tasks',
+        {},
+        (b) => expect(b).toMatchObject({ error: { code: 'AuthenticationError' } }),
+      ],
     ];
     const messages = new Set<string>();
     for (const [path, headers, check] of cases) {
-      const res = await fetch(`${gw.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+      const res = await fetch(`${gw.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: '{}',
+      });
       expect(res.status).toBe(401);
       const body = await res.json();
       check(body);
@@ -146,9 +224,13 @@ models:
   });
 
   it('echoes a valid x-request-id and replaces an invalid one', async () => {
-    const ok = await fetch(`${gw.url}/v1/models`, { headers: { ...auth(), 'x-request-id': 'client-req.42' } });
+    const ok = await fetch(`${gw.url}/v1/models`, {
+      headers: { ...auth(), 'x-request-id': 'client-req.42' },
+    });
     expect(ok.headers.get('x-request-id')).toBe('client-req.42');
-    const bad = await fetch(`${gw.url}/v1/models`, { headers: { ...auth(), 'x-request-id': 'bad id with spaces' } });
+    const bad = await fetch(`${gw.url}/v1/models`, {
+      headers: { ...auth(), 'x-request-id': 'bad id with spaces' },
+    });
     expect(bad.headers.get('x-request-id')).toMatch(/^req_/);
   });
 
@@ -158,7 +240,11 @@ models:
     const bare = await fetch(`${gw.url}/models`, { headers: auth() });
     expect(((await bare.json()) as any).data).toHaveLength(2);
     expect((await fetch(`${gw.url}/health/live`)).status).toBe(200);
-    expect(await (await fetch(`${gw.url}/health/ready`)).json()).toEqual({ status: 'ok', postgres: true, redis: true });
+    expect(await (await fetch(`${gw.url}/health/ready`)).json()).toEqual({
+      status: 'ok',
+      postgres: true,
+      redis: true,
+    });
     expect((await fetch(`${gw.url}/docs`)).status).toBe(200);
     const spec = (await (await fetch(`${gw.url}/docs-json`)).json()) as any;
     expect(Object.keys(spec.paths)).toContain('/v1/chat/completions');
@@ -166,7 +252,10 @@ models:
 
   it('serves chat without the /v1 prefix', async () => {
     const noPrefix = new OpenAI({ apiKey: gw.masterKey, baseURL: gw.url, maxRetries: 0 });
-    const res = await noPrefix.chat.completions.create({ model: 'demo', messages: [{ role: 'user', content: 'a' }] });
+    const res = await noPrefix.chat.completions.create({
+      model: 'demo',
+      messages: [{ role: 'user', content: 'a' }],
+    });
     expect(res.choices[0].message.content).toContain('mock response');
   });
 
@@ -174,14 +263,23 @@ models:
     const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: gw.config.databaseUrl }) });
     try {
       fake.script({ kind: 'text', text: 'priced', usage: { prompt_tokens: 1000, completion_tokens: 2000 } });
-      const res = await client.chat.completions.create({ model: 'gpt-fake', messages: [{ role: 'user', content: 'cost me' }] }).withResponse();
+      const res = await client.chat.completions
+        .create({ model: 'gpt-fake', messages: [{ role: 'user', content: 'cost me' }] })
+        .withResponse();
       const requestId = res.response.headers.get('x-request-id')!;
       let row = null;
       for (let i = 0; i < 50 && !row; i++) {
         row = await prisma.usageRecord.findFirst({ where: { requestId } });
         if (!row) await new Promise((r) => setTimeout(r, 100));
       }
-      expect(row).toMatchObject({ model: 'gpt-fake', provider: 'openai', upstreamModel: 'gpt-4o-mini', statusCode: 200, promptTokens: 1000, completionTokens: 2000 });
+      expect(row).toMatchObject({
+        model: 'gpt-fake',
+        provider: 'openai',
+        upstreamModel: 'gpt-4o-mini',
+        statusCode: 200,
+        promptTokens: 1000,
+        completionTokens: 2000,
+      });
       // 1000 × 0.15/M + 2000 × 0.60/M = 0.00015 + 0.0012
       expect(row!.costUsd.toFixed()).toBe('0.00135');
     } finally {

@@ -3,11 +3,19 @@ import { GoogleGenAI } from '@google/genai';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
-import { ensureUndiciGlobalDispatcher, inlineDataPart, startFakeGemini, type FakeGemini } from './fakes/fake-gemini';
+import {
+  ensureUndiciGlobalDispatcher,
+  inlineDataPart,
+  startFakeGemini,
+  type FakeGemini,
+} from './fakes/fake-gemini';
 import { startGateway, type TestGateway } from './support/gateway';
 
 /** A 1×1 PNG. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 const AGREEMENT = 'Here is the full text of a complex legal agreement'.repeat(4000);
 const QUESTION = 'What are the key terms and conditions in this agreement?';
@@ -74,7 +82,8 @@ models:
   });
 
   const lastGenerate = () => gemini.requestsFor('generateContent').at(-1)!.body as any;
-  const cacheCreates = () => gemini.requests.filter((r) => r.method === 'POST' && r.path === '/v1beta/cachedContents');
+  const cacheCreates = () =>
+    gemini.requests.filter((r) => r.method === 'POST' && r.path === '/v1beta/cachedContents');
   const chatRaw = (g: TestGateway, body: unknown) =>
     fetch(`${g.url}/v1/chat/completions`, {
       method: 'POST',
@@ -113,11 +122,22 @@ models:
       const sent = gemini.requestsFor('generateContent').length;
       const res = await chatRaw(strict, {
         model: 'gemini-flash',
-        messages: [{ role: 'user', content: [{ type: 'text', text: 'Describe.' }, { type: 'image_url', image_url: { url: `${mediaBase}/cat.png` } }] }],
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'Describe.' },
+              { type: 'image_url', image_url: { url: `${mediaBase}/cat.png` } },
+            ],
+          },
+        ],
       });
       expect(res.status).toBe(400);
       const body = (await res.json()) as any;
-      expect(body.error).toMatchObject({ type: 'invalid_request_error', param: 'messages[0].content[1].image_url.url' });
+      expect(body.error).toMatchObject({
+        type: 'invalid_request_error',
+        param: 'messages[0].content[1].image_url.url',
+      });
       expect(body.error.message).toMatch(/non-public address/);
       expect(mediaHits.length).toBe(hits); // refused before connecting
       expect(gemini.requestsFor('generateContent').length).toBe(sent);
@@ -126,7 +146,9 @@ models:
     it('an unreachable URL is a 400 naming the field too', async () => {
       const res = await chatRaw(gw, {
         model: 'gemini-flash',
-        messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `${mediaBase}/missing.png` } }] }],
+        messages: [
+          { role: 'user', content: [{ type: 'image_url', image_url: { url: `${mediaBase}/missing.png` } }] },
+        ],
       });
       expect(res.status).toBe(400);
       const body = (await res.json()) as any;
@@ -161,7 +183,9 @@ models:
     const seedMessages = (agreement = AGREEMENT, ttl?: string): any[] => [
       {
         role: 'system',
-        content: [{ type: 'text', text: agreement, cache_control: { type: 'ephemeral', ...(ttl ? { ttl } : {}) } }],
+        content: [
+          { type: 'text', text: agreement, cache_control: { type: 'ephemeral', ...(ttl ? { ttl } : {}) } },
+        ],
       },
       { role: 'user', content: [{ type: 'text', text: QUESTION, cache_control: { type: 'ephemeral' } }] },
     ];
@@ -169,8 +193,14 @@ models:
     it('cache_control creates one cachedContents entry that identical requests reuse (memory, then another replica via Postgres)', async () => {
       const creates = cacheCreates().length;
       const generates = gemini.requestsFor('generateContent').length;
-      const first = await openai.chat.completions.create({ model: 'gemini-flash', messages: seedMessages(AGREEMENT, '3600s') });
-      const second = await openai.chat.completions.create({ model: 'gemini-flash', messages: seedMessages(AGREEMENT, '3600s') });
+      const first = await openai.chat.completions.create({
+        model: 'gemini-flash',
+        messages: seedMessages(AGREEMENT, '3600s'),
+      });
+      const second = await openai.chat.completions.create({
+        model: 'gemini-flash',
+        messages: seedMessages(AGREEMENT, '3600s'),
+      });
       expect(cacheCreates().length).toBe(creates + 1);
       const created = cacheCreates().at(-1)!;
       expect(created.headers['x-goog-api-key']).toBe(gemini.apiKey);
@@ -180,7 +210,10 @@ models:
         ttl: '3600s',
         displayName: expect.stringMatching(/^switchboard-[0-9a-f]{40}$/),
       });
-      const calls = gemini.requestsFor('generateContent').slice(generates).map((r) => r.body as any);
+      const calls = gemini
+        .requestsFor('generateContent')
+        .slice(generates)
+        .map((r) => r.body as any);
       expect(calls).toHaveLength(2);
       for (const body of calls) {
         expect(body.cachedContent).toMatch(/^cachedContents\//);
@@ -190,10 +223,15 @@ models:
       expect(calls[0].cachedContent).toBe(calls[1].cachedContent);
       // Gemini reports the cached tokens; they come back as OpenAI's cached_tokens.
       expect(first.usage?.prompt_tokens_details?.cached_tokens).toBeGreaterThan(10_000);
-      expect(second.usage?.prompt_tokens_details?.cached_tokens).toBe(first.usage?.prompt_tokens_details?.cached_tokens);
+      expect(second.usage?.prompt_tokens_details?.cached_tokens).toBe(
+        first.usage?.prompt_tokens_details?.cached_tokens,
+      );
 
       // The other replica has nothing in memory: it finds the cache in gemini_cached_contents.
-      const viaReplica = await chatRaw(strict, { model: 'gemini-flash', messages: seedMessages(AGREEMENT, '3600s') });
+      const viaReplica = await chatRaw(strict, {
+        model: 'gemini-flash',
+        messages: seedMessages(AGREEMENT, '3600s'),
+      });
       expect(viaReplica.status).toBe(200);
       expect(cacheCreates().length).toBe(creates + 1);
       expect(lastGenerate().cachedContent).toBe(calls[0].cachedContent);
@@ -202,7 +240,10 @@ models:
     it('content Gemini refuses to cache (below its minimum) is sent normally, and not offered again at once', async () => {
       const creates = cacheCreates().length;
       const small = 'A short agreement.';
-      const res = await openai.chat.completions.create({ model: 'gemini-flash', messages: seedMessages(small) });
+      const res = await openai.chat.completions.create({
+        model: 'gemini-flash',
+        messages: seedMessages(small),
+      });
       expect(res.choices[0].message.content).toBe(`Echo: ${QUESTION}`);
       expect(cacheCreates().length).toBe(creates + 1); // tried once, refused (400 "Cached content is too small")
       const sent = lastGenerate();
@@ -216,15 +257,30 @@ models:
     it('implicit caching: Gemini’s cachedContentTokenCount is reported as cached_tokens', async () => {
       gemini.script({
         parts: [{ text: 'ok' }],
-        usageMetadata: { promptTokenCount: 2000, cachedContentTokenCount: 1500, candidatesTokenCount: 1, totalTokenCount: 2001 },
+        usageMetadata: {
+          promptTokenCount: 2000,
+          cachedContentTokenCount: 1500,
+          candidatesTokenCount: 1,
+          totalTokenCount: 2001,
+        },
       });
-      const res = await openai.chat.completions.create({ model: 'gemini-flash', messages: [{ role: 'user', content: 'again' }] });
-      expect(res.usage).toMatchObject({ prompt_tokens: 2000, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 1500 } });
+      const res = await openai.chat.completions.create({
+        model: 'gemini-flash',
+        messages: [{ role: 'user', content: 'again' }],
+      });
+      expect(res.usage).toMatchObject({
+        prompt_tokens: 2000,
+        completion_tokens: 1,
+        prompt_tokens_details: { cached_tokens: 1500 },
+      });
     });
   });
 
   describe('response_schema + enforce_validation', () => {
-    const responseSchema = { type: 'array', items: { type: 'object', properties: { recipe_name: { type: 'string' } }, required: ['recipe_name'] } };
+    const responseSchema = {
+      type: 'array',
+      items: { type: 'object', properties: { recipe_name: { type: 'string' } }, required: ['recipe_name'] },
+    };
     const request = {
       model: 'gemini-flash',
       messages: [{ role: 'user', content: 'List 5 popular cookie recipes.' }],
@@ -235,8 +291,13 @@ models:
       gemini.script({ parts: [{ text: '[{"recipe_name":"Snickerdoodle"}]' }] });
       const res = await chatRaw(gw, request);
       expect(res.status).toBe(200);
-      expect(((await res.json()) as any).choices[0].message.content).toBe('[{"recipe_name":"Snickerdoodle"}]');
-      expect(lastGenerate().generationConfig).toMatchObject({ responseMimeType: 'application/json', responseJsonSchema: responseSchema });
+      expect(((await res.json()) as any).choices[0].message.content).toBe(
+        '[{"recipe_name":"Snickerdoodle"}]',
+      );
+      expect(lastGenerate().generationConfig).toMatchObject({
+        responseMimeType: 'application/json',
+        responseJsonSchema: responseSchema,
+      });
     });
 
     it('answers 502 response_schema_validation_failed with the raw answer on a mismatch', async () => {
@@ -245,11 +306,18 @@ models:
       const res = await chatRaw(gw, request);
       expect(res.status).toBe(502);
       const body = (await res.json()) as any;
-      expect(body.error).toMatchObject({ code: 'response_schema_validation_failed', type: 'api_error', raw_response: raw });
+      expect(body.error).toMatchObject({
+        code: 'response_schema_validation_failed',
+        type: 'api_error',
+        raw_response: raw,
+      });
       expect(body.error.message).toContain("must have required property 'recipe_name'");
       // The OpenAI SDK surfaces it as an APIError carrying the same fields.
       gemini.script({ parts: [{ text: raw }] });
-      await expect(openai.chat.completions.create(request as any)).rejects.toMatchObject({ status: 502, code: 'response_schema_validation_failed' });
+      await expect(openai.chat.completions.create(request as any)).rejects.toMatchObject({
+        status: 502,
+        code: 'response_schema_validation_failed',
+      });
     });
   });
 
@@ -263,7 +331,9 @@ models:
       messages: [{ role: 'user', content: 'Say hello in a friendly voice' }],
     });
     const sent = lastGenerate();
-    expect(gemini.requestsFor('generateContent').at(-1)!.path).toBe('/v1beta/models/gemini-2.5-flash-preview-tts:generateContent');
+    expect(gemini.requestsFor('generateContent').at(-1)!.path).toBe(
+      '/v1beta/models/gemini-2.5-flash-preview-tts:generateContent',
+    );
     expect(sent.generationConfig).toMatchObject({
       responseModalities: ['AUDIO'],
       speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Kore' } } },
@@ -282,14 +352,18 @@ models:
     expect(lastGenerate().generationConfig.responseModalities).toEqual(['TEXT', 'IMAGE']);
     const message = res.choices[0].message as any;
     expect(message.content).toBe('Here is a cat.');
-    expect(message.images).toEqual([{ type: 'image_url', image_url: { url: `data:image/png;base64,${b64}` } }]);
+    expect(message.images).toEqual([
+      { type: 'image_url', image_url: { url: `data:image/png;base64,${b64}` } },
+    ]);
   });
 
   it('googleSearch tool: sent as a built-in tool, grounding metadata surfaced in the answer', async () => {
     const grounding = {
       webSearchQueries: ['weather in San Francisco'],
       groundingChunks: [{ web: { uri: 'https://example.com/sf-weather', title: 'example.com' } }],
-      groundingSupports: [{ segment: { startIndex: 0, endIndex: 14, text: 'It is 18°C now' }, groundingChunkIndices: [0] }],
+      groundingSupports: [
+        { segment: { startIndex: 0, endIndex: 14, text: 'It is 18°C now' }, groundingChunkIndices: [0] },
+      ],
     };
     gemini.script({ parts: [{ text: 'It is 18°C now' }], candidate: { groundingMetadata: grounding } });
     const res = (await openai.chat.completions.create({
@@ -303,19 +377,29 @@ models:
   });
 
   describe('cachedContents endpoints (Google dialect)', () => {
-    const sdk = (base = `${gw.url}/gemini`) => new GoogleGenAI({ apiKey: gw.masterKey, httpOptions: { baseUrl: base } });
+    const sdk = (base = `${gw.url}/gemini`) =>
+      new GoogleGenAI({ apiKey: gw.masterKey, httpOptions: { baseUrl: base } });
 
     it('create / get / update / use / delete through @google/genai, on the deployment that holds the cache', async () => {
       const ai = sdk();
       const cache = await ai.caches.create({
         model: 'gemini-flash',
-        config: { contents: 'A long document about cookies. '.repeat(500), systemInstruction: 'You are a baker.', ttl: '600s', displayName: 'doc' },
+        config: {
+          contents: 'A long document about cookies. '.repeat(500),
+          systemInstruction: 'You are a baker.',
+          ttl: '600s',
+          displayName: 'doc',
+        },
       });
       expect(cache.name).toMatch(/^cachedContents\/fakecache\d+$/);
       expect(cache.model).toBe('models/gemini-flash');
       const upstream = cacheCreates().at(-1)!;
       expect(upstream.headers['x-goog-api-key']).toBe(gemini.apiKey);
-      expect(upstream.body).toMatchObject({ model: 'models/gemini-2.5-flash', ttl: '600s', displayName: 'doc' });
+      expect(upstream.body).toMatchObject({
+        model: 'models/gemini-2.5-flash',
+        ttl: '600s',
+        displayName: 'doc',
+      });
 
       const got = await sdk(gw.url).caches.get({ name: cache.name! });
       expect(got).toMatchObject({ name: cache.name, displayName: 'doc', model: 'models/gemini-flash' });
@@ -326,7 +410,11 @@ models:
       expect(patch.path).toBe(`/v1beta/${cache.name}`);
       expect(patch.body).toEqual({ ttl: '1200s' });
 
-      const answer = await ai.models.generateContent({ model: 'gemini-flash', contents: 'Which cookies?', config: { cachedContent: cache.name! } });
+      const answer = await ai.models.generateContent({
+        model: 'gemini-flash',
+        contents: 'Which cookies?',
+        config: { cachedContent: cache.name! },
+      });
       expect(answer.text).toBe('Echo: Which cookies?');
       expect(answer.usageMetadata?.cachedContentTokenCount).toBeGreaterThan(0);
 
@@ -336,7 +424,9 @@ models:
     });
 
     it('answers in Google’s error shape: unknown cache 404, unknown model 404, no key 401', async () => {
-      const unknown = await fetch(`${gw.url}/v1beta/cachedContents/nope123`, { headers: { 'x-goog-api-key': gw.masterKey } });
+      const unknown = await fetch(`${gw.url}/v1beta/cachedContents/nope123`, {
+        headers: { 'x-goog-api-key': gw.masterKey },
+      });
       expect(unknown.status).toBe(404);
       expect(((await unknown.json()) as any).error).toMatchObject({ code: 404, status: 'NOT_FOUND' });
       const badModel = await fetch(`${gw.url}/gemini/v1beta/cachedContents`, {
@@ -346,7 +436,11 @@ models:
       });
       expect(badModel.status).toBe(404);
       expect(((await badModel.json()) as any).error.status).toBe('NOT_FOUND');
-      const anonymous = await fetch(`${gw.url}/v1beta/cachedContents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const anonymous = await fetch(`${gw.url}/v1beta/cachedContents`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(anonymous.status).toBe(401);
       expect(((await anonymous.json()) as any).error.status).toBe('UNAUTHENTICATED');
     });

@@ -1,7 +1,13 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
-import { ensureUndiciGlobalDispatcher, functionCallPart, startFakeGemini, thoughtPart, type FakeGemini } from './fakes/fake-gemini';
+import {
+  ensureUndiciGlobalDispatcher,
+  functionCallPart,
+  startFakeGemini,
+  thoughtPart,
+  type FakeGemini,
+} from './fakes/fake-gemini';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
 import { startGateway, type TestGateway } from './support/gateway';
 
@@ -44,7 +50,11 @@ models:
   const googleSdk = (baseUrl: string) => new GoogleGenAI({ apiKey: gw.masterKey, httpOptions: { baseUrl } });
 
   it('@google/genai with a base URL ending /gemini: generateContent passes through with the deployment key', async () => {
-    const res = await googleSdk(`${gw.url}/gemini`).models.generateContent({ model: 'gemini-flash', contents: 'hello there', config: { temperature: 0.3 } });
+    const res = await googleSdk(`${gw.url}/gemini`).models.generateContent({
+      model: 'gemini-flash',
+      contents: 'hello there',
+      config: { temperature: 0.3 },
+    });
     expect(res.text).toBe('Echo: hello there');
     expect(res.modelVersion).toBe('gemini-flash');
     const sent = gemini.requestsFor('generateContent').at(-1)!;
@@ -54,7 +64,10 @@ models:
   });
 
   it('@google/genai with the bare base URL: streamGenerateContent (SSE) with usage on the last chunk', async () => {
-    const stream = await googleSdk(gw.url).models.generateContentStream({ model: 'gemini-flash', contents: 'stream me' });
+    const stream = await googleSdk(gw.url).models.generateContentStream({
+      model: 'gemini-flash',
+      contents: 'stream me',
+    });
     let text = '';
     let last: any;
     for await (const chunk of stream) {
@@ -82,7 +95,11 @@ models:
 
   it('OpenAI SDK → Gemini 2.5: reasoning_effort low becomes thinkingBudget 1024 with thoughts, returned as reasoning_content', async () => {
     gemini.script({ parts: [thoughtPart('Let me think.'), { text: 'Answer.' }] });
-    const res = await openai.chat.completions.create({ model: 'gemini-flash', reasoning_effort: 'low', messages: [{ role: 'user', content: 'q' }] });
+    const res = await openai.chat.completions.create({
+      model: 'gemini-flash',
+      reasoning_effort: 'low',
+      messages: [{ role: 'user', content: 'q' }],
+    });
     const sent = gemini.requestsFor('generateContent').at(-1)!.body as any;
     expect(sent.generationConfig.thinkingConfig).toEqual({ thinkingBudget: 1024, includeThoughts: true });
     expect(res.choices[0].message.content).toBe('Answer.');
@@ -91,21 +108,33 @@ models:
   });
 
   it('OpenAI SDK → Gemini 3: thinkingLevel and default temperature 1.0', async () => {
-    await openai.chat.completions.create({ model: 'gemini-3-pro', reasoning_effort: 'high', messages: [{ role: 'user', content: 'q' }] });
+    await openai.chat.completions.create({
+      model: 'gemini-3-pro',
+      reasoning_effort: 'high',
+      messages: [{ role: 'user', content: 'q' }],
+    });
     const sent = gemini.requestsFor('generateContent').at(-1)!.body as any;
     expect(sent.generationConfig.thinkingConfig.thinkingLevel).toBe('high');
     expect(sent.generationConfig.temperature).toBe(1);
   });
 
   it('the -nothink suffix turns thinking off on 2.5 Flash', async () => {
-    const res = await openai.chat.completions.create({ model: 'gemini-2.5-flash-nothink', messages: [{ role: 'user', content: 'q' }] });
+    const res = await openai.chat.completions.create({
+      model: 'gemini-2.5-flash-nothink',
+      messages: [{ role: 'user', content: 'q' }],
+    });
     expect(res.model).toBe('gemini-2.5-flash-nothink');
     const sent = gemini.requestsFor('generateContent').at(-1)!.body as any;
     expect(sent.generationConfig.thinkingConfig).toEqual({ thinkingBudget: 0, includeThoughts: false });
   });
 
   it('OpenAI SDK streams from Gemini with a final usage chunk', async () => {
-    const stream = await openai.chat.completions.create({ model: 'gemini-flash', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hey' }] });
+    const stream = await openai.chat.completions.create({
+      model: 'gemini-flash',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'hey' }],
+    });
     let text = '';
     let usage: any;
     for await (const c of stream) {
@@ -119,8 +148,20 @@ models:
 
   it('thought signatures ride in provider_specific_fields and are restored on the next turn', async () => {
     gemini.script({ parts: [functionCallPart('get_weather', { city: 'Paris' }, 'sig-abc')] });
-    const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
-    const first = await openai.chat.completions.create({ model: 'gemini-3-pro', tools, messages: [{ role: 'user', content: 'weather?' }] });
+    const tools = [
+      {
+        type: 'function' as const,
+        function: {
+          name: 'get_weather',
+          parameters: { type: 'object', properties: { city: { type: 'string' } } },
+        },
+      },
+    ];
+    const first = await openai.chat.completions.create({
+      model: 'gemini-3-pro',
+      tools,
+      messages: [{ role: 'user', content: 'weather?' }],
+    });
     const call = first.choices[0].message.tool_calls![0] as any;
     expect(first.choices[0].finish_reason).toBe('tool_calls');
     expect(call.provider_specific_fields.thought_signature).toBe('sig-abc');
@@ -135,11 +176,18 @@ models:
     });
     const sent = gemini.requestsFor('generateContent').at(-1)!.body as any;
     const modelTurn = sent.contents.find((c: any) => c.role === 'model');
-    expect(modelTurn.parts[0]).toMatchObject({ functionCall: { name: 'get_weather', args: { city: 'Paris' } }, thoughtSignature: 'sig-abc' });
+    expect(modelTurn.parts[0]).toMatchObject({
+      functionCall: { name: 'get_weather', args: { city: 'Paris' } },
+      thoughtSignature: 'sig-abc',
+    });
   });
 
   it('OpenAI SDK embeddings: translated to Gemini batchEmbedContents, passed through to OpenAI', async () => {
-    const gem = await openai.embeddings.create({ model: 'gemini-flash', input: ['alpha', 'beta'], dimensions: 8 });
+    const gem = await openai.embeddings.create({
+      model: 'gemini-flash',
+      input: ['alpha', 'beta'],
+      dimensions: 8,
+    });
     expect(gem.model).toBe('gemini-flash');
     expect(gem.data.map((d) => d.index)).toEqual([0, 1]);
     expect(gem.data[0].embedding.length).toBeGreaterThan(0);
@@ -160,23 +208,39 @@ models:
     expect(oai.model).toBe('gpt-fake');
     expect(oai.data[0].embedding.map((v) => Number(v.toFixed(5)))).toEqual([0.1, 0.2, 0.3]);
     expect(openaiUpstream.requests.at(-1)!.body).toMatchObject({ model: 'gpt-4o-mini', input: 'hello' });
-    const bad = await openai.embeddings.create({ model: 'gemini-flash', input: [] as string[] }).catch((e) => e);
+    const bad = await openai.embeddings
+      .create({ model: 'gemini-flash', input: [] as string[] })
+      .catch((e) => e);
     expect(bad.status).toBe(400);
     expect(bad.error.param).toBe('input');
   });
 
   it('Google SDK → an OpenAI deployment is translated both ways', async () => {
-    openaiUpstream.script({ kind: 'text', text: 'from openai', usage: { prompt_tokens: 4, completion_tokens: 2 } });
-    const res = await googleSdk(`${gw.url}/gemini`).models.generateContent({ model: 'gpt-fake', contents: 'hi', config: { systemInstruction: 'be brief', maxOutputTokens: 20 } });
+    openaiUpstream.script({
+      kind: 'text',
+      text: 'from openai',
+      usage: { prompt_tokens: 4, completion_tokens: 2 },
+    });
+    const res = await googleSdk(`${gw.url}/gemini`).models.generateContent({
+      model: 'gpt-fake',
+      contents: 'hi',
+      config: { systemInstruction: 'be brief', maxOutputTokens: 20 },
+    });
     expect(res.text).toBe('from openai');
     expect(res.usageMetadata).toMatchObject({ promptTokenCount: 4, candidatesTokenCount: 2 });
     const sent = openaiUpstream.chatRequests().at(-1)!.body as any;
-    expect(sent.messages).toEqual([{ role: 'system', content: 'be brief' }, { role: 'user', content: 'hi' }]);
+    expect(sent.messages).toEqual([
+      { role: 'system', content: 'be brief' },
+      { role: 'user', content: 'hi' },
+    ]);
     expect(sent.max_completion_tokens).toBe(20);
   });
 
   it('Google SDK streams from an OpenAI deployment', async () => {
-    const stream = await googleSdk(gw.url).models.generateContentStream({ model: 'gpt-fake', contents: 'hi' });
+    const stream = await googleSdk(gw.url).models.generateContentStream({
+      model: 'gpt-fake',
+      contents: 'hi',
+    });
     let text = '';
     for await (const chunk of stream) text += chunk.text ?? '';
     expect(text).toBe('Hello from the fake upstream!');

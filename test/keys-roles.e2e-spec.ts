@@ -25,7 +25,8 @@ describe('virtual keys: the role matrix of contract §2', () => {
 
   afterAll(async () => gw?.close());
 
-  const as = (key: string, method: string, path: string, body?: unknown) => admin.request(method, path, body, key);
+  const as = (key: string, method: string, path: string, body?: unknown) =>
+    admin.request(method, path, body, key);
 
   it('a member may call models and its own /v1/key, and gets 403 on every /admin route', async () => {
     expect((await as(member.key, 'GET', '/v1/key')).status).toBe(200);
@@ -53,7 +54,9 @@ describe('virtual keys: the role matrix of contract §2', () => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ team_id: teamA.id, role: 'member' });
     expect((await as(teamAdmin.key, 'GET', `/admin/keys/${member.id}`)).status).toBe(200);
-    expect((await as(teamAdmin.key, 'PATCH', `/admin/keys/${created.body.id}`, { rpm_limit: 5 })).body.rpm_limit).toBe(5);
+    expect(
+      (await as(teamAdmin.key, 'PATCH', `/admin/keys/${created.body.id}`, { rpm_limit: 5 })).body.rpm_limit,
+    ).toBe(5);
     expect((await as(teamAdmin.key, 'POST', `/admin/keys/${created.body.id}/rotate`, {})).status).toBe(200);
     expect((await as(teamAdmin.key, 'POST', `/admin/keys/${created.body.id}/revoke`)).status).toBe(200);
   });
@@ -85,6 +88,8 @@ describe('virtual keys: the role matrix of contract §2', () => {
     expect((await as(adminKey.key, 'GET', '/admin/audit-logs')).status).toBe(200);
     const t = await as(adminKey.key, 'POST', '/admin/teams', { name: 'by-admin-key' });
     expect(t.status).toBe(201);
-    expect((await as(adminKey.key, 'POST', '/admin/keys', { role: 'team_admin' })).body.error.param).toBe('team_id');
+    expect((await as(adminKey.key, 'POST', '/admin/keys', { role: 'team_admin' })).body.error.param).toBe(
+      'team_id',
+    );
   });
 });

@@ -17,7 +17,11 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
   const responses: string[] = [];
 
   const chat = async (headers: Record<string, string>, query = '', model = 'demo') => {
-    const res = await fetch(`${gw.url}/v1/chat/completions${query}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: chatBody(model) });
+    const res = await fetch(`${gw.url}/v1/chat/completions${query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: chatBody(model),
+    });
     const text = await res.text();
     responses.push(text);
     return { status: res.status, body: JSON.parse(text) };
@@ -46,11 +50,25 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
   });
 
   it('creates a key shown once: sk-sb- + 43 base64url chars, 12-char prefix, only the SHA-256 stored', async () => {
-    const k = await newKey({ name: 'first', max_budget_usd: 10.5, budget_duration: '1d', rpm_limit: 60, metadata: { owner: 'ci' } });
+    const k = await newKey({
+      name: 'first',
+      max_budget_usd: 10.5,
+      budget_duration: '1d',
+      rpm_limit: 60,
+      metadata: { owner: 'ci' },
+    });
     expect(k.key).toMatch(/^sk-sb-[A-Za-z0-9_-]{43}$/);
     expect(k.key_prefix).toBe(k.key.slice(0, 12));
     expect(k.webhook_secret).toMatch(/^whsec_/);
-    expect(k).toMatchObject({ name: 'first', role: 'member', max_budget_usd: '10.5', budget_duration: '1d', rpm_limit: 60, spend_usd: '0', metadata: { owner: 'ci' } });
+    expect(k).toMatchObject({
+      name: 'first',
+      role: 'member',
+      max_budget_usd: '10.5',
+      budget_duration: '1d',
+      rpm_limit: 60,
+      spend_usd: '0',
+      metadata: { owner: 'ci' },
+    });
     expect(Date.parse(k.budget_reset_at) - Date.parse(k.created_at)).toBe(86_400_000);
     const row = await db.apiKey.findUniqueOrThrow({ where: { id: k.id } });
     expect(row.keyHash).toBe(createHash('sha256').update(k.key).digest('hex'));
@@ -74,28 +92,87 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
     expect((await chat(bearer(gw.masterKey))).status).toBe(200);
   });
 
-  it('serves GET /v1/key: the calling key\'s own view, no secret', async () => {
+  it("serves GET /v1/key: the calling key's own view, no secret", async () => {
     const k = await newKey({ name: 'me' });
     const me = await adminGet('/v1/key', k.key);
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ id: k.id, name: 'me', key_prefix: k.key_prefix, role: 'member', spend_usd: '0' });
+    expect(me.body).toMatchObject({
+      id: k.id,
+      name: 'me',
+      key_prefix: k.key_prefix,
+      role: 'member',
+      spend_usd: '0',
+    });
     expect(me.body.key).toBeUndefined();
     const master = await adminGet('/v1/key');
     expect(master.body).toMatchObject({ role: 'admin', id: null });
   });
 
   const DIALECT_PROBES: Array<{ name: string; method: string; path: string; check: (body: any) => void }> = [
-    { name: 'openai', method: 'POST', path: '/v1/chat/completions', check: (b) => expect(b.error).toMatchObject({ type: 'authentication_error', code: 'invalid_api_key', message: INVALID_KEY_MESSAGE }) },
-    { name: 'anthropic', method: 'POST', path: '/v1/messages', check: (b) => expect(b).toMatchObject({ type: 'error', error: { type: 'authentication_error', message: `invalid_api_key: ${INVALID_KEY_MESSAGE}` } }) },
-    { name: 'google', method: 'POST', path: '/v1beta/models/demo:generateContent', check: (b) => expect(b.error).toMatchObject({ code: 401, status: 'UNAUTHENTICATED', message: `invalid_api_key: ${INVALID_KEY_MESSAGE}` }) },
-    { name: 'kling', method: 'POST', path: '/kling/v1/videos/text2video', check: (b) => expect(b).toMatchObject({ code: 1000, message: `invalid_api_key: ${INVALID_KEY_MESSAGE}` }) },
-    { name: 'seedance', method: 'POST', path: '/seedance/api/v3/contents/generations/tasks', check: (b) => expect(b.error).toMatchObject({ code: 'AuthenticationError', message: `invalid_api_key: ${INVALID_KEY_MESSAGE}` }) },
-    { name: 'admin', method: 'GET', path: '/admin/keys', check: (b) => expect(b.error).toMatchObject({ code: 'invalid_api_key', message: INVALID_KEY_MESSAGE }) },
+    {
+      name: 'openai',
+      method: 'POST',
+      path: '/v1/chat/completions',
+      check: (b) =>
+        expect(b.error).toMatchObject({
+          type: 'authentication_error',
+          code: 'invalid_api_key',
+          message: INVALID_KEY_MESSAGE,
+        }),
+    },
+    {
+      name: 'anthropic',
+      method: 'POST',
+      path: '/v1/messages',
+      check: (b) =>
+        expect(b).toMatchObject({
+          type: 'error',
+          error: { type: 'authentication_error', message: `invalid_api_key: ${INVALID_KEY_MESSAGE}` },
+        }),
+    },
+    {
+      name: 'google',
+      method: 'POST',
+      path: '/v1beta/models/demo:generateContent',
+      check: (b) =>
+        expect(b.error).toMatchObject({
+          code: 401,
+          status: 'UNAUTHENTICATED',
+          message: `invalid_api_key: ${INVALID_KEY_MESSAGE}`,
+        }),
+    },
+    {
+      name: 'kling',
+      method: 'POST',
+      path: '/kling/v1/videos/text2video',
+      check: (b) =>
+        expect(b).toMatchObject({ code: 1000, message: `invalid_api_key: ${INVALID_KEY_MESSAGE}` }),
+    },
+    {
+      name: 'seedance',
+      method: 'POST',
+      path: '/seedance/api/v3/contents/generations/tasks',
+      check: (b) =>
+        expect(b.error).toMatchObject({
+          code: 'AuthenticationError',
+          message: `invalid_api_key: ${INVALID_KEY_MESSAGE}`,
+        }),
+    },
+    {
+      name: 'admin',
+      method: 'GET',
+      path: '/admin/keys',
+      check: (b) => expect(b.error).toMatchObject({ code: 'invalid_api_key', message: INVALID_KEY_MESSAGE }),
+    },
   ];
 
   async function expectRefusedEverywhere(key: string): Promise<void> {
     for (const p of DIALECT_PROBES) {
-      const res = await fetch(`${gw.url}${p.path}`, { method: p.method, headers: { ...bearer(key), 'content-type': 'application/json' }, body: p.method === 'POST' ? chatBody() : undefined });
+      const res = await fetch(`${gw.url}${p.path}`, {
+        method: p.method,
+        headers: { ...bearer(key), 'content-type': 'application/json' },
+        body: p.method === 'POST' ? chatBody() : undefined,
+      });
       const body = await res.json();
       expect({ dialect: p.name, status: res.status }).toEqual({ dialect: p.name, status: 401 });
       p.check(body);
@@ -116,7 +193,13 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
 
     const patchedExpired = await newKey();
     expect((await chat(bearer(patchedExpired.key))).status).toBe(200);
-    expect((await admin.request('PATCH', `/admin/keys/${patchedExpired.id}`, { expires_at: new Date(Date.now() - 1000).toISOString() })).status).toBe(200);
+    expect(
+      (
+        await admin.request('PATCH', `/admin/keys/${patchedExpired.id}`, {
+          expires_at: new Date(Date.now() - 1000).toISOString(),
+        })
+      ).status,
+    ).toBe(200);
     await expectRefusedEverywhere(patchedExpired.key);
 
     const rotated = await newKey();
@@ -129,7 +212,11 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
     expect((await chat(bearer(fresh.key))).status).toBe(200);
 
     await expectRefusedEverywhere('sk-sb-thisKeyDoesNotExist0000000000000000000000000');
-    const missing = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chatBody() });
+    const missing = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: chatBody(),
+    });
     expect(missing.status).toBe(401);
     expect(((await missing.json()) as any).error.message).toBe(INVALID_KEY_MESSAGE);
   });
@@ -151,10 +238,18 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
     const k = await newKey({ team_id: team.id, allowed_models: ['other'] });
     const refused = await chat(bearer(k.key));
     expect(refused.status).toBe(403);
-    expect(refused.body.error).toMatchObject({ type: 'permission_error', code: 'model_not_allowed', param: 'model' });
-    expect((await admin.request('PATCH', `/admin/keys/${k.id}`, { allowed_models: ['demo'] })).status).toBe(200);
+    expect(refused.body.error).toMatchObject({
+      type: 'permission_error',
+      code: 'model_not_allowed',
+      param: 'model',
+    });
+    expect((await admin.request('PATCH', `/admin/keys/${k.id}`, { allowed_models: ['demo'] })).status).toBe(
+      200,
+    );
     expect((await chat(bearer(k.key))).status).toBe(200);
-    expect((await admin.request('PATCH', `/admin/teams/${team.id}`, { allowed_models: ['gpt/*'] })).status).toBe(200);
+    expect(
+      (await admin.request('PATCH', `/admin/teams/${team.id}`, { allowed_models: ['gpt/*'] })).status,
+    ).toBe(200);
     expect((await chat(bearer(k.key))).status).toBe(403);
     const models: any = await (await fetch(`${gw.url}/v1/models`, { headers: bearer(k.key) })).json();
     expect(models.data).toEqual([]);
@@ -165,9 +260,22 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
     expect(unknown.status).toBe(400);
     expect(unknown.body.error).toMatchObject({ type: 'invalid_request_error', param: 'colour' });
     expect(unknown.body.error.message).toContain('colour');
-    for (const [field, value] of [['budget_duration', '2d'], ['role', 'owner'], ['max_budget_usd', 'ten'], ['max_budget_usd', -1], ['rpm_limit', 0], ['expires_at', 'tomorrow'], ['team_id', 'nope'], ['allowed_models', 'demo']] as const) {
+    for (const [field, value] of [
+      ['budget_duration', '2d'],
+      ['role', 'owner'],
+      ['max_budget_usd', 'ten'],
+      ['max_budget_usd', -1],
+      ['rpm_limit', 0],
+      ['expires_at', 'tomorrow'],
+      ['team_id', 'nope'],
+      ['allowed_models', 'demo'],
+    ] as const) {
       const r = await admin.request('POST', '/admin/keys', { [field]: value });
-      expect({ field, status: r.status, param: r.body.error?.param }).toEqual({ field, status: 400, param: field });
+      expect({ field, status: r.status, param: r.body.error?.param }).toEqual({
+        field,
+        status: 400,
+        param: field,
+      });
     }
     const badTeam = await admin.request('POST', '/admin/teams', { max_budget_usd: '1' });
     expect(badTeam.body.error.param).toBe('name');
@@ -175,7 +283,9 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
     expect(exact.max_budget_usd).toBe('0.1');
     const str = await newKey({ max_budget_usd: '1234567.0000000001' });
     expect(str.max_budget_usd).toBe('1234567.0000000001');
-    expect((await admin.request('PATCH', `/admin/keys/${str.id}`, { max_budget_usd: null })).body.max_budget_usd).toBeNull();
+    expect(
+      (await admin.request('PATCH', `/admin/keys/${str.id}`, { max_budget_usd: null })).body.max_budget_usd,
+    ).toBeNull();
     expect((await admin.request('GET', '/admin/keys?limit=1001')).body.error.param).toBe('limit');
     expect((await admin.request('GET', '/admin/keys?cursor=garbage')).body.error.param).toBe('cursor');
     expect((await admin.request('GET', '/admin/keys/00000000-0000-0000-0000-000000000000')).status).toBe(404);
@@ -189,7 +299,9 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const r: any = await adminGet(`/admin/keys?team_id=${team.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const r: any = await adminGet(
+        `/admin/keys?team_id=${team.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(r.status).toBe(200);
       seen.push(...r.body.data.map((k: any) => k.id));
       cursor = r.body.next_cursor;
@@ -198,7 +310,9 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
     expect(pages).toBe(3);
     expect(seen.sort()).toEqual([...ids].sort());
     await admin.revokeKey(ids[0]);
-    expect((await adminGet(`/admin/keys?team_id=${team.id}&revoked=true`)).body.data.map((k: any) => k.id)).toEqual([ids[0]]);
+    expect(
+      (await adminGet(`/admin/keys?team_id=${team.id}&revoked=true`)).body.data.map((k: any) => k.id),
+    ).toEqual([ids[0]]);
     expect((await adminGet(`/admin/keys?team_id=${team.id}&revoked=false`)).body.data).toHaveLength(4);
     const teams = await adminGet('/admin/teams?limit=1');
     expect(teams.body.data).toHaveLength(1);
@@ -206,8 +320,19 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
   });
 
   it('manages teams: get, patch, delete (its keys stop working)', async () => {
-    const team = await admin.createTeam({ name: 'ops', max_budget_usd: '100', budget_duration: '1mo', tpm_limit: 1000 });
-    expect(team).toMatchObject({ name: 'ops', max_budget_usd: '100', budget_duration: '1mo', tpm_limit: 1000, spend_usd: '0' });
+    const team = await admin.createTeam({
+      name: 'ops',
+      max_budget_usd: '100',
+      budget_duration: '1mo',
+      tpm_limit: 1000,
+    });
+    expect(team).toMatchObject({
+      name: 'ops',
+      max_budget_usd: '100',
+      budget_duration: '1mo',
+      tpm_limit: 1000,
+      spend_usd: '0',
+    });
     expect(new Date(team.budget_reset_at).getUTCDate()).toBe(new Date(team.created_at).getUTCDate());
     const k = await newKey({ team_id: team.id });
     expect((await chat(bearer(k.key))).status).toBe(200);
@@ -228,13 +353,32 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
     secrets.push(rot.key, rot.webhook_secret);
     await admin.revokeKey(id);
     const logs = await adminGet(`/admin/audit-logs?target_id=${id}`);
-    expect(logs.body.data.map((l: any) => l.action)).toEqual(['key.revoke', 'key.rotate', 'key.update', 'key.create']);
+    expect(logs.body.data.map((l: any) => l.action)).toEqual([
+      'key.revoke',
+      'key.rotate',
+      'key.update',
+      'key.create',
+    ]);
     const [revoke, rotate, update, create] = logs.body.data;
-    expect(create).toMatchObject({ actor: { type: 'key', key_id: actorKey.id }, target_type: 'key', before: null, after: { name: 'audited' }, request_id: expect.any(String) });
+    expect(create).toMatchObject({
+      actor: { type: 'key', key_id: actorKey.id },
+      target_type: 'key',
+      before: null,
+      after: { name: 'audited' },
+      request_id: expect.any(String),
+    });
     expect(update).toMatchObject({ before: { name: 'audited' }, after: { name: 'audited-2' } });
     expect(rotate.after.key_prefix).not.toBe(rotate.before.key_prefix);
-    expect(revoke).toMatchObject({ actor: { type: 'master', key_id: null }, before: { revoked_at: null }, after: { revoked_at: expect.any(String) } });
-    const withRequestId = await fetch(`${gw.url}/admin/teams`, { method: 'POST', headers: { ...bearer(gw.masterKey), 'content-type': 'application/json', 'x-request-id': 'audit-req-1' }, body: JSON.stringify({ name: 'rid' }) });
+    expect(revoke).toMatchObject({
+      actor: { type: 'master', key_id: null },
+      before: { revoked_at: null },
+      after: { revoked_at: expect.any(String) },
+    });
+    const withRequestId = await fetch(`${gw.url}/admin/teams`, {
+      method: 'POST',
+      headers: { ...bearer(gw.masterKey), 'content-type': 'application/json', 'x-request-id': 'audit-req-1' },
+      body: JSON.stringify({ name: 'rid' }),
+    });
     const team: any = await withRequestId.json();
     const teamLog = await adminGet(`/admin/audit-logs?target_id=${team.id}`);
     expect(teamLog.body.data[0]).toMatchObject({ action: 'team.create', request_id: 'audit-req-1' });
@@ -250,6 +394,6 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
       for (const line of gw.logs) expect(line).not.toContain(s);
       for (const body of responses) expect(body).not.toContain(s);
     }
-    expect(gw.logs.filter((l) => l.includes("admin write")).length).toBeGreaterThan(20);
+    expect(gw.logs.filter((l) => l.includes('admin write')).length).toBeGreaterThan(20);
   });
 });

@@ -32,8 +32,16 @@ describe('metering faults: Postgres unreachable during traffic', () => {
   const call = (i: number) =>
     fetch(`${gw.url}/v1/chat/completions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${gw.masterKey}`, 'content-type': 'application/json', 'x-request-id': `pgdown-${i}` },
-      body: JSON.stringify({ model: 'gpt-fake', stream: i % 2 === 1, messages: [{ role: 'user', content: `n${i}` }] }),
+      headers: {
+        authorization: `Bearer ${gw.masterKey}`,
+        'content-type': 'application/json',
+        'x-request-id': `pgdown-${i}`,
+      },
+      body: JSON.stringify({
+        model: 'gpt-fake',
+        stream: i % 2 === 1,
+        messages: [{ role: 'user', content: `n${i}` }],
+      }),
     }).then(async (r) => {
       await r.text();
       return r.status;
@@ -43,8 +51,12 @@ describe('metering faults: Postgres unreachable during traffic', () => {
     const c = new Client({ connectionString: directUrl });
     await c.connect();
     try {
-      const r = await c.query(`SELECT count(*)::int AS rows, count(DISTINCT request_id)::int AS distinct FROM usage_records WHERE request_id LIKE 'pgdown-%'`);
-      const d = await c.query(`SELECT COALESCE(sum(requests), 0)::int AS n FROM usage_daily WHERE model = 'gpt-fake'`);
+      const r = await c.query(
+        `SELECT count(*)::int AS rows, count(DISTINCT request_id)::int AS distinct FROM usage_records WHERE request_id LIKE 'pgdown-%'`,
+      );
+      const d = await c.query(
+        `SELECT COALESCE(sum(requests), 0)::int AS n FROM usage_daily WHERE model = 'gpt-fake'`,
+      );
       return { rows: r.rows[0].rows, distinct: r.rows[0].distinct, daily: d.rows[0].n };
     } finally {
       await c.end();

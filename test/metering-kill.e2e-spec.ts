@@ -36,10 +36,15 @@ function newestTs(dir: string): number {
 /** Builds dist/ when it is missing or older than a source file (tsc incremental: a few seconds). */
 function ensureBuilt(): void {
   if (fs.existsSync(MAIN) && fs.statSync(MAIN).mtimeMs >= newestTs(path.join(ROOT, 'src'))) return;
-  const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
+  const r = spawnSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    { cwd: ROOT, encoding: 'utf8', timeout: 180_000 },
+  );
   // tsc still emits on type errors (someone else's work in progress); only a missing entry point is fatal.
   if (!fs.existsSync(MAIN)) throw new Error(`build failed: ${r.stdout}${r.stderr}`);
-  if (r.status !== 0) console.warn(`tsc reported errors, testing the emitted dist/ anyway:\n${r.stdout.slice(0, 2000)}`);
+  if (r.status !== 0)
+    console.warn(`tsc reported errors, testing the emitted dist/ anyway:\n${r.stdout.slice(0, 2000)}`);
   fs.utimesSync(MAIN, new Date(), new Date());
 }
 
@@ -49,7 +54,11 @@ interface Proc {
 }
 
 function spawnGateway(env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let tail = '';
   const keep = (d: Buffer) => (tail = (tail + d.toString()).slice(-4000));
   child.stdout!.on('data', keep);
@@ -80,7 +89,8 @@ async function stopGently(p: Proc | undefined): Promise<void> {
 async function waitUntil(what: string, fn: () => Promise<boolean>, ms: number, proc?: Proc): Promise<void> {
   const end = Date.now() + ms;
   for (;;) {
-    if (proc && proc.child.exitCode !== null) throw new Error(`${what}: process exited with ${proc.child.exitCode}: ${proc.tail()}`);
+    if (proc && proc.child.exitCode !== null)
+      throw new Error(`${what}: process exited with ${proc.child.exitCode}: ${proc.tail()}`);
     if (await fn().catch(() => false)) return;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}${proc ? `: ${proc.tail()}` : ''}`);
     await new Promise((r) => setTimeout(r, 150));
@@ -88,15 +98,17 @@ async function waitUntil(what: string, fn: () => Promise<boolean>, ms: number, p
 }
 
 async function ready(base: string, proc: Proc): Promise<void> {
-  await waitUntil('/health/ready', async () => (await fetch(`${base}/health/ready`)).status === 200, 30_000, proc);
+  await waitUntil(
+    '/health/ready',
+    async () => (await fetch(`${base}/health/ready`)).status === 200,
+    30_000,
+    proc,
+  );
 }
 
 function yamlFile(fake: FakeOpenAi): string {
   const file = path.join(fs.mkdtempSync(path.join(tmpdir(), 'sb-kill-')), 'switchboard.yaml');
-  fs.writeFileSync(
-    file,
-    fakeOpenAiCatalogYaml(fake.baseUrl),
-  );
+  fs.writeFileSync(file, fakeOpenAiCatalogYaml(fake.baseUrl));
   return file;
 }
 
@@ -146,7 +158,13 @@ async function audit(url: string): Promise<Audit> {
       rows: r.rows,
       distinctRequests: r.distinct_requests,
       raw: { requests: r.rows, errors: r.errors, prompt: r.prompt, completion: r.completion, cost: r.cost },
-      daily: { requests: d.requests, errors: d.errors, prompt: d.prompt, completion: d.completion, cost: d.cost },
+      daily: {
+        requests: d.requests,
+        errors: d.errors,
+        prompt: d.prompt,
+        completion: d.completion,
+        cost: d.cost,
+      },
     };
   });
 }
@@ -168,11 +186,21 @@ async function call(base: string, requestId: string, stream: boolean): Promise<{
   try {
     const r = await fetch(`${base}/v1/chat/completions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json', 'x-request-id': requestId },
-      body: JSON.stringify({ model: 'gpt-fake', stream, messages: [{ role: 'user', content: `hello ${requestId}` }] }),
+      headers: {
+        authorization: `Bearer ${TEST_MASTER_KEY}`,
+        'content-type': 'application/json',
+        'x-request-id': requestId,
+      },
+      body: JSON.stringify({
+        model: 'gpt-fake',
+        stream,
+        messages: [{ role: 'user', content: `hello ${requestId}` }],
+      }),
     });
     const text = await r.text();
-    const complete = stream ? text.includes('data: [DONE]') : (JSON.parse(text) as { object?: string }).object === 'chat.completion';
+    const complete = stream
+      ? text.includes('data: [DONE]')
+      : (JSON.parse(text) as { object?: string }).object === 'chat.completion';
     return { id: requestId, ok: r.status === 200 && complete };
   } catch {
     return { id: requestId, ok: false };
@@ -237,7 +265,9 @@ describe('metering: kill -9 mid-load', () => {
     await ready(base, second);
     // new traffic is served at once; the dead process's unacknowledged entries are re-claimed after
     // they have been idle for CLAIM_IDLE_MS (10 s)
-    const after = await Promise.all(Array.from({ length: 10 }, (_, i) => call(base, `after-${i}`, i % 2 === 0)));
+    const after = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => call(base, `after-${i}`, i % 2 === 0)),
+    );
     expect(after.every((r) => r.ok)).toBe(true);
     await waitUntil(
       'the usage stream to drain',
@@ -249,10 +279,20 @@ describe('metering: kill -9 mid-load', () => {
       second,
     );
 
-    const counts = await withDb(databaseUrl, async (c) => (await c.query(`SELECT request_id, count(*)::int AS n FROM usage_records GROUP BY 1`)).rows as Array<{ request_id: string; n: number }>);
+    const counts = await withDb(
+      databaseUrl,
+      async (c) =>
+        (await c.query(`SELECT request_id, count(*)::int AS n FROM usage_records GROUP BY 1`)).rows as Array<{
+          request_id: string;
+          n: number;
+        }>,
+    );
     const byRequest = new Map(counts.map((r) => [r.request_id, r.n]));
     const missing = ok.filter((id) => byRequest.get(id) !== 1);
-    expect({ missing: missing.slice(0, 10), missingCount: missing.length }).toEqual({ missing: [], missingCount: 0 });
+    expect({ missing: missing.slice(0, 10), missingCount: missing.length }).toEqual({
+      missing: [],
+      missingCount: 0,
+    });
     for (let i = 0; i < 10; i++) expect(byRequest.get(`after-${i}`)).toBe(1);
     expect(counts.filter((r) => r.n !== 1)).toEqual([]);
     const a = await audit(databaseUrl);
@@ -268,7 +308,9 @@ describe('metering: kill -9 mid-load', () => {
  * A TCP proxy in front of Postgres that, once a connection sends the usage INSERT, still forwards it
  * (so it commits) but never returns the answer: the worker stays between its INSERT and its XACK.
  */
-async function startInsertTrap(target: URL): Promise<{ port: number; trapped: () => number; close: () => Promise<void> }> {
+async function startInsertTrap(
+  target: URL,
+): Promise<{ port: number; trapped: () => number; close: () => Promise<void> }> {
   const sockets = new Set<net.Socket>();
   let trapped = 0;
   const server = net.createServer((client) => {
@@ -317,11 +359,21 @@ describe('metering: a worker killed between its INSERT and its XACK', () => {
     const prefix = `sbtest:killw:${randomBytes(4).toString('hex')}`;
     prefixes.push(prefix);
     // API role in process: it settles and appends to the stream; no writer runs yet
-    api = await startGateway({ databaseUrl, redisPrefix: prefix, env: { SWITCHBOARD_ROLE: 'api', SWITCHBOARD_CONFIG: configFile } });
+    api = await startGateway({
+      databaseUrl,
+      redisPrefix: prefix,
+      env: { SWITCHBOARD_ROLE: 'api', SWITCHBOARD_CONFIG: configFile },
+    });
     const N = 120;
-    const sent = await Promise.all(Array.from({ length: N }, (_, i) => call(api.url, `trap-${i}`, i % 4 === 0)));
+    const sent = await Promise.all(
+      Array.from({ length: N }, (_, i) => call(api.url, `trap-${i}`, i % 4 === 0)),
+    );
     expect(sent.every((r) => r.ok)).toBe(true);
-    await waitUntil('the stream to hold every event', async () => (await streamState(redis, prefix)).length === N, 5_000);
+    await waitUntil(
+      'the stream to hold every event',
+      async () => (await streamState(redis, prefix)).length === N,
+      5_000,
+    );
 
     const pg = new URL(databaseUrl);
     trap = await startInsertTrap(pg);
@@ -331,7 +383,12 @@ describe('metering: a worker killed between its INSERT and its XACK', () => {
     const worker = spawnGateway(env);
     procs.push(worker);
     // its batch INSERT committed, its answer held back: all N rows are in, all N entries unacknowledged
-    await waitUntil('the trapped INSERT to commit', async () => (await audit(databaseUrl)).rows === N, 30_000, worker);
+    await waitUntil(
+      'the trapped INSERT to commit',
+      async () => (await audit(databaseUrl)).rows === N,
+      30_000,
+      worker,
+    );
     expect(trap.trapped()).toBe(1);
     expect(await streamState(redis, prefix)).toEqual({ length: N, pending: N });
     await kill9(worker);

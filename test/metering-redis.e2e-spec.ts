@@ -20,11 +20,19 @@ interface OutageRig {
 }
 
 /** A gateway on its own redis-server in the given failure mode, with a key whose admission needs Redis. */
-async function startOutageRig(mode: 'open' | 'closed', keyLimits: Record<string, unknown>): Promise<OutageRig> {
+async function startOutageRig(
+  mode: 'open' | 'closed',
+  keyLimits: Record<string, unknown>,
+): Promise<OutageRig> {
   const fake = await startFakeOpenAi({ apiKey: 'sk-upstream' });
   const redis = await startPrivateRedis();
-  const gw = await startGateway({ yaml: fakeOpenAiCatalogYaml(fake.baseUrl), env: { REDIS_URL: redis.url, SWITCHBOARD_LIMITS_ON_REDIS_FAILURE: mode } });
-  const limitedKey = (await new AdminClient(gw.url, gw.masterKey).createKey({ name: 'limited', ...keyLimits })).key;
+  const gw = await startGateway({
+    yaml: fakeOpenAiCatalogYaml(fake.baseUrl),
+    env: { REDIS_URL: redis.url, SWITCHBOARD_LIMITS_ON_REDIS_FAILURE: mode },
+  });
+  const limitedKey = (
+    await new AdminClient(gw.url, gw.masterKey).createKey({ name: 'limited', ...keyLimits })
+  ).key;
   return { fake, redis, gw, limitedKey };
 }
 
@@ -35,7 +43,10 @@ async function stopOutageRig(redis?: PrivateRedis, gw?: TestGateway, fake?: Fake
   await fake?.close();
 }
 
-async function dbCounts(url: string, like: string): Promise<{ rows: number; distinct: number; daily: number; dailyCost: string; rawCost: string }> {
+async function dbCounts(
+  url: string,
+  like: string,
+): Promise<{ rows: number; distinct: number; daily: number; dailyCost: string; rawCost: string }> {
   const c = new Client({ connectionString: url });
   await c.connect();
   try {
@@ -44,8 +55,16 @@ async function dbCounts(url: string, like: string): Promise<{ rows: number; dist
       [like],
     );
     const all = await c.query(`SELECT COALESCE(sum(cost_usd), 0)::text AS cost FROM usage_records`);
-    const d = await c.query(`SELECT COALESCE(sum(requests), 0)::int AS n, COALESCE(sum(cost_usd), 0)::text AS cost FROM usage_daily`);
-    return { rows: r.rows[0].rows, distinct: r.rows[0].distinct, daily: d.rows[0].n, dailyCost: d.rows[0].cost, rawCost: all.rows[0].cost };
+    const d = await c.query(
+      `SELECT COALESCE(sum(requests), 0)::int AS n, COALESCE(sum(cost_usd), 0)::text AS cost FROM usage_daily`,
+    );
+    return {
+      rows: r.rows[0].rows,
+      distinct: r.rows[0].distinct,
+      daily: d.rows[0].n,
+      dailyCost: d.rows[0].cost,
+      rawCost: all.rows[0].cost,
+    };
   } finally {
     await c.end();
   }
@@ -59,11 +78,20 @@ async function waitUntil(fn: () => Promise<boolean>, ms: number): Promise<void> 
   }
 }
 
-function chat(gw: TestGateway, key: string, requestId: string, stream = false): Promise<{ status: number; ms: number; body: any }> {
+function chat(
+  gw: TestGateway,
+  key: string,
+  requestId: string,
+  stream = false,
+): Promise<{ status: number; ms: number; body: any }> {
   const t0 = Date.now();
   return fetch(`${gw.url}/v1/chat/completions`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-request-id': requestId },
+    headers: {
+      authorization: `Bearer ${key}`,
+      'content-type': 'application/json',
+      'x-request-id': requestId,
+    },
     body: JSON.stringify({ model: 'gpt-fake', stream, messages: [{ role: 'user', content: requestId }] }),
   }).then(async (r) => {
     const text = await r.text();
@@ -85,19 +113,32 @@ describe('metering: Redis unreachable, limits fail open', () => {
 
   beforeAll(async () => {
     // a key with a rate limit and a budget: its admission needs Redis
-    ({ fake, redis, gw, limitedKey } = await startOutageRig('open', { rpm_limit: 1000, max_budget_usd: '100' }));
+    ({ fake, redis, gw, limitedKey } = await startOutageRig('open', {
+      rpm_limit: 1000,
+      max_budget_usd: '100',
+    }));
   });
   afterAll(() => stopOutageRig(redis, gw, fake));
 
   it('serves requests while Redis is down, without waiting on it, and every record lands exactly once when it is back', async () => {
-    const before = await Promise.all(Array.from({ length: 6 }, (_, i) => chat(gw, i % 2 ? limitedKey : gw.masterKey, `open-before-${i}`, i % 3 === 0)));
+    const before = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        chat(gw, i % 2 ? limitedKey : gw.masterKey, `open-before-${i}`, i % 3 === 0),
+      ),
+    );
     expect(before.map((r) => r.status)).toEqual(Array(6).fill(200));
     await waitUntil(async () => (await dbCounts(gw.config.databaseUrl, 'open-%')).rows === 6, 10_000);
 
     await redis.stop();
     const during: Array<{ status: number; ms: number }> = [];
     for (let round = 0; round < 3; round++) {
-      during.push(...(await Promise.all(Array.from({ length: 10 }, (_, i) => chat(gw, i % 2 ? limitedKey : gw.masterKey, `open-down-${round}-${i}`, i % 3 === 0)))));
+      during.push(
+        ...(await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            chat(gw, i % 2 ? limitedKey : gw.masterKey, `open-down-${round}-${i}`, i % 3 === 0),
+          ),
+        )),
+      );
       await new Promise((r) => setTimeout(r, 300));
     }
     expect(during.map((r) => r.status)).toEqual(Array(30).fill(200));
@@ -136,9 +177,15 @@ describe('metering: Redis unreachable, limits fail closed', () => {
   afterAll(() => stopOutageRig(redis, gw, fake));
 
   const post = (path: string, key: string, body: unknown) =>
-    fetch(`${gw.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: JSON.stringify(body) }).then(
-      async (r) => ({ status: r.status, body: (await r.json()) as any }),
-    );
+    fetch(`${gw.url}${path}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${key}`,
+        'content-type': 'application/json',
+        'anthropic-version': '2023-06-01',
+      },
+      body: JSON.stringify(body),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
   it('refuses with 503 in the caller dialect while Redis is down, records nothing, and serves again once it is back', async () => {
     expect((await chat(gw, limitedKey, 'closed-up-0')).status).toBe(200);
@@ -147,19 +194,31 @@ describe('metering: Redis unreachable, limits fail closed', () => {
 
     for (const key of [limitedKey, gw.masterKey]) {
       const t0 = Date.now();
-      const openai = await post('/v1/chat/completions', key, { model: 'gpt-fake', messages: [{ role: 'user', content: 'x' }] });
+      const openai = await post('/v1/chat/completions', key, {
+        model: 'gpt-fake',
+        messages: [{ role: 'user', content: 'x' }],
+      });
       expect(Date.now() - t0).toBeLessThan(1000);
       expect(openai.status).toBe(503);
-      expect(openai.body.error).toMatchObject({ type: 'api_error', message: expect.stringContaining('Redis') });
+      expect(openai.body.error).toMatchObject({
+        type: 'api_error',
+        message: expect.stringContaining('Redis'),
+      });
 
-      const anthropic = await post('/v1/messages', key, { model: 'gpt-fake', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] });
+      const anthropic = await post('/v1/messages', key, {
+        model: 'gpt-fake',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: 'x' }],
+      });
       // (the Anthropic dialect is not routed yet: until it is, the route itself answers 404)
       if (!(anthropic.status === 404 && /Cannot POST/.test(JSON.stringify(anthropic.body)))) {
         expect(anthropic.status).toBe(503);
         expect(anthropic.body).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
       }
 
-      const google = await post('/v1beta/models/gpt-fake:generateContent', key, { contents: [{ role: 'user', parts: [{ text: 'x' }] }] });
+      const google = await post('/v1beta/models/gpt-fake:generateContent', key, {
+        contents: [{ role: 'user', parts: [{ text: 'x' }] }],
+      });
       expect(google.status).toBe(503);
       expect(google.body.error).toMatchObject({ code: 503, status: 'UNAVAILABLE' });
     }
@@ -167,7 +226,10 @@ describe('metering: Redis unreachable, limits fail closed', () => {
     expect(upstreamCalls).toBe(1);
 
     await redis.start();
-    await waitUntil(async () => (await chat(gw, limitedKey, `closed-back-${Date.now()}`)).status === 200, 10_000);
+    await waitUntil(
+      async () => (await chat(gw, limitedKey, `closed-back-${Date.now()}`)).status === 200,
+      10_000,
+    );
     expect((await chat(gw, gw.masterKey, 'closed-back-master')).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1500));
     const c = await dbCounts(gw.config.databaseUrl, 'closed-%');

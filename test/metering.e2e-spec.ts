@@ -16,12 +16,16 @@ function injectIdentities(gw: TestGateway, identities: Map<string, Identity>): v
   const name = typeof auth.authenticateSecret === 'function' ? 'authenticateSecret' : 'authenticate';
   const orig = auth[name].bind(auth);
   auth[name] = async (arg: any) => {
-    const secret = name === 'authenticateSecret' ? arg : String(arg.headers.authorization ?? '').replace(/^Bearer /, '');
+    const secret =
+      name === 'authenticateSecret' ? arg : String(arg.headers.authorization ?? '').replace(/^Bearer /, '');
     return identities.get(secret) ?? orig(arg);
   };
 }
 
-function keyIdentity(limits: Partial<LimitSettings>, team?: { id: string; limits: Partial<LimitSettings> }): Identity {
+function keyIdentity(
+  limits: Partial<LimitSettings>,
+  team?: { id: string; limits: Partial<LimitSettings> },
+): Identity {
   return {
     kind: 'key',
     keyId: randomUUID(),
@@ -68,16 +72,30 @@ describe('metering: exact tokens and cost in the reports', () => {
 
   it('non-stream, stream and aborted stream each yield one record, and the summary adds them up exactly', async () => {
     fake.script({ kind: 'text', text: 'priced', usage: { prompt_tokens: 1000, completion_tokens: 2000 } });
-    await client.chat.completions.create({ model: 'gpt-fake', messages: [{ role: 'user', content: 'cost me' }] });
+    await client.chat.completions.create({
+      model: 'gpt-fake',
+      messages: [{ role: 'user', content: 'cost me' }],
+    });
 
-    fake.script({ kind: 'text', text: 'streamed answer', usage: { prompt_tokens: 500, completion_tokens: 100, cached_tokens: 200 } });
-    const stream = await client.chat.completions.create({ model: 'gpt-fake', stream: true, messages: [{ role: 'user', content: 's' }] });
+    fake.script({
+      kind: 'text',
+      text: 'streamed answer',
+      usage: { prompt_tokens: 500, completion_tokens: 100, cached_tokens: 200 },
+    });
+    const stream = await client.chat.completions.create({
+      model: 'gpt-fake',
+      stream: true,
+      messages: [{ role: 'user', content: 's' }],
+    });
     for await (const chunk of stream) expect(chunk.usage ?? null).toBeNull();
 
     // Aborted: slow chunks, the client hangs up after the first content arrives; the provider never sent usage.
     fake.script({ kind: 'stream_chunk_delay', delayMs: 150 });
     const ac = new AbortController();
-    const aborted = await client.chat.completions.create({ model: 'gpt-fake', stream: true, messages: [{ role: 'user', content: 'abort me' }] }, { signal: ac.signal });
+    const aborted = await client.chat.completions.create(
+      { model: 'gpt-fake', stream: true, messages: [{ role: 'user', content: 'abort me' }] },
+      { signal: ac.signal },
+    );
     try {
       for await (const chunk of aborted) {
         if (chunk.choices[0]?.delta?.content) ac.abort();
@@ -92,10 +110,27 @@ describe('metering: exact tokens and cost in the reports', () => {
     });
     expect(logs.data).toHaveLength(3);
     const [abortedRow, streamRow, jsonRow] = logs.data;
-    expect(jsonRow).toMatchObject({ status_code: 200, prompt_tokens: 1000, completion_tokens: 2000, cost_usd: '0.00135', stream: false, estimated: false, provider: 'openai', upstream_model: 'gpt-4o-mini' });
+    expect(jsonRow).toMatchObject({
+      status_code: 200,
+      prompt_tokens: 1000,
+      completion_tokens: 2000,
+      cost_usd: '0.00135',
+      stream: false,
+      estimated: false,
+      provider: 'openai',
+      upstream_model: 'gpt-4o-mini',
+    });
     // (500 − 200) × 0.15 + 200 × 0.15 (no cached price: falls back to the shipped gpt-4o-mini 0.075) + 100 × 0.60
     // = 45 + 15 + 60 = 120 per M
-    expect(streamRow).toMatchObject({ status_code: 200, prompt_tokens: 500, completion_tokens: 100, cached_tokens: 200, cost_usd: '0.00012', stream: true, estimated: false });
+    expect(streamRow).toMatchObject({
+      status_code: 200,
+      prompt_tokens: 500,
+      completion_tokens: 100,
+      cached_tokens: 200,
+      cost_usd: '0.00012',
+      stream: true,
+      estimated: false,
+    });
     expect(abortedRow).toMatchObject({ status_code: 499, stream: true, estimated: true, prompt_tokens: 6 });
     expect(abortedRow.completion_tokens).toBeGreaterThan(0);
     const abortedCost = (6 * 0.15 + abortedRow.completion_tokens * 0.6) / 1e6;
@@ -114,11 +149,19 @@ describe('metering: exact tokens and cost in the reports', () => {
     });
     const { default: Decimal } = await import('decimal.js');
     expect(row.cost_usd).toBe(new Decimal('0.00135').plus('0.00012').plus(abortedRow.cost_usd).toFixed());
-    expect(summary.totals.cost_usd).toBe(summary.data.reduce((s: any, r: any) => s.plus(r.cost_usd), new Decimal(0)).toFixed());
+    expect(summary.totals.cost_usd).toBe(
+      summary.data.reduce((s: any, r: any) => s.plus(r.cost_usd), new Decimal(0)).toFixed(),
+    );
 
     // a partial-day range reads the raw table and agrees with the rollup
-    const raw = await adminGet(gw, `/admin/usage/summary?group_by=model&from=${new Date(Date.now() - 3_600_000).toISOString()}`);
-    expect(raw.data.find((r: any) => r.model === 'gpt-fake')).toMatchObject({ requests: 3, cost_usd: row.cost_usd });
+    const raw = await adminGet(
+      gw,
+      `/admin/usage/summary?group_by=model&from=${new Date(Date.now() - 3_600_000).toISOString()}`,
+    );
+    expect(raw.data.find((r: any) => r.model === 'gpt-fake')).toMatchObject({
+      requests: 3,
+      cost_usd: row.cost_usd,
+    });
   });
 
   it('serves logs as cursor pages and as CSV, and /v1/usage', async () => {
@@ -127,25 +170,43 @@ describe('metering: exact tokens and cost in the reports', () => {
     expect(first.next_cursor).toEqual(expect.any(String));
     const second = await adminGet(gw, `/admin/usage/logs?limit=2&cursor=${first.next_cursor}`);
     expect(second.data[0].id).not.toBe(first.data[1].id);
-    const csv = await fetch(`${gw.url}/admin/usage/logs?format=csv`, { headers: { authorization: `Bearer ${gw.masterKey}` } });
+    const csv = await fetch(`${gw.url}/admin/usage/logs?format=csv`, {
+      headers: { authorization: `Bearer ${gw.masterKey}` },
+    });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = (await csv.text()).trim().split('\n');
     expect(lines[0]).toMatch(/^id,request_id,created_at,/);
     expect(lines.length).toBeGreaterThanOrEqual(4);
     const mine = await adminGet(gw, '/v1/usage');
     expect(mine.totals.requests).toBeGreaterThanOrEqual(3);
-    const bad = await fetch(`${gw.url}/admin/usage/summary?group_by=color`, { headers: { authorization: `Bearer ${gw.masterKey}` } });
+    const bad = await fetch(`${gw.url}/admin/usage/summary?group_by=color`, {
+      headers: { authorization: `Bearer ${gw.masterKey}` },
+    });
     expect(bad.status).toBe(400);
   });
 
   it('exposes Prometheus metrics: requests, latency, tokens and cost by model/provider/status, queue depth, write lag', async () => {
-    await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer sk-sb-nope', 'content-type': 'application/json' }, body: '{}' });
+    await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer sk-sb-nope', 'content-type': 'application/json' },
+      body: '{}',
+    });
     const text = await (await fetch(`${gw.url}/metrics`)).text();
-    expect(text).toMatch(/switchboard_requests_total\{model="gpt-fake",provider="openai",endpoint="[^"]+",status="200"\} 2/);
-    expect(text).toMatch(/switchboard_request_duration_seconds_bucket\{le="[^"]+",model="gpt-fake",provider="openai",status="499"\}/);
-    expect(text).toMatch(/switchboard_tokens_total\{model="gpt-fake",provider="openai",status="200",type="prompt"\} 1500/);
-    expect(text).toMatch(/switchboard_cost_usd_total\{model="gpt-fake",provider="openai",status="200"\} 0\.00147/);
-    expect(text).toMatch(/switchboard_refused_requests_total\{endpoint="[^"]+",status="401",code="invalid_api_key"\} 1/);
+    expect(text).toMatch(
+      /switchboard_requests_total\{model="gpt-fake",provider="openai",endpoint="[^"]+",status="200"\} 2/,
+    );
+    expect(text).toMatch(
+      /switchboard_request_duration_seconds_bucket\{le="[^"]+",model="gpt-fake",provider="openai",status="499"\}/,
+    );
+    expect(text).toMatch(
+      /switchboard_tokens_total\{model="gpt-fake",provider="openai",status="200",type="prompt"\} 1500/,
+    );
+    expect(text).toMatch(
+      /switchboard_cost_usd_total\{model="gpt-fake",provider="openai",status="200"\} 0\.00147/,
+    );
+    expect(text).toMatch(
+      /switchboard_refused_requests_total\{endpoint="[^"]+",status="401",code="invalid_api_key"\} 1/,
+    );
     expect(text).toMatch(/switchboard_usage_queue_depth \d+/);
     expect(text).toMatch(/switchboard_usage_write_lag_seconds [\d.e-]+/);
   });
@@ -172,12 +233,19 @@ describe('metering: budgets', () => {
       fetch(`${gw.url}/v1/chat/completions`, {
         method: 'POST',
         headers: { authorization: 'Bearer sk-sb-release', 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'gpt-fake', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }),
+        body: JSON.stringify({
+          model: 'gpt-fake',
+          max_tokens: 10,
+          messages: [{ role: 'user', content: 'x' }],
+        }),
       });
     fake.script({ kind: 'error', status: 400 });
     expect((await call()).status).toBe(400);
     // spend 0 + nothing reserved: admitted; costs $0.01
-    fake.script({ kind: 'text', text: 'ok', usage: { prompt_tokens: 1, completion_tokens: 10 } }, { kind: 'text', text: 'ok', usage: { prompt_tokens: 1, completion_tokens: 10 } });
+    fake.script(
+      { kind: 'text', text: 'ok', usage: { prompt_tokens: 1, completion_tokens: 10 } },
+      { kind: 'text', text: 'ok', usage: { prompt_tokens: 1, completion_tokens: 10 } },
+    );
     expect((await call()).status).toBe(200);
     // spend 0.01 < 0.015 (a leaked reservation of the failed call would make it 0.02): admitted
     expect((await call()).status).toBe(200);
@@ -188,13 +256,23 @@ describe('metering: budgets', () => {
   it('a 40-way concurrent burst against a $0.05 budget spends at most one estimate more, then 429 budget_exceeded', async () => {
     const identity = keyIdentity({ maxBudgetUsd: '0.05', budgetDuration: '1d' });
     injectIdentities(gw, new Map([['sk-sb-budget-key', identity]]));
-    fake.script(...Array.from({ length: 40 }, () => ({ kind: 'text' as const, text: 'ok', usage: { prompt_tokens: 5, completion_tokens: 10 } })));
+    fake.script(
+      ...Array.from({ length: 40 }, () => ({
+        kind: 'text' as const,
+        text: 'ok',
+        usage: { prompt_tokens: 5, completion_tokens: 10 },
+      })),
+    );
     const results = await Promise.all(
       Array.from({ length: 40 }, () =>
         fetch(`${gw.url}/v1/chat/completions`, {
           method: 'POST',
           headers: { authorization: 'Bearer sk-sb-budget-key', 'content-type': 'application/json' },
-          body: JSON.stringify({ model: 'gpt-fake', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }),
+          body: JSON.stringify({
+            model: 'gpt-fake',
+            max_tokens: 10,
+            messages: [{ role: 'user', content: 'x' }],
+          }),
         }).then(async (r) => ({ status: r.status, body: (await r.json()) as any })),
       ),
     );
@@ -218,7 +296,6 @@ describe('metering: budgets', () => {
     expect(again.status).toBe(429);
     expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(0);
   });
-
 });
 
 describe('metering: rate limits across two instances sharing Redis', () => {
@@ -229,7 +306,11 @@ describe('metering: rate limits across two instances sharing Redis', () => {
   beforeAll(async () => {
     fake = await startFakeOpenAi({ apiKey: 'sk-upstream' });
     gw1 = await startGateway({ yaml: yamlFor(fake) });
-    gw2 = await startGateway({ yaml: yamlFor(fake), databaseUrl: gw1.config.databaseUrl, redisPrefix: gw1.config.redisPrefix });
+    gw2 = await startGateway({
+      yaml: yamlFor(fake),
+      databaseUrl: gw1.config.databaseUrl,
+      redisPrefix: gw1.config.redisPrefix,
+    });
   });
   afterAll(async () => {
     await gw2?.close();
@@ -258,7 +339,10 @@ describe('metering: rate limits across two instances sharing Redis', () => {
     expect(r1.headers.get('x-ratelimit-limit-tokens')).toBeNull();
     const r4 = await call(gw2, 'sk-sb-rpm');
     expect(r4.status).toBe(429);
-    expect(((await r4.json()) as any).error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limit_exceeded' });
+    expect(((await r4.json()) as any).error).toMatchObject({
+      type: 'rate_limit_error',
+      code: 'rate_limit_exceeded',
+    });
     expect(Number(r4.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(r4.headers.get('x-ratelimit-remaining-requests')).toBe('0');
     // refused requests are not metered

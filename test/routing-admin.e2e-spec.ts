@@ -29,7 +29,11 @@ router:
 `;
     gw = await startGateway({ yaml });
     // A second replica: same database, Redis prefix and config file.
-    gw2 = await startGateway({ yaml, databaseUrl: gw.config.databaseUrl, redisPrefix: gw.config.redisPrefix });
+    gw2 = await startGateway({
+      yaml,
+      databaseUrl: gw.config.databaseUrl,
+      redisPrefix: gw.config.redisPrefix,
+    });
     prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: gw.config.databaseUrl }) });
   });
 
@@ -42,12 +46,20 @@ router:
 
   const headers = () => ({ authorization: `Bearer ${gw.masterKey}`, 'content-type': 'application/json' });
   const call = (g: TestGateway, method: string, path: string, body?: unknown) =>
-    fetch(`${g.url}${path}`, { method, headers: headers(), body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(`${g.url}${path}`, {
+      method,
+      headers: headers(),
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   const chat = (g: TestGateway, model: string) =>
-    new OpenAI({ apiKey: g.masterKey, baseURL: `${g.url}/v1`, maxRetries: 0 }).chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    new OpenAI({ apiKey: g.masterKey, baseURL: `${g.url}/v1`, maxRetries: 0 }).chat.completions
+      .create({ model, messages: [{ role: 'user', content: 'hi' }] })
+      .withResponse();
 
   it('syncs the YAML into Postgres as source: config, with the key encrypted', async () => {
-    const rows = await prisma.$queryRawUnsafe<Array<{ api_key_enc: string; source: string }>>(`SELECT api_key_enc, source FROM deployments WHERE model_name = 'cfg-model'`);
+    const rows = await prisma.$queryRawUnsafe<Array<{ api_key_enc: string; source: string }>>(
+      `SELECT api_key_enc, source FROM deployments WHERE model_name = 'cfg-model'`,
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0].source).toBe('config');
     expect(rows[0].api_key_enc).toMatch(/^v1:/);
@@ -73,13 +85,25 @@ router:
     });
     expect(res.status).toBe(201);
     const d = (await res.json()) as any;
-    expect(d).toMatchObject({ model_name: 'api-model', has_api_key: true, weight: 2, priority: 0, rpm_limit: 1000, timeout_ms: 120000, enabled: true, source: 'api' });
+    expect(d).toMatchObject({
+      model_name: 'api-model',
+      has_api_key: true,
+      weight: 2,
+      priority: 0,
+      rpm_limit: 1000,
+      timeout_ms: 120000,
+      enabled: true,
+      source: 'api',
+    });
     expect(d).not.toHaveProperty('api_key');
     expect(JSON.stringify(d)).not.toContain(SECRET);
     const got = (await (await call(gw, 'GET', `/admin/deployments/${d.id}`)).json()) as any;
     expect(got).toMatchObject({ id: d.id, has_api_key: true });
     expect(JSON.stringify(got)).not.toContain(SECRET);
-    const raw = await prisma.$queryRawUnsafe<Array<{ api_key_enc: string }>>(`SELECT api_key_enc FROM deployments WHERE id = $1::uuid`, d.id);
+    const raw = await prisma.$queryRawUnsafe<Array<{ api_key_enc: string }>>(
+      `SELECT api_key_enc FROM deployments WHERE id = $1::uuid`,
+      d.id,
+    );
     expect(raw[0].api_key_enc).not.toContain(SECRET);
     expect(raw[0].api_key_enc).not.toContain(Buffer.from(SECRET).toString('base64').slice(0, 16));
     const ok = await chat(gw, 'api-model');
@@ -89,54 +113,108 @@ router:
   });
 
   it('validates input with 400s that name the field', async () => {
-    const bad1 = await call(gw, 'POST', '/admin/deployments', { model_name: 'x', provider: 'gemni', upstream_model: 'y' });
+    const bad1 = await call(gw, 'POST', '/admin/deployments', {
+      model_name: 'x',
+      provider: 'gemni',
+      upstream_model: 'y',
+    });
     expect(bad1.status).toBe(400);
-    expect(((await bad1.json()) as any).error).toMatchObject({ param: 'provider', message: expect.stringContaining('provider') });
-    const bad2 = await call(gw, 'POST', '/admin/deployments', { model_name: 'x', provider: 'openai', upstream_model: 'y', wieght: 3 });
+    expect(((await bad1.json()) as any).error).toMatchObject({
+      param: 'provider',
+      message: expect.stringContaining('provider'),
+    });
+    const bad2 = await call(gw, 'POST', '/admin/deployments', {
+      model_name: 'x',
+      provider: 'openai',
+      upstream_model: 'y',
+      wieght: 3,
+    });
     expect(bad2.status).toBe(400);
     expect(((await bad2.json()) as any).error.message).toContain('wieght');
-    const bad3 = await call(gw, 'POST', '/admin/deployments', { model_name: 'x', provider: 'openai', upstream_model: 'y', weight: -1 });
+    const bad3 = await call(gw, 'POST', '/admin/deployments', {
+      model_name: 'x',
+      provider: 'openai',
+      upstream_model: 'y',
+      weight: -1,
+    });
     expect(((await bad3.json()) as any).error.param).toBe('weight');
     const bad4 = await call(gw, 'PUT', '/admin/router', { strategy: 'fastest' });
     expect(bad4.status).toBe(400);
     expect(((await bad4.json()) as any).error.param).toBe('strategy');
-    expect((await call(gw, 'GET', '/admin/deployments/00000000-0000-0000-0000-000000000000')).status).toBe(404);
+    expect((await call(gw, 'GET', '/admin/deployments/00000000-0000-0000-0000-000000000000')).status).toBe(
+      404,
+    );
   });
 
   it('refuses callers without admin rights', async () => {
-    const res = await fetch(`${gw.url}/admin/deployments`, { headers: { authorization: 'Bearer sk-sb-nope' } });
+    const res = await fetch(`${gw.url}/admin/deployments`, {
+      headers: { authorization: 'Bearer sk-sb-nope' },
+    });
     expect(res.status).toBe(401);
   });
 
   it('pages deployments with cursors', async () => {
     for (let i = 0; i < 3; i++) {
-      await call(gw, 'POST', '/admin/deployments', { model_name: 'paged', provider: 'mock', upstream_model: `m${i}` });
+      await call(gw, 'POST', '/admin/deployments', {
+        model_name: 'paged',
+        provider: 'mock',
+        upstream_model: `m${i}`,
+      });
     }
     const p1 = (await (await call(gw, 'GET', '/admin/deployments?model_name=paged&limit=2')).json()) as any;
     expect(p1.data).toHaveLength(2);
     expect(p1.next_cursor).toEqual(expect.any(String));
-    const p2 = (await (await call(gw, 'GET', `/admin/deployments?model_name=paged&limit=2&cursor=${p1.next_cursor}`)).json()) as any;
+    const p2 = (await (
+      await call(gw, 'GET', `/admin/deployments?model_name=paged&limit=2&cursor=${p1.next_cursor}`)
+    ).json()) as any;
     expect(p2.data).toHaveLength(1);
     expect(p2.next_cursor).toBeNull();
-    expect(new Set([...p1.data, ...p2.data].map((d: any) => d.upstream_model))).toEqual(new Set(['m0', 'm1', 'm2']));
+    expect(new Set([...p1.data, ...p2.data].map((d: any) => d.upstream_model))).toEqual(
+      new Set(['m0', 'm1', 'm2']),
+    );
     expect((await call(gw, 'GET', '/admin/deployments?cursor=garbage')).status).toBe(400);
   });
 
   it('sets pricing (merged), fallbacks and aliases on a model; aliases resolve', async () => {
-    const p = (await (await call(gw, 'PUT', '/admin/models/api-model/pricing', { input_per_mtok: '0.20', output_per_mtok: 1.5 })).json()) as any;
+    const p = (await (
+      await call(gw, 'PUT', '/admin/models/api-model/pricing', {
+        input_per_mtok: '0.20',
+        output_per_mtok: 1.5,
+      })
+    ).json()) as any;
     expect(p.pricing_overrides).toEqual({ input_per_mtok: '0.20', output_per_mtok: '1.5' });
-    const p2 = (await (await call(gw, 'PUT', '/admin/models/api-model/pricing', { cached_input_per_mtok: '0.05' })).json()) as any;
-    expect(p2.pricing_overrides).toEqual({ input_per_mtok: '0.20', output_per_mtok: '1.5', cached_input_per_mtok: '0.05' });
+    const p2 = (await (
+      await call(gw, 'PUT', '/admin/models/api-model/pricing', { cached_input_per_mtok: '0.05' })
+    ).json()) as any;
+    expect(p2.pricing_overrides).toEqual({
+      input_per_mtok: '0.20',
+      output_per_mtok: '1.5',
+      cached_input_per_mtok: '0.05',
+    });
     expect(p2.pricing).toMatchObject({ input_per_mtok: '0.20' });
-    expect((await call(gw, 'PUT', '/admin/models/api-model/pricing', { input_per_mtok: 'cheap' })).status).toBe(400);
+    expect(
+      (await call(gw, 'PUT', '/admin/models/api-model/pricing', { input_per_mtok: 'cheap' })).status,
+    ).toBe(400);
 
-    const f = (await (await call(gw, 'PUT', '/admin/models/api-model/fallbacks', { fallbacks: ['cfg-model'], context_window_fallbacks: ['cfg-model'], content_policy_fallbacks: [] })).json()) as any;
-    expect(f).toMatchObject({ fallbacks: ['cfg-model'], context_window_fallbacks: ['cfg-model'], content_policy_fallbacks: [] });
+    const f = (await (
+      await call(gw, 'PUT', '/admin/models/api-model/fallbacks', {
+        fallbacks: ['cfg-model'],
+        context_window_fallbacks: ['cfg-model'],
+        content_policy_fallbacks: [],
+      })
+    ).json()) as any;
+    expect(f).toMatchObject({
+      fallbacks: ['cfg-model'],
+      context_window_fallbacks: ['cfg-model'],
+      content_policy_fallbacks: [],
+    });
     const unknown = await call(gw, 'PUT', '/admin/models/api-model/fallbacks', { fallbacks: ['nope'] });
     expect(unknown.status).toBe(400);
     expect(((await unknown.json()) as any).error.param).toBe('fallbacks[0]');
 
-    const a = (await (await call(gw, 'PUT', '/admin/models/api-model/aliases', { aliases: ['my-alias'] })).json()) as any;
+    const a = (await (
+      await call(gw, 'PUT', '/admin/models/api-model/aliases', { aliases: ['my-alias'] })
+    ).json()) as any;
     expect(a.aliases).toEqual(['my-alias']);
     const viaAlias = await chat(gw, 'my-alias');
     expect(viaAlias.data.model).toBe('my-alias');
@@ -146,7 +224,12 @@ router:
   });
 
   it('creates a prefix/* wildcard model that passes the rest of the name upstream', async () => {
-    const res = await call(gw, 'POST', '/admin/deployments', { model_name: 'openrouter/*', provider: 'openai-compatible', base_url: `${fake.baseUrl}/v1`, api_key: SECRET });
+    const res = await call(gw, 'POST', '/admin/deployments', {
+      model_name: 'openrouter/*',
+      provider: 'openai-compatible',
+      base_url: `${fake.baseUrl}/v1`,
+      api_key: SECRET,
+    });
     expect(res.status).toBe(201);
     const r = await chat(gw, 'openrouter/meta-llama/llama-3-70b');
     expect(r.data.model).toBe('openrouter/meta-llama/llama-3-70b');
@@ -157,29 +240,60 @@ router:
   });
 
   it('reads and writes router settings (YAML is the boot default)', async () => {
-    expect(await (await call(gw, 'GET', '/admin/router')).json()).toEqual({ strategy: 'least-busy', retries: 1, cooldown: { failures: 3, window_seconds: 60, cooldown_seconds: 30 } });
-    const put = await call(gw, 'PUT', '/admin/router', { strategy: 'usage-based', cooldown: { cooldown_seconds: 10 } });
-    expect(await put.json()).toEqual({ strategy: 'usage-based', retries: 1, cooldown: { failures: 3, window_seconds: 60, cooldown_seconds: 10 } });
+    expect(await (await call(gw, 'GET', '/admin/router')).json()).toEqual({
+      strategy: 'least-busy',
+      retries: 1,
+      cooldown: { failures: 3, window_seconds: 60, cooldown_seconds: 30 },
+    });
+    const put = await call(gw, 'PUT', '/admin/router', {
+      strategy: 'usage-based',
+      cooldown: { cooldown_seconds: 10 },
+    });
+    expect(await put.json()).toEqual({
+      strategy: 'usage-based',
+      retries: 1,
+      cooldown: { failures: 3, window_seconds: 60, cooldown_seconds: 10 },
+    });
     const row = await prisma.routerSettings.findUnique({ where: { id: 1 } });
     expect((row!.settings as any).effective.strategy).toBe('usage-based');
-    await waitFor(async () => ((await (await call(gw2, 'GET', '/admin/router')).json()) as any).strategy === 'usage-based', 1000);
+    await waitFor(
+      async () =>
+        ((await (await call(gw2, 'GET', '/admin/router')).json()) as any).strategy === 'usage-based',
+      1000,
+    );
   });
 
   it('a deployment added or disabled through the API takes effect on a second instance within a second', async () => {
-    const created = (await (await call(gw, 'POST', '/admin/deployments', {
-      model_name: 'replica-model',
-      provider: 'openai',
-      upstream_model: 'gpt-4o-mini',
-      base_url: `${fake.baseUrl}/v1`,
-      api_key: SECRET,
-    })).json()) as any;
+    const created = (await (
+      await call(gw, 'POST', '/admin/deployments', {
+        model_name: 'replica-model',
+        provider: 'openai',
+        upstream_model: 'gpt-4o-mini',
+        base_url: `${fake.baseUrl}/v1`,
+        api_key: SECRET,
+      })
+    ).json()) as any;
     const t0 = Date.now();
-    await waitFor(async () => (await chat(gw2, 'replica-model').then(() => true, () => false)), 1000);
+    await waitFor(
+      async () =>
+        await chat(gw2, 'replica-model').then(
+          () => true,
+          () => false,
+        ),
+      1000,
+    );
     expect(Date.now() - t0).toBeLessThan(1000);
 
     await call(gw, 'PATCH', `/admin/deployments/${created.id}`, { enabled: false });
     const t1 = Date.now();
-    await waitFor(async () => (await chat(gw2, 'replica-model').then(() => false, (e: any) => e.status === 503)), 1000);
+    await waitFor(
+      async () =>
+        await chat(gw2, 'replica-model').then(
+          () => false,
+          (e: any) => e.status === 503,
+        ),
+      1000,
+    );
     expect(Date.now() - t1).toBeLessThan(1000);
 
     await call(gw, 'DELETE', `/admin/deployments/${created.id}`);
@@ -187,9 +301,20 @@ router:
   });
 
   it('audits every catalog write without the credential', async () => {
-    const rows = await prisma.auditLog.findMany({ where: { targetType: { in: ['deployment', 'model', 'router'] } } });
+    const rows = await prisma.auditLog.findMany({
+      where: { targetType: { in: ['deployment', 'model', 'router'] } },
+    });
     const actions = new Set(rows.map((r) => r.action));
-    for (const a of ['deployment.create', 'deployment.update', 'deployment.delete', 'model.pricing', 'model.fallbacks', 'model.aliases', 'router.update']) expect(actions).toContain(a);
+    for (const a of [
+      'deployment.create',
+      'deployment.update',
+      'deployment.delete',
+      'model.pricing',
+      'model.fallbacks',
+      'model.aliases',
+      'router.update',
+    ])
+      expect(actions).toContain(a);
     expect(JSON.stringify(rows.map((r) => [r.before, r.after]))).not.toContain(SECRET);
   });
 

@@ -17,13 +17,13 @@ describe('routing: strategies, retries, fallbacks, cooldowns', () => {
   let gw2: TestGateway;
   let client: OpenAI;
 
-
   beforeAll(async () => {
     a = await startFakeOpenAi();
     b = await startFakeOpenAi();
     cut = await startFakeServer(async (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      const frame = (delta: unknown) => `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'cut', choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`;
+      const frame = (delta: unknown) =>
+        `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'cut', choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`;
       res.write(frame({ role: 'assistant', content: '' }));
       await sleep(100);
       res.write(frame({ content: 'Hello ' }));
@@ -31,7 +31,11 @@ describe('routing: strategies, retries, fallbacks, cooldowns', () => {
       res.socket?.destroy();
     });
     const d = (fake: FakeOpenAi, upstream: string, more: Record<string, unknown> = {}) =>
-      `      - { provider: openai, upstream_model: ${upstream}, base_url: "${fake.baseUrl}/v1", api_key: sk-fake${Object.entries(more).map(([k, v]) => `, ${k}: ${v}`).join('')} }`;
+      `      - { provider: openai, upstream_model: ${upstream}, base_url: "${fake.baseUrl}/v1", api_key: sk-fake${Object.entries(
+        more,
+      )
+        .map(([k, v]) => `, ${k}: ${v}`)
+        .join('')} }`;
     const yaml = `
 models:
   - model_name: split
@@ -78,7 +82,11 @@ router:
   cooldown: { failures: 3, window_seconds: 60, cooldown_seconds: 2 }
 `;
     gw = await startGateway({ yaml });
-    gw2 = await startGateway({ yaml, databaseUrl: gw.config.databaseUrl, redisPrefix: gw.config.redisPrefix });
+    gw2 = await startGateway({
+      yaml,
+      databaseUrl: gw.config.databaseUrl,
+      redisPrefix: gw.config.redisPrefix,
+    });
     client = new OpenAI({ apiKey: gw.masterKey, baseURL: `${gw.url}/v1`, maxRetries: 0 });
   });
 
@@ -91,9 +99,12 @@ router:
   });
 
   const ask = (model: string, g: TestGateway = gw) =>
-    new OpenAI({ apiKey: g.masterKey, baseURL: `${g.url}/v1`, maxRetries: 0 }).chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    new OpenAI({ apiKey: g.masterKey, baseURL: `${g.url}/v1`, maxRetries: 0 }).chat.completions
+      .create({ model, messages: [{ role: 'user', content: 'hi' }] })
+      .withResponse();
   const upstreamOf = (r: { response: Response }) => r.response.headers.get('x-switchboard-upstream-model');
-  const sentTo = (fake: FakeOpenAi, upstream: string) => fake.chatRequests().filter((r) => (r.body as any).model === upstream).length;
+  const sentTo = (fake: FakeOpenAi, upstream: string) =>
+    fake.chatRequests().filter((r) => (r.body as any).model === upstream).length;
 
   it('splits traffic 3:1 by weight: 400 requests land within 0.75 ± 0.075', async () => {
     const counts: Record<string, number> = {};
@@ -155,7 +166,18 @@ router:
   });
 
   it('sends a context-length error to the context-window fallback', async () => {
-    a.script({ kind: 'error', status: 400, body: { error: { message: 'maximum context length is 8192 tokens', type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } } });
+    a.script({
+      kind: 'error',
+      status: 400,
+      body: {
+        error: {
+          message: 'maximum context length is 8192 tokens',
+          type: 'invalid_request_error',
+          param: 'messages',
+          code: 'context_length_exceeded',
+        },
+      },
+    });
     const r = await ask('small');
     expect(r.data.model).toBe('small');
     expect(upstreamOf(r)).toBe('big-b');
@@ -163,7 +185,18 @@ router:
   });
 
   it('does not fall back on a plain 400', async () => {
-    a.script({ kind: 'error', status: 400, body: { error: { message: 'bad temperature', type: 'invalid_request_error', param: 'temperature', code: null } } });
+    a.script({
+      kind: 'error',
+      status: 400,
+      body: {
+        error: {
+          message: 'bad temperature',
+          type: 'invalid_request_error',
+          param: 'temperature',
+          code: null,
+        },
+      },
+    });
     await expect(ask('small')).rejects.toMatchObject({ status: 400 });
   });
 
@@ -187,7 +220,11 @@ router:
 
   it('retries a stream that fails before its first byte', async () => {
     a.script({ kind: 'error', status: 503 });
-    const stream = await client.chat.completions.create({ model: 'stream', stream: true, messages: [{ role: 'user', content: 'x' }] });
+    const stream = await client.chat.completions.create({
+      model: 'stream',
+      stream: true,
+      messages: [{ role: 'user', content: 'x' }],
+    });
     let text = '';
     for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
     expect(text).toBe('Hello from the fake upstream!');
@@ -195,7 +232,11 @@ router:
   });
 
   it('never retries a stream once its first byte went to the client', async () => {
-    const stream = await client.chat.completions.create({ model: 'stream-cut', stream: true, messages: [{ role: 'user', content: 'x' }] });
+    const stream = await client.chat.completions.create({
+      model: 'stream-cut',
+      stream: true,
+      messages: [{ role: 'user', content: 'x' }],
+    });
     let text = '';
     let finished = false;
     try {

@@ -26,14 +26,18 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
   });
   app.use(jsonBodyMiddleware(config.maxBodyBytes));
   // Errors raised by middleware (body too large, invalid JSON) are rendered in the caller's dialect.
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => sendError(req, res, err, logger));
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) =>
+    sendError(req, res, err, logger),
+  );
   const doc = new DocumentBuilder()
     .setTitle('Switchboard')
     .setDescription('Enterprise AI gateway: OpenAI, Anthropic and Google dialects; admin API')
     .setVersion('0.1.0')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), {
+    jsonDocumentUrl: 'docs-json',
+  });
   app.enableShutdownHooks();
   if (config.role !== 'worker') {
     await app.init();

@@ -14,7 +14,10 @@ export interface ResolvedSecrets {
  * Outside production, missing secrets are generated once and kept in `.switchboard/` (mode 0600).
  * In production the env loader has already refused to start without them.
  */
-export function resolveSecrets(config: AppConfig, dir = path.resolve(process.cwd(), '.switchboard')): ResolvedSecrets {
+export function resolveSecrets(
+  config: AppConfig,
+  dir = path.resolve(process.cwd(), '.switchboard'),
+): ResolvedSecrets {
   let generatedMasterKey: string | undefined;
   const masterKey =
     config.masterKey ??
@@ -22,7 +25,12 @@ export function resolveSecrets(config: AppConfig, dir = path.resolve(process.cwd
       generatedMasterKey = `sk-sb-master-${randomBytes(32).toString('base64url')}`;
       return generatedMasterKey;
     });
-  const encryptionKey = config.encryptionKey ?? Buffer.from(readOrCreate(dir, 'encryption-key', () => randomBytes(32).toString('base64')), 'base64');
+  const encryptionKey =
+    config.encryptionKey ??
+    Buffer.from(
+      readOrCreate(dir, 'encryption-key', () => randomBytes(32).toString('base64')),
+      'base64',
+    );
   return { masterKey, encryptionKey, generatedMasterKey };
 }
 

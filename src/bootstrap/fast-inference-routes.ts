@@ -25,26 +25,45 @@ const GOOGLE_MODEL_ROUTE = /^\/(?:gemini\/)?v1beta\/models\/([^/]+)$/;
  * health, docs, unknown routes) falls through to the Nest application. The Nest controllers for the
  * same routes stay registered: they document the API and serve as the fallback.
  */
-export function installFastInferenceRoutes(app: INestApplication, maxBodyBytes: number, logger: Logger): void {
+export function installFastInferenceRoutes(
+  app: INestApplication,
+  maxBodyBytes: number,
+  logger: Logger,
+): void {
   const server = app.getHttpServer() as Server;
   const chat = app.get(ChatService);
   const openai = app.get(OpenAiChatHandler);
   const google = app.get(GoogleChatHandler);
   const embeddings = app.get(OpenAiEmbeddingsHandler);
-  const [nestListener] = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  const [nestListener] = server.listeners('request') as Array<
+    (req: IncomingMessage, res: ServerResponse) => void
+  >;
   if (!nestListener) throw new Error('fast routes: the HTTP server has no request listener');
 
   const match = (method: string | undefined, path: string): FastRoute | undefined => {
     if (method !== 'POST') return undefined;
-    if (path === '/v1/chat/completions' || path === '/chat/completions') return { handler: openai, endpoint: 'chat.completions', params: {} };
-    if (path === '/v1/embeddings' || path === '/embeddings') return { handler: embeddings, endpoint: 'embeddings', params: {} };
+    if (path === '/v1/chat/completions' || path === '/chat/completions')
+      return { handler: openai, endpoint: 'chat.completions', params: {} };
+    if (path === '/v1/embeddings' || path === '/embeddings')
+      return { handler: embeddings, endpoint: 'embeddings', params: {} };
     const g = GOOGLE_MODEL_ROUTE.exec(path);
     return g ? { handler: google, endpoint: 'generateContent', params: { target: g[1] } } : undefined;
   };
 
-  const serve = async (req: IncomingMessage, res: ServerResponse, route: FastRoute, path: string, search: string) => {
+  const serve = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: FastRoute,
+    path: string,
+    search: string,
+  ) => {
     const body = await readJsonBody(req, maxBodyBytes);
-    await chat.handle(decorateRawRequest(req, route.params, body, path, search), res, route.handler, route.endpoint);
+    await chat.handle(
+      decorateRawRequest(req, route.params, body, path, search),
+      res,
+      route.handler,
+      route.endpoint,
+    );
   };
 
   server.removeListener('request', nestListener);
@@ -55,6 +74,8 @@ export function installFastInferenceRoutes(app: INestApplication, maxBodyBytes: 
     const route = match(req.method, path);
     if (!route) return nestListener(req, res);
     res.setHeader('x-request-id', requestIdOf(req));
-    serve(req, res, route, path, q === -1 ? '' : url.slice(q + 1)).catch((err: unknown) => sendError({ path, headers: req.headers, requestId: req.requestId }, res, err, logger));
+    serve(req, res, route, path, q === -1 ? '' : url.slice(q + 1)).catch((err: unknown) =>
+      sendError({ path, headers: req.headers, requestId: req.requestId }, res, err, logger),
+    );
   });
 }

@@ -71,4 +71,10 @@ export const DEFAULT_ROUTER: RouterConfig = {
   cooldown: { failures: 3, windowSeconds: 60, cooldownSeconds: 30 },
 };
 
-export const DEPLOYMENT_DEFAULTS = { weight: 1, priority: 0, connectTimeoutMs: 5_000, timeoutMs: 120_000, streamIdleTimeoutMs: 60_000 };
+export const DEPLOYMENT_DEFAULTS = {
+  weight: 1,
+  priority: 0,
+  connectTimeoutMs: 5_000,
+  timeoutMs: 120_000,
+  streamIdleTimeoutMs: 60_000,
+};

@@ -7,7 +7,8 @@ function intVar(env: Env, name: string, fallback: number, min = 0): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new ConfigError(name, `must be an integer ≥ ${min}, got "${raw}"`);
+  if (!Number.isInteger(n) || n < min)
+    throw new ConfigError(name, `must be an integer ≥ ${min}, got "${raw}"`);
   return n;
 }
 
@@ -22,7 +23,8 @@ function boolVar(env: Env, name: string, fallback: boolean): boolean {
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  if (!(allowed as readonly string[]).includes(raw))
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
   return raw as T;
 }
 
@@ -30,11 +32,17 @@ function keyVar(env: Env, name: string): Buffer | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   const buf = Buffer.from(raw, 'base64');
-  if (buf.length !== 32) throw new ConfigError(name, `must be 32 bytes encoded as base64 (got ${buf.length} bytes)`);
+  if (buf.length !== 32)
+    throw new ConfigError(name, `must be 32 bytes encoded as base64 (got ${buf.length} bytes)`);
   return buf;
 }
 
-function urlVar(env: Env, name: string, fallback: string | undefined, protocols: string[]): string | undefined {
+function urlVar(
+  env: Env,
+  name: string,
+  fallback: string | undefined,
+  protocols: string[],
+): string | undefined {
   const raw = env[name] || fallback;
   if (raw === undefined) return undefined;
   let url: URL;
@@ -52,14 +60,20 @@ export function loadEnv(env: Env): Omit<AppConfig, 'models' | 'router'> {
   const nodeEnv = env.NODE_ENV;
   const production = nodeEnv === 'production';
   const masterKey = env.SWITCHBOARD_MASTER_KEY || undefined;
-  if (masterKey !== undefined && masterKey.length < 16) throw new ConfigError('SWITCHBOARD_MASTER_KEY', 'must be at least 16 characters');
+  if (masterKey !== undefined && masterKey.length < 16)
+    throw new ConfigError('SWITCHBOARD_MASTER_KEY', 'must be at least 16 characters');
   const encryptionKey = keyVar(env, 'SWITCHBOARD_ENCRYPTION_KEY');
-  if (production && !masterKey) throw new ConfigError('SWITCHBOARD_MASTER_KEY', 'is required when NODE_ENV=production');
-  if (production && !encryptionKey) throw new ConfigError('SWITCHBOARD_ENCRYPTION_KEY', 'is required when NODE_ENV=production');
+  if (production && !masterKey)
+    throw new ConfigError('SWITCHBOARD_MASTER_KEY', 'is required when NODE_ENV=production');
+  if (production && !encryptionKey)
+    throw new ConfigError('SWITCHBOARD_ENCRYPTION_KEY', 'is required when NODE_ENV=production');
   return {
     nodeEnv,
     production,
-    databaseUrl: urlVar(env, 'DATABASE_URL', 'postgresql://postgres@127.0.0.1:5432/switchboard', ['postgresql:', 'postgres:'])!,
+    databaseUrl: urlVar(env, 'DATABASE_URL', 'postgresql://postgres@127.0.0.1:5432/switchboard', [
+      'postgresql:',
+      'postgres:',
+    ])!,
     redisUrl: urlVar(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])!,
     masterKey,
     encryptionKey,
@@ -70,9 +84,19 @@ export function loadEnv(env: Env): Omit<AppConfig, 'models' | 'router'> {
     publicUrl: urlVar(env, 'SWITCHBOARD_PUBLIC_URL', undefined, ['http:', 'https:']),
     maxBodyBytes: intVar(env, 'SWITCHBOARD_MAX_BODY_BYTES', 33_554_432, 1024),
     allowPrivateUrls: boolVar(env, 'SWITCHBOARD_ALLOW_PRIVATE_URLS', false),
-    limitsOnRedisFailure: oneOf(env, 'SWITCHBOARD_LIMITS_ON_REDIS_FAILURE', ['open', 'closed'] as const, 'open'),
+    limitsOnRedisFailure: oneOf(
+      env,
+      'SWITCHBOARD_LIMITS_ON_REDIS_FAILURE',
+      ['open', 'closed'] as const,
+      'open',
+    ),
     metering: boolVar(env, 'SWITCHBOARD_METERING', true),
-    logLevel: oneOf(env, 'LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info'),
+    logLevel: oneOf(
+      env,
+      'LOG_LEVEL',
+      ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const,
+      'info',
+    ),
     redisPrefix: env.SWITCHBOARD_REDIS_PREFIX || 'sb',
   };
 }

@@ -1,6 +1,12 @@
 import type { ProviderId } from '../providers/core/adapter';
 import { ConfigError } from './config-error';
-import { DEFAULT_ROUTER, DEPLOYMENT_DEFAULTS, type ModelConfig, type RouterConfig, type RouterStrategy } from './config.types';
+import {
+  DEFAULT_ROUTER,
+  DEPLOYMENT_DEFAULTS,
+  type ModelConfig,
+  type RouterConfig,
+  type RouterStrategy,
+} from './config.types';
 import { asArray, asObject, optInt, optString, reqString } from './yaml-values';
 
 type Env = Record<string, string | undefined>;
@@ -39,7 +45,19 @@ const STRATEGY_NAMES: Record<string, RouterStrategy> = {
 };
 
 /** Keys of `litellm_params` that are not provider settings. */
-const LITELLM_KNOWN = new Set(['model', 'api_key', 'api_base', 'base_url', 'rpm', 'tpm', 'weight', 'order', 'timeout', 'stream_timeout', 'api_version']);
+const LITELLM_KNOWN = new Set([
+  'model',
+  'api_key',
+  'api_base',
+  'base_url',
+  'rpm',
+  'tpm',
+  'weight',
+  'order',
+  'timeout',
+  'stream_timeout',
+  'api_version',
+]);
 
 export function fromLiteLlmModelList(root: Record<string, unknown>, env: Env): ModelConfig[] {
   const groups = new Map<string, ModelConfig>();
@@ -53,7 +71,9 @@ export function fromLiteLlmModelList(root: Record<string, unknown>, env: Env): M
     const prefix = slash === -1 ? 'openai' : target.slice(0, slash);
     const provider = LITELLM_PROVIDERS[prefix];
     if (!provider) throw new ConfigError(`${path}.litellm_params.model`, `unknown provider "${prefix}"`);
-    const apiBase = optString(params.api_base ?? params.base_url, `${path}.litellm_params.api_base`, env) ?? LITELLM_DEFAULT_BASES[prefix];
+    const apiBase =
+      optString(params.api_base ?? params.base_url, `${path}.litellm_params.api_base`, env) ??
+      LITELLM_DEFAULT_BASES[prefix];
     const timeoutS = optInt(params.timeout, `${path}.litellm_params.timeout`, 1);
     const settings: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(params)) if (!LITELLM_KNOWN.has(k)) settings[k] = v;
@@ -90,7 +110,9 @@ export function fromLiteLlmModelList(root: Record<string, unknown>, env: Env): M
 
 /** `litellm_settings.fallbacks: [{gpt-4: [gpt-3.5]}]` (also under router_settings). */
 function applyLiteLlmFallbacks(root: Record<string, unknown>, groups: Map<string, ModelConfig>): void {
-  const sources = [root.litellm_settings, root.router_settings].filter((s) => s && typeof s === 'object') as Array<Record<string, unknown>>;
+  const sources = [root.litellm_settings, root.router_settings].filter(
+    (s) => s && typeof s === 'object',
+  ) as Array<Record<string, unknown>>;
   const kinds: Array<[string, 'fallbacks' | 'contextWindowFallbacks' | 'contentPolicyFallbacks']> = [
     ['fallbacks', 'fallbacks'],
     ['context_window_fallbacks', 'contextWindowFallbacks'],
@@ -114,15 +136,19 @@ export function fromLiteLlmRouter(root: Record<string, unknown>): RouterConfig {
   const ls = (root.litellm_settings ?? {}) as Record<string, unknown>;
   const strategyName = typeof rs.routing_strategy === 'string' ? rs.routing_strategy : undefined;
   const strategy = strategyName ? STRATEGY_NAMES[strategyName] : undefined;
-  if (strategyName && !strategy) throw new ConfigError('router_settings.routing_strategy', `unknown strategy "${strategyName}"`);
+  if (strategyName && !strategy)
+    throw new ConfigError('router_settings.routing_strategy', `unknown strategy "${strategyName}"`);
   const retries = optInt(rs.num_retries ?? ls.num_retries, 'router_settings.num_retries', 0);
   return {
     strategy: strategy ?? DEFAULT_ROUTER.strategy,
     retries: retries ?? DEFAULT_ROUTER.retries,
     cooldown: {
-      failures: optInt(rs.allowed_fails, 'router_settings.allowed_fails', 1) ?? DEFAULT_ROUTER.cooldown.failures,
+      failures:
+        optInt(rs.allowed_fails, 'router_settings.allowed_fails', 1) ?? DEFAULT_ROUTER.cooldown.failures,
       windowSeconds: DEFAULT_ROUTER.cooldown.windowSeconds,
-      cooldownSeconds: optInt(rs.cooldown_time, 'router_settings.cooldown_time', 1) ?? DEFAULT_ROUTER.cooldown.cooldownSeconds,
+      cooldownSeconds:
+        optInt(rs.cooldown_time, 'router_settings.cooldown_time', 1) ??
+        DEFAULT_ROUTER.cooldown.cooldownSeconds,
     },
   };
 }

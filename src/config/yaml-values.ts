@@ -16,7 +16,8 @@ function requireVar(name: string, path: string, env: Env): string {
 }
 
 export function asObject(v: unknown, path: string): Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new ConfigError(path, 'must be a mapping');
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new ConfigError(path, 'must be a mapping');
   return v as Record<string, unknown>;
 }
 
@@ -41,7 +42,8 @@ export function reqString(v: unknown, path: string, env: Env): string {
 export function optInt(v: unknown, path: string, min = 0): number | undefined {
   if (v === undefined || v === null) return undefined;
   const n = typeof v === 'string' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min) throw new ConfigError(path, `must be an integer ≥ ${min}`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min)
+    throw new ConfigError(path, `must be an integer ≥ ${min}`);
   return n;
 }
 
@@ -58,6 +60,7 @@ export function stringList(v: unknown, path: string, env: Env): string[] {
 /** A decimal money value: a string or a YAML number, kept as its decimal text (never through a float sum). */
 export function decimalText(v: unknown, path: string): string {
   const s = typeof v === 'number' ? String(v) : v;
-  if (typeof s !== 'string' || !/^\d+(\.\d+)?([eE][-+]?\d+)?$/.test(s)) throw new ConfigError(path, 'must be a non-negative decimal');
+  if (typeof s !== 'string' || !/^\d+(\.\d+)?([eE][-+]?\d+)?$/.test(s))
+    throw new ConfigError(path, 'must be a non-negative decimal');
   return s;
 }

@@ -33,7 +33,11 @@ router:
       pricing: { input_per_mtok: '0.30', output_per_mtok: '2.50', cached_input_per_mtok: '0.075' },
       deployments: [{ provider: 'gemini', apiKey: 'g-key', rpmLimit: 1000, weight: 1, timeoutMs: 120000 }],
     });
-    expect(cfg.router).toEqual({ strategy: 'weighted', retries: 2, cooldown: { failures: 3, windowSeconds: 60, cooldownSeconds: 30 } });
+    expect(cfg.router).toEqual({
+      strategy: 'weighted',
+      retries: 2,
+      cooldown: { failures: 3, windowSeconds: 60, cooldownSeconds: 30 },
+    });
   });
 
   it('accepts a file with only router: (or models: [])', () => {
@@ -42,12 +46,23 @@ router:
   });
 
   it('names the YAML path of a bad value', () => {
-    const doc = parse('models:\n  - model_name: a\n    deployments: []\n  - model_name: b\n    deployments: []\n  - model_name: c\n    deployments:\n      - provider: gemni\n        upstream_model: x\n');
-    expect(() => parseYamlConfig(doc, env)).toThrow('models[2].deployments[0].provider: unknown provider "gemni"');
-    expect(() => parseYamlConfig(parse('models:\n  - model_name: a\n    pricing: { input_per_mtok: cheap }\n'), env)).toThrow(
-      'models[0].pricing.input_per_mtok: must be a non-negative decimal',
+    const doc = parse(
+      'models:\n  - model_name: a\n    deployments: []\n  - model_name: b\n    deployments: []\n  - model_name: c\n    deployments:\n      - provider: gemni\n        upstream_model: x\n',
     );
-    expect(() => parseYamlConfig(parse('models:\n  - model_name: a\n    deployments:\n      - provider: openai\n        upstream_model: x\n        api_key: ${MISSING_VAR}\n'), env)).toThrow(ConfigError);
+    expect(() => parseYamlConfig(doc, env)).toThrow(
+      'models[2].deployments[0].provider: unknown provider "gemni"',
+    );
+    expect(() =>
+      parseYamlConfig(parse('models:\n  - model_name: a\n    pricing: { input_per_mtok: cheap }\n'), env),
+    ).toThrow('models[0].pricing.input_per_mtok: must be a non-negative decimal');
+    expect(() =>
+      parseYamlConfig(
+        parse(
+          'models:\n  - model_name: a\n    deployments:\n      - provider: openai\n        upstream_model: x\n        api_key: ${MISSING_VAR}\n',
+        ),
+        env,
+      ),
+    ).toThrow(ConfigError);
   });
 
   it('accepts the LiteLLM proxy config from the seed documents unchanged', () => {
@@ -76,8 +91,16 @@ router_settings:
       env,
     );
     expect(cfg.models.map((m) => m.modelName)).toEqual(['gemini-tts-flash', 'gemini-pro', 'gpt-4o']);
-    expect(cfg.models[0].deployments[0]).toMatchObject({ provider: 'gemini', upstreamModel: 'gemini-2.5-flash-preview-tts', apiKey: 'g-key' });
-    expect(cfg.models[2].deployments[0]).toMatchObject({ provider: 'openai', upstreamModel: 'gpt-4o', rpmLimit: 60 });
+    expect(cfg.models[0].deployments[0]).toMatchObject({
+      provider: 'gemini',
+      upstreamModel: 'gemini-2.5-flash-preview-tts',
+      apiKey: 'g-key',
+    });
+    expect(cfg.models[2].deployments[0]).toMatchObject({
+      provider: 'openai',
+      upstreamModel: 'gpt-4o',
+      rpmLimit: 60,
+    });
     expect(cfg.models[1].fallbacks).toEqual(['gpt-4o']);
     expect(cfg.router).toMatchObject({ strategy: 'least-busy', retries: 3 });
   });
@@ -85,17 +108,31 @@ router_settings:
 
 describe('environment', () => {
   it('uses the contract defaults', () => {
-    expect(loadEnv({})).toMatchObject({ port: 4000, role: 'all', maxBodyBytes: 33554432, limitsOnRedisFailure: 'open', allowPrivateUrls: false });
+    expect(loadEnv({})).toMatchObject({
+      port: 4000,
+      role: 'all',
+      maxBodyBytes: 33554432,
+      limitsOnRedisFailure: 'open',
+      allowPrivateUrls: false,
+    });
   });
 
   it('refuses production without master and encryption keys, naming the variable', () => {
-    expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow('SWITCHBOARD_MASTER_KEY: is required when NODE_ENV=production');
-    expect(() => loadEnv({ NODE_ENV: 'production', SWITCHBOARD_MASTER_KEY: 'x'.repeat(20) })).toThrow(/^SWITCHBOARD_ENCRYPTION_KEY/);
+    expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow(
+      'SWITCHBOARD_MASTER_KEY: is required when NODE_ENV=production',
+    );
+    expect(() => loadEnv({ NODE_ENV: 'production', SWITCHBOARD_MASTER_KEY: 'x'.repeat(20) })).toThrow(
+      /^SWITCHBOARD_ENCRYPTION_KEY/,
+    );
   });
 
   it('names bad values', () => {
     expect(() => loadEnv({ PORT: 'abc' })).toThrow('PORT: must be an integer');
-    expect(() => loadEnv({ SWITCHBOARD_ROLE: 'both' })).toThrow('SWITCHBOARD_ROLE: must be one of api, worker, all');
-    expect(() => loadEnv({ SWITCHBOARD_ENCRYPTION_KEY: 'c2hvcnQ=' })).toThrow('SWITCHBOARD_ENCRYPTION_KEY: must be 32 bytes');
+    expect(() => loadEnv({ SWITCHBOARD_ROLE: 'both' })).toThrow(
+      'SWITCHBOARD_ROLE: must be one of api, worker, all',
+    );
+    expect(() => loadEnv({ SWITCHBOARD_ENCRYPTION_KEY: 'c2hvcnQ=' })).toThrow(
+      'SWITCHBOARD_ENCRYPTION_KEY: must be 32 bytes',
+    );
   });
 });

@@ -2,16 +2,41 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { PROVIDER_IDS, type ProviderId } from '../providers/core/adapter';
 import { ConfigError } from './config-error';
-import { DEFAULT_ROUTER, DEPLOYMENT_DEFAULTS, type DeploymentConfig, type ModelConfig, type PricingInput, type RouterConfig, type RouterStrategy } from './config.types';
+import {
+  DEFAULT_ROUTER,
+  DEPLOYMENT_DEFAULTS,
+  type DeploymentConfig,
+  type ModelConfig,
+  type PricingInput,
+  type RouterConfig,
+  type RouterStrategy,
+} from './config.types';
 import { fromLiteLlmModelList, fromLiteLlmRouter } from './litellm-config';
-import { asArray, asObject, decimalText, optBool, optInt, optString, reqString, stringList } from './yaml-values';
+import {
+  asArray,
+  asObject,
+  decimalText,
+  optBool,
+  optInt,
+  optString,
+  reqString,
+  stringList,
+} from './yaml-values';
 
 type Env = Record<string, string | undefined>;
 
 const STRATEGIES: RouterStrategy[] = ['weighted', 'least-busy', 'lowest-latency', 'usage-based'];
 const PRICING_FIELDS = [
-  'input_per_mtok', 'output_per_mtok', 'cached_input_per_mtok', 'cache_write_per_mtok', 'reasoning_per_mtok',
-  'audio_input_per_mtok', 'audio_output_per_mtok', 'per_image', 'per_video_second', 'per_request',
+  'input_per_mtok',
+  'output_per_mtok',
+  'cached_input_per_mtok',
+  'cache_write_per_mtok',
+  'reasoning_per_mtok',
+  'audio_input_per_mtok',
+  'audio_output_per_mtok',
+  'per_image',
+  'per_video_second',
+  'per_request',
 ];
 
 export interface YamlConfig {
@@ -55,7 +80,9 @@ function parseModel(raw: unknown, path: string, env: Env): ModelConfig {
   const modelName = reqString(m.model_name, `${path}.model_name`, env);
   return {
     modelName,
-    deployments: asArray(m.deployments, `${path}.deployments`).map((d, i) => parseDeployment(d, `${path}.deployments[${i}]`, env)),
+    deployments: asArray(m.deployments, `${path}.deployments`).map((d, i) =>
+      parseDeployment(d, `${path}.deployments[${i}]`, env),
+    ),
     pricing: m.pricing === undefined ? undefined : parsePricing(m.pricing, `${path}.pricing`),
     fallbacks: stringList(m.fallbacks, `${path}.fallbacks`, env),
     contextWindowFallbacks: stringList(m.context_window_fallbacks, `${path}.context_window_fallbacks`, env),
@@ -67,7 +94,8 @@ function parseModel(raw: unknown, path: string, env: Env): ModelConfig {
 
 export function parseProvider(v: unknown, path: string, env: Env): ProviderId {
   const p = reqString(v, path, env);
-  if (!(PROVIDER_IDS as readonly string[]).includes(p)) throw new ConfigError(path, `unknown provider "${p}" (known: ${PROVIDER_IDS.join(', ')})`);
+  if (!(PROVIDER_IDS as readonly string[]).includes(p))
+    throw new ConfigError(path, `unknown provider "${p}" (known: ${PROVIDER_IDS.join(', ')})`);
   return p as ProviderId;
 }
 
@@ -90,9 +118,12 @@ export function parseDeployment(raw: unknown, path: string, env: Env): Deploymen
     priority: optInt(d.priority, `${path}.priority`, 0) ?? DEPLOYMENT_DEFAULTS.priority,
     rpmLimit: optInt(d.rpm_limit, `${path}.rpm_limit`, 1),
     tpmLimit: optInt(d.tpm_limit, `${path}.tpm_limit`, 1),
-    connectTimeoutMs: optInt(d.connect_timeout_ms, `${path}.connect_timeout_ms`, 1) ?? DEPLOYMENT_DEFAULTS.connectTimeoutMs,
+    connectTimeoutMs:
+      optInt(d.connect_timeout_ms, `${path}.connect_timeout_ms`, 1) ?? DEPLOYMENT_DEFAULTS.connectTimeoutMs,
     timeoutMs: optInt(d.timeout_ms, `${path}.timeout_ms`, 1) ?? DEPLOYMENT_DEFAULTS.timeoutMs,
-    streamIdleTimeoutMs: optInt(d.stream_idle_timeout_ms, `${path}.stream_idle_timeout_ms`, 1) ?? DEPLOYMENT_DEFAULTS.streamIdleTimeoutMs,
+    streamIdleTimeoutMs:
+      optInt(d.stream_idle_timeout_ms, `${path}.stream_idle_timeout_ms`, 1) ??
+      DEPLOYMENT_DEFAULTS.streamIdleTimeoutMs,
     enabled: optBool(d.enabled, `${path}.enabled`) ?? true,
     settings: d.settings === undefined ? {} : asObject(d.settings, `${path}.settings`),
   };
@@ -104,11 +135,16 @@ export function parsePricing(raw: unknown, path: string): PricingInput {
   for (const [k, v] of Object.entries(p)) {
     if (k === 'per_video_second_by_resolution') {
       const byRes = asObject(v, `${path}.${k}`);
-      out[k] = Object.fromEntries(Object.entries(byRes).map(([res, price]) => [res, decimalText(price, `${path}.${k}.${res}`)]));
+      out[k] = Object.fromEntries(
+        Object.entries(byRes).map(([res, price]) => [res, decimalText(price, `${path}.${k}.${res}`)]),
+      );
     } else if (PRICING_FIELDS.includes(k)) {
       out[k] = decimalText(v, `${path}.${k}`);
     } else {
-      throw new ConfigError(`${path}.${k}`, `unknown pricing field (known: ${[...PRICING_FIELDS, 'per_video_second_by_resolution'].join(', ')})`);
+      throw new ConfigError(
+        `${path}.${k}`,
+        `unknown pricing field (known: ${[...PRICING_FIELDS, 'per_video_second_by_resolution'].join(', ')})`,
+      );
     }
   }
   return out;
@@ -117,15 +153,20 @@ export function parsePricing(raw: unknown, path: string): PricingInput {
 export function parseRouter(raw: unknown, path: string): RouterConfig {
   const r = asObject(raw, path);
   const strategy = r.strategy ?? DEFAULT_ROUTER.strategy;
-  if (!STRATEGIES.includes(strategy as RouterStrategy)) throw new ConfigError(`${path}.strategy`, `must be one of ${STRATEGIES.join(', ')}`);
+  if (!STRATEGIES.includes(strategy as RouterStrategy))
+    throw new ConfigError(`${path}.strategy`, `must be one of ${STRATEGIES.join(', ')}`);
   const c = r.cooldown === undefined ? {} : asObject(r.cooldown, `${path}.cooldown`);
   return {
     strategy: strategy as RouterStrategy,
     retries: optInt(r.retries, `${path}.retries`, 0) ?? DEFAULT_ROUTER.retries,
     cooldown: {
       failures: optInt(c.failures, `${path}.cooldown.failures`, 1) ?? DEFAULT_ROUTER.cooldown.failures,
-      windowSeconds: optInt(c.window_seconds, `${path}.cooldown.window_seconds`, 1) ?? DEFAULT_ROUTER.cooldown.windowSeconds,
-      cooldownSeconds: optInt(c.cooldown_seconds, `${path}.cooldown.cooldown_seconds`, 1) ?? DEFAULT_ROUTER.cooldown.cooldownSeconds,
+      windowSeconds:
+        optInt(c.window_seconds, `${path}.cooldown.window_seconds`, 1) ??
+        DEFAULT_ROUTER.cooldown.windowSeconds,
+      cooldownSeconds:
+        optInt(c.cooldown_seconds, `${path}.cooldown.cooldown_seconds`, 1) ??
+        DEFAULT_ROUTER.cooldown.cooldownSeconds,
     },
   };
 }

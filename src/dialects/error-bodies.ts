@@ -18,13 +18,31 @@ export function renderErrorBody(dialect: Dialect, err: GatewayError, requestId: 
         },
       };
     case 'anthropic':
-      return { type: 'error', error: { type: anthropicType(err.status, err.code), message: prefixed(err) }, request_id: requestId };
+      return {
+        type: 'error',
+        error: { type: anthropicType(err.status, err.code), message: prefixed(err) },
+        request_id: requestId,
+      };
     case 'google':
-      return { error: { code: err.status, message: prefixed(err), status: googleStatus(err.status), ...(err.extra ?? {}) } };
+      return {
+        error: {
+          code: err.status,
+          message: prefixed(err),
+          status: googleStatus(err.status),
+          ...(err.extra ?? {}),
+        },
+      };
     case 'kling':
       return { code: klingCode(err.status, err.code), message: prefixed(err), request_id: requestId };
     case 'seedance':
-      return { error: { code: seedanceCode(err.status, err.code), message: prefixed(err), param: err.param, type: seedanceType(err.status) } };
+      return {
+        error: {
+          code: seedanceCode(err.status, err.code),
+          message: prefixed(err),
+          param: err.param,
+          type: seedanceType(err.status),
+        },
+      };
   }
 }
 

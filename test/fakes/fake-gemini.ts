@@ -178,7 +178,10 @@ export async function startFakeGemini(
           reply.error.body ?? googleError(reply.error.status, `scripted ${reply.error.status}`),
           reply.error.headers,
         );
-      if (body.cachedContent !== undefined && (op[2] === 'generateContent' || op[2] === 'streamGenerateContent')) {
+      if (
+        body.cachedContent !== undefined &&
+        (op[2] === 'generateContent' || op[2] === 'streamGenerateContent')
+      ) {
         const refused = cachedContentError(op[1], body, caches);
         if (refused) return sendJson(res, refused.code as number, { error: refused });
       }
@@ -438,7 +441,8 @@ function updateCache(entry: Json, body: Json): Json {
 function cachedContentError(model: string, body: Json, caches: Map<string, Json>): Json | undefined {
   const entry = typeof body.cachedContent === 'string' ? liveCache(caches, body.cachedContent) : undefined;
   if (!entry)
-    return googleError(403, 'CachedContent not found (or permission denied)', 'PERMISSION_DENIED').error as Json;
+    return googleError(403, 'CachedContent not found (or permission denied)', 'PERMISSION_DENIED')
+      .error as Json;
   if (entry.model !== model)
     return googleError(
       400,

@@ -32,7 +32,13 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer 
         /* keep the raw text */
       }
       const url = new URL(req.url ?? '/', 'http://fake');
-      const captured: CapturedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body };
+      const captured: CapturedRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+      };
       requests.push(captured);
       Promise.resolve(handler(captured, res)).catch((err: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
@@ -55,7 +61,12 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer 
   };
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }

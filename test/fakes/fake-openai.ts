@@ -5,7 +5,16 @@ import { sendJson, sleep, startFakeServer, type CapturedRequest, type FakeServer
 export type FakeOpenAiReply =
   | { kind: 'error'; status: number; body?: unknown; headers?: Record<string, string> }
   | { kind: 'reset' }
-  | { kind: 'text'; text: string; usage?: { prompt_tokens: number; completion_tokens: number; cached_tokens?: number; reasoning_tokens?: number } }
+  | {
+      kind: 'text';
+      text: string;
+      usage?: {
+        prompt_tokens: number;
+        completion_tokens: number;
+        cached_tokens?: number;
+        reasoning_tokens?: number;
+      };
+    }
   | { kind: 'tool_call'; name: string; arguments: string }
   | { kind: 'slow'; delayMs: number }
   | { kind: 'broken_stream'; afterChunks: number }
@@ -30,24 +39,47 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
   let counter = 0;
   const fake = await startFakeServer(async (req, res) => {
     if (opts.apiKey && req.headers.authorization !== `Bearer ${opts.apiKey}`) {
-      return sendJson(res, 401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } });
+      return sendJson(res, 401, {
+        error: {
+          message: 'Incorrect API key provided',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'invalid_api_key',
+        },
+      });
     }
     if (req.path.endsWith('/models') && req.method === 'GET') {
-      return sendJson(res, 200, { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', created: 1, owned_by: 'openai' }] });
+      return sendJson(res, 200, {
+        object: 'list',
+        data: [{ id: 'gpt-4o-mini', object: 'model', created: 1, owned_by: 'openai' }],
+      });
     }
     if (req.path.endsWith('/embeddings')) return embeddings(req, res);
     if (!req.path.endsWith('/chat/completions')) {
-      return sendJson(res, 404, { error: { message: `Unknown path ${req.path}`, type: 'invalid_request_error', param: null, code: 'unknown_url' } });
+      return sendJson(res, 404, {
+        error: {
+          message: `Unknown path ${req.path}`,
+          type: 'invalid_request_error',
+          param: null,
+          code: 'unknown_url',
+        },
+      });
     }
     const reply = queue.shift();
     const id = `chatcmpl-fake${++counter}`;
-    if (reply?.kind === 'error') return sendJson(res, reply.status, reply.body ?? errorBody(reply.status), reply.headers);
+    if (reply?.kind === 'error')
+      return sendJson(res, reply.status, reply.body ?? errorBody(reply.status), reply.headers);
     if (reply?.kind === 'reset') {
       res.socket?.destroy();
       return;
     }
     if (reply?.kind === 'slow') await sleep(reply.delayMs);
-    const body = req.body as { model: string; stream?: boolean; stream_options?: { include_usage?: boolean }; messages: Array<{ content: unknown }> };
+    const body = req.body as {
+      model: string;
+      stream?: boolean;
+      stream_options?: { include_usage?: boolean };
+      messages: Array<{ content: unknown }>;
+    };
     if (body.stream) return stream(res, id, body, reply);
     return sendJson(res, 200, completion(id, body.model, reply));
   });
@@ -59,8 +91,16 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
 }
 
 function errorBody(status: number) {
-  const type = status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
-  return { error: { message: `fake upstream error ${status}`, type, param: null, code: status === 429 ? 'rate_limit_exceeded' : null } };
+  const type =
+    status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
+  return {
+    error: {
+      message: `fake upstream error ${status}`,
+      type,
+      param: null,
+      code: status === 429 ? 'rate_limit_exceeded' : null,
+    },
+  };
 }
 
 function usageOf(reply?: FakeOpenAiReply) {
@@ -69,38 +109,82 @@ function usageOf(reply?: FakeOpenAiReply) {
     prompt_tokens: u.prompt_tokens,
     completion_tokens: u.completion_tokens,
     total_tokens: u.prompt_tokens + u.completion_tokens,
-    prompt_tokens_details: { cached_tokens: 'cached_tokens' in u ? (u.cached_tokens ?? 0) : 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 'reasoning_tokens' in u ? (u.reasoning_tokens ?? 0) : 0, audio_tokens: 0 },
+    prompt_tokens_details: {
+      cached_tokens: 'cached_tokens' in u ? (u.cached_tokens ?? 0) : 0,
+      audio_tokens: 0,
+    },
+    completion_tokens_details: {
+      reasoning_tokens: 'reasoning_tokens' in u ? (u.reasoning_tokens ?? 0) : 0,
+      audio_tokens: 0,
+    },
   };
 }
 
 function completion(id: string, model: string, reply?: FakeOpenAiReply) {
   const message =
     reply?.kind === 'tool_call'
-      ? { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: reply.name, arguments: reply.arguments } }] }
-      : { role: 'assistant', content: reply?.kind === 'text' ? reply.text : 'Hello from the fake upstream!', refusal: null };
+      ? {
+          role: 'assistant',
+          content: null,
+          refusal: null,
+          tool_calls: [
+            { id: 'call_1', type: 'function', function: { name: reply.name, arguments: reply.arguments } },
+          ],
+        }
+      : {
+          role: 'assistant',
+          content: reply?.kind === 'text' ? reply.text : 'Hello from the fake upstream!',
+          refusal: null,
+        };
   return {
     id,
     object: 'chat.completion',
     created: 1_700_000_000,
     model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: reply?.kind === 'tool_call' ? 'tool_calls' : 'stop' }],
+    choices: [
+      {
+        index: 0,
+        message,
+        logprobs: null,
+        finish_reason: reply?.kind === 'tool_call' ? 'tool_calls' : 'stop',
+      },
+    ],
     usage: usageOf(reply),
     service_tier: 'default',
     system_fingerprint: 'fp_fake',
   };
 }
 
-async function stream(res: ServerResponse, id: string, body: { model: string; stream_options?: { include_usage?: boolean } }, reply?: FakeOpenAiReply) {
+async function stream(
+  res: ServerResponse,
+  id: string,
+  body: { model: string; stream_options?: { include_usage?: boolean } },
+  reply?: FakeOpenAiReply,
+) {
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   const includeUsage = body.stream_options?.include_usage === true;
-  const base = { id, object: 'chat.completion.chunk', created: 1_700_000_000, model: body.model, system_fingerprint: 'fp_fake' };
+  const base = {
+    id,
+    object: 'chat.completion.chunk',
+    created: 1_700_000_000,
+    model: body.model,
+    system_fingerprint: 'fp_fake',
+  };
   const frame = (choices: unknown[], usage: unknown = null) =>
     `data: ${JSON.stringify({ ...base, choices, ...(includeUsage ? { usage } : {}) })}\n\n`;
   const text = reply?.kind === 'text' ? reply.text : 'Hello from the fake upstream!';
   const pieces = text.match(/.{1,6}/g) ?? [''];
   const delay = reply?.kind === 'stream_chunk_delay' ? reply.delayMs : 0;
-  res.write(frame([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }]));
+  res.write(
+    frame([
+      {
+        index: 0,
+        delta: { role: 'assistant', content: '', refusal: null },
+        logprobs: null,
+        finish_reason: null,
+      },
+    ]),
+  );
   for (const [i, p] of pieces.entries()) {
     if (reply?.kind === 'broken_stream' && i >= reply.afterChunks) {
       res.socket?.destroy();
@@ -120,7 +204,10 @@ function embeddings(req: CapturedRequest, res: ServerResponse) {
   const inputs = Array.isArray(body.input) ? body.input : [body.input];
   const vector = [0.1, 0.2, 0.3];
   // OpenAI answers little-endian float32 base64 when asked (the openai SDK asks by default).
-  const encoded = body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
+  const encoded =
+    body.encoding_format === 'base64'
+      ? Buffer.from(new Float32Array(vector).buffer).toString('base64')
+      : vector;
   sendJson(res, 200, {
     object: 'list',
     data: inputs.map((_, index) => ({ object: 'embedding', index, embedding: encoded })),

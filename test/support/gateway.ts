@@ -34,7 +34,8 @@ export const TEST_MASTER_KEY = 'sk-sb-test-master-0123456789abcdefghijklmnopqrst
 
 /** Boots the real AppModule on an ephemeral port against its own database and Redis prefix. */
 export async function startGateway(opts: GatewayOptions = {}): Promise<TestGateway> {
-  const dbUrl = opts.databaseUrl ?? (await createTestDatabase(expect.getState().testPath?.split('/').pop() ?? 'e2e'));
+  const dbUrl =
+    opts.databaseUrl ?? (await createTestDatabase(expect.getState().testPath?.split('/').pop() ?? 'e2e'));
   const env: Record<string, string> = {
     DATABASE_URL: dbUrl,
     REDIS_URL: 'redis://127.0.0.1:6379',

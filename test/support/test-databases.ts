@@ -26,14 +26,20 @@ export function templateName(runId: string): string {
 export async function createTestDatabase(label: string): Promise<string> {
   const runId = process.env[RUN_ID_ENV];
   if (!runId) throw new Error('test run id missing: run e2e tests through jest (globalSetup)');
-  const name = `sbtest_${runId}_${label.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 20)}_${Math.random().toString(36).slice(2, 8)}`;
+  const name = `sbtest_${runId}_${label
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()
+    .slice(0, 20)}_${Math.random().toString(36).slice(2, 8)}`;
   await withAdminClient((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${templateName(runId)}"`));
   return databaseUrl(name);
 }
 
 export async function dropRunDatabases(runId: string): Promise<void> {
   await withAdminClient(async (c) => {
-    const { rows } = await c.query<{ datname: string }>(`SELECT datname::text FROM pg_database WHERE datname LIKE $1`, [`sbtest_${runId}_%`]);
+    const { rows } = await c.query<{ datname: string }>(
+      `SELECT datname::text FROM pg_database WHERE datname LIKE $1`,
+      [`sbtest_${runId}_%`],
+    );
     for (const r of rows) await c.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
   });
 }

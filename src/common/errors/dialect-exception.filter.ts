@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, HttpException, Inject, NotFoundException, type ExceptionFilter } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  HttpException,
+  Inject,
+  NotFoundException,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { dialectOfPath } from '../../dialects/dialect';
 import { renderErrorBody } from '../../dialects/error-bodies';
@@ -26,18 +33,41 @@ export class DialectExceptionFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     // An unmatched inference route still authenticates first, so callers get 401 before 404.
     if (exception instanceof NotFoundException && isInferencePath(req.path)) {
-      void this.auth.isAuthenticated(req).then((ok) => sendError(req, res, ok ? exception : new GatewayError('invalid_api_key', INVALID_KEY_MESSAGE), this.logger));
+      void this.auth
+        .isAuthenticated(req)
+        .then((ok) =>
+          sendError(
+            req,
+            res,
+            ok ? exception : new GatewayError('invalid_api_key', INVALID_KEY_MESSAGE),
+            this.logger,
+          ),
+        );
       return;
     }
     sendError(req, res, exception, this.logger);
   }
 }
 
-export function sendError(req: Pick<InferenceRequest, 'path' | 'headers' | 'requestId'>, res: ServerResponse, exception: unknown, logger?: Logger): void {
+export function sendError(
+  req: Pick<InferenceRequest, 'path' | 'headers' | 'requestId'>,
+  res: ServerResponse,
+  exception: unknown,
+  logger?: Logger,
+): void {
   const err = exception instanceof HttpException ? fromHttpException(exception) : toGatewayError(exception);
   const requestId = requestIdOf(req);
   if (err.status >= 500 && logger) {
-    logger.error({ request_id: requestId, err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : String(exception) }, 'request failed');
+    logger.error(
+      {
+        request_id: requestId,
+        err:
+          exception instanceof Error
+            ? { name: exception.name, message: exception.message, stack: exception.stack }
+            : String(exception),
+      },
+      'request failed',
+    );
   }
   if (res.headersSent) {
     res.destroy();
@@ -69,5 +99,9 @@ function fromHttpException(e: HttpException): GatewayError {
   const raw = typeof response === 'string' ? response : response.message;
   const message = Array.isArray(raw) ? raw.join('; ') : (raw ?? e.message);
   const param = Array.isArray(raw) && raw.length > 0 ? raw[0].split(' ')[0] : undefined;
-  return new GatewayError(HTTP_CODES[status] ?? (status >= 500 ? 'internal_error' : 'invalid_request'), message, { status, param });
+  return new GatewayError(
+    HTTP_CODES[status] ?? (status >= 500 ? 'internal_error' : 'invalid_request'),
+    message,
+    { status, param },
+  );
 }

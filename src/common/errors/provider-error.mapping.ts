@@ -3,7 +3,9 @@ import { GatewayError } from './gateway-error';
 
 /** Upstream failure → client-facing error (contract §9.8). */
 export function fromProviderError(err: ProviderError): GatewayError {
-  const upstream = err.upstreamStatus ? ` (upstream ${err.upstreamStatus}${err.upstreamCode ? ` ${err.upstreamCode}` : ''})` : '';
+  const upstream = err.upstreamStatus
+    ? ` (upstream ${err.upstreamStatus}${err.upstreamCode ? ` ${err.upstreamCode}` : ''})`
+    : '';
   switch (err.kind) {
     case 'invalid_request':
     case 'context_length':
@@ -23,7 +25,10 @@ export function fromProviderError(err: ProviderError): GatewayError {
     case 'timeout':
       return new GatewayError('upstream_timeout', `upstream timeout: ${err.message}`);
     case 'auth':
-      return new GatewayError('upstream_error', `upstream rejected the deployment's credentials${upstream}: ${err.message}`);
+      return new GatewayError(
+        'upstream_error',
+        `upstream rejected the deployment's credentials${upstream}: ${err.message}`,
+      );
     case 'overloaded':
     case 'upstream':
     case 'connection':

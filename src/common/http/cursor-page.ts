@@ -53,10 +53,18 @@ export function pageLimit(q: CursorPageQuery): number {
  * Builds a page from rows fetched with `take: limit + 1`: the extra row only says there is more.
  * `positionOf` gives the last row's sort position for the next cursor.
  */
-export function toPage<R, T>(rows: R[], limit: number, view: (row: R) => T, positionOf: (row: R) => unknown): Page<T> {
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  view: (row: R) => T,
+  positionOf: (row: R) => unknown,
+): Page<T> {
   const more = rows.length > limit;
   const shown = more ? rows.slice(0, limit) : rows;
-  return { data: shown.map(view), next_cursor: more ? encodeCursor(positionOf(shown[shown.length - 1])) : null };
+  return {
+    data: shown.map(view),
+    next_cursor: more ? encodeCursor(positionOf(shown[shown.length - 1])) : null,
+  };
 }
 
 /** Keyset position for lists ordered by `createdAt desc, id desc`. */
@@ -67,7 +75,13 @@ export interface CreatedAtPosition {
 
 export function isCreatedAtPosition(v: unknown): v is CreatedAtPosition {
   const p = v as CreatedAtPosition;
-  return typeof v === 'object' && v !== null && typeof p.t === 'string' && !Number.isNaN(Date.parse(p.t)) && typeof p.id === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof p.t === 'string' &&
+    !Number.isNaN(Date.parse(p.t)) &&
+    typeof p.id === 'string'
+  );
 }
 
 /** Prisma `where` for the rows after a `createdAt desc, id desc` position. */

@@ -14,7 +14,13 @@ export type InferenceRequest = IncomingMessage & {
 export type InferenceResponse = ServerResponse;
 
 /** Splits a raw URL into path and query once (query parsed only when present). */
-export function decorateRawRequest(req: IncomingMessage, params: Record<string, string>, body: unknown, path: string, search: string): InferenceRequest {
+export function decorateRawRequest(
+  req: IncomingMessage,
+  params: Record<string, string>,
+  body: unknown,
+  path: string,
+  search: string,
+): InferenceRequest {
   const r = req as InferenceRequest;
   r.path = path;
   r.params = params;

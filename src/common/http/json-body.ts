@@ -7,7 +7,8 @@ import { GatewayError } from '../errors/gateway-error';
  */
 export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   const type = req.headers['content-type'] ?? '';
-  if (req.method === 'GET' || req.method === 'HEAD' || !type.includes('json')) return Promise.resolve(undefined);
+  if (req.method === 'GET' || req.method === 'HEAD' || !type.includes('json'))
+    return Promise.resolve(undefined);
   if (Number(req.headers['content-length'] ?? 0) > maxBytes) {
     req.resume();
     return Promise.reject(tooLarge(maxBytes));
@@ -44,5 +45,8 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<un
 }
 
 function tooLarge(maxBytes: number): GatewayError {
-  return new GatewayError('request_too_large', `Request body exceeds the ${maxBytes}-byte limit (SWITCHBOARD_MAX_BODY_BYTES)`);
+  return new GatewayError(
+    'request_too_large',
+    `Request body exceeds the ${maxBytes}-byte limit (SWITCHBOARD_MAX_BODY_BYTES)`,
+  );
 }

@@ -31,10 +31,15 @@ describe('isPrivateAddress', () => {
     'not-an-ip',
   ])('refuses %s', (ip) => expect(isPrivateAddress(ip)).toBe(true));
 
-  it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '2001:4860:4860::8888', '::ffff:8.8.8.8', '2606:4700::1111'])(
-    'allows %s',
-    (ip) => expect(isPrivateAddress(ip)).toBe(false),
-  );
+  it.each([
+    '8.8.8.8',
+    '1.1.1.1',
+    '172.32.0.1',
+    '100.128.0.1',
+    '2001:4860:4860::8888',
+    '::ffff:8.8.8.8',
+    '2606:4700::1111',
+  ])('allows %s', (ip) => expect(isPrivateAddress(ip)).toBe(false));
 });
 
 describe('SafeHttpClient', () => {
@@ -89,7 +94,9 @@ describe('SafeHttpClient', () => {
       kind: 'refused',
       message: expect.stringContaining('"localhost" resolves to'),
     });
-    await expect(client.fetch(`http://[::1]:${port}/img`, { maxBytes: 1024 })).rejects.toMatchObject({ kind: 'refused' });
+    await expect(client.fetch(`http://[::1]:${port}/img`, { maxBytes: 1024 })).rejects.toMatchObject({
+      kind: 'refused',
+    });
     await client.close();
   });
 
@@ -97,17 +104,29 @@ describe('SafeHttpClient', () => {
     // 127.0.0.1 is let through, everything else is "private": the redirect to 127.0.0.2 is refused.
     const client = new SafeHttpClient({ allowPrivate: false, isBlockedAddress: (ip) => ip !== '127.0.0.1' });
     await expect(client.fetch(`${base}/img`, { maxBytes: 1024 })).resolves.toMatchObject({ status: 200 });
-    await expect(client.fetch(`${base}/redirect-local`, { maxBytes: 1024 })).rejects.toMatchObject({ kind: 'refused' });
+    await expect(client.fetch(`${base}/redirect-local`, { maxBytes: 1024 })).rejects.toMatchObject({
+      kind: 'refused',
+    });
     await client.close();
   });
 
   it('caps bodies, redirects and time', async () => {
     const client = new SafeHttpClient({ allowPrivate: true });
-    await expect(client.fetch(`${base}/big-chunked`, { maxBytes: 100_000 })).rejects.toMatchObject({ kind: 'too_large' });
-    await expect(client.fetch(`${base}/big-chunked`, { maxBytes: 200_000 })).resolves.toMatchObject({ status: 200 });
-    await expect(client.fetch(`${base}/loop`, { maxBytes: 1024 })).rejects.toMatchObject({ kind: 'redirects' });
-    await expect(client.fetch(`${base}/slow`, { maxBytes: 1024, timeoutMs: 200 })).rejects.toMatchObject({ kind: 'timeout' });
-    await expect(client.fetch('ftp://example.com/x', { maxBytes: 1024 })).rejects.toMatchObject({ kind: 'invalid_url' });
+    await expect(client.fetch(`${base}/big-chunked`, { maxBytes: 100_000 })).rejects.toMatchObject({
+      kind: 'too_large',
+    });
+    await expect(client.fetch(`${base}/big-chunked`, { maxBytes: 200_000 })).resolves.toMatchObject({
+      status: 200,
+    });
+    await expect(client.fetch(`${base}/loop`, { maxBytes: 1024 })).rejects.toMatchObject({
+      kind: 'redirects',
+    });
+    await expect(client.fetch(`${base}/slow`, { maxBytes: 1024, timeoutMs: 200 })).rejects.toMatchObject({
+      kind: 'timeout',
+    });
+    await expect(client.fetch('ftp://example.com/x', { maxBytes: 1024 })).rejects.toMatchObject({
+      kind: 'invalid_url',
+    });
     await expect(client.fetch(`${base}/missing`, { maxBytes: 1024 })).resolves.toMatchObject({ status: 404 });
     await client.close();
   });

@@ -12,7 +12,13 @@ import { Agent, errors as undiciErrors, request } from 'undici';
  * Bodies are capped while they stream; connect, first-byte, idle and total timeouts apply.
  */
 
-export type SafeFetchErrorKind = 'invalid_url' | 'refused' | 'too_large' | 'timeout' | 'network' | 'redirects';
+export type SafeFetchErrorKind =
+  | 'invalid_url'
+  | 'refused'
+  | 'too_large'
+  | 'timeout'
+  | 'network'
+  | 'redirects';
 
 export class SafeFetchError extends Error {
   constructor(
@@ -108,7 +114,13 @@ export class SafeHttpClient {
     return this.agent.close();
   }
 
-  private async send(url: URL, method: string, opts: SafeFetchOptions, signal: AbortSignal, deadline: AbortSignal) {
+  private async send(
+    url: URL,
+    method: string,
+    opts: SafeFetchOptions,
+    signal: AbortSignal,
+    deadline: AbortSignal,
+  ) {
     try {
       return await request(url, {
         method: method as 'GET',
@@ -165,7 +177,8 @@ function parseHttpUrl(raw: string): URL {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new SafeFetchError('invalid_url', `only http and https URLs can be fetched (got ${url.protocol})`);
   }
-  if (url.username || url.password) throw new SafeFetchError('invalid_url', 'URLs with credentials are not fetched');
+  if (url.username || url.password)
+    throw new SafeFetchError('invalid_url', 'URLs with credentials are not fetched');
   return url;
 }
 
@@ -191,7 +204,10 @@ async function resolveAll(host: string): Promise<string[]> {
 
 function refusedAddress(host: string, ip: string): SafeFetchError {
   const what = 'a loopback, private, link-local or otherwise non-public address';
-  return new SafeFetchError('refused', host === ip ? `${ip} is ${what}` : `"${host}" resolves to ${ip}, ${what}`);
+  return new SafeFetchError(
+    'refused',
+    host === ip ? `${ip} is ${what}` : `"${host}" resolves to ${ip}, ${what}`,
+  );
 }
 
 /** The socket's own DNS lookup: every resolved address is checked again at connect time. */
@@ -205,7 +221,8 @@ function guardedLookup(blocked: (ip: string) => boolean) {
       if (err) return callback(err);
       const bad = addresses.find((a) => blocked(a.address));
       if (bad) return callback(refusedAddress(hostname, bad.address));
-      if (addresses.length === 0) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }));
+      if (addresses.length === 0)
+        return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }));
       if (options.all) return callback(null, addresses);
       callback(null, addresses[0].address, addresses[0].family);
     });
@@ -224,7 +241,10 @@ function asFetchError(err: unknown, deadline: AbortSignal): Error {
   ) {
     return new SafeFetchError('timeout', 'the URL did not answer in time');
   }
-  if (err instanceof undiciErrors.RequestAbortedError || (err instanceof Error && err.name === 'AbortError')) {
+  if (
+    err instanceof undiciErrors.RequestAbortedError ||
+    (err instanceof Error && err.name === 'AbortError')
+  ) {
     const aborted = new Error('request aborted');
     aborted.name = 'AbortError';
     return aborted;
@@ -310,5 +330,7 @@ function ipv6Hextets(addr: string): number[] | undefined {
   const b = parse(tail);
   const fill = tail === undefined ? 0 : 8 - a.length - b.length;
   const groups = [...a, ...new Array<number>(Math.max(0, fill)).fill(0), ...b];
-  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff)
+    ? groups
+    : undefined;
 }

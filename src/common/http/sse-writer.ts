@@ -8,7 +8,11 @@ export const SSE_HEADERS = {
 };
 
 /** Writes frames with backpressure: waits for `drain` when the socket buffer is full. */
-export async function writeFrames(res: ServerResponse, frames: AsyncIterable<string>, onFirstFrame?: () => void): Promise<void> {
+export async function writeFrames(
+  res: ServerResponse,
+  frames: AsyncIterable<string>,
+  onFirstFrame?: () => void,
+): Promise<void> {
   let first = true;
   for await (const frame of frames) {
     if (res.destroyed) return;
@@ -16,14 +20,15 @@ export async function writeFrames(res: ServerResponse, frames: AsyncIterable<str
       first = false;
       onFirstFrame?.();
     }
-    if (!res.write(frame)) await new Promise<void>((resolve) => {
-      const done = () => {
-        res.off('drain', done);
-        res.off('close', done);
-        resolve();
-      };
-      res.on('drain', done);
-      res.on('close', done);
-    });
+    if (!res.write(frame))
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
   }
 }

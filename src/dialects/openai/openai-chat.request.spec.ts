@@ -42,10 +42,14 @@ describe('fromOpenAiChatRequest', () => {
     expect(fieldOf({ messages: [] })).toBe('model');
     expect(fieldOf({ model: 'm' })).toBe('messages');
     expect(fieldOf({ ...base, temperature: 3 })).toBe('temperature');
-    expect(fieldOf({ ...base, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: {} }] }] })).toBe('messages[0].content[0].image_url.url');
+    expect(
+      fieldOf({ ...base, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: {} }] }] }),
+    ).toBe('messages[0].content[0].image_url.url');
     expect(fieldOf({ ...base, messages: [{ role: 'tool', content: 'x' }] })).toBe('messages[0].tool_call_id');
     expect(fieldOf({ ...base, reasoning_effort: 'max' })).toBe('reasoning_effort');
-    expect(fieldOf({ ...base, messages: [{ role: 'system', content: 'x', cache_control: 'yes' }] })).toBe('messages[0].cache_control');
+    expect(fieldOf({ ...base, messages: [{ role: 'system', content: 'x', cache_control: 'yes' }] })).toBe(
+      'messages[0].cache_control',
+    );
   });
 
   it('applies message-level cache_control (LiteLLM form) to every part of the message', () => {
@@ -56,22 +60,45 @@ describe('fromOpenAiChatRequest', () => {
         { role: 'user', content: 'question' },
       ],
     });
-    expect(request.messages[0].content).toEqual([{ type: 'text', text: 'long context', cacheControl: { type: 'ephemeral', ttl: '3600s' } }]);
+    expect(request.messages[0].content).toEqual([
+      { type: 'text', text: 'long context', cacheControl: { type: 'ephemeral', ttl: '3600s' } },
+    ]);
     expect(request.messages[1].content).toEqual([{ type: 'text', text: 'question' }]);
   });
 
   it('keeps unknown fields for OpenAI-wire providers and camelCase ones for Gemini generationConfig', () => {
-    const { request } = fromOpenAiChatRequest({ ...base, topK: 5, safety_settings: [{ category: 'HARM_CATEGORY_HATE_SPEECH', threshold: 'BLOCK_NONE' }], custom: 1 });
+    const { request } = fromOpenAiChatRequest({
+      ...base,
+      topK: 5,
+      safety_settings: [{ category: 'HARM_CATEGORY_HATE_SPEECH', threshold: 'BLOCK_NONE' }],
+      custom: 1,
+    });
     expect(request.extensions).toEqual({
       openai: { topK: 5, custom: 1 },
-      gemini: { safetySettings: [{ category: 'HARM_CATEGORY_HATE_SPEECH', threshold: 'BLOCK_NONE' }], generationConfig: { topK: 5 } },
+      gemini: {
+        safetySettings: [{ category: 'HARM_CATEGORY_HATE_SPEECH', threshold: 'BLOCK_NONE' }],
+        generationConfig: { topK: 5 },
+      },
     });
   });
 
   it('accepts Gemini built-in tools and legacy functions', () => {
-    const { request } = fromOpenAiChatRequest({ ...base, tools: [{ googleSearch: {} }, { type: 'function', function: { name: 'f' } }] });
-    expect(request.tools).toEqual([{ type: 'builtin', name: 'google_search', config: {} }, { type: 'function', name: 'f' }]);
-    const legacy = fromOpenAiChatRequest({ ...base, functions: [{ name: 'g' }], function_call: { name: 'g' } });
-    expect(legacy.request).toMatchObject({ tools: [{ type: 'function', name: 'g' }], toolChoice: { name: 'g' } });
+    const { request } = fromOpenAiChatRequest({
+      ...base,
+      tools: [{ googleSearch: {} }, { type: 'function', function: { name: 'f' } }],
+    });
+    expect(request.tools).toEqual([
+      { type: 'builtin', name: 'google_search', config: {} },
+      { type: 'function', name: 'f' },
+    ]);
+    const legacy = fromOpenAiChatRequest({
+      ...base,
+      functions: [{ name: 'g' }],
+      function_call: { name: 'g' },
+    });
+    expect(legacy.request).toMatchObject({
+      tools: [{ type: 'function', name: 'g' }],
+      toolChoice: { name: 'g' },
+    });
   });
 });

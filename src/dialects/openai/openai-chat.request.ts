@@ -1,13 +1,59 @@
-import type { CacheControl, ChatMessage, ChatRequest, ContentPart, ReasoningEffort, ResponseFormat, ToolCall, ToolChoice, ToolDefinition } from '../../providers/core/canonical';
+import type {
+  CacheControl,
+  ChatMessage,
+  ChatRequest,
+  ContentPart,
+  ReasoningEffort,
+  ResponseFormat,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+} from '../../providers/core/canonical';
 import { DialectValidationError } from '../dialect-validation-error';
-import { optBoolean, optInteger, optNumber, optObject, optString, requireBodyObject, requireModel } from './openai-fields';
+import {
+  optBoolean,
+  optInteger,
+  optNumber,
+  optObject,
+  optString,
+  requireBodyObject,
+  requireModel,
+} from './openai-fields';
 
 /** Fields this parser maps; anything else rides along in `extensions.openai` (and camelCase ones to Gemini). */
 const KNOWN = new Set([
-  'model', 'messages', 'stream', 'stream_options', 'max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'top_k',
-  'stop', 'n', 'seed', 'frequency_penalty', 'presence_penalty', 'logprobs', 'top_logprobs', 'tools', 'functions',
-  'tool_choice', 'function_call', 'parallel_tool_calls', 'response_format', 'reasoning_effort', 'thinking', 'include_thoughts',
-  'modalities', 'audio', 'user', 'metadata', 'safety_settings', 'enforce_validation', 'response_schema',
+  'model',
+  'messages',
+  'stream',
+  'stream_options',
+  'max_tokens',
+  'max_completion_tokens',
+  'temperature',
+  'top_p',
+  'top_k',
+  'stop',
+  'n',
+  'seed',
+  'frequency_penalty',
+  'presence_penalty',
+  'logprobs',
+  'top_logprobs',
+  'tools',
+  'functions',
+  'tool_choice',
+  'function_call',
+  'parallel_tool_calls',
+  'response_format',
+  'reasoning_effort',
+  'thinking',
+  'include_thoughts',
+  'modalities',
+  'audio',
+  'user',
+  'metadata',
+  'safety_settings',
+  'enforce_validation',
+  'response_schema',
 ]);
 const EFFORTS: ReasoningEffort[] = ['none', 'disable', 'minimal', 'low', 'medium', 'high'];
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
@@ -56,7 +102,8 @@ export function fromOpenAiChatRequest(raw: unknown): ParsedOpenAiChat {
 }
 
 function parseMessages(v: unknown): ChatMessage[] {
-  if (!Array.isArray(v) || v.length === 0) throw new DialectValidationError("'messages' must be a non-empty array", 'messages');
+  if (!Array.isArray(v) || v.length === 0)
+    throw new DialectValidationError("'messages' must be a non-empty array", 'messages');
   return v.map((m, i) => parseMessage(m, `messages[${i}]`));
 }
 
@@ -64,19 +111,36 @@ function parseMessage(v: unknown, path: string): ChatMessage {
   if (!v || typeof v !== 'object') throw new DialectValidationError(`'${path}' must be an object`, path);
   const m = v as Record<string, unknown>;
   if (typeof m.role !== 'string' || !ROLES.has(m.role)) {
-    throw new DialectValidationError(`'${path}.role' must be one of system, developer, user, assistant, tool`, `${path}.role`);
+    throw new DialectValidationError(
+      `'${path}.role' must be one of system, developer, user, assistant, tool`,
+      `${path}.role`,
+    );
   }
-  const role = m.role === 'developer' ? 'system' : m.role === 'function' ? 'tool' : (m.role as ChatMessage['role']);
-  const out: ChatMessage = { role, content: withMessageCacheControl(parseContent(m.content, `${path}.content`), m.cache_control, `${path}.cache_control`) };
+  const role =
+    m.role === 'developer' ? 'system' : m.role === 'function' ? 'tool' : (m.role as ChatMessage['role']);
+  const out: ChatMessage = {
+    role,
+    content: withMessageCacheControl(
+      parseContent(m.content, `${path}.content`),
+      m.cache_control,
+      `${path}.cache_control`,
+    ),
+  };
   if (typeof m.name === 'string') out.name = m.name;
   if (role === 'assistant') {
-    if (Array.isArray(m.tool_calls)) out.toolCalls = m.tool_calls.map((c, j) => parseToolCall(c, `${path}.tool_calls[${j}]`));
+    if (Array.isArray(m.tool_calls))
+      out.toolCalls = m.tool_calls.map((c, j) => parseToolCall(c, `${path}.tool_calls[${j}]`));
     if (typeof m.reasoning_content === 'string') out.reasoningContent = m.reasoning_content;
-    if (Array.isArray(m.thinking_blocks)) out.thinkingBlocks = m.thinking_blocks as ChatMessage['thinkingBlocks'];
+    if (Array.isArray(m.thinking_blocks))
+      out.thinkingBlocks = m.thinking_blocks as ChatMessage['thinkingBlocks'];
   }
   if (role === 'tool') {
     const id = m.tool_call_id ?? (m.role === 'function' ? m.name : undefined);
-    if (typeof id !== 'string') throw new DialectValidationError(`'${path}.tool_call_id' is required for tool messages`, `${path}.tool_call_id`);
+    if (typeof id !== 'string')
+      throw new DialectValidationError(
+        `'${path}.tool_call_id' is required for tool messages`,
+        `${path}.tool_call_id`,
+      );
     out.toolCallId = id;
   }
   return out;
@@ -93,12 +157,20 @@ function withMessageCacheControl(parts: ContentPart[], raw: unknown, path: strin
 }
 
 function parseToolCall(v: unknown, path: string): ToolCall {
-  const c = (v ?? {}) as { id?: unknown; function?: { name?: unknown; arguments?: unknown }; provider_specific_fields?: { thought_signature?: unknown } };
+  const c = (v ?? {}) as {
+    id?: unknown;
+    function?: { name?: unknown; arguments?: unknown };
+    provider_specific_fields?: { thought_signature?: unknown };
+  };
   if (typeof c.id !== 'string' || typeof c.function?.name !== 'string') {
     throw new DialectValidationError(`'${path}' needs an 'id' and a 'function.name'`, path);
   }
   const args = c.function.arguments;
-  const call: ToolCall = { id: c.id, name: c.function.name, arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}) };
+  const call: ToolCall = {
+    id: c.id,
+    name: c.function.name,
+    arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}),
+  };
   const sig = c.provider_specific_fields?.thought_signature;
   if (typeof sig === 'string') call.thoughtSignature = sig;
   return call;
@@ -107,7 +179,8 @@ function parseToolCall(v: unknown, path: string): ToolCall {
 function parseContent(v: unknown, path: string): ContentPart[] {
   if (v === undefined || v === null) return [];
   if (typeof v === 'string') return [{ type: 'text', text: v }];
-  if (!Array.isArray(v)) throw new DialectValidationError(`'${path}' must be a string or an array of content parts`, path);
+  if (!Array.isArray(v))
+    throw new DialectValidationError(`'${path}' must be a string or an array of content parts`, path);
   return v.map((p, i) => parsePart(p, `${path}[${i}]`));
 }
 
@@ -116,11 +189,16 @@ function parsePart(v: unknown, path: string): ContentPart {
   const cacheControl = p.cache_control as ContentPart extends { cacheControl?: infer C } ? C : never;
   switch (p.type) {
     case 'text':
-      if (typeof p.text !== 'string') throw new DialectValidationError(`'${path}.text' must be a string`, `${path}.text`);
+      if (typeof p.text !== 'string')
+        throw new DialectValidationError(`'${path}.text' must be a string`, `${path}.text`);
       return cacheControl ? { type: 'text', text: p.text, cacheControl } : { type: 'text', text: p.text };
     case 'image_url': {
-      const img = typeof p.image_url === 'string' ? { url: p.image_url } : (p.image_url as { url?: unknown; detail?: string; format?: string } | undefined);
-      if (typeof img?.url !== 'string') throw new DialectValidationError(`'${path}.image_url.url' must be a string`, `${path}.image_url.url`);
+      const img =
+        typeof p.image_url === 'string'
+          ? { url: p.image_url }
+          : (p.image_url as { url?: unknown; detail?: string; format?: string } | undefined);
+      if (typeof img?.url !== 'string')
+        throw new DialectValidationError(`'${path}.image_url.url' must be a string`, `${path}.image_url.url`);
       const part: ContentPart = { type: 'image', url: img.url };
       if (img.detail) part.detail = img.detail as typeof part.detail;
       if (img.format) part.mimeType = img.format;
@@ -130,17 +208,37 @@ function parsePart(v: unknown, path: string): ContentPart {
     case 'input_audio': {
       const a = p.input_audio as { data?: unknown; format?: unknown } | undefined;
       if (typeof a?.data !== 'string' || typeof a.format !== 'string') {
-        throw new DialectValidationError(`'${path}.input_audio' needs 'data' and 'format'`, `${path}.input_audio`);
+        throw new DialectValidationError(
+          `'${path}.input_audio' needs 'data' and 'format'`,
+          `${path}.input_audio`,
+        );
       }
       return { type: 'audio', data: a.data, format: a.format };
     }
     case 'file': {
-      const f = (p.file ?? {}) as { file_data?: string; file_id?: string; filename?: string; format?: string; detail?: string };
-      if (!f.file_data && !f.file_id) throw new DialectValidationError(`'${path}.file' needs 'file_data' or 'file_id'`, `${path}.file`);
-      return { type: 'file', data: f.file_data, uri: f.file_id, filename: f.filename, mimeType: f.format, detail: f.detail as 'low' | undefined };
+      const f = (p.file ?? {}) as {
+        file_data?: string;
+        file_id?: string;
+        filename?: string;
+        format?: string;
+        detail?: string;
+      };
+      if (!f.file_data && !f.file_id)
+        throw new DialectValidationError(`'${path}.file' needs 'file_data' or 'file_id'`, `${path}.file`);
+      return {
+        type: 'file',
+        data: f.file_data,
+        uri: f.file_id,
+        filename: f.filename,
+        mimeType: f.format,
+        detail: f.detail as 'low' | undefined,
+      };
     }
     default:
-      throw new DialectValidationError(`'${path}.type' must be one of text, image_url, input_audio, file`, `${path}.type`);
+      throw new DialectValidationError(
+        `'${path}.type' must be one of text, image_url, input_audio, file`,
+        `${path}.type`,
+      );
   }
 }
 
@@ -152,7 +250,11 @@ function parseStop(v: unknown): string[] | undefined {
 }
 
 function parseTools(body: Record<string, unknown>): ToolDefinition[] | undefined {
-  const raw = body.tools ?? (Array.isArray(body.functions) ? body.functions.map((f) => ({ type: 'function', function: f })) : undefined);
+  const raw =
+    body.tools ??
+    (Array.isArray(body.functions)
+      ? body.functions.map((f) => ({ type: 'function', function: f }))
+      : undefined);
   if (raw === undefined || raw === null) return undefined;
   if (!Array.isArray(raw)) throw new DialectValidationError("'tools' must be an array", 'tools');
   return raw.map((t, i) => parseTool(t, `tools[${i}]`));
@@ -163,7 +265,8 @@ function parseTool(v: unknown, path: string): ToolDefinition {
   const t = (v ?? {}) as Record<string, unknown>;
   if (t.type === 'function') {
     const f = (t.function ?? {}) as Record<string, unknown>;
-    if (typeof f.name !== 'string' || !f.name) throw new DialectValidationError(`'${path}.function.name' is required`, `${path}.function.name`);
+    if (typeof f.name !== 'string' || !f.name)
+      throw new DialectValidationError(`'${path}.function.name' is required`, `${path}.function.name`);
     return {
       type: 'function',
       name: f.name,
@@ -173,43 +276,73 @@ function parseTool(v: unknown, path: string): ToolDefinition {
     };
   }
   const builtin: Record<string, string> = {
-    googleSearch: 'google_search', google_search: 'google_search', googleSearchRetrieval: 'google_search_retrieval',
-    urlContext: 'url_context', url_context: 'url_context', codeExecution: 'code_execution', code_execution: 'code_execution',
-    googleMaps: 'google_maps', fileSearch: 'file_search',
+    googleSearch: 'google_search',
+    google_search: 'google_search',
+    googleSearchRetrieval: 'google_search_retrieval',
+    urlContext: 'url_context',
+    url_context: 'url_context',
+    codeExecution: 'code_execution',
+    code_execution: 'code_execution',
+    googleMaps: 'google_maps',
+    fileSearch: 'file_search',
   };
   const key = Object.keys(t).find((k) => builtin[k]);
   if (key) return { type: 'builtin', name: builtin[key], config: (t[key] ?? {}) as Record<string, unknown> };
-  throw new DialectValidationError(`'${path}.type' must be 'function' (or a built-in tool such as googleSearch)`, `${path}.type`);
+  throw new DialectValidationError(
+    `'${path}.type' must be 'function' (or a built-in tool such as googleSearch)`,
+    `${path}.type`,
+  );
 }
 
 function parseToolChoice(v: unknown): ToolChoice | undefined {
   if (v === undefined || v === null) return undefined;
   if (v === 'auto' || v === 'none' || v === 'required') return v;
-  const name = (v as { function?: { name?: unknown }; name?: unknown }).function?.name ?? (v as { name?: unknown }).name;
+  const name =
+    (v as { function?: { name?: unknown }; name?: unknown }).function?.name ?? (v as { name?: unknown }).name;
   if (typeof name === 'string') return { name };
-  throw new DialectValidationError("'tool_choice' must be auto, none, required or {type:'function', function:{name}}", 'tool_choice');
+  throw new DialectValidationError(
+    "'tool_choice' must be auto, none, required or {type:'function', function:{name}}",
+    'tool_choice',
+  );
 }
 
 function parseResponseFormat(body: Record<string, unknown>): ResponseFormat | undefined {
   const f = optObject(body, 'response_format');
   const enforce = body.enforce_validation === true || f?.enforce_validation === true;
   if (!f) return undefined;
-  const schema = (f.response_schema ?? (f.json_schema as Record<string, unknown> | undefined)?.schema) as Record<string, unknown> | undefined;
+  const schema = (f.response_schema ?? (f.json_schema as Record<string, unknown> | undefined)?.schema) as
+    | Record<string, unknown>
+    | undefined;
   if (f.type === 'json_schema' || (f.type === 'json_object' && schema)) {
     if (!schema || typeof schema !== 'object') {
-      throw new DialectValidationError("'response_format.json_schema.schema' is required for json_schema", 'response_format.json_schema.schema');
+      throw new DialectValidationError(
+        "'response_format.json_schema.schema' is required for json_schema",
+        'response_format.json_schema.schema',
+      );
     }
     const js = (f.json_schema ?? {}) as { name?: string; strict?: boolean };
-    return { type: 'json_schema', name: js.name, schema, strict: js.strict, enforceValidation: enforce || undefined };
+    return {
+      type: 'json_schema',
+      name: js.name,
+      schema,
+      strict: js.strict,
+      enforceValidation: enforce || undefined,
+    };
   }
   if (f.type === 'json_object' || f.type === 'text') return { type: f.type };
-  throw new DialectValidationError("'response_format.type' must be text, json_object or json_schema", 'response_format.type');
+  throw new DialectValidationError(
+    "'response_format.type' must be text, json_object or json_schema",
+    'response_format.type',
+  );
 }
 
 function parseReasoning(body: Record<string, unknown>): ChatRequest['reasoning'] {
   const effort = body.reasoning_effort;
   if (effort !== undefined && effort !== null && !EFFORTS.includes(effort as ReasoningEffort)) {
-    throw new DialectValidationError(`'reasoning_effort' must be one of ${EFFORTS.join(', ')}`, 'reasoning_effort');
+    throw new DialectValidationError(
+      `'reasoning_effort' must be one of ${EFFORTS.join(', ')}`,
+      'reasoning_effort',
+    );
   }
   const thinking = optObject(body, 'thinking');
   const include = optBoolean(body, 'include_thoughts');
@@ -221,7 +354,10 @@ function parseReasoning(body: Record<string, unknown>): ChatRequest['reasoning']
     else if (thinking.type === 'enabled' || thinking.type === 'adaptive') out.enabled = true;
     if (thinking.budget_tokens !== undefined) {
       if (!Number.isInteger(thinking.budget_tokens) || (thinking.budget_tokens as number) < 0) {
-        throw new DialectValidationError("'thinking.budget_tokens' must be a non-negative integer", 'thinking.budget_tokens');
+        throw new DialectValidationError(
+          "'thinking.budget_tokens' must be a non-negative integer",
+          'thinking.budget_tokens',
+        );
       }
       out.budgetTokens = thinking.budget_tokens as number;
     }

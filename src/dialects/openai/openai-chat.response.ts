@@ -32,7 +32,14 @@ function toOpenAiAssistantMessage(m: AssistantMessage): Record<string, unknown> 
       ...(c.thoughtSignature ? { provider_specific_fields: { thought_signature: c.thoughtSignature } } : {}),
     }));
   }
-  if (m.audio) out.audio = { id: `audio_${Date.now().toString(36)}`, data: m.audio.data, format: m.audio.format, transcript: m.audio.transcript ?? '', expires_at: 0 };
+  if (m.audio)
+    out.audio = {
+      id: `audio_${Date.now().toString(36)}`,
+      data: m.audio.data,
+      format: m.audio.format,
+      transcript: m.audio.transcript ?? '',
+      expires_at: 0,
+    };
   if (m.images?.length) out.images = m.images.map((i) => ({ type: 'image_url', image_url: { url: i.url } }));
   return out;
 }
@@ -48,8 +55,17 @@ export interface OpenAiStreamOptions {
  * Canonical stream events → OpenAI `chat.completion.chunk` objects. The usage chunk (`choices: []`)
  * comes last, only when the client asked for it. Calls `onUsage` whenever usage is seen.
  */
-export async function* toOpenAiChunks(events: AsyncIterable<ChatStreamEvent>, opts: OpenAiStreamOptions): AsyncGenerator<Record<string, unknown>> {
-  const base = { id: opts.id, object: 'chat.completion.chunk', created: opts.created, model: opts.publicModel, system_fingerprint: null };
+export async function* toOpenAiChunks(
+  events: AsyncIterable<ChatStreamEvent>,
+  opts: OpenAiStreamOptions,
+): AsyncGenerator<Record<string, unknown>> {
+  const base = {
+    id: opts.id,
+    object: 'chat.completion.chunk',
+    created: opts.created,
+    model: opts.publicModel,
+    system_fingerprint: null,
+  };
   const usageField = opts.includeUsage ? { usage: null } : {};
   const chunk = (choice: number, delta: Record<string, unknown>, finish: string | null = null) => ({
     ...base,
@@ -77,7 +93,10 @@ export async function* toOpenAiChunks(events: AsyncIterable<ChatStreamEvent>, op
         yield chunk(ev.choice, withRole(ev.choice, { refusal: ev.text }));
         break;
       case 'tool_call': {
-        const call: Record<string, unknown> = { index: ev.index, function: { arguments: ev.argumentsDelta, ...(ev.name ? { name: ev.name } : {}) } };
+        const call: Record<string, unknown> = {
+          index: ev.index,
+          function: { arguments: ev.argumentsDelta, ...(ev.name ? { name: ev.name } : {}) },
+        };
         if (ev.id) Object.assign(call, { id: ev.id, type: 'function' });
         if (ev.thoughtSignature) call.provider_specific_fields = { thought_signature: ev.thoughtSignature };
         yield chunk(ev.choice, withRole(ev.choice, { tool_calls: [call] }));
@@ -87,10 +106,17 @@ export async function* toOpenAiChunks(events: AsyncIterable<ChatStreamEvent>, op
         yield chunk(ev.choice, withRole(ev.choice, { audio: { data: ev.data, transcript: ev.transcript } }));
         break;
       case 'image':
-        yield chunk(ev.choice, withRole(ev.choice, { images: [{ type: 'image_url', image_url: { url: ev.url } }] }));
+        yield chunk(
+          ev.choice,
+          withRole(ev.choice, { images: [{ type: 'image_url', image_url: { url: ev.url } }] }),
+        );
         break;
       case 'finish':
-        yield chunk(ev.choice, rolesSent.has(ev.choice) ? {} : withRole(ev.choice, { content: '' }), ev.reason);
+        yield chunk(
+          ev.choice,
+          rolesSent.has(ev.choice) ? {} : withRole(ev.choice, { content: '' }),
+          ev.reason,
+        );
         break;
       case 'usage':
         usage = ev.usage;

@@ -19,7 +19,12 @@ export function fromOpenAiEmbeddingsRequest(raw: unknown): ParsedOpenAiEmbedding
   if (format !== undefined && format !== 'float' && format !== 'base64') {
     throw new DialectValidationError("'encoding_format' must be float or base64", 'encoding_format');
   }
-  const request: EmbeddingsRequest = { input, dimensions: optInteger(body, 'dimensions', 1), encodingFormat: format, user: optString(body, 'user') };
+  const request: EmbeddingsRequest = {
+    input,
+    dimensions: optInteger(body, 'dimensions', 1),
+    encodingFormat: format,
+    user: optString(body, 'user'),
+  };
   const taskType = optString(body, 'task_type');
   if (taskType) request.taskType = taskType;
   const text = input.map((i) => (typeof i === 'string' ? i : i.join(' '))).join('\n');
@@ -33,7 +38,10 @@ function parseInput(v: unknown): string[] | number[][] {
     if (v.every((x) => typeof x === 'number')) return [v as number[]];
     if (v.every((x) => Array.isArray(x) && x.every((n) => typeof n === 'number'))) return v as number[][];
   }
-  throw new DialectValidationError("'input' must be a non-empty string, array of strings, or array of token arrays", 'input');
+  throw new DialectValidationError(
+    "'input' must be a non-empty string, array of strings, or array of token arrays",
+    'input',
+  );
 }
 
 /** Canonical embeddings → OpenAI list; `base64` is little-endian float32, as OpenAI encodes it. */
@@ -45,7 +53,11 @@ export function toOpenAiEmbeddingsResponse(
 ): Record<string, unknown> {
   return {
     object: 'list',
-    data: embeddings.map((values, index) => ({ object: 'embedding', index, embedding: format === 'base64' ? toBase64Float32(values) : values })),
+    data: embeddings.map((values, index) => ({
+      object: 'embedding',
+      index,
+      embedding: format === 'base64' ? toBase64Float32(values) : values,
+    })),
     model: publicModel,
     usage: { prompt_tokens: usage?.promptTokens ?? 0, total_tokens: usage?.promptTokens ?? 0 },
   };

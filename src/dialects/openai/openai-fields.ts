@@ -1,12 +1,21 @@
 import { DialectValidationError } from '../dialect-validation-error';
 
 /** Small typed readers for OpenAI request fields; each failure names the field. */
-export function optNumber(body: Record<string, unknown>, key: string, min?: number, max?: number): number | undefined {
+export function optNumber(
+  body: Record<string, unknown>,
+  key: string,
+  min?: number,
+  max?: number,
+): number | undefined {
   const v = body[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new DialectValidationError(`'${key}' must be a number`, key);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new DialectValidationError(`'${key}' must be a number`, key);
   if ((min !== undefined && v < min) || (max !== undefined && v > max)) {
-    throw new DialectValidationError(`'${key}' must be between ${min ?? '-∞'} and ${max ?? '∞'}, got ${v}`, key);
+    throw new DialectValidationError(
+      `'${key}' must be between ${min ?? '-∞'} and ${max ?? '∞'}, got ${v}`,
+      key,
+    );
   }
   return v;
 }
@@ -14,7 +23,8 @@ export function optNumber(body: Record<string, unknown>, key: string, min?: numb
 export function optInteger(body: Record<string, unknown>, key: string, min = 0): number | undefined {
   const v = optNumber(body, key);
   if (v === undefined) return undefined;
-  if (!Number.isInteger(v) || v < min) throw new DialectValidationError(`'${key}' must be an integer ≥ ${min}, got ${v}`, key);
+  if (!Number.isInteger(v) || v < min)
+    throw new DialectValidationError(`'${key}' must be an integer ≥ ${min}, got ${v}`, key);
   return v;
 }
 
@@ -35,7 +45,8 @@ export function optString(body: Record<string, unknown>, key: string): string | 
 export function optObject(body: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
   const v = body[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'object' || Array.isArray(v)) throw new DialectValidationError(`'${key}' must be an object`, key);
+  if (typeof v !== 'object' || Array.isArray(v))
+    throw new DialectValidationError(`'${key}' must be an object`, key);
   return v as Record<string, unknown>;
 }
 

@@ -8,7 +8,19 @@ import type { Actor } from '../auth/request-identity';
 import type { AuditLogQuery } from './dto/audit-log.query';
 
 /** Field names that never reach the audit log, whatever object is handed in. */
-const SECRET_FIELDS = new Set(['key', 'webhook_secret', 'key_hash', 'previous_key_hash', 'webhook_secret_enc', 'api_key', 'keyHash', 'previousKeyHash', 'webhookSecretEnc', 'apiKey', 'apiKeyEnc']);
+const SECRET_FIELDS = new Set([
+  'key',
+  'webhook_secret',
+  'key_hash',
+  'previous_key_hash',
+  'webhook_secret_enc',
+  'api_key',
+  'keyHash',
+  'previousKeyHash',
+  'webhookSecretEnc',
+  'apiKey',
+  'apiKeyEnc',
+]);
 
 export interface AuditEntry {
   action: string;
@@ -42,7 +54,17 @@ export class AuditLogService {
         requestId: actor.requestId,
       },
     });
-    this.logger.info({ request_id: actor.requestId, action: entry.action, target_type: entry.targetType, target_id: entry.targetId, actor_type: actor.identity.kind, actor_key_id: actor.identity.keyId ?? null }, 'admin write');
+    this.logger.info(
+      {
+        request_id: actor.requestId,
+        action: entry.action,
+        target_type: entry.targetType,
+        target_id: entry.targetId,
+        actor_type: actor.identity.kind,
+        actor_key_id: actor.identity.keyId ?? null,
+      },
+      'admin write',
+    );
   }
 
   async list(q: AuditLogQuery): Promise<Page<object>> {
@@ -63,7 +85,18 @@ export class AuditLogService {
   }
 }
 
-function toView(r: { id: bigint; createdAt: Date; actorType: string; actorKeyId: string | null; action: string; targetType: string; targetId: string | null; before: unknown; after: unknown; requestId: string | null }): object {
+function toView(r: {
+  id: bigint;
+  createdAt: Date;
+  actorType: string;
+  actorKeyId: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  before: unknown;
+  after: unknown;
+  requestId: string | null;
+}): object {
   return {
     id: r.id.toString(),
     created_at: r.createdAt.toISOString(),

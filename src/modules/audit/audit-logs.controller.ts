@@ -15,7 +15,9 @@ export class AuditLogsController {
   constructor(private readonly audit: AuditLogService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Admin writes, newest first: actor, action, target, before/after (secrets removed), request id' })
+  @ApiOperation({
+    summary: 'Admin writes, newest first: actor, action, target, before/after (secrets removed), request id',
+  })
   list(@Query() q: AuditLogQuery): Promise<Page<object>> {
     return this.audit.list(q);
   }

@@ -23,7 +23,10 @@ function flatten(errors: ValidationError[], parent = ''): Array<{ path: string; 
   for (const e of errors) {
     const path = parent ? `${parent}.${e.property}` : e.property;
     if (e.constraints) {
-      out.push({ path, messages: Object.values(e.constraints).map((m) => (m.includes(e.property) ? m : `${path} ${m}`)) });
+      out.push({
+        path,
+        messages: Object.values(e.constraints).map((m) => (m.includes(e.property) ? m : `${path} ${m}`)),
+      });
     }
     out.push(...flatten(e.children ?? [], path));
   }

@@ -26,7 +26,10 @@ export class AdminGuard implements CanActivate {
     const identity = await this.auth.authenticate(req);
     req.identity = identity;
     if (identity.role === 'admin') return true;
-    const teamAdminAllowed = this.reflector.getAllAndOverride<boolean>(ALLOW_TEAM_ADMIN, [ctx.getHandler(), ctx.getClass()]);
+    const teamAdminAllowed = this.reflector.getAllAndOverride<boolean>(ALLOW_TEAM_ADMIN, [
+      ctx.getHandler(),
+      ctx.getClass(),
+    ]);
     if (identity.role === 'team_admin' && identity.teamId && teamAdminAllowed) return true;
     throw new GatewayError('permission_denied', 'This key is not allowed to use this admin route');
   }

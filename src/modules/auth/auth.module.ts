@@ -7,7 +7,14 @@ import { KeyLookupService } from './key-lookup.service';
 
 @Global()
 @Module({
-  providers: [AuthService, KeyLookupService, KeyInvalidationService, AdminGuard, KeyGuard, { provide: KeyCache, useFactory: () => new KeyCache() }],
+  providers: [
+    AuthService,
+    KeyLookupService,
+    KeyInvalidationService,
+    AdminGuard,
+    KeyGuard,
+    { provide: KeyCache, useFactory: () => new KeyCache() },
+  ],
   exports: [AuthService, KeyInvalidationService, AdminGuard, KeyGuard],
 })
 export class AuthModule {}

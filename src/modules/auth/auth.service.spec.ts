@@ -21,20 +21,26 @@ function setup(found: Record<string, LoadedKey>) {
   return { auth, calls, touched, cache };
 }
 
-const req = (key?: string) => ({ headers: key ? { authorization: `Bearer ${key}` } : {}, query: {} }) as unknown as Request;
+const req = (key?: string) =>
+  ({ headers: key ? { authorization: `Bearer ${key}` } : {}, query: {} }) as unknown as Request;
 const identity: Identity = { kind: 'key', keyId: 'k1', role: 'member', allowedModels: [] };
 
 describe('AuthService', () => {
   it('accepts the master key without any lookup', async () => {
     const { auth, calls } = setup({});
-    await expect(auth.authenticate(req('sk-master'))).resolves.toMatchObject({ kind: 'master', role: 'admin' });
+    await expect(auth.authenticate(req('sk-master'))).resolves.toMatchObject({
+      kind: 'master',
+      role: 'admin',
+    });
     expect(calls).toHaveLength(0);
   });
 
   it('refuses missing and unknown keys with one message, and asks the database once per unknown key', async () => {
     const { auth, calls } = setup({});
     await expect(auth.authenticate(req())).rejects.toMatchObject({ status: 401, code: 'invalid_api_key' });
-    const results = await Promise.allSettled(Array.from({ length: 50 }, () => auth.authenticate(req('sk-sb-bad'))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, () => auth.authenticate(req('sk-sb-bad'))),
+    );
     expect(results.every((r) => r.status === 'rejected')).toBe(true);
     await expect(auth.authenticate(req('sk-sb-bad'))).rejects.toMatchObject({ status: 401 });
     expect(calls).toHaveLength(1);
@@ -56,6 +62,8 @@ describe('AuthService', () => {
   it('authorizes models by the effective allow-list', () => {
     const { auth } = setup({});
     expect(() => auth.authorizeModel({ ...identity, allowedModels: ['a/*'] }, 'a/b')).not.toThrow();
-    expect(() => auth.authorizeModel({ ...identity, allowedModels: ['a/*'] }, 'b')).toThrow(expect.objectContaining({ status: 403, code: 'model_not_allowed' }));
+    expect(() => auth.authorizeModel({ ...identity, allowedModels: ['a/*'] }, 'b')).toThrow(
+      expect.objectContaining({ status: 403, code: 'model_not_allowed' }),
+    );
   });
 });

@@ -59,7 +59,9 @@ export class AuthService {
   /** Throws 403 unless the identity may call `model` (exact names and `prefix/*` patterns). */
   authorizeModel(identity: Identity, model: string): void {
     if (modelAllowed(identity.allowedModels, model)) return;
-    throw new GatewayError('model_not_allowed', `This key is not allowed to use model '${model}'`, { param: 'model' });
+    throw new GatewayError('model_not_allowed', `This key is not allowed to use model '${model}'`, {
+      param: 'model',
+    });
   }
 
   private async load(hash: string): Promise<Identity> {

@@ -1,11 +1,18 @@
 import type { Identity } from './identity';
 import { KeyCache } from './key-cache';
 
-const ident = (keyId: string, teamId?: string): Identity => ({ kind: 'key', keyId, teamId, role: 'member', allowedModels: [] });
+const ident = (keyId: string, teamId?: string): Identity => ({
+  kind: 'key',
+  keyId,
+  teamId,
+  role: 'member',
+  allowedModels: [],
+});
 
 describe('KeyCache', () => {
   let t = 0;
-  const cache = () => new KeyCache({ ttlMs: 1000, negativeTtlMs: 100, maxEntries: 2, maxNegativeEntries: 2 }, () => t);
+  const cache = () =>
+    new KeyCache({ ttlMs: 1000, negativeTtlMs: 100, maxEntries: 2, maxNegativeEntries: 2 }, () => t);
   beforeEach(() => (t = 0));
 
   it('hits until the TTL, then asks again', () => {

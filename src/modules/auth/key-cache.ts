@@ -9,7 +9,12 @@ export interface KeyCacheOptions {
   maxNegativeEntries: number;
 }
 
-export const DEFAULT_KEY_CACHE_OPTIONS: KeyCacheOptions = { ttlMs: 30_000, negativeTtlMs: 2_000, maxEntries: 100_000, maxNegativeEntries: 10_000 };
+export const DEFAULT_KEY_CACHE_OPTIONS: KeyCacheOptions = {
+  ttlMs: 30_000,
+  negativeTtlMs: 2_000,
+  maxEntries: 100_000,
+  maxNegativeEntries: 10_000,
+};
 
 interface Entry {
   identity: Identity;
@@ -63,13 +68,15 @@ export class KeyCache {
   /** Stores a loaded identity unless an invalidation happened since `generation` was read. */
   set(hash: string, identity: Identity, validUntil: number, generation: number): void {
     if (generation !== this.gen) return;
-    if (this.entries.size >= this.opts.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    if (this.entries.size >= this.opts.maxEntries)
+      this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(hash, { identity, validUntil, cachedUntil: this.now() + this.opts.ttlMs });
   }
 
   setUnknown(hash: string, generation: number): void {
     if (generation !== this.gen) return;
-    if (this.unknown.size >= this.opts.maxNegativeEntries) this.unknown.delete(this.unknown.keys().next().value as string);
+    if (this.unknown.size >= this.opts.maxNegativeEntries)
+      this.unknown.delete(this.unknown.keys().next().value as string);
     this.unknown.set(hash, this.now() + this.opts.negativeTtlMs);
   }
 
@@ -88,7 +95,11 @@ export class KeyCache {
     const teams = new Set(change.teamIds ?? []);
     if (ids.size === 0 && teams.size === 0) return;
     for (const [h, e] of this.entries) {
-      if ((e.identity.keyId && ids.has(e.identity.keyId)) || (e.identity.teamId && teams.has(e.identity.teamId))) this.entries.delete(h);
+      if (
+        (e.identity.keyId && ids.has(e.identity.keyId)) ||
+        (e.identity.teamId && teams.has(e.identity.teamId))
+      )
+        this.entries.delete(h);
     }
   }
 

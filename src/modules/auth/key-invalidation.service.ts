@@ -40,7 +40,10 @@ export class KeyInvalidationService implements OnModuleInit {
     try {
       await this.redis.client.publish(this.channel, JSON.stringify(change));
     } catch (err) {
-      this.logger.error({ err: String(err) }, 'could not publish a key invalidation; other replicas catch up within the cache TTL');
+      this.logger.error(
+        { err: String(err) },
+        'could not publish a key invalidation; other replicas catch up within the cache TTL',
+      );
     }
   }
 }

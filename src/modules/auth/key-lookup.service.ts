@@ -43,7 +43,8 @@ export class KeyLookupService {
     const current = sameHash(row.keyHash, hash);
     let validUntil = row.expiresAt ? row.expiresAt.getTime() : Infinity;
     if (!current) {
-      if (!row.previousKeyHash || !sameHash(row.previousKeyHash, hash) || !row.previousKeyExpiresAt) return undefined;
+      if (!row.previousKeyHash || !sameHash(row.previousKeyHash, hash) || !row.previousKeyExpiresAt)
+        return undefined;
       validUntil = Math.min(validUntil, row.previousKeyExpiresAt.getTime());
     }
     if (now >= validUntil) return undefined;
@@ -67,7 +68,9 @@ export class KeyLookupService {
     this.touched.set(keyId, now);
     this.prisma.apiKey
       .update({ where: { id: keyId }, data: { lastUsedAt: new Date(now) } })
-      .catch((err: unknown) => this.logger.warn({ key_id: keyId, err: String(err) }, 'last_used_at update failed'));
+      .catch((err: unknown) =>
+        this.logger.warn({ key_id: keyId, err: String(err) }, 'last_used_at update failed'),
+      );
   }
 }
 

@@ -11,7 +11,10 @@ export class HealthService {
 
   async readiness(): Promise<{ status: 'ok' | 'unavailable'; postgres: boolean; redis: boolean }> {
     const [postgres, redis] = await Promise.all([
-      withTimeout(this.prisma.$queryRawUnsafe('SELECT 1').then(() => true), 2000),
+      withTimeout(
+        this.prisma.$queryRawUnsafe('SELECT 1').then(() => true),
+        2000,
+      ),
       withTimeout(this.redis.ping(), 2000),
     ]);
     return { status: postgres && redis ? 'ok' : 'unavailable', postgres, redis };
@@ -19,5 +22,8 @@ export class HealthService {
 }
 
 function withTimeout(p: Promise<boolean>, ms: number): Promise<boolean> {
-  return Promise.race([p.catch(() => false), new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref())]);
+  return Promise.race([
+    p.catch(() => false),
+    new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref()),
+  ]);
 }

@@ -42,14 +42,25 @@ export interface ChatDialectHandler {
   parse(body: unknown, params: Record<string, string>, query: Record<string, unknown>): ParsedChat;
   toJson(resp: ChatResponse, ctx: ResponseContext): unknown;
   /** SSE text frames, terminator included. */
-  toSseFrames(events: AsyncIterable<ChatStreamEvent>, ctx: ResponseContext, id: string): AsyncIterable<string>;
+  toSseFrames(
+    events: AsyncIterable<ChatStreamEvent>,
+    ctx: ResponseContext,
+    id: string,
+  ): AsyncIterable<string>;
   /** Rewrites a passthrough JSON answer (public model name). */
   passthroughJson(body: unknown, ctx: ResponseContext): unknown;
   /**
    * Non-chat operations (embeddings) served by a provider of another wire format: the handler calls
    * the provider's codec itself. Chat handlers leave it undefined.
    */
-  invoke?(client: ProviderClient, adapter: ProviderAdapter, parsed: ParsedChat, ctx: ProviderContext, rctx: ResponseContext, signal: AbortSignal): Promise<InvokeResult>;
+  invoke?(
+    client: ProviderClient,
+    adapter: ProviderAdapter,
+    parsed: ParsedChat,
+    ctx: ProviderContext,
+    rctx: ResponseContext,
+    signal: AbortSignal,
+  ): Promise<InvokeResult>;
   /** Rewrites a passthrough event stream into the client's frames (public model name, hidden usage…). */
   passthroughStream(events: AsyncIterable<SseEvent>, ctx: ResponseContext): AsyncIterable<string>;
 }

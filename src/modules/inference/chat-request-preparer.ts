@@ -19,7 +19,12 @@ export class ChatRequestPreparer {
     private readonly geminiCaches: GeminiContextCaches,
   ) {}
 
-  async prepare(adapter: ProviderAdapter, req: ChatRequest, ctx: ProviderContext, signal?: AbortSignal): Promise<ChatRequest> {
+  async prepare(
+    adapter: ProviderAdapter,
+    req: ChatRequest,
+    ctx: ProviderContext,
+    signal?: AbortSignal,
+  ): Promise<ChatRequest> {
     let out = req;
     if (NEEDS_INLINE_MEDIA.has(adapter.id)) out = await this.media.inline(out, signal);
     if (adapter.id === 'gemini') out = await this.geminiCaches.apply(out, ctx, signal);

@@ -1,7 +1,10 @@
 import type { ChatRequest, ChatResponse } from '../../providers/core/canonical';
 import { ChatResponseValidator } from './chat-response-validator';
 
-const schema = { type: 'array', items: { type: 'object', properties: { recipe_name: { type: 'string' } }, required: ['recipe_name'] } };
+const schema = {
+  type: 'array',
+  items: { type: 'object', properties: { recipe_name: { type: 'string' } }, required: ['recipe_name'] },
+};
 const request = (enforceValidation?: boolean, s: Record<string, unknown> = schema): ChatRequest => ({
   stream: false,
   messages: [{ role: 'user', content: [{ type: 'text', text: 'List 5 popular cookie recipes.' }] }],
@@ -32,15 +35,26 @@ describe('ChatResponseValidator (enforce_validation, contract §9.23)', () => {
         message: expect.stringContaining("must have required property 'recipe_name'"),
       }),
     );
-    expect(() => v.check(request(true), answer('nope'))).toThrow(expect.objectContaining({ status: 502, extra: { raw_response: 'nope' } }));
+    expect(() => v.check(request(true), answer('nope'))).toThrow(
+      expect.objectContaining({ status: 502, extra: { raw_response: 'nope' } }),
+    );
   });
 
   it('reads OpenAPI capitals and 2020-12 schemas', () => {
     const gemini = { type: 'OBJECT', properties: { n: { type: 'INTEGER' } }, required: ['n'] };
     expect(() => v.check(request(true, gemini), answer('{"n":1}'))).not.toThrow();
-    expect(() => v.check(request(true, gemini), answer('{"n":"1"}'))).toThrow(expect.objectContaining({ status: 502 }));
-    const s2020 = { $schema: 'https://json-schema.org/draft/2020-12/schema', $id: 'x', type: 'array', prefixItems: [{ type: 'string' }] };
+    expect(() => v.check(request(true, gemini), answer('{"n":"1"}'))).toThrow(
+      expect.objectContaining({ status: 502 }),
+    );
+    const s2020 = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      $id: 'x',
+      type: 'array',
+      prefixItems: [{ type: 'string' }],
+    };
     expect(() => v.check(request(true, s2020), answer('["a"]'))).not.toThrow();
-    expect(() => v.check(request(true, s2020), answer('[1]'))).toThrow(expect.objectContaining({ status: 502 }));
+    expect(() => v.check(request(true, s2020), answer('[1]'))).toThrow(
+      expect.objectContaining({ status: 502 }),
+    );
   });
 });

@@ -15,7 +15,11 @@ const MAX_COMPILED = 500;
  */
 @Injectable()
 export class ChatResponseValidator {
-  private readonly ajv = { draft7: new Ajv(AJV_OPTIONS), draft2019: new Ajv2019(AJV_OPTIONS), draft2020: new Ajv2020(AJV_OPTIONS) };
+  private readonly ajv = {
+    draft7: new Ajv(AJV_OPTIONS),
+    draft2019: new Ajv2019(AJV_OPTIONS),
+    draft2020: new Ajv2020(AJV_OPTIONS),
+  };
   private readonly compiled = new Map<string, ValidateFunction | Error>();
 
   check(req: ChatRequest, resp: ChatResponse): void {
@@ -23,7 +27,8 @@ export class ChatResponseValidator {
     if (format?.type !== 'json_schema' || !format.enforceValidation) return;
     const raw = resp.choices[0]?.message.content ?? '';
     const validate = this.compile(format.schema);
-    if (validate instanceof Error) throw failed(`the response schema cannot be compiled: ${validate.message}`, raw);
+    if (validate instanceof Error)
+      throw failed(`the response schema cannot be compiled: ${validate.message}`, raw);
     let value: unknown;
     try {
       value = JSON.parse(raw);
@@ -31,7 +36,9 @@ export class ChatResponseValidator {
       throw failed('the response is not valid JSON', raw);
     }
     if (validate(value)) return;
-    const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`).join('; ');
+    const errors = (validate.errors ?? [])
+      .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
+      .join('; ');
     throw failed(`the response does not match the response schema: ${errors}`, raw);
   }
 
@@ -54,7 +61,8 @@ export class ChatResponseValidator {
     const oldest = this.compiled.keys().next().value as string;
     const fn = this.compiled.get(oldest);
     this.compiled.delete(oldest);
-    if (fn && !(fn instanceof Error) && typeof fn.schema === 'object') this.ajvFor(fn.schema as Record<string, unknown>).removeSchema(fn.schema);
+    if (fn && !(fn instanceof Error) && typeof fn.schema === 'object')
+      this.ajvFor(fn.schema as Record<string, unknown>).removeSchema(fn.schema);
   }
 
   /** The draft named by `$schema` (2019-09, 2020-12), else draft-07 (what OpenAI's examples use). */
@@ -76,7 +84,8 @@ function normalizeTypes(schema: unknown): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
       if (k === 'type' && typeof x === 'string') out[k] = x.toLowerCase();
-      else if (k === 'type' && Array.isArray(x)) out[k] = x.map((t) => (typeof t === 'string' ? t.toLowerCase() : t));
+      else if (k === 'type' && Array.isArray(x))
+        out[k] = x.map((t) => (typeof t === 'string' ? t.toLowerCase() : t));
       else if (k === 'enum' || k === 'const' || k === 'default' || k === 'examples') out[k] = x;
       else out[k] = walk(x);
     }
@@ -86,5 +95,8 @@ function normalizeTypes(schema: unknown): Record<string, unknown> {
 }
 
 function failed(message: string, raw: string): GatewayError {
-  return new GatewayError('response_schema_validation_failed', message, { status: 502, extra: { raw_response: raw } });
+  return new GatewayError('response_schema_validation_failed', message, {
+    status: 502,
+    extra: { raw_response: raw },
+  });
 }

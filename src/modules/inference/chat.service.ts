@@ -56,7 +56,12 @@ export class ChatService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async handle(req: InferenceRequest, res: InferenceResponse, dialect: ChatDialectHandler, endpoint: string): Promise<void> {
+  async handle(
+    req: InferenceRequest,
+    res: InferenceResponse,
+    dialect: ChatDialectHandler,
+    endpoint: string,
+  ): Promise<void> {
     const state = { admitted: false };
     try {
       await this.serve(req, res, dialect, endpoint, state);
@@ -66,19 +71,29 @@ export class ChatService {
         const status = err instanceof GatewayError ? err.status : 500;
         const code = err instanceof GatewayError ? err.code : 'internal';
         this.metrics.refused(endpoint, status, code);
-        if (this.logger.isLevelEnabled('info')) this.logger.info({ request_id: req.requestId, endpoint, status, code }, 'request refused');
+        if (this.logger.isLevelEnabled('info'))
+          this.logger.info({ request_id: req.requestId, endpoint, status, code }, 'request refused');
       }
       throw err;
     }
   }
 
-  private async serve(req: InferenceRequest, res: InferenceResponse, dialect: ChatDialectHandler, endpoint: string, state: { admitted: boolean }): Promise<void> {
+  private async serve(
+    req: InferenceRequest,
+    res: InferenceResponse,
+    dialect: ChatDialectHandler,
+    endpoint: string,
+    state: { admitted: boolean },
+  ): Promise<void> {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     const identity = await this.auth.authenticate(req);
     const parsed = this.parse(dialect, req);
     const resolved = this.catalog.resolve(parsed.publicModel);
-    if (!resolved) throw new GatewayError('model_not_found', `The model '${parsed.publicModel}' does not exist`, { param: 'model' });
+    if (!resolved)
+      throw new GatewayError('model_not_found', `The model '${parsed.publicModel}' does not exist`, {
+        param: 'model',
+      });
     this.auth.authorizeModel(identity, resolved.model.name);
     if (resolved.noThink) parsed.request.reasoning = { ...parsed.request.reasoning, effort: 'none' };
 
@@ -89,7 +104,15 @@ export class ChatService {
     res.on('close', () => {
       if (!res.writableFinished) abort.abort();
     });
-    const meter = new RequestMeter({ id: eventId, requestId, identity, endpoint: parsed.operation ?? endpoint, stream: parsed.stream, publicModel: resolved.requestedName, request: parsed.request });
+    const meter = new RequestMeter({
+      id: eventId,
+      requestId,
+      identity,
+      endpoint: parsed.operation ?? endpoint,
+      stream: parsed.stream,
+      publicModel: resolved.requestedName,
+      request: parsed.request,
+    });
     let committed = false;
     /** Meters the request once; awaited before the answer completes, so a crash right after it loses no record. */
     const commit = async (): Promise<void> => {
@@ -102,11 +125,18 @@ export class ChatService {
       const event = meter.finish();
       this.accessLog(event);
       // Per-deployment tpm (routing constraint and usage-based strategy); memory only.
-      this.router.recordTokens(event.deploymentId, (event.usage?.promptTokens ?? 0) + (event.usage?.completionTokens ?? 0));
+      this.router.recordTokens(
+        event.deploymentId,
+        (event.usage?.promptTokens ?? 0) + (event.usage?.completionTokens ?? 0),
+      );
       await this.usage.commit(event, admission);
     };
     try {
-      const routed = await this.router.run(resolved, (info) => this.attempt(dialect, parsed, resolved, info, requestId, meter, abort.signal), abort.signal);
+      const routed = await this.router.run(
+        resolved,
+        (info) => this.attempt(dialect, parsed, resolved, info, requestId, meter, abort.signal),
+        abort.signal,
+      );
       meter.served(routed.info);
       this.setRoutingHeaders(res, routed.info, routed.attempts);
       await this.write(res, routed.value, meter, commit);
@@ -129,7 +159,19 @@ export class ChatService {
   private accessLog(e: UsageEvent): void {
     if (!this.logger.isLevelEnabled('info')) return;
     this.logger.info(
-      { request_id: e.requestId, key_id: e.keyId, model: e.model, provider: e.provider, deployment_id: e.deploymentId, endpoint: e.endpoint, status: e.statusCode, error_type: e.errorType, latency_ms: e.latencyMs, ttft_ms: e.ttftMs, stream: e.stream },
+      {
+        request_id: e.requestId,
+        key_id: e.keyId,
+        model: e.model,
+        provider: e.provider,
+        deployment_id: e.deploymentId,
+        endpoint: e.endpoint,
+        status: e.statusCode,
+        error_type: e.errorType,
+        latency_ms: e.latencyMs,
+        ttft_ms: e.ttftMs,
+        stream: e.stream,
+      },
       'request',
     );
   }
@@ -138,18 +180,32 @@ export class ChatService {
    * Rate limits and budget reservation, one Redis round trip before the upstream call (contract §9.10,
    * §9.21, §9.22). Sets the `x-ratelimit-*` headers; throws 429 when a limit or budget is reached.
    */
-  private async admit(eventId: string, identity: Identity, parsed: ParsedChat, resolved: ResolvedModel, res: InferenceResponse): Promise<Admission> {
+  private async admit(
+    eventId: string,
+    identity: Identity,
+    parsed: ParsedChat,
+    resolved: ResolvedModel,
+    res: InferenceResponse,
+  ): Promise<Admission> {
     if (!this.limits.enabled) return this.limits.unmetered(eventId); // SWITCHBOARD_METERING=off
     const first = resolved.model.deployments[0];
     const pricing = effectivePricing(resolved.model.pricing, first?.upstreamModel, resolved.model.name);
     const promptTokens = estimatePromptTokens(parsed.request);
-    const reserveOutput = parsed.request.maxTokens ?? Number(resolved.model.settings.default_reserve_output_tokens ?? DEFAULT_RESERVE_OUTPUT_TOKENS);
+    const reserveOutput =
+      parsed.request.maxTokens ??
+      Number(resolved.model.settings.default_reserve_output_tokens ?? DEFAULT_RESERVE_OUTPUT_TOKENS);
     try {
-      const admission = await this.limits.admit({ eventId, identity, promptTokens, reserveUsd: reserveEstimate(promptTokens, reserveOutput, pricing) });
+      const admission = await this.limits.admit({
+        eventId,
+        identity,
+        promptTokens,
+        reserveUsd: reserveEstimate(promptTokens, reserveOutput, pricing),
+      });
       for (const [k, v] of Object.entries(admission.headers)) res.setHeader(k, v);
       return admission;
     } catch (err) {
-      if (err instanceof GatewayError) for (const [k, v] of Object.entries(err.headers ?? {})) res.setHeader(k, v);
+      if (err instanceof GatewayError)
+        for (const [k, v] of Object.entries(err.headers ?? {})) res.setHeader(k, v);
       throw err;
     }
   }
@@ -158,7 +214,8 @@ export class ChatService {
     try {
       return dialect.parse(req.body, req.params as Record<string, string>, req.query);
     } catch (err) {
-      if (err instanceof DialectValidationError) throw new GatewayError('invalid_request', err.message, { param: err.param });
+      if (err instanceof DialectValidationError)
+        throw new GatewayError('invalid_request', err.message, { param: err.param });
       throw err;
     }
   }
@@ -173,7 +230,11 @@ export class ChatService {
     signal: AbortSignal,
   ): Promise<AttemptOutcome> {
     const adapter = getAdapter(info.target.provider);
-    if (!adapter) throw new ProviderError({ kind: 'unsupported', message: `provider '${info.target.provider}' is not available in this build` });
+    if (!adapter)
+      throw new ProviderError({
+        kind: 'unsupported',
+        message: `provider '${info.target.provider}' is not available in this build`,
+      });
     meter.served(info);
     const ctx: ProviderContext = { deployment: info.target, requestId };
     const rctx: ResponseContext = {
@@ -185,7 +246,11 @@ export class ChatService {
     };
     const operation = parsed.operation ?? dialect.operation;
     if (parsed.passthroughOnly && adapter.passthrough?.wire !== dialect.wire) {
-      throw new ProviderError({ kind: 'unsupported', param: 'model', message: `'${operation}' is served only by ${dialect.wire} deployments; model '${resolved.requestedName}' is on ${info.target.provider}` });
+      throw new ProviderError({
+        kind: 'unsupported',
+        param: 'model',
+        message: `'${operation}' is served only by ${dialect.wire} deployments; model '${resolved.requestedName}' is on ${info.target.provider}`,
+      });
     }
     if (adapter.passthrough && adapter.passthrough.wire === dialect.wire) {
       const codec = adapter.passthrough;
@@ -197,7 +262,11 @@ export class ChatService {
           meter.observeChunk(chunk);
           meter.usage(codec.usageFromStreamChunk(operation, chunk));
         });
-        return { kind: 'stream', format: rctx.streamFormat, frames: dialect.passthroughStream(observed, rctx) };
+        return {
+          kind: 'stream',
+          format: rctx.streamFormat,
+          frames: dialect.passthroughStream(observed, rctx),
+        };
       }
       meter.usage(codec.usageFromResponse(operation, result.body));
       return { kind: 'json', body: dialect.passthroughJson(result.body, rctx) };
@@ -211,7 +280,11 @@ export class ChatService {
     if (parsed.stream) {
       const events = await peekFirst(await this.client.stream(adapter, request, ctx, signal));
       const id = `chatcmpl-${randomUUID().replace(/-/g, '')}`;
-      return { kind: 'stream', format: rctx.streamFormat, frames: dialect.toSseFrames(meter.watch(events), rctx, id) };
+      return {
+        kind: 'stream',
+        format: rctx.streamFormat,
+        frames: dialect.toSseFrames(meter.watch(events), rctx, id),
+      };
     }
     const resp = await this.client.complete(adapter, request, ctx, signal);
     meter.usage(resp.usage);
@@ -226,14 +299,22 @@ export class ChatService {
     if (attempts > 1) res.setHeader('x-switchboard-attempts', String(attempts));
   }
 
-  private async write(res: InferenceResponse, outcome: AttemptOutcome, meter: RequestMeter, commit: () => Promise<void>): Promise<void> {
+  private async write(
+    res: InferenceResponse,
+    outcome: AttemptOutcome,
+    meter: RequestMeter,
+    commit: () => Promise<void>,
+  ): Promise<void> {
     if (outcome.kind === 'json') {
       meter.succeeded(200);
       await commit();
       sendJson(res, 200, outcome.body);
       return;
     }
-    res.writeHead(200, outcome.format === 'sse' ? SSE_HEADERS : { 'content-type': 'application/json; charset=utf-8' });
+    res.writeHead(
+      200,
+      outcome.format === 'sse' ? SSE_HEADERS : { 'content-type': 'application/json; charset=utf-8' },
+    );
     res.flushHeaders();
     try {
       await writeFrames(res, outcome.frames, () => meter.firstByte());
@@ -242,7 +323,10 @@ export class ChatService {
       res.end();
     } catch (err) {
       meter.failed(res.destroyed ? 499 : 502, errorType(err));
-      this.logger.warn({ request_id: meter.requestId, err: err instanceof Error ? err.message : String(err) }, 'stream ended with an error');
+      this.logger.warn(
+        { request_id: meter.requestId, err: err instanceof Error ? err.message : String(err) },
+        'stream ended with an error',
+      );
       res.destroy();
     }
   }

@@ -14,7 +14,9 @@ export class EmbeddingsController {
 
   @Post(['v1/embeddings', 'embeddings'])
   @HttpCode(200)
-  @ApiOperation({ summary: 'OpenAI embeddings, routed to any embeddings provider (Gemini batchEmbedContents included)' })
+  @ApiOperation({
+    summary: 'OpenAI embeddings, routed to any embeddings provider (Gemini batchEmbedContents included)',
+  })
   create(@Req() req: Request, @Res() res: Response): Promise<void> {
     return this.chat.handle(req, res, this.embeddings, 'embeddings');
   }

@@ -3,12 +3,22 @@ import type { Request } from 'express';
 import { GatewayError } from '../../common/errors/gateway-error';
 import { toGatewayError } from '../../common/errors/provider-error.mapping';
 import { requestIdOf } from '../../common/http/request-context';
-import { joinUrl, type DeploymentTarget, type HttpMethod, type HttpRequestSpec, type ProviderContext } from '../../providers/core/adapter';
+import {
+  joinUrl,
+  type DeploymentTarget,
+  type HttpMethod,
+  type HttpRequestSpec,
+  type ProviderContext,
+} from '../../providers/core/adapter';
 import { ProviderClient } from '../../providers/core/provider-client';
 import { ProviderError } from '../../providers/core/provider-error';
 import { fromCachedContentResponse } from '../../providers/gemini/gemini.context-cache';
 import { parseGeminiError } from '../../providers/gemini/gemini.errors';
-import { geminiHeaders, geminiModelResource, GEMINI_DEFAULT_BASE_URL } from '../../providers/gemini/gemini.http';
+import {
+  geminiHeaders,
+  geminiModelResource,
+  GEMINI_DEFAULT_BASE_URL,
+} from '../../providers/gemini/gemini.http';
 import { bareModelId } from '../../providers/gemini/gemini.thinking';
 import { AuthService } from '../auth/auth.service';
 import { CatalogService } from '../routing/catalog.service';
@@ -42,14 +52,20 @@ export class GoogleCachesService {
     }
     const publicModel = body.model.replace(/^models\//, '');
     const resolved = this.catalog.resolve(publicModel);
-    if (!resolved) throw new GatewayError('model_not_found', `The model '${publicModel}' does not exist`, { param: 'model' });
+    if (!resolved)
+      throw new GatewayError('model_not_found', `The model '${publicModel}' does not exist`, {
+        param: 'model',
+      });
     this.auth.authorizeModel(identity, resolved.model.name);
     const requestId = requestIdOf(req);
     let routed;
     try {
       routed = await this.router.run(geminiOnly(resolved), (info) => {
         const ctx: ProviderContext = { deployment: info.target, requestId };
-        return this.call(ctx, 'POST', cachesUrl(ctx.deployment), { ...body, model: geminiModelResource(ctx) });
+        return this.call(ctx, 'POST', cachesUrl(ctx.deployment), {
+          ...body,
+          model: geminiModelResource(ctx),
+        });
       });
     } catch (err) {
       throw toGatewayError(err instanceof RoutingFailure ? err.error : err);
@@ -72,7 +88,10 @@ export class GoogleCachesService {
 
   async update(req: Request, id: string): Promise<unknown> {
     const { ctx, name, deployment } = await this.owner(req, id);
-    const mask = typeof req.query.updateMask === 'string' ? `?updateMask=${encodeURIComponent(req.query.updateMask)}` : '';
+    const mask =
+      typeof req.query.updateMask === 'string'
+        ? `?updateMask=${encodeURIComponent(req.query.updateMask)}`
+        : '';
     const patch = { ...requireObject(req.body) };
     delete patch.model;
     const body = await this.callOwner(ctx, name, 'PATCH', `${cachesUrl(ctx.deployment, name)}${mask}`, patch);
@@ -100,18 +119,35 @@ export class GoogleCachesService {
     return { ctx: { deployment, requestId: requestIdOf(req) } as ProviderContext, name, deployment };
   }
 
-  private async callOwner(ctx: ProviderContext, name: string, method: HttpMethod, url: string, body?: unknown): Promise<unknown> {
+  private async callOwner(
+    ctx: ProviderContext,
+    name: string,
+    method: HttpMethod,
+    url: string,
+    body?: unknown,
+  ): Promise<unknown> {
     try {
       return await this.call(ctx, method, url, body);
     } catch (err) {
       // Gemini no longer knows it (expired, deleted elsewhere): forget the owner too.
-      if (err instanceof ProviderError && err.kind === 'not_found') await this.registry.forget(name).catch(() => undefined);
+      if (err instanceof ProviderError && err.kind === 'not_found')
+        await this.registry.forget(name).catch(() => undefined);
       throw toGatewayError(err);
     }
   }
 
-  private async call(ctx: ProviderContext, method: HttpMethod, url: string, body?: unknown): Promise<unknown> {
-    const spec: HttpRequestSpec = { method, url, headers: geminiHeaders(ctx), ...(body !== undefined ? { body: JSON.stringify(body) } : {}) };
+  private async call(
+    ctx: ProviderContext,
+    method: HttpMethod,
+    url: string,
+    body?: unknown,
+  ): Promise<unknown> {
+    const spec: HttpRequestSpec = {
+      method,
+      url,
+      headers: geminiHeaders(ctx),
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    };
     const res = await this.client.sendRaw(spec, ctx);
     if (res.status >= 400) throw parseGeminiError(res.status, res.body, res.headers);
     return res.body;
@@ -130,9 +166,22 @@ export class GoogleCachesService {
 function geminiOnly(resolved: ResolvedModel): ResolvedModel {
   const deployments = resolved.model.deployments.filter((d) => d.provider === 'gemini');
   if (deployments.length === 0) {
-    throw new GatewayError('invalid_request', `cachedContents need a Gemini deployment; model '${resolved.requestedName}' has none`, { param: 'model' });
+    throw new GatewayError(
+      'invalid_request',
+      `cachedContents need a Gemini deployment; model '${resolved.requestedName}' has none`,
+      { param: 'model' },
+    );
   }
-  return { ...resolved, model: { ...resolved.model, deployments, fallbacks: [], contextWindowFallbacks: [], contentPolicyFallbacks: [] } };
+  return {
+    ...resolved,
+    model: {
+      ...resolved.model,
+      deployments,
+      fallbacks: [],
+      contextWindowFallbacks: [],
+      contentPolicyFallbacks: [],
+    },
+  };
 }
 
 function cachesUrl(d: DeploymentTarget, name?: string): string {
@@ -144,7 +193,8 @@ function cachesUrl(d: DeploymentTarget, name?: string): string {
 function publicModelOf(d: CatalogDeployment, body: unknown): string {
   if (!d.modelName.endsWith('/*')) return `models/${d.modelName}`;
   const upstream = (body as { model?: unknown } | undefined)?.model;
-  const rest = typeof upstream === 'string' ? upstream.replace(/^models\//, '') : bareModelId(d.upstreamModel);
+  const rest =
+    typeof upstream === 'string' ? upstream.replace(/^models\//, '') : bareModelId(d.upstreamModel);
   return `models/${d.modelName.slice(0, -1)}${rest}`;
 }
 

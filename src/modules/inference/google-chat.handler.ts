@@ -46,10 +46,23 @@ export class GoogleChatHandler implements ChatDialectHandler {
 
   /** countTokens / embeddings: only the prompt text is needed, for the budget estimate. */
   private parsePassthroughOnly(body: unknown, model: string, action: string): ParsedChat {
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new DialectValidationError('the request body must be a JSON object', 'body');
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw new DialectValidationError('the request body must be a JSON object', 'body');
     const text = JSON.stringify(body);
-    const request: ChatRequest = { messages: [{ role: 'user', content: [{ type: 'text', text }] }], stream: false, maxTokens: 1 };
-    return { publicModel: model, stream: false, body: body as Record<string, unknown>, request, clientWantsStreamUsage: false, operation: action, passthroughOnly: true };
+    const request: ChatRequest = {
+      messages: [{ role: 'user', content: [{ type: 'text', text }] }],
+      stream: false,
+      maxTokens: 1,
+    };
+    return {
+      publicModel: model,
+      stream: false,
+      body: body as Record<string, unknown>,
+      request,
+      clientWantsStreamUsage: false,
+      operation: action,
+      passthroughOnly: true,
+    };
   }
 
   toJson(resp: ChatResponse, ctx: ResponseContext): unknown {
@@ -57,23 +70,30 @@ export class GoogleChatHandler implements ChatDialectHandler {
   }
 
   async *toSseFrames(events: AsyncIterable<ChatStreamEvent>, ctx: ResponseContext): AsyncIterable<string> {
-    yield* frame((async function* () {
-      for await (const chunk of toGeminiStream(events, ctx.publicModel)) yield JSON.stringify(chunk);
-    })(), ctx.streamFormat);
+    yield* frame(
+      (async function* () {
+        for await (const chunk of toGeminiStream(events, ctx.publicModel)) yield JSON.stringify(chunk);
+      })(),
+      ctx.streamFormat,
+    );
   }
 
   passthroughJson(body: unknown, ctx: ResponseContext): unknown {
     if (Array.isArray(body)) return body.map((b) => this.passthroughJson(b, ctx));
-    if (body && typeof body === 'object' && 'modelVersion' in body) (body as Record<string, unknown>).modelVersion = ctx.publicModel;
+    if (body && typeof body === 'object' && 'modelVersion' in body)
+      (body as Record<string, unknown>).modelVersion = ctx.publicModel;
     return body;
   }
 
   async *passthroughStream(events: AsyncIterable<SseEvent>, ctx: ResponseContext): AsyncIterable<string> {
     const needle = `"modelVersion":${JSON.stringify(ctx.upstreamModel)}`;
     const replacement = `"modelVersion":${JSON.stringify(ctx.publicModel)}`;
-    yield* frame((async function* () {
-      for await (const ev of events) yield ev.data.replace(needle, replacement);
-    })(), ctx.streamFormat);
+    yield* frame(
+      (async function* () {
+        for await (const ev of events) yield ev.data.replace(needle, replacement);
+      })(),
+      ctx.streamFormat,
+    );
   }
 }
 

@@ -14,7 +14,10 @@ export class GoogleModelsController {
 
   @Post(['v1beta/models/:target', 'gemini/v1beta/models/:target'])
   @HttpCode(200)
-  @ApiOperation({ summary: 'generateContent, streamGenerateContent (?alt=sse), countTokens, embedContent, batchEmbedContents' })
+  @ApiOperation({
+    summary:
+      'generateContent, streamGenerateContent (?alt=sse), countTokens, embedContent, batchEmbedContents',
+  })
   call(@Req() req: Request, @Res() res: Response): Promise<void> {
     return this.chat.handle(req, res, this.google, 'generateContent');
   }

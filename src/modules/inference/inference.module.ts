@@ -22,7 +22,26 @@ import { GoogleCachesService } from './google-caches.service';
 
 @Module({
   imports: [AuthModule, RoutingModule, UsageModule],
-  controllers: [ChatCompletionsController, EmbeddingsController, ModelsController, GoogleModelsController, GoogleCachesController],
-  providers: [ChatService, OpenAiEmbeddingsHandler, ChatRequestPreparer, ChatResponseValidator, OpenAiChatHandler, GoogleChatHandler, ModelListService, { provide: ProviderClient, useFactory: () => new ProviderClient() }, MediaInliner, GeminiCacheRegistry, GeminiContextCaches, GoogleCachesService],
+  controllers: [
+    ChatCompletionsController,
+    EmbeddingsController,
+    ModelsController,
+    GoogleModelsController,
+    GoogleCachesController,
+  ],
+  providers: [
+    ChatService,
+    OpenAiEmbeddingsHandler,
+    ChatRequestPreparer,
+    ChatResponseValidator,
+    OpenAiChatHandler,
+    GoogleChatHandler,
+    ModelListService,
+    { provide: ProviderClient, useFactory: () => new ProviderClient() },
+    MediaInliner,
+    GeminiCacheRegistry,
+    GeminiContextCaches,
+    GoogleCachesService,
+  ],
 })
 export class InferenceModule {}

@@ -14,7 +14,12 @@ export class ModelListService {
   ) {}
 
   async listForOpenAi(req: Request): Promise<unknown> {
-    const data = (await this.visibleModels(req)).map((name) => ({ id: name, object: 'model', created: this.created, owned_by: 'switchboard' }));
+    const data = (await this.visibleModels(req)).map((name) => ({
+      id: name,
+      object: 'model',
+      created: this.created,
+      owned_by: 'switchboard',
+    }));
     return { object: 'list', data };
   }
 
@@ -24,7 +29,13 @@ export class ModelListService {
       name: `models/${name}`,
       baseModelId: name,
       displayName: name,
-      supportedGenerationMethods: ['generateContent', 'streamGenerateContent', 'countTokens', 'embedContent', 'batchEmbedContents'],
+      supportedGenerationMethods: [
+        'generateContent',
+        'streamGenerateContent',
+        'countTokens',
+        'embedContent',
+        'batchEmbedContents',
+      ],
     }));
     return { models };
   }

@@ -22,7 +22,11 @@ export class OpenAiChatHandler implements ChatDialectHandler {
     return toOpenAiChatResponse(resp, ctx.publicModel);
   }
 
-  async *toSseFrames(events: AsyncIterable<ChatStreamEvent>, ctx: ResponseContext, id: string): AsyncIterable<string> {
+  async *toSseFrames(
+    events: AsyncIterable<ChatStreamEvent>,
+    ctx: ResponseContext,
+    id: string,
+  ): AsyncIterable<string> {
     const chunks = toOpenAiChunks(events, {
       id,
       created: Math.floor(Date.now() / 1000),
@@ -34,7 +38,8 @@ export class OpenAiChatHandler implements ChatDialectHandler {
   }
 
   passthroughJson(body: unknown, ctx: ResponseContext): unknown {
-    if (body && typeof body === 'object' && 'model' in body) (body as Record<string, unknown>).model = ctx.publicModel;
+    if (body && typeof body === 'object' && 'model' in body)
+      (body as Record<string, unknown>).model = ctx.publicModel;
     return body;
   }
 
@@ -48,9 +53,13 @@ export class OpenAiChatHandler implements ChatDialectHandler {
   private passthroughFrame(ev: SseEvent, ctx: ResponseContext): string | null {
     if (ev.data === '[DONE]') return DONE;
     let data = ev.data;
-    if (!ctx.clientWantsStreamUsage && data.includes('"choices":[]') && data.includes('"usage":{')) return null;
+    if (!ctx.clientWantsStreamUsage && data.includes('"choices":[]') && data.includes('"usage":{'))
+      return null;
     if (ctx.upstreamModel !== ctx.publicModel) {
-      data = data.replace(`"model":${JSON.stringify(ctx.upstreamModel)}`, `"model":${JSON.stringify(ctx.publicModel)}`);
+      data = data.replace(
+        `"model":${JSON.stringify(ctx.upstreamModel)}`,
+        `"model":${JSON.stringify(ctx.publicModel)}`,
+      );
     }
     if (!ctx.clientWantsStreamUsage) data = data.replace(',"usage":null', '');
     return formatSse(data, ev.event);

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { fromOpenAiEmbeddingsRequest, toOpenAiEmbeddingsResponse } from '../../dialects/openai/openai-embeddings.request';
+import {
+  fromOpenAiEmbeddingsRequest,
+  toOpenAiEmbeddingsResponse,
+} from '../../dialects/openai/openai-embeddings.request';
 import type { ProviderAdapter, ProviderContext } from '../../providers/core/adapter';
 import type { ChatResponse, ChatStreamEvent, EmbeddingsRequest } from '../../providers/core/canonical';
 import type { ProviderClient } from '../../providers/core/provider-client';
@@ -24,7 +27,11 @@ export class OpenAiEmbeddingsHandler implements ChatDialectHandler {
       stream: false,
       body: p.body,
       // The budget estimate and aborted-request estimate read the input as a prompt; no output is reserved.
-      request: { messages: [{ role: 'user', content: [{ type: 'text', text: p.text }] }], stream: false, maxTokens: 1 },
+      request: {
+        messages: [{ role: 'user', content: [{ type: 'text', text: p.text }] }],
+        stream: false,
+        maxTokens: 1,
+      },
       clientWantsStreamUsage: false,
       operation: 'embeddings',
     };
@@ -32,15 +39,30 @@ export class OpenAiEmbeddingsHandler implements ChatDialectHandler {
     return parsed;
   }
 
-  async invoke(client: ProviderClient, adapter: ProviderAdapter, parsed: ParsedChat, ctx: ProviderContext, rctx: ResponseContext, signal: AbortSignal): Promise<InvokeResult> {
+  async invoke(
+    client: ProviderClient,
+    adapter: ProviderAdapter,
+    parsed: ParsedChat,
+    ctx: ProviderContext,
+    rctx: ResponseContext,
+    signal: AbortSignal,
+  ): Promise<InvokeResult> {
     const request = this.requests.get(parsed);
-    if (!request) throw new ProviderError({ kind: 'unsupported', message: 'embeddings request was not parsed by this handler' });
+    if (!request)
+      throw new ProviderError({
+        kind: 'unsupported',
+        message: 'embeddings request was not parsed by this handler',
+      });
     const resp = await client.embed(adapter, request, ctx, signal);
-    return { body: toOpenAiEmbeddingsResponse(resp.embeddings, rctx.publicModel, resp.usage, request.encodingFormat), usage: resp.usage };
+    return {
+      body: toOpenAiEmbeddingsResponse(resp.embeddings, rctx.publicModel, resp.usage, request.encodingFormat),
+      usage: resp.usage,
+    };
   }
 
   passthroughJson(body: unknown, ctx: ResponseContext): unknown {
-    if (body && typeof body === 'object' && 'model' in body) (body as Record<string, unknown>).model = ctx.publicModel;
+    if (body && typeof body === 'object' && 'model' in body)
+      (body as Record<string, unknown>).model = ctx.publicModel;
     return body;
   }
 

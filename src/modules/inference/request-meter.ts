@@ -66,8 +66,10 @@ export class RequestMeter {
   async *watch(events: AsyncIterable<ChatStreamEvent>): AsyncGenerator<ChatStreamEvent> {
     for await (const ev of events) {
       if (ev.type === 'usage') this.reported = ev.usage;
-      else if (ev.type === 'text' || ev.type === 'reasoning' || ev.type === 'refusal') this.streamedChars += ev.text.length;
-      else if (ev.type === 'tool_call') this.streamedChars += ev.argumentsDelta.length + (ev.name?.length ?? 0);
+      else if (ev.type === 'text' || ev.type === 'reasoning' || ev.type === 'refusal')
+        this.streamedChars += ev.text.length;
+      else if (ev.type === 'tool_call')
+        this.streamedChars += ev.argumentsDelta.length + (ev.name?.length ?? 0);
       yield ev;
     }
   }
@@ -95,7 +97,10 @@ export class RequestMeter {
       statusCode: this.status || 500,
       errorType: this.errorType,
       usage,
-      costUsd: usage && model ? costTextOf(usage, effectivePricing(model.pricing, this.info?.target.upstreamModel, model.name)) : '0',
+      costUsd:
+        usage && model
+          ? costTextOf(usage, effectivePricing(model.pricing, this.info?.target.upstreamModel, model.name))
+          : '0',
       latencyMs: Math.round(performance.now() - this.started),
       ttftMs: this.ttftMs,
       stream: this.init.stream,
@@ -116,7 +121,13 @@ export class RequestMeter {
 /** Characters of generated text in one provider stream event, whatever its wire shape. */
 function generatedChars(ev: unknown): number {
   const e = ev as {
-    choices?: Array<{ delta?: { content?: unknown; reasoning_content?: unknown; tool_calls?: Array<{ function?: { arguments?: unknown } }> } }>;
+    choices?: Array<{
+      delta?: {
+        content?: unknown;
+        reasoning_content?: unknown;
+        tool_calls?: Array<{ function?: { arguments?: unknown } }>;
+      };
+    }>;
     delta?: { text?: unknown; thinking?: unknown; partial_json?: unknown };
     candidates?: Array<{ content?: { parts?: Array<{ text?: unknown }> } }>;
   };

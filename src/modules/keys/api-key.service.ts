@@ -1,7 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox } from '../../common/crypto/secret-box';
 import { GatewayError, invalidRequest } from '../../common/errors/gateway-error';
-import { afterCreatedAt, createdAtPosition, decodeCursor, isCreatedAtPosition, pageLimit, toPage, type Page } from '../../common/http/cursor-page';
+import {
+  afterCreatedAt,
+  createdAtPosition,
+  decodeCursor,
+  isCreatedAtPosition,
+  pageLimit,
+  toPage,
+  type Page,
+} from '../../common/http/cursor-page';
 import { PrismaService } from '../../database/prisma.service';
 import type { ApiKey, Prisma } from '../../generated/prisma/client';
 import type { Identity } from '../auth/identity';
@@ -24,7 +32,6 @@ type Db = Prisma.TransactionClient | PrismaService;
  */
 @Injectable()
 export class ApiKeyService {
-
   constructor(
     private readonly prisma: PrismaService,
     private readonly teams: TeamsService,
@@ -52,7 +59,12 @@ export class ApiKeyService {
           webhookSecretEnc: this.box.seal(webhookSecret),
         },
       });
-      await this.audit.record(tx, actor, { action: 'key.create', targetType: 'key', targetId: k.id, after: await this.view(k) });
+      await this.audit.record(tx, actor, {
+        action: 'key.create',
+        targetType: 'key',
+        targetId: k.id,
+        after: await this.view(k),
+      });
       return k;
     });
     return { ...(await this.view(key)), key: material.key, webhook_secret: webhookSecret };
@@ -92,16 +104,25 @@ export class ApiKeyService {
     const { key, before } = await this.prisma.$transaction(async (tx) => {
       const old = await this.findInScope(id, actor.identity, tx);
       const teamId = dto.team_id === undefined ? old.teamId : dto.team_id;
-      if (dto.team_id !== undefined || dto.role !== undefined) await this.checkAssignment(actor.identity, teamId, dto.role ?? old.role, tx);
+      if (dto.team_id !== undefined || dto.role !== undefined)
+        await this.checkAssignment(actor.identity, teamId, dto.role ?? old.role, tx);
       const data = {
         ...limitData(dto),
         ...(dto.name !== undefined ? { name: dto.name } : {}),
         ...(dto.team_id !== undefined ? { teamId: dto.team_id } : {}),
         ...(dto.role !== undefined ? { role: dto.role } : {}),
-        ...(dto.expires_at !== undefined ? { expiresAt: dto.expires_at === null ? null : new Date(dto.expires_at) } : {}),
+        ...(dto.expires_at !== undefined
+          ? { expiresAt: dto.expires_at === null ? null : new Date(dto.expires_at) }
+          : {}),
       };
       const k = await tx.apiKey.update({ where: { id }, data });
-      await this.audit.record(tx, actor, { action: 'key.update', targetType: 'key', targetId: id, before: await this.view(old), after: await this.view(k) });
+      await this.audit.record(tx, actor, {
+        action: 'key.update',
+        targetType: 'key',
+        targetId: id,
+        before: await this.view(old),
+        after: await this.view(k),
+      });
       return { key: k, before: old };
     });
     await this.invalidation.publish({ keyIds: [id], hashes: hashesOf(before) });
@@ -112,8 +133,17 @@ export class ApiKeyService {
     const { key, before } = await this.prisma.$transaction(async (tx) => {
       const old = await this.findInScope(id, actor.identity, tx);
       if (old.revokedAt) return { key: old, before: old };
-      const k = await tx.apiKey.update({ where: { id }, data: { revokedAt: new Date(), previousKeyHash: null, previousKeyExpiresAt: null } });
-      await this.audit.record(tx, actor, { action: 'key.revoke', targetType: 'key', targetId: id, before: await this.view(old), after: await this.view(k) });
+      const k = await tx.apiKey.update({
+        where: { id },
+        data: { revokedAt: new Date(), previousKeyHash: null, previousKeyExpiresAt: null },
+      });
+      await this.audit.record(tx, actor, {
+        action: 'key.revoke',
+        targetType: 'key',
+        targetId: id,
+        before: await this.view(old),
+        after: await this.view(k),
+      });
       return { key: k, before: old };
     });
     await this.invalidation.publish({ keyIds: [id], hashes: hashesOf(before) });
@@ -137,7 +167,13 @@ export class ApiKeyService {
           previousKeyExpiresAt: grace > 0 ? new Date(Date.now() + grace * 1000) : null,
         },
       });
-      await this.audit.record(tx, actor, { action: 'key.rotate', targetType: 'key', targetId: id, before: await this.view(old), after: { ...(await this.view(k)), grace_period_seconds: grace } });
+      await this.audit.record(tx, actor, {
+        action: 'key.rotate',
+        targetType: 'key',
+        targetId: id,
+        before: await this.view(old),
+        after: { ...(await this.view(k)), grace_period_seconds: grace },
+      });
       return { key: k, before: old };
     });
     await this.invalidation.publish({ keyIds: [id], hashes: hashesOf(before) });
@@ -145,13 +181,22 @@ export class ApiKeyService {
   }
 
   /** Team admins may only place keys in their own team and never make admins; team admins need a team. */
-  private async checkAssignment(identity: Identity, teamId: string | null, role: string, db: Db = this.prisma): Promise<void> {
+  private async checkAssignment(
+    identity: Identity,
+    teamId: string | null,
+    role: string,
+    db: Db = this.prisma,
+  ): Promise<void> {
     if (identity.role !== 'admin') {
       assertTeamInScope(identity, teamId);
-      if (role === 'admin') throw new GatewayError('permission_denied', 'A team admin cannot create or grant the admin role');
+      if (role === 'admin')
+        throw new GatewayError('permission_denied', 'A team admin cannot create or grant the admin role');
     }
     if (role === 'team_admin' && !teamId) throw invalidRequest('role team_admin needs a team_id', 'team_id');
-    if (teamId) await this.teams.find(teamId, db).catch(() => Promise.reject(invalidRequest(`team_id '${teamId}' does not exist`, 'team_id')));
+    if (teamId)
+      await this.teams
+        .find(teamId, db)
+        .catch(() => Promise.reject(invalidRequest(`team_id '${teamId}' does not exist`, 'team_id')));
   }
 
   private async findInScope(id: string, identity: Identity, db: Db = this.prisma): Promise<ApiKey> {

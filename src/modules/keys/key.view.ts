@@ -17,14 +17,25 @@ export function toKeyView(k: ApiKey, spendUsd: string, now = new Date()): Record
     expires_at: k.expiresAt?.toISOString() ?? null,
     metadata: k.metadata,
     spend_usd: spendUsd,
-    budget_reset_at: isBudgetDuration(k.budgetDuration) ? budgetResetAt(k.budgetPeriodStart, k.budgetDuration, now).toISOString() : null,
+    budget_reset_at: isBudgetDuration(k.budgetDuration)
+      ? budgetResetAt(k.budgetPeriodStart, k.budgetDuration, now).toISOString()
+      : null,
     last_used_at: k.lastUsedAt?.toISOString() ?? null,
     revoked_at: k.revokedAt?.toISOString() ?? null,
-    previous_key_expires_at: k.previousKeyHash && k.previousKeyExpiresAt ? k.previousKeyExpiresAt.toISOString() : null,
+    previous_key_expires_at:
+      k.previousKeyHash && k.previousKeyExpiresAt ? k.previousKeyExpiresAt.toISOString() : null,
     created_at: k.createdAt.toISOString(),
     updated_at: k.updatedAt.toISOString(),
   };
 }
 
 /** The master key's `GET /v1/key` view: an admin with no record, team or limits. */
-export const MASTER_KEY_VIEW = { id: null, name: 'master', key_prefix: null, team_id: null, role: 'admin', allowed_models: [], spend_usd: '0' };
+export const MASTER_KEY_VIEW = {
+  id: null,
+  name: 'master',
+  key_prefix: null,
+  team_id: null,
+  role: 'admin',
+  allowed_models: [],
+  spend_usd: '0',
+};

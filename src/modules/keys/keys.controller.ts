@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  UseGuards,
+  UsePipes,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Page } from '../../common/http/cursor-page';
 import { AdminGuard, AllowTeamAdmin } from '../auth/admin.guard';
@@ -50,7 +61,9 @@ export class KeysController {
 
   @Post(':id/rotate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Rotate a key: a new secret, the old one valid for grace_period_seconds (default 0)' })
+  @ApiOperation({
+    summary: 'Rotate a key: a new secret, the old one valid for grace_period_seconds (default 0)',
+  })
   rotate(@Param('id') id: string, @Body() dto: RotateKeyDto, @CurrentActor() actor: Actor): Promise<object> {
     return this.keys.rotate(id, dto, actor);
   }

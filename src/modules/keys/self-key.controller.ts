@@ -13,7 +13,9 @@ export class SelfKeyController {
   constructor(private readonly keys: ApiKeyService) {}
 
   @Get(['v1/key', 'key'])
-  @ApiOperation({ summary: "The calling key's own view (the shape of GET /admin/keys/{id}), without its secret" })
+  @ApiOperation({
+    summary: "The calling key's own view (the shape of GET /admin/keys/{id}), without its secret",
+  })
   self(@CurrentIdentity() identity: Identity): Promise<object> {
     return this.keys.self(identity);
   }

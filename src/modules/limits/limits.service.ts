@@ -109,7 +109,8 @@ export class LimitsService implements OnModuleDestroy {
       return admission;
     }
     const args: Array<string | number> = [req.eventId, subjects.length, estTokens];
-    for (const s of subjects) args.push(s.base, s.rpm, s.tpm, s.budgetNano, s.period, s.reserveNano, s.ttlSeconds);
+    for (const s of subjects)
+      args.push(s.base, s.rpm, s.tpm, s.budgetNano, s.period, s.reserveNano, s.ttlSeconds);
     let reply: AdmitReply;
     try {
       if (this.redisDown) throw new Error('Redis connection is down');
@@ -120,7 +121,10 @@ export class LimitsService implements OnModuleDestroy {
       }
     } catch (err) {
       if (err instanceof GatewayError) throw err;
-      this.logger.warn({ err: err instanceof Error ? err.message : String(err), fail: this.failOpen ? 'open' : 'closed' }, 'limits: Redis unavailable');
+      this.logger.warn(
+        { err: err instanceof Error ? err.message : String(err), fail: this.failOpen ? 'open' : 'closed' },
+        'limits: Redis unavailable',
+      );
       if (!this.failOpen) throw this.unavailable();
       // Served without limits. Nothing was counted or reserved: settlement (retried until Redis is back)
       // counts the whole request's tokens and cost for these subjects.
@@ -142,11 +146,16 @@ export class LimitsService implements OnModuleDestroy {
     if (verdict === 'ok') return admission;
     const s = subjects[Number(who)];
     if (verdict === 'budget') {
-      const retry = s.periodStart && s.ttlSeconds > 0 ? retryAfterSeconds(s.ttlSeconds * 1000 - 86_400_000) : undefined;
-      throw new GatewayError('budget_exceeded', `Budget exceeded for this ${s.kind}: spend has reached max_budget_usd`, {
-        retryAfterSeconds: retry,
-        headers: admission.headers,
-      });
+      const retry =
+        s.periodStart && s.ttlSeconds > 0 ? retryAfterSeconds(s.ttlSeconds * 1000 - 86_400_000) : undefined;
+      throw new GatewayError(
+        'budget_exceeded',
+        `Budget exceeded for this ${s.kind}: spend has reached max_budget_usd`,
+        {
+          retryAfterSeconds: retry,
+          headers: admission.headers,
+        },
+      );
     }
     const v = views[Number(who)];
     const waitMs = verdict === 'rpm' ? msUntilRoom(v.r.window, s.rpm, 1) : msUntilRoom(v.t.window, s.tpm, 1);
@@ -172,7 +181,10 @@ export class LimitsService implements OnModuleDestroy {
   }
 
   private unavailable(): GatewayError {
-    return new GatewayError('service_unavailable', 'Rate limits and budgets cannot be checked right now (Redis unavailable)');
+    return new GatewayError(
+      'service_unavailable',
+      'Rate limits and budgets cannot be checked right now (Redis unavailable)',
+    );
   }
 
   /**
@@ -184,8 +196,16 @@ export class LimitsService implements OnModuleDestroy {
     const costNano = toNanoUsd(event.costUsd || '0');
     const total = (event.usage?.promptTokens ?? 0) + (event.usage?.completionTokens ?? 0);
     const extra = Math.max(0, total - (admission?.estTokens ?? 0));
-    const args: Array<string | number> = [this.streamKey, `${this.prefix}:usage:settled:${event.id}`, event.id, serializeUsageEvent(event), subjects.length, extra];
-    for (const s of subjects) args.push(s.base, s.tpm > 0 ? 1 : 0, s.budgetNano >= 0 ? 1 : 0, s.period, costNano, s.ttlSeconds);
+    const args: Array<string | number> = [
+      this.streamKey,
+      `${this.prefix}:usage:settled:${event.id}`,
+      event.id,
+      serializeUsageEvent(event),
+      subjects.length,
+      extra,
+    ];
+    for (const s of subjects)
+      args.push(s.base, s.tpm > 0 ? 1 : 0, s.budgetNano >= 0 ? 1 : 0, s.period, costNano, s.ttlSeconds);
     if (this.redisDown) throw new Error('Redis connection is down');
     await this.redis.sbSettle(...args);
   }
@@ -193,8 +213,16 @@ export class LimitsService implements OnModuleDestroy {
   /** Releases a reservation for a request that was never sent upstream (no usage record, no spend). */
   async release(admission: Admission): Promise<void> {
     if (admission.subjects.length === 0) return;
-    const args: Array<string | number> = [this.streamKey, `${this.prefix}:usage:settled:${admission.eventId}`, admission.eventId, '', admission.subjects.length, 0];
-    for (const s of admission.subjects) args.push(s.base, 0, s.budgetNano >= 0 ? 1 : 0, s.period, 0, s.ttlSeconds);
+    const args: Array<string | number> = [
+      this.streamKey,
+      `${this.prefix}:usage:settled:${admission.eventId}`,
+      admission.eventId,
+      '',
+      admission.subjects.length,
+      0,
+    ];
+    for (const s of admission.subjects)
+      args.push(s.base, 0, s.budgetNano >= 0 ? 1 : 0, s.period, 0, s.ttlSeconds);
     if (this.redisDown) throw new Error('Redis connection is down');
     await this.redis.sbSettle(...args);
   }
@@ -220,7 +248,10 @@ export class LimitsService implements OnModuleDestroy {
     if (hasBudget && l.budgetDuration) {
       periodStart = currentPeriodStart(l.budgetPeriodStart, l.budgetDuration, now);
       period = String(periodStart.getTime());
-      ttlSeconds = Math.ceil((budgetResetAt(l.budgetPeriodStart, l.budgetDuration, now).getTime() - now.getTime()) / 1000) + 86_400;
+      ttlSeconds =
+        Math.ceil(
+          (budgetResetAt(l.budgetPeriodStart, l.budgetDuration, now).getTime() - now.getTime()) / 1000,
+        ) + 86_400;
     }
     return [
       {
@@ -252,7 +283,10 @@ export class LimitsService implements OnModuleDestroy {
       nano = toNanoUsd(rows[0]?.s ?? '0');
     } catch (err) {
       // Postgres unreachable: count from zero for a short while, then seed again.
-      this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'limits: spend seed from Postgres failed');
+      this.logger.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'limits: spend seed from Postgres failed',
+      );
       ttl = 30;
     }
     const key = `${s.base}:spend:${s.period}`;

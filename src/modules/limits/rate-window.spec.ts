@@ -31,6 +31,10 @@ describe('sliding minute window (two weighted buckets)', () => {
       ],
       [],
     );
-    expect(h).toEqual({ 'x-ratelimit-limit-requests': '5', 'x-ratelimit-remaining-requests': '1', 'x-ratelimit-reset-requests': '2m0s' });
+    expect(h).toEqual({
+      'x-ratelimit-limit-requests': '5',
+      'x-ratelimit-remaining-requests': '1',
+      'x-ratelimit-reset-requests': '2m0s',
+    });
   });
 });

@@ -77,13 +77,17 @@ export function rateLimitHeaders(requests: LimitView[], tokens: LimitView[]): Re
   if (r) {
     out['x-ratelimit-limit-requests'] = String(r.v.limit);
     out['x-ratelimit-remaining-requests'] = String(r.remaining);
-    out['x-ratelimit-reset-requests'] = openAiDuration(r.remaining > 0 ? msUntilEmpty(r.v.window) : msUntilRoom(r.v.window, r.v.limit, 1));
+    out['x-ratelimit-reset-requests'] = openAiDuration(
+      r.remaining > 0 ? msUntilEmpty(r.v.window) : msUntilRoom(r.v.window, r.v.limit, 1),
+    );
   }
   const t = tightest(tokens);
   if (t) {
     out['x-ratelimit-limit-tokens'] = String(t.v.limit);
     out['x-ratelimit-remaining-tokens'] = String(t.remaining);
-    out['x-ratelimit-reset-tokens'] = openAiDuration(t.remaining > 0 ? msUntilEmpty(t.v.window) : msUntilRoom(t.v.window, t.v.limit, 1));
+    out['x-ratelimit-reset-tokens'] = openAiDuration(
+      t.remaining > 0 ? msUntilEmpty(t.v.window) : msUntilRoom(t.v.window, t.v.limit, 1),
+    );
   }
   return out;
 }

@@ -76,7 +76,8 @@ export class MediaInliner implements OnModuleDestroy {
         headers: { accept: '*/*' },
         signal,
       });
-      if (res.status < 200 || res.status >= 300) throw new SafeFetchError('network', `the URL answered HTTP ${res.status}`);
+      if (res.status < 200 || res.status >= 300)
+        throw new SafeFetchError('network', `the URL answered HTTP ${res.status}`);
       if (res.body.length === 0) throw new SafeFetchError('network', 'the URL answered with an empty body');
       const contentType = res.headers['content-type'];
       const mimeType = mediaMimeType({
@@ -88,10 +89,22 @@ export class MediaInliner implements OnModuleDestroy {
       return { dataUri: toDataUri(mimeType, res.body.toString('base64')), mimeType };
     } catch (err) {
       if (err instanceof SafeFetchError) {
-        const why = err.kind === 'too_large' ? `the media is larger than ${MAX_REMOTE_MEDIA_BYTES / 1024 / 1024} MB` : err.message;
-        throw new GatewayError('invalid_request', `${job.param}: the gateway could not fetch this URL: ${why}`, { param: job.param });
+        const why =
+          err.kind === 'too_large'
+            ? `the media is larger than ${MAX_REMOTE_MEDIA_BYTES / 1024 / 1024} MB`
+            : err.message;
+        throw new GatewayError(
+          'invalid_request',
+          `${job.param}: the gateway could not fetch this URL: ${why}`,
+          { param: job.param },
+        );
       }
-      if (signal?.aborted) throw new ProviderError({ kind: 'connection', upstreamCode: 'client_aborted', message: 'request aborted' });
+      if (signal?.aborted)
+        throw new ProviderError({
+          kind: 'connection',
+          upstreamCode: 'client_aborted',
+          message: 'request aborted',
+        });
       throw err;
     }
   }
@@ -102,7 +115,8 @@ function collectJobs(req: ChatRequest): Job[] {
   req.messages.forEach((m, i) =>
     m.content.forEach((p, j) => {
       const where = `messages[${i}].content[${j}]`;
-      if (p.type === 'image' && needsFetching(p.url)) jobs.push({ message: i, part: j, url: p.url, param: `${where}.image_url.url` });
+      if (p.type === 'image' && needsFetching(p.url))
+        jobs.push({ message: i, part: j, url: p.url, param: `${where}.image_url.url` });
       if (p.type === 'file' && p.data === undefined && p.uri !== undefined && needsFetching(p.uri)) {
         jobs.push({ message: i, part: j, url: p.uri, param: `${where}.file.file_id` });
       }

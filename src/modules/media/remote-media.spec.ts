@@ -18,9 +18,17 @@ describe('remote media rules', () => {
     expect(sniffMimeType(png)).toBe('image/png');
     expect(sniffMimeType(Buffer.from('%PDF-1.7'))).toBe('application/pdf');
     expect(sniffMimeType(Buffer.from([0xff, 0xd8, 0xff, 0xe0]))).toBe('image/jpeg');
-    expect(mediaMimeType({ declared: 'application/pdf', contentType: 'image/png', bytes: png })).toBe('application/pdf');
+    expect(mediaMimeType({ declared: 'application/pdf', contentType: 'image/png', bytes: png })).toBe(
+      'application/pdf',
+    );
     expect(mediaMimeType({ contentType: 'image/webp; charset=binary', bytes: png })).toBe('image/webp');
     expect(mediaMimeType({ contentType: 'application/octet-stream', bytes: png })).toBe('image/png');
-    expect(mediaMimeType({ contentType: 'application/octet-stream', bytes: Buffer.from('x'), guessFromUrl: 'audio/mp3' })).toBe('audio/mp3');
+    expect(
+      mediaMimeType({
+        contentType: 'application/octet-stream',
+        bytes: Buffer.from('x'),
+        guessFromUrl: 'audio/mp3',
+      }),
+    ).toBe('audio/mp3');
   });
 });

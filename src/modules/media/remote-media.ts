@@ -23,7 +23,8 @@ export function needsFetching(url: string): boolean {
     return true; // the fetch reports the malformed URL, naming the field
   }
   if (YOUTUBE_HOSTS.test(parsed.hostname)) return false;
-  if (parsed.hostname === 'generativelanguage.googleapis.com' || GEMINI_FILES_PATH.test(parsed.pathname)) return false;
+  if (parsed.hostname === 'generativelanguage.googleapis.com' || GEMINI_FILES_PATH.test(parsed.pathname))
+    return false;
   return true;
 }
 
@@ -44,7 +45,8 @@ export function sniffMimeType(bytes: Buffer): string | undefined {
     if (/^M4A /.test(brand)) return 'audio/m4a';
     return 'video/mp4';
   }
-  if (ascii('ID3') || starts([0xff, 0xfb]) || starts([0xff, 0xf3]) || starts([0xff, 0xf2])) return 'audio/mp3';
+  if (ascii('ID3') || starts([0xff, 0xfb]) || starts([0xff, 0xf3]) || starts([0xff, 0xf2]))
+    return 'audio/mp3';
   if (ascii('OggS')) return 'audio/ogg';
   if (ascii('fLaC')) return 'audio/flac';
   if (starts([0x1a, 0x45, 0xdf, 0xa3])) return 'video/webm';
@@ -67,4 +69,9 @@ export function mediaMimeType(input: {
   return sniffMimeType(input.bytes) ?? input.guessFromUrl ?? served ?? 'application/octet-stream';
 }
 
-const GENERIC_TYPES = new Set(['application/octet-stream', 'binary/octet-stream', 'application/binary', 'application/unknown']);
+const GENERIC_TYPES = new Set([
+  'application/octet-stream',
+  'binary/octet-stream',
+  'application/binary',
+  'application/unknown',
+]);

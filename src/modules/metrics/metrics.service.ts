@@ -65,7 +65,11 @@ export class MetricsService {
       help: 'Usage events waiting in the Redis stream for the writer',
       registers: [this.registry],
       collect: async function (this: Gauge) {
-        this.set(await self().probe?.queueDepth().catch(() => -1) ?? 0);
+        this.set(
+          (await self()
+            .probe?.queueDepth()
+            .catch(() => -1)) ?? 0,
+        );
       },
     });
     new Gauge({
@@ -105,8 +109,10 @@ export class MetricsService {
     const u = e.usage;
     if (u) {
       if (u.promptTokens) this.tokens.inc({ model, provider, status, type: 'prompt' }, u.promptTokens);
-      if (u.completionTokens) this.tokens.inc({ model, provider, status, type: 'completion' }, u.completionTokens);
-      if (u.reasoningTokens) this.tokens.inc({ model, provider, status, type: 'reasoning' }, u.reasoningTokens);
+      if (u.completionTokens)
+        this.tokens.inc({ model, provider, status, type: 'completion' }, u.completionTokens);
+      if (u.reasoningTokens)
+        this.tokens.inc({ model, provider, status, type: 'reasoning' }, u.reasoningTokens);
       if (u.cachedTokens) this.tokens.inc({ model, provider, status, type: 'cached' }, u.cachedTokens);
     }
     const c = Number(e.costUsd);

@@ -11,7 +11,11 @@ export const DEMO_MODEL = 'demo';
  * Writes the YAML catalog into Postgres (`source: config`), removes config deployments no longer in
  * the file, and seeds the `demo` model on the mock provider when it does not exist.
  */
-export async function syncCatalog(prisma: PrismaClient, models: ModelConfig[], box: SecretBox): Promise<void> {
+export async function syncCatalog(
+  prisma: PrismaClient,
+  models: ModelConfig[],
+  box: SecretBox,
+): Promise<void> {
   await prisma.$transaction(
     async (tx) => {
       await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${SYNC_LOCK})`);
@@ -26,7 +30,11 @@ export async function syncCatalog(prisma: PrismaClient, models: ModelConfig[], b
           aliases: m.aliases,
           settings: m.settings as Prisma.InputJsonValue,
         };
-        await tx.model.upsert({ where: { name: m.modelName }, create: { name: m.modelName, ...modelData }, update: modelData });
+        await tx.model.upsert({
+          where: { name: m.modelName },
+          create: { name: m.modelName, ...modelData },
+          update: modelData,
+        });
         for (const [i, d] of m.deployments.entries()) {
           const configKey = `config:${m.modelName}#${i}`;
           keep.push(configKey);
@@ -53,9 +61,17 @@ export async function syncCatalog(prisma: PrismaClient, models: ModelConfig[], b
       await tx.deployment.deleteMany({ where: { source: 'config', configKey: { notIn: keep } } });
       const demo = await tx.model.findUnique({ where: { name: DEMO_MODEL } });
       if (!demo) {
-        await tx.model.create({ data: { name: DEMO_MODEL, source: 'seed', pricing: { input_per_mtok: '0', output_per_mtok: '0' } } });
+        await tx.model.create({
+          data: { name: DEMO_MODEL, source: 'seed', pricing: { input_per_mtok: '0', output_per_mtok: '0' } },
+        });
         await tx.deployment.create({
-          data: { modelName: DEMO_MODEL, provider: 'mock', upstreamModel: 'mock-1', source: 'seed', configKey: 'seed:demo' },
+          data: {
+            modelName: DEMO_MODEL,
+            provider: 'mock',
+            upstreamModel: 'mock-1',
+            source: 'seed',
+            configKey: 'seed:demo',
+          },
         });
       }
     },

@@ -86,7 +86,11 @@ export class CatalogService implements OnModuleInit, OnModuleDestroy {
     }
     for (const w of this.wildcards) {
       if (name.startsWith(w.prefix) && name.length > w.prefix.length) {
-        return { requestedName: name, model: this.models.get(w.name)!, wildcardRest: name.slice(w.prefix.length) };
+        return {
+          requestedName: name,
+          model: this.models.get(w.name)!,
+          wildcardRest: name.slice(w.prefix.length),
+        };
       }
     }
     return undefined;
@@ -97,7 +101,9 @@ export class CatalogService implements OnModuleInit, OnModuleDestroy {
     if (this.queued) return this.queued;
     const run = (this.reloading ?? Promise.resolve()).then(() => {
       this.queued = undefined;
-      return this.load().catch((err: unknown) => this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'catalog reload failed'));
+      return this.load().catch((err: unknown) =>
+        this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'catalog reload failed'),
+      );
     });
     this.queued = run;
     this.reloading = run;
@@ -156,20 +162,41 @@ export class CatalogService implements OnModuleInit, OnModuleDestroy {
     let done = 0;
     for (const it of items) {
       try {
-        const r = await this.prisma.deployment.updateMany({ where: { id: it.id, apiKeyEnc: it.old }, data: { apiKeyEnc: this.box.seal(it.plaintext) } });
+        const r = await this.prisma.deployment.updateMany({
+          where: { id: it.id, apiKeyEnc: it.old },
+          data: { apiKeyEnc: this.box.seal(it.plaintext) },
+        });
         done += r.count;
       } catch (err) {
-        this.logger.warn({ deployment_id: it.id, err: err instanceof Error ? err.message : String(err) }, 'could not re-encrypt a credential');
+        this.logger.warn(
+          { deployment_id: it.id, err: err instanceof Error ? err.message : String(err) },
+          'could not re-encrypt a credential',
+        );
       }
     }
     if (done) this.logger.info({ count: done }, 'credentials re-encrypted with the current encryption key');
   }
 
-  private toDeployment(d: {
-    id: string; modelName: string; provider: string; upstreamModel: string; baseUrl: string | null; apiKeyEnc: string | null;
-    weight: number; priority: number; rpmLimit: number | null; tpmLimit: number | null; connectTimeoutMs: number;
-    timeoutMs: number; streamIdleTimeoutMs: number; enabled: boolean; settings: unknown;
-  }, reseal: Array<{ id: string; old: string; plaintext: string }>): CatalogDeployment {
+  private toDeployment(
+    d: {
+      id: string;
+      modelName: string;
+      provider: string;
+      upstreamModel: string;
+      baseUrl: string | null;
+      apiKeyEnc: string | null;
+      weight: number;
+      priority: number;
+      rpmLimit: number | null;
+      tpmLimit: number | null;
+      connectTimeoutMs: number;
+      timeoutMs: number;
+      streamIdleTimeoutMs: number;
+      enabled: boolean;
+      settings: unknown;
+    },
+    reseal: Array<{ id: string; old: string; plaintext: string }>,
+  ): CatalogDeployment {
     let apiKey: string | undefined;
     let enabled = d.enabled;
     if (d.apiKeyEnc) {
@@ -180,7 +207,10 @@ export class CatalogService implements OnModuleInit, OnModuleDestroy {
       } catch {
         // Sealed with a key we do not have: never route to it (and never log the value).
         enabled = false;
-        this.logger.error({ deployment_id: d.id }, 'deployment credential cannot be decrypted with the configured encryption keys; deployment disabled');
+        this.logger.error(
+          { deployment_id: d.id },
+          'deployment credential cannot be decrypted with the configured encryption keys; deployment disabled',
+        );
       }
     }
     return {

@@ -86,11 +86,17 @@ export class CooldownService implements OnModuleInit, OnModuleDestroy {
       );
       if (until > 0) {
         this.state.set(id, until);
-        this.logger.warn({ deployment_id: id, cooldown_seconds: cooldownSeconds, half_open: halfOpen }, 'deployment entered cooldown');
+        this.logger.warn(
+          { deployment_id: id, cooldown_seconds: cooldownSeconds, half_open: halfOpen },
+          'deployment entered cooldown',
+        );
         await this.redis.client.publish(this.redis.key(CHANNEL), `open:${id}:${until}`);
       }
     } catch (err) {
-      this.logger.warn({ deployment_id: id, err: err instanceof Error ? err.message : String(err) }, 'cooldown: could not record a failure');
+      this.logger.warn(
+        { deployment_id: id, err: err instanceof Error ? err.message : String(err) },
+        'cooldown: could not record a failure',
+      );
     }
   }
 
@@ -117,7 +123,9 @@ export class CooldownService implements OnModuleInit, OnModuleDestroy {
       const raw = await this.redis.client.hgetall(this.redis.key('cooldown', 'until'));
       const now = Date.now();
       const snapshot = new Map(Object.entries(raw).map(([id, u]) => [id, Number(u)] as [string, number]));
-      const stale = [...snapshot].filter(([, u]) => u + this.settings.windowSeconds * 1000 < now).map(([id]) => id);
+      const stale = [...snapshot]
+        .filter(([, u]) => u + this.settings.windowSeconds * 1000 < now)
+        .map(([id]) => id);
       if (stale.length) await this.redis.client.hdel(this.redis.key('cooldown', 'until'), ...stale);
       this.state.merge(snapshot, now);
     } catch {

@@ -35,7 +35,8 @@ export class DeploymentStatsTable {
     const e = this.entry(id);
     e.inFlight = Math.max(0, e.inFlight - 1);
     if (latencyMs !== undefined) {
-      e.latencyMs = e.latencyMs === undefined ? latencyMs : LATENCY_ALPHA * latencyMs + (1 - LATENCY_ALPHA) * e.latencyMs;
+      e.latencyMs =
+        e.latencyMs === undefined ? latencyMs : LATENCY_ALPHA * latencyMs + (1 - LATENCY_ALPHA) * e.latencyMs;
       e.samples++;
     }
   }

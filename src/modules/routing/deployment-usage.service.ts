@@ -91,7 +91,8 @@ export class DeploymentUsageService implements OnModuleInit, OnModuleDestroy {
       pipe.pexpire(key, 2 * 60_000 + BUCKET_MS);
       order.push(id);
     }
-    for (const id of order) pipe.hmget(this.redis.key('dep-usage', id), ...buckets.flatMap((b) => [`${b}:r`, `${b}:t`]));
+    for (const id of order)
+      pipe.hmget(this.redis.key('dep-usage', id), ...buckets.flatMap((b) => [`${b}:r`, `${b}:t`]));
     try {
       const results = (await pipe.exec()) ?? [];
       const reads = results.slice(results.length - order.length);

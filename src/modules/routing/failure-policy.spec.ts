@@ -1,26 +1,55 @@
 import { GatewayError } from '../../common/errors/gateway-error';
 import { ProviderError, type ProviderErrorKind } from '../../providers/core/provider-error';
-import { BACKOFF_CAP_MS, MAX_RETRY_AFTER_WAIT_MS, classifyFailure, fallbackModels, noCapacityError, planCandidates, retryDelayMs } from './failure-policy';
+import {
+  BACKOFF_CAP_MS,
+  MAX_RETRY_AFTER_WAIT_MS,
+  classifyFailure,
+  fallbackModels,
+  noCapacityError,
+  planCandidates,
+  retryDelayMs,
+} from './failure-policy';
 import { seededRandom } from './strategies';
 
-const pe = (kind: ProviderErrorKind, extra: Partial<ConstructorParameters<typeof ProviderError>[0]> = {}) => new ProviderError({ kind, message: kind, ...extra });
+const pe = (kind: ProviderErrorKind, extra: Partial<ConstructorParameters<typeof ProviderError>[0]> = {}) =>
+  new ProviderError({ kind, message: kind, ...extra });
 
 describe('classifyFailure', () => {
-  it.each(['rate_limit', 'overloaded', 'timeout', 'upstream', 'connection'] as const)('%s is retried on another deployment, counts toward cooldown, then general fallbacks', (kind) => {
-    expect(classifyFailure(pe(kind))).toEqual({ retry: true, countsTowardCooldown: true, fallback: 'general', retryAfterMs: undefined });
-  });
+  it.each(['rate_limit', 'overloaded', 'timeout', 'upstream', 'connection'] as const)(
+    '%s is retried on another deployment, counts toward cooldown, then general fallbacks',
+    (kind) => {
+      expect(classifyFailure(pe(kind))).toEqual({
+        retry: true,
+        countsTowardCooldown: true,
+        fallback: 'general',
+        retryAfterMs: undefined,
+      });
+    },
+  );
 
   it('keeps retry-after', () => {
     expect(classifyFailure(pe('rate_limit', { retryAfterMs: 1500 })).retryAfterMs).toBe(1500);
   });
 
   it('auth: not retried, counts toward cooldown, general fallbacks', () => {
-    expect(classifyFailure(pe('auth'))).toEqual({ retry: false, countsTowardCooldown: true, fallback: 'general' });
+    expect(classifyFailure(pe('auth'))).toEqual({
+      retry: false,
+      countsTowardCooldown: true,
+      fallback: 'general',
+    });
   });
 
   it('context_length and content_filter choose their fallback chains and never cool a deployment down', () => {
-    expect(classifyFailure(pe('context_length'))).toEqual({ retry: false, countsTowardCooldown: false, fallback: 'context_window' });
-    expect(classifyFailure(pe('content_filter'))).toEqual({ retry: false, countsTowardCooldown: false, fallback: 'content_policy' });
+    expect(classifyFailure(pe('context_length'))).toEqual({
+      retry: false,
+      countsTowardCooldown: false,
+      fallback: 'context_window',
+    });
+    expect(classifyFailure(pe('content_filter'))).toEqual({
+      retry: false,
+      countsTowardCooldown: false,
+      fallback: 'content_policy',
+    });
   });
 
   it.each(['invalid_request', 'not_found', 'unsupported'] as const)('%s is surfaced as is', (kind) => {
@@ -28,7 +57,11 @@ describe('classifyFailure', () => {
   });
 
   it('a client abort is neither retried nor counted', () => {
-    expect(classifyFailure(pe('connection', { upstreamCode: 'client_aborted' }))).toEqual({ retry: false, countsTowardCooldown: false, fallback: null });
+    expect(classifyFailure(pe('connection', { upstreamCode: 'client_aborted' }))).toEqual({
+      retry: false,
+      countsTowardCooldown: false,
+      fallback: null,
+    });
   });
 
   it('no capacity goes to the general fallbacks; other errors are surfaced', () => {
@@ -57,29 +90,46 @@ describe('retryDelayMs', () => {
   });
   it('honours retry-after on the same deployment, and gives up when it is too long', () => {
     expect(retryDelayMs({ attempt: 2, sameDeployment: true, retryAfterMs: 1200, random })).toBe(1200);
-    expect(retryDelayMs({ attempt: 2, sameDeployment: true, retryAfterMs: MAX_RETRY_AFTER_WAIT_MS + 1, random })).toBeUndefined();
+    expect(
+      retryDelayMs({ attempt: 2, sameDeployment: true, retryAfterMs: MAX_RETRY_AFTER_WAIT_MS + 1, random }),
+    ).toBeUndefined();
   });
   it('backs off exponentially with jitter, capped', () => {
     const d2 = retryDelayMs({ attempt: 2, sameDeployment: true, random: () => 0 })!;
     const d3 = retryDelayMs({ attempt: 3, sameDeployment: true, random: () => 0 })!;
     expect(d2).toBe(50);
     expect(d3).toBe(100);
-    expect(retryDelayMs({ attempt: 20, sameDeployment: true, random: () => 0.999 })!).toBeLessThanOrEqual(BACKOFF_CAP_MS);
+    expect(retryDelayMs({ attempt: 20, sameDeployment: true, random: () => 0.999 })!).toBeLessThanOrEqual(
+      BACKOFF_CAP_MS,
+    );
   });
 });
 
 describe('planCandidates', () => {
   const d = (id: string, enabled = true, rpmLimit?: number) => ({ id, enabled, rpmLimit });
   it('leaves out disabled, cooling and at-limit deployments, counting why', () => {
-    const plan = planCandidates([d('a'), d('b', false), d('c'), d('e', true, 1)], (id) => id === 'c', (x) => x.id === 'e');
+    const plan = planCandidates(
+      [d('a'), d('b', false), d('c'), d('e', true, 1)],
+      (id) => id === 'c',
+      (x) => x.id === 'e',
+    );
     expect(plan.usable.map((x) => x.id)).toEqual(['a']);
     expect(plan).toMatchObject({ cooling: 1, atLimit: 1 });
   });
   it('never cools down the only enabled deployment', () => {
-    expect(planCandidates([d('a'), d('b', false)], () => true, () => false).usable.map((x) => x.id)).toEqual(['a']);
+    expect(
+      planCandidates(
+        [d('a'), d('b', false)],
+        () => true,
+        () => false,
+      ).usable.map((x) => x.id),
+    ).toEqual(['a']);
   });
   it('429 when every deployment left is at its limit, else 503', () => {
-    expect(noCapacityError('m', { cooling: 0, atLimit: 2 }, 2500)).toMatchObject({ status: 429, retryAfterSeconds: 3 });
+    expect(noCapacityError('m', { cooling: 0, atLimit: 2 }, 2500)).toMatchObject({
+      status: 429,
+      retryAfterSeconds: 3,
+    });
     expect(noCapacityError('m', { cooling: 1, atLimit: 1 }).status).toBe(503);
     expect(noCapacityError('m', { cooling: 0, atLimit: 0 }).status).toBe(503);
   });

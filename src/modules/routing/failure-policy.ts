@@ -30,7 +30,9 @@ const NONE: FailureClass = { retry: false, countsTowardCooldown: false, fallback
  */
 export function classifyFailure(err: unknown): FailureClass {
   if (err instanceof GatewayError) {
-    return err.code === 'no_healthy_deployment' || err.code === 'rate_limit_exceeded' ? { ...NONE, fallback: 'general' } : NONE;
+    return err.code === 'no_healthy_deployment' || err.code === 'rate_limit_exceeded'
+      ? { ...NONE, fallback: 'general' }
+      : NONE;
   }
   if (!(err instanceof ProviderError)) return NONE;
   switch (err.kind) {
@@ -80,9 +82,15 @@ export const MAX_RETRY_AFTER_WAIT_MS = 15_000;
  * jitter (100 ms, 200 ms, … capped at 2 s, each × [0.5, 1)). Returns `undefined` when the wait would be
  * longer than `MAX_RETRY_AFTER_WAIT_MS` (give up and surface the error).
  */
-export function retryDelayMs(opts: { attempt: number; sameDeployment: boolean; retryAfterMs?: number; random: RandomSource }): number | undefined {
+export function retryDelayMs(opts: {
+  attempt: number;
+  sameDeployment: boolean;
+  retryAfterMs?: number;
+  random: RandomSource;
+}): number | undefined {
   if (!opts.sameDeployment) return 0;
-  if (opts.retryAfterMs !== undefined) return opts.retryAfterMs > MAX_RETRY_AFTER_WAIT_MS ? undefined : opts.retryAfterMs;
+  if (opts.retryAfterMs !== undefined)
+    return opts.retryAfterMs > MAX_RETRY_AFTER_WAIT_MS ? undefined : opts.retryAfterMs;
   const exp = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, opts.attempt - 2));
   return Math.round(exp * (0.5 + opts.random() / 2));
 }
@@ -121,11 +129,19 @@ export function planCandidates<T extends { id: string; enabled: boolean }>(
 }
 
 /** The error when no deployment can take a request: 429 when every one left is at its limit, else 503. */
-export function noCapacityError(model: string, plan: { cooling: number; atLimit: number }, retryAfterMs?: number): GatewayError {
+export function noCapacityError(
+  model: string,
+  plan: { cooling: number; atLimit: number },
+  retryAfterMs?: number,
+): GatewayError {
   if (plan.atLimit > 0 && plan.cooling === 0) {
-    return new GatewayError('rate_limit_exceeded', `Every deployment of model '${model}' is at its rpm/tpm limit`, {
-      retryAfterSeconds: Math.max(1, Math.ceil((retryAfterMs ?? 1000) / 1000)),
-    });
+    return new GatewayError(
+      'rate_limit_exceeded',
+      `Every deployment of model '${model}' is at its rpm/tpm limit`,
+      {
+        retryAfterSeconds: Math.max(1, Math.ceil((retryAfterMs ?? 1000) / 1000)),
+      },
+    );
   }
   return new GatewayError('no_healthy_deployment', `No healthy deployment serves model '${model}' right now`);
 }

@@ -19,7 +19,11 @@ export function toRouterWire(r: RouterConfig): RouterSettingsWire {
   return {
     strategy: r.strategy,
     retries: r.retries,
-    cooldown: { failures: r.cooldown.failures, window_seconds: r.cooldown.windowSeconds, cooldown_seconds: r.cooldown.cooldownSeconds },
+    cooldown: {
+      failures: r.cooldown.failures,
+      window_seconds: r.cooldown.windowSeconds,
+      cooldown_seconds: r.cooldown.cooldownSeconds,
+    },
   };
 }
 
@@ -31,7 +35,10 @@ export function sameRouter(a: RouterConfig, b: RouterConfig): boolean {
  * Boot rule: the YAML `router:` is the default. An admin PUT overrides it and survives restarts, until
  * the YAML default itself changes (then the file wins again, like any config-declared value).
  */
-export function bootRouterSettings(stored: StoredRouterSettings | undefined, boot: RouterConfig): StoredRouterSettings {
+export function bootRouterSettings(
+  stored: StoredRouterSettings | undefined,
+  boot: RouterConfig,
+): StoredRouterSettings {
   if (stored && sameRouter(stored.config, boot)) return stored;
   return { effective: boot, config: boot, source: 'config' };
 }
@@ -41,7 +48,11 @@ export function parseStoredRouter(raw: unknown): StoredRouterSettings | undefine
   const r = raw as Partial<StoredRouterSettings>;
   if (!r.effective || !r.config) return undefined;
   return {
-    effective: { ...DEFAULT_ROUTER, ...r.effective, cooldown: { ...DEFAULT_ROUTER.cooldown, ...r.effective.cooldown } },
+    effective: {
+      ...DEFAULT_ROUTER,
+      ...r.effective,
+      cooldown: { ...DEFAULT_ROUTER.cooldown, ...r.effective.cooldown },
+    },
     config: r.config,
     source: r.source === 'api' ? 'api' : 'config',
   };

@@ -8,7 +8,14 @@ import type { CatalogDeployment, ResolvedModel } from './catalog.types';
 import { CooldownService } from './cooldown.service';
 import { DeploymentStatsTable } from './deployment-stats';
 import { DeploymentUsageService } from './deployment-usage.service';
-import { classifyFailure, fallbackModels, noCapacityError, planCandidates, retryDelayMs, type CandidatePlan } from './failure-policy';
+import {
+  classifyFailure,
+  fallbackModels,
+  noCapacityError,
+  planCandidates,
+  retryDelayMs,
+  type CandidatePlan,
+} from './failure-policy';
 import { orderByStrategy, type DeploymentStats, type RandomSource } from './strategies';
 
 export interface AttemptInfo {
@@ -92,10 +99,22 @@ export class RouterService {
       (id) => this.cooldowns.isCooling(id, now),
       (d) => this.usage.isAtLimit(d, now),
     );
-    return { ...plan, usable: orderByStrategy(this.routerSettings.strategy, plan.usable, (id) => this.statsOf(id), this.random) };
+    return {
+      ...plan,
+      usable: orderByStrategy(
+        this.routerSettings.strategy,
+        plan.usable,
+        (id) => this.statsOf(id),
+        this.random,
+      ),
+    };
   }
 
-  async run<T>(resolved: ResolvedModel, attemptFn: (info: AttemptInfo) => Promise<T>, signal?: AbortSignal): Promise<RoutedResult<T>> {
+  async run<T>(
+    resolved: ResolvedModel,
+    attemptFn: (info: AttemptInfo) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<RoutedResult<T>> {
     const settings = this.routerSettings;
     const chain: ResolvedModel[] = [resolved];
     const visited = new Set<string>([resolved.model.name]);
@@ -111,21 +130,36 @@ export class RouterService {
       if (ordered.length === 0) {
         const limited = model.model.deployments.filter((d) => d.enabled && this.usage.isAtLimit(d));
         const wait = limited.length ? Math.min(...limited.map((d) => this.usage.msUntilBelow(d))) : undefined;
-        modelError = noCapacityError(model.requestedName === model.model.name ? model.model.name : model.requestedName, plan, wait);
+        modelError = noCapacityError(
+          model.requestedName === model.model.name ? model.model.name : model.requestedName,
+          plan,
+          wait,
+        );
         capacityError ??= modelError as GatewayError;
       }
       const budget = ordered.length === 0 ? 0 : settings.retries + 1;
       let previous: { id: string; retryAfterMs?: number } | undefined;
       for (let i = 0; i < budget; i++) {
-        if (signal?.aborted) throw new RoutingFailure(lastError ?? new Error('client aborted'), lastInfo, attempts);
+        if (signal?.aborted)
+          throw new RoutingFailure(lastError ?? new Error('client aborted'), lastInfo, attempts);
         const deployment = ordered[i % ordered.length];
         if (previous) {
-          const delay = retryDelayMs({ attempt: i + 1, sameDeployment: previous.id === deployment.id, retryAfterMs: previous.retryAfterMs, random: this.random });
+          const delay = retryDelayMs({
+            attempt: i + 1,
+            sameDeployment: previous.id === deployment.id,
+            retryAfterMs: previous.retryAfterMs,
+            random: this.random,
+          });
           if (delay === undefined) break;
           if (delay > 0) await sleep(delay, signal);
           if (signal?.aborted) throw new RoutingFailure(lastError, lastInfo, attempts);
         }
-        const info: AttemptInfo = { deployment, target: targetOf(deployment, model), model, attempt: ++attempts };
+        const info: AttemptInfo = {
+          deployment,
+          target: targetOf(deployment, model),
+          model,
+          attempt: ++attempts,
+        };
         lastInfo = info;
         const started = performance.now();
         this.stats.started(deployment.id);
@@ -142,7 +176,8 @@ export class RouterService {
           lastError = err;
           modelError = err;
           if (!(err instanceof ProviderError)) throw new RoutingFailure(err, info, attempts);
-          if (failure.countsTowardCooldown && !signal?.aborted) void this.cooldowns.recordFailure(deployment.id);
+          if (failure.countsTowardCooldown && !signal?.aborted)
+            void this.cooldowns.recordFailure(deployment.id);
           if (!failure.retry) break;
           previous = { id: deployment.id, retryAfterMs: failure.retryAfterMs };
         }
@@ -157,7 +192,13 @@ export class RouterService {
       }
     }
     if (attempts === 0) {
-      throw new RoutingFailure(capacityError ?? new GatewayError('no_healthy_deployment', `No enabled deployment serves model '${resolved.requestedName}'`));
+      throw new RoutingFailure(
+        capacityError ??
+          new GatewayError(
+            'no_healthy_deployment',
+            `No enabled deployment serves model '${resolved.requestedName}'`,
+          ),
+      );
     }
     throw new RoutingFailure(lastError, lastInfo, attempts);
   }
@@ -167,7 +208,8 @@ export class RouterService {
     this.cooldowns.configure(s.cooldown);
     const tracked: string[] = [];
     for (const m of this.catalog.list()) {
-      for (const d of m.deployments) if (d.rpmLimit || d.tpmLimit || s.strategy === 'usage-based') tracked.push(d.id);
+      for (const d of m.deployments)
+        if (d.rpmLimit || d.tpmLimit || s.strategy === 'usage-based') tracked.push(d.id);
     }
     this.usage.track(tracked);
   }

@@ -66,7 +66,11 @@ describe('DeploymentStatsTable', () => {
     expect(t.get('a').inFlight).toBe(2);
     t.finished('a', 100);
     t.finished('a', 200);
-    expect(t.get('a')).toMatchObject({ inFlight: 0, samples: 2, latencyMs: LATENCY_ALPHA * 200 + (1 - LATENCY_ALPHA) * 100 });
+    expect(t.get('a')).toMatchObject({
+      inFlight: 0,
+      samples: 2,
+      latencyMs: LATENCY_ALPHA * 200 + (1 - LATENCY_ALPHA) * 100,
+    });
     t.finished('a');
     expect(t.get('a').inFlight).toBe(0);
   });

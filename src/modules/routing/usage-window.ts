@@ -54,7 +54,10 @@ export class UsageWindow {
   }
 
   totals(now: number): Counts {
-    return this.perBucket(now).reduce((s, b) => ({ requests: s.requests + b.requests, tokens: s.tokens + b.tokens }), { requests: 0, tokens: 0 });
+    return this.perBucket(now).reduce(
+      (s, b) => ({ requests: s.requests + b.requests, tokens: s.tokens + b.tokens }),
+      { requests: 0, tokens: 0 },
+    );
   }
 
   /** Milliseconds until usage drops below the limits (how long a caller should wait). */
@@ -66,7 +69,8 @@ export class UsageWindow {
       requests -= b.requests;
       tokens -= b.tokens;
       const expires = (b.bucket + 1) * BUCKET_MS + WINDOW_MS;
-      if ((!rpmLimit || requests < rpmLimit) && (!tpmLimit || tokens < tpmLimit)) return Math.max(0, expires - now);
+      if ((!rpmLimit || requests < rpmLimit) && (!tpmLimit || tokens < tpmLimit))
+        return Math.max(0, expires - now);
     }
     return 0;
   }
@@ -102,6 +106,7 @@ export class UsageWindow {
 
   prune(now: number): void {
     const oldest = bucketOf(now) - BUCKETS;
-    for (const m of [this.snapshot, this.pending, this.flushing]) for (const b of m.keys()) if (b < oldest) m.delete(b);
+    for (const m of [this.snapshot, this.pending, this.flushing])
+      for (const b of m.keys()) if (b < oldest) m.delete(b);
   }
 }

@@ -14,6 +14,11 @@ export interface SpendReader {
 }
 
 /** Where the current budget period of a key or team began (its creation when there is no duration). */
-export function spendPeriodStart(row: { budgetPeriodStart: Date; budgetDuration: string | null }, now = new Date()): Date {
-  return isBudgetDuration(row.budgetDuration) ? currentPeriodStart(row.budgetPeriodStart, row.budgetDuration, now) : row.budgetPeriodStart;
+export function spendPeriodStart(
+  row: { budgetPeriodStart: Date; budgetDuration: string | null },
+  now = new Date(),
+): Date {
+  return isBudgetDuration(row.budgetDuration)
+    ? currentPeriodStart(row.budgetPeriodStart, row.budgetDuration, now)
+    : row.budgetPeriodStart;
 }

@@ -13,7 +13,9 @@ export function toTeamView(t: Team, spendUsd: string, now = new Date()): object 
     allowed_models: t.allowedModels,
     metadata: t.metadata,
     spend_usd: spendUsd,
-    budget_reset_at: isBudgetDuration(t.budgetDuration) ? budgetResetAt(t.budgetPeriodStart, t.budgetDuration, now).toISOString() : null,
+    budget_reset_at: isBudgetDuration(t.budgetDuration)
+      ? budgetResetAt(t.budgetPeriodStart, t.budgetDuration, now).toISOString()
+      : null,
     created_at: t.createdAt.toISOString(),
     updated_at: t.updatedAt.toISOString(),
   };

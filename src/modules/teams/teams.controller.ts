@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Query, UseGuards, UsePipes } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Param,
+  Patch,
+  Post,
+  Query,
+  UseGuards,
+  UsePipes,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Page } from '../../common/http/cursor-page';
 import { AdminGuard } from '../auth/admin.guard';
@@ -34,7 +45,9 @@ export class TeamsController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change a team (null clears a limit); its keys see the change at once on every replica' })
+  @ApiOperation({
+    summary: 'Change a team (null clears a limit); its keys see the change at once on every replica',
+  })
   update(@Param('id') id: string, @Body() dto: UpdateTeamDto, @CurrentActor() actor: Actor): Promise<object> {
     return this.teams.update(id, dto, actor);
   }

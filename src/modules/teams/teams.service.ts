@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '../../common/errors/gateway-error';
-import { afterCreatedAt, createdAtPosition, decodeCursor, isCreatedAtPosition, pageLimit, toPage, type Page } from '../../common/http/cursor-page';
+import {
+  afterCreatedAt,
+  createdAtPosition,
+  decodeCursor,
+  isCreatedAtPosition,
+  pageLimit,
+  toPage,
+  type Page,
+} from '../../common/http/cursor-page';
 import { PrismaService } from '../../database/prisma.service';
 import type { Prisma, Team } from '../../generated/prisma/client';
 import { KeyInvalidationService } from '../auth/key-invalidation.service';
@@ -14,7 +22,6 @@ import { toTeamView } from './team.view';
 /** Teams: CRUD with audit; a change invalidates the cached identities of the team's keys on every replica. */
 @Injectable()
 export class TeamsService {
-
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditLogService,
@@ -24,8 +31,15 @@ export class TeamsService {
 
   async create(dto: CreateTeamDto, actor: Actor): Promise<object> {
     const team = await this.prisma.$transaction(async (tx) => {
-      const t = await tx.team.create({ data: { name: dto.name, ...limitData(dto) } as Prisma.TeamCreateInput });
-      await this.audit.record(tx, actor, { action: 'team.create', targetType: 'team', targetId: t.id, after: await this.view(t) });
+      const t = await tx.team.create({
+        data: { name: dto.name, ...limitData(dto) } as Prisma.TeamCreateInput,
+      });
+      await this.audit.record(tx, actor, {
+        action: 'team.create',
+        targetType: 'team',
+        targetId: t.id,
+        after: await this.view(t),
+      });
       return t;
     });
     return this.view(team);
@@ -34,7 +48,11 @@ export class TeamsService {
   async list(q: TeamListQuery): Promise<Page<object>> {
     const limit = pageLimit(q);
     const rows = await this.prisma.team.findMany({
-      where: { deletedAt: null, ...(q.name ? { name: q.name } : {}), ...afterCreatedAt(decodeCursor(q.cursor, isCreatedAtPosition)) },
+      where: {
+        deletedAt: null,
+        ...(q.name ? { name: q.name } : {}),
+        ...afterCreatedAt(decodeCursor(q.cursor, isCreatedAtPosition)),
+      },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit + 1,
     });
@@ -51,7 +69,13 @@ export class TeamsService {
       const before = await this.find(id, tx);
       const data = { ...limitData(dto), ...(dto.name !== undefined ? { name: dto.name } : {}) };
       const t = await tx.team.update({ where: { id }, data });
-      await this.audit.record(tx, actor, { action: 'team.update', targetType: 'team', targetId: id, before: await this.view(before), after: await this.view(t) });
+      await this.audit.record(tx, actor, {
+        action: 'team.update',
+        targetType: 'team',
+        targetId: id,
+        before: await this.view(before),
+        after: await this.view(t),
+      });
       return t;
     });
     await this.invalidation.publish({ teamIds: [id] });
@@ -63,7 +87,12 @@ export class TeamsService {
     await this.prisma.$transaction(async (tx) => {
       const before = await this.find(id, tx);
       await tx.team.update({ where: { id }, data: { deletedAt: new Date() } });
-      await this.audit.record(tx, actor, { action: 'team.delete', targetType: 'team', targetId: id, before: await this.view(before) });
+      await this.audit.record(tx, actor, {
+        action: 'team.delete',
+        targetType: 'team',
+        targetId: id,
+        before: await this.view(before),
+      });
     });
     await this.invalidation.publish({ teamIds: [id] });
     return { id, deleted: true };

@@ -23,7 +23,17 @@ export function periodBoundary(start: Date, duration: BudgetDuration, n: number)
   const m = start.getUTCMonth() + n;
   const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
   const day = Math.min(start.getUTCDate(), lastDay);
-  return new Date(Date.UTC(y, m, day, start.getUTCHours(), start.getUTCMinutes(), start.getUTCSeconds(), start.getUTCMilliseconds()));
+  return new Date(
+    Date.UTC(
+      y,
+      m,
+      day,
+      start.getUTCHours(),
+      start.getUTCMinutes(),
+      start.getUTCSeconds(),
+      start.getUTCMilliseconds(),
+    ),
+  );
 }
 
 /** Which period `now` falls in: the index `n` with boundary(n) ≤ now < boundary(n + 1) (0 before the start). */

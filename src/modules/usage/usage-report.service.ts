@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
 import type { Response } from 'express';
-import { decodeCursor, encodeCursor, MAX_PAGE_LIMIT, DEFAULT_PAGE_LIMIT, type Page } from '../../common/http/cursor-page';
+import {
+  decodeCursor,
+  encodeCursor,
+  MAX_PAGE_LIMIT,
+  DEFAULT_PAGE_LIMIT,
+  type Page,
+} from '../../common/http/cursor-page';
 import { GatewayError, invalidRequest } from '../../common/errors/gateway-error';
 import { PrismaService } from '../../database/prisma.service';
 import type { Identity } from '../auth/identity';
@@ -39,9 +45,30 @@ export interface UsageSummary {
 }
 
 export const LOG_COLUMNS = [
-  'id', 'request_id', 'created_at', 'key_id', 'team_id', 'model', 'deployment_id', 'provider', 'upstream_model', 'endpoint',
-  'status_code', 'error_type', 'prompt_tokens', 'completion_tokens', 'reasoning_tokens', 'cached_tokens', 'images',
-  'audio_seconds', 'video_seconds', 'cost_usd', 'latency_ms', 'ttft_ms', 'stream', 'estimated',
+  'id',
+  'request_id',
+  'created_at',
+  'key_id',
+  'team_id',
+  'model',
+  'deployment_id',
+  'provider',
+  'upstream_model',
+  'endpoint',
+  'status_code',
+  'error_type',
+  'prompt_tokens',
+  'completion_tokens',
+  'reasoning_tokens',
+  'cached_tokens',
+  'images',
+  'audio_seconds',
+  'video_seconds',
+  'cost_usd',
+  'latency_ms',
+  'ttft_ms',
+  'stream',
+  'estimated',
 ] as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -73,7 +100,8 @@ export class UsageReportService {
       return f;
     }
     if (identity.role !== 'admin') {
-      if (f.teamId && f.teamId !== identity.teamId) throw new GatewayError('permission_denied', 'This key may only read usage of its own team');
+      if (f.teamId && f.teamId !== identity.teamId)
+        throw new GatewayError('permission_denied', 'This key may only read usage of its own team');
       f.teamId = identity.teamId;
     }
     return f;
@@ -81,9 +109,16 @@ export class UsageReportService {
 
   parseGroupBy(v: unknown): GroupField[] {
     if (v === undefined || v === '') return [];
-    const parts = String(v).split(',').map((s) => s.trim()).filter(Boolean);
+    const parts = String(v)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     for (const p of parts) {
-      if (!(GROUP_FIELDS as readonly string[]).includes(p)) throw invalidRequest(`group_by: unknown field '${p}' (allowed: ${GROUP_FIELDS.join(', ')})`, 'group_by');
+      if (!(GROUP_FIELDS as readonly string[]).includes(p))
+        throw invalidRequest(
+          `group_by: unknown field '${p}' (allowed: ${GROUP_FIELDS.join(', ')})`,
+          'group_by',
+        );
     }
     return [...new Set(parts)] as GroupField[];
   }
@@ -94,13 +129,25 @@ export class UsageReportService {
       params.push(v);
       return `$${params.length}`;
     };
-    const names: Record<GroupField, string> = { day: 'day', model: 'model', key: 'key_id', team: 'team_id', provider: 'provider' };
+    const names: Record<GroupField, string> = {
+      day: 'day',
+      model: 'model',
+      key: 'key_id',
+      team: 'team_id',
+      provider: 'provider',
+    };
     // Whole UTC days inside [from, to) come from the rollup; the partial days at either end (if any) from
     // usage_records. Both are written in one statement, so the union is exact.
     const plan = splitRange(f.from, f.to);
     const parts: string[] = [];
     if (plan.days) {
-      const col = { day: `to_char(day, 'YYYY-MM-DD')`, model: 'model', key: `NULLIF(key_id, '')`, team: `NULLIF(team_id, '')`, provider: `NULLIF(provider, '')` };
+      const col = {
+        day: `to_char(day, 'YYYY-MM-DD')`,
+        model: 'model',
+        key: `NULLIF(key_id, '')`,
+        team: `NULLIF(team_id, '')`,
+        provider: `NULLIF(provider, '')`,
+      };
       const where: string[] = [];
       if (plan.days.from) where.push(`day >= ${p(isoDay(plan.days.from))}::date`);
       if (plan.days.to) where.push(`day < ${p(isoDay(plan.days.to))}::date`);
@@ -111,9 +158,20 @@ export class UsageReportService {
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}${groupBy.length ? ` GROUP BY ${groupBy.map((_, i) => i + 1).join(', ')}` : ''}`);
     }
     if (plan.raw.length) {
-      const col = { day: `to_char((created_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD')`, model: 'model', key: 'key_id::text', team: 'team_id::text', provider: 'provider' };
+      const col = {
+        day: `to_char((created_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD')`,
+        model: 'model',
+        key: 'key_id::text',
+        team: 'team_id::text',
+        provider: 'provider',
+      };
       const where: string[] = [];
-      const ranges = plan.raw.map((r) => [r.from && `created_at >= ${p(r.from)}`, r.to && `created_at < ${p(r.to)}`].filter(Boolean).join(' AND ') || 'true');
+      const ranges = plan.raw.map(
+        (r) =>
+          [r.from && `created_at >= ${p(r.from)}`, r.to && `created_at < ${p(r.to)}`]
+            .filter(Boolean)
+            .join(' AND ') || 'true',
+      );
       where.push(ranges.length === 1 ? ranges[0] : `(${ranges.map((r) => `(${r})`).join(' OR ')})`);
       if (f.keyId) where.push(`key_id = ${p(f.keyId)}::uuid`);
       if (f.teamId) where.push(`team_id = ${p(f.teamId)}::uuid`);
@@ -145,7 +203,10 @@ export class UsageReportService {
     const more = rows.length > limit;
     const shown = more ? rows.slice(0, limit) : rows;
     const last = shown[shown.length - 1];
-    return { data: shown, next_cursor: more && last ? encodeCursor({ t: last.created_at, id: last.id }) : null };
+    return {
+      data: shown,
+      next_cursor: more && last ? encodeCursor({ t: last.created_at, id: last.id }) : null,
+    };
   }
 
   /** Streams every matching record as CSV, page by page (constant memory). */
@@ -167,7 +228,11 @@ export class UsageReportService {
     res.end();
   }
 
-  private async logRows(f: UsageFilters, take: number, after?: { t: string; id: string }): Promise<Array<Record<string, unknown>>> {
+  private async logRows(
+    f: UsageFilters,
+    take: number,
+    after?: { t: string; id: string },
+  ): Promise<Array<Record<string, unknown>>> {
     const params: unknown[] = [];
     const where: string[] = [];
     const p = (v: unknown) => {
@@ -186,26 +251,46 @@ export class UsageReportService {
       FROM usage_records ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY created_at DESC, id DESC LIMIT ${Math.floor(take)}`;
     const rows = await this.prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(sql, ...params);
-    return rows.map((r) => ({ ...r, created_at: r.created_at instanceof Date ? r.created_at.toISOString() : r.created_at, cost_usd: new Decimal(String(r.cost_usd)).toFixed(), audio_seconds: new Decimal(String(r.audio_seconds)).toFixed(), video_seconds: new Decimal(String(r.video_seconds)).toFixed() }));
+    return rows.map((r) => ({
+      ...r,
+      created_at: r.created_at instanceof Date ? r.created_at.toISOString() : r.created_at,
+      cost_usd: new Decimal(String(r.cost_usd)).toFixed(),
+      audio_seconds: new Decimal(String(r.audio_seconds)).toFixed(),
+      video_seconds: new Decimal(String(r.video_seconds)).toFixed(),
+    }));
   }
 }
 
 const ROLLUP_SUMS = [
-  'sum(requests)::bigint AS requests', 'sum(errors)::bigint AS errors', 'sum(prompt_tokens)::numeric AS prompt_tokens',
-  'sum(completion_tokens)::numeric AS completion_tokens', 'sum(reasoning_tokens)::numeric AS reasoning_tokens',
-  'sum(cached_tokens)::numeric AS cached_tokens', 'sum(video_seconds) AS video_seconds', 'sum(cost_usd) AS cost_usd',
+  'sum(requests)::bigint AS requests',
+  'sum(errors)::bigint AS errors',
+  'sum(prompt_tokens)::numeric AS prompt_tokens',
+  'sum(completion_tokens)::numeric AS completion_tokens',
+  'sum(reasoning_tokens)::numeric AS reasoning_tokens',
+  'sum(cached_tokens)::numeric AS cached_tokens',
+  'sum(video_seconds) AS video_seconds',
+  'sum(cost_usd) AS cost_usd',
 ];
 const RAW_SUMS = [
-  'count(*)::bigint AS requests', 'count(*) FILTER (WHERE status_code >= 400)::bigint AS errors',
-  'sum(prompt_tokens)::numeric AS prompt_tokens', 'sum(completion_tokens)::numeric AS completion_tokens',
-  'sum(reasoning_tokens)::numeric AS reasoning_tokens', 'sum(cached_tokens)::numeric AS cached_tokens',
-  'sum(video_seconds) AS video_seconds', 'sum(cost_usd) AS cost_usd',
+  'count(*)::bigint AS requests',
+  'count(*) FILTER (WHERE status_code >= 400)::bigint AS errors',
+  'sum(prompt_tokens)::numeric AS prompt_tokens',
+  'sum(completion_tokens)::numeric AS completion_tokens',
+  'sum(reasoning_tokens)::numeric AS reasoning_tokens',
+  'sum(cached_tokens)::numeric AS cached_tokens',
+  'sum(video_seconds) AS video_seconds',
+  'sum(cost_usd) AS cost_usd',
 ];
 /** Re-sums the parts; every figure leaves Postgres as text (exact). */
 const OUTER_SUMS = [
-  'sum(requests)::bigint AS requests', 'sum(errors)::bigint AS errors', 'sum(prompt_tokens)::text AS prompt_tokens',
-  'sum(completion_tokens)::text AS completion_tokens', 'sum(reasoning_tokens)::text AS reasoning_tokens',
-  'sum(cached_tokens)::text AS cached_tokens', 'sum(video_seconds)::text AS video_seconds', 'sum(cost_usd)::text AS cost_usd',
+  'sum(requests)::bigint AS requests',
+  'sum(errors)::bigint AS errors',
+  'sum(prompt_tokens)::text AS prompt_tokens',
+  'sum(completion_tokens)::text AS completion_tokens',
+  'sum(reasoning_tokens)::text AS reasoning_tokens',
+  'sum(cached_tokens)::text AS cached_tokens',
+  'sum(video_seconds)::text AS video_seconds',
+  'sum(cost_usd)::text AS cost_usd',
 ];
 
 interface RangePlan {
@@ -217,7 +302,8 @@ interface RangePlan {
 
 /** Splits [from, to) into whole UTC days (rollup) and the partial days around them (raw records). */
 export function splitRange(from: Date | undefined, to: Date | undefined): RangePlan {
-  const firstDay = from && (isDayAligned(from) ? from : new Date((Math.floor(from.getTime() / DAY_MS) + 1) * DAY_MS));
+  const firstDay =
+    from && (isDayAligned(from) ? from : new Date((Math.floor(from.getTime() / DAY_MS) + 1) * DAY_MS));
   const endDay = to && new Date(Math.floor(to.getTime() / DAY_MS) * DAY_MS);
   if (firstDay && endDay && firstDay.getTime() >= endDay.getTime()) return { raw: [{ from, to }] };
   const raw: RangePlan['raw'] = [];
@@ -255,7 +341,16 @@ interface Totals {
 }
 
 function emptyTotals(): Totals {
-  return { requests: 0, errors: 0, prompt_tokens: 0, completion_tokens: 0, reasoning_tokens: 0, cached_tokens: 0, video_seconds: new Decimal(0), cost_usd: new Decimal(0) };
+  return {
+    requests: 0,
+    errors: 0,
+    prompt_tokens: 0,
+    completion_tokens: 0,
+    reasoning_tokens: 0,
+    cached_tokens: 0,
+    video_seconds: new Decimal(0),
+    cost_usd: new Decimal(0),
+  };
 }
 
 function addTotals(t: Totals, r: SummaryRow): void {
@@ -276,7 +371,11 @@ function finishTotals(t: Totals): UsageSummary['totals'] {
 function parseTime(v: unknown, param: string): Date | undefined {
   if (v === undefined || v === '') return undefined;
   const s = String(v);
-  const d = /^\d{4}-\d{2}-\d{2}$/.test(s) ? new Date(`${s}T00:00:00Z`) : /^\d{4}-\d{2}-\d{2}T/.test(s) ? new Date(s) : new Date(NaN);
+  const d = /^\d{4}-\d{2}-\d{2}$/.test(s)
+    ? new Date(`${s}T00:00:00Z`)
+    : /^\d{4}-\d{2}-\d{2}T/.test(s)
+      ? new Date(s)
+      : new Date(NaN);
   if (Number.isNaN(d.getTime())) throw invalidRequest(`${param} must be RFC 3339 or YYYY-MM-DD`, param);
   return d;
 }
@@ -290,7 +389,8 @@ function parseUuid(v: unknown, param: string): string | undefined {
 function parseLimit(v: unknown): number {
   if (v === undefined || v === '') return DEFAULT_PAGE_LIMIT;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_LIMIT) throw invalidRequest(`limit must be an integer from 1 to ${MAX_PAGE_LIMIT}`, 'limit');
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_LIMIT)
+    throw invalidRequest(`limit must be an integer from 1 to ${MAX_PAGE_LIMIT}`, 'limit');
   return n;
 }
 
@@ -300,7 +400,14 @@ function isDayAligned(d: Date | undefined): boolean {
 
 function isPosition(v: unknown): v is { t: string; id: string } {
   const p = v as { t: string; id: string };
-  return typeof v === 'object' && v !== null && typeof p.t === 'string' && !Number.isNaN(Date.parse(p.t)) && typeof p.id === 'string' && UUID.test(p.id);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof p.t === 'string' &&
+    !Number.isNaN(Date.parse(p.t)) &&
+    typeof p.id === 'string' &&
+    UUID.test(p.id)
+  );
 }
 
 function csvCell(v: unknown): string {

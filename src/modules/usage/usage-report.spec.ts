@@ -5,7 +5,10 @@ const d = (s: string) => new Date(s);
 describe('splitRange: whole UTC days from the rollup, partial days from the records', () => {
   it('all time and day-aligned ranges read only the rollup', () => {
     expect(splitRange(undefined, undefined)).toEqual({ days: { from: undefined, to: undefined }, raw: [] });
-    expect(splitRange(d('2026-10-01T00:00:00Z'), d('2026-10-31T00:00:00Z'))).toEqual({ days: { from: d('2026-10-01T00:00:00Z'), to: d('2026-10-31T00:00:00Z') }, raw: [] });
+    expect(splitRange(d('2026-10-01T00:00:00Z'), d('2026-10-31T00:00:00Z'))).toEqual({
+      days: { from: d('2026-10-01T00:00:00Z'), to: d('2026-10-31T00:00:00Z') },
+      raw: [],
+    });
   });
 
   it('instants split into a head, whole days and a tail', () => {
@@ -19,12 +22,22 @@ describe('splitRange: whole UTC days from the rollup, partial days from the reco
   });
 
   it('open ends', () => {
-    expect(splitRange(d('2026-10-01T13:30:00Z'), undefined)).toEqual({ days: { from: d('2026-10-02T00:00:00Z'), to: undefined }, raw: [{ from: d('2026-10-01T13:30:00Z'), to: d('2026-10-02T00:00:00Z') }] });
-    expect(splitRange(undefined, d('2026-10-31T08:15:00Z'))).toEqual({ days: { from: undefined, to: d('2026-10-31T00:00:00Z') }, raw: [{ from: d('2026-10-31T00:00:00Z'), to: d('2026-10-31T08:15:00Z') }] });
+    expect(splitRange(d('2026-10-01T13:30:00Z'), undefined)).toEqual({
+      days: { from: d('2026-10-02T00:00:00Z'), to: undefined },
+      raw: [{ from: d('2026-10-01T13:30:00Z'), to: d('2026-10-02T00:00:00Z') }],
+    });
+    expect(splitRange(undefined, d('2026-10-31T08:15:00Z'))).toEqual({
+      days: { from: undefined, to: d('2026-10-31T00:00:00Z') },
+      raw: [{ from: d('2026-10-31T00:00:00Z'), to: d('2026-10-31T08:15:00Z') }],
+    });
   });
 
   it('a range without a whole day reads only the records', () => {
-    expect(splitRange(d('2026-10-01T01:00:00Z'), d('2026-10-01T23:00:00Z'))).toEqual({ raw: [{ from: d('2026-10-01T01:00:00Z'), to: d('2026-10-01T23:00:00Z') }] });
-    expect(splitRange(d('2026-10-01T12:00:00Z'), d('2026-10-02T12:00:00Z'))).toEqual({ raw: [{ from: d('2026-10-01T12:00:00Z'), to: d('2026-10-02T12:00:00Z') }] });
+    expect(splitRange(d('2026-10-01T01:00:00Z'), d('2026-10-01T23:00:00Z'))).toEqual({
+      raw: [{ from: d('2026-10-01T01:00:00Z'), to: d('2026-10-01T23:00:00Z') }],
+    });
+    expect(splitRange(d('2026-10-01T12:00:00Z'), d('2026-10-02T12:00:00Z'))).toEqual({
+      raw: [{ from: d('2026-10-01T12:00:00Z'), to: d('2026-10-02T12:00:00Z') }],
+    });
   });
 });

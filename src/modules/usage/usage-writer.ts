@@ -50,7 +50,13 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly key: string;
   private readonly deadKey: string;
   private readonly consumer = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  readonly stats: UsageWriterStats = { written: 0, duplicates: 0, failures: 0, deadLettered: 0, lagSeconds: 0 };
+  readonly stats: UsageWriterStats = {
+    written: 0,
+    duplicates: 0,
+    failures: 0,
+    deadLettered: 0,
+    lagSeconds: 0,
+  };
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -62,7 +68,11 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     this.key = usageStreamKey(config.redisPrefix);
     this.deadKey = `${config.redisPrefix}:usage:dead`;
-    metrics.setUsageProbe({ queueDepth: () => this.queueDepth(), lagSeconds: () => this.stats.lagSeconds, spilled: () => usage.spilled });
+    metrics.setUsageProbe({
+      queueDepth: () => this.queueDepth(),
+      lagSeconds: () => this.stats.lagSeconds,
+      spilled: () => usage.spilled,
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -102,7 +112,10 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
         backlog = true;
         // The stream or its group vanished (a Redis restarted without persistence, a failover, a flush).
         if (err instanceof Error && err.message.includes('NOGROUP')) this.groupReady = false;
-        this.logger.warn({ err: err instanceof Error ? err.message : String(err), retry_ms: backoff }, 'usage writer: batch not written; will retry');
+        this.logger.warn(
+          { err: err instanceof Error ? err.message : String(err), retry_ms: backoff },
+          'usage writer: batch not written; will retry',
+        );
         await this.pause(backoff);
         backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
       }
@@ -126,11 +139,22 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async read(conn: Redis, from: '0' | '>'): Promise<StreamEntry[]> {
-    const res = (from === '0'
-      ? await conn.xreadgroup('GROUP', USAGE_GROUP, this.consumer, 'COUNT', BATCH, 'STREAMS', this.key, '0')
-      : await conn.xreadgroup('GROUP', USAGE_GROUP, this.consumer, 'COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', this.key, '>')) as
-      | Array<[string, StreamEntry[]]>
-      | null;
+    const res = (
+      from === '0'
+        ? await conn.xreadgroup('GROUP', USAGE_GROUP, this.consumer, 'COUNT', BATCH, 'STREAMS', this.key, '0')
+        : await conn.xreadgroup(
+            'GROUP',
+            USAGE_GROUP,
+            this.consumer,
+            'COUNT',
+            BATCH,
+            'BLOCK',
+            BLOCK_MS,
+            'STREAMS',
+            this.key,
+            '>',
+          )
+    ) as Array<[string, StreamEntry[]]> | null;
     return res?.[0]?.[1] ?? [];
   }
 
@@ -138,7 +162,15 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
   private async claimStale(conn: Redis): Promise<void> {
     let cursor = '0-0';
     do {
-      const res = (await conn.xautoclaim(this.key, USAGE_GROUP, this.consumer, CLAIM_IDLE_MS, cursor, 'COUNT', BATCH)) as [string, StreamEntry[], string[]];
+      const res = (await conn.xautoclaim(
+        this.key,
+        USAGE_GROUP,
+        this.consumer,
+        CLAIM_IDLE_MS,
+        cursor,
+        'COUNT',
+        BATCH,
+      )) as [string, StreamEntry[], string[]];
       cursor = res[0];
       const entries = res[1].filter((e) => e && e[1]);
       if (entries.length) await this.write(conn, entries);
@@ -183,12 +215,18 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
     await pipe.exec();
     if (dead.length) {
       this.stats.deadLettered += dead.length;
-      this.logger.error({ count: dead.length, stream: this.deadKey }, 'usage writer: events could not be written; kept in the dead-letter stream');
+      this.logger.error(
+        { count: dead.length, stream: this.deadKey },
+        'usage writer: events could not be written; kept in the dead-letter stream',
+      );
     }
   }
 
   private async insert(rows: Array<Record<string, unknown>>): Promise<void> {
-    const res = await this.prisma.$queryRawUnsafe<Array<{ inserted: number }>>(INSERT_USAGE_SQL, JSON.stringify(rows));
+    const res = await this.prisma.$queryRawUnsafe<Array<{ inserted: number }>>(
+      INSERT_USAGE_SQL,
+      JSON.stringify(rows),
+    );
     const inserted = Number(res[0]?.inserted ?? 0);
     this.stats.written += inserted;
     this.stats.duplicates += rows.length - inserted;

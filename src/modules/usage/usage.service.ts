@@ -57,7 +57,11 @@ export class UsageService implements OnModuleDestroy {
     const p: Promise<void> = this.limits
       .settle(admission, event)
       .catch((err: unknown) => {
-        if (this.spill.length === 0) this.logger.warn({ err: err instanceof Error ? err.message : String(err), id: event.id }, 'usage: settle failed; events wait in memory (written to Postgres meanwhile) and are retried');
+        if (this.spill.length === 0)
+          this.logger.warn(
+            { err: err instanceof Error ? err.message : String(err), id: event.id },
+            'usage: settle failed; events wait in memory (written to Postgres meanwhile) and are retried',
+          );
         const item: Pending = { event, admission };
         this.spill.push(item);
         this.schedule();
@@ -78,7 +82,9 @@ export class UsageService implements OnModuleDestroy {
     if (admission.subjects.length === 0) return;
     const p = this.limits
       .release(admission)
-      .catch((err: unknown) => this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'usage: release failed'))
+      .catch((err: unknown) =>
+        this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'usage: release failed'),
+      )
       .finally(() => this.inFlight.delete(p));
     this.inFlight.add(p);
   }
@@ -139,10 +145,16 @@ export class UsageService implements OnModuleDestroy {
     const todo = items.filter((p) => !p.persisted);
     if (todo.length === 0) return;
     try {
-      await this.prisma.$queryRawUnsafe(INSERT_USAGE_SQL, JSON.stringify(todo.map((p) => toRecordRow(p.event))));
+      await this.prisma.$queryRawUnsafe(
+        INSERT_USAGE_SQL,
+        JSON.stringify(todo.map((p) => toRecordRow(p.event))),
+      );
       for (const p of todo) p.persisted = true;
     } catch (err) {
-      this.logger.warn({ err: err instanceof Error ? err.message : String(err), count: todo.length }, 'usage: Redis and Postgres both unreachable; events kept in memory');
+      this.logger.warn(
+        { err: err instanceof Error ? err.message : String(err), count: todo.length },
+        'usage: Redis and Postgres both unreachable; events kept in memory',
+      );
     }
   }
 
@@ -152,7 +164,10 @@ export class UsageService implements OnModuleDestroy {
     if (over <= 0) return;
     const before = this.spill.length;
     this.spill = this.spill.filter((p) => !(p.persisted && over-- > 0));
-    this.logger.warn({ dropped: before - this.spill.length }, 'usage: Redis outage too long; oldest recorded events will not count toward budgets');
+    this.logger.warn(
+      { dropped: before - this.spill.length },
+      'usage: Redis outage too long; oldest recorded events will not count toward budgets',
+    );
   }
 
   /** Waits for in-flight settlements (tests and shutdown). */
@@ -170,9 +185,15 @@ export class UsageService implements OnModuleDestroy {
     const left = this.spill.splice(0, this.spill.length).filter((p) => !p.persisted);
     if (left.length === 0) return;
     try {
-      await this.prisma.$queryRawUnsafe(INSERT_USAGE_SQL, JSON.stringify(left.map((p) => toRecordRow(p.event))));
+      await this.prisma.$queryRawUnsafe(
+        INSERT_USAGE_SQL,
+        JSON.stringify(left.map((p) => toRecordRow(p.event))),
+      );
     } catch (err) {
-      this.logger.error({ err: err instanceof Error ? err.message : String(err), count: left.length }, 'usage: events lost at shutdown (Redis and Postgres unreachable)');
+      this.logger.error(
+        { err: err instanceof Error ? err.message : String(err), count: left.length },
+        'usage: events lost at shutdown (Redis and Postgres unreachable)',
+      );
     }
   }
 }

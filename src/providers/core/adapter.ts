@@ -1,4 +1,11 @@
-import type { ChatRequest, ChatResponse, ChatStreamEvent, EmbeddingsRequest, EmbeddingsResponse, Usage } from './canonical';
+import type {
+  ChatRequest,
+  ChatResponse,
+  ChatStreamEvent,
+  EmbeddingsRequest,
+  EmbeddingsResponse,
+  Usage,
+} from './canonical';
 import type { ProviderError } from './provider-error';
 import type { SseEvent } from './sse';
 
@@ -63,7 +70,11 @@ export interface ChatCodec {
   parseResponse(body: unknown, ctx: ProviderContext): ChatResponse;
   /** Stream state lives inside the generator. */
   parseStream(events: AsyncIterable<SseEvent>, ctx: ProviderContext): AsyncIterable<ChatStreamEvent>;
-  parseError(status: number, body: unknown, headers: Headers | Record<string, string | string[] | undefined>): ProviderError;
+  parseError(
+    status: number,
+    body: unknown,
+    headers: Headers | Record<string, string | string[] | undefined>,
+  ): ProviderError;
 }
 
 /** A provider with no network at all (the built-in `mock`): it answers in-process. */
@@ -80,20 +91,33 @@ export interface LocalChatHandler {
 export interface PassthroughCodec {
   readonly wire: WireFormat;
   /** `operation` is the dialect's operation name, e.g. `chat.completions` or `generateContent`. */
-  buildRequest(operation: string, body: Record<string, unknown>, ctx: ProviderContext, stream: boolean): HttpRequestSpec;
+  buildRequest(
+    operation: string,
+    body: Record<string, unknown>,
+    ctx: ProviderContext,
+    stream: boolean,
+  ): HttpRequestSpec;
   usageFromResponse(operation: string, body: unknown): Usage | undefined;
   /**
    * Usage carried by one stream chunk, if any (the last one seen wins). `chunk` is the event's data
    * already parsed as JSON by the caller (undefined when it is not JSON), so each chunk is parsed once.
    */
   usageFromStreamChunk(operation: string, chunk: unknown): Usage | undefined;
-  parseError(status: number, body: unknown, headers: Headers | Record<string, string | string[] | undefined>): ProviderError;
+  parseError(
+    status: number,
+    body: unknown,
+    headers: Headers | Record<string, string | string[] | undefined>,
+  ): ProviderError;
 }
 
 export interface EmbeddingsCodec {
   buildRequest(req: EmbeddingsRequest, ctx: ProviderContext): HttpRequestSpec;
   parseResponse(body: unknown, ctx: ProviderContext): EmbeddingsResponse;
-  parseError(status: number, body: unknown, headers: Headers | Record<string, string | string[] | undefined>): ProviderError;
+  parseError(
+    status: number,
+    body: unknown,
+    headers: Headers | Record<string, string | string[] | undefined>,
+  ): ProviderError;
 }
 
 export interface ProviderAdapter {

@@ -14,11 +14,25 @@ export interface CacheControl {
 export type ContentPart =
   | { type: 'text'; text: string; cacheControl?: CacheControl }
   /** `url` is https://, gs:// or a data: URI. */
-  | { type: 'image'; url: string; detail?: 'low' | 'medium' | 'high' | 'ultra_high' | 'auto'; mimeType?: string; cacheControl?: CacheControl }
+  | {
+      type: 'image';
+      url: string;
+      detail?: 'low' | 'medium' | 'high' | 'ultra_high' | 'auto';
+      mimeType?: string;
+      cacheControl?: CacheControl;
+    }
   /** Raw base64 audio, `format` such as "wav" or "mp3". */
   | { type: 'audio'; data: string; format: string }
   /** A file by data URI (`data`) or by reference (`uri`: https://, gs://, an uploaded file id). */
-  | { type: 'file'; data?: string; uri?: string; mimeType?: string; filename?: string; detail?: 'low' | 'medium' | 'high' | 'ultra_high' | 'auto'; cacheControl?: CacheControl };
+  | {
+      type: 'file';
+      data?: string;
+      uri?: string;
+      mimeType?: string;
+      filename?: string;
+      detail?: 'low' | 'medium' | 'high' | 'ultra_high' | 'auto';
+      cacheControl?: CacheControl;
+    };
 
 export interface ToolCall {
   id: string;
@@ -37,22 +51,40 @@ export interface ChatMessage {
   toolCalls?: ToolCall[];
   reasoningContent?: string;
   /** Anthropic-style thinking blocks carried back verbatim (signature included). */
-  thinkingBlocks?: Array<{ type: 'thinking'; thinking: string; signature?: string } | { type: 'redacted_thinking'; data: string }>;
+  thinkingBlocks?: Array<
+    { type: 'thinking'; thinking: string; signature?: string } | { type: 'redacted_thinking'; data: string }
+  >;
   /** tool turns */
   toolCallId?: string;
 }
 
 export type ToolDefinition =
-  | { type: 'function'; name: string; description?: string; parameters?: Record<string, unknown>; strict?: boolean }
+  | {
+      type: 'function';
+      name: string;
+      description?: string;
+      parameters?: Record<string, unknown>;
+      strict?: boolean;
+    }
   /** Provider built-in tools (Gemini googleSearch, urlContext, codeExecution…), config passed through. */
-  | { type: 'builtin'; name: 'google_search' | 'url_context' | 'code_execution' | 'google_maps' | 'file_search' | string; config?: Record<string, unknown> };
+  | {
+      type: 'builtin';
+      name: 'google_search' | 'url_context' | 'code_execution' | 'google_maps' | 'file_search' | string;
+      config?: Record<string, unknown>;
+    };
 
 export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
 
 export type ResponseFormat =
   | { type: 'text' }
   | { type: 'json_object' }
-  | { type: 'json_schema'; name?: string; schema: Record<string, unknown>; strict?: boolean; enforceValidation?: boolean };
+  | {
+      type: 'json_schema';
+      name?: string;
+      schema: Record<string, unknown>;
+      strict?: boolean;
+      enforceValidation?: boolean;
+    };
 
 export type ReasoningEffort = 'none' | 'disable' | 'minimal' | 'low' | 'medium' | 'high';
 

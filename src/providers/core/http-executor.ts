@@ -80,17 +80,34 @@ export function toProviderError(err: unknown): ProviderError {
     return new ProviderError({ kind: 'timeout', message: 'upstream did not answer within timeout_ms' });
   }
   if (err instanceof undiciErrors.BodyTimeoutError) {
-    return new ProviderError({ kind: 'timeout', message: 'upstream stream idle longer than stream_idle_timeout_ms' });
+    return new ProviderError({
+      kind: 'timeout',
+      message: 'upstream stream idle longer than stream_idle_timeout_ms',
+    });
   }
   if (err instanceof undiciErrors.ConnectTimeoutError) {
-    return new ProviderError({ kind: 'timeout', message: 'upstream connection not established within connect_timeout_ms' });
+    return new ProviderError({
+      kind: 'timeout',
+      message: 'upstream connection not established within connect_timeout_ms',
+    });
   }
-  if (err instanceof undiciErrors.RequestAbortedError || (err instanceof Error && err.name === 'AbortError')) {
-    return new ProviderError({ kind: 'connection', upstreamCode: 'client_aborted', message: 'request aborted' });
+  if (
+    err instanceof undiciErrors.RequestAbortedError ||
+    (err instanceof Error && err.name === 'AbortError')
+  ) {
+    return new ProviderError({
+      kind: 'connection',
+      upstreamCode: 'client_aborted',
+      message: 'request aborted',
+    });
   }
   const code = (err as { code?: string } | undefined)?.code;
   const message = err instanceof Error ? err.message : String(err);
-  return new ProviderError({ kind: 'connection', upstreamCode: code, message: `upstream connection failed: ${code ?? message}` });
+  return new ProviderError({
+    kind: 'connection',
+    upstreamCode: code,
+    message: `upstream connection failed: ${code ?? message}`,
+  });
 }
 
 /** Reads a whole upstream body as text, decoding JSON when it parses. */
@@ -104,7 +121,10 @@ export async function readBody(body: UpstreamResponse['body']): Promise<unknown>
   }
 }
 
-export function headerValue(headers: Headers | Record<string, string | string[] | undefined>, name: string): string | undefined {
+export function headerValue(
+  headers: Headers | Record<string, string | string[] | undefined>,
+  name: string,
+): string | undefined {
   if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
   const v = (headers as Record<string, string | string[] | undefined>)[name];
   return Array.isArray(v) ? v[0] : v;

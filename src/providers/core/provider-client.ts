@@ -1,5 +1,17 @@
-import type { HttpRequestSpec, LocalChatHandler, PassthroughCodec, ProviderAdapter, ProviderContext } from './adapter';
-import type { ChatRequest, ChatResponse, ChatStreamEvent, EmbeddingsRequest, EmbeddingsResponse } from './canonical';
+import type {
+  HttpRequestSpec,
+  LocalChatHandler,
+  PassthroughCodec,
+  ProviderAdapter,
+  ProviderContext,
+} from './adapter';
+import type {
+  ChatRequest,
+  ChatResponse,
+  ChatStreamEvent,
+  EmbeddingsRequest,
+  EmbeddingsResponse,
+} from './canonical';
 import { HttpExecutor, readBody, toProviderError, type UpstreamResponse } from './http-executor';
 import { ProviderError } from './provider-error';
 import { parseSse, type SseEvent } from './sse';
@@ -21,7 +33,12 @@ export interface PassthroughResult {
 export class ProviderClient {
   constructor(private readonly http = new HttpExecutor()) {}
 
-  async complete(adapter: ProviderAdapter, req: ChatRequest, ctx: ProviderContext, signal?: AbortSignal): Promise<ChatResponse> {
+  async complete(
+    adapter: ProviderAdapter,
+    req: ChatRequest,
+    ctx: ProviderContext,
+    signal?: AbortSignal,
+  ): Promise<ChatResponse> {
     const chat = requireChat(adapter);
     if (chat.kind === 'local') return chat.complete(req, ctx, signal);
     const res = await this.send(chat.buildRequest(req, ctx), ctx, signal);
@@ -60,9 +77,18 @@ export class ProviderClient {
     return { status: res.status, headers: res.headers, body: await readBodyChecked(res) };
   }
 
-  async embed(adapter: ProviderAdapter, req: EmbeddingsRequest, ctx: ProviderContext, signal?: AbortSignal): Promise<EmbeddingsResponse> {
+  async embed(
+    adapter: ProviderAdapter,
+    req: EmbeddingsRequest,
+    ctx: ProviderContext,
+    signal?: AbortSignal,
+  ): Promise<EmbeddingsResponse> {
     const codec = adapter.embeddings;
-    if (!codec) throw new ProviderError({ kind: 'unsupported', message: `provider ${adapter.id} has no embeddings endpoint` });
+    if (!codec)
+      throw new ProviderError({
+        kind: 'unsupported',
+        message: `provider ${adapter.id} has no embeddings endpoint`,
+      });
     const res = await this.send(codec.buildRequest(req, ctx), ctx, signal);
     const body = await readBodyChecked(res);
     if (res.status >= 400) throw codec.parseError(res.status, body, res.headers);
@@ -70,7 +96,11 @@ export class ProviderClient {
   }
 
   /** A raw request for codecs that need extra calls (video polls, cache creation). */
-  async sendRaw(spec: HttpRequestSpec, ctx: ProviderContext, signal?: AbortSignal): Promise<{ status: number; body: unknown; headers: UpstreamResponse['headers'] }> {
+  async sendRaw(
+    spec: HttpRequestSpec,
+    ctx: ProviderContext,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; body: unknown; headers: UpstreamResponse['headers'] }> {
     const res = await this.send(spec, ctx, signal);
     return { status: res.status, headers: res.headers, body: await readBodyChecked(res) };
   }
@@ -91,7 +121,8 @@ export class ProviderClient {
 }
 
 function requireChat(adapter: ProviderAdapter) {
-  if (!adapter.chat) throw new ProviderError({ kind: 'unsupported', message: `provider ${adapter.id} does not serve chat` });
+  if (!adapter.chat)
+    throw new ProviderError({ kind: 'unsupported', message: `provider ${adapter.id} does not serve chat` });
   return adapter.chat;
 }
 
@@ -103,7 +134,12 @@ async function readBodyChecked(res: UpstreamResponse): Promise<unknown> {
   }
 }
 
-async function* localStream(chat: LocalChatHandler, req: ChatRequest, ctx: ProviderContext, signal?: AbortSignal) {
+async function* localStream(
+  chat: LocalChatHandler,
+  req: ChatRequest,
+  ctx: ProviderContext,
+  signal?: AbortSignal,
+) {
   yield* chat.stream(req, ctx, signal);
 }
 

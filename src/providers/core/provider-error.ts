@@ -12,7 +12,13 @@ export type ProviderErrorKind =
   | 'connection'
   | 'unsupported';
 
-const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(['rate_limit', 'overloaded', 'timeout', 'upstream', 'connection']);
+const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set([
+  'rate_limit',
+  'overloaded',
+  'timeout',
+  'upstream',
+  'connection',
+]);
 
 export interface ProviderErrorInit {
   kind: ProviderErrorKind;

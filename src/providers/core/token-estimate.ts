@@ -19,6 +19,7 @@ export function estimatePromptTokens(req: ChatRequest): number {
     }
     for (const c of m.toolCalls ?? []) tokens += estimateTextTokens(c.name) + estimateTextTokens(c.arguments);
   }
-  for (const t of req.tools ?? []) tokens += t.type === 'function' ? estimateTextTokens(JSON.stringify(t.parameters ?? {})) + 8 : 8;
+  for (const t of req.tools ?? [])
+    tokens += t.type === 'function' ? estimateTextTokens(JSON.stringify(t.parameters ?? {})) + 8 : 8;
   return tokens;
 }

@@ -85,9 +85,7 @@ describe('gemini passthrough codec', () => {
         { candidates: [] },
       ]),
     ).toEqual(expected);
-    expect(
-      codec.usageFromStreamChunk('streamGenerateContent', { usageMetadata }),
-    ).toEqual(expected);
+    expect(codec.usageFromStreamChunk('streamGenerateContent', { usageMetadata })).toEqual(expected);
     expect(codec.usageFromStreamChunk('streamGenerateContent', undefined)).toBeUndefined();
     expect(codec.usageFromResponse('countTokens', { totalTokens: 31 })).toEqual({
       promptTokens: 0,

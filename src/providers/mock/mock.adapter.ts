@@ -13,7 +13,8 @@ function mockReply(req: ChatRequest, ctx: ProviderContext): { text: string; usag
   const prompt = lastUser?.content.map((p) => (p.type === 'text' ? p.text : `[${p.type}]`)).join(' ') ?? '';
   let text = typeof fixed === 'string' ? fixed : `This is a mock response to: ${prompt.slice(0, 200)}`;
   const words = text.split(' ');
-  if (req.maxTokens !== undefined && words.length > req.maxTokens) text = words.slice(0, Math.max(1, req.maxTokens)).join(' ');
+  if (req.maxTokens !== undefined && words.length > req.maxTokens)
+    text = words.slice(0, Math.max(1, req.maxTokens)).join(' ');
   const completionTokens = text.split(' ').length;
   return { text, usage: { promptTokens: estimatePromptTokens(req), completionTokens } };
 }
@@ -27,10 +28,14 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      },
+      { once: true },
+    );
   });
 }
 
@@ -49,7 +54,11 @@ const mockChat: LocalChatHandler = {
     return {
       id: mockId(),
       created: Math.floor(Date.now() / 1000),
-      choices: Array.from({ length: n }, (_, index) => ({ index, message: { role: 'assistant' as const, content: text }, finishReason: 'stop' as const })),
+      choices: Array.from({ length: n }, (_, index) => ({
+        index,
+        message: { role: 'assistant' as const, content: text },
+        finishReason: 'stop' as const,
+      })),
       usage: { ...usage, completionTokens: usage.completionTokens * n },
     };
   },
@@ -70,6 +79,14 @@ const mockChat: LocalChatHandler = {
 
 export const mockAdapter: ProviderAdapter = {
   id: 'mock',
-  capabilities: { chat: true, streaming: true, tools: false, vision: true, audioInput: false, embeddings: false, video: false },
+  capabilities: {
+    chat: true,
+    streaming: true,
+    tools: false,
+    vision: true,
+    audioInput: false,
+    embeddings: false,
+    video: false,
+  },
   chat: mockChat,
 };

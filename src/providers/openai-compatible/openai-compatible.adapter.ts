@@ -1,4 +1,12 @@
-import { joinUrl, type ChatCodec, type HttpRequestSpec, type PassthroughCodec, type ProviderAdapter, type ProviderContext, type ProviderId } from '../core/adapter';
+import {
+  joinUrl,
+  type ChatCodec,
+  type HttpRequestSpec,
+  type PassthroughCodec,
+  type ProviderAdapter,
+  type ProviderContext,
+  type ProviderId,
+} from '../core/adapter';
 import { fromOpenAiEmbeddings, toOpenAiEmbeddingsBody } from './openai.embeddings';
 import { parseOpenAiError } from './openai.errors';
 import { toOpenAiChatBody, type OpenAiRequestOptions } from './openai.request';
@@ -37,7 +45,10 @@ function urlFor(ctx: ProviderContext, flavour: OpenAiFlavour, operation: string)
 }
 
 function headersFor(ctx: ProviderContext, flavour: OpenAiFlavour): Record<string, string> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': ctx.requestId };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-request-id': ctx.requestId,
+  };
   const key = ctx.deployment.apiKey;
   if (key) {
     if (flavour.id === 'azure-openai') headers['api-key'] = key;
@@ -54,7 +65,11 @@ function createChatCodec(flavour: OpenAiFlavour): ChatCodec {
   return {
     kind: 'http',
     buildRequest: (req, ctx) =>
-      jsonRequest(urlFor(ctx, flavour, 'chat.completions'), headersFor(ctx, flavour), toOpenAiChatBody(req, ctx.deployment.upstreamModel, flavour.request)),
+      jsonRequest(
+        urlFor(ctx, flavour, 'chat.completions'),
+        headersFor(ctx, flavour),
+        toOpenAiChatBody(req, ctx.deployment.upstreamModel, flavour.request),
+      ),
     parseResponse: (body) => fromOpenAiChatResponse(body),
     parseStream: (events) => fromOpenAiStream(events),
     parseError: parseOpenAiError,
@@ -88,27 +103,48 @@ function usageFromOpenAiChunk(chunk: unknown) {
 export function createOpenAiCompatibleAdapter(flavour: OpenAiFlavour): ProviderAdapter {
   return {
     id: flavour.id,
-    capabilities: { chat: true, streaming: true, tools: true, vision: true, audioInput: true, embeddings: true, video: false },
+    capabilities: {
+      chat: true,
+      streaming: true,
+      tools: true,
+      vision: true,
+      audioInput: true,
+      embeddings: true,
+      video: false,
+    },
     chat: createChatCodec(flavour),
     passthrough: createPassthrough(flavour),
     embeddings: {
       buildRequest: (req, ctx) =>
-        jsonRequest(urlFor(ctx, flavour, 'embeddings'), headersFor(ctx, flavour), toOpenAiEmbeddingsBody(req, ctx.deployment.upstreamModel)),
+        jsonRequest(
+          urlFor(ctx, flavour, 'embeddings'),
+          headersFor(ctx, flavour),
+          toOpenAiEmbeddingsBody(req, ctx.deployment.upstreamModel),
+        ),
       parseResponse: (body) => fromOpenAiEmbeddings(body),
       parseError: parseOpenAiError,
     },
   };
 }
 
-const COMPAT_REQUEST: OpenAiRequestOptions = { maxCompletionTokensField: false, replayReasoningContent: false };
+const COMPAT_REQUEST: OpenAiRequestOptions = {
+  maxCompletionTokensField: false,
+  replayReasoningContent: false,
+};
 
 export const openAiAdapter = createOpenAiCompatibleAdapter({
   id: 'openai',
   defaultBaseUrl: 'https://api.openai.com/v1',
   request: { maxCompletionTokensField: true, replayReasoningContent: false },
 });
-export const openAiCompatibleAdapter = createOpenAiCompatibleAdapter({ id: 'openai-compatible', request: COMPAT_REQUEST });
-export const azureOpenAiAdapter = createOpenAiCompatibleAdapter({ id: 'azure-openai', request: { ...COMPAT_REQUEST, maxCompletionTokensField: true } });
+export const openAiCompatibleAdapter = createOpenAiCompatibleAdapter({
+  id: 'openai-compatible',
+  request: COMPAT_REQUEST,
+});
+export const azureOpenAiAdapter = createOpenAiCompatibleAdapter({
+  id: 'azure-openai',
+  request: { ...COMPAT_REQUEST, maxCompletionTokensField: true },
+});
 export const deepSeekAdapter = createOpenAiCompatibleAdapter({
   id: 'deepseek',
   defaultBaseUrl: 'https://api.deepseek.com',

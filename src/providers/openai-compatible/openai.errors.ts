@@ -1,5 +1,10 @@
 import { headerValue } from '../core/http-executor';
-import { kindFromStatus, parseRetryAfter, ProviderError, type ProviderErrorKind } from '../core/provider-error';
+import {
+  kindFromStatus,
+  parseRetryAfter,
+  ProviderError,
+  type ProviderErrorKind,
+} from '../core/provider-error';
 import type { OpenAiErrorBody } from './openai.wire';
 
 /** Classifies an OpenAI-style error body by status first, refined by the error `code`/`type`. */
@@ -15,9 +20,9 @@ export function parseOpenAiError(
   if (code === 'context_length_exceeded' || code === 'string_above_max_length') kind = 'context_length';
   else if (code === 'content_filter' || code === 'content_policy_violation') kind = 'content_filter';
   const retryAfterMs =
-    parseRetryAfter(headerValue(headers, 'retry-after')) ??
-    msHeader(headerValue(headers, 'retry-after-ms'));
-  const message = err?.message ?? (typeof body === 'string' && body ? body.slice(0, 500) : `upstream answered ${status}`);
+    parseRetryAfter(headerValue(headers, 'retry-after')) ?? msHeader(headerValue(headers, 'retry-after-ms'));
+  const message =
+    err?.message ?? (typeof body === 'string' && body ? body.slice(0, 500) : `upstream answered ${status}`);
   return new ProviderError({
     kind,
     message,

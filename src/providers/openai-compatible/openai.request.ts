@@ -10,7 +10,11 @@ export interface OpenAiRequestOptions {
 }
 
 /** Canonical request → OpenAI chat-completions body. Pure. */
-export function toOpenAiChatBody(req: ChatRequest, upstreamModel: string, opts: OpenAiRequestOptions): Record<string, unknown> {
+export function toOpenAiChatBody(
+  req: ChatRequest,
+  upstreamModel: string,
+  opts: OpenAiRequestOptions,
+): Record<string, unknown> {
   const body: Record<string, unknown> = {
     ...(req.extensions?.openai ?? {}),
     model: upstreamModel,
@@ -20,7 +24,8 @@ export function toOpenAiChatBody(req: ChatRequest, upstreamModel: string, opts: 
     body.stream = true;
     body.stream_options = { include_usage: true };
   }
-  if (req.maxTokens !== undefined) body[opts.maxCompletionTokensField ? 'max_completion_tokens' : 'max_tokens'] = req.maxTokens;
+  if (req.maxTokens !== undefined)
+    body[opts.maxCompletionTokensField ? 'max_completion_tokens' : 'max_tokens'] = req.maxTokens;
   setIf(body, 'temperature', req.temperature);
   setIf(body, 'top_p', req.topP);
   setIf(body, 'stop', req.stop);
@@ -41,7 +46,10 @@ export function toOpenAiChatBody(req: ChatRequest, upstreamModel: string, opts: 
     const f = req.responseFormat;
     body.response_format =
       f.type === 'json_schema'
-        ? { type: 'json_schema', json_schema: { name: f.name ?? 'response', schema: f.schema, strict: f.strict } }
+        ? {
+            type: 'json_schema',
+            json_schema: { name: f.name ?? 'response', schema: f.schema, strict: f.strict },
+          }
         : { type: f.type };
   }
   const effort = req.reasoning?.effort;
@@ -58,7 +66,11 @@ function toOpenAiMessage(m: ChatMessage, opts: OpenAiRequestOptions): OpenAiMess
   if (m.name) out.name = m.name;
   if (m.role === 'assistant') {
     if (m.toolCalls?.length) {
-      out.tool_calls = m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }));
+      out.tool_calls = m.toolCalls.map((c) => ({
+        id: c.id,
+        type: 'function',
+        function: { name: c.name, arguments: c.arguments },
+      }));
       if (out.content === '') out.content = null;
     }
     if (opts.replayReasoningContent && m.reasoningContent) out.reasoning_content = m.reasoningContent;

@@ -22,7 +22,11 @@ export function fromOpenAiFinishReason(r: string | null | undefined): FinishReas
 export function fromOpenAiChatResponse(body: unknown): ChatResponse {
   const r = body as OpenAiChatResponse;
   if (!r || !Array.isArray(r.choices)) {
-    throw new ProviderError({ kind: 'upstream', message: 'upstream answer is not a chat completion', raw: body });
+    throw new ProviderError({
+      kind: 'upstream',
+      message: 'upstream answer is not a chat completion',
+      raw: body,
+    });
   }
   return {
     id: r.id,
@@ -38,7 +42,10 @@ export function fromOpenAiChatResponse(body: unknown): ChatResponse {
 }
 
 function fromOpenAiMessage(m: OpenAiMessage): AssistantMessage {
-  const out: AssistantMessage = { role: 'assistant', content: typeof m.content === 'string' ? m.content : null };
+  const out: AssistantMessage = {
+    role: 'assistant',
+    content: typeof m.content === 'string' ? m.content : null,
+  };
   if (m.reasoning_content) out.reasoningContent = m.reasoning_content;
   if (m.refusal) out.refusal = m.refusal;
   if (m.tool_calls?.length) {
@@ -46,10 +53,13 @@ function fromOpenAiMessage(m: OpenAiMessage): AssistantMessage {
       id: c.id,
       name: c.function.name,
       arguments: c.function.arguments,
-      ...(c.provider_specific_fields?.thought_signature ? { thoughtSignature: c.provider_specific_fields.thought_signature } : {}),
+      ...(c.provider_specific_fields?.thought_signature
+        ? { thoughtSignature: c.provider_specific_fields.thought_signature }
+        : {}),
     }));
   }
-  if (m.audio?.data) out.audio = { data: m.audio.data, format: m.audio.format ?? 'pcm16', transcript: m.audio.transcript };
+  if (m.audio?.data)
+    out.audio = { data: m.audio.data, format: m.audio.format ?? 'pcm16', transcript: m.audio.transcript };
   if (m.images?.length) out.images = m.images.map((i) => ({ url: i.image_url.url }));
   if (m.thinking_blocks?.length) out.thinkingBlocks = m.thinking_blocks;
   return out;
@@ -65,11 +75,20 @@ export async function* fromOpenAiStream(events: AsyncIterable<SseEvent>): AsyncG
     try {
       chunk = JSON.parse(ev.data) as OpenAiChunk;
     } catch {
-      throw new ProviderError({ kind: 'upstream', message: 'upstream sent a malformed stream chunk', raw: ev.data });
+      throw new ProviderError({
+        kind: 'upstream',
+        message: 'upstream sent a malformed stream chunk',
+        raw: ev.data,
+      });
     }
     if (chunk.error || ev.event === 'error') {
       const e = chunk.error ?? {};
-      throw new ProviderError({ kind: 'upstream', message: e.message ?? 'upstream stream error', upstreamCode: e.code ?? e.type, raw: chunk });
+      throw new ProviderError({
+        kind: 'upstream',
+        message: e.message ?? 'upstream stream error',
+        upstreamCode: e.code ?? e.type,
+        raw: chunk,
+      });
     }
     if (!started) {
       started = true;
@@ -91,9 +110,11 @@ export async function* fromOpenAiStream(events: AsyncIterable<SseEvent>): AsyncG
           thoughtSignature: t.provider_specific_fields?.thought_signature,
         };
       }
-      if (d.audio?.data) yield { type: 'audio', choice: c.index, data: d.audio.data, transcript: d.audio.transcript };
+      if (d.audio?.data)
+        yield { type: 'audio', choice: c.index, data: d.audio.data, transcript: d.audio.transcript };
       for (const img of d.images ?? []) yield { type: 'image', choice: c.index, url: img.image_url.url };
-      if (c.finish_reason) yield { type: 'finish', choice: c.index, reason: fromOpenAiFinishReason(c.finish_reason) };
+      if (c.finish_reason)
+        yield { type: 'finish', choice: c.index, reason: fromOpenAiFinishReason(c.finish_reason) };
     }
     const usage = fromOpenAiUsage(chunk.usage);
     if (usage) yield { type: 'usage', usage };

@@ -31,7 +31,8 @@ export function fromOpenAiAnyUsage(raw: unknown): Usage | undefined {
   if (typeof u.input_tokens === 'number' || typeof u.output_tokens === 'number') {
     const usage: Usage = { promptTokens: u.input_tokens ?? 0, completionTokens: u.output_tokens ?? 0 };
     if (u.input_tokens_details?.cached_tokens) usage.cachedTokens = u.input_tokens_details.cached_tokens;
-    if (u.output_tokens_details?.reasoning_tokens) usage.reasoningTokens = u.output_tokens_details.reasoning_tokens;
+    if (u.output_tokens_details?.reasoning_tokens)
+      usage.reasoningTokens = u.output_tokens_details.reasoning_tokens;
     return usage;
   }
   return undefined;
@@ -44,6 +45,9 @@ export function toOpenAiUsage(u: Usage): OpenAiUsage {
     completion_tokens: u.completionTokens,
     total_tokens: u.promptTokens + u.completionTokens,
     prompt_tokens_details: { cached_tokens: u.cachedTokens ?? 0, audio_tokens: u.audioInputTokens ?? 0 },
-    completion_tokens_details: { reasoning_tokens: u.reasoningTokens ?? 0, audio_tokens: u.audioOutputTokens ?? 0 },
+    completion_tokens_details: {
+      reasoning_tokens: u.reasoningTokens ?? 0,
+      audio_tokens: u.audioOutputTokens ?? 0,
+    },
   };
 }

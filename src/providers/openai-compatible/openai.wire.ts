@@ -4,7 +4,10 @@ export type OpenAiContentPart =
   | { type: 'text'; text: string; cache_control?: { type: 'ephemeral'; ttl?: string } }
   | { type: 'image_url'; image_url: { url: string; detail?: string; format?: string } }
   | { type: 'input_audio'; input_audio: { data: string; format: string } }
-  | { type: 'file'; file: { file_data?: string; file_id?: string; filename?: string; format?: string; detail?: string } };
+  | {
+      type: 'file';
+      file: { file_data?: string; file_id?: string; filename?: string; format?: string; detail?: string };
+    };
 
 export interface OpenAiToolCall {
   id: string;
@@ -20,7 +23,9 @@ export interface OpenAiMessage {
   tool_calls?: OpenAiToolCall[];
   tool_call_id?: string;
   reasoning_content?: string | null;
-  thinking_blocks?: Array<{ type: 'thinking'; thinking: string; signature?: string } | { type: 'redacted_thinking'; data: string }>;
+  thinking_blocks?: Array<
+    { type: 'thinking'; thinking: string; signature?: string } | { type: 'redacted_thinking'; data: string }
+  >;
   refusal?: string | null;
   audio?: { id?: string; data?: string; format?: string; transcript?: string } | null;
   images?: Array<{ type: 'image_url'; image_url: { url: string } }>;
@@ -30,8 +35,16 @@ export interface OpenAiUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
-  prompt_tokens_details?: { cached_tokens?: number; audio_tokens?: number; cache_write_tokens?: number } | null;
-  completion_tokens_details?: { reasoning_tokens?: number; audio_tokens?: number; image_tokens?: number } | null;
+  prompt_tokens_details?: {
+    cached_tokens?: number;
+    audio_tokens?: number;
+    cache_write_tokens?: number;
+  } | null;
+  completion_tokens_details?: {
+    reasoning_tokens?: number;
+    audio_tokens?: number;
+    image_tokens?: number;
+  } | null;
   /** DeepSeek */
   prompt_cache_hit_tokens?: number;
   prompt_cache_miss_tokens?: number;

@@ -14,7 +14,11 @@ const marked = (text: string): ChatRequest => ({
   ],
 });
 
-function setup(answers: Array<() => Promise<{ status: number; body: unknown }>>, rows: CachedContentRow[] = [], dbDown = false) {
+function setup(
+  answers: Array<() => Promise<{ status: number; body: unknown }>>,
+  rows: CachedContentRow[] = [],
+  dbDown = false,
+) {
   const sent: unknown[] = [];
   const client = {
     sendRaw: jest.fn(async (spec: { body?: unknown }) => {
@@ -39,7 +43,9 @@ function setup(answers: Array<() => Promise<{ status: number; body: unknown }>>,
   return { caches: new GeminiContextCaches(client, registry, logger), client, registry, sent, saved };
 }
 
-const created = (name: string, inMs = 600_000) => async () => ({ status: 200, body: { name, expireTime: new Date(Date.now() + inMs).toISOString() } });
+const created =
+  (name: string, inMs = 600_000) =>
+  async () => ({ status: 200, body: { name, expireTime: new Date(Date.now() + inMs).toISOString() } });
 const cachedName = (r: ChatRequest) => r.extensions?.gemini?.cachedContent;
 
 describe('GeminiContextCaches', () => {
@@ -52,7 +58,13 @@ describe('GeminiContextCaches', () => {
     expect(out[0].messages).toEqual([marked('doc').messages[1]]);
     expect(client.sendRaw).toHaveBeenCalledTimes(1);
     expect(sent[0]).toMatchObject({ ttl: '600s', systemInstruction: { parts: [{ text: 'doc' }] } });
-    expect(saved).toEqual([expect.objectContaining({ deploymentId: 'dep-1', upstreamName: 'cachedContents/a', contentHash: expect.stringMatching(/^switchboard-/) })]);
+    expect(saved).toEqual([
+      expect.objectContaining({
+        deploymentId: 'dep-1',
+        upstreamName: 'cachedContents/a',
+        contentHash: expect.stringMatching(/^switchboard-/),
+      }),
+    ]);
     await caches.apply(marked('doc'), ctx);
     expect(registry.find).toHaveBeenCalledTimes(1);
   });
@@ -61,18 +73,53 @@ describe('GeminiContextCaches', () => {
     const probe = setup([created('cachedContents/probe')]);
     await probe.caches.apply(marked('doc'), ctx);
     const hash = probe.saved[0].contentHash;
-    const live = setup([], [{ deploymentId: 'dep-1', contentHash: hash, upstreamName: 'cachedContents/shared', expiresAt: new Date(Date.now() + 60_000) }]);
+    const live = setup(
+      [],
+      [
+        {
+          deploymentId: 'dep-1',
+          contentHash: hash,
+          upstreamName: 'cachedContents/shared',
+          expiresAt: new Date(Date.now() + 60_000),
+        },
+      ],
+    );
     expect(cachedName(await live.caches.apply(marked('doc'), ctx))).toBe('cachedContents/shared');
     expect(live.client.sendRaw).not.toHaveBeenCalled();
-    const stale = setup([created('cachedContents/fresh')], [{ deploymentId: 'dep-1', contentHash: hash, upstreamName: 'cachedContents/old', expiresAt: new Date(Date.now() + 1000) }]);
+    const stale = setup(
+      [created('cachedContents/fresh')],
+      [
+        {
+          deploymentId: 'dep-1',
+          contentHash: hash,
+          upstreamName: 'cachedContents/old',
+          expiresAt: new Date(Date.now() + 1000),
+        },
+      ],
+    );
     expect(cachedName(await stale.caches.apply(marked('doc'), ctx))).toBe('cachedContents/fresh');
     // Another deployment never shares it.
-    const other = setup([created('cachedContents/b')], [{ deploymentId: 'dep-1', contentHash: hash, upstreamName: 'cachedContents/shared', expiresAt: new Date(Date.now() + 60_000) }]);
-    expect(cachedName(await other.caches.apply(marked('doc'), geminiCtx({ id: 'dep-2' })))).toBe('cachedContents/b');
+    const other = setup(
+      [created('cachedContents/b')],
+      [
+        {
+          deploymentId: 'dep-1',
+          contentHash: hash,
+          upstreamName: 'cachedContents/shared',
+          expiresAt: new Date(Date.now() + 60_000),
+        },
+      ],
+    );
+    expect(cachedName(await other.caches.apply(marked('doc'), geminiCtx({ id: 'dep-2' })))).toBe(
+      'cachedContents/b',
+    );
   });
 
   it('sends the content uncached when Gemini refuses (and remembers a 400), or when creation fails', async () => {
-    const tooSmall = async () => ({ status: 400, body: { error: { code: 400, message: 'Cached content is too small.' } } });
+    const tooSmall = async () => ({
+      status: 400,
+      body: { error: { code: 400, message: 'Cached content is too small.' } },
+    });
     const refused = setup([tooSmall]);
     expect(await refused.caches.apply(marked('tiny'), ctx)).toEqual(marked('tiny'));
     expect(await refused.caches.apply(marked('tiny'), ctx)).toEqual(marked('tiny'));
@@ -82,7 +129,9 @@ describe('GeminiContextCaches', () => {
     expect(cachedName(await flaky.caches.apply(marked('doc'), ctx))).toBeUndefined();
     expect(cachedName(await flaky.caches.apply(marked('doc'), ctx))).toBe('cachedContents/c');
 
-    const down = setup([async () => Promise.reject(new ProviderError({ kind: 'connection', message: 'reset' }))]);
+    const down = setup([
+      async () => Promise.reject(new ProviderError({ kind: 'connection', message: 'reset' })),
+    ]);
     expect(await down.caches.apply(marked('doc'), ctx)).toEqual(marked('doc'));
   });
 
@@ -90,11 +139,25 @@ describe('GeminiContextCaches', () => {
     const noDb = setup([created('cachedContents/d')], [], true);
     expect(cachedName(await noDb.caches.apply(marked('doc'), ctx))).toBe('cachedContents/d');
 
-    const aborted = setup([async () => Promise.reject(new ProviderError({ kind: 'connection', upstreamCode: 'client_aborted', message: 'request aborted' }))]);
-    await expect(aborted.caches.apply(marked('doc'), ctx)).rejects.toMatchObject({ upstreamCode: 'client_aborted' });
+    const aborted = setup([
+      async () =>
+        Promise.reject(
+          new ProviderError({
+            kind: 'connection',
+            upstreamCode: 'client_aborted',
+            message: 'request aborted',
+          }),
+        ),
+    ]);
+    await expect(aborted.caches.apply(marked('doc'), ctx)).rejects.toMatchObject({
+      upstreamCode: 'client_aborted',
+    });
 
     const idle = setup([]);
-    const plain: ChatRequest = { stream: false, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] };
+    const plain: ChatRequest = {
+      stream: false,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+    };
     expect(await idle.caches.apply(plain, ctx)).toBe(plain);
     const own = { ...marked('doc'), extensions: { gemini: { cachedContent: 'cachedContents/mine' } } };
     expect(await idle.caches.apply(own, ctx)).toBe(own);

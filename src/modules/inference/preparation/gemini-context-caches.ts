@@ -52,11 +52,16 @@ export class GeminiContextCaches {
     return name ? withCachedContent(plan.request, name) : req;
   }
 
-  private cacheNameFor(plan: GeminiCachePlan, ctx: ProviderContext, signal?: AbortSignal): Promise<string | undefined> {
+  private cacheNameFor(
+    plan: GeminiCachePlan,
+    ctx: ProviderContext,
+    signal?: AbortSignal,
+  ): Promise<string | undefined> {
     const key = `${ctx.deployment.id}\u0000${plan.displayName}`;
     const now = Date.now();
     const known = this.memory.get(key);
-    if (known && known.expiresAt - (known.name ? EXPIRY_MARGIN_MS : 0) > now) return Promise.resolve(known.name);
+    if (known && known.expiresAt - (known.name ? EXPIRY_MARGIN_MS : 0) > now)
+      return Promise.resolve(known.name);
     let pending = this.inflight.get(key);
     if (!pending) {
       pending = this.lookupOrCreate(key, plan, ctx, signal).finally(() => this.inflight.delete(key));
@@ -65,10 +70,18 @@ export class GeminiContextCaches {
     return pending;
   }
 
-  private async lookupOrCreate(key: string, plan: GeminiCachePlan, ctx: ProviderContext, signal?: AbortSignal): Promise<string | undefined> {
+  private async lookupOrCreate(
+    key: string,
+    plan: GeminiCachePlan,
+    ctx: ProviderContext,
+    signal?: AbortSignal,
+  ): Promise<string | undefined> {
     const deploymentId = ctx.deployment.id;
     const row = await this.registry.find(deploymentId, plan.displayName).catch((err: unknown) => {
-      this.logger.warn({ request_id: ctx.requestId, err: errText(err) }, 'gemini cache lookup failed; creating one');
+      this.logger.warn(
+        { request_id: ctx.requestId, err: errText(err) },
+        'gemini cache lookup failed; creating one',
+      );
       return null;
     });
     if (row && row.expiresAt.getTime() - EXPIRY_MARGIN_MS > Date.now()) {
@@ -78,19 +91,33 @@ export class GeminiContextCaches {
     return this.create(key, plan, ctx, signal);
   }
 
-  private async create(key: string, plan: GeminiCachePlan, ctx: ProviderContext, signal?: AbortSignal): Promise<string | undefined> {
+  private async create(
+    key: string,
+    plan: GeminiCachePlan,
+    ctx: ProviderContext,
+    signal?: AbortSignal,
+  ): Promise<string | undefined> {
     let res: Awaited<ReturnType<ProviderClient['sendRaw']>>;
     try {
       res = await this.client.sendRaw(plan.createRequest, ctx, signal);
     } catch (err) {
-      if (signal?.aborted || (err instanceof ProviderError && err.upstreamCode === 'client_aborted')) throw err;
-      this.logger.warn({ request_id: ctx.requestId, deployment_id: ctx.deployment.id, err: errText(err) }, 'gemini cache creation failed; sending the content uncached');
+      if (signal?.aborted || (err instanceof ProviderError && err.upstreamCode === 'client_aborted'))
+        throw err;
+      this.logger.warn(
+        { request_id: ctx.requestId, deployment_id: ctx.deployment.id, err: errText(err) },
+        'gemini cache creation failed; sending the content uncached',
+      );
       return undefined;
     }
     if (res.status < 200 || res.status >= 300) {
       const message = (res.body as { error?: { message?: string } } | undefined)?.error?.message;
       this.logger.info(
-        { request_id: ctx.requestId, deployment_id: ctx.deployment.id, upstream_status: res.status, upstream_message: message?.slice(0, 300) },
+        {
+          request_id: ctx.requestId,
+          deployment_id: ctx.deployment.id,
+          upstream_status: res.status,
+          upstream_message: message?.slice(0, 300),
+        },
         'gemini refused to cache the marked content; sending it uncached',
       );
       // A refusal of this content (too small, bad field) will not change: do not ask on every request.
@@ -103,7 +130,12 @@ export class GeminiContextCaches {
     this.remember(key, { name, expiresAt: expiresAt.getTime() });
     await this.registry
       .save({ deploymentId: ctx.deployment.id, contentHash: plan.displayName, upstreamName: name, expiresAt })
-      .catch((err: unknown) => this.logger.warn({ request_id: ctx.requestId, err: errText(err) }, 'could not store the gemini cache row'));
+      .catch((err: unknown) =>
+        this.logger.warn(
+          { request_id: ctx.requestId, err: errText(err) },
+          'could not store the gemini cache row',
+        ),
+      );
     return name;
   }
 
@@ -122,7 +154,11 @@ export class GeminiContextCaches {
 function hasOwnCachedContent(req: ChatRequest): boolean {
   const gemini = req.extensions?.gemini ?? {};
   const openai = req.extensions?.openai ?? {};
-  return gemini.cachedContent !== undefined || openai.cached_content !== undefined || openai.cachedContent !== undefined;
+  return (
+    gemini.cachedContent !== undefined ||
+    openai.cached_content !== undefined ||
+    openai.cachedContent !== undefined
+  );
 }
 
 function errText(err: unknown): string {

@@ -1,6 +1,17 @@
 import { ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { CursorPageQuery } from '../../../common/http/cursor-page';
 import { KEY_ROLES, type KeyRole } from '../../auth/identity';
 import { LimitFieldsDto } from '../../teams/dto/limit-fields.dto';
@@ -31,7 +42,12 @@ export class CreateKeyDto extends LimitFieldsDto {
 export class UpdateKeyDto extends PartialType(CreateKeyDto) {}
 
 export class RotateKeyDto {
-  @ApiPropertyOptional({ minimum: 0, maximum: 2_592_000, default: 0, description: 'how long the old key keeps working' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 2_592_000,
+    default: 0,
+    description: 'how long the old key keeps working',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)

@@ -1,4 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, UseGuards, UsePipes } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  UseGuards,
+  UsePipes,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Page } from '../../../common/http/cursor-page';
 import { AdminGuard } from '../../auth/admin.guard';
@@ -41,7 +54,11 @@ export class CatalogAdminController {
   }
 
   @Patch('deployments/:id')
-  updateDeployment(@Param('id') id: string, @Body() dto: UpdateDeploymentDto, @CurrentActor() actor: Actor): Promise<DeploymentWire> {
+  updateDeployment(
+    @Param('id') id: string,
+    @Body() dto: UpdateDeploymentDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<DeploymentWire> {
     return this.service.updateDeployment(id, dto, actor);
   }
 
@@ -62,17 +79,29 @@ export class CatalogAdminController {
   }
 
   @Put('models/*name/pricing')
-  setPricing(@Param('name') name: string | string[], @Body() dto: PricingDto, @CurrentActor() actor: Actor): Promise<ModelWire> {
+  setPricing(
+    @Param('name') name: string | string[],
+    @Body() dto: PricingDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ModelWire> {
     return this.service.setPricing(modelName(name), dto, actor);
   }
 
   @Put('models/*name/fallbacks')
-  setFallbacks(@Param('name') name: string | string[], @Body() dto: FallbacksDto, @CurrentActor() actor: Actor): Promise<ModelWire> {
+  setFallbacks(
+    @Param('name') name: string | string[],
+    @Body() dto: FallbacksDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ModelWire> {
     return this.service.setFallbacks(modelName(name), dto, actor);
   }
 
   @Put('models/*name/aliases')
-  setAliases(@Param('name') name: string | string[], @Body() dto: AliasesDto, @CurrentActor() actor: Actor): Promise<ModelWire> {
+  setAliases(
+    @Param('name') name: string | string[],
+    @Body() dto: AliasesDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ModelWire> {
     return this.service.setAliases(modelName(name), dto, actor);
   }
 

@@ -32,10 +32,15 @@ const present = (_: object, v: unknown) => v !== undefined;
 const given = (_: object, v: unknown) => v !== undefined && v !== null;
 
 export class CreateDeploymentDto {
-  @ApiProperty({ example: 'gpt-4o-mini', description: 'public model name; a name ending in `/*` is a wildcard model' })
+  @ApiProperty({
+    example: 'gpt-4o-mini',
+    description: 'public model name; a name ending in `/*` is a wildcard model',
+  })
   @IsString()
   @MaxLength(200)
-  @Matches(MODEL_NAME, { message: 'model_name must be a model name (letters, digits, . _ : @ / -), optionally ending in /*' })
+  @Matches(MODEL_NAME, {
+    message: 'model_name must be a model name (letters, digits, . _ : @ / -), optionally ending in /*',
+  })
   model_name!: string;
 
   @ApiProperty({ enum: PROVIDER_IDS })
@@ -68,7 +73,10 @@ export class CreateDeploymentDto {
   @Max(1_000_000)
   weight?: number;
 
-  @ApiPropertyOptional({ default: 0, description: 'lower values are tried first; a higher value is used only when every lower one is out' })
+  @ApiPropertyOptional({
+    default: 0,
+    description: 'lower values are tried first; a higher value is used only when every lower one is out',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -125,7 +133,9 @@ export class UpdateDeploymentDto {
   @ValidateIf(present)
   @IsString()
   @MaxLength(200)
-  @Matches(MODEL_NAME, { message: 'model_name must be a model name (letters, digits, . _ : @ / -), optionally ending in /*' })
+  @Matches(MODEL_NAME, {
+    message: 'model_name must be a model name (letters, digits, . _ : @ / -), optionally ending in /*',
+  })
   model_name?: string;
 
   @ApiPropertyOptional({ enum: PROVIDER_IDS })
@@ -229,15 +239,23 @@ function IsMoney(options?: ValidationOptions) {
       propertyName,
       options: { message: `${propertyName} must be a non-negative decimal string`, ...options },
       validator: {
-        validate: (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0) || (typeof v === 'string' && /^\d+(\.\d+)?([eE][-+]?\d+)?$/.test(v)),
+        validate: (v: unknown) =>
+          (typeof v === 'number' && Number.isFinite(v) && v >= 0) ||
+          (typeof v === 'string' && /^\d+(\.\d+)?([eE][-+]?\d+)?$/.test(v)),
       },
     });
 }
 
 /** Pricing override fields (contract §6); `null` removes an override (back to the shipped price). */
 export class PricingDto {
-  @ApiPropertyOptional({ example: '0.15' }) @ValidateIf(given) @IsMoney() input_per_mtok?: string | number | null;
-  @ApiPropertyOptional({ example: '0.60' }) @ValidateIf(given) @IsMoney() output_per_mtok?: string | number | null;
+  @ApiPropertyOptional({ example: '0.15' }) @ValidateIf(given) @IsMoney() input_per_mtok?:
+    | string
+    | number
+    | null;
+  @ApiPropertyOptional({ example: '0.60' }) @ValidateIf(given) @IsMoney() output_per_mtok?:
+    | string
+    | number
+    | null;
   @ApiPropertyOptional() @ValidateIf(given) @IsMoney() cached_input_per_mtok?: string | number | null;
   @ApiPropertyOptional() @ValidateIf(given) @IsMoney() cache_write_per_mtok?: string | number | null;
   @ApiPropertyOptional() @ValidateIf(given) @IsMoney() reasoning_per_mtok?: string | number | null;
@@ -281,7 +299,10 @@ export class AliasesDto {
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, { each: true, message: 'aliases must be model names (letters, digits, . _ : @ / -)' })
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, {
+    each: true,
+    message: 'aliases must be model names (letters, digits, . _ : @ / -)',
+  })
   aliases!: string[];
 }
 

@@ -11,8 +11,22 @@ import { AuditLogService } from '../../audit/audit-log.service';
 import type { Actor } from '../../auth/request-identity';
 import { effectivePricing } from '../../usage/pricing/price-table';
 import { CatalogService } from '../catalog.service';
-import { parseStoredRouter, toRouterWire, type RouterSettingsWire, type StoredRouterSettings } from '../router-settings';
-import type { AliasesDto, CreateDeploymentDto, FallbacksDto, ListDeploymentsQuery, ListModelsQuery, PricingDto, RouterSettingsDto, UpdateDeploymentDto } from './catalog-admin.dto';
+import {
+  parseStoredRouter,
+  toRouterWire,
+  type RouterSettingsWire,
+  type StoredRouterSettings,
+} from '../router-settings';
+import type {
+  AliasesDto,
+  CreateDeploymentDto,
+  FallbacksDto,
+  ListDeploymentsQuery,
+  ListModelsQuery,
+  PricingDto,
+  RouterSettingsDto,
+  UpdateDeploymentDto,
+} from './catalog-admin.dto';
 
 type DeploymentRow = Prisma.DeploymentGetPayload<object>;
 type ModelRow = Prisma.ModelGetPayload<{ include: { deployments: true } }>;
@@ -75,7 +89,11 @@ export class CatalogAdminService {
 
   async createDeployment(dto: CreateDeploymentDto, actor: Actor): Promise<DeploymentWire> {
     const wildcard = dto.model_name.endsWith('/*');
-    if (!dto.upstream_model && !wildcard) throw invalidRequest('upstream_model is required (except for wildcard models ending in /*)', 'upstream_model');
+    if (!dto.upstream_model && !wildcard)
+      throw invalidRequest(
+        'upstream_model is required (except for wildcard models ending in /*)',
+        'upstream_model',
+      );
     const row = await this.prisma.$transaction(async (tx) => {
       await this.ensureModel(tx, dto.model_name);
       const created = await tx.deployment.create({
@@ -97,7 +115,12 @@ export class CatalogAdminService {
           settings: (dto.settings ?? {}) as Prisma.InputJsonValue,
         },
       });
-      await this.audit.record(tx, actor, { action: 'deployment.create', targetType: 'deployment', targetId: created.id, after: toDeploymentWire(created) });
+      await this.audit.record(tx, actor, {
+        action: 'deployment.create',
+        targetType: 'deployment',
+        targetId: created.id,
+        after: toDeploymentWire(created),
+      });
       return created;
     });
     await this.changed('deployment.create', row.id);
@@ -110,7 +133,14 @@ export class CatalogAdminService {
     const rows = await this.prisma.deployment.findMany({
       where: {
         ...(q.model_name ? { modelName: q.model_name } : {}),
-        ...(after ? { OR: [{ createdAt: { gt: new Date(after.t) } }, { createdAt: new Date(after.t), id: { gt: after.id } }] } : {}),
+        ...(after
+          ? {
+              OR: [
+                { createdAt: { gt: new Date(after.t) } },
+                { createdAt: new Date(after.t), id: { gt: after.id } },
+              ],
+            }
+          : {}),
       },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       take: limit + 1,
@@ -119,7 +149,8 @@ export class CatalogAdminService {
     const last = page.at(-1);
     return {
       data: page.map(toDeploymentWire),
-      next_cursor: rows.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
+      next_cursor:
+        rows.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
     };
   }
 
@@ -145,9 +176,16 @@ export class CatalogAdminService {
     if (dto.enabled !== undefined) data.enabled = dto.enabled;
     if (dto.settings !== undefined) data.settings = dto.settings as Prisma.InputJsonValue;
     const row = await this.prisma.$transaction(async (tx) => {
-      if (dto.model_name !== undefined && dto.model_name !== current.modelName) await this.ensureModel(tx, dto.model_name);
+      if (dto.model_name !== undefined && dto.model_name !== current.modelName)
+        await this.ensureModel(tx, dto.model_name);
       const updated = await tx.deployment.update({ where: { id }, data });
-      await this.audit.record(tx, actor, { action: 'deployment.update', targetType: 'deployment', targetId: id, before: toDeploymentWire(current), after: toDeploymentWire(updated) });
+      await this.audit.record(tx, actor, {
+        action: 'deployment.update',
+        targetType: 'deployment',
+        targetId: id,
+        before: toDeploymentWire(current),
+        after: toDeploymentWire(updated),
+      });
       return updated;
     });
     await this.changed('deployment.update', id);
@@ -158,7 +196,12 @@ export class CatalogAdminService {
     const current = await this.findDeployment(id);
     await this.prisma.$transaction(async (tx) => {
       await tx.deployment.delete({ where: { id } });
-      await this.audit.record(tx, actor, { action: 'deployment.delete', targetType: 'deployment', targetId: id, before: toDeploymentWire(current) });
+      await this.audit.record(tx, actor, {
+        action: 'deployment.delete',
+        targetType: 'deployment',
+        targetId: id,
+        before: toDeploymentWire(current),
+      });
     });
     await this.changed('deployment.delete', id);
   }
@@ -175,7 +218,10 @@ export class CatalogAdminService {
       take: limit + 1,
     });
     const page = rows.slice(0, limit);
-    return { data: page.map(toModelWire), next_cursor: rows.length > limit && page.length ? encodeCursor(page.at(-1)!.name) : null };
+    return {
+      data: page.map(toModelWire),
+      next_cursor: rows.length > limit && page.length ? encodeCursor(page.at(-1)!.name) : null,
+    };
   }
 
   async getModel(name: string): Promise<ModelWire> {
@@ -193,7 +239,13 @@ export class CatalogAdminService {
     }
     await this.prisma.$transaction(async (tx) => {
       await tx.model.update({ where: { name }, data: { pricing: merged as Prisma.InputJsonValue } });
-      await this.audit.record(tx, actor, { action: 'model.pricing', targetType: 'model', targetId: name, before: { pricing: model.pricing }, after: { pricing: merged } });
+      await this.audit.record(tx, actor, {
+        action: 'model.pricing',
+        targetType: 'model',
+        targetId: name,
+        before: { pricing: model.pricing },
+        after: { pricing: merged },
+      });
     });
     await this.changed('model.pricing', name);
     return this.getModel(name);
@@ -201,7 +253,9 @@ export class CatalogAdminService {
 
   async setFallbacks(name: string, dto: FallbacksDto, actor: Actor): Promise<ModelWire> {
     const model = await this.findModel(name);
-    const fields: Array<[keyof FallbacksDto, 'fallbacks' | 'contextWindowFallbacks' | 'contentPolicyFallbacks']> = [
+    const fields: Array<
+      [keyof FallbacksDto, 'fallbacks' | 'contextWindowFallbacks' | 'contentPolicyFallbacks']
+    > = [
       ['fallbacks', 'fallbacks'],
       ['context_window_fallbacks', 'contextWindowFallbacks'],
       ['content_policy_fallbacks', 'contentPolicyFallbacks'],
@@ -211,14 +265,22 @@ export class CatalogAdminService {
       const list = dto[wire];
       if (list === undefined) continue;
       list.forEach((target, i) => {
-        if (target === name) throw invalidRequest(`${wire}[${i}]: a model cannot fall back to itself`, `${wire}[${i}]`);
-        if (!this.catalog.resolve(target)) throw invalidRequest(`${wire}[${i}]: unknown model '${target}'`, `${wire}[${i}]`);
+        if (target === name)
+          throw invalidRequest(`${wire}[${i}]: a model cannot fall back to itself`, `${wire}[${i}]`);
+        if (!this.catalog.resolve(target))
+          throw invalidRequest(`${wire}[${i}]: unknown model '${target}'`, `${wire}[${i}]`);
       });
       data[column] = [...new Set(list)];
     }
     await this.prisma.$transaction(async (tx) => {
       const after = await tx.model.update({ where: { name }, data });
-      await this.audit.record(tx, actor, { action: 'model.fallbacks', targetType: 'model', targetId: name, before: fallbacksView(model), after: fallbacksView(after) });
+      await this.audit.record(tx, actor, {
+        action: 'model.fallbacks',
+        targetType: 'model',
+        targetId: name,
+        before: fallbacksView(model),
+        after: fallbacksView(after),
+      });
     });
     await this.changed('model.fallbacks', name);
     return this.getModel(name);
@@ -230,15 +292,29 @@ export class CatalogAdminService {
     await this.prisma.$transaction(async (tx) => {
       await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(727003)');
       for (const [i, alias] of aliases.entries()) {
-        if (alias === name) throw invalidRequest(`aliases[${i}]: '${alias}' is the model's own name`, `aliases[${i}]`);
+        if (alias === name)
+          throw invalidRequest(`aliases[${i}]: '${alias}' is the model's own name`, `aliases[${i}]`);
         if (await tx.model.findUnique({ where: { name: alias }, select: { name: true } })) {
           throw invalidRequest(`aliases[${i}]: '${alias}' is already a model name`, `aliases[${i}]`);
         }
-        const owner = await tx.model.findFirst({ where: { aliases: { has: alias }, name: { not: name } }, select: { name: true } });
-        if (owner) throw invalidRequest(`aliases[${i}]: '${alias}' is already an alias of '${owner.name}'`, `aliases[${i}]`);
+        const owner = await tx.model.findFirst({
+          where: { aliases: { has: alias }, name: { not: name } },
+          select: { name: true },
+        });
+        if (owner)
+          throw invalidRequest(
+            `aliases[${i}]: '${alias}' is already an alias of '${owner.name}'`,
+            `aliases[${i}]`,
+          );
       }
       await tx.model.update({ where: { name }, data: { aliases } });
-      await this.audit.record(tx, actor, { action: 'model.aliases', targetType: 'model', targetId: name, before: { aliases: model.aliases }, after: { aliases } });
+      await this.audit.record(tx, actor, {
+        action: 'model.aliases',
+        targetType: 'model',
+        targetId: name,
+        before: { aliases: model.aliases },
+        after: { aliases },
+      });
     });
     await this.changed('model.aliases', name);
     return this.getModel(name);
@@ -267,7 +343,13 @@ export class CatalogAdminService {
       const value: StoredRouterSettings = { effective, config: stored?.config ?? cur, source: 'api' };
       const settings = value as unknown as Prisma.InputJsonValue;
       await tx.routerSettings.upsert({ where: { id: 1 }, create: { id: 1, settings }, update: { settings } });
-      await this.audit.record(tx, actor, { action: 'router.update', targetType: 'router', targetId: 'router', before: toRouterWire(cur), after: toRouterWire(effective) });
+      await this.audit.record(tx, actor, {
+        action: 'router.update',
+        targetType: 'router',
+        targetId: 'router',
+        before: toRouterWire(cur),
+        after: toRouterWire(effective),
+      });
       return effective;
     });
     await this.changed('router.update', 'router');
@@ -277,19 +359,28 @@ export class CatalogAdminService {
   // ---- helpers ----
 
   private async ensureModel(tx: Prisma.TransactionClient, name: string): Promise<void> {
-    const aliasOwner = await tx.model.findFirst({ where: { aliases: { has: name } }, select: { name: true } });
-    if (aliasOwner) throw invalidRequest(`model_name '${name}' is an alias of '${aliasOwner.name}'`, 'model_name');
+    const aliasOwner = await tx.model.findFirst({
+      where: { aliases: { has: name } },
+      select: { name: true },
+    });
+    if (aliasOwner)
+      throw invalidRequest(`model_name '${name}' is an alias of '${aliasOwner.name}'`, 'model_name');
     await tx.model.upsert({ where: { name }, create: { name, source: 'api' }, update: {} });
   }
 
   private async findDeployment(id: string): Promise<DeploymentRow> {
-    const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.prisma.deployment.findUnique({ where: { id } }) : null;
+    const row = /^[0-9a-f-]{36}$/i.test(id)
+      ? await this.prisma.deployment.findUnique({ where: { id } })
+      : null;
     if (!row) throw new GatewayError('not_found', `Deployment '${id}' not found`);
     return row;
   }
 
   private async findModel(name: string): Promise<ModelRow> {
-    const row = await this.prisma.model.findUnique({ where: { name }, include: { deployments: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } } });
+    const row = await this.prisma.model.findUnique({
+      where: { name },
+      include: { deployments: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
+    });
     if (!row) throw new GatewayError('not_found', `Model '${name}' not found`);
     return row;
   }
@@ -301,22 +392,37 @@ export class CatalogAdminService {
   }
 }
 
-function fallbacksView(m: { fallbacks: string[]; contextWindowFallbacks: string[]; contentPolicyFallbacks: string[] }): object {
-  return { fallbacks: m.fallbacks, context_window_fallbacks: m.contextWindowFallbacks, content_policy_fallbacks: m.contentPolicyFallbacks };
+function fallbacksView(m: {
+  fallbacks: string[];
+  contextWindowFallbacks: string[];
+  contentPolicyFallbacks: string[];
+}): object {
+  return {
+    fallbacks: m.fallbacks,
+    context_window_fallbacks: m.contextWindowFallbacks,
+    content_policy_fallbacks: m.contentPolicyFallbacks,
+  };
 }
 
 function moneyMap(v: Record<string, unknown>, field: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, price] of Object.entries(v)) {
     const s = typeof price === 'number' ? String(price) : price;
-    if (typeof s !== 'string' || !/^\d+(\.\d+)?([eE][-+]?\d+)?$/.test(s)) throw invalidRequest(`${field}.${k} must be a non-negative decimal string`, `${field}.${k}`);
+    if (typeof s !== 'string' || !/^\d+(\.\d+)?([eE][-+]?\d+)?$/.test(s))
+      throw invalidRequest(`${field}.${k} must be a non-negative decimal string`, `${field}.${k}`);
     out[k] = s;
   }
   return out;
 }
 
 function isDeploymentCursor(v: unknown): v is { t: string; id: string } {
-  return !!v && typeof v === 'object' && typeof (v as { t?: unknown }).t === 'string' && typeof (v as { id?: unknown }).id === 'string' && !Number.isNaN(Date.parse((v as { t: string }).t));
+  return (
+    !!v &&
+    typeof v === 'object' &&
+    typeof (v as { t?: unknown }).t === 'string' &&
+    typeof (v as { id?: unknown }).id === 'string' &&
+    !Number.isNaN(Date.parse((v as { t: string }).t))
+  );
 }
 
 export function toDeploymentWire(d: DeploymentRow): DeploymentWire {
@@ -352,7 +458,11 @@ function toModelWire(m: ModelRow): ModelWire {
     fallbacks: m.fallbacks,
     context_window_fallbacks: m.contextWindowFallbacks,
     content_policy_fallbacks: m.contentPolicyFallbacks,
-    pricing: effectivePricing(overrides as Parameters<typeof effectivePricing>[0], m.deployments[0]?.upstreamModel, m.name),
+    pricing: effectivePricing(
+      overrides as Parameters<typeof effectivePricing>[0],
+      m.deployments[0]?.upstreamModel,
+      m.name,
+    ),
     pricing_overrides: overrides,
     settings: m.settings,
     deployments: m.deployments.map(toDeploymentWire),

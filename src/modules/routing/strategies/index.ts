@@ -20,7 +20,12 @@ export const STRATEGIES: Record<RouterStrategy, Strategy> = {
  * Priority tiers on top of any strategy: lower `priority` values first, and within a tier the
  * strategy's order. A lower tier is reached only after every deployment of the higher ones.
  */
-export function orderByStrategy<T extends RoutableDeployment>(strategy: RouterStrategy, deployments: T[], stats: StatsLookup, random: RandomSource): T[] {
+export function orderByStrategy<T extends RoutableDeployment>(
+  strategy: RouterStrategy,
+  deployments: T[],
+  stats: StatsLookup,
+  random: RandomSource,
+): T[] {
   const tiers = new Map<number, T[]>();
   for (const d of deployments) {
     const tier = tiers.get(d.priority);

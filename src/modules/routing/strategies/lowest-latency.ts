@@ -11,11 +11,17 @@ export const LATENCY_BUFFER = 0.1;
  * go first (they must be measured); deployments within 10% of the best are shuffled by weight; with
  * probability 0.1 a random other deployment is tried first (exploration). Per replica.
  */
-export const lowestLatency: Strategy = <T extends RoutableDeployment>(tier: T[], stats: StatsLookup, random: RandomSource) => {
+export const lowestLatency: Strategy = <T extends RoutableDeployment>(
+  tier: T[],
+  stats: StatsLookup,
+  random: RandomSource,
+) => {
   if (tier.length <= 1) return tier.slice();
   const shuffled = weightedPermutation(tier, random);
   const unsampled = shuffled.filter((d) => stats(d.id).latencyMs === undefined);
-  const sampled = shuffled.filter((d) => stats(d.id).latencyMs !== undefined).sort((a, b) => stats(a.id).latencyMs! - stats(b.id).latencyMs!);
+  const sampled = shuffled
+    .filter((d) => stats(d.id).latencyMs !== undefined)
+    .sort((a, b) => stats(a.id).latencyMs! - stats(b.id).latencyMs!);
   if (sampled.length > 0) {
     const best = stats(sampled[0].id).latencyMs!;
     const near = sampled.filter((d) => stats(d.id).latencyMs! <= best * (1 + LATENCY_BUFFER));

@@ -28,7 +28,11 @@ export type StatsLookup = (id: string) => DeploymentStats;
 export const EMPTY_STATS: DeploymentStats = { inFlight: 0, samples: 0, rpm: 0, tpm: 0 };
 
 /** Orders one priority tier. Pure: the same input and random sequence give the same order. */
-export type Strategy = <T extends RoutableDeployment>(tier: T[], stats: StatsLookup, random: RandomSource) => T[];
+export type Strategy = <T extends RoutableDeployment>(
+  tier: T[],
+  stats: StatsLookup,
+  random: RandomSource,
+) => T[];
 
 /** A deterministic random source (mulberry32) for tests and reproducible benchmarks. */
 export function seededRandom(seed: number): RandomSource {

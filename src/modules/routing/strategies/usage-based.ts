@@ -16,7 +16,11 @@ export function utilisation(d: RoutableDeployment, s: DeploymentStats): number {
  * `usage-based`: the deployment with the most headroom first; the one closest to its rpm/tpm limits
  * is chosen last. Ties keep a weighted random order. Counters are cluster-wide (Redis).
  */
-export const usageBased: Strategy = <T extends RoutableDeployment>(tier: T[], stats: StatsLookup, random: RandomSource) => {
+export const usageBased: Strategy = <T extends RoutableDeployment>(
+  tier: T[],
+  stats: StatsLookup,
+  random: RandomSource,
+) => {
   const shuffled = weightedPermutation(tier, random);
   return shuffled.sort((a, b) => utilisation(a, stats(a.id)) - utilisation(b, stats(b.id)));
 };

@@ -29,4 +29,8 @@ function lastPositive<T extends { weight: number }>(pool: T[]): number {
 }
 
 /** `weighted` (the default): weighted random, LiteLLM's `simple-shuffle`. */
-export const weighted: Strategy = <T extends RoutableDeployment>(tier: T[], _stats: unknown, random: RandomSource) => weightedPermutation(tier, random);
+export const weighted: Strategy = <T extends RoutableDeployment>(
+  tier: T[],
+  _stats: unknown,
+  random: RandomSource,
+) => weightedPermutation(tier, random);

@@ -10,60 +10,109 @@ describe('costOf (contract §9.5), hand-computed', () => {
 
   it('OpenAI: reasoning tokens are part of completion, priced at output unless reasoning_per_mtok is set', () => {
     // o4-mini: 100 × 1.10 + 1000 × 4.40 = 110 + 4400 = 4510 per M
-    expect(costOf({ promptTokens: 100, completionTokens: 1000, reasoningTokens: 800 }, PRICE_TABLE['o4-mini']).toFixed()).toBe('0.00451');
+    expect(
+      costOf(
+        { promptTokens: 100, completionTokens: 1000, reasoningTokens: 800 },
+        PRICE_TABLE['o4-mini'],
+      ).toFixed(),
+    ).toBe('0.00451');
     // reasoning at 1.00: 100 × 1 + 200 × 2 + 800 × 1 = 1300 per M
     const p = { input_per_mtok: '1', output_per_mtok: '2', reasoning_per_mtok: '1' };
-    expect(costOf({ promptTokens: 100, completionTokens: 1000, reasoningTokens: 800 }, p).toFixed()).toBe('0.0013');
+    expect(costOf({ promptTokens: 100, completionTokens: 1000, reasoningTokens: 800 }, p).toFixed()).toBe(
+      '0.0013',
+    );
   });
 
   it('Anthropic: input + cache read + cache write each at their own price', () => {
     // claude-sonnet-4-5; prompt = 100 input + 2000 read + 500 write = 2600
     // 100 × 3 + 2000 × 0.30 + 500 × 3.75 + 300 × 15 = 300 + 600 + 1875 + 4500 = 7275 per M
-    const c = costOf({ promptTokens: 2600, completionTokens: 300, cachedTokens: 2000, cacheWriteTokens: 500 }, PRICE_TABLE['claude-sonnet-4-5']);
+    const c = costOf(
+      { promptTokens: 2600, completionTokens: 300, cachedTokens: 2000, cacheWriteTokens: 500 },
+      PRICE_TABLE['claude-sonnet-4-5'],
+    );
     expect(c.toFixed()).toBe('0.007275');
   });
 
   it('DeepSeek: cache hit and miss', () => {
     // (10000 − 6000) × 0.28 + 6000 × 0.028 + 1000 × 0.42 = 1120 + 168 + 420 = 1708 per M
-    const c = costOf({ promptTokens: 10000, completionTokens: 1000, cachedTokens: 6000 }, PRICE_TABLE['deepseek-chat']);
+    const c = costOf(
+      { promptTokens: 10000, completionTokens: 1000, cachedTokens: 6000 },
+      PRICE_TABLE['deepseek-chat'],
+    );
     expect(c.toFixed()).toBe('0.001708');
   });
 
   it('Gemini: cached, audio input and thinking tokens', () => {
     // gemini-2.5-flash: prompt 5000 = 1000 cached + 2000 audio + 2000 text; completion 3000 incl. 1000 thoughts
     // 2000 × 0.30 + 1000 × 0.03 + 2000 × 1.00 + 3000 × 2.50 = 600 + 30 + 2000 + 7500 = 10130 per M
-    const c = costOf({ promptTokens: 5000, completionTokens: 3000, reasoningTokens: 1000, cachedTokens: 1000, audioInputTokens: 2000 }, PRICE_TABLE['gemini-2.5-flash']);
+    const c = costOf(
+      {
+        promptTokens: 5000,
+        completionTokens: 3000,
+        reasoningTokens: 1000,
+        cachedTokens: 1000,
+        audioInputTokens: 2000,
+      },
+      PRICE_TABLE['gemini-2.5-flash'],
+    );
     expect(c.toFixed()).toBe('0.01013');
   });
 
   it('Gemini TTS: audio output at the audio output price', () => {
     // 20 × 0.50 + 5000 × 10.00 = 10 + 50000 per M = 0.05001
-    expect(costOf({ promptTokens: 20, completionTokens: 5000, audioOutputTokens: 5000 }, PRICE_TABLE['gemini-2.5-flash-preview-tts']).toFixed()).toBe('0.05001');
+    expect(
+      costOf(
+        { promptTokens: 20, completionTokens: 5000, audioOutputTokens: 5000 },
+        PRICE_TABLE['gemini-2.5-flash-preview-tts'],
+      ).toFixed(),
+    ).toBe('0.05001');
   });
 
   it('Gemini image output tokens at the image output price', () => {
     // 10 × 0.30 + 1290 × 30 + 20 × 2.50 = 3 + 38700 + 50 = 38753 per M
-    const c = costOf({ promptTokens: 10, completionTokens: 1310, imageOutputTokens: 1290 }, PRICE_TABLE['gemini-2.5-flash-image']);
+    const c = costOf(
+      { promptTokens: 10, completionTokens: 1310, imageOutputTokens: 1290 },
+      PRICE_TABLE['gemini-2.5-flash-image'],
+    );
     expect(c.toFixed()).toBe('0.038753');
   });
 
   it('missing cached_input_per_mtok falls back to input_per_mtok', () => {
     // (1000 − 500) × 1 + 500 × 1 + 0 = 1000 per M
-    expect(costOf({ promptTokens: 1000, completionTokens: 0, cachedTokens: 500 }, { input_per_mtok: '1', output_per_mtok: '2' }).toFixed()).toBe('0.001');
+    expect(
+      costOf(
+        { promptTokens: 1000, completionTokens: 0, cachedTokens: 500 },
+        { input_per_mtok: '1', output_per_mtok: '2' },
+      ).toFixed(),
+    ).toBe('0.001');
   });
 
   it('is exact where binary floats are not: 0.1 + 0.2 style sums', () => {
     // 3 tokens at 0.1/M + 7 at 0.2/M = 1.7e-6, exactly
-    expect(costOf({ promptTokens: 3, completionTokens: 7 }, { input_per_mtok: '0.1', output_per_mtok: '0.2' }).toFixed()).toBe('0.0000017');
+    expect(
+      costOf(
+        { promptTokens: 3, completionTokens: 7 },
+        { input_per_mtok: '0.1', output_per_mtok: '0.2' },
+      ).toFixed(),
+    ).toBe('0.0000017');
   });
 
   it('per image, per request, per video second and by resolution', () => {
     expect(costOf(undefined, PRICE_TABLE['dall-e-3'], { images: 3 }).toFixed()).toBe('0.12');
     expect(costOf(undefined, { per_request: '0.002' }).toFixed()).toBe('0.002');
-    expect(costOf(undefined, PRICE_TABLE['veo-3.0-generate-001'], { videoSeconds: '8' }).toFixed()).toBe('3.2');
-    expect(costOf(undefined, PRICE_TABLE['sora-2-pro'], { videoSeconds: '12', resolution: '1080p' }).toFixed()).toBe('6');
+    expect(costOf(undefined, PRICE_TABLE['veo-3.0-generate-001'], { videoSeconds: '8' }).toFixed()).toBe(
+      '3.2',
+    );
+    expect(
+      costOf(undefined, PRICE_TABLE['sora-2-pro'], { videoSeconds: '12', resolution: '1080p' }).toFixed(),
+    ).toBe('6');
     expect(costOf(undefined, PRICE_TABLE['sora-2-pro'], { videoSeconds: '4' }).toFixed()).toBe('1.2');
-    expect(costOf(undefined, PRICE_TABLE['seedance-1-0-pro-250528'], { videoSeconds: '5', resolution: '720p' }).toFixed()).toBe('0.27');
+    expect(
+      costOf(undefined, PRICE_TABLE['seedance-1-0-pro-250528'], {
+        videoSeconds: '5',
+        resolution: '720p',
+      }).toFixed(),
+    ).toBe('0.27');
     expect(costOf(undefined, PRICE_TABLE['kling-v2-1-master'], { videoSeconds: '10' }).toFixed()).toBe('2.8');
   });
 

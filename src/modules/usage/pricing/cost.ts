@@ -71,7 +71,9 @@ export function costTextOf(usage: Usage | undefined, pricing: PricingInput, extr
   if (extra.videoSeconds) {
     const byRes = pricing.per_video_second_by_resolution;
     const resPrice = typeof byRes === 'object' && extra.resolution ? byRes[extra.resolution] : undefined;
-    parts.push(mul(fixed(extra.videoSeconds), resPrice ? fixed(resPrice) : price(pricing, 'per_video_second')));
+    parts.push(
+      mul(fixed(extra.videoSeconds), resPrice ? fixed(resPrice) : price(pricing, 'per_video_second')),
+    );
   }
   return toText(sum(parts));
 }
@@ -80,13 +82,22 @@ export function costTextOf(usage: Usage | undefined, pricing: PricingInput, extr
  * Budget reservation estimate (contract §9.22): prompt estimate × input price + output allowance
  * (`max_tokens`, else the model's default reserve) × output price. Never below `per_request`.
  */
-export function reserveEstimate(promptTokens: number, maxOutputTokens: number, pricing: PricingInput): Decimal {
-  return new Decimal(toText(
-    add(
-      price(pricing, 'per_request'),
-      add(perMillion(promptTokens, price(pricing, 'input_per_mtok')), perMillion(maxOutputTokens, price(pricing, 'output_per_mtok'))),
+export function reserveEstimate(
+  promptTokens: number,
+  maxOutputTokens: number,
+  pricing: PricingInput,
+): Decimal {
+  return new Decimal(
+    toText(
+      add(
+        price(pricing, 'per_request'),
+        add(
+          perMillion(promptTokens, price(pricing, 'input_per_mtok')),
+          perMillion(maxOutputTokens, price(pricing, 'output_per_mtok')),
+        ),
+      ),
     ),
-  ));
+  );
 }
 
 /** USD as integer nano-dollars (the unit of the Redis budget counters), rounded up. */

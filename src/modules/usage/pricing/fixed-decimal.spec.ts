@@ -2,7 +2,8 @@ import { add, ceilUnits, fixed, mul, shift, toText } from './fixed-decimal';
 
 describe('fixed-decimal (exact BigInt arithmetic for prices)', () => {
   it('parses and prints plain decimals exactly', () => {
-    for (const t of ['0', '12', '0.075', '2.50', '0.0000001', '-3.25']) expect(toText(fixed(t))).toBe(t.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, ''));
+    for (const t of ['0', '12', '0.075', '2.50', '0.0000001', '-3.25'])
+      expect(toText(fixed(t))).toBe(t.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, ''));
     expect(() => fixed('1e-7')).toThrow('not a plain decimal');
   });
 

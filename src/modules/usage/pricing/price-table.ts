@@ -34,44 +34,152 @@ export const PRICE_TABLE: Readonly<Record<string, PricingInput>> = {
   'gpt-4.1-nano': { input_per_mtok: '0.10', cached_input_per_mtok: '0.025', output_per_mtok: '0.40' },
   'gpt-4o': { input_per_mtok: '2.50', cached_input_per_mtok: '1.25', output_per_mtok: '10.00' },
   'gpt-4o-mini': { input_per_mtok: '0.15', cached_input_per_mtok: '0.075', output_per_mtok: '0.60' },
-  'gpt-4o-audio-preview': { input_per_mtok: '2.50', output_per_mtok: '10.00', audio_input_per_mtok: '40.00', audio_output_per_mtok: '80.00' },
+  'gpt-4o-audio-preview': {
+    input_per_mtok: '2.50',
+    output_per_mtok: '10.00',
+    audio_input_per_mtok: '40.00',
+    audio_output_per_mtok: '80.00',
+  },
   'gpt-4o-mini-tts': { input_per_mtok: '0.60', output_per_mtok: '12.00', audio_output_per_mtok: '12.00' },
-  'o1': { input_per_mtok: '15.00', cached_input_per_mtok: '7.50', output_per_mtok: '60.00' },
-  'o3': { input_per_mtok: '2.00', cached_input_per_mtok: '0.50', output_per_mtok: '8.00' },
+  o1: { input_per_mtok: '15.00', cached_input_per_mtok: '7.50', output_per_mtok: '60.00' },
+  o3: { input_per_mtok: '2.00', cached_input_per_mtok: '0.50', output_per_mtok: '8.00' },
   'o3-mini': { input_per_mtok: '1.10', cached_input_per_mtok: '0.55', output_per_mtok: '4.40' },
   'o4-mini': { input_per_mtok: '1.10', cached_input_per_mtok: '0.275', output_per_mtok: '4.40' },
-  'gpt-image-1': { input_per_mtok: '5.00', cached_input_per_mtok: '1.25', output_per_mtok: '40.00', image_output_per_mtok: '40.00' },
+  'gpt-image-1': {
+    input_per_mtok: '5.00',
+    cached_input_per_mtok: '1.25',
+    output_per_mtok: '40.00',
+    image_output_per_mtok: '40.00',
+  },
   'dall-e-3': { per_image: '0.04' },
   'text-embedding-3-small': { input_per_mtok: '0.02', output_per_mtok: '0' },
   'text-embedding-3-large': { input_per_mtok: '0.13', output_per_mtok: '0' },
   'sora-2': { per_video_second: '0.10' },
-  'sora-2-pro': { per_video_second: '0.30', per_video_second_by_resolution: { '720p': '0.30', '1080p': '0.50', '1024p': '0.50' } },
+  'sora-2-pro': {
+    per_video_second: '0.30',
+    per_video_second_by_resolution: { '720p': '0.30', '1080p': '0.50', '1024p': '0.50' },
+  },
 
   // ── Anthropic (prompt_tokens = input + cache read + cache write, contract §9.5) ──────────────
-  'claude-opus-4-5': { input_per_mtok: '5.00', output_per_mtok: '25.00', cache_write_per_mtok: '6.25', cached_input_per_mtok: '0.50' },
-  'claude-opus-4-1': { input_per_mtok: '15.00', output_per_mtok: '75.00', cache_write_per_mtok: '18.75', cached_input_per_mtok: '1.50' },
-  'claude-opus-4': { input_per_mtok: '15.00', output_per_mtok: '75.00', cache_write_per_mtok: '18.75', cached_input_per_mtok: '1.50' },
-  'claude-sonnet-4-5': { input_per_mtok: '3.00', output_per_mtok: '15.00', cache_write_per_mtok: '3.75', cached_input_per_mtok: '0.30' },
-  'claude-sonnet-4': { input_per_mtok: '3.00', output_per_mtok: '15.00', cache_write_per_mtok: '3.75', cached_input_per_mtok: '0.30' },
-  'claude-3-7-sonnet': { input_per_mtok: '3.00', output_per_mtok: '15.00', cache_write_per_mtok: '3.75', cached_input_per_mtok: '0.30' },
-  'claude-3-5-sonnet': { input_per_mtok: '3.00', output_per_mtok: '15.00', cache_write_per_mtok: '3.75', cached_input_per_mtok: '0.30' },
-  'claude-haiku-4-5': { input_per_mtok: '1.00', output_per_mtok: '5.00', cache_write_per_mtok: '1.25', cached_input_per_mtok: '0.10' },
-  'claude-3-5-haiku': { input_per_mtok: '0.80', output_per_mtok: '4.00', cache_write_per_mtok: '1.00', cached_input_per_mtok: '0.08' },
-  'claude-3-haiku': { input_per_mtok: '0.25', output_per_mtok: '1.25', cache_write_per_mtok: '0.30', cached_input_per_mtok: '0.03' },
+  'claude-opus-4-5': {
+    input_per_mtok: '5.00',
+    output_per_mtok: '25.00',
+    cache_write_per_mtok: '6.25',
+    cached_input_per_mtok: '0.50',
+  },
+  'claude-opus-4-1': {
+    input_per_mtok: '15.00',
+    output_per_mtok: '75.00',
+    cache_write_per_mtok: '18.75',
+    cached_input_per_mtok: '1.50',
+  },
+  'claude-opus-4': {
+    input_per_mtok: '15.00',
+    output_per_mtok: '75.00',
+    cache_write_per_mtok: '18.75',
+    cached_input_per_mtok: '1.50',
+  },
+  'claude-sonnet-4-5': {
+    input_per_mtok: '3.00',
+    output_per_mtok: '15.00',
+    cache_write_per_mtok: '3.75',
+    cached_input_per_mtok: '0.30',
+  },
+  'claude-sonnet-4': {
+    input_per_mtok: '3.00',
+    output_per_mtok: '15.00',
+    cache_write_per_mtok: '3.75',
+    cached_input_per_mtok: '0.30',
+  },
+  'claude-3-7-sonnet': {
+    input_per_mtok: '3.00',
+    output_per_mtok: '15.00',
+    cache_write_per_mtok: '3.75',
+    cached_input_per_mtok: '0.30',
+  },
+  'claude-3-5-sonnet': {
+    input_per_mtok: '3.00',
+    output_per_mtok: '15.00',
+    cache_write_per_mtok: '3.75',
+    cached_input_per_mtok: '0.30',
+  },
+  'claude-haiku-4-5': {
+    input_per_mtok: '1.00',
+    output_per_mtok: '5.00',
+    cache_write_per_mtok: '1.25',
+    cached_input_per_mtok: '0.10',
+  },
+  'claude-3-5-haiku': {
+    input_per_mtok: '0.80',
+    output_per_mtok: '4.00',
+    cache_write_per_mtok: '1.00',
+    cached_input_per_mtok: '0.08',
+  },
+  'claude-3-haiku': {
+    input_per_mtok: '0.25',
+    output_per_mtok: '1.25',
+    cache_write_per_mtok: '0.30',
+    cached_input_per_mtok: '0.03',
+  },
 
   // ── Google Gemini (prompts ≤ 200k tokens) ───────────────────────────────────────────────────
   'gemini-3-pro-preview': { input_per_mtok: '2.00', cached_input_per_mtok: '0.20', output_per_mtok: '12.00' },
-  'gemini-3-flash-preview': { input_per_mtok: '0.50', cached_input_per_mtok: '0.05', output_per_mtok: '3.00', audio_input_per_mtok: '1.00' },
-  'gemini-3-pro-image-preview': { input_per_mtok: '2.00', output_per_mtok: '12.00', image_output_per_mtok: '120.00' },
+  'gemini-3-flash-preview': {
+    input_per_mtok: '0.50',
+    cached_input_per_mtok: '0.05',
+    output_per_mtok: '3.00',
+    audio_input_per_mtok: '1.00',
+  },
+  'gemini-3-pro-image-preview': {
+    input_per_mtok: '2.00',
+    output_per_mtok: '12.00',
+    image_output_per_mtok: '120.00',
+  },
   'gemini-2.5-pro': { input_per_mtok: '1.25', cached_input_per_mtok: '0.125', output_per_mtok: '10.00' },
-  'gemini-2.5-flash': { input_per_mtok: '0.30', cached_input_per_mtok: '0.03', output_per_mtok: '2.50', audio_input_per_mtok: '1.00' },
-  'gemini-2.5-flash-lite': { input_per_mtok: '0.10', cached_input_per_mtok: '0.01', output_per_mtok: '0.40', audio_input_per_mtok: '0.30' },
-  'gemini-2.5-flash-image': { input_per_mtok: '0.30', output_per_mtok: '2.50', image_output_per_mtok: '30.00' },
-  'gemini-2.5-flash-image-preview': { input_per_mtok: '0.30', output_per_mtok: '2.50', image_output_per_mtok: '30.00' },
-  'gemini-2.5-flash-preview-tts': { input_per_mtok: '0.50', output_per_mtok: '10.00', audio_output_per_mtok: '10.00' },
-  'gemini-2.5-pro-preview-tts': { input_per_mtok: '1.00', output_per_mtok: '20.00', audio_output_per_mtok: '20.00' },
-  'gemini-2.5-flash-native-audio-preview': { input_per_mtok: '0.50', output_per_mtok: '2.00', audio_input_per_mtok: '3.00', audio_output_per_mtok: '12.00' },
-  'gemini-2.0-flash': { input_per_mtok: '0.10', cached_input_per_mtok: '0.025', output_per_mtok: '0.40', audio_input_per_mtok: '0.70' },
+  'gemini-2.5-flash': {
+    input_per_mtok: '0.30',
+    cached_input_per_mtok: '0.03',
+    output_per_mtok: '2.50',
+    audio_input_per_mtok: '1.00',
+  },
+  'gemini-2.5-flash-lite': {
+    input_per_mtok: '0.10',
+    cached_input_per_mtok: '0.01',
+    output_per_mtok: '0.40',
+    audio_input_per_mtok: '0.30',
+  },
+  'gemini-2.5-flash-image': {
+    input_per_mtok: '0.30',
+    output_per_mtok: '2.50',
+    image_output_per_mtok: '30.00',
+  },
+  'gemini-2.5-flash-image-preview': {
+    input_per_mtok: '0.30',
+    output_per_mtok: '2.50',
+    image_output_per_mtok: '30.00',
+  },
+  'gemini-2.5-flash-preview-tts': {
+    input_per_mtok: '0.50',
+    output_per_mtok: '10.00',
+    audio_output_per_mtok: '10.00',
+  },
+  'gemini-2.5-pro-preview-tts': {
+    input_per_mtok: '1.00',
+    output_per_mtok: '20.00',
+    audio_output_per_mtok: '20.00',
+  },
+  'gemini-2.5-flash-native-audio-preview': {
+    input_per_mtok: '0.50',
+    output_per_mtok: '2.00',
+    audio_input_per_mtok: '3.00',
+    audio_output_per_mtok: '12.00',
+  },
+  'gemini-2.0-flash': {
+    input_per_mtok: '0.10',
+    cached_input_per_mtok: '0.025',
+    output_per_mtok: '0.40',
+    audio_input_per_mtok: '0.70',
+  },
   'gemini-2.0-flash-lite': { input_per_mtok: '0.075', output_per_mtok: '0.30' },
   'gemini-embedding-001': { input_per_mtok: '0.15', output_per_mtok: '0' },
   'text-embedding-004': { input_per_mtok: '0', output_per_mtok: '0' },
@@ -89,16 +197,37 @@ export const PRICE_TABLE: Readonly<Record<string, PricingInput>> = {
   'deepseek-reasoner': { input_per_mtok: '0.28', cached_input_per_mtok: '0.028', output_per_mtok: '0.42' },
 
   // ── Kling (per second of output video) ──────────────────────────────────────────────────────
-  'kling-v2-5-turbo': { per_video_second: '0.07', per_video_second_by_resolution: { '720p': '0.042', '1080p': '0.07' } },
+  'kling-v2-5-turbo': {
+    per_video_second: '0.07',
+    per_video_second_by_resolution: { '720p': '0.042', '1080p': '0.07' },
+  },
   'kling-v2-1-master': { per_video_second: '0.28' },
-  'kling-v2-1': { per_video_second: '0.098', per_video_second_by_resolution: { '720p': '0.056', '1080p': '0.098' } },
-  'kling-v1-6': { per_video_second: '0.098', per_video_second_by_resolution: { '720p': '0.056', '1080p': '0.098' } },
+  'kling-v2-1': {
+    per_video_second: '0.098',
+    per_video_second_by_resolution: { '720p': '0.056', '1080p': '0.098' },
+  },
+  'kling-v1-6': {
+    per_video_second: '0.098',
+    per_video_second_by_resolution: { '720p': '0.056', '1080p': '0.098' },
+  },
 
   // ── Seedance (per second of output video) ───────────────────────────────────────────────────
-  'seedance-1-0-pro-250528': { per_video_second: '0.124', per_video_second_by_resolution: { '480p': '0.025', '720p': '0.054', '1080p': '0.124' } },
-  'seedance-1-0-pro-fast-251015': { per_video_second: '0.05', per_video_second_by_resolution: { '480p': '0.01', '720p': '0.022', '1080p': '0.05' } },
-  'seedance-1-0-lite-t2v-250428': { per_video_second: '0.089', per_video_second_by_resolution: { '480p': '0.018', '720p': '0.039', '1080p': '0.089' } },
-  'seedance-1-0-lite-i2v-250428': { per_video_second: '0.089', per_video_second_by_resolution: { '480p': '0.018', '720p': '0.039', '1080p': '0.089' } },
+  'seedance-1-0-pro-250528': {
+    per_video_second: '0.124',
+    per_video_second_by_resolution: { '480p': '0.025', '720p': '0.054', '1080p': '0.124' },
+  },
+  'seedance-1-0-pro-fast-251015': {
+    per_video_second: '0.05',
+    per_video_second_by_resolution: { '480p': '0.01', '720p': '0.022', '1080p': '0.05' },
+  },
+  'seedance-1-0-lite-t2v-250428': {
+    per_video_second: '0.089',
+    per_video_second_by_resolution: { '480p': '0.018', '720p': '0.039', '1080p': '0.089' },
+  },
+  'seedance-1-0-lite-i2v-250428': {
+    per_video_second: '0.089',
+    per_video_second_by_resolution: { '480p': '0.018', '720p': '0.039', '1080p': '0.089' },
+  },
 };
 
 /**
@@ -112,7 +241,12 @@ export function shippedPricing(modelId: string | undefined): PricingInput | unde
   if (PRICE_TABLE[id]) return PRICE_TABLE[id];
   let best: string | undefined;
   for (const key of Object.keys(PRICE_TABLE)) {
-    if (id.startsWith(`${key}-`) && /^-(\d{4}-?\d{2}-?\d{2}|\d{3,}|latest|preview|exp)/.test(id.slice(key.length)) && (!best || key.length > best.length)) best = key;
+    if (
+      id.startsWith(`${key}-`) &&
+      /^-(\d{4}-?\d{2}-?\d{2}|\d{3,}|latest|preview|exp)/.test(id.slice(key.length)) &&
+      (!best || key.length > best.length)
+    )
+      best = key;
   }
   return best ? PRICE_TABLE[best] : undefined;
 }
@@ -122,7 +256,11 @@ export function shippedPricing(modelId: string | undefined): PricingInput | unde
  * with the catalog's pricing merged over it field by field. Pricing the catalog leaves empty keeps
  * the shipped values; `cached_input_per_mtok` and the others fall back inside `costOf`.
  */
-export function effectivePricing(catalogPricing: PricingInput | undefined, upstreamModel?: string, publicModel?: string): PricingInput {
+export function effectivePricing(
+  catalogPricing: PricingInput | undefined,
+  upstreamModel?: string,
+  publicModel?: string,
+): PricingInput {
   // Memoised per catalog pricing object (replaced on every catalog reload), so the request path merges
   // and parses prices once per model, not once per request.
   const owner = catalogPricing ?? NO_CATALOG_PRICING;
@@ -144,7 +282,11 @@ const NO_CATALOG_PRICING: PricingInput = {};
 /** Results are shared: callers must treat them as read-only. */
 const mergedPricingCache = new WeakMap<PricingInput, Map<string, PricingInput>>();
 
-function mergePricing(catalogPricing: PricingInput | undefined, upstreamModel?: string, publicModel?: string): PricingInput {
+function mergePricing(
+  catalogPricing: PricingInput | undefined,
+  upstreamModel?: string,
+  publicModel?: string,
+): PricingInput {
   const shipped = shippedPricing(upstreamModel) ?? shippedPricing(publicModel) ?? {};
   const merged: PricingInput = { ...shipped };
   for (const [k, v] of Object.entries(catalogPricing ?? {})) if (v !== undefined && v !== null) merged[k] = v;
