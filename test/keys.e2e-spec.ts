@@ -266,6 +266,7 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
       ['max_budget_usd', 'ten'],
       ['max_budget_usd', -1],
       ['rpm_limit', 0],
+      ['tpm_limit', 3_000_000_000], // beyond a Postgres integer: a 400, not a 500 from the database
       ['expires_at', 'tomorrow'],
       ['team_id', 'nope'],
       ['allowed_models', 'demo'],

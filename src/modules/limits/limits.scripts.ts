@@ -1,6 +1,8 @@
 /**
- * The two Lua scripts of the hot path (EVALSHA through ioredis `defineCommand`). Each runs atomically,
- * so concurrent requests on any gateway instance see one consistent count.
+ * The two Lua scripts of the hot path (EVALSHA through ioredis `defineCommand`). Each takes a batch: the
+ * requests of one event-loop turn go to Redis as one command (ScriptBatcher), and the script handles
+ * them in order. A batch runs atomically, so concurrent requests on any gateway instance see one
+ * consistent count.
  *
  * Key layout per subject (key or team), under `base` = `<prefix>:lim:<kind>:<id>`:
  *   base:rpm:<minute>        requests in that minute (TTL 120 s)
@@ -10,16 +12,17 @@
  *   base:resvh:<period>      hash: usage event id → its reservation (settlement is idempotent on it)
  * Keys are built inside the scripts from Redis TIME, so this layout assumes one Redis (not Cluster).
  *
- * ADMIT  ARGV: eventId, n, estTokens, then per subject 7 values:
+ * ADMIT  ARGV: m (requests in the batch), then per request: eventId, n, estTokens, then per subject 7 values:
  *        base, rpm (0 = none), tpm (0 = none), budgetNano (-1 = none), period, reserveNano, ttlSeconds (0 = keep)
- *   → { verdict, subjectIndex, nowMs, per subject: rpmCur, rpmPrev, tpmCur, tpmPrev, spend, reserved }
+ *   → per request { verdict, subjectIndex, nowMs, per subject: rpmCur, rpmPrev, tpmCur, tpmPrev, spend, reserved }
  *   verdict: ok | rpm | tpm | budget | seed (the spend counter of subject `subjectIndex` is missing)
  *   Nothing is written unless every check passes.
  *
- * SETTLE KEYS: stream, settled-marker. ARGV: eventId, payload, n, extraTokens, then per subject 6 values:
+ * SETTLE KEYS: stream. ARGV: settled-marker prefix, m, then per request: eventId, payload, n, extraTokens,
+ *        then per subject 6 values:
  *        base, tpm (0/1), budget (0/1), period, costNano, ttlSeconds
  *   An empty payload releases the reservation without appending anything (request never sent upstream).
- *   → 1 when settled now (and the event appended to the stream), 0 when it had been settled before.
+ *   → per request 1 when settled now (and the event appended to the stream), 0 when settled before.
  *   The settled marker (one key per request) lives 10 minutes: long enough for the retry of a call whose
  *   reply was lost, short enough to stay small (at 1,000 req/s, ~600k keys; it was 2 days, ~170M keys).
  *   The usage record itself is deduplicated by the writer on its id whatever the marker says.
@@ -29,112 +32,137 @@ local t = redis.call('TIME')
 local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local minute = math.floor(nowMs / 60000)
 local w = (60000 - (nowMs - minute * 60000)) / 60000
-local id = ARGV[1]
-local n = tonumber(ARGV[2])
-local est = tonumber(ARGV[3])
-local verdict = 'ok'
-local who = 0
-local counts = {}
-for i = 0, n - 1 do
-  local o = 4 + i * 7
-  local base = ARGV[o]
-  local rpm = tonumber(ARGV[o + 1])
-  local tpm = tonumber(ARGV[o + 2])
-  local budget = tonumber(ARGV[o + 3])
-  local period = ARGV[o + 4]
-  local rc, rp, tc, tp, spend, reserved = 0, 0, 0, 0, 0, 0
-  if rpm > 0 then
-    rc = tonumber(redis.call('GET', base .. ':rpm:' .. minute) or '0')
-    rp = tonumber(redis.call('GET', base .. ':rpm:' .. (minute - 1)) or '0')
-  end
-  if tpm > 0 then
-    tc = tonumber(redis.call('GET', base .. ':tpm:' .. minute) or '0')
-    tp = tonumber(redis.call('GET', base .. ':tpm:' .. (minute - 1)) or '0')
-  end
-  if budget >= 0 then
-    local s = redis.call('GET', base .. ':spend:' .. period)
-    if not s then return { 'seed', i, nowMs } end
-    spend = tonumber(s)
-    reserved = tonumber(redis.call('GET', base .. ':resv:' .. period) or '0')
+
+-- One request whose values start at ARGV[p]; returns its reply and where the next request starts.
+local function admit(p)
+  local id = ARGV[p]
+  local n = tonumber(ARGV[p + 1])
+  local est = tonumber(ARGV[p + 2])
+  local nextP = p + 3 + n * 7
+  local verdict = 'ok'
+  local who = 0
+  local counts = {}
+  for i = 0, n - 1 do
+    local o = p + 3 + i * 7
+    local base = ARGV[o]
+    local rpm = tonumber(ARGV[o + 1])
+    local tpm = tonumber(ARGV[o + 2])
+    local budget = tonumber(ARGV[o + 3])
+    local period = ARGV[o + 4]
+    local rc, rp, tc, tp, spend, reserved = 0, 0, 0, 0, 0, 0
+    if rpm > 0 then
+      rc = tonumber(redis.call('GET', base .. ':rpm:' .. minute) or '0')
+      rp = tonumber(redis.call('GET', base .. ':rpm:' .. (minute - 1)) or '0')
+    end
+    if tpm > 0 then
+      tc = tonumber(redis.call('GET', base .. ':tpm:' .. minute) or '0')
+      tp = tonumber(redis.call('GET', base .. ':tpm:' .. (minute - 1)) or '0')
+    end
+    if budget >= 0 then
+      local s = redis.call('GET', base .. ':spend:' .. period)
+      if not s then return { 'seed', i, nowMs }, nextP end
+      spend = tonumber(s)
+      reserved = tonumber(redis.call('GET', base .. ':resv:' .. period) or '0')
+    end
+    if verdict == 'ok' then
+      if rpm > 0 and rp * w + rc + 1 > rpm then verdict = 'rpm'; who = i
+      elseif tpm > 0 and tp * w + tc >= tpm then verdict = 'tpm'; who = i
+      elseif budget >= 0 and spend + reserved >= budget then verdict = 'budget'; who = i
+      end
+    end
+    counts[i + 1] = { rc, rp, tc, tp, spend, reserved }
   end
   if verdict == 'ok' then
-    if rpm > 0 and rp * w + rc + 1 > rpm then verdict = 'rpm'; who = i
-    elseif tpm > 0 and tp * w + tc >= tpm then verdict = 'tpm'; who = i
-    elseif budget >= 0 and spend + reserved >= budget then verdict = 'budget'; who = i
-    end
-  end
-  counts[i + 1] = { rc, rp, tc, tp, spend, reserved }
-end
-if verdict == 'ok' then
-  for i = 0, n - 1 do
-    local o = 4 + i * 7
-    local base = ARGV[o]
-    local period = ARGV[o + 4]
-    local reserve = tonumber(ARGV[o + 5])
-    local ttl = tonumber(ARGV[o + 6])
-    local c = counts[i + 1]
-    if tonumber(ARGV[o + 1]) > 0 then
-      local k = base .. ':rpm:' .. minute
-      c[1] = redis.call('INCR', k)
-      redis.call('EXPIRE', k, 120)
-    end
-    if tonumber(ARGV[o + 2]) > 0 and est > 0 then
-      local k = base .. ':tpm:' .. minute
-      c[3] = redis.call('INCRBY', k, est)
-      redis.call('EXPIRE', k, 120)
-    end
-    if tonumber(ARGV[o + 3]) >= 0 and reserve > 0 then
-      local rk = base .. ':resv:' .. period
-      local hk = base .. ':resvh:' .. period
-      if redis.call('HSETNX', hk, id, reserve) == 1 then
-        c[6] = redis.call('INCRBY', rk, reserve)
+    for i = 0, n - 1 do
+      local o = p + 3 + i * 7
+      local base = ARGV[o]
+      local period = ARGV[o + 4]
+      local reserve = tonumber(ARGV[o + 5])
+      local ttl = tonumber(ARGV[o + 6])
+      local c = counts[i + 1]
+      if tonumber(ARGV[o + 1]) > 0 then
+        local k = base .. ':rpm:' .. minute
+        c[1] = redis.call('INCR', k)
+        redis.call('EXPIRE', k, 120)
       end
-      if ttl > 0 then
-        redis.call('EXPIRE', rk, ttl)
-        redis.call('EXPIRE', hk, ttl)
+      if tonumber(ARGV[o + 2]) > 0 and est > 0 then
+        local k = base .. ':tpm:' .. minute
+        c[3] = redis.call('INCRBY', k, est)
+        redis.call('EXPIRE', k, 120)
+      end
+      if tonumber(ARGV[o + 3]) >= 0 and reserve > 0 then
+        local rk = base .. ':resv:' .. period
+        local hk = base .. ':resvh:' .. period
+        if redis.call('HSETNX', hk, id, reserve) == 1 then
+          c[6] = redis.call('INCRBY', rk, reserve)
+        end
+        if ttl > 0 then
+          redis.call('EXPIRE', rk, ttl)
+          redis.call('EXPIRE', hk, ttl)
+        end
       end
     end
   end
+  local out = { verdict, who, nowMs }
+  for i = 1, n do
+    for j = 1, 6 do out[#out + 1] = counts[i][j] end
+  end
+  return out, nextP
 end
-local out = { verdict, who, nowMs }
-for i = 1, n do
-  for j = 1, 6 do out[#out + 1] = counts[i][j] end
+
+local replies = {}
+local p = 2
+for r = 1, tonumber(ARGV[1]) do
+  replies[r], p = admit(p)
 end
-return out
+return replies
 `;
 
 export const SETTLE_LUA = `
-if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', 600) then return 0 end
 local t = redis.call('TIME')
 local minute = math.floor((tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)) / 60000)
-local id = ARGV[1]
-local n = tonumber(ARGV[3])
-local extra = tonumber(ARGV[4])
-for i = 0, n - 1 do
-  local o = 5 + i * 6
-  local base = ARGV[o]
-  local period = ARGV[o + 3]
-  local cost = tonumber(ARGV[o + 4])
-  local ttl = tonumber(ARGV[o + 5])
-  if tonumber(ARGV[o + 1]) == 1 and extra > 0 then
-    local k = base .. ':tpm:' .. minute
-    redis.call('INCRBY', k, extra)
-    redis.call('EXPIRE', k, 120)
-  end
-  if tonumber(ARGV[o + 2]) == 1 then
-    local hk = base .. ':resvh:' .. period
-    local r = redis.call('HGET', hk, id)
-    if r then
-      redis.call('HDEL', hk, id)
-      redis.call('DECRBY', base .. ':resv:' .. period, r)
+
+-- One request whose values start at ARGV[p]; returns 1 (settled now) or 0, and where the next starts.
+local function settle(p)
+  local id = ARGV[p]
+  local payload = ARGV[p + 1]
+  local n = tonumber(ARGV[p + 2])
+  local extra = tonumber(ARGV[p + 3])
+  local nextP = p + 4 + n * 6
+  if not redis.call('SET', ARGV[1] .. id, '1', 'NX', 'EX', 600) then return 0, nextP end
+  for i = 0, n - 1 do
+    local o = p + 4 + i * 6
+    local base = ARGV[o]
+    local period = ARGV[o + 3]
+    local cost = tonumber(ARGV[o + 4])
+    local ttl = tonumber(ARGV[o + 5])
+    if tonumber(ARGV[o + 1]) == 1 and extra > 0 then
+      local k = base .. ':tpm:' .. minute
+      redis.call('INCRBY', k, extra)
+      redis.call('EXPIRE', k, 120)
     end
-    local sk = base .. ':spend:' .. period
-    if cost > 0 and redis.call('EXISTS', sk) == 1 then
-      redis.call('INCRBY', sk, cost)
-      if ttl > 0 then redis.call('EXPIRE', sk, ttl) end
+    if tonumber(ARGV[o + 2]) == 1 then
+      local hk = base .. ':resvh:' .. period
+      local r = redis.call('HGET', hk, id)
+      if r then
+        redis.call('HDEL', hk, id)
+        redis.call('DECRBY', base .. ':resv:' .. period, r)
+      end
+      local sk = base .. ':spend:' .. period
+      if cost > 0 and redis.call('EXISTS', sk) == 1 then
+        redis.call('INCRBY', sk, cost)
+        if ttl > 0 then redis.call('EXPIRE', sk, ttl) end
+      end
     end
   end
+  if payload ~= '' then redis.call('XADD', KEYS[1], '*', 'e', payload) end
+  return 1, nextP
 end
-if ARGV[2] ~= '' then redis.call('XADD', KEYS[1], '*', 'e', ARGV[2]) end
-return 1
+
+local replies = {}
+local p = 3
+for r = 1, tonumber(ARGV[2]) do
+  replies[r], p = settle(p)
+end
+return replies
 `;

@@ -13,6 +13,7 @@ import { toNanoUsd } from '../usage/pricing/cost';
 import { serializeUsageEvent, usageStreamKey } from '../usage/usage-stream';
 import type { UsageEvent } from '../usage/usage-event';
 import { ADMIT_LUA, SETTLE_LUA } from './limits.scripts';
+import { ScriptBatcher, type ScriptArgs } from './script-batcher';
 import { WINDOW_MS, msUntilRoom, rateLimitHeaders, retryAfterSeconds, type LimitView } from './rate-window';
 
 interface SubjectPlan {
@@ -50,15 +51,22 @@ export interface AdmitRequest {
 type AdmitReply = [string, number, number, ...number[]];
 
 interface LimitsRedis extends Redis {
-  sbAdmit(...args: Array<string | number>): Promise<AdmitReply>;
-  sbSettle(...args: Array<string | number>): Promise<number>;
+  sbAdmit(...args: Array<string | number>): Promise<AdmitReply[]>;
+  sbSettle(...args: Array<string | number>): Promise<number[]>;
+}
+
+/** A settlement in flight: `sent` once it would survive a crash of this process, `settled` with the reply. */
+export interface Settlement {
+  sent: Promise<void>;
+  settled: Promise<void>;
 }
 
 /**
  * Rate limits (rpm/tpm, sliding minute) and budgets (reserve → settle) for keys and teams, one Lua
  * script per phase: one Redis round trip before the upstream call, one after it (which also appends the
- * usage event to the stream). Redis is the budget truth on the hot path; a missing spend counter is
- * seeded from Postgres for the current period.
+ * usage event to the stream). The calls of one event-loop turn share one command (ScriptBatcher).
+ * Redis is the budget truth on the hot path; a missing spend counter is seeded from Postgres for the
+ * current period.
  */
 @Injectable()
 export class LimitsService implements OnModuleDestroy {
@@ -70,6 +78,9 @@ export class LimitsService implements OnModuleDestroy {
   /** Set once the connection has been ready: from then on, "not ready" means Redis is unreachable. */
   private everReady = false;
   readonly streamKey: string;
+  private readonly settledPrefix: string;
+  private readonly admits: ScriptBatcher<AdmitReply>;
+  private readonly settles: ScriptBatcher<number>;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -80,17 +91,43 @@ export class LimitsService implements OnModuleDestroy {
     this.failOpen = config.limitsOnRedisFailure !== 'closed';
     this.enabled = config.metering !== false;
     this.streamKey = usageStreamKey(config.redisPrefix);
+    this.settledPrefix = `${this.prefix}:usage:settled:`;
+    // No auto-pipelining: the batchers already send one command per turn, written at once.
     const redis = new Redis(config.redisUrl, {
       connectionName: 'switchboard-limits',
       maxRetriesPerRequest: 1,
       commandTimeout: 2_000,
-      enableAutoPipelining: true,
     });
     redis.on('error', () => undefined);
     redis.on('ready', () => (this.everReady = true));
     redis.defineCommand('sbAdmit', { numberOfKeys: 0, lua: ADMIT_LUA });
-    redis.defineCommand('sbSettle', { numberOfKeys: 2, lua: SETTLE_LUA });
+    redis.defineCommand('sbSettle', { numberOfKeys: 1, lua: SETTLE_LUA });
     this.redis = redis as LimitsRedis;
+    const written = () => this.written();
+    this.admits = new ScriptBatcher((batch) => this.redis.sbAdmit(batch.length, ...batch.flat()), written);
+    this.settles = new ScriptBatcher(
+      (batch) => this.redis.sbSettle(this.streamKey, this.settledPrefix, batch.length, ...batch.flat()),
+      written,
+    );
+  }
+
+  /** True once what was written to Redis has left the process; false while not connected (queued). */
+  private written(): Promise<boolean> {
+    const stream = (this.redis as unknown as { stream?: NodeJS.WritableStream & { writableLength: number } })
+      .stream;
+    if (this.redis.status !== 'ready' || !stream) return Promise.resolve(false);
+    if (stream.writableLength === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (left: boolean) => () => {
+        stream.off('drain', onDrain);
+        stream.off('close', onClose);
+        resolve(left);
+      };
+      const onDrain = done(true);
+      const onClose = done(false);
+      stream.on('drain', onDrain);
+      stream.on('close', onClose);
+    });
   }
 
   /**
@@ -108,16 +145,16 @@ export class LimitsService implements OnModuleDestroy {
       if (!this.failOpen && this.redisDown) throw this.unavailable();
       return admission;
     }
-    const args: Array<string | number> = [req.eventId, subjects.length, estTokens];
+    const args: ScriptArgs = [req.eventId, subjects.length, estTokens];
     for (const s of subjects)
       args.push(s.base, s.rpm, s.tpm, s.budgetNano, s.period, s.reserveNano, s.ttlSeconds);
     let reply: AdmitReply;
     try {
       if (this.redisDown) throw new Error('Redis connection is down');
-      reply = await this.redis.sbAdmit(...args);
+      reply = await this.admits.call(args).reply;
       for (let seeds = 0; reply[0] === 'seed' && seeds < subjects.length; seeds++) {
         await this.seedSpend(subjects[Number(reply[1])]);
-        reply = await this.redis.sbAdmit(...args);
+        reply = await this.admits.call(args).reply;
       }
     } catch (err) {
       if (err instanceof GatewayError) throw err;
@@ -190,41 +227,40 @@ export class LimitsService implements OnModuleDestroy {
   /**
    * Settles the reservation to the real cost, counts the tokens beyond the admission estimate, and
    * appends the usage event to the stream — one script, one round trip, idempotent on the event id.
+   * `sent` resolves once the command has left this process (so it reaches Redis even if the process
+   * dies right after), or with the reply when that cannot be known; both reject when Redis is down.
    */
-  async settle(admission: Admission | undefined, event: UsageEvent): Promise<void> {
+  settle(admission: Admission | undefined, event: UsageEvent): Settlement {
     const subjects = admission?.subjects ?? [];
     const costNano = toNanoUsd(event.costUsd || '0');
     const total = (event.usage?.promptTokens ?? 0) + (event.usage?.completionTokens ?? 0);
     const extra = Math.max(0, total - (admission?.estTokens ?? 0));
-    const args: Array<string | number> = [
-      this.streamKey,
-      `${this.prefix}:usage:settled:${event.id}`,
-      event.id,
-      serializeUsageEvent(event),
-      subjects.length,
-      extra,
-    ];
+    const args: ScriptArgs = [event.id, serializeUsageEvent(event), subjects.length, extra];
     for (const s of subjects)
       args.push(s.base, s.tpm > 0 ? 1 : 0, s.budgetNano >= 0 ? 1 : 0, s.period, costNano, s.ttlSeconds);
-    if (this.redisDown) throw new Error('Redis connection is down');
-    await this.redis.sbSettle(...args);
+    return this.callSettle(args);
   }
 
   /** Releases a reservation for a request that was never sent upstream (no usage record, no spend). */
   async release(admission: Admission): Promise<void> {
     if (admission.subjects.length === 0) return;
-    const args: Array<string | number> = [
-      this.streamKey,
-      `${this.prefix}:usage:settled:${admission.eventId}`,
-      admission.eventId,
-      '',
-      admission.subjects.length,
-      0,
-    ];
+    const args: ScriptArgs = [admission.eventId, '', admission.subjects.length, 0];
     for (const s of admission.subjects)
       args.push(s.base, 0, s.budgetNano >= 0 ? 1 : 0, s.period, 0, s.ttlSeconds);
-    if (this.redisDown) throw new Error('Redis connection is down');
-    await this.redis.sbSettle(...args);
+    await this.callSettle(args).settled;
+  }
+
+  private callSettle(args: ScriptArgs): Settlement {
+    if (this.redisDown) {
+      const down = Promise.reject(new Error('Redis connection is down'));
+      down.catch(() => undefined);
+      return { sent: down, settled: down };
+    }
+    const call = this.settles.call(args);
+    const settled = call.reply.then(() => undefined);
+    const sent = call.sent.then((left) => (left ? undefined : settled));
+    sent.catch(() => undefined);
+    return { sent, settled };
   }
 
   private plan(req: AdmitRequest): SubjectPlan[] {

@@ -45,31 +45,34 @@ export class UsageService implements OnModuleDestroy {
   ) {}
 
   /**
-   * Records the event and resolves once it would survive a crash of this process: settled and appended
-   * to the Redis usage stream, or, with Redis down, written to Postgres (waits at most PERSIST_WAIT_MS;
-   * with both down it stays in memory and is retried). Never rejects. The request path awaits it before
-   * the client's answer completes, so a request that got its answer always has its record.
+   * Records the event and resolves once it would survive a crash of this process: the settlement (which
+   * appends it to the Redis usage stream) has left the process, or, with Redis down, it was written to
+   * Postgres (waits at most PERSIST_WAIT_MS; with both down it stays in memory and is retried). Never
+   * rejects. The request path awaits it before the client's answer completes, so a request that got its
+   * answer always has its record; Redis' reply is not waited for (a failed settlement is retried here).
    * With SWITCHBOARD_METERING=off, only the metrics are counted.
    */
   commit(event: UsageEvent, admission?: Admission): Promise<void> {
     this.metrics.observe(event);
     if (!this.limits.enabled) return Promise.resolve();
-    const p: Promise<void> = this.limits
-      .settle(admission, event)
-      .catch((err: unknown) => {
-        if (this.spill.length === 0)
-          this.logger.warn(
-            { err: err instanceof Error ? err.message : String(err), id: event.id },
-            'usage: settle failed; events wait in memory (written to Postgres meanwhile) and are retried',
-          );
-        const item: Pending = { event, admission };
-        this.spill.push(item);
-        this.schedule();
-        return this.persistSoon(item);
-      })
-      .finally(() => this.inFlight.delete(p));
-    this.inFlight.add(p);
-    return p;
+    let fallback: Promise<void> | undefined;
+    const onFailure = (err: unknown): Promise<void> => {
+      if (fallback) return fallback;
+      if (this.spill.length === 0)
+        this.logger.warn(
+          { err: err instanceof Error ? err.message : String(err), id: event.id },
+          'usage: settle failed; events wait in memory (written to Postgres meanwhile) and are retried',
+        );
+      const item: Pending = { event, admission };
+      this.spill.push(item);
+      this.schedule();
+      fallback = this.persistSoon(item);
+      return fallback;
+    };
+    const { sent, settled } = this.limits.settle(admission, event);
+    const tracked: Promise<void> = settled.catch(onFailure).finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+    return sent.catch(onFailure);
   }
 
   /** `commit` without waiting. */
@@ -103,7 +106,7 @@ export class UsageService implements OnModuleDestroy {
     const batch = this.spill.splice(0, this.spill.length);
     for (const [i, item] of batch.entries()) {
       try {
-        await this.limits.settle(item.admission, item.event);
+        await this.limits.settle(item.admission, item.event).settled;
       } catch {
         const left = batch.slice(i);
         this.spill.unshift(...left);

@@ -21,6 +21,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { CursorPageQuery } from '../../../common/http/cursor-page';
+import { INT32_MAX } from '../../../common/validation/int32';
 import { PROVIDER_IDS, type ProviderId } from '../../../providers/core/adapter';
 
 const STRATEGIES = ['weighted', 'least-busy', 'lowest-latency', 'usage-based'] as const;
@@ -87,12 +88,14 @@ export class CreateDeploymentDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(INT32_MAX)
   rpm_limit?: number;
 
   @ApiPropertyOptional()
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(INT32_MAX)
   tpm_limit?: number;
 
   @ApiPropertyOptional({ default: 5000 })
@@ -180,12 +183,14 @@ export class UpdateDeploymentDto {
   @ValidateIf(given)
   @IsInt()
   @Min(1)
+  @Max(INT32_MAX)
   rpm_limit?: number | null;
 
   @ApiPropertyOptional({ nullable: true })
   @ValidateIf(given)
   @IsInt()
   @Min(1)
+  @Max(INT32_MAX)
   tpm_limit?: number | null;
 
   @ApiPropertyOptional()

@@ -10,8 +10,10 @@ import {
   IsString,
   Matches,
   MaxLength,
+  Max,
   Min,
 } from 'class-validator';
+import { INT32_MAX } from '../../../common/validation/int32';
 import { BUDGET_DURATIONS, type BudgetDuration } from '../../usage/budget-period';
 
 const MONEY = /^\d{1,10}(\.\d{1,10})?$/;
@@ -43,16 +45,18 @@ export class LimitFieldsDto {
   @IsIn(BUDGET_DURATIONS)
   budget_duration?: BudgetDuration | null;
 
-  @ApiPropertyOptional({ minimum: 1, nullable: true })
+  @ApiPropertyOptional({ minimum: 1, maximum: INT32_MAX, nullable: true })
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(INT32_MAX)
   rpm_limit?: number | null;
 
-  @ApiPropertyOptional({ minimum: 1, nullable: true })
+  @ApiPropertyOptional({ minimum: 1, maximum: INT32_MAX, nullable: true })
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(INT32_MAX)
   tpm_limit?: number | null;
 
   @ApiPropertyOptional({
