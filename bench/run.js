@@ -2,7 +2,8 @@
 'use strict';
 /**
  * Switchboard benchmark runner: gateway overhead against a bare Node proxy and the fake upstream.
- * See bench/README.md. Writes bench/results/latest.md and bench/results/latest.json.
+ * See bench/README.md. Writes bench/results/latest.md and bench/results/latest.json
+ * (with --soak: lib/soak.js, bench/results/soak.md and soak.json).
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -25,7 +26,14 @@ const USAGE = `usage: npm run bench -- [options]
   --warmup=S              seconds of warm-up load per target and scenario (default 2)
   --tool=wrk|autocannon   load generator (default: wrk when on PATH)
   --no-virtual-key        call the gateway with the master key instead of a virtual key
-  --chunk-delay-ms=N      fake upstream pause between stream chunks (default 0)`;
+  --no-limits             virtual key without rate limits or budget, and no team (default: a key in a team,
+                          both with rpm/tpm limits and a budget far out of reach, so admission runs)
+  --chunk-delay-ms=N      fake upstream pause between stream chunks (default 0)
+  --soak                  soak instead: fake upstream + gateway only, one long run of mixed OpenAI/Gemini
+                          traffic (JSON and stream), gateway RSS sampled every 10 s, bench/results/soak.md
+                          (--only, --scenario, --conc, --rounds, --duration do not apply)
+  --soak-duration=S       soak length in seconds (default 300)
+  --soak-conc=N           soak concurrency (default 16)`;
 
 const ALL_TARGETS = ['direct', 'bare', 'gateway', 'portkey'];
 const RESULTS = path.join(__dirname, 'results');
@@ -45,7 +53,11 @@ const DEFAULTS = {
   probeDuration: 3,
   warmup: 2,
   virtualKey: true,
+  limits: true,
   chunkDelayMs: 0,
+  soak: false,
+  soakDuration: 300,
+  soakConc: 16,
 };
 const QUICK = { quick: true, duration: 1, probeDuration: 0.5, warmup: 1 };
 
@@ -68,6 +80,11 @@ function parseArgs(argv) {
     else if (k === 'tool') o.tool = v;
     else if (k === 'virtual-key') o.virtualKey = v !== 'false' && v !== '0';
     else if (k === 'no-virtual-key') o.virtualKey = false;
+    else if (k === 'limits') o.limits = v !== 'false' && v !== '0';
+    else if (k === 'no-limits') o.limits = false;
+    else if (k === 'soak') o.soak = true;
+    else if (k === 'soak-duration') o.soakDuration = Number(v);
+    else if (k === 'soak-conc') o.soakConc = Number(v);
     else if (k === 'chunk-delay-ms') o.chunkDelayMs = Number(v);
     else throw new Error(`unknown option ${a}\n${USAGE}`);
   }
@@ -77,6 +94,9 @@ function parseArgs(argv) {
     ...o.scenarios.filter((s) => !/^(non)?stream$/.test(s)),
   ];
   if (bad.length) throw new Error(`unknown target or scenario: ${bad.join(', ')}\n${USAGE}`);
+  if (!(o.soakDuration >= 1) || !(Number.isInteger(o.soakConc) && o.soakConc >= 1)) {
+    throw new Error(`--soak-duration must be ≥ 1 s and --soak-conc a positive integer\n${USAGE}`);
+  }
   o.targets = ALL_TARGETS.filter((t) => o.targets.includes(t)); // fixed order, no duplicates
   return o;
 }
@@ -139,6 +159,7 @@ async function main() {
       : 'none (taskset missing or 1 core)',
     ...o,
   };
+  if (o.soak) return require('./lib/soak').runSoak(o, meta, { tool, log, pretty });
   log(
     `targets ${o.targets.join(', ')}; scenarios ${o.scenarios.join(', ')}; conc ${o.conc.join(', ')}; ${tool}`,
   );
@@ -154,7 +175,10 @@ async function main() {
     for (const name of o.targets) {
       try {
         log(`starting ${name}…`);
-        const t = name === 'direct' ? T.direct(up) : await T[name](up, { virtualKey: o.virtualKey, log });
+        const t =
+          name === 'direct'
+            ? T.direct(up)
+            : await T[name](up, { virtualKey: o.virtualKey, limits: o.limits, log });
         cleanup.push(t.stop);
         await T.validate(t, o.scenarios);
         targets.push(t);

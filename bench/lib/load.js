@@ -12,6 +12,22 @@ function pickTool(force) {
   return which('wrk') ? 'wrk' : 'autocannon';
 }
 
+/** The WRK_JSON line printed by lib/wrk.lua and lib/soak.lua, in runLoad's shape. */
+function parseWrk(out) {
+  const m = out.match(/WRK_JSON (\{.*\})/);
+  if (!m) throw new Error(`wrk printed no result: ${out.slice(-500)}`);
+  const r = JSON.parse(m[1]);
+  return {
+    requests: r.requests,
+    rps: r.requests / (r.duration_us / 1e6),
+    p50: r.p50 / 1000,
+    p90: r.p90 / 1000,
+    p99: r.p99 / 1000,
+    errors: r.errors,
+    non2xx: r.non2xx,
+  };
+}
+
 /**
  * One fixed-duration load run. req = { url, headers, body }.
  * Returns { requests, rps, p50, p90, p99 (ms), errors, non2xx }.
@@ -31,21 +47,46 @@ async function runLoad(tool, req, connections, durationSec) {
     const child = spawnPinned(LOAD_CORE, 'wrk', [...args, '-s', path.join(__dirname, 'wrk.lua'), req.url], {
       env: { ...process.env, BENCH_BODY: req.body, BENCH_HEADERS: headers },
     });
-    const out = await runToEnd(child);
-    const m = out.match(/WRK_JSON (\{.*\})/);
-    if (!m) throw new Error(`wrk printed no result: ${out.slice(-500)}`);
-    const r = JSON.parse(m[1]);
-    return {
-      requests: r.requests,
-      rps: r.requests / (r.duration_us / 1e6),
-      p50: r.p50 / 1000,
-      p90: r.p90 / 1000,
-      p99: r.p99 / 1000,
-      errors: r.errors,
-      non2xx: r.non2xx,
-    };
+    return parseWrk(await runToEnd(child));
   }
   const opts = { ...req, connections, duration: durationSec };
+  const child = spawnPinned(LOAD_CORE, process.execPath, [
+    path.join(BENCH, 'load-autocannon.js'),
+    JSON.stringify(opts),
+  ]);
+  return JSON.parse(await runToEnd(child));
+}
+
+/**
+ * One fixed-duration run rotating between several request types (the soak): wrk with lib/soak.lua, or
+ * autocannon's `requests` sequence (each connection cycles through them). reqs = [{ method, path,
+ * headers, body }], all against `base`. Returns the same shape as runLoad (latencies over the mix).
+ */
+async function runMixed(tool, base, reqs, connections, durationSec) {
+  if (tool === 'wrk') {
+    const env = { ...process.env, BENCH_REQ_COUNT: String(reqs.length) };
+    reqs.forEach((r, i) => {
+      env[`BENCH_REQ_${i + 1}_METHOD`] = r.method;
+      env[`BENCH_REQ_${i + 1}_PATH`] = r.path;
+      env[`BENCH_REQ_${i + 1}_BODY`] = r.body;
+      env[`BENCH_REQ_${i + 1}_HEADERS`] = Object.entries(r.headers)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\n');
+    });
+    const args = [
+      '-t1',
+      `-c${connections}`,
+      `-d${Math.max(1, Math.round(durationSec))}s`,
+      '--timeout',
+      '10s',
+    ];
+    const child = spawnPinned(LOAD_CORE, 'wrk', [...args, '-s', path.join(__dirname, 'soak.lua'), base], {
+      env,
+    });
+    return parseWrk(await runToEnd(child));
+  }
+  const requests = reqs.map(({ method, path: p, headers, body }) => ({ method, path: p, headers, body }));
+  const opts = { url: base, requests, connections, duration: durationSec };
   const child = spawnPinned(LOAD_CORE, process.execPath, [
     path.join(BENCH, 'load-autocannon.js'),
     JSON.stringify(opts),
@@ -63,4 +104,4 @@ async function runProbe(req, concurrency, durationMs, expect) {
   return JSON.parse(await runToEnd(child));
 }
 
-module.exports = { pickTool, runLoad, runProbe };
+module.exports = { pickTool, runLoad, runMixed, runProbe };

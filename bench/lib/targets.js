@@ -2,6 +2,7 @@
 /**
  * The systems under test. Each start function resolves with a target:
  *   { name, label, pid, request(scenario) -> { url, headers, body, expect }, stop() }
+ * (the gateway also has workerPid and mixedRequests() for the soak)
  * or throws an Error whose message says why the target is skipped.
  * Gateways run pinned to core 0; the fake upstream shares core 1 with the load generator.
  */
@@ -158,30 +159,118 @@ function gatewayConfig(upPort) {
   return { dir, file };
 }
 
-/** A virtual key from POST /admin/keys; the master key when that endpoint does not exist (404) or fails. */
-async function gatewayKey(base, log) {
-  const res = await fetch(`${base}/admin/keys`, {
+/** rpm/tpm far out of reach (the limits are int32, max 2147483647) and a budget no bench run can spend. */
+const NEVER_REFUSING = {
+  rpm_limit: 100_000_000,
+  tpm_limit: 2_000_000_000,
+  max_budget_usd: '1000000',
+  budget_duration: '30d',
+};
+
+async function adminPost(base, route, body) {
+  const res = await fetch(`${base}${route}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${MASTER_KEY}` },
-    body: JSON.stringify({ name: 'bench' }),
+    body: JSON.stringify(body),
   });
   const text = await res.text();
-  if (res.status === 404) {
-    log('POST /admin/keys answered 404: using the master key');
-    return MASTER_KEY;
-  }
-  let key;
+  let json = null;
   try {
-    key = JSON.parse(text).key;
+    json = JSON.parse(text);
   } catch {
-    /* handled below */
+    /* handled by the callers */
   }
-  if (res.ok && typeof key === 'string') return key;
-  log(`WARNING: POST /admin/keys answered ${res.status} ${text.slice(0, 200)}: using the master key`);
-  return MASTER_KEY;
+  return { status: res.status, ok: res.ok, text, json };
 }
 
-async function gateway(up, { virtualKey, log }) {
+/**
+ * The credential the gateway target is called with, and what it makes the gateway do: { key, mode }.
+ * With `limits` (the default) a team and a key in it, both with rate limits and a budget, so the
+ * admission (rpm, tpm, budget reservation) and the settlement run for the key and the team on every
+ * request, never refusing; without, a key with no limits (settlement only). The master key when
+ * POST /admin/keys does not exist (404) or fails.
+ */
+async function gatewayKey(base, log, limits) {
+  let keyBody = { name: 'bench' };
+  let mode = 'virtual key, no limits';
+  if (limits) {
+    const team = await adminPost(base, '/admin/teams', { name: 'bench', ...NEVER_REFUSING }).catch((err) => ({
+      ok: false,
+      status: 'error',
+      text: err.message,
+      json: null,
+    }));
+    if (team.ok && typeof team.json?.id === 'string') {
+      keyBody = { name: 'bench', team_id: team.json.id, ...NEVER_REFUSING };
+      mode = 'virtual key, limits + budget';
+    } else {
+      log(
+        `WARNING: POST /admin/teams answered ${team.status} ${team.text.slice(0, 200)}: ` +
+          'the key gets its own limits, without a team',
+      );
+      keyBody = { name: 'bench', ...NEVER_REFUSING };
+      mode = 'virtual key, key limits + budget, no team';
+    }
+  }
+  const res = await adminPost(base, '/admin/keys', keyBody);
+  if (res.status === 404) {
+    log('POST /admin/keys answered 404: using the master key');
+    return { key: MASTER_KEY, mode: 'master key' };
+  }
+  if (res.ok && typeof res.json?.key === 'string') return { key: res.json.key, mode };
+  log(`WARNING: POST /admin/keys answered ${res.status} ${res.text.slice(0, 200)}: using the master key`);
+  return { key: MASTER_KEY, mode: 'master key' };
+}
+
+/**
+ * The soak's mixed traffic against a gateway at `base`: OpenAI chat (JSON and SSE with the usage chunk)
+ * and Gemini through the Google dialect route (generateContent, streamGenerateContent?alt=sse).
+ */
+function gatewayMixedRequests(base, key) {
+  const openai = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
+  const google = { 'content-type': 'application/json', 'x-goog-api-key': key };
+  const geminiBody = JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Say hello' }] }] });
+  const openaiStream = JSON.stringify({
+    model: 'bench-openai',
+    messages: [{ role: 'user', content: 'Say hello' }],
+    max_tokens: 16,
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+  const reqs = [
+    {
+      name: 'openai non-stream',
+      path: '/v1/chat/completions',
+      headers: openai,
+      body: chatBody('bench-openai', false),
+      expect: ['"chat.completion"', '"usage"'],
+    },
+    {
+      name: 'openai stream (include_usage)',
+      path: '/v1/chat/completions',
+      headers: openai,
+      body: openaiStream,
+      expect: ['"chat.completion.chunk"', '"usage":{', '[DONE]'],
+    },
+    {
+      name: 'gemini generateContent',
+      path: '/v1beta/models/bench-gemini:generateContent',
+      headers: google,
+      body: geminiBody,
+      expect: ['"candidates"', '"usageMetadata"'],
+    },
+    {
+      name: 'gemini streamGenerateContent (sse)',
+      path: '/v1beta/models/bench-gemini:streamGenerateContent?alt=sse',
+      headers: google,
+      body: geminiBody,
+      expect: ['data: ', '"finishReason"', '"usageMetadata"'],
+    },
+  ];
+  return reqs.map((r) => ({ ...r, method: 'POST', url: `${base}${r.path}` }));
+}
+
+async function gateway(up, { virtualKey, limits = true, log }) {
   const main = buildGatewayIfNeeded(log);
   const databaseUrl =
     process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/switchboard_bench';
@@ -214,12 +303,16 @@ async function gateway(up, { virtualKey, log }) {
   try {
     const base = `http://127.0.0.1:${port}`;
     await poll(`${base}/health/ready`, (s) => s === 200, 60_000, api);
-    const key = virtualKey ? await gatewayKey(base, log) : MASTER_KEY;
+    const { key, mode } = virtualKey
+      ? await gatewayKey(base, log, limits)
+      : { key: MASTER_KEY, mode: 'master key' };
     return {
       name: 'gateway',
-      label: `Switchboard gateway (${key === MASTER_KEY ? 'master key' : 'virtual key'})`,
+      label: `Switchboard gateway (${mode})`,
       pid: api.pid,
+      workerPid: worker.pid,
       request: openaiRequest(base, 'bench-openai', { authorization: `Bearer ${key}` }),
+      mixedRequests: () => gatewayMixedRequests(base, key),
       stop: stopAll,
     };
   } catch (err) {
@@ -268,4 +361,17 @@ async function validate(target, scenarios) {
   }
 }
 
-module.exports = { startFakeUpstream, direct, bare, gateway, portkey, validate };
+/** Send each of the soak's request types once; throws unless every one answers 200 with what it should contain. */
+async function validateMixed(reqs) {
+  for (const r of reqs) {
+    const res = await fetch(r.url, { method: r.method, headers: r.headers, body: r.body });
+    const text = await res.text();
+    const missing = r.expect.filter((e) => !text.includes(e));
+    if (res.status !== 200 || missing.length) {
+      const why = res.status !== 200 ? '' : ` without ${missing.join(', ')}`;
+      throw new Error(`${r.name} (${r.path}) answered ${res.status}${why}: ${text.slice(0, 300)}`);
+    }
+  }
+}
+
+module.exports = { startFakeUpstream, direct, bare, gateway, portkey, validate, validateMixed };
