@@ -1,4 +1,3 @@
-import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { DialectExceptionFilter } from './common/errors/dialect-exception.filter';
@@ -33,6 +32,18 @@ export function bullConnection(redisUrl: string) {
   };
 }
 
+/**
+ * BullMQ's root module, for the roles that run background jobs (worker, all). Loaded on demand: the
+ * API role has no queue of its own and saves the library's memory (~7 MB resident).
+ */
+function bullRoot(config: AppConfig): DynamicModule {
+  const { BullModule } = require('@nestjs/bullmq') as typeof import('@nestjs/bullmq');
+  return BullModule.forRoot({
+    connection: bullConnection(config.redisUrl),
+    prefix: `${config.redisPrefix}:bull`,
+  });
+}
+
 @Module({})
 export class AppModule {
   static register(config: AppConfig, logger: Logger): DynamicModule {
@@ -44,10 +55,7 @@ export class AppModule {
         LoggerModule.forRoot(logger),
         DatabaseModule,
         CryptoModule,
-        BullModule.forRoot({
-          connection: bullConnection(config.redisUrl),
-          prefix: `${config.redisPrefix}:bull`,
-        }),
+        ...(config.role === 'api' ? [] : [bullRoot(config)]),
         AuthModule,
         AuditModule,
         TeamsModule,

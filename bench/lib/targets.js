@@ -96,6 +96,24 @@ async function bare(up) {
   };
 }
 
+/**
+ * The gateway's runtime settings exactly as `npm start` applies them: the `KEY=value` prefixes and the
+ * node flags of package.json's start script (memory tuning; see the README's performance section).
+ */
+function startCommand() {
+  const script = require(path.join(ROOT, 'package.json')).scripts.start;
+  const tokens = script.trim().split(/\s+/);
+  const env = {};
+  let i = 0;
+  for (; /^[A-Za-z_][A-Za-z0-9_]*=/.test(tokens[i]); i++) {
+    const eq = tokens[i].indexOf('=');
+    env[tokens[i].slice(0, eq)] = tokens[i].slice(eq + 1);
+  }
+  if (tokens[i] !== 'node') throw new Error(`unexpected start script (expected [ENV=…] node …): ${script}`);
+  const flags = tokens.slice(i + 1).filter((t) => t.startsWith('--'));
+  return { env, flags };
+}
+
 function buildGatewayIfNeeded(log) {
   const helper = path.join(ROOT, 'scripts/build-if-needed.js');
   const main = path.join(ROOT, 'dist/main.js');
@@ -287,12 +305,14 @@ async function gateway(up, { virtualKey, limits = true, log }) {
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
   };
-  const api = spawnPinned(TARGET_CORE, process.execPath, [main], {
+  const start = startCommand();
+  Object.assign(env, start.env);
+  const api = spawnPinned(TARGET_CORE, process.execPath, [...start.flags, main], {
     cwd: ROOT,
     env: { ...env, PORT: String(port), SWITCHBOARD_ROLE: 'api' },
   });
   // The worker (usage writer) shares the load generator's core, never the gateway's (issue: "not pinned to that core").
-  const worker = spawnPinned(UPSTREAM_CORE, process.execPath, [main], {
+  const worker = spawnPinned(UPSTREAM_CORE, process.execPath, [...start.flags, main], {
     cwd: ROOT,
     env: { ...env, SWITCHBOARD_ROLE: 'worker' },
   });

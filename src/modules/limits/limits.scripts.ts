@@ -1,8 +1,8 @@
 /**
- * The two Lua scripts of the hot path (EVALSHA through ioredis `defineCommand`). Each takes a batch: the
- * requests of one event-loop turn go to Redis as one command (ScriptBatcher), and the script handles
- * them in order. A batch runs atomically, so concurrent requests on any gateway instance see one
- * consistent count.
+ * The Lua script of the hot path (EVALSHA through ioredis `defineCommand`): the settlements and the
+ * admissions of one event-loop turn go to Redis as one command (ScriptBatcher), settlements first (so
+ * the reservations they free count for the admissions), each request in order. A batch runs atomically,
+ * so concurrent requests on any gateway instance see one consistent count.
  *
  * Key layout per subject (key or team), under `base` = `<prefix>:lim:<kind>:<id>`:
  *   base:rpm:<minute>        requests in that minute (TTL 120 s)
@@ -12,14 +12,16 @@
  *   base:resvh:<period>      hash: usage event id → its reservation (settlement is idempotent on it)
  * Keys are built inside the scripts from Redis TIME, so this layout assumes one Redis (not Cluster).
  *
- * ADMIT  ARGV: m (requests in the batch), then per request: eventId, n, estTokens, then per subject 7 values:
+ * KEYS: the usage stream. ARGV: settled-marker prefix, then the settlements (a count, then each request's
+ * values), then the admissions (a count, then each request's values) → { settle replies, admit replies }.
+ *
+ * ADMIT  per request: eventId, n, estTokens, then per subject 7 values:
  *        base, rpm (0 = none), tpm (0 = none), budgetNano (-1 = none), period, reserveNano, ttlSeconds (0 = keep)
  *   → per request { verdict, subjectIndex, nowMs, per subject: rpmCur, rpmPrev, tpmCur, tpmPrev, spend, reserved }
  *   verdict: ok | rpm | tpm | budget | seed (the spend counter of subject `subjectIndex` is missing)
  *   Nothing is written unless every check passes.
  *
- * SETTLE KEYS: stream. ARGV: settled-marker prefix, m, then per request: eventId, payload, n, extraTokens,
- *        then per subject 6 values:
+ * SETTLE per request: eventId, payload, n, extraTokens, then per subject 6 values:
  *        base, tpm (0/1), budget (0/1), period, costNano, ttlSeconds
  *   An empty payload releases the reservation without appending anything (request never sent upstream).
  *   → per request 1 when settled now (and the event appended to the stream), 0 when settled before.
@@ -27,11 +29,48 @@
  *   reply was lost, short enough to stay small (at 1,000 req/s, ~600k keys; it was 2 days, ~170M keys).
  *   The usage record itself is deduplicated by the writer on its id whatever the marker says.
  */
-export const ADMIT_LUA = `
+export const LIMITS_LUA = `
 local t = redis.call('TIME')
 local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local minute = math.floor(nowMs / 60000)
 local w = (60000 - (nowMs - minute * 60000)) / 60000
+
+-- One request whose values start at ARGV[p]; returns 1 (settled now) or 0, and where the next starts.
+local function settle(p)
+  local id = ARGV[p]
+  local payload = ARGV[p + 1]
+  local n = tonumber(ARGV[p + 2])
+  local extra = tonumber(ARGV[p + 3])
+  local nextP = p + 4 + n * 6
+  if not redis.call('SET', ARGV[1] .. id, '1', 'NX', 'EX', 600) then return 0, nextP end
+  for i = 0, n - 1 do
+    local o = p + 4 + i * 6
+    local base = ARGV[o]
+    local period = ARGV[o + 3]
+    local cost = tonumber(ARGV[o + 4])
+    local ttl = tonumber(ARGV[o + 5])
+    if tonumber(ARGV[o + 1]) == 1 and extra > 0 then
+      local k = base .. ':tpm:' .. minute
+      redis.call('INCRBY', k, extra)
+      redis.call('EXPIRE', k, 120)
+    end
+    if tonumber(ARGV[o + 2]) == 1 then
+      local hk = base .. ':resvh:' .. period
+      local r = redis.call('HGET', hk, id)
+      if r then
+        redis.call('HDEL', hk, id)
+        redis.call('DECRBY', base .. ':resv:' .. period, r)
+      end
+      local sk = base .. ':spend:' .. period
+      if cost > 0 and redis.call('EXISTS', sk) == 1 then
+        redis.call('INCRBY', sk, cost)
+        if ttl > 0 then redis.call('EXPIRE', sk, ttl) end
+      end
+    end
+  end
+  if payload ~= '' then redis.call('XADD', KEYS[1], '*', 'e', payload) end
+  return 1, nextP
+end
 
 -- One request whose values start at ARGV[p]; returns its reply and where the next request starts.
 local function admit(p)
@@ -110,59 +149,16 @@ local function admit(p)
   return out, nextP
 end
 
-local replies = {}
-local p = 2
-for r = 1, tonumber(ARGV[1]) do
-  replies[r], p = admit(p)
-end
-return replies
-`;
-
-export const SETTLE_LUA = `
-local t = redis.call('TIME')
-local minute = math.floor((tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)) / 60000)
-
--- One request whose values start at ARGV[p]; returns 1 (settled now) or 0, and where the next starts.
-local function settle(p)
-  local id = ARGV[p]
-  local payload = ARGV[p + 1]
-  local n = tonumber(ARGV[p + 2])
-  local extra = tonumber(ARGV[p + 3])
-  local nextP = p + 4 + n * 6
-  if not redis.call('SET', ARGV[1] .. id, '1', 'NX', 'EX', 600) then return 0, nextP end
-  for i = 0, n - 1 do
-    local o = p + 4 + i * 6
-    local base = ARGV[o]
-    local period = ARGV[o + 3]
-    local cost = tonumber(ARGV[o + 4])
-    local ttl = tonumber(ARGV[o + 5])
-    if tonumber(ARGV[o + 1]) == 1 and extra > 0 then
-      local k = base .. ':tpm:' .. minute
-      redis.call('INCRBY', k, extra)
-      redis.call('EXPIRE', k, 120)
-    end
-    if tonumber(ARGV[o + 2]) == 1 then
-      local hk = base .. ':resvh:' .. period
-      local r = redis.call('HGET', hk, id)
-      if r then
-        redis.call('HDEL', hk, id)
-        redis.call('DECRBY', base .. ':resv:' .. period, r)
-      end
-      local sk = base .. ':spend:' .. period
-      if cost > 0 and redis.call('EXISTS', sk) == 1 then
-        redis.call('INCRBY', sk, cost)
-        if ttl > 0 then redis.call('EXPIRE', sk, ttl) end
-      end
-    end
-  end
-  if payload ~= '' then redis.call('XADD', KEYS[1], '*', 'e', payload) end
-  return 1, nextP
-end
-
-local replies = {}
+local settled = {}
 local p = 3
 for r = 1, tonumber(ARGV[2]) do
-  replies[r], p = settle(p)
+  settled[r], p = settle(p)
 end
-return replies
+local admitted = {}
+local m = tonumber(ARGV[p])
+p = p + 1
+for r = 1, m do
+  admitted[r], p = admit(p)
+end
+return { settled, admitted }
 `;

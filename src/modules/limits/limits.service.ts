@@ -12,7 +12,7 @@ import { budgetResetAt, currentPeriodStart } from '../usage/budget-period';
 import { toNanoUsd } from '../usage/pricing/cost';
 import { serializeUsageEvent, usageStreamKey } from '../usage/usage-stream';
 import type { UsageEvent } from '../usage/usage-event';
-import { ADMIT_LUA, SETTLE_LUA } from './limits.scripts';
+import { LIMITS_LUA } from './limits.scripts';
 import { ScriptBatcher, type ScriptArgs } from './script-batcher';
 import { WINDOW_MS, msUntilRoom, rateLimitHeaders, retryAfterSeconds, type LimitView } from './rate-window';
 
@@ -51,9 +51,13 @@ export interface AdmitRequest {
 type AdmitReply = [string, number, number, ...number[]];
 
 interface LimitsRedis extends Redis {
-  sbAdmit(...args: Array<string | number>): Promise<AdmitReply[]>;
-  sbSettle(...args: Array<string | number>): Promise<number[]>;
+  /** Settlements, then admissions (see limits.scripts.ts) → [settle replies, admit replies]. */
+  sbLimits(...args: Array<string | number>): Promise<[number[], AdmitReply[]]>;
 }
+
+/** The lanes of the batched script, in the order it handles them. */
+const SETTLE_LANE = 0;
+const ADMIT_LANE = 1;
 
 /** A settlement in flight: `sent` once it would survive a crash of this process, `settled` with the reply. */
 export interface Settlement {
@@ -62,9 +66,10 @@ export interface Settlement {
 }
 
 /**
- * Rate limits (rpm/tpm, sliding minute) and budgets (reserve → settle) for keys and teams, one Lua
- * script per phase: one Redis round trip before the upstream call, one after it (which also appends the
- * usage event to the stream). The calls of one event-loop turn share one command (ScriptBatcher).
+ * Rate limits (rpm/tpm, sliding minute) and budgets (reserve → settle) for keys and teams, in one Lua
+ * script: a request is admitted before the upstream call and settled after it (which also appends the
+ * usage event to the stream). The admissions and settlements of one event-loop turn, from all requests,
+ * share one command (ScriptBatcher): one Redis round trip per turn.
  * Redis is the budget truth on the hot path; a missing spend counter is seeded from Postgres for the
  * current period.
  */
@@ -79,8 +84,7 @@ export class LimitsService implements OnModuleDestroy {
   private everReady = false;
   readonly streamKey: string;
   private readonly settledPrefix: string;
-  private readonly admits: ScriptBatcher<AdmitReply>;
-  private readonly settles: ScriptBatcher<number>;
+  private readonly batcher: ScriptBatcher;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -92,7 +96,7 @@ export class LimitsService implements OnModuleDestroy {
     this.enabled = config.metering !== false;
     this.streamKey = usageStreamKey(config.redisPrefix);
     this.settledPrefix = `${this.prefix}:usage:settled:`;
-    // No auto-pipelining: the batchers already send one command per turn, written at once.
+    // No auto-pipelining: the batcher already sends one command per turn, written at once.
     const redis = new Redis(config.redisUrl, {
       connectionName: 'switchboard-limits',
       maxRetriesPerRequest: 1,
@@ -100,14 +104,20 @@ export class LimitsService implements OnModuleDestroy {
     });
     redis.on('error', () => undefined);
     redis.on('ready', () => (this.everReady = true));
-    redis.defineCommand('sbAdmit', { numberOfKeys: 0, lua: ADMIT_LUA });
-    redis.defineCommand('sbSettle', { numberOfKeys: 1, lua: SETTLE_LUA });
+    redis.defineCommand('sbLimits', { numberOfKeys: 1, lua: LIMITS_LUA });
     this.redis = redis as LimitsRedis;
-    const written = () => this.written();
-    this.admits = new ScriptBatcher((batch) => this.redis.sbAdmit(batch.length, ...batch.flat()), written);
-    this.settles = new ScriptBatcher(
-      (batch) => this.redis.sbSettle(this.streamKey, this.settledPrefix, batch.length, ...batch.flat()),
-      written,
+    this.batcher = new ScriptBatcher(
+      2,
+      ([settles, admits]) =>
+        this.redis.sbLimits(
+          this.streamKey,
+          this.settledPrefix,
+          settles.length,
+          ...settles.flat(),
+          admits.length,
+          ...admits.flat(),
+        ),
+      () => this.written(),
     );
   }
 
@@ -151,10 +161,10 @@ export class LimitsService implements OnModuleDestroy {
     let reply: AdmitReply;
     try {
       if (this.redisDown) throw new Error('Redis connection is down');
-      reply = await this.admits.call(args).reply;
+      reply = await this.batcher.call<AdmitReply>(ADMIT_LANE, args).reply;
       for (let seeds = 0; reply[0] === 'seed' && seeds < subjects.length; seeds++) {
         await this.seedSpend(subjects[Number(reply[1])]);
-        reply = await this.admits.call(args).reply;
+        reply = await this.batcher.call<AdmitReply>(ADMIT_LANE, args).reply;
       }
     } catch (err) {
       if (err instanceof GatewayError) throw err;
@@ -256,7 +266,7 @@ export class LimitsService implements OnModuleDestroy {
       down.catch(() => undefined);
       return { sent: down, settled: down };
     }
-    const call = this.settles.call(args);
+    const call = this.batcher.call<number>(SETTLE_LANE, args);
     const settled = call.reply.then(() => undefined);
     const sent = call.sent.then((left) => (left ? undefined : settled));
     sent.catch(() => undefined);

@@ -3,61 +3,77 @@ import { ScriptBatcher, type ScriptArgs } from './script-batcher';
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('ScriptBatcher', () => {
-  it('sends the calls of one event-loop turn as one batch and hands each caller its own reply', async () => {
-    const sent: ScriptArgs[][] = [];
-    const batcher = new ScriptBatcher<string>(
-      async (batch) => {
-        sent.push(batch);
-        return batch.map((args) => `reply:${String(args[0])}`);
+  it('sends the calls of one event-loop turn, from every lane, as one batch; each caller gets its reply', async () => {
+    const sent: ScriptArgs[][][] = [];
+    const batcher = new ScriptBatcher(
+      2,
+      async (lanes) => {
+        sent.push(lanes);
+        return lanes.map((calls, lane) => calls.map((args) => `${lane}:${String(args[0])}`));
       },
       async () => true,
     );
-    const calls = ['a', 'b', 'c'].map((id) => batcher.call([id, 1]));
+    const admits = ['a', 'b'].map((id) => batcher.call<string>(1, [id, 1]));
+    const settle = batcher.call<string>(0, ['s']);
     expect(sent).toHaveLength(0);
-    await expect(Promise.all(calls.map((c) => c.reply))).resolves.toEqual(['reply:a', 'reply:b', 'reply:c']);
-    await expect(Promise.all(calls.map((c) => c.sent))).resolves.toEqual([true, true, true]);
+    await expect(Promise.all(admits.map((c) => c.reply))).resolves.toEqual(['1:a', '1:b']);
+    await expect(settle.reply).resolves.toBe('0:s');
+    await expect(Promise.all([...admits, settle].map((c) => c.sent))).resolves.toEqual([true, true, true]);
     expect(sent).toEqual([
       [
-        ['a', 1],
-        ['b', 1],
-        ['c', 1],
+        [['s']],
+        [
+          ['a', 1],
+          ['b', 1],
+        ],
       ],
     ]);
 
-    await batcher.call(['d']).reply;
+    await batcher.call(1, ['d']).reply;
     expect(sent).toHaveLength(2);
+    expect(sent[1]).toEqual([[], [['d']]]);
   });
 
-  it('splits a large turn into batches of at most maxBatch', async () => {
-    const sizes: number[] = [];
-    const batcher = new ScriptBatcher<number>(
-      async (batch) => {
-        sizes.push(batch.length);
-        return batch.map(() => 1);
+  it('splits a large turn into batches of at most maxBatch calls, lane by lane', async () => {
+    const sizes: number[][] = [];
+    const batcher = new ScriptBatcher(
+      2,
+      async (lanes) => {
+        sizes.push(lanes.map((l) => l.length));
+        return lanes.map((l) => l.map(() => 1));
       },
       async () => true,
       2,
     );
-    await Promise.all([1, 2, 3, 4, 5].map((i) => batcher.call([i]).reply));
-    expect(sizes).toEqual([2, 2, 1]);
+    await Promise.all([
+      batcher.call(0, [1]).reply,
+      ...[2, 3, 4].map((i) => batcher.call(1, [i]).reply),
+      batcher.call(0, [5]).reply,
+    ]);
+    expect(sizes).toEqual([
+      [2, 0],
+      [0, 2],
+      [0, 1],
+    ]);
   });
 
   it('rejects every call of a failed batch (thrown or rejected) and still reports the send', async () => {
     let mode: 'throw' | 'reject' = 'throw';
-    const batcher = new ScriptBatcher<number>(
-      (): Promise<number[]> => {
+    const batcher = new ScriptBatcher(
+      2,
+      (): Promise<unknown[][]> => {
         if (mode === 'throw') throw new Error('connection is closed');
         return Promise.reject(new Error('NOSCRIPT'));
       },
       async () => false,
     );
-    const a = batcher.call([1]);
-    const b = batcher.call([2]);
+    const a = batcher.call(0, [1]);
+    const b = batcher.call(1, [2]);
     await expect(a.reply).rejects.toThrow('connection is closed');
     await expect(b.reply).rejects.toThrow('connection is closed');
     await expect(a.sent).resolves.toBe(false);
     mode = 'reject';
     await turn();
-    await expect(batcher.call([3]).reply).rejects.toThrow('NOSCRIPT');
+    await expect(batcher.call(1, [3]).reply).rejects.toThrow('NOSCRIPT');
   });
 });

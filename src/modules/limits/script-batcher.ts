@@ -1,12 +1,12 @@
 /** The values of one request in a batched script call (flattened into ARGV after the batch header). */
 export type ScriptArgs = Array<string | number>;
 
-/** Sends one batch as one command; resolves with one reply per request, in order. */
-export type BatchSender<R> = (requests: ScriptArgs[]) => Promise<R[]>;
+/** Sends one batch as one command: the requests of each lane, in order; resolves with their replies. */
+export type BatchSender = (lanes: ScriptArgs[][]) => Promise<unknown[][]>;
 
-interface Waiting<R> {
+interface Waiting {
   args: ScriptArgs;
-  resolve: (reply: R) => void;
+  resolve: (reply: unknown) => void;
   reject: (err: unknown) => void;
 }
 
@@ -22,24 +22,30 @@ export interface BatchedCall<R> {
 
 /**
  * Coalesces the script calls made during one event-loop turn into one command (one EVALSHA, one Lua
- * run, one reply): under load, the per-command cost of the client and of Redis is paid per batch
- * instead of per request. A lone call waits only for the end of the current turn (setImmediate).
- * Batches are capped so that one Lua run stays short (Redis is single-threaded).
+ * run, one reply): under load, the per-command cost of the client, the socket and Redis is paid per
+ * batch instead of per request. Calls go into lanes (settlements, admissions), which one script handles
+ * in lane order. A lone call waits only for the end of the current turn (setImmediate). Batches are
+ * capped so that one Lua run stays short (Redis is single-threaded).
  */
-export class ScriptBatcher<R> {
-  private queue: Array<Waiting<R>> = [];
-  private readonly flushed: Array<(left: boolean) => void> = [];
+export class ScriptBatcher {
+  private queues: Waiting[][];
+  private flushed: Array<(left: boolean) => void> = [];
   private scheduled = false;
 
   constructor(
-    private readonly send: BatchSender<R>,
+    private readonly lanes: number,
+    private readonly send: BatchSender,
     /** After `send`: resolves true once the written bytes have left the process, false if unknown. */
     private readonly written: () => Promise<boolean>,
     private readonly maxBatch = 128,
-  ) {}
+  ) {
+    this.queues = this.emptyQueues();
+  }
 
-  call(args: ScriptArgs): BatchedCall<R> {
-    const reply = new Promise<R>((resolve, reject) => this.queue.push({ args, resolve, reject }));
+  call<R>(lane: number, args: ScriptArgs): BatchedCall<R> {
+    const reply = new Promise<R>((resolve, reject) =>
+      this.queues[lane].push({ args, resolve: resolve as (reply: unknown) => void, reject }),
+    );
     const sent = new Promise<boolean>((resolve) => this.flushed.push(resolve));
     if (!this.scheduled) {
       this.scheduled = true;
@@ -48,27 +54,45 @@ export class ScriptBatcher<R> {
     return { sent, reply };
   }
 
+  private emptyQueues(): Waiting[][] {
+    return Array.from({ length: this.lanes }, () => []);
+  }
+
   private readonly flush = (): void => {
     this.scheduled = false;
-    const all = this.queue;
-    const flushed = this.flushed.splice(0);
-    this.queue = [];
-    for (let i = 0; i < all.length; i += this.maxBatch) {
-      const batch = all.slice(i, i + this.maxBatch);
-      let pending: Promise<R[]>;
-      try {
-        pending = this.send(batch.map((w) => w.args));
-      } catch (err) {
-        pending = Promise.reject(err);
-      }
-      pending.then(
-        (replies) => batch.forEach((w, j) => w.resolve(replies[j])),
-        (err: unknown) => batch.forEach((w) => w.reject(err)),
-      );
+    const queues = this.queues;
+    const flushed = this.flushed;
+    this.queues = this.emptyQueues();
+    this.flushed = [];
+    const offsets = queues.map(() => 0);
+    for (;;) {
+      // The next batch: up to maxBatch calls, taken lane by lane.
+      let room = this.maxBatch;
+      const batch = queues.map((q, lane) => {
+        const part = q.slice(offsets[lane], offsets[lane] + room);
+        offsets[lane] += part.length;
+        room -= part.length;
+        return part;
+      });
+      if (room === this.maxBatch) break;
+      this.dispatch(batch);
     }
     void this.written().then(
       (left) => flushed.forEach((done) => done(left)),
       () => flushed.forEach((done) => done(false)),
     );
   };
+
+  private dispatch(batch: Waiting[][]): void {
+    let pending: Promise<unknown[][]>;
+    try {
+      pending = this.send(batch.map((part) => part.map((w) => w.args)));
+    } catch (err) {
+      pending = Promise.reject(err);
+    }
+    pending.then(
+      (replies) => batch.forEach((part, lane) => part.forEach((w, j) => w.resolve(replies[lane]?.[j]))),
+      (err: unknown) => batch.forEach((part) => part.forEach((w) => w.reject(err))),
+    );
+  }
 }
