@@ -1,6 +1,7 @@
-import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
+import { Agent, errors as undiciErrors } from 'undici';
 import type { HttpRequestSpec } from './adapter';
 import { ProviderError } from './provider-error';
+import { UpstreamHandler, type UpstreamBody, type UpstreamHead, type UpstreamHeaders } from './upstream-body';
 
 export interface ExecuteOptions {
   connectTimeoutMs: number;
@@ -11,11 +12,7 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
 }
 
-export interface UpstreamResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Dispatcher.ResponseData['body'];
-}
+export type UpstreamResponse = UpstreamHead;
 
 /**
  * The only place that does provider network I/O. One keep-alive undici Agent per connect timeout,
@@ -40,20 +37,27 @@ export class HttpExecutor {
     return agent;
   }
 
+  /**
+   * Sends the request through undici's dispatch API (no Node stream per response: the body is read
+   * whole or chunk by chunk from the handler). Resolves at the response headers.
+   */
   async send(spec: HttpRequestSpec, opts: ExecuteOptions): Promise<UpstreamResponse> {
     try {
       const { origin, path } = splitUrl(spec.url);
-      const res = await this.agentFor(opts.connectTimeoutMs).request({
-        origin,
-        path,
-        method: spec.method,
-        headers: spec.headers,
-        body: spec.body,
-        headersTimeout: opts.timeoutMs,
-        bodyTimeout: opts.idleTimeoutMs,
-        signal: opts.signal,
+      return await new Promise<UpstreamHead>((resolve, reject) => {
+        this.agentFor(opts.connectTimeoutMs).dispatch(
+          {
+            origin,
+            path,
+            method: spec.method,
+            headers: spec.headers,
+            body: spec.body,
+            headersTimeout: opts.timeoutMs,
+            bodyTimeout: opts.idleTimeoutMs,
+          },
+          new UpstreamHandler(resolve, reject, opts.signal),
+        );
       });
-      return { status: res.statusCode, headers: res.headers, body: res.body };
     } catch (err) {
       throw toProviderError(err);
     }
@@ -111,7 +115,7 @@ export function toProviderError(err: unknown): ProviderError {
 }
 
 /** Reads a whole upstream body as text, decoding JSON when it parses. */
-export async function readBody(body: UpstreamResponse['body']): Promise<unknown> {
+export async function readBody(body: UpstreamBody): Promise<unknown> {
   const text = await body.text();
   if (text.length === 0) return undefined;
   try {
@@ -121,10 +125,7 @@ export async function readBody(body: UpstreamResponse['body']): Promise<unknown>
   }
 }
 
-export function headerValue(
-  headers: Headers | Record<string, string | string[] | undefined>,
-  name: string,
-): string | undefined {
+export function headerValue(headers: Headers | UpstreamHeaders, name: string): string | undefined {
   if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
   const v = (headers as Record<string, string | string[] | undefined>)[name];
   return Array.isArray(v) ? v[0] : v;
