@@ -21,8 +21,8 @@
  *   verdict: ok | rpm | tpm | budget | seed (the spend counter of subject `subjectIndex` is missing)
  *   Nothing is written unless every check passes.
  *
- * SETTLE per request: eventId, payload, n, extraTokens, then per subject 6 values:
- *        base, tpm (0/1), budget (0/1), period, costNano, ttlSeconds
+ * SETTLE per request: eventId, payload, n, extraTokens, then per subject 5 values:
+ *        base, tpm (0/1), budget (0/1), period, costNano
  *   An empty payload releases the reservation without appending anything (request never sent upstream).
  *   → per request 1 when settled now (and the event appended to the stream), 0 when settled before.
  *   The settled marker (one key per request) lives 10 minutes: long enough for the retry of a call whose
@@ -41,18 +41,16 @@ local function settle(p)
   local payload = ARGV[p + 1]
   local n = tonumber(ARGV[p + 2])
   local extra = tonumber(ARGV[p + 3])
-  local nextP = p + 4 + n * 6
+  local nextP = p + 4 + n * 5
   if not redis.call('SET', ARGV[1] .. id, '1', 'NX', 'EX', 600) then return 0, nextP end
   for i = 0, n - 1 do
-    local o = p + 4 + i * 6
+    local o = p + 4 + i * 5
     local base = ARGV[o]
     local period = ARGV[o + 3]
     local cost = tonumber(ARGV[o + 4])
-    local ttl = tonumber(ARGV[o + 5])
     if tonumber(ARGV[o + 1]) == 1 and extra > 0 then
       local k = base .. ':tpm:' .. minute
-      redis.call('INCRBY', k, extra)
-      redis.call('EXPIRE', k, 120)
+      if redis.call('INCRBY', k, extra) == extra then redis.call('EXPIRE', k, 120) end
     end
     if tonumber(ARGV[o + 2]) == 1 then
       local hk = base .. ':resvh:' .. period
@@ -61,11 +59,9 @@ local function settle(p)
         redis.call('HDEL', hk, id)
         redis.call('DECRBY', base .. ':resv:' .. period, r)
       end
+      -- The counter keeps the expiry its seed gave it (a short one when Postgres could not be read).
       local sk = base .. ':spend:' .. period
-      if cost > 0 and redis.call('EXISTS', sk) == 1 then
-        redis.call('INCRBY', sk, cost)
-        if ttl > 0 then redis.call('EXPIRE', sk, ttl) end
-      end
+      if cost > 0 and redis.call('EXISTS', sk) == 1 then redis.call('INCRBY', sk, cost) end
     end
   end
   if payload ~= '' then redis.call('XADD', KEYS[1], '*', 'e', payload) end
@@ -89,19 +85,37 @@ local function admit(p)
     local budget = tonumber(ARGV[o + 3])
     local period = ARGV[o + 4]
     local rc, rp, tc, tp, spend, reserved = 0, 0, 0, 0, 0, 0
+    -- Every counter this subject is checked against, in one MGET.
+    local keys = {}
     if rpm > 0 then
-      rc = tonumber(redis.call('GET', base .. ':rpm:' .. minute) or '0')
-      rp = tonumber(redis.call('GET', base .. ':rpm:' .. (minute - 1)) or '0')
+      keys[#keys + 1] = base .. ':rpm:' .. minute
+      keys[#keys + 1] = base .. ':rpm:' .. (minute - 1)
     end
     if tpm > 0 then
-      tc = tonumber(redis.call('GET', base .. ':tpm:' .. minute) or '0')
-      tp = tonumber(redis.call('GET', base .. ':tpm:' .. (minute - 1)) or '0')
+      keys[#keys + 1] = base .. ':tpm:' .. minute
+      keys[#keys + 1] = base .. ':tpm:' .. (minute - 1)
     end
     if budget >= 0 then
-      local s = redis.call('GET', base .. ':spend:' .. period)
-      if not s then return { 'seed', i, nowMs }, nextP end
-      spend = tonumber(s)
-      reserved = tonumber(redis.call('GET', base .. ':resv:' .. period) or '0')
+      keys[#keys + 1] = base .. ':spend:' .. period
+      keys[#keys + 1] = base .. ':resv:' .. period
+    end
+    local v = {}
+    if #keys > 0 then v = redis.call('MGET', unpack(keys)) end
+    local j = 1
+    if rpm > 0 then
+      rc = tonumber(v[j] or '0')
+      rp = tonumber(v[j + 1] or '0')
+      j = j + 2
+    end
+    if tpm > 0 then
+      tc = tonumber(v[j] or '0')
+      tp = tonumber(v[j + 1] or '0')
+      j = j + 2
+    end
+    if budget >= 0 then
+      if not v[j] then return { 'seed', i, nowMs }, nextP end
+      spend = tonumber(v[j])
+      reserved = tonumber(v[j + 1] or '0')
     end
     if verdict == 'ok' then
       if rpm > 0 and rp * w + rc + 1 > rpm then verdict = 'rpm'; who = i
@@ -119,15 +133,16 @@ local function admit(p)
       local reserve = tonumber(ARGV[o + 5])
       local ttl = tonumber(ARGV[o + 6])
       local c = counts[i + 1]
+      -- Expiries are set when a counter is created (its first increment), not on every request.
       if tonumber(ARGV[o + 1]) > 0 then
         local k = base .. ':rpm:' .. minute
         c[1] = redis.call('INCR', k)
-        redis.call('EXPIRE', k, 120)
+        if c[1] == 1 then redis.call('EXPIRE', k, 120) end
       end
       if tonumber(ARGV[o + 2]) > 0 and est > 0 then
         local k = base .. ':tpm:' .. minute
         c[3] = redis.call('INCRBY', k, est)
-        redis.call('EXPIRE', k, 120)
+        if c[3] == est then redis.call('EXPIRE', k, 120) end
       end
       if tonumber(ARGV[o + 3]) >= 0 and reserve > 0 then
         local rk = base .. ':resv:' .. period
@@ -135,7 +150,8 @@ local function admit(p)
         if redis.call('HSETNX', hk, id, reserve) == 1 then
           c[6] = redis.call('INCRBY', rk, reserve)
         end
-        if ttl > 0 then
+        -- No other reservation open: the counter and its hash may be new.
+        if ttl > 0 and c[6] == reserve then
           redis.call('EXPIRE', rk, ttl)
           redis.call('EXPIRE', hk, ttl)
         end

@@ -247,7 +247,7 @@ export class LimitsService implements OnModuleDestroy {
     const extra = Math.max(0, total - (admission?.estTokens ?? 0));
     const args: ScriptArgs = [event.id, serializeUsageEvent(event), subjects.length, extra];
     for (const s of subjects)
-      args.push(s.base, s.tpm > 0 ? 1 : 0, s.budgetNano >= 0 ? 1 : 0, s.period, costNano, s.ttlSeconds);
+      args.push(s.base, s.tpm > 0 ? 1 : 0, s.budgetNano >= 0 ? 1 : 0, s.period, costNano);
     return this.callSettle(args);
   }
 
@@ -255,8 +255,7 @@ export class LimitsService implements OnModuleDestroy {
   async release(admission: Admission): Promise<void> {
     if (admission.subjects.length === 0) return;
     const args: ScriptArgs = [admission.eventId, '', admission.subjects.length, 0];
-    for (const s of admission.subjects)
-      args.push(s.base, 0, s.budgetNano >= 0 ? 1 : 0, s.period, 0, s.ttlSeconds);
+    for (const s of admission.subjects) args.push(s.base, 0, s.budgetNano >= 0 ? 1 : 0, s.period, 0);
     await this.callSettle(args).settled;
   }
 
