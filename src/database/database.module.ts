@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/config.types';
 import { DATABASE_URL } from './database.tokens';
 import { PrismaService } from './prisma.service';
 import { RedisService } from './redis.service';
+import { SqlPool } from './sql-pool.service';
 
 @Global()
 @Module({
@@ -11,7 +12,8 @@ import { RedisService } from './redis.service';
     { provide: DATABASE_URL, useFactory: (c: AppConfig) => c.databaseUrl, inject: [APP_CONFIG] },
     PrismaService,
     RedisService,
+    SqlPool,
   ],
-  exports: [PrismaService, RedisService],
+  exports: [PrismaService, RedisService, SqlPool],
 })
 export class DatabaseModule {}

@@ -6,8 +6,8 @@ import { LOGGER } from '../../common/logging/logger.module';
 import type { Logger } from '../../common/logging/logger';
 import { APP_CONFIG } from '../../config/app-config';
 import type { AppConfig } from '../../config/config.types';
-import { PrismaService } from '../../database/prisma.service';
 import { RedisService } from '../../database/redis.service';
+import { SqlPool } from '../../database/sql-pool.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { UsageService } from './usage.service';
 import { INSERT_USAGE_SQL, USAGE_GROUP, parseUsageEvent, toRecordRow, usageStreamKey } from './usage-stream';
@@ -61,7 +61,7 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly redis: RedisService,
-    private readonly prisma: PrismaService,
+    private readonly sql: SqlPool,
     @Inject(LOGGER) private readonly logger: Logger,
     metrics: MetricsService,
     usage: UsageService,
@@ -223,10 +223,7 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async insert(rows: Array<Record<string, unknown>>): Promise<void> {
-    const res = await this.prisma.$queryRawUnsafe<Array<{ inserted: number }>>(
-      INSERT_USAGE_SQL,
-      JSON.stringify(rows),
-    );
+    const res = await this.sql.query<{ inserted: number }>(INSERT_USAGE_SQL, [JSON.stringify(rows)]);
     const inserted = Number(res[0]?.inserted ?? 0);
     this.stats.written += inserted;
     this.stats.duplicates += rows.length - inserted;
@@ -234,7 +231,7 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async postgresUp(): Promise<boolean> {
     try {
-      await this.prisma.$queryRawUnsafe('SELECT 1');
+      await this.sql.query('SELECT 1', []);
       return true;
     } catch {
       return false;

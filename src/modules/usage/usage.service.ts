@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { LOGGER } from '../../common/logging/logger.module';
 import type { Logger } from '../../common/logging/logger';
-import { PrismaService } from '../../database/prisma.service';
+import { SqlPool } from '../../database/sql-pool.service';
 import { LimitsService, type Admission } from '../limits/limits.service';
 import { MetricsService } from '../metrics/metrics.service';
 import type { UsageEvent } from './usage-event';
@@ -39,7 +39,7 @@ export class UsageService implements OnModuleDestroy {
 
   constructor(
     private readonly limits: LimitsService,
-    private readonly prisma: PrismaService,
+    private readonly sql: SqlPool,
     private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -148,10 +148,7 @@ export class UsageService implements OnModuleDestroy {
     const todo = items.filter((p) => !p.persisted);
     if (todo.length === 0) return;
     try {
-      await this.prisma.$queryRawUnsafe(
-        INSERT_USAGE_SQL,
-        JSON.stringify(todo.map((p) => toRecordRow(p.event))),
-      );
+      await this.sql.query(INSERT_USAGE_SQL, [JSON.stringify(todo.map((p) => toRecordRow(p.event)))]);
       for (const p of todo) p.persisted = true;
     } catch (err) {
       this.logger.warn(
@@ -188,10 +185,7 @@ export class UsageService implements OnModuleDestroy {
     const left = this.spill.splice(0, this.spill.length).filter((p) => !p.persisted);
     if (left.length === 0) return;
     try {
-      await this.prisma.$queryRawUnsafe(
-        INSERT_USAGE_SQL,
-        JSON.stringify(left.map((p) => toRecordRow(p.event))),
-      );
+      await this.sql.query(INSERT_USAGE_SQL, [JSON.stringify(left.map((p) => toRecordRow(p.event)))]);
     } catch (err) {
       this.logger.error(
         { err: err instanceof Error ? err.message : String(err), count: left.length },

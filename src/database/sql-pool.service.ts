@@ -1,0 +1,34 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Pool, type QueryResultRow } from 'pg';
+import { DATABASE_URL } from './database.tokens';
+
+/**
+ * A small plain-pg pool for the few bulk statements where Prisma's query pipeline costs more than the
+ * statement itself: the usage writer's batch insert (one parameter holding hundreds of rows as JSON
+ * went through Prisma's query compiler on every batch, about half the worker's CPU). Opened on first
+ * use, so a process that never writes usage batches holds no extra connection.
+ */
+@Injectable()
+export class SqlPool implements OnModuleDestroy {
+  private pool?: Pool;
+
+  constructor(@Inject(DATABASE_URL) private readonly databaseUrl: string) {}
+
+  async query<R extends QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
+    if (!this.pool) {
+      this.pool = new Pool({
+        connectionString: this.databaseUrl,
+        max: 2,
+        idleTimeoutMillis: 30_000,
+        connectionTimeoutMillis: 5_000,
+      });
+      this.pool.on('error', () => undefined); // an idle client's connection dropped: the next query reconnects
+    }
+    return (await this.pool.query<R>(sql, params)).rows;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.pool?.end();
+    this.pool = undefined;
+  }
+}
