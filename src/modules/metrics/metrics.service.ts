@@ -18,6 +18,7 @@ export interface UsagePipelineProbe {
 export class MetricsService {
   readonly registry = new Registry();
   private probe?: UsagePipelineProbe;
+  private readonly children = new Map<Counter | Histogram, Map<string, unknown>>();
 
   private readonly requests = new Counter({
     name: 'switchboard_requests_total',
@@ -103,20 +104,50 @@ export class MetricsService {
     const status = String(e.statusCode);
     const model = e.model;
     const provider = e.provider ?? '';
-    this.requests.inc({ model, provider, endpoint: e.endpoint, status });
-    this.latency.observe({ model, provider, status }, e.latencyMs / 1000);
-    if (e.ttftMs !== undefined) this.ttft.observe({ model, provider }, e.ttftMs / 1000);
+    const series = `${model}\u0000${provider}\u0000${status}`;
+    this.bound(this.requests, `${series}\u0000${e.endpoint}`, {
+      model,
+      provider,
+      endpoint: e.endpoint,
+      status,
+    }).inc();
+    this.bound(this.latency, series, { model, provider, status }).observe(e.latencyMs / 1000);
+    if (e.ttftMs !== undefined)
+      this.bound(this.ttft, `${model}\u0000${provider}`, { model, provider }).observe(e.ttftMs / 1000);
     const u = e.usage;
     if (u) {
-      if (u.promptTokens) this.tokens.inc({ model, provider, status, type: 'prompt' }, u.promptTokens);
-      if (u.completionTokens)
-        this.tokens.inc({ model, provider, status, type: 'completion' }, u.completionTokens);
-      if (u.reasoningTokens)
-        this.tokens.inc({ model, provider, status, type: 'reasoning' }, u.reasoningTokens);
-      if (u.cachedTokens) this.tokens.inc({ model, provider, status, type: 'cached' }, u.cachedTokens);
+      const tokens = (type: string, n: number | undefined) => {
+        if (n) this.bound(this.tokens, `${series}\u0000${type}`, { model, provider, status, type }).inc(n);
+      };
+      tokens('prompt', u.promptTokens);
+      tokens('completion', u.completionTokens);
+      tokens('reasoning', u.reasoningTokens);
+      tokens('cached', u.cachedTokens);
     }
     const c = Number(e.costUsd);
-    if (c > 0) this.cost.inc({ model, provider, status }, c);
+    if (c > 0) this.bound(this.cost, series, { model, provider, status }).inc(c);
+  }
+
+  /**
+   * The metric's child for one label set, kept: prom-client hashes the label object on every call
+   * otherwise. Label sets are bounded by the catalog (model × provider × status × endpoint).
+   */
+  private bound<M extends Counter | Histogram>(
+    metric: M,
+    key: string,
+    labels: Record<string, string>,
+  ): ReturnType<M['labels']> {
+    let byKey = this.children.get(metric);
+    if (!byKey) {
+      byKey = new Map();
+      this.children.set(metric, byKey);
+    }
+    let child = byKey.get(key);
+    if (!child) {
+      child = metric.labels(labels);
+      byKey.set(key, child);
+    }
+    return child as ReturnType<M['labels']>;
   }
 
   refused(endpoint: string, status: number, code: string): void {

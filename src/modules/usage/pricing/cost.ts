@@ -56,16 +56,19 @@ export function costTextOf(usage: Usage | undefined, pricing: PricingInput, extr
     const audioOut = Math.min(usage.audioOutputTokens ?? 0, completion - reasoning);
     const imageOut = Math.min(usage.imageOutputTokens ?? 0, completion - reasoning - audioOut);
     const plainPrompt = Math.max(0, usage.promptTokens - cached - cacheWrite - audioIn);
-    parts.push(
-      perMillion(plainPrompt, price(pricing, 'input_per_mtok')),
-      perMillion(cached, price(pricing, 'cached_input_per_mtok', 'input_per_mtok')),
-      perMillion(cacheWrite, price(pricing, 'cache_write_per_mtok', 'input_per_mtok')),
-      perMillion(audioIn, price(pricing, 'audio_input_per_mtok', 'input_per_mtok')),
-      perMillion(completion - reasoning - audioOut - imageOut, price(pricing, 'output_per_mtok')),
-      perMillion(reasoning, price(pricing, 'reasoning_per_mtok', 'output_per_mtok')),
-      perMillion(audioOut, price(pricing, 'audio_output_per_mtok', 'output_per_mtok')),
-      perMillion(imageOut, price(pricing, 'image_output_per_mtok', 'output_per_mtok')),
-    );
+    const terms: Array<[tokens: number, field: string, fallback?: string]> = [
+      [plainPrompt, 'input_per_mtok'],
+      [cached, 'cached_input_per_mtok', 'input_per_mtok'],
+      [cacheWrite, 'cache_write_per_mtok', 'input_per_mtok'],
+      [audioIn, 'audio_input_per_mtok', 'input_per_mtok'],
+      [completion - reasoning - audioOut - imageOut, 'output_per_mtok'],
+      [reasoning, 'reasoning_per_mtok', 'output_per_mtok'],
+      [audioOut, 'audio_output_per_mtok', 'output_per_mtok'],
+      [imageOut, 'image_output_per_mtok', 'output_per_mtok'],
+    ];
+    // Most token kinds are zero on a given request: only the others cost BigInt arithmetic.
+    for (const [tokens, field, fallback] of terms)
+      if (tokens > 0) parts.push(perMillion(tokens, price(pricing, field, fallback)));
   }
   if (extra.images) parts.push(mul(fixed(extra.images), price(pricing, 'per_image')));
   if (extra.videoSeconds) {

@@ -24,8 +24,10 @@ export function fixed(text: string | number | bigint): Fixed {
   return { units: m[1] ? -units : units, scale: frac.length };
 }
 
+const POW10 = Array.from({ length: 40 }, (_, i) => 10n ** BigInt(i));
+
 function pow10(n: number): bigint {
-  return 10n ** BigInt(n);
+  return POW10[n] ?? 10n ** BigInt(n);
 }
 
 function align(a: Fixed, scale: number): bigint {
