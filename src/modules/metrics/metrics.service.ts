@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { SeriesCounter, SeriesHistogram } from './series-metrics';
 import type { UsageEvent } from '../usage/usage-event';
 
 /** Sources of the usage-pipeline gauges, read at scrape time. */
@@ -18,46 +19,40 @@ export interface UsagePipelineProbe {
 export class MetricsService {
   readonly registry = new Registry();
   private probe?: UsagePipelineProbe;
-  private readonly children = new Map<Counter | Histogram, Map<string, unknown>>();
 
-  private readonly requests = new Counter({
-    name: 'switchboard_requests_total',
-    help: 'Metered requests by public model, provider, endpoint and HTTP status',
-    labelNames: ['model', 'provider', 'endpoint', 'status'] as const,
-    registers: [this.registry],
-  });
+  private readonly requests = new SeriesCounter(
+    'switchboard_requests_total',
+    'Metered requests by public model, provider, endpoint and HTTP status',
+    this.registry,
+  );
   private readonly refusedTotal = new Counter({
     name: 'switchboard_refused_requests_total',
     help: 'Requests refused before reaching a provider (auth, validation, rate limit, budget)',
     labelNames: ['endpoint', 'status', 'code'] as const,
     registers: [this.registry],
   });
-  private readonly latency = new Histogram({
-    name: 'switchboard_request_duration_seconds',
-    help: 'Total request latency of metered requests',
-    labelNames: ['model', 'provider', 'status'] as const,
-    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
-    registers: [this.registry],
-  });
-  private readonly ttft = new Histogram({
-    name: 'switchboard_time_to_first_token_seconds',
-    help: 'Time to the first streamed byte',
-    labelNames: ['model', 'provider'] as const,
-    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
-    registers: [this.registry],
-  });
-  private readonly tokens = new Counter({
-    name: 'switchboard_tokens_total',
-    help: 'Tokens by model, provider, status and type (prompt, completion, reasoning, cached)',
-    labelNames: ['model', 'provider', 'status', 'type'] as const,
-    registers: [this.registry],
-  });
-  private readonly cost = new Counter({
-    name: 'switchboard_cost_usd_total',
-    help: 'Cost in USD by model, provider and status (monitoring only; reports use exact decimals)',
-    labelNames: ['model', 'provider', 'status'] as const,
-    registers: [this.registry],
-  });
+  private readonly latency = new SeriesHistogram(
+    'switchboard_request_duration_seconds',
+    'Total request latency of metered requests',
+    this.registry,
+    [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+  );
+  private readonly ttft = new SeriesHistogram(
+    'switchboard_time_to_first_token_seconds',
+    'Time to the first streamed byte',
+    this.registry,
+    [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+  );
+  private readonly tokens = new SeriesCounter(
+    'switchboard_tokens_total',
+    'Tokens by model, provider, status and type (prompt, completion, reasoning, cached)',
+    this.registry,
+  );
+  private readonly cost = new SeriesCounter(
+    'switchboard_cost_usd_total',
+    'Cost in USD by model, provider and status (monitoring only; reports use exact decimals)',
+    this.registry,
+  );
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_' });
@@ -105,19 +100,20 @@ export class MetricsService {
     const model = e.model;
     const provider = e.provider ?? '';
     const series = `${model}\u0000${provider}\u0000${status}`;
-    this.bound(this.requests, `${series}\u0000${e.endpoint}`, {
+    const labels = () => ({ model, provider, status });
+    this.requests.inc(`${series}\u0000${e.endpoint}`, () => ({
       model,
       provider,
       endpoint: e.endpoint,
       status,
-    }).inc();
-    this.bound(this.latency, series, { model, provider, status }).observe(e.latencyMs / 1000);
+    }));
+    this.latency.observe(series, labels, e.latencyMs / 1000);
     if (e.ttftMs !== undefined)
-      this.bound(this.ttft, `${model}\u0000${provider}`, { model, provider }).observe(e.ttftMs / 1000);
+      this.ttft.observe(`${model}\u0000${provider}`, () => ({ model, provider }), e.ttftMs / 1000);
     const u = e.usage;
     if (u) {
       const tokens = (type: string, n: number | undefined) => {
-        if (n) this.bound(this.tokens, `${series}\u0000${type}`, { model, provider, status, type }).inc(n);
+        if (n) this.tokens.inc(`${series}\u0000${type}`, () => ({ ...labels(), type }), n);
       };
       tokens('prompt', u.promptTokens);
       tokens('completion', u.completionTokens);
@@ -125,29 +121,7 @@ export class MetricsService {
       tokens('cached', u.cachedTokens);
     }
     const c = Number(e.costUsd);
-    if (c > 0) this.bound(this.cost, series, { model, provider, status }).inc(c);
-  }
-
-  /**
-   * The metric's child for one label set, kept: prom-client hashes the label object on every call
-   * otherwise. Label sets are bounded by the catalog (model × provider × status × endpoint).
-   */
-  private bound<M extends Counter | Histogram>(
-    metric: M,
-    key: string,
-    labels: Record<string, string>,
-  ): ReturnType<M['labels']> {
-    let byKey = this.children.get(metric);
-    if (!byKey) {
-      byKey = new Map();
-      this.children.set(metric, byKey);
-    }
-    let child = byKey.get(key);
-    if (!child) {
-      child = metric.labels(labels);
-      byKey.set(key, child);
-    }
-    return child as ReturnType<M['labels']>;
+    if (c > 0) this.cost.inc(series, labels, c);
   }
 
   refused(endpoint: string, status: number, code: string): void {
