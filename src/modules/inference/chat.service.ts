@@ -85,8 +85,8 @@ export class ChatService {
     endpoint: string,
     state: { admitted: boolean },
   ): Promise<void> {
+    // x-request-id is already on the answer (fast routes and the Express middleware both set it).
     const requestId = requestIdOf(req);
-    res.setHeader('x-request-id', requestId);
     const identity = await this.auth.authenticate(req);
     const parsed = this.parse(dialect, req);
     const resolved = this.catalog.resolve(parsed.publicModel);

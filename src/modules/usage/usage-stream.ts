@@ -7,8 +7,9 @@ export function usageStreamKey(prefix: string): string {
 
 export const USAGE_GROUP = 'usage-writers';
 
+/** JSON of the event; `createdAt` becomes its ISO text through Date#toJSON. */
 export function serializeUsageEvent(e: UsageEvent): string {
-  return JSON.stringify({ ...e, createdAt: e.createdAt.toISOString() });
+  return JSON.stringify(e);
 }
 
 export function parseUsageEvent(text: string): UsageEvent {

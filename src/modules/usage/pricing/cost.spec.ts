@@ -150,7 +150,7 @@ describe('price table lookup and merge', () => {
 describe('reservation estimate (contract §9.22)', () => {
   it('prompt estimate × input + max_tokens × output', () => {
     // 1000 × 0.15 + 4096 × 0.60 = 150 + 2457.6 = 2607.6 per M
-    expect(reserveEstimate(1000, 4096, PRICE_TABLE['gpt-4o-mini']).toFixed()).toBe('0.0026076');
+    expect(reserveEstimate(1000, 4096, PRICE_TABLE['gpt-4o-mini'])).toBe('0.0026076');
   });
   it('nano-USD rounds up', () => {
     expect(toNanoUsd('0.0026076')).toBe(2_607_600);

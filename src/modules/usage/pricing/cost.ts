@@ -89,15 +89,13 @@ export function reserveEstimate(
   promptTokens: number,
   maxOutputTokens: number,
   pricing: PricingInput,
-): Decimal {
-  return new Decimal(
-    toText(
+): string {
+  return toText(
+    add(
+      price(pricing, 'per_request'),
       add(
-        price(pricing, 'per_request'),
-        add(
-          perMillion(promptTokens, price(pricing, 'input_per_mtok')),
-          perMillion(maxOutputTokens, price(pricing, 'output_per_mtok')),
-        ),
+        perMillion(promptTokens, price(pricing, 'input_per_mtok')),
+        perMillion(maxOutputTokens, price(pricing, 'output_per_mtok')),
       ),
     ),
   );
