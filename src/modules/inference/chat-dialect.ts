@@ -3,6 +3,7 @@ import type { Usage } from '../../providers/core/canonical';
 import type { ProviderClient } from '../../providers/core/provider-client';
 import type { ChatRequest, ChatResponse, ChatStreamEvent } from '../../providers/core/canonical';
 import type { SseEvent } from '../../providers/core/sse';
+import type { CancelSignal } from '../../providers/core/cancel';
 
 export interface ParsedChat {
   publicModel: string;
@@ -59,7 +60,7 @@ export interface ChatDialectHandler {
     parsed: ParsedChat,
     ctx: ProviderContext,
     rctx: ResponseContext,
-    signal: AbortSignal,
+    signal: CancelSignal,
   ): Promise<InvokeResult>;
   /** Rewrites a passthrough event stream into the client's frames (public model name, hidden usage…). */
   passthroughStream(events: AsyncIterable<SseEvent>, ctx: ResponseContext): AsyncIterable<string>;

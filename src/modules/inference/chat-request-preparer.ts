@@ -3,6 +3,7 @@ import type { ProviderAdapter, ProviderContext, ProviderId } from '../../provide
 import type { ChatRequest } from '../../providers/core/canonical';
 import { MediaInliner } from '../media/media-inliner';
 import { GeminiContextCaches } from './preparation/gemini-context-caches';
+import type { CancelSignal } from '../../providers/core/cancel';
 
 /** Providers that read media only as inline bytes: the gateway fetches http(s) URLs for them. */
 const NEEDS_INLINE_MEDIA: ReadonlySet<ProviderId> = new Set(['gemini']);
@@ -23,7 +24,7 @@ export class ChatRequestPreparer {
     adapter: ProviderAdapter,
     req: ChatRequest,
     ctx: ProviderContext,
-    signal?: AbortSignal,
+    signal?: CancelSignal,
   ): Promise<ChatRequest> {
     let out = req;
     if (NEEDS_INLINE_MEDIA.has(adapter.id)) out = await this.media.inline(out, signal);

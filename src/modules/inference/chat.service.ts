@@ -30,6 +30,7 @@ import type { ChatDialectHandler, ParsedChat, ResponseContext } from './chat-dia
 import { ChatRequestPreparer } from './chat-request-preparer';
 import { ChatResponseValidator } from './chat-response-validator';
 import { RequestMeter } from './request-meter';
+import { Cancellation, type CancelSignal } from '../../providers/core/cancel';
 
 /** What one successful attempt produced, before anything was written to the client. */
 type AttemptOutcome =
@@ -100,7 +101,7 @@ export class ChatService {
     const eventId = randomUUID();
     const admission = await this.admit(eventId, identity, parsed, resolved, res);
     state.admitted = true;
-    const abort = new AbortController();
+    const abort = new Cancellation();
     res.on('close', () => {
       if (!res.writableFinished) abort.abort();
     });
@@ -134,8 +135,8 @@ export class ChatService {
     try {
       const routed = await this.router.run(
         resolved,
-        (info) => this.attempt(dialect, parsed, resolved, info, requestId, meter, abort.signal),
-        abort.signal,
+        (info) => this.attempt(dialect, parsed, resolved, info, requestId, meter, abort),
+        abort,
       );
       meter.served(routed.info);
       this.setRoutingHeaders(res, routed.info, routed.attempts);
@@ -144,8 +145,8 @@ export class ChatService {
       const failure = err instanceof RoutingFailure ? err : new RoutingFailure(err);
       if (failure.last) meter.served(failure.last);
       const gatewayError = toGatewayError(failure.error);
-      meter.failed(abort.signal.aborted ? 499 : gatewayError.status, errorType(failure.error));
-      if (res.headersSent || abort.signal.aborted) {
+      meter.failed(abort.aborted ? 499 : gatewayError.status, errorType(failure.error));
+      if (res.headersSent || abort.aborted) {
         res.destroy();
         return;
       }
@@ -227,7 +228,7 @@ export class ChatService {
     info: AttemptInfo,
     requestId: string,
     meter: RequestMeter,
-    signal: AbortSignal,
+    signal: CancelSignal,
   ): Promise<AttemptOutcome> {
     const adapter = getAdapter(info.target.provider);
     if (!adapter)

@@ -9,6 +9,7 @@ import type { ProviderClient } from '../../providers/core/provider-client';
 import { ProviderError } from '../../providers/core/provider-error';
 import type { SseEvent } from '../../providers/core/sse';
 import type { ChatDialectHandler, InvokeResult, ParsedChat, ResponseContext } from './chat-dialect';
+import type { CancelSignal } from '../../providers/core/cancel';
 
 /**
  * OpenAI `POST /v1/embeddings`: passthrough to OpenAI-wire deployments, the provider's embeddings
@@ -45,7 +46,7 @@ export class OpenAiEmbeddingsHandler implements ChatDialectHandler {
     parsed: ParsedChat,
     ctx: ProviderContext,
     rctx: ResponseContext,
-    signal: AbortSignal,
+    signal: CancelSignal,
   ): Promise<InvokeResult> {
     const request = this.requests.get(parsed);
     if (!request)

@@ -7,6 +7,7 @@ import type { ChatRequest, ContentPart } from '../../providers/core/canonical';
 import { ProviderError } from '../../providers/core/provider-error';
 import { guessMimeType, toDataUri } from '../../providers/gemini/gemini.media';
 import { MAX_REMOTE_MEDIA_BYTES, mediaMimeType, needsFetching } from './remote-media';
+import { toAbortSignal, type CancelSignal } from '../../providers/core/cancel';
 
 const CONCURRENCY = 4;
 const FETCH_TIMEOUT_MS = 30_000;
@@ -34,7 +35,7 @@ export class MediaInliner implements OnModuleDestroy {
     this.http = new SafeHttpClient({ allowPrivate: config.allowPrivateUrls });
   }
 
-  inline(req: ChatRequest, signal?: AbortSignal): Promise<ChatRequest> {
+  inline(req: ChatRequest, signal?: CancelSignal): Promise<ChatRequest> {
     let pending = this.done.get(req);
     if (!pending) {
       pending = this.run(req, signal);
@@ -47,7 +48,7 @@ export class MediaInliner implements OnModuleDestroy {
     return this.http.close();
   }
 
-  private async run(req: ChatRequest, signal?: AbortSignal): Promise<ChatRequest> {
+  private async run(req: ChatRequest, signal?: CancelSignal): Promise<ChatRequest> {
     const jobs = collectJobs(req);
     if (jobs.length === 0) return req;
     const fetched = new Map<Job, { dataUri: string; mimeType: string }>();
@@ -68,13 +69,13 @@ export class MediaInliner implements OnModuleDestroy {
     return { ...req, messages };
   }
 
-  private async fetchOne(job: Job, declared: string | undefined, signal?: AbortSignal) {
+  private async fetchOne(job: Job, declared: string | undefined, signal?: CancelSignal) {
     try {
       const res = await this.http.fetch(job.url, {
         maxBytes: MAX_REMOTE_MEDIA_BYTES,
         timeoutMs: FETCH_TIMEOUT_MS,
         headers: { accept: '*/*' },
-        signal,
+        signal: toAbortSignal(signal),
       });
       if (res.status < 200 || res.status >= 300)
         throw new SafeFetchError('network', `the URL answered HTTP ${res.status}`);

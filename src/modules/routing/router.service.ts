@@ -17,6 +17,7 @@ import {
   type CandidatePlan,
 } from './failure-policy';
 import { orderByStrategy, type DeploymentStats, type RandomSource } from './strategies';
+import type { CancelSignal } from '../../providers/core/cancel';
 
 export interface AttemptInfo {
   deployment: CatalogDeployment;
@@ -113,7 +114,7 @@ export class RouterService {
   async run<T>(
     resolved: ResolvedModel,
     attemptFn: (info: AttemptInfo) => Promise<T>,
-    signal?: AbortSignal,
+    signal?: CancelSignal,
   ): Promise<RoutedResult<T>> {
     const settings = this.routerSettings;
     const chain: ResolvedModel[] = [resolved];
@@ -219,7 +220,7 @@ function targetOf(d: CatalogDeployment, model: ResolvedModel): DeploymentTarget 
   return model.wildcardRest ? { ...d, upstreamModel: model.wildcardRest } : d;
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+function sleep(ms: number, signal?: CancelSignal): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
     signal?.addEventListener(

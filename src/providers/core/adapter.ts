@@ -8,6 +8,7 @@ import type {
 } from './canonical';
 import type { ProviderError } from './provider-error';
 import type { SseEvent } from './sse';
+import type { CancelSignal } from './cancel';
 
 export const PROVIDER_IDS = [
   'openai',
@@ -80,8 +81,8 @@ export interface ChatCodec {
 /** A provider with no network at all (the built-in `mock`): it answers in-process. */
 export interface LocalChatHandler {
   readonly kind: 'local';
-  complete(req: ChatRequest, ctx: ProviderContext, signal?: AbortSignal): Promise<ChatResponse>;
-  stream(req: ChatRequest, ctx: ProviderContext, signal?: AbortSignal): AsyncIterable<ChatStreamEvent>;
+  complete(req: ChatRequest, ctx: ProviderContext, signal?: CancelSignal): Promise<ChatResponse>;
+  stream(req: ChatRequest, ctx: ProviderContext, signal?: CancelSignal): AsyncIterable<ChatStreamEvent>;
 }
 
 /**

@@ -2,6 +2,7 @@ import { Agent, errors as undiciErrors } from 'undici';
 import type { HttpRequestSpec } from './adapter';
 import { ProviderError } from './provider-error';
 import { UpstreamHandler, type UpstreamBody, type UpstreamHead, type UpstreamHeaders } from './upstream-body';
+import type { CancelSignal } from './cancel';
 
 export interface ExecuteOptions {
   connectTimeoutMs: number;
@@ -9,7 +10,7 @@ export interface ExecuteOptions {
   timeoutMs: number;
   /** Between body chunks. */
   idleTimeoutMs: number;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
 }
 
 export type UpstreamResponse = UpstreamHead;

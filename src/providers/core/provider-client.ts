@@ -15,6 +15,7 @@ import type {
 import { HttpExecutor, readBody, toProviderError, type UpstreamResponse } from './http-executor';
 import { ProviderError } from './provider-error';
 import { parseSse, type SseEvent } from './sse';
+import type { CancelSignal } from './cancel';
 
 export interface PassthroughResult {
   status: number;
@@ -37,7 +38,7 @@ export class ProviderClient {
     adapter: ProviderAdapter,
     req: ChatRequest,
     ctx: ProviderContext,
-    signal?: AbortSignal,
+    signal?: CancelSignal,
   ): Promise<ChatResponse> {
     const chat = requireChat(adapter);
     if (chat.kind === 'local') return chat.complete(req, ctx, signal);
@@ -51,7 +52,7 @@ export class ProviderClient {
     adapter: ProviderAdapter,
     req: ChatRequest,
     ctx: ProviderContext,
-    signal?: AbortSignal,
+    signal?: CancelSignal,
   ): Promise<AsyncIterable<ChatStreamEvent>> {
     const chat = requireChat(adapter);
     if (chat.kind === 'local') return localStream(chat, req, ctx, signal);
@@ -66,7 +67,7 @@ export class ProviderClient {
     body: Record<string, unknown>,
     ctx: ProviderContext,
     stream: boolean,
-    signal?: AbortSignal,
+    signal?: CancelSignal,
   ): Promise<PassthroughResult> {
     const res = await this.send(codec.buildRequest(operation, body, ctx, stream), ctx, signal);
     const contentType = String(res.headers['content-type'] ?? '');
@@ -81,7 +82,7 @@ export class ProviderClient {
     adapter: ProviderAdapter,
     req: EmbeddingsRequest,
     ctx: ProviderContext,
-    signal?: AbortSignal,
+    signal?: CancelSignal,
   ): Promise<EmbeddingsResponse> {
     const codec = adapter.embeddings;
     if (!codec)
@@ -99,7 +100,7 @@ export class ProviderClient {
   async sendRaw(
     spec: HttpRequestSpec,
     ctx: ProviderContext,
-    signal?: AbortSignal,
+    signal?: CancelSignal,
   ): Promise<{ status: number; body: unknown; headers: UpstreamResponse['headers'] }> {
     const res = await this.send(spec, ctx, signal);
     return { status: res.status, headers: res.headers, body: await readBodyChecked(res) };
@@ -109,7 +110,11 @@ export class ProviderClient {
     return this.http.close();
   }
 
-  private send(spec: HttpRequestSpec, ctx: ProviderContext, signal?: AbortSignal): Promise<UpstreamResponse> {
+  private send(
+    spec: HttpRequestSpec,
+    ctx: ProviderContext,
+    signal?: CancelSignal,
+  ): Promise<UpstreamResponse> {
     const d = ctx.deployment;
     return this.http.send(spec, {
       connectTimeoutMs: d.connectTimeoutMs,
@@ -138,7 +143,7 @@ async function* localStream(
   chat: LocalChatHandler,
   req: ChatRequest,
   ctx: ProviderContext,
-  signal?: AbortSignal,
+  signal?: CancelSignal,
 ) {
   yield* chat.stream(req, ctx, signal);
 }

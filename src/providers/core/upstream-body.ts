@@ -1,4 +1,5 @@
 import { util as undiciUtil, type Dispatcher } from 'undici';
+import { abortError, type CancelSignal } from './cancel';
 
 export type UpstreamHeaders = Record<string, string | string[] | undefined>;
 
@@ -86,7 +87,7 @@ const HIGH_WATER = 64 * 1024;
 
 /**
  * An undici dispatch handler that resolves with the status, headers and a light body (above), and
- * honours an AbortSignal before and during the response.
+ * honours an CancelSignal before and during the response.
  */
 export class UpstreamHandler implements Dispatcher.DispatchHandler {
   private abort?: (err: Error) => void;
@@ -97,7 +98,7 @@ export class UpstreamHandler implements Dispatcher.DispatchHandler {
   constructor(
     private readonly resolve: (head: UpstreamHead) => void,
     private readonly reject: (err: unknown) => void,
-    private readonly signal?: AbortSignal,
+    private readonly signal?: CancelSignal,
   ) {
     signal?.addEventListener('abort', this.onAbort, { once: true });
   }
@@ -143,10 +144,7 @@ export class UpstreamHandler implements Dispatcher.DispatchHandler {
   }
 }
 
-function abortReason(signal?: AbortSignal): Error {
+function abortReason(signal?: CancelSignal): Error {
   const reason: unknown = signal?.reason;
-  if (reason instanceof Error) return reason;
-  const err = new Error('This operation was aborted');
-  err.name = 'AbortError';
-  return err;
+  return reason instanceof Error ? reason : abortError();
 }

@@ -1,6 +1,7 @@
 import type { LocalChatHandler, ProviderAdapter, ProviderContext } from '../core/adapter';
 import type { ChatRequest, ChatResponse, ChatStreamEvent, Usage } from '../core/canonical';
 import { estimatePromptTokens } from '../core/token-estimate';
+import type { CancelSignal } from '../core/cancel';
 
 /**
  * The built-in `mock` provider: deterministic text and usage, no network. Settings (per deployment):
@@ -24,7 +25,7 @@ function setting(ctx: ProviderContext, name: string): number {
   return Number.isFinite(v) && v > 0 ? v : 0;
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+function sleep(ms: number, signal?: CancelSignal): Promise<void> {
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const t = setTimeout(resolve, ms);

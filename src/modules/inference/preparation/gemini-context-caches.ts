@@ -12,6 +12,7 @@ import {
   type GeminiCachePlan,
 } from '../../../providers/gemini/gemini.context-cache';
 import { expiryOf, GeminiCacheRegistry } from './gemini-cache-registry';
+import type { CancelSignal } from '../../../providers/core/cancel';
 
 /** A cache this close to its expiry is not reused (the request itself takes time). */
 const EXPIRY_MARGIN_MS = 10_000;
@@ -44,7 +45,7 @@ export class GeminiContextCaches {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async apply(req: ChatRequest, ctx: ProviderContext, signal?: AbortSignal): Promise<ChatRequest> {
+  async apply(req: ChatRequest, ctx: ProviderContext, signal?: CancelSignal): Promise<ChatRequest> {
     if (hasOwnCachedContent(req)) return req;
     const plan = planGeminiContextCache(req, ctx);
     if (!plan) return req;
@@ -55,7 +56,7 @@ export class GeminiContextCaches {
   private cacheNameFor(
     plan: GeminiCachePlan,
     ctx: ProviderContext,
-    signal?: AbortSignal,
+    signal?: CancelSignal,
   ): Promise<string | undefined> {
     const key = `${ctx.deployment.id}\u0000${plan.displayName}`;
     const now = Date.now();
@@ -74,7 +75,7 @@ export class GeminiContextCaches {
     key: string,
     plan: GeminiCachePlan,
     ctx: ProviderContext,
-    signal?: AbortSignal,
+    signal?: CancelSignal,
   ): Promise<string | undefined> {
     const deploymentId = ctx.deployment.id;
     const row = await this.registry.find(deploymentId, plan.displayName).catch((err: unknown) => {
@@ -95,7 +96,7 @@ export class GeminiContextCaches {
     key: string,
     plan: GeminiCachePlan,
     ctx: ProviderContext,
-    signal?: AbortSignal,
+    signal?: CancelSignal,
   ): Promise<string | undefined> {
     let res: Awaited<ReturnType<ProviderClient['sendRaw']>>;
     try {
