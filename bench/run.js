@@ -188,6 +188,7 @@ async function main() {
       }
     }
     if (!targets.length) throw new Error('no target could be started');
+    for (const t of targets) if (t.note) meta.pinning += `; ${t.note}`;
 
     for (const t of targets) for (const sc of o.scenarios) await runLoad(tool, t.request(sc), 16, o.warmup);
 

@@ -26,6 +26,35 @@ function spawnPinned(core, cmd, args, opts = {}) {
   return child;
 }
 
+/**
+ * Moves the machine's local Redis and Postgres (every thread) to `core` for the gateway's run, so that
+ * the gateway's own core is its alone, as the bare proxy's is (otherwise the scheduler wakes Redis and
+ * Postgres on the gateway's core, right after the gateway writes to them). Returns a function that
+ * restores their previous affinity, and a description for the report; a no-op without taskset or
+ * permission.
+ */
+function pinServices(core) {
+  if (!HAS_TASKSET) return { restore: () => {}, note: null };
+  const pids = ['redis-server', 'postgres']
+    .flatMap((name) => spawnSync('pgrep', ['-x', name], { encoding: 'utf8' }).stdout.split('\n'))
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const saved = [];
+  for (const pid of pids) {
+    const before = spawnSync('taskset', ['-p', pid], { encoding: 'utf8' }).stdout.match(
+      /:\s*([0-9a-f]+)\s*$/,
+    );
+    const r = spawnSync('taskset', ['-a', '-p', '-c', String(core), pid], { encoding: 'utf8' });
+    if (r.status === 0 && before) saved.push([pid, before[1]]);
+  }
+  return {
+    restore: () => {
+      for (const [pid, mask] of saved) spawnSync('taskset', ['-a', '-p', mask, pid], { encoding: 'utf8' });
+    },
+    note: saved.length ? `local Redis and Postgres moved to core ${core} during the gateway's runs` : null,
+  };
+}
+
 /** Resolve with the first stdout line matching `re` (its match), reject on exit or timeout. */
 function waitForLine(child, re, timeoutMs = 15_000) {
   return new Promise((resolve, reject) => {
@@ -121,6 +150,7 @@ function stop(child, ms = 3000) {
 }
 
 module.exports = {
+  pinServices,
   which,
   HAS_TASKSET,
   spawnPinned,

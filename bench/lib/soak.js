@@ -151,6 +151,7 @@ async function runSoak(o, meta, { tool, log, pretty }) {
     log('starting gateway…');
     const t = await T.gateway(up, { virtualKey: o.virtualKey, limits: o.limits, log });
     cleanup.push(t.stop);
+    if (t.note) meta.pinning += `; ${t.note}`;
     const reqs = t.mixedRequests();
     await T.validateMixed(reqs);
     log(`validated ${reqs.map((r) => r.name).join(', ')}: 200`);

@@ -11,7 +11,7 @@ const os = require('node:os');
 const path = require('node:path');
 const crypto = require('node:crypto');
 const { spawnSync } = require('node:child_process');
-const { spawnPinned, waitForLine, freePort, stop } = require('./proc');
+const { spawnPinned, waitForLine, freePort, stop, pinServices } = require('./proc');
 
 const ROOT = path.join(__dirname, '..', '..');
 const BENCH = path.join(ROOT, 'bench');
@@ -316,8 +316,11 @@ async function gateway(up, { virtualKey, limits = true, log }) {
     cwd: ROOT,
     env: { ...env, SWITCHBOARD_ROLE: 'worker' },
   });
+  const services = pinServices(UPSTREAM_CORE);
+  if (services.note) log(services.note);
   const stopAll = async () => {
     await Promise.all([stop(api), stop(worker)]);
+    services.restore();
     fs.rmSync(cfg.dir, { recursive: true, force: true });
   };
   try {
@@ -333,6 +336,7 @@ async function gateway(up, { virtualKey, limits = true, log }) {
       workerPid: worker.pid,
       request: openaiRequest(base, 'bench-openai', { authorization: `Bearer ${key}` }),
       mixedRequests: () => gatewayMixedRequests(base, key),
+      note: services.note,
       stop: stopAll,
     };
   } catch (err) {

@@ -49,6 +49,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
+    // Already running: a second server could not bind the port, and the first would be left behind.
+    if (child && child.exitCode === null && child.signalCode === null) return;
     const proc = spawn(
       'redis-server',
       [
