@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { sendError } from '../common/errors/dialect-exception.filter';
 import { decorateRawRequest } from '../common/http/inference-request';
 import { readJsonBody } from '../common/http/json-body';
+import { queueHeader } from '../common/http/response-headers';
 import { requestIdOf } from '../common/http/request-context';
 import type { Logger } from '../common/logging/logger';
 import type { ChatDialectHandler } from '../modules/inference/chat-dialect';
@@ -73,7 +74,7 @@ export function installFastInferenceRoutes(
     const path = q === -1 ? url : url.slice(0, q);
     const route = match(req.method, path);
     if (!route) return nestListener(req, res);
-    res.setHeader('x-request-id', requestIdOf(req));
+    queueHeader(res, 'x-request-id', requestIdOf(req));
     serve(req, res, route, path, q === -1 ? '' : url.slice(q + 1)).catch((err: unknown) =>
       sendError({ path, headers: req.headers, requestId: req.requestId }, res, err, logger),
     );

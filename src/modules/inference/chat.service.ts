@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../../common/errors/gateway-error';
 import { toGatewayError } from '../../common/errors/provider-error.mapping';
 import { requestIdOf } from '../../common/http/request-context';
+import { queueHeader, writeHeadWithQueued } from '../../common/http/response-headers';
 import { SSE_HEADERS, writeFrames } from '../../common/http/sse-writer';
 import type { InferenceRequest, InferenceResponse } from '../../common/http/inference-request';
 import { sendJson } from '../../common/http/send-json';
@@ -195,20 +196,15 @@ export class ChatService {
     const reserveOutput =
       parsed.request.maxTokens ??
       Number(resolved.model.settings.default_reserve_output_tokens ?? DEFAULT_RESERVE_OUTPUT_TOKENS);
-    try {
-      const admission = await this.limits.admit({
-        eventId,
-        identity,
-        promptTokens,
-        reserveUsd: reserveEstimate(promptTokens, reserveOutput, pricing),
-      });
-      for (const [k, v] of Object.entries(admission.headers)) res.setHeader(k, v);
-      return admission;
-    } catch (err) {
-      if (err instanceof GatewayError)
-        for (const [k, v] of Object.entries(err.headers ?? {})) res.setHeader(k, v);
-      throw err;
-    }
+    // A refusal carries its x-ratelimit-* headers on the error (the error renderer sets them).
+    const admission = await this.limits.admit({
+      eventId,
+      identity,
+      promptTokens,
+      reserveUsd: reserveEstimate(promptTokens, reserveOutput, pricing),
+    });
+    for (const k in admission.headers) queueHeader(res, k, admission.headers[k]);
+    return admission;
   }
 
   private parse(dialect: ChatDialectHandler, req: InferenceRequest): ParsedChat {
@@ -294,10 +290,10 @@ export class ChatService {
   }
 
   private setRoutingHeaders(res: InferenceResponse, info: AttemptInfo, attempts: number): void {
-    res.setHeader('x-switchboard-deployment', info.deployment.id);
-    res.setHeader('x-switchboard-provider', info.deployment.provider);
-    res.setHeader('x-switchboard-upstream-model', info.target.upstreamModel);
-    if (attempts > 1) res.setHeader('x-switchboard-attempts', String(attempts));
+    queueHeader(res, 'x-switchboard-deployment', info.deployment.id);
+    queueHeader(res, 'x-switchboard-provider', info.deployment.provider);
+    queueHeader(res, 'x-switchboard-upstream-model', info.target.upstreamModel);
+    if (attempts > 1) queueHeader(res, 'x-switchboard-attempts', String(attempts));
   }
 
   private async write(
@@ -312,9 +308,10 @@ export class ChatService {
       sendJson(res, 200, outcome.body);
       return;
     }
-    res.writeHead(
+    writeHeadWithQueued(
+      res,
       200,
-      outcome.format === 'sse' ? SSE_HEADERS : { 'content-type': 'application/json; charset=utf-8' },
+      outcome.format === 'sse' ? SSE_HEADERS : ['content-type', 'application/json; charset=utf-8'],
     );
     res.flushHeaders();
     try {
