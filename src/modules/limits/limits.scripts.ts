@@ -21,13 +21,13 @@
  *   verdict: ok | rpm | tpm | budget | seed (the spend counter of subject `subjectIndex` is missing)
  *   Nothing is written unless every check passes.
  *
- * SETTLE per request: eventId, payload, n, extraTokens, then per subject 5 values:
- *        base, tpm (0/1), budget (0/1), period, costNano
+ * SETTLE per request: eventId, payload, n, extraTokens, then per subject 6 values:
+ *        base, tpm (0/1), budget (0/1), period, costNano, reservedNano (what its admission reserved; 0 = none)
  *   An empty payload releases the reservation without appending anything (request never sent upstream).
- *   → per request 1 when settled now (and the event appended to the stream), 0 when settled before.
- *   The settled marker (one key per request) lives 10 minutes: long enough for the retry of a call whose
- *   reply was lost, short enough to stay small (at 1,000 req/s, ~600k keys; it was 2 days, ~170M keys).
- *   The usage record itself is deduplicated by the writer on its id whatever the marker says.
+ *   → per request 1 when counted now, 0 when counted before. The event is appended either way (the
+ *   writer deduplicates records on their id). A request holding a reservation uses it as its marker; one
+ *   holding none gets a settled-marker key that lives 10 minutes: long enough for the retry of a call
+ *   whose reply was lost, short enough to stay small.
  */
 export const LIMITS_LUA = `
 local t = redis.call('TIME')
@@ -35,37 +35,54 @@ local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local minute = math.floor(nowMs / 60000)
 local w = (60000 - (nowMs - minute * 60000)) / 60000
 
--- One request whose values start at ARGV[p]; returns 1 (settled now) or 0, and where the next starts.
+-- One request whose values start at ARGV[p]; returns 1 (counted now) or 0, and where the next starts.
+-- Idempotency: the request's first reservation is its marker (HDEL succeeds once); a request holding
+-- none gets a marker key. The event is appended to the stream either way: the writer drops repeats,
+-- so an event is never lost, even when Redis lost the reservation (a restart without persistence).
 local function settle(p)
   local id = ARGV[p]
   local payload = ARGV[p + 1]
   local n = tonumber(ARGV[p + 2])
   local extra = tonumber(ARGV[p + 3])
-  local nextP = p + 4 + n * 5
-  if not redis.call('SET', ARGV[1] .. id, '1', 'NX', 'EX', 600) then return 0, nextP end
+  local nextP = p + 4 + n * 6
+  local first = nil
   for i = 0, n - 1 do
-    local o = p + 4 + i * 5
-    local base = ARGV[o]
-    local period = ARGV[o + 3]
-    local cost = tonumber(ARGV[o + 4])
-    if tonumber(ARGV[o + 1]) == 1 and extra > 0 then
-      local k = base .. ':tpm:' .. minute
-      if redis.call('INCRBY', k, extra) == extra then redis.call('EXPIRE', k, 120) end
+    if tonumber(ARGV[p + 4 + i * 6 + 5]) > 0 then
+      first = i
+      break
     end
-    if tonumber(ARGV[o + 2]) == 1 then
-      local hk = base .. ':resvh:' .. period
-      local r = redis.call('HGET', hk, id)
-      if r then
-        redis.call('HDEL', hk, id)
-        redis.call('DECRBY', base .. ':resv:' .. period, r)
+  end
+  local counts = true
+  if first then
+    local o = p + 4 + first * 6
+    counts = redis.call('HDEL', ARGV[o] .. ':resvh:' .. ARGV[o + 3], id) == 1
+    if counts then redis.call('DECRBY', ARGV[o] .. ':resv:' .. ARGV[o + 3], ARGV[o + 5]) end
+  else
+    counts = redis.call('SET', ARGV[1] .. id, '1', 'NX', 'EX', 600) and true or false
+  end
+  if counts then
+    for i = 0, n - 1 do
+      local o = p + 4 + i * 6
+      local base = ARGV[o]
+      local period = ARGV[o + 3]
+      local cost = tonumber(ARGV[o + 4])
+      if i ~= first and tonumber(ARGV[o + 5]) > 0 and redis.call('HDEL', base .. ':resvh:' .. period, id) == 1 then
+        redis.call('DECRBY', base .. ':resv:' .. period, ARGV[o + 5])
+      end
+      if tonumber(ARGV[o + 1]) == 1 and extra > 0 then
+        local k = base .. ':tpm:' .. minute
+        if redis.call('INCRBY', k, extra) == extra then redis.call('EXPIRE', k, 120) end
       end
       -- The counter keeps the expiry its seed gave it (a short one when Postgres could not be read).
       local sk = base .. ':spend:' .. period
-      if cost > 0 and redis.call('EXISTS', sk) == 1 then redis.call('INCRBY', sk, cost) end
+      if tonumber(ARGV[o + 2]) == 1 and cost > 0 and redis.call('EXISTS', sk) == 1 then
+        redis.call('INCRBY', sk, cost)
+      end
     end
   end
   if payload ~= '' then redis.call('XADD', KEYS[1], '*', 'e', payload) end
-  return 1, nextP
+  if counts then return 1, nextP end
+  return 0, nextP
 end
 
 -- One request whose values start at ARGV[p]; returns its reply and where the next request starts.

@@ -33,6 +33,8 @@ interface SubjectPlan {
 /** What the admission decided; handed back at settlement. */
 export interface Admission {
   eventId: string;
+  /** Redis took the admission: each budget subject holds its `reserveNano` until settlement. */
+  reserved: boolean;
   subjects: SubjectPlan[];
   estTokens: number;
   /** `x-ratelimit-*` headers for the response (empty when no rate limit applies). */
@@ -149,7 +151,7 @@ export class LimitsService implements OnModuleDestroy {
     if (!this.enabled) return this.unmetered(req.eventId);
     const subjects = this.plan(req);
     const estTokens = Math.max(0, Math.ceil(req.promptTokens));
-    const admission: Admission = { eventId: req.eventId, subjects, estTokens, headers: {} };
+    const admission: Admission = { eventId: req.eventId, reserved: false, subjects, estTokens, headers: {} };
     if (subjects.length === 0) {
       // Nothing to check, but `closed` refuses every metered request it could not account for.
       if (!this.failOpen && this.redisDown) throw this.unavailable();
@@ -190,7 +192,10 @@ export class LimitsService implements OnModuleDestroy {
       return { r, t };
     });
     admission.headers = rateLimitHeaders(rpmViews, tpmViews);
-    if (verdict === 'ok') return admission;
+    if (verdict === 'ok') {
+      admission.reserved = true;
+      return admission;
+    }
     const s = subjects[Number(who)];
     if (verdict === 'budget') {
       const retry =
@@ -215,7 +220,7 @@ export class LimitsService implements OnModuleDestroy {
 
   /** The admission of a request nothing is checked or reserved for (SWITCHBOARD_METERING=off). */
   unmetered(eventId: string): Admission {
-    return { eventId, subjects: [], estTokens: 0, headers: {} };
+    return { eventId, reserved: false, subjects: [], estTokens: 0, headers: {} };
   }
 
   /**
@@ -247,7 +252,7 @@ export class LimitsService implements OnModuleDestroy {
     const extra = Math.max(0, total - (admission?.estTokens ?? 0));
     const args: ScriptArgs = [event.id, serializeUsageEvent(event), subjects.length, extra];
     for (const s of subjects)
-      args.push(s.base, s.tpm > 0 ? 1 : 0, s.budgetNano >= 0 ? 1 : 0, s.period, costNano);
+      args.push(s.base, s.tpm > 0 ? 1 : 0, s.budgetNano >= 0 ? 1 : 0, s.period, costNano, held(admission, s));
     return this.callSettle(args);
   }
 
@@ -255,7 +260,7 @@ export class LimitsService implements OnModuleDestroy {
   async release(admission: Admission): Promise<void> {
     if (admission.subjects.length === 0) return;
     const args: ScriptArgs = [admission.eventId, '', admission.subjects.length, 0];
-    for (const s of admission.subjects) args.push(s.base, 0, s.budgetNano >= 0 ? 1 : 0, s.period, 0);
+    for (const s of admission.subjects) args.push(s.base, 0, 0, s.period, 0, held(admission, s));
     await this.callSettle(args).settled;
   }
 
@@ -342,4 +347,9 @@ export class LimitsService implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.redis.disconnect();
   }
+}
+
+/** What the subject's admission reserved and settlement must give back (0 when nothing was reserved). */
+function held(admission: Admission | undefined, s: SubjectPlan): number {
+  return admission?.reserved && s.budgetNano >= 0 ? s.reserveNano : 0;
 }
