@@ -17,7 +17,7 @@
  *
  * ADMIT  per request: eventId, n, estTokens, then per subject 7 values:
  *        base, rpm (0 = none), tpm (0 = none), budgetNano (-1 = none), period, reserveNano, ttlSeconds (0 = keep)
- *   → per request { verdict, subjectIndex, nowMs, per subject: rpmCur, rpmPrev, tpmCur, tpmPrev, spend, reserved }
+ *   → per request { verdict, subjectIndex, nowMs, per subject: rpmCur, rpmPrev, tpmCur, tpmPrev }
  *   verdict: ok | rpm | tpm | budget | seed (the spend counter of subject `subjectIndex` is missing)
  *   Nothing is written unless every check passes.
  *
@@ -34,6 +34,8 @@ local t = redis.call('TIME')
 local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local minute = math.floor(nowMs / 60000)
 local w = (60000 - (nowMs - minute * 60000)) / 60000
+local m0 = tostring(minute)
+local m1 = tostring(minute - 1)
 
 -- One request whose values start at ARGV[p]; returns 1 (counted now) or 0, and where the next starts.
 -- Idempotency: the request's first reservation is its marker (HDEL succeeds once); a request holding
@@ -70,7 +72,7 @@ local function settle(p)
         redis.call('DECRBY', base .. ':resv:' .. period, ARGV[o + 5])
       end
       if tonumber(ARGV[o + 1]) == 1 and extra > 0 then
-        local k = base .. ':tpm:' .. minute
+        local k = base .. ':tpm:' .. m0
         if redis.call('INCRBY', k, extra) == extra then redis.call('EXPIRE', k, 120) end
       end
       -- The counter keeps the expiry its seed gave it (a short one when Postgres could not be read).
@@ -93,7 +95,8 @@ local function admit(p)
   local nextP = p + 3 + n * 7
   local verdict = 'ok'
   local who = 0
-  local counts = {}
+  local out = { 'ok', 0, nowMs }
+  local subjects = {}
   for i = 0, n - 1 do
     local o = p + 3 + i * 7
     local base = ARGV[o]
@@ -101,20 +104,24 @@ local function admit(p)
     local tpm = tonumber(ARGV[o + 2])
     local budget = tonumber(ARGV[o + 3])
     local period = ARGV[o + 4]
+    local s = { base = base, rpm = rpm, tpm = tpm, budget = budget, period = period }
     local rc, rp, tc, tp, spend, reserved = 0, 0, 0, 0, 0, 0
-    -- Every counter this subject is checked against, in one MGET.
+    -- Every counter this subject is checked against, in one MGET (key names built once per request).
     local keys = {}
     if rpm > 0 then
-      keys[#keys + 1] = base .. ':rpm:' .. minute
-      keys[#keys + 1] = base .. ':rpm:' .. (minute - 1)
+      s.krpm = base .. ':rpm:' .. m0
+      keys[#keys + 1] = s.krpm
+      keys[#keys + 1] = base .. ':rpm:' .. m1
     end
     if tpm > 0 then
-      keys[#keys + 1] = base .. ':tpm:' .. minute
-      keys[#keys + 1] = base .. ':tpm:' .. (minute - 1)
+      s.ktpm = base .. ':tpm:' .. m0
+      keys[#keys + 1] = s.ktpm
+      keys[#keys + 1] = base .. ':tpm:' .. m1
     end
     if budget >= 0 then
+      s.kresv = base .. ':resv:' .. period
       keys[#keys + 1] = base .. ':spend:' .. period
-      keys[#keys + 1] = base .. ':resv:' .. period
+      keys[#keys + 1] = s.kresv
     end
     local v = {}
     if #keys > 0 then v = redis.call('MGET', unpack(keys)) end
@@ -140,44 +147,40 @@ local function admit(p)
       elseif budget >= 0 and spend + reserved >= budget then verdict = 'budget'; who = i
       end
     end
-    counts[i + 1] = { rc, rp, tc, tp, spend, reserved }
+    out[#out + 1] = rc
+    out[#out + 1] = rp
+    out[#out + 1] = tc
+    out[#out + 1] = tp
+    subjects[i + 1] = s
   end
-  if verdict == 'ok' then
-    for i = 0, n - 1 do
-      local o = p + 3 + i * 7
-      local base = ARGV[o]
-      local period = ARGV[o + 4]
-      local reserve = tonumber(ARGV[o + 5])
-      local ttl = tonumber(ARGV[o + 6])
-      local c = counts[i + 1]
-      -- Expiries are set when a counter is created (its first increment), not on every request.
-      if tonumber(ARGV[o + 1]) > 0 then
-        local k = base .. ':rpm:' .. minute
-        c[1] = redis.call('INCR', k)
-        if c[1] == 1 then redis.call('EXPIRE', k, 120) end
-      end
-      if tonumber(ARGV[o + 2]) > 0 and est > 0 then
-        local k = base .. ':tpm:' .. minute
-        c[3] = redis.call('INCRBY', k, est)
-        if c[3] == est then redis.call('EXPIRE', k, 120) end
-      end
-      if tonumber(ARGV[o + 3]) >= 0 and reserve > 0 then
-        local rk = base .. ':resv:' .. period
-        local hk = base .. ':resvh:' .. period
-        if redis.call('HSETNX', hk, id, reserve) == 1 then
-          c[6] = redis.call('INCRBY', rk, reserve)
-        end
+  out[1] = verdict
+  out[2] = who
+  if verdict ~= 'ok' then return out, nextP end
+  for i = 0, n - 1 do
+    local o = p + 3 + i * 7
+    local s = subjects[i + 1]
+    local reserve = tonumber(ARGV[o + 5])
+    local ttl = tonumber(ARGV[o + 6])
+    local c = 4 + i * 4
+    -- Expiries are set when a counter is created (its first increment), not on every request.
+    if s.rpm > 0 then
+      out[c] = redis.call('INCR', s.krpm)
+      if out[c] == 1 then redis.call('EXPIRE', s.krpm, 120) end
+    end
+    if s.tpm > 0 and est > 0 then
+      out[c + 2] = redis.call('INCRBY', s.ktpm, est)
+      if out[c + 2] == est then redis.call('EXPIRE', s.ktpm, 120) end
+    end
+    if s.budget >= 0 and reserve > 0 then
+      local hk = s.base .. ':resvh:' .. s.period
+      if redis.call('HSETNX', hk, id, reserve) == 1 then
         -- No other reservation open: the counter and its hash may be new.
-        if ttl > 0 and c[6] == reserve then
-          redis.call('EXPIRE', rk, ttl)
+        if redis.call('INCRBY', s.kresv, reserve) == reserve and ttl > 0 then
+          redis.call('EXPIRE', s.kresv, ttl)
           redis.call('EXPIRE', hk, ttl)
         end
       end
     end
-  end
-  local out = { verdict, who, nowMs }
-  for i = 1, n do
-    for j = 1, 6 do out[#out + 1] = counts[i][j] end
   end
   return out, nextP
 end

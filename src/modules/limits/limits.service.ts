@@ -184,7 +184,7 @@ export class LimitsService implements OnModuleDestroy {
     const rpmViews: LimitView[] = [];
     const tpmViews: LimitView[] = [];
     const views = subjects.map((s, i) => {
-      const c = reply.slice(3 + i * 6, 9 + i * 6).map(Number);
+      const c = reply.slice(3 + i * 4, 7 + i * 4).map(Number);
       const r: LimitView = { limit: s.rpm, window: { cur: c[0], prev: c[1], elapsedMs } };
       const t: LimitView = { limit: s.tpm, window: { cur: c[2], prev: c[3], elapsedMs } };
       if (s.rpm > 0) rpmViews.push(r);
