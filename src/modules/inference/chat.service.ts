@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { uuid7 } from '../../common/ids/uuid7';
 import { GatewayError } from '../../common/errors/gateway-error';
 import { toGatewayError } from '../../common/errors/provider-error.mapping';
 import { requestIdOf } from '../../common/http/request-context';
@@ -99,7 +100,7 @@ export class ChatService {
     this.auth.authorizeModel(identity, resolved.model.name);
     if (resolved.noThink) parsed.request.reasoning = { ...parsed.request.reasoning, effort: 'none' };
 
-    const eventId = randomUUID();
+    const eventId = uuid7();
     const admission = await this.admit(eventId, identity, parsed, resolved, res);
     state.admitted = true;
     const abort = new Cancellation();
