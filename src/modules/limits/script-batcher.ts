@@ -55,7 +55,9 @@ export class ScriptBatcher {
   }
 
   private emptyQueues(): Waiting[][] {
-    return Array.from({ length: this.lanes }, () => []);
+    const queues: Waiting[][] = [];
+    for (let i = 0; i < this.lanes; i++) queues.push([]);
+    return queues;
   }
 
   private readonly flush = (): void => {
