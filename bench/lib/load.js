@@ -28,24 +28,30 @@ function parseWrk(out) {
   };
 }
 
+/** wrk's options for one run: one thread, `connections` connections, `durationSec` seconds. */
+const wrkArgs = (connections, durationSec) => [
+  '-t1',
+  `-c${connections}`,
+  `-d${Math.max(1, Math.round(durationSec))}s`,
+  '--timeout',
+  '10s',
+];
+
+/** Headers as "Name: value" lines (how the wrk scripts read them from the environment). */
+const headerLines = (headers) =>
+  Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\n');
+
 /**
  * One fixed-duration load run. req = { url, headers, body }.
  * Returns { requests, rps, p50, p90, p99 (ms), errors, non2xx }.
  */
 async function runLoad(tool, req, connections, durationSec) {
   if (tool === 'wrk') {
-    const headers = Object.entries(req.headers)
-      .map(([k, v]) => `${k}: ${v}`)
-      .join('\n');
-    const args = [
-      '-t1',
-      `-c${connections}`,
-      `-d${Math.max(1, Math.round(durationSec))}s`,
-      '--timeout',
-      '10s',
-    ];
-    const child = spawnPinned(LOAD_CORE, 'wrk', [...args, '-s', path.join(__dirname, 'wrk.lua'), req.url], {
-      env: { ...process.env, BENCH_BODY: req.body, BENCH_HEADERS: headers },
+    const args = [...wrkArgs(connections, durationSec), '-s', path.join(__dirname, 'wrk.lua'), req.url];
+    const child = spawnPinned(LOAD_CORE, 'wrk', args, {
+      env: { ...process.env, BENCH_BODY: req.body, BENCH_HEADERS: headerLines(req.headers) },
     });
     return parseWrk(await runToEnd(child));
   }
@@ -69,20 +75,10 @@ async function runMixed(tool, base, reqs, connections, durationSec) {
       env[`BENCH_REQ_${i + 1}_METHOD`] = r.method;
       env[`BENCH_REQ_${i + 1}_PATH`] = r.path;
       env[`BENCH_REQ_${i + 1}_BODY`] = r.body;
-      env[`BENCH_REQ_${i + 1}_HEADERS`] = Object.entries(r.headers)
-        .map(([k, v]) => `${k}: ${v}`)
-        .join('\n');
+      env[`BENCH_REQ_${i + 1}_HEADERS`] = headerLines(r.headers);
     });
-    const args = [
-      '-t1',
-      `-c${connections}`,
-      `-d${Math.max(1, Math.round(durationSec))}s`,
-      '--timeout',
-      '10s',
-    ];
-    const child = spawnPinned(LOAD_CORE, 'wrk', [...args, '-s', path.join(__dirname, 'soak.lua'), base], {
-      env,
-    });
+    const args = [...wrkArgs(connections, durationSec), '-s', path.join(__dirname, 'soak.lua'), base];
+    const child = spawnPinned(LOAD_CORE, 'wrk', args, { env });
     return parseWrk(await runToEnd(child));
   }
   const requests = reqs.map(({ method, path: p, headers, body }) => ({ method, path: p, headers, body }));
