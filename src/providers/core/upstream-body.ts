@@ -87,7 +87,7 @@ const HIGH_WATER = 64 * 1024;
 
 /**
  * An undici dispatch handler that resolves with the status, headers and a light body (above), and
- * honours an CancelSignal before and during the response.
+ * honours the request's cancellation before and during the response.
  */
 export class UpstreamHandler implements Dispatcher.DispatchHandler {
   private abort?: (err: Error) => void;
