@@ -51,7 +51,12 @@ async function runLoad(tool, req, connections, durationSec) {
   if (tool === 'wrk') {
     const args = [...wrkArgs(connections, durationSec), '-s', path.join(__dirname, 'wrk.lua'), req.url];
     const child = spawnPinned(LOAD_CORE, 'wrk', args, {
-      env: { ...process.env, BENCH_BODY: req.body, BENCH_HEADERS: headerLines(req.headers) },
+      env: {
+        ...process.env,
+        BENCH_LUA_DIR: __dirname,
+        BENCH_BODY: req.body,
+        BENCH_HEADERS: headerLines(req.headers),
+      },
     });
     return parseWrk(await runToEnd(child));
   }
@@ -70,7 +75,7 @@ async function runLoad(tool, req, connections, durationSec) {
  */
 async function runMixed(tool, base, reqs, connections, durationSec) {
   if (tool === 'wrk') {
-    const env = { ...process.env, BENCH_REQ_COUNT: String(reqs.length) };
+    const env = { ...process.env, BENCH_LUA_DIR: __dirname, BENCH_REQ_COUNT: String(reqs.length) };
     reqs.forEach((r, i) => {
       env[`BENCH_REQ_${i + 1}_METHOD`] = r.method;
       env[`BENCH_REQ_${i + 1}_PATH`] = r.path;
