@@ -101,12 +101,11 @@ export class ApiKeyService {
   }
 
   async update(id: string, dto: UpdateKeyDto, actor: Actor): Promise<object> {
-    const { key, before } = await this.prisma.$transaction(async (tx) => {
-      const old = await this.findInScope(id, actor.identity, tx);
+    const key = await this.change(id, actor, 'key.update', async (old, tx) => {
       const teamId = dto.team_id === undefined ? old.teamId : dto.team_id;
       if (dto.team_id !== undefined || dto.role !== undefined)
         await this.checkAssignment(actor.identity, teamId, dto.role ?? old.role, tx);
-      const data = {
+      return {
         ...limitData(dto),
         ...(dto.name !== undefined ? { name: dto.name } : {}),
         ...(dto.team_id !== undefined ? { teamId: dto.team_id } : {}),
@@ -115,38 +114,14 @@ export class ApiKeyService {
           ? { expiresAt: dto.expires_at === null ? null : new Date(dto.expires_at) }
           : {}),
       };
-      const k = await tx.apiKey.update({ where: { id }, data });
-      await this.audit.record(tx, actor, {
-        action: 'key.update',
-        targetType: 'key',
-        targetId: id,
-        before: await this.view(old),
-        after: await this.view(k),
-      });
-      return { key: k, before: old };
     });
-    await this.invalidation.publish({ keyIds: [id], hashes: hashesOf(before) });
     return this.view(key);
   }
 
   async revoke(id: string, actor: Actor): Promise<object> {
-    const { key, before } = await this.prisma.$transaction(async (tx) => {
-      const old = await this.findInScope(id, actor.identity, tx);
-      if (old.revokedAt) return { key: old, before: old };
-      const k = await tx.apiKey.update({
-        where: { id },
-        data: { revokedAt: new Date(), previousKeyHash: null, previousKeyExpiresAt: null },
-      });
-      await this.audit.record(tx, actor, {
-        action: 'key.revoke',
-        targetType: 'key',
-        targetId: id,
-        before: await this.view(old),
-        after: await this.view(k),
-      });
-      return { key: k, before: old };
-    });
-    await this.invalidation.publish({ keyIds: [id], hashes: hashesOf(before) });
+    const key = await this.change(id, actor, 'key.revoke', async (old) =>
+      old.revokedAt ? null : { revokedAt: new Date(), previousKeyHash: null, previousKeyExpiresAt: null },
+    );
     return this.view(key);
   }
 
@@ -154,30 +129,53 @@ export class ApiKeyService {
     const grace = dto.grace_period_seconds ?? 0;
     const material = generateKey();
     const webhookSecret = generateWebhookSecret();
-    const { key, before } = await this.prisma.$transaction(async (tx) => {
-      const old = await this.findInScope(id, actor.identity, tx);
-      if (old.revokedAt) throw invalidRequest(`Key '${id}' is revoked and cannot be rotated`, 'id');
-      const k = await tx.apiKey.update({
-        where: { id },
-        data: {
+    const key = await this.change(
+      id,
+      actor,
+      'key.rotate',
+      async (old) => {
+        if (old.revokedAt) throw invalidRequest(`Key '${id}' is revoked and cannot be rotated`, 'id');
+        return {
           keyHash: material.hash,
           keyPrefix: material.prefix,
           webhookSecretEnc: this.box.seal(webhookSecret),
           previousKeyHash: grace > 0 ? old.keyHash : null,
           previousKeyExpiresAt: grace > 0 ? new Date(Date.now() + grace * 1000) : null,
-        },
-      });
+        };
+      },
+      { grace_period_seconds: grace },
+    );
+    return { ...(await this.view(key)), key: material.key, webhook_secret: webhookSecret };
+  }
+
+  /**
+   * Changes one key the actor may see, in one transaction with its audit entry, then drops its cached
+   * identity on every replica (under its current and previous hashes). `build` returns the update, or
+   * null when there is nothing to change (the key is returned as it is, nothing is recorded).
+   */
+  private async change(
+    id: string,
+    actor: Actor,
+    action: string,
+    build: (old: ApiKey, tx: Db) => Promise<Prisma.ApiKeyUncheckedUpdateInput | null>,
+    auditExtra: Record<string, unknown> = {},
+  ): Promise<ApiKey> {
+    const { key, before } = await this.prisma.$transaction(async (tx) => {
+      const old = await this.findInScope(id, actor.identity, tx);
+      const data = await build(old, tx);
+      if (!data) return { key: old, before: old };
+      const k = await tx.apiKey.update({ where: { id }, data });
       await this.audit.record(tx, actor, {
-        action: 'key.rotate',
+        action,
         targetType: 'key',
         targetId: id,
         before: await this.view(old),
-        after: { ...(await this.view(k)), grace_period_seconds: grace },
+        after: { ...(await this.view(k)), ...auditExtra },
       });
       return { key: k, before: old };
     });
     await this.invalidation.publish({ keyIds: [id], hashes: hashesOf(before) });
-    return { ...(await this.view(key)), key: material.key, webhook_secret: webhookSecret };
+    return key;
   }
 
   /** Team admins may only place keys in their own team and never make admins; team admins need a team. */
