@@ -73,20 +73,17 @@ export function rateLimitHeaders(requests: LimitView[], tokens: LimitView[]): Re
       const remaining = Math.max(0, Math.floor(v.limit - windowUsed(v.window)));
       return !best || remaining < best.remaining ? { v, remaining } : best;
     }, undefined);
-  const r = tightest(requests);
-  if (r) {
-    out['x-ratelimit-limit-requests'] = String(r.v.limit);
-    out['x-ratelimit-remaining-requests'] = String(r.remaining);
-    out['x-ratelimit-reset-requests'] = openAiDuration(
-      r.remaining > 0 ? msUntilEmpty(r.v.window) : msUntilRoom(r.v.window, r.v.limit, 1),
-    );
-  }
-  const t = tightest(tokens);
-  if (t) {
-    out['x-ratelimit-limit-tokens'] = String(t.v.limit);
-    out['x-ratelimit-remaining-tokens'] = String(t.remaining);
-    out['x-ratelimit-reset-tokens'] = openAiDuration(
-      t.remaining > 0 ? msUntilEmpty(t.v.window) : msUntilRoom(t.v.window, t.v.limit, 1),
+  for (const [kind, views] of [
+    ['requests', requests],
+    ['tokens', tokens],
+  ] as const) {
+    const tight = tightest(views);
+    if (!tight) continue;
+    const { v, remaining } = tight;
+    out[`x-ratelimit-limit-${kind}`] = String(v.limit);
+    out[`x-ratelimit-remaining-${kind}`] = String(remaining);
+    out[`x-ratelimit-reset-${kind}`] = openAiDuration(
+      remaining > 0 ? msUntilEmpty(v.window) : msUntilRoom(v.window, v.limit, 1),
     );
   }
   return out;
