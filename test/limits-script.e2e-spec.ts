@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { LIMITS_LUA } from '../src/modules/limits/limits.scripts';
 import { deleteRedisPrefix } from './support/gateway';
 
-type Reply = [number[], Array<Array<string | number>>];
+type Row = Array<string | number>;
+type Reply = [number[], number[][], Row[]];
 
 describe('limits script (real Redis)', () => {
   const prefix = `sbtest:${randomUUID()}`;
@@ -15,7 +16,7 @@ describe('limits script (real Redis)', () => {
   const base = `${prefix}:lim:key:k1`;
   const stream = `${prefix}:usage:events`;
   const period = 'p1';
-  const run = (settles: Array<Array<string | number>>, admits: Array<Array<string | number>>) =>
+  const run = (settles: Row[], admits: Row[], leases: Row[] = []) =>
     redis.eval(
       LIMITS_LUA,
       1,
@@ -23,17 +24,20 @@ describe('limits script (real Redis)', () => {
       `${prefix}:usage:settled:`,
       settles.length,
       ...settles.flat(),
+      leases.length,
+      ...leases.flat(),
       admits.length,
       ...admits.flat(),
     ) as Promise<Reply>;
   // subject: base, rpm, tpm, budgetNano, period, reserveNano, ttl
   const admit = (id: string, reserve: number) => [id, 1, 10, base, 100, 1000, 5_000, period, reserve, 3600];
-  // subject: base, tpm, budget, period, costNano, heldNano
-  const settle = (id: string, cost: number, held: number) => [
+  // request: id, payload, n, extraTokens, leased; subject: base, tpm, budget, period, costNano, heldNano
+  const settle = (id: string, cost: number, held: number, leased = 0) => [
     id,
     `{"id":"${id}"}`,
     1,
     0,
+    leased,
     base,
     1,
     1,
@@ -49,11 +53,11 @@ describe('limits script (real Redis)', () => {
   });
 
   it('seeds, reserves, settles once (a repeated settlement appends again but counts nothing), and refuses at the budget', async () => {
-    const [, [seed]] = await run([], [admit('e1', 2_000)]);
+    const [, , [seed]] = await run([], [admit('e1', 2_000)]);
     expect(seed[0]).toBe('seed');
     await redis.set(`${base}:spend:${period}`, 0);
 
-    const [, [ok]] = await run([], [admit('e1', 2_000)]);
+    const [, , [ok]] = await run([], [admit('e1', 2_000)]);
     expect(ok[0]).toBe('ok');
     expect(await num(`${base}:resv:${period}`)).toBe(2_000);
     expect(await redis.ttl(`${base}:resv:${period}`)).toBeGreaterThan(0);
@@ -67,10 +71,10 @@ describe('limits script (real Redis)', () => {
     expect(await redis.xlen(stream)).toBe(2); // the writer drops the repeat on its id
 
     // In order within a batch: admitted while spend + open reservations stay under the budget (5,000).
-    const [, verdicts] = await run([], [admit('e2', 3_000), admit('e3', 3_000), admit('e4', 3_000)]);
+    const [, , verdicts] = await run([], [admit('e2', 3_000), admit('e3', 3_000), admit('e4', 3_000)]);
     expect(verdicts.map((v) => v[0])).toEqual(['ok', 'ok', 'budget']);
     // A settlement in the same batch runs first: its freed reservation counts for the admission after it.
-    const [[settled], [after]] = await run([settle('e2', 0, 3_000)], [admit('e5', 3_000)]);
+    const [[settled], , [after]] = await run([settle('e2', 0, 3_000)], [admit('e5', 3_000)]);
     expect([settled, after[0]]).toEqual([1, 'ok']);
   });
 
@@ -79,5 +83,89 @@ describe('limits script (real Redis)', () => {
     const [[again]] = await run([settle('e9', 100, 0)], []);
     expect([first, again]).toEqual([1, 0]);
     expect(await redis.exists(`${prefix}:usage:settled:e9`)).toBe(1);
+  });
+  describe('leases', () => {
+    const lbase = `${prefix}:lim:team:t1`;
+    const lperiod = 'p2';
+    // base, rpm, tpm, budgetNano, period, ttl, slots, tokensPerSlot, nanoPerSlot, then the give-back:
+    // minute, requests, tokens, nano
+    const lease = (slots: number, rpm = 1_000, budget = 1_000_000) => [
+      lbase,
+      rpm,
+      100_000,
+      budget,
+      lperiod,
+      3600,
+      slots,
+      10,
+      1_000,
+      0,
+      0,
+      0,
+      0,
+    ];
+    const giveBack = (minute: number, req: number, tok: number, nano: number) => [
+      lbase,
+      1_000,
+      100_000,
+      1_000_000,
+      lperiod,
+      3600,
+      0,
+      0,
+      0,
+      minute,
+      req,
+      tok,
+      nano,
+    ];
+    const minuteOf = (nowMs: number) => Math.floor(nowMs / 60_000);
+
+    it('grants nothing before the spend counter is seeded, then counts the whole lease at once', async () => {
+      const [, [none]] = await run([], [], [lease(16)]);
+      expect(none[0]).toBe(0);
+      await redis.set(`${lbase}:spend:${lperiod}`, 0);
+      const [, [granted]] = await run([], [], [lease(16)]);
+      const [k, nowMs, rc, , tc] = granted;
+      expect([k, rc, tc]).toEqual([16, 16, 160]);
+      const m = minuteOf(nowMs);
+      expect(await num(`${lbase}:rpm:${m}`)).toBe(16);
+      expect(await num(`${lbase}:tpm:${m}`)).toBe(160);
+      expect(await num(`${lbase}:resv:${lperiod}`)).toBe(16_000);
+
+      // Gives back what was not used (10 requests, 100 tokens, 10,000 nano-USD); never below zero.
+      await run([], [], [giveBack(m, 10, 100, 10_000)]);
+      expect(await num(`${lbase}:rpm:${m}`)).toBe(6);
+      expect(await num(`${lbase}:tpm:${m}`)).toBe(60);
+      expect(await num(`${lbase}:resv:${lperiod}`)).toBe(6_000);
+      await run([], [], [giveBack(m, 100, 0, 0)]);
+      expect(await num(`${lbase}:rpm:${m}`)).toBe(0);
+      // A counter that is gone is not recreated negative.
+      await run([], [], [giveBack(m - 5, 3, 3, 0)]);
+      expect(await redis.exists(`${lbase}:rpm:${m - 5}`)).toBe(0);
+    });
+
+    it('takes at most 1/8 of the headroom, and nothing near a limit', async () => {
+      const [, [small]] = await run([], [], [lease(1_000, 100)]);
+      // rpm 100, 0 used: at most 12 slots (100 / 8), fewer when this minute already counts some.
+      expect(small[0]).toBeGreaterThanOrEqual(4);
+      expect(small[0]).toBeLessThanOrEqual(12);
+      const [, [tight]] = await run([], [], [lease(1_000, 20)]);
+      expect(tight[0]).toBe(0); // (20 − used) / 8 < 4 slots: admitted one by one
+      // Budget: 1,000,000 nano, 6,000 reserved: (994,000) / 8 / 1,000 = 124 slots at most.
+      const [, [budget]] = await run([], [], [lease(1_000, 100_000, 1_000_000)]);
+      expect(budget[0]).toBeLessThanOrEqual(124);
+    });
+
+    it('a leased request settles once on a marker key and gives its reservation back', async () => {
+      await redis.set(`${lbase}:resv:${lperiod}`, 5_000);
+      const leasedSettle = ['e20', '{"id":"e20"}', 1, 0, 1, lbase, 1, 1, lperiod, 700, 1_000];
+      const [[first]] = await run([leasedSettle], []);
+      const [[again]] = await run([leasedSettle], []);
+      expect([first, again]).toEqual([1, 0]);
+      expect(await num(`${lbase}:resv:${lperiod}`)).toBe(4_000);
+      expect(await num(`${lbase}:spend:${lperiod}`)).toBe(700);
+      expect(await redis.exists(`${prefix}:usage:settled:e20`)).toBe(1);
+    });
   });
 });

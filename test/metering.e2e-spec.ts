@@ -387,3 +387,67 @@ describe('metering: rate limits across two instances sharing Redis', () => {
     expect((await call(gw1, 'sk-sb-team-b')).status).toBe(429);
   });
 });
+
+describe('metering: budget leases across two instances sharing Redis', () => {
+  let fake: FakeOpenAi;
+  let gw1: TestGateway;
+  let gw2: TestGateway;
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAi({ apiKey: 'sk-upstream' });
+    // $0.001 per output token, input free: a max_tokens 10 request reserves and costs exactly $0.01.
+    const yaml = yamlFor(fake, '{ input_per_mtok: "0", output_per_mtok: "1000" }');
+    gw1 = await startGateway({ yaml });
+    gw2 = await startGateway({
+      yaml,
+      databaseUrl: gw1.config.databaseUrl,
+      redisPrefix: gw1.config.redisPrefix,
+    });
+  });
+  afterAll(async () => {
+    await gw2?.close();
+    await gw1?.close();
+    await fake?.close();
+  });
+
+  it('a budget far from its limit is admitted from leases on both instances, never overrun, and exact to the cent in the end', async () => {
+    // $1.00 at $0.01 a request: far enough for leases at first (each takes at most 1/8 of the headroom),
+    // admitted one by one near the end.
+    const identities = new Map([['sk-sb-leased', keyIdentity({ maxBudgetUsd: '1', budgetDuration: '1d' })]]);
+    injectIdentities(gw1, identities);
+    injectIdentities(gw2, identities);
+    const usage = { kind: 'text' as const, text: 'ok', usage: { prompt_tokens: 5, completion_tokens: 10 } };
+    fake.script(...Array.from({ length: 140 }, () => usage));
+    const send = (gw: TestGateway) =>
+      fetch(`${gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer sk-sb-leased', 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'gpt-fake',
+          max_tokens: 10,
+          messages: [{ role: 'user', content: 'x' }],
+        }),
+      }).then(async (r) => {
+        await r.arrayBuffer();
+        return r.status;
+      });
+    const burst: number[] = [];
+    for (let wave = 0; wave < 6; wave++)
+      burst.push(...(await Promise.all(Array.from({ length: 20 }, (_, i) => send(i % 2 ? gw1 : gw2)))));
+    const okInBurst = burst.filter((s) => s === 200).length;
+    expect(burst.every((s) => s === 200 || s === 429)).toBe(true);
+    expect(okInBurst).toBeLessThanOrEqual(100);
+    expect(okInBurst).toBeGreaterThanOrEqual(80);
+    // Once the leases ended (LEASE_MS), what they held is back: one by one, exactly up to the budget.
+    await new Promise((r) => setTimeout(r, 2_500));
+    let more = 0;
+    while ((await send(more % 2 ? gw1 : gw2)) === 200) more++;
+    expect(okInBurst + more).toBe(100);
+    const keyId = identities.get('sk-sb-leased')!.keyId;
+    const summary = await waitFor(async () => {
+      const s = await adminGet(gw1, `/admin/usage/summary?key_id=${keyId}`);
+      return s.totals.requests === 100 ? s : undefined;
+    });
+    expect(summary.totals.cost_usd).toBe('1');
+  });
+});

@@ -1,19 +1,19 @@
 /**
- * The Lua script of the hot path (EVALSHA through ioredis `defineCommand`): the settlements and the
- * admissions of one event-loop turn go to Redis as one command (ScriptBatcher), settlements first (so
- * the reservations they free count for the admissions), each request in order. A batch runs atomically,
- * so concurrent requests on any gateway instance see one consistent count.
+ * The Lua script of the hot path (EVALSHA through ioredis `defineCommand`): the settlements, the lease
+ * operations and the admissions of one event-loop turn go to Redis as one command (ScriptBatcher), in
+ * that order (so the reservations and leases they free count for the admissions), each request in order.
+ * A batch runs atomically, so concurrent requests on any gateway instance see one consistent count.
  *
  * Key layout per subject (key or team), under `base` = `<prefix>:lim:<kind>:<id>`:
- *   base:rpm:<minute>        requests in that minute (TTL 120 s)
- *   base:tpm:<minute>        tokens in that minute (TTL 120 s)
+ *   base:rpm:<minute>        requests in that minute (TTL 120 s), including the unused part of leases
+ *   base:tpm:<minute>        tokens in that minute (TTL 120 s), likewise
  *   base:spend:<period>      settled spend in the budget period, integer nano-USD (seeded from Postgres)
- *   base:resv:<period>       sum of open reservations, nano-USD
+ *   base:resv:<period>       open reservations plus the unused part of leases, nano-USD
  *   base:resvh:<period>      hash: usage event id → its reservation (settlement is idempotent on it)
  * Keys are built inside the scripts from Redis TIME, so this layout assumes one Redis (not Cluster).
  *
- * KEYS: the usage stream. ARGV: settled-marker prefix, then the settlements (a count, then each request's
- * values), then the admissions (a count, then each request's values) → { settle replies, admit replies }.
+ * KEYS: the usage stream. ARGV: settled-marker prefix, then three lanes, each a count followed by its
+ * requests' values: settlements, lease operations, admissions → { settle, lease, admit replies }.
  *
  * ADMIT  per request: eventId, n, estTokens, then per subject 7 values:
  *        base, rpm (0 = none), tpm (0 = none), budgetNano (-1 = none), period, reserveNano, ttlSeconds (0 = keep)
@@ -21,15 +21,29 @@
  *   verdict: ok | rpm | tpm | budget | seed (the spend counter of subject `subjectIndex` is missing)
  *   Nothing is written unless every check passes.
  *
- * SETTLE per request: eventId, payload, n, extraTokens, then per subject 6 values:
+ * LEASE  per request, one subject: base, rpm, tpm, budgetNano, period, ttlSeconds, slots, tokensPerSlot,
+ *        nanoPerSlot, then what a retired lease gives back: its minute, requests, tokens, nano-USD.
+ *   Gives back first, then grants k ≤ slots request slots (k tokens-per-slot and nano-per-slot each),
+ *   counted now like admitted requests, with k at most 1/LEASE_SHARE of the headroom left in every
+ *   limit, and nothing below LEASE_MIN_SLOTS: near a limit every request is admitted one by one.
+ *   → { k, nowMs, rpmCur, rpmPrev, tpmCur, tpmPrev } (k = 0: nothing granted).
+ *
+ * SETTLE per request: eventId, payload, n, extraTokens, leased (0/1), then per subject 6 values:
  *        base, tpm (0/1), budget (0/1), period, costNano, reservedNano (what its admission reserved; 0 = none)
  *   An empty payload releases the reservation without appending anything (request never sent upstream).
  *   → per request 1 when counted now, 0 when counted before. The event is appended either way (the
- *   writer deduplicates records on their id). A request holding a reservation uses it as its marker; one
- *   holding none gets a settled-marker key that lives 10 minutes: long enough for the retry of a call
- *   whose reply was lost, short enough to stay small.
+ *   writer deduplicates records on their id). A request admitted one by one that holds a reservation
+ *   uses it as its marker; any other (leased, or holding none) gets a settled-marker key that lives 10
+ *   minutes: long enough for the retry of a call whose reply was lost, short enough to stay small.
  */
+/** A lease takes at most this share (1/n) of the headroom left in each limit. */
+export const LEASE_SHARE = 8;
+/** Below this many request slots, no lease is granted (requests are admitted one by one). */
+export const LEASE_MIN_SLOTS = 4;
+
 export const LIMITS_LUA = `
+local LEASE_SHARE = ${LEASE_SHARE}
+local LEASE_MIN_SLOTS = ${LEASE_MIN_SLOTS}
 local t = redis.call('TIME')
 local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local minute = math.floor(nowMs / 60000)
@@ -37,26 +51,84 @@ local w = (60000 - (nowMs - minute * 60000)) / 60000
 local m0 = tostring(minute)
 local m1 = tostring(minute - 1)
 
+-- Decrements a counter that exists, never below zero (a lost counter is not made negative).
+local function giveBack(k, amount)
+  if amount > 0 and redis.call('EXISTS', k) == 1 and redis.call('DECRBY', k, amount) < 0 then
+    redis.call('SET', k, 0, 'KEEPTTL')
+  end
+end
+
+-- Increments a counter, setting its expiry when this creates it; returns the new value.
+local function add(k, amount, ttl)
+  local v = redis.call('INCRBY', k, amount)
+  if v == amount and ttl > 0 then redis.call('EXPIRE', k, ttl) end
+  return v
+end
+
+-- The counters a subject is checked against, in one MGET: { rc, rp, tc, tp, spend, reserved } plus the
+-- names of the current counters; spend is nil when the subject has a budget and its counter is missing.
+local function counters(base, rpm, tpm, budget, period)
+  local s = { rc = 0, rp = 0, tc = 0, tp = 0, spend = 0, reserved = 0 }
+  local keys = {}
+  if rpm > 0 then
+    s.krpm = base .. ':rpm:' .. m0
+    keys[#keys + 1] = s.krpm
+    keys[#keys + 1] = base .. ':rpm:' .. m1
+  end
+  if tpm > 0 then
+    s.ktpm = base .. ':tpm:' .. m0
+    keys[#keys + 1] = s.ktpm
+    keys[#keys + 1] = base .. ':tpm:' .. m1
+  end
+  if budget >= 0 then
+    s.kresv = base .. ':resv:' .. period
+    keys[#keys + 1] = base .. ':spend:' .. period
+    keys[#keys + 1] = s.kresv
+  end
+  if #keys == 0 then return s end
+  local v = redis.call('MGET', unpack(keys))
+  local j = 1
+  if rpm > 0 then
+    s.rc = tonumber(v[j] or '0')
+    s.rp = tonumber(v[j + 1] or '0')
+    j = j + 2
+  end
+  if tpm > 0 then
+    s.tc = tonumber(v[j] or '0')
+    s.tp = tonumber(v[j + 1] or '0')
+    j = j + 2
+  end
+  if budget >= 0 then
+    s.spend = v[j] and tonumber(v[j]) or nil
+    s.reserved = tonumber(v[j + 1] or '0')
+  end
+  return s
+end
+
 -- One request whose values start at ARGV[p]; returns 1 (counted now) or 0, and where the next starts.
--- Idempotency: the request's first reservation is its marker (HDEL succeeds once); a request holding
--- none gets a marker key. The event is appended to the stream either way: the writer drops repeats,
--- so an event is never lost, even when Redis lost the reservation (a restart without persistence).
+-- Idempotency: the first reservation of a request admitted one by one is its marker (HDEL succeeds
+-- once); any other request gets a marker key. The event is appended to the stream either way: the
+-- writer drops repeats, so an event is never lost, even when Redis lost the reservation (a restart
+-- without persistence).
 local function settle(p)
   local id = ARGV[p]
   local payload = ARGV[p + 1]
   local n = tonumber(ARGV[p + 2])
   local extra = tonumber(ARGV[p + 3])
-  local nextP = p + 4 + n * 6
+  local leased = ARGV[p + 4] == '1'
+  local nextP = p + 5 + n * 6
   local first = nil
-  for i = 0, n - 1 do
-    if tonumber(ARGV[p + 4 + i * 6 + 5]) > 0 then
-      first = i
-      break
+  if not leased then
+    for i = 0, n - 1 do
+      if tonumber(ARGV[p + 5 + i * 6 + 5]) > 0 then
+        first = i
+        break
+      end
     end
   end
   local counts = true
   if first then
-    local o = p + 4 + first * 6
+    local o = p + 5 + first * 6
     counts = redis.call('HDEL', ARGV[o] .. ':resvh:' .. ARGV[o + 3], id) == 1
     if counts then redis.call('DECRBY', ARGV[o] .. ':resv:' .. ARGV[o + 3], ARGV[o + 5]) end
   else
@@ -64,17 +136,17 @@ local function settle(p)
   end
   if counts then
     for i = 0, n - 1 do
-      local o = p + 4 + i * 6
+      local o = p + 5 + i * 6
       local base = ARGV[o]
       local period = ARGV[o + 3]
       local cost = tonumber(ARGV[o + 4])
-      if i ~= first and tonumber(ARGV[o + 5]) > 0 and redis.call('HDEL', base .. ':resvh:' .. period, id) == 1 then
-        redis.call('DECRBY', base .. ':resv:' .. period, ARGV[o + 5])
+      local held = tonumber(ARGV[o + 5])
+      if leased then
+        giveBack(base .. ':resv:' .. period, held)
+      elseif i ~= first and held > 0 and redis.call('HDEL', base .. ':resvh:' .. period, id) == 1 then
+        redis.call('DECRBY', base .. ':resv:' .. period, held)
       end
-      if tonumber(ARGV[o + 1]) == 1 and extra > 0 then
-        local k = base .. ':tpm:' .. m0
-        if redis.call('INCRBY', k, extra) == extra then redis.call('EXPIRE', k, 120) end
-      end
+      if tonumber(ARGV[o + 1]) == 1 and extra > 0 then add(base .. ':tpm:' .. m0, extra, 120) end
       -- The counter keeps the expiry its seed gave it (a short one when Postgres could not be read).
       local sk = base .. ':spend:' .. period
       if tonumber(ARGV[o + 2]) == 1 and cost > 0 and redis.call('EXISTS', sk) == 1 then
@@ -85,6 +157,39 @@ local function settle(p)
   if payload ~= '' then redis.call('XADD', KEYS[1], '*', 'e', payload) end
   if counts then return 1, nextP end
   return 0, nextP
+end
+
+-- One lease operation (a single subject) whose values start at ARGV[p]; returns its reply and where the
+-- next starts.
+local function lease(p)
+  local base = ARGV[p]
+  local rpm = tonumber(ARGV[p + 1])
+  local tpm = tonumber(ARGV[p + 2])
+  local budget = tonumber(ARGV[p + 3])
+  local period = ARGV[p + 4]
+  local ttl = tonumber(ARGV[p + 5])
+  local slots = tonumber(ARGV[p + 6])
+  local tokPer = math.max(1, tonumber(ARGV[p + 7]))
+  local nanoPer = math.max(1, tonumber(ARGV[p + 8]))
+  local nextP = p + 13
+  local retMinute = ARGV[p + 9]
+  giveBack(base .. ':rpm:' .. retMinute, tonumber(ARGV[p + 10]))
+  giveBack(base .. ':tpm:' .. retMinute, tonumber(ARGV[p + 11]))
+  giveBack(base .. ':resv:' .. period, tonumber(ARGV[p + 12]))
+  if slots <= 0 then return { 0, nowMs }, nextP end
+  local s = counters(base, rpm, tpm, budget, period)
+  local k = slots
+  if rpm > 0 then k = math.min(k, math.floor((rpm - (s.rp * w + s.rc)) / LEASE_SHARE)) end
+  if tpm > 0 then k = math.min(k, math.floor((tpm - (s.tp * w + s.tc)) / LEASE_SHARE / tokPer)) end
+  if budget >= 0 then
+    if not s.spend then return { 0, nowMs }, nextP end
+    k = math.min(k, math.floor((budget - s.spend - s.reserved) / LEASE_SHARE / nanoPer))
+  end
+  if k < LEASE_MIN_SLOTS then return { 0, nowMs }, nextP end
+  if rpm > 0 then s.rc = add(s.krpm, k, 120) end
+  if tpm > 0 then s.tc = add(s.ktpm, k * tokPer, 120) end
+  if budget >= 0 then add(s.kresv, k * nanoPer, ttl) end
+  return { k, nowMs, s.rc, s.rp, s.tc, s.tp }, nextP
 end
 
 -- One request whose values start at ARGV[p]; returns its reply and where the next request starts.
@@ -99,58 +204,21 @@ local function admit(p)
   local subjects = {}
   for i = 0, n - 1 do
     local o = p + 3 + i * 7
-    local base = ARGV[o]
     local rpm = tonumber(ARGV[o + 1])
     local tpm = tonumber(ARGV[o + 2])
     local budget = tonumber(ARGV[o + 3])
-    local period = ARGV[o + 4]
-    local s = { base = base, rpm = rpm, tpm = tpm, budget = budget, period = period }
-    local rc, rp, tc, tp, spend, reserved = 0, 0, 0, 0, 0, 0
-    -- Every counter this subject is checked against, in one MGET (key names built once per request).
-    local keys = {}
-    if rpm > 0 then
-      s.krpm = base .. ':rpm:' .. m0
-      keys[#keys + 1] = s.krpm
-      keys[#keys + 1] = base .. ':rpm:' .. m1
-    end
-    if tpm > 0 then
-      s.ktpm = base .. ':tpm:' .. m0
-      keys[#keys + 1] = s.ktpm
-      keys[#keys + 1] = base .. ':tpm:' .. m1
-    end
-    if budget >= 0 then
-      s.kresv = base .. ':resv:' .. period
-      keys[#keys + 1] = base .. ':spend:' .. period
-      keys[#keys + 1] = s.kresv
-    end
-    local v = {}
-    if #keys > 0 then v = redis.call('MGET', unpack(keys)) end
-    local j = 1
-    if rpm > 0 then
-      rc = tonumber(v[j] or '0')
-      rp = tonumber(v[j + 1] or '0')
-      j = j + 2
-    end
-    if tpm > 0 then
-      tc = tonumber(v[j] or '0')
-      tp = tonumber(v[j + 1] or '0')
-      j = j + 2
-    end
-    if budget >= 0 then
-      if not v[j] then return { 'seed', i, nowMs }, nextP end
-      spend = tonumber(v[j])
-      reserved = tonumber(v[j + 1] or '0')
-    end
+    local s = counters(ARGV[o], rpm, tpm, budget, ARGV[o + 4])
+    if budget >= 0 and not s.spend then return { 'seed', i, nowMs }, nextP end
     if verdict == 'ok' then
-      if rpm > 0 and rp * w + rc + 1 > rpm then verdict = 'rpm'; who = i
-      elseif tpm > 0 and tp * w + tc >= tpm then verdict = 'tpm'; who = i
-      elseif budget >= 0 and spend + reserved >= budget then verdict = 'budget'; who = i
+      if rpm > 0 and s.rp * w + s.rc + 1 > rpm then verdict = 'rpm'; who = i
+      elseif tpm > 0 and s.tp * w + s.tc >= tpm then verdict = 'tpm'; who = i
+      elseif budget >= 0 and s.spend + s.reserved >= budget then verdict = 'budget'; who = i
       end
     end
-    out[#out + 1] = rc
-    out[#out + 1] = rp
-    out[#out + 1] = tc
-    out[#out + 1] = tp
+    out[#out + 1] = s.rc
+    out[#out + 1] = s.rp
+    out[#out + 1] = s.tc
+    out[#out + 1] = s.tp
     subjects[i + 1] = s
   end
   out[1] = verdict
@@ -163,38 +231,30 @@ local function admit(p)
     local ttl = tonumber(ARGV[o + 6])
     local c = 4 + i * 4
     -- Expiries are set when a counter is created (its first increment), not on every request.
-    if s.rpm > 0 then
-      out[c] = redis.call('INCR', s.krpm)
-      if out[c] == 1 then redis.call('EXPIRE', s.krpm, 120) end
-    end
-    if s.tpm > 0 and est > 0 then
-      out[c + 2] = redis.call('INCRBY', s.ktpm, est)
-      if out[c + 2] == est then redis.call('EXPIRE', s.ktpm, 120) end
-    end
-    if s.budget >= 0 and reserve > 0 then
-      local hk = s.base .. ':resvh:' .. s.period
+    if s.krpm then out[c] = add(s.krpm, 1, 120) end
+    if s.ktpm and est > 0 then out[c + 2] = add(s.ktpm, est, 120) end
+    if s.kresv and reserve > 0 then
+      local hk = ARGV[o] .. ':resvh:' .. ARGV[o + 4]
       if redis.call('HSETNX', hk, id, reserve) == 1 then
         -- No other reservation open: the counter and its hash may be new.
-        if redis.call('INCRBY', s.kresv, reserve) == reserve and ttl > 0 then
-          redis.call('EXPIRE', s.kresv, ttl)
-          redis.call('EXPIRE', hk, ttl)
-        end
+        if add(s.kresv, reserve, ttl) == reserve and ttl > 0 then redis.call('EXPIRE', hk, ttl) end
       end
     end
   end
   return out, nextP
 end
 
-local settled = {}
-local p = 3
-for r = 1, tonumber(ARGV[2]) do
-  settled[r], p = settle(p)
+-- The three lanes, in order.
+local p = 2
+local replies = {}
+for lane, fn in ipairs({ settle, lease, admit }) do
+  local out = {}
+  local count = tonumber(ARGV[p])
+  p = p + 1
+  for r = 1, count do
+    out[r], p = fn(p)
+  end
+  replies[lane] = out
 end
-local admitted = {}
-local m = tonumber(ARGV[p])
-p = p + 1
-for r = 1, m do
-  admitted[r], p = admit(p)
-end
-return { settled, admitted }
+return replies
 `;

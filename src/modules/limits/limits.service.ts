@@ -13,6 +13,7 @@ import { toNanoUsd } from '../usage/pricing/cost';
 import { serializeUsageEvent, usageStreamKey } from '../usage/usage-stream';
 import type { UsageEvent } from '../usage/usage-event';
 import { LIMITS_LUA } from './limits.scripts';
+import { AdmissionLeases, type LeaseReply } from './admission-leases';
 import { ScriptBatcher, type ScriptArgs } from './script-batcher';
 import { WINDOW_MS, msUntilRoom, rateLimitHeaders, retryAfterSeconds, type LimitView } from './rate-window';
 
@@ -35,6 +36,8 @@ export interface Admission {
   eventId: string;
   /** Redis took the admission: each budget subject holds its `reserveNano` until settlement. */
   reserved: boolean;
+  /** Admitted from this instance's leases (AdmissionLeases) rather than one by one. */
+  leased: boolean;
   subjects: SubjectPlan[];
   estTokens: number;
   /** `x-ratelimit-*` headers for the response (empty when no rate limit applies). */
@@ -53,13 +56,15 @@ export interface AdmitRequest {
 type AdmitReply = [string, number, number, ...number[]];
 
 interface LimitsRedis extends Redis {
-  /** Settlements, then admissions (see limits.scripts.ts) → [settle replies, admit replies]. */
-  sbLimits(...args: Array<string | number>): Promise<[number[], AdmitReply[]]>;
+  /** Settlements, lease operations, admissions (see limits.scripts.ts) → their replies, lane by lane. */
+  sbLimits(...args: Array<string | number>): Promise<[number[], LeaseReply[], AdmitReply[]]>;
 }
 
 /** The lanes of the batched script, in the order it handles them. */
 const SETTLE_LANE = 0;
-const ADMIT_LANE = 1;
+const LEASE_LANE = 1;
+const ADMIT_LANE = 2;
+const LANES = 3;
 
 /** A settlement in flight: `sent` once it would survive a crash of this process, `settled` with the reply. */
 export interface Settlement {
@@ -87,6 +92,7 @@ export class LimitsService implements OnModuleDestroy {
   readonly streamKey: string;
   private readonly settledPrefix: string;
   private readonly batcher: ScriptBatcher;
+  private readonly leases: AdmissionLeases;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -109,18 +115,11 @@ export class LimitsService implements OnModuleDestroy {
     redis.defineCommand('sbLimits', { numberOfKeys: 1, lua: LIMITS_LUA });
     this.redis = redis as LimitsRedis;
     this.batcher = new ScriptBatcher(
-      2,
-      ([settles, admits]) =>
-        this.redis.sbLimits(
-          this.streamKey,
-          this.settledPrefix,
-          settles.length,
-          ...settles.flat(),
-          admits.length,
-          ...admits.flat(),
-        ),
+      LANES,
+      (lanes) => this.redis.sbLimits(...scriptArgs(this.streamKey, this.settledPrefix, lanes)),
       () => this.written(),
     );
+    this.leases = new AdmissionLeases((args) => this.batcher.call<LeaseReply>(LEASE_LANE, args).reply);
   }
 
   /** True once what was written to Redis has left the process; false while not connected (queued). */
@@ -151,10 +150,21 @@ export class LimitsService implements OnModuleDestroy {
     if (!this.enabled) return this.unmetered(req.eventId);
     const subjects = this.plan(req);
     const estTokens = Math.max(0, Math.ceil(req.promptTokens));
-    const admission: Admission = { eventId: req.eventId, reserved: false, subjects, estTokens, headers: {} };
-    if (subjects.length === 0) {
-      // Nothing to check, but `closed` refuses every metered request it could not account for.
-      if (!this.failOpen && this.redisDown) throw this.unavailable();
+    const admission: Admission = {
+      eventId: req.eventId,
+      reserved: false,
+      leased: false,
+      subjects,
+      estTokens,
+      headers: {},
+    };
+    // `closed` refuses every metered request it could not account for, also one a lease would cover.
+    if (!this.failOpen && this.redisDown) throw this.unavailable();
+    if (subjects.length === 0) return admission;
+    const leased = this.leases.take(subjects, estTokens);
+    if (leased) {
+      admission.reserved = admission.leased = true;
+      admission.headers = rateLimitHeaders(leased.requests, leased.tokens);
       return admission;
     }
     const args: ScriptArgs = [req.eventId, subjects.length, estTokens];
@@ -220,7 +230,7 @@ export class LimitsService implements OnModuleDestroy {
 
   /** The admission of a request nothing is checked or reserved for (SWITCHBOARD_METERING=off). */
   unmetered(eventId: string): Admission {
-    return { eventId, reserved: false, subjects: [], estTokens: 0, headers: {} };
+    return { eventId, reserved: false, leased: false, subjects: [], estTokens: 0, headers: {} };
   }
 
   /**
@@ -250,7 +260,8 @@ export class LimitsService implements OnModuleDestroy {
     const costNano = toNanoUsd(event.costUsd || '0');
     const total = (event.usage?.promptTokens ?? 0) + (event.usage?.completionTokens ?? 0);
     const extra = Math.max(0, total - (admission?.estTokens ?? 0));
-    const args: ScriptArgs = [event.id, serializeUsageEvent(event), subjects.length, extra];
+    const leased = admission?.leased ? 1 : 0;
+    const args: ScriptArgs = [event.id, serializeUsageEvent(event), subjects.length, extra, leased];
     for (const s of subjects)
       args.push(s.base, s.tpm > 0 ? 1 : 0, s.budgetNano >= 0 ? 1 : 0, s.period, costNano, held(admission, s));
     return this.callSettle(args);
@@ -259,7 +270,7 @@ export class LimitsService implements OnModuleDestroy {
   /** Releases a reservation for a request that was never sent upstream (no usage record, no spend). */
   async release(admission: Admission): Promise<void> {
     if (admission.subjects.length === 0) return;
-    const args: ScriptArgs = [admission.eventId, '', admission.subjects.length, 0];
+    const args: ScriptArgs = [admission.eventId, '', admission.subjects.length, 0, admission.leased ? 1 : 0];
     for (const s of admission.subjects) args.push(s.base, 0, 0, s.period, 0, held(admission, s));
     await this.callSettle(args).settled;
   }
@@ -345,8 +356,21 @@ export class LimitsService implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    // Gives the unused part of the leases back (bounded: shutdown does not wait on an unreachable Redis).
+    if (this.redis.status === 'ready')
+      await Promise.race([this.leases.retireAll(), new Promise((r) => setTimeout(r, 1_000).unref())]);
     this.redis.disconnect();
   }
+}
+
+/** The script's ARGV after the fixed head: each lane's count, then its requests' values, flattened. */
+function scriptArgs(streamKey: string, settledPrefix: string, lanes: ScriptArgs[][]): ScriptArgs {
+  const out: ScriptArgs = [streamKey, settledPrefix];
+  for (const lane of lanes) {
+    out.push(lane.length);
+    for (const request of lane) for (const v of request) out.push(v);
+  }
+  return out;
 }
 
 /** What the subject's admission reserved and settlement must give back (0 when nothing was reserved). */
