@@ -302,17 +302,15 @@ export class LimitsService implements OnModuleDestroy {
     const tpm = l.tpmLimit ?? 0;
     const hasBudget = l.maxBudgetUsd !== undefined && l.maxBudgetUsd !== null;
     if (!rpm && !tpm && !hasBudget) return [];
-    const now = new Date();
     let period = 'all';
     let periodStart: Date | undefined;
     let ttlSeconds = 0;
     if (hasBudget && l.budgetDuration) {
-      periodStart = currentPeriodStart(l.budgetPeriodStart, l.budgetDuration, now);
-      period = String(periodStart.getTime());
-      ttlSeconds =
-        Math.ceil(
-          (budgetResetAt(l.budgetPeriodStart, l.budgetDuration, now).getTime() - now.getTime()) / 1000,
-        ) + 86_400;
+      const now = Date.now();
+      const p = budgetPeriodOf(l, now);
+      periodStart = p.start;
+      period = p.key;
+      ttlSeconds = Math.ceil((p.resetsAt - now) / 1000) + 86_400;
     }
     return [
       {
@@ -361,6 +359,28 @@ export class LimitsService implements OnModuleDestroy {
       await Promise.race([this.leases.retireAll(), new Promise((r) => setTimeout(r, 1_000).unref())]);
     this.redis.disconnect();
   }
+}
+
+interface BudgetPeriod {
+  start: Date;
+  /** The period's name in Redis keys (its start, epoch ms). */
+  key: string;
+  resetsAt: number;
+}
+
+/** The current budget period of each settings object (identities are cached, so this is per key). */
+const budgetPeriods = new WeakMap<LimitSettings, BudgetPeriod>();
+
+function budgetPeriodOf(l: LimitSettings, now: number): BudgetPeriod {
+  let p = budgetPeriods.get(l);
+  if (!p || now >= p.resetsAt || now < p.start.getTime()) {
+    const at = new Date(now);
+    const start = currentPeriodStart(l.budgetPeriodStart, l.budgetDuration!, at);
+    const resetsAt = budgetResetAt(l.budgetPeriodStart, l.budgetDuration!, at).getTime();
+    p = { start, key: String(start.getTime()), resetsAt };
+    budgetPeriods.set(l, p);
+  }
+  return p;
 }
 
 /** The script's ARGV after the fixed head: each lane's count, then its requests' values, flattened. */
