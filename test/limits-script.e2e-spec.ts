@@ -16,12 +16,14 @@ describe('limits script (real Redis)', () => {
   const base = `${prefix}:lim:key:k1`;
   const stream = `${prefix}:usage:events`;
   const period = 'p1';
+  let batches = 0;
   const run = (settles: Row[], admits: Row[], leases: Row[] = []) =>
     redis.eval(
       LIMITS_LUA,
       1,
       stream,
       `${prefix}:usage:settled:`,
+      `b${++batches}`,
       settles.length,
       ...settles.flat(),
       leases.length,
@@ -31,13 +33,15 @@ describe('limits script (real Redis)', () => {
     ) as Promise<Reply>;
   // subject: base, rpm, tpm, budgetNano, period, reserveNano, ttl
   const admit = (id: string, reserve: number) => [id, 1, 10, base, 100, 1000, 5_000, period, reserve, 3600];
-  // request: id, payload, n, extraTokens, leased; subject: base, tpm, budget, period, costNano, heldNano
-  const settle = (id: string, cost: number, held: number, leased = 0) => [
+  // request: id, payload, n, extraTokens, leased, earlier batches; subject: base, tpm, budget, period,
+  // costNano, heldNano
+  const settle = (id: string, cost: number, held: number, leased = 0, earlier = '') => [
     id,
     `{"id":"${id}"}`,
     1,
     0,
     leased,
+    earlier,
     base,
     1,
     1,
@@ -78,12 +82,22 @@ describe('limits script (real Redis)', () => {
     expect([settled, after[0]]).toEqual([1, 'ok']);
   });
 
-  it('a request holding no reservation is made idempotent by a marker key', async () => {
-    const [[first]] = await run([settle('e9', 100, 0)], []);
-    const [[again]] = await run([settle('e9', 100, 0)], []);
-    expect([first, again]).toEqual([1, 0]);
-    expect(await redis.exists(`${prefix}:usage:settled:e9`)).toBe(1);
+  it('a request holding no reservation counts on its first attempt; a retry counts only if the batches it names did not run', async () => {
+    const spend = async () => num(`${base}:spend:${period}`);
+    const before = await spend();
+    await run([settle('e9', 100, 0)], []); // batch b<n>, leaves its marker
+    const ranIn = `b${batches}`;
+    expect(await redis.exists(`${prefix}:usage:settled:batch:${ranIn}`)).toBe(1);
+    expect(await spend()).toBe(before + 100);
+    // The retry of a call whose reply was lost names the batch it went out in: counted already.
+    const [[again]] = await run([settle('e9', 100, 0, 0, `nope,${ranIn}`)], []);
+    expect(again).toBe(0);
+    // A retry whose earlier batches never reached Redis counts.
+    const [[late]] = await run([settle('e10', 100, 0, 0, 'never-ran')], []);
+    expect(late).toBe(1);
+    expect(await spend()).toBe(before + 200);
   });
+
   describe('leases', () => {
     const lbase = `${prefix}:lim:team:t1`;
     const lperiod = 'p2';
@@ -157,15 +171,27 @@ describe('limits script (real Redis)', () => {
       expect(budget[0]).toBeLessThanOrEqual(124);
     });
 
-    it('a leased request settles once on a marker key and gives its reservation back', async () => {
+    it('a leased request settles once and gives its reservation back', async () => {
       await redis.set(`${lbase}:resv:${lperiod}`, 5_000);
-      const leasedSettle = ['e20', '{"id":"e20"}', 1, 0, 1, lbase, 1, 1, lperiod, 700, 1_000];
-      const [[first]] = await run([leasedSettle], []);
-      const [[again]] = await run([leasedSettle], []);
+      const leasedSettle = (earlier: string) => [
+        'e20',
+        '{"id":"e20"}',
+        1,
+        0,
+        1,
+        earlier,
+        lbase,
+        1,
+        1,
+        lperiod,
+        700,
+        1_000,
+      ];
+      const [[first]] = await run([leasedSettle('')], []);
+      const [[again]] = await run([leasedSettle(`b${batches}`)], []);
       expect([first, again]).toEqual([1, 0]);
       expect(await num(`${lbase}:resv:${lperiod}`)).toBe(4_000);
       expect(await num(`${lbase}:spend:${lperiod}`)).toBe(700);
-      expect(await redis.exists(`${prefix}:usage:settled:e20`)).toBe(1);
     });
   });
 });

@@ -12,8 +12,9 @@
  *   base:resvh:<period>      hash: usage event id → its reservation (settlement is idempotent on it)
  * Keys are built inside the scripts from Redis TIME, so this layout assumes one Redis (not Cluster).
  *
- * KEYS: the usage stream. ARGV: settled-marker prefix, then three lanes, each a count followed by its
- * requests' values: settlements, lease operations, admissions → { settle, lease, admit replies }.
+ * KEYS: the usage stream. ARGV: the settled-marker prefix, this batch's id, then three lanes, each a
+ * count followed by its requests' values: settlements, lease operations, admissions → { settle, lease,
+ * admit replies }.
  *
  * ADMIT  per request: eventId, n, estTokens, then per subject 7 values:
  *        base, rpm (0 = none), tpm (0 = none), budgetNano (-1 = none), period, reserveNano, ttlSeconds (0 = keep)
@@ -28,13 +29,16 @@
  *   limit, and nothing below LEASE_MIN_SLOTS: near a limit every request is admitted one by one.
  *   → { k, nowMs, rpmCur, rpmPrev, tpmCur, tpmPrev } (k = 0: nothing granted).
  *
- * SETTLE per request: eventId, payload, n, extraTokens, leased (0/1), then per subject 6 values:
+ * SETTLE per request: eventId, payload, n, extraTokens, leased (0/1), earlier batches (the ids of the
+ *        batches an earlier attempt of this settlement went out in, comma-separated; '' on the first),
+ *        then per subject 6 values:
  *        base, tpm (0/1), budget (0/1), period, costNano, reservedNano (what its admission reserved; 0 = none)
  *   An empty payload releases the reservation without appending anything (request never sent upstream).
  *   → per request 1 when counted now, 0 when counted before. The event is appended either way (the
  *   writer deduplicates records on their id). A request admitted one by one that holds a reservation
- *   uses it as its marker; any other (leased, or holding none) gets a settled-marker key that lives 10
- *   minutes: long enough for the retry of a call whose reply was lost, short enough to stay small.
+ *   uses it as its marker; for the others, each batch that settles any leaves one marker key
+ *   (`<prefix>batch:<id>`, 10 minutes: long enough for the retry of a call whose reply was lost, one
+ *   key per batch rather than per request), and a retry counts only if none of its earlier batches ran.
  */
 /** A lease takes at most this share (1/n) of the headroom left in each limit. */
 export const LEASE_SHARE = 8;
@@ -105,22 +109,41 @@ local function counters(base, rpm, tpm, budget, period)
   return s
 end
 
+-- The settlements' counter changes, summed per key and applied once at the end of their lane (one
+-- command per counter per batch, not per request): tokens added (new counters expire after 120 s),
+-- spend added (only to a seeded counter), reservations given back.
+local tokensAdded, spendAdded, reservedFreed = {}, {}, {}
+local function bump(t, k, amount)
+  if amount > 0 then t[k] = (t[k] or 0) + amount end
+end
+local function applySettled()
+  for k, v in pairs(tokensAdded) do add(k, v, 120) end
+  for k, v in pairs(spendAdded) do
+    -- The counter keeps the expiry its seed gave it (a short one when Postgres could not be read).
+    if redis.call('EXISTS', k) == 1 then redis.call('INCRBY', k, v) end
+  end
+  for k, v in pairs(reservedFreed) do giveBack(k, v) end
+end
+
 -- One request whose values start at ARGV[p]; returns 1 (counted now) or 0, and where the next starts.
 -- Idempotency: the first reservation of a request admitted one by one is its marker (HDEL succeeds
--- once); any other request gets a marker key. The event is appended to the stream either way: the
--- writer drops repeats, so an event is never lost, even when Redis lost the reservation (a restart
--- without persistence).
+-- once); the others count unless a batch an earlier attempt went out in left its marker. The event is
+-- appended to the stream either way: the writer drops repeats, so an event is never lost, even when
+-- Redis lost the reservation (a restart without persistence).
+local batchMarked = false
 local function settle(p)
   local id = ARGV[p]
   local payload = ARGV[p + 1]
   local n = tonumber(ARGV[p + 2])
   local extra = tonumber(ARGV[p + 3])
   local leased = ARGV[p + 4] == '1'
-  local nextP = p + 5 + n * 6
+  local earlier = ARGV[p + 5]
+  local s0 = p + 6
+  local nextP = s0 + n * 6
   local first = nil
   if not leased then
     for i = 0, n - 1 do
-      if tonumber(ARGV[p + 5 + i * 6 + 5]) > 0 then
+      if tonumber(ARGV[s0 + i * 6 + 5]) > 0 then
         first = i
         break
       end
@@ -128,30 +151,31 @@ local function settle(p)
   end
   local counts = true
   if first then
-    local o = p + 5 + first * 6
+    local o = s0 + first * 6
     counts = redis.call('HDEL', ARGV[o] .. ':resvh:' .. ARGV[o + 3], id) == 1
-    if counts then redis.call('DECRBY', ARGV[o] .. ':resv:' .. ARGV[o + 3], ARGV[o + 5]) end
   else
-    counts = redis.call('SET', ARGV[1] .. id, '1', 'NX', 'EX', 600) and true or false
+    for b in string.gmatch(earlier, '[^,]+') do
+      if redis.call('EXISTS', ARGV[1] .. 'batch:' .. b) == 1 then
+        counts = false
+        break
+      end
+    end
+    if not batchMarked then
+      redis.call('SET', ARGV[1] .. 'batch:' .. ARGV[2], '1', 'EX', 600)
+      batchMarked = true
+    end
   end
   if counts then
     for i = 0, n - 1 do
-      local o = p + 5 + i * 6
+      local o = s0 + i * 6
       local base = ARGV[o]
       local period = ARGV[o + 3]
-      local cost = tonumber(ARGV[o + 4])
       local held = tonumber(ARGV[o + 5])
-      if leased then
-        giveBack(base .. ':resv:' .. period, held)
-      elseif i ~= first and held > 0 and redis.call('HDEL', base .. ':resvh:' .. period, id) == 1 then
-        redis.call('DECRBY', base .. ':resv:' .. period, held)
+      if held > 0 and (leased or i == first or redis.call('HDEL', base .. ':resvh:' .. period, id) == 1) then
+        bump(reservedFreed, base .. ':resv:' .. period, held)
       end
-      if tonumber(ARGV[o + 1]) == 1 and extra > 0 then add(base .. ':tpm:' .. m0, extra, 120) end
-      -- The counter keeps the expiry its seed gave it (a short one when Postgres could not be read).
-      local sk = base .. ':spend:' .. period
-      if tonumber(ARGV[o + 2]) == 1 and cost > 0 and redis.call('EXISTS', sk) == 1 then
-        redis.call('INCRBY', sk, cost)
-      end
+      if ARGV[o + 1] == '1' then bump(tokensAdded, base .. ':tpm:' .. m0, extra) end
+      if ARGV[o + 2] == '1' then bump(spendAdded, base .. ':spend:' .. period, tonumber(ARGV[o + 4])) end
     end
   end
   if payload ~= '' then redis.call('XADD', KEYS[1], '*', 'e', payload) end
@@ -245,7 +269,7 @@ local function admit(p)
 end
 
 -- The three lanes, in order.
-local p = 2
+local p = 3
 local replies = {}
 for lane, fn in ipairs({ settle, lease, admit }) do
   local out = {}
@@ -255,6 +279,7 @@ for lane, fn in ipairs({ settle, lease, admit }) do
     out[r], p = fn(p)
   end
   replies[lane] = out
+  if lane == 1 then applySettled() end
 end
 return replies
 `;

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import Decimal from 'decimal.js';
 import Redis from 'ioredis';
+import { randomBytes } from 'node:crypto';
 import { GatewayError } from '../../common/errors/gateway-error';
 import { LOGGER } from '../../common/logging/logger.module';
 import type { Logger } from '../../common/logging/logger';
@@ -70,6 +71,8 @@ const LANES = 3;
 export interface Settlement {
   sent: Promise<void>;
   settled: Promise<void>;
+  /** The batch it went out in (once sent): a retry names it, so that it counts only if that one did not run. */
+  batchId(): string | undefined;
 }
 
 /**
@@ -116,8 +119,10 @@ export class LimitsService implements OnModuleDestroy {
     this.redis = redis as LimitsRedis;
     this.batcher = new ScriptBatcher(
       LANES,
-      (lanes) => this.redis.sbLimits(...scriptArgs(this.streamKey, this.settledPrefix, lanes)),
+      (lanes, batchId) =>
+        this.redis.sbLimits(...scriptArgs(this.streamKey, this.settledPrefix, batchId, lanes)),
       () => this.written(),
+      `${randomBytes(6).toString('hex')}.`,
     );
     this.leases = new AdmissionLeases((args) => this.batcher.call<LeaseReply>(LEASE_LANE, args).reply);
   }
@@ -255,13 +260,14 @@ export class LimitsService implements OnModuleDestroy {
    * `sent` resolves once the command has left this process (so it reaches Redis even if the process
    * dies right after), or with the reply when that cannot be known; both reject when Redis is down.
    */
-  settle(admission: Admission | undefined, event: UsageEvent): Settlement {
+  settle(admission: Admission | undefined, event: UsageEvent, earlierBatches: string[] = []): Settlement {
     const subjects = admission?.subjects ?? [];
     const costNano = toNanoUsd(event.costUsd || '0');
     const total = (event.usage?.promptTokens ?? 0) + (event.usage?.completionTokens ?? 0);
     const extra = Math.max(0, total - (admission?.estTokens ?? 0));
     const leased = admission?.leased ? 1 : 0;
     const args: ScriptArgs = [event.id, serializeUsageEvent(event), subjects.length, extra, leased];
+    args.push(earlierBatches.join(','));
     for (const s of subjects)
       args.push(s.base, s.tpm > 0 ? 1 : 0, s.budgetNano >= 0 ? 1 : 0, s.period, costNano, held(admission, s));
     return this.callSettle(args);
@@ -270,7 +276,14 @@ export class LimitsService implements OnModuleDestroy {
   /** Releases a reservation for a request that was never sent upstream (no usage record, no spend). */
   async release(admission: Admission): Promise<void> {
     if (admission.subjects.length === 0) return;
-    const args: ScriptArgs = [admission.eventId, '', admission.subjects.length, 0, admission.leased ? 1 : 0];
+    const args: ScriptArgs = [
+      admission.eventId,
+      '',
+      admission.subjects.length,
+      0,
+      admission.leased ? 1 : 0,
+      '',
+    ];
     for (const s of admission.subjects) args.push(s.base, 0, 0, s.period, 0, held(admission, s));
     await this.callSettle(args).settled;
   }
@@ -279,13 +292,13 @@ export class LimitsService implements OnModuleDestroy {
     if (this.redisDown) {
       const down = Promise.reject(new Error('Redis connection is down'));
       down.catch(() => undefined);
-      return { sent: down, settled: down };
+      return { sent: down, settled: down, batchId: () => undefined };
     }
     const call = this.batcher.call<number>(SETTLE_LANE, args);
     const settled = call.reply.then(() => undefined);
     const sent = call.sent.then((left) => (left ? undefined : settled));
     sent.catch(() => undefined);
-    return { sent, settled };
+    return { sent, settled, batchId: () => call.batchId };
   }
 
   private plan(req: AdmitRequest): SubjectPlan[] {
@@ -384,8 +397,13 @@ function budgetPeriodOf(l: LimitSettings, now: number): BudgetPeriod {
 }
 
 /** The script's ARGV after the fixed head: each lane's count, then its requests' values, flattened. */
-function scriptArgs(streamKey: string, settledPrefix: string, lanes: ScriptArgs[][]): ScriptArgs {
-  const out: ScriptArgs = [streamKey, settledPrefix];
+function scriptArgs(
+  streamKey: string,
+  settledPrefix: string,
+  batchId: string,
+  lanes: ScriptArgs[][],
+): ScriptArgs {
+  const out: ScriptArgs = [streamKey, settledPrefix, batchId];
   for (const lane of lanes) {
     out.push(lane.length);
     for (const request of lane) for (const v of request) out.push(v);

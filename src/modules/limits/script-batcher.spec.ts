@@ -36,25 +36,28 @@ describe('ScriptBatcher', () => {
 
   it('splits a large turn into batches of at most maxBatch calls, lane by lane', async () => {
     const sizes: number[][] = [];
+    const ids: string[] = [];
     const batcher = new ScriptBatcher(
       2,
-      async (lanes) => {
+      async (lanes, batchId) => {
         sizes.push(lanes.map((l) => l.length));
+        ids.push(batchId);
         return lanes.map((l) => l.map(() => 1));
       },
       async () => true,
+      'p.',
       2,
     );
-    await Promise.all([
-      batcher.call(0, [1]).reply,
-      ...[2, 3, 4].map((i) => batcher.call(1, [i]).reply),
-      batcher.call(0, [5]).reply,
-    ]);
+    const calls = [batcher.call(0, [1]), ...[2, 3, 4].map((i) => batcher.call(1, [i])), batcher.call(0, [5])];
+    await Promise.all(calls.map((c) => c.reply));
     expect(sizes).toEqual([
       [2, 0],
       [0, 2],
       [0, 1],
     ]);
+    // Each batch has its own id, and each call knows the one it went out in.
+    expect(ids).toEqual(['p.1', 'p.2', 'p.3']);
+    expect(calls.map((c) => c.batchId)).toEqual(['p.1', 'p.2', 'p.2', 'p.3', 'p.1']);
   });
 
   it('rejects every call of a failed batch (thrown or rejected) and still reports the send', async () => {

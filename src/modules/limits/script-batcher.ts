@@ -1,11 +1,15 @@
 /** The values of one request in a batched script call (flattened into ARGV after the batch header). */
 export type ScriptArgs = Array<string | number>;
 
-/** Sends one batch as one command: the requests of each lane, in order; resolves with their replies. */
-export type BatchSender = (lanes: ScriptArgs[][]) => Promise<unknown[][]>;
+/**
+ * Sends one batch as one command: the requests of each lane, in order, with the batch's id; resolves
+ * with their replies.
+ */
+export type BatchSender = (lanes: ScriptArgs[][], batchId: string) => Promise<unknown[][]>;
 
 interface Waiting {
   args: ScriptArgs;
+  call: BatchedCall<unknown>;
   resolve: (reply: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -18,6 +22,8 @@ interface Waiting {
 export interface BatchedCall<R> {
   sent: Promise<boolean>;
   reply: Promise<R>;
+  /** The id of the batch the call went out in (set when it is sent; unique per process and batch). */
+  batchId?: string;
 }
 
 /**
@@ -31,27 +37,36 @@ export class ScriptBatcher {
   private queues: Waiting[][];
   private flushed: Array<(left: boolean) => void> = [];
   private scheduled = false;
+  private batches = 0;
 
   constructor(
     private readonly lanes: number,
     private readonly send: BatchSender,
     /** After `send`: resolves true once the written bytes have left the process, false if unknown. */
     private readonly written: () => Promise<boolean>,
+    /** Makes batch ids unique across processes. */
+    private readonly idPrefix = '',
     private readonly maxBatch = 128,
   ) {
     this.queues = this.emptyQueues();
   }
 
   call<R>(lane: number, args: ScriptArgs): BatchedCall<R> {
-    const reply = new Promise<R>((resolve, reject) =>
-      this.queues[lane].push({ args, resolve: resolve as (reply: unknown) => void, reject }),
+    const call = { sent: undefined, reply: undefined } as unknown as BatchedCall<R>;
+    call.reply = new Promise<R>((resolve, reject) =>
+      this.queues[lane].push({
+        args,
+        call: call as BatchedCall<unknown>,
+        resolve: resolve as (reply: unknown) => void,
+        reject,
+      }),
     );
-    const sent = new Promise<boolean>((resolve) => this.flushed.push(resolve));
+    call.sent = new Promise<boolean>((resolve) => this.flushed.push(resolve));
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.flush);
     }
-    return { sent, reply };
+    return call;
   }
 
   private emptyQueues(): Waiting[][] {
@@ -86,9 +101,14 @@ export class ScriptBatcher {
   };
 
   private dispatch(batch: Waiting[][]): void {
+    const batchId = `${this.idPrefix}${(++this.batches).toString(36)}`;
+    for (const part of batch) for (const w of part) w.call.batchId = batchId;
     let pending: Promise<unknown[][]>;
     try {
-      pending = this.send(batch.map((part) => part.map((w) => w.args)));
+      pending = this.send(
+        batch.map((part) => part.map((w) => w.args)),
+        batchId,
+      );
     } catch (err) {
       pending = Promise.reject(err);
     }

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { LOGGER } from '../../common/logging/logger.module';
 import type { Logger } from '../../common/logging/logger';
 import { SqlPool } from '../../database/sql-pool.service';
-import { LimitsService, type Admission } from '../limits/limits.service';
+import { LimitsService, type Admission, type Settlement } from '../limits/limits.service';
 import { MetricsService } from '../metrics/metrics.service';
 import type { UsageEvent } from './usage-event';
 import { INSERT_USAGE_SQL, toRecordRow } from './usage-stream';
@@ -18,6 +18,8 @@ interface Pending {
   admission?: Admission;
   /** Already written to Postgres (Redis was down); settlement still appends it to the stream, which the writer then skips. */
   persisted?: boolean;
+  /** The batches earlier attempts went out in (a retry counts only if none of them ran). */
+  batches: string[];
 }
 
 /**
@@ -56,6 +58,7 @@ export class UsageService implements OnModuleDestroy {
     this.metrics.observe(event);
     if (!this.limits.enabled) return Promise.resolve();
     let fallback: Promise<void> | undefined;
+    const settlement = this.limits.settle(admission, event);
     const onFailure = (err: unknown): Promise<void> => {
       if (fallback) return fallback;
       if (this.spill.length === 0)
@@ -63,13 +66,13 @@ export class UsageService implements OnModuleDestroy {
           { err: err instanceof Error ? err.message : String(err), id: event.id },
           'usage: settle failed; events wait in memory (written to Postgres meanwhile) and are retried',
         );
-      const item: Pending = { event, admission };
+      const item: Pending = { event, admission, batches: sentIn(settlement) };
       this.spill.push(item);
       this.schedule();
       fallback = this.persistSoon(item);
       return fallback;
     };
-    const { sent, settled } = this.limits.settle(admission, event);
+    const { sent, settled } = settlement;
     const tracked: Promise<void> = settled.catch(onFailure).finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
     return sent.catch(onFailure);
@@ -105,9 +108,11 @@ export class UsageService implements OnModuleDestroy {
     this.timer = undefined;
     const batch = this.spill.splice(0, this.spill.length);
     for (const [i, item] of batch.entries()) {
+      const settlement = this.limits.settle(item.admission, item.event, item.batches);
       try {
-        await this.limits.settle(item.admission, item.event).settled;
+        await settlement.settled;
       } catch {
+        item.batches.push(...sentIn(settlement));
         const left = batch.slice(i);
         this.spill.unshift(...left);
         await this.persist(left);
@@ -193,4 +198,10 @@ export class UsageService implements OnModuleDestroy {
       );
     }
   }
+}
+
+/** The batch a settlement went out in, if it was sent at all. */
+function sentIn(settlement: Settlement): string[] {
+  const id = settlement.batchId();
+  return id ? [id] : [];
 }
