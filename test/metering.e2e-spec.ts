@@ -298,25 +298,35 @@ describe('metering: budgets', () => {
   });
 });
 
+/** A fake upstream and two gateway instances sharing one database and one Redis prefix. */
+async function startTwoInstances(pricing?: string) {
+  const fake = await startFakeOpenAi({ apiKey: 'sk-upstream' });
+  const yaml = yamlFor(fake, pricing);
+  const gw1 = await startGateway({ yaml });
+  const gw2 = await startGateway({
+    yaml,
+    databaseUrl: gw1.config.databaseUrl,
+    redisPrefix: gw1.config.redisPrefix,
+  });
+  const close = async () => {
+    await gw2.close();
+    await gw1.close();
+    await fake.close();
+  };
+  return { fake, gw1, gw2, close };
+}
+
 describe('metering: rate limits across two instances sharing Redis', () => {
+  let rig: Awaited<ReturnType<typeof startTwoInstances>>;
   let fake: FakeOpenAi;
   let gw1: TestGateway;
   let gw2: TestGateway;
 
   beforeAll(async () => {
-    fake = await startFakeOpenAi({ apiKey: 'sk-upstream' });
-    gw1 = await startGateway({ yaml: yamlFor(fake) });
-    gw2 = await startGateway({
-      yaml: yamlFor(fake),
-      databaseUrl: gw1.config.databaseUrl,
-      redisPrefix: gw1.config.redisPrefix,
-    });
+    rig = await startTwoInstances();
+    ({ fake, gw1, gw2 } = rig);
   });
-  afterAll(async () => {
-    await gw2?.close();
-    await gw1?.close();
-    await fake?.close();
-  });
+  afterAll(() => rig?.close());
 
   const call = (gw: TestGateway, token: string) =>
     fetch(`${gw.url}/v1/chat/completions`, {
@@ -389,26 +399,17 @@ describe('metering: rate limits across two instances sharing Redis', () => {
 });
 
 describe('metering: budget leases across two instances sharing Redis', () => {
+  let rig: Awaited<ReturnType<typeof startTwoInstances>>;
   let fake: FakeOpenAi;
   let gw1: TestGateway;
   let gw2: TestGateway;
 
   beforeAll(async () => {
-    fake = await startFakeOpenAi({ apiKey: 'sk-upstream' });
     // $0.001 per output token, input free: a max_tokens 10 request reserves and costs exactly $0.01.
-    const yaml = yamlFor(fake, '{ input_per_mtok: "0", output_per_mtok: "1000" }');
-    gw1 = await startGateway({ yaml });
-    gw2 = await startGateway({
-      yaml,
-      databaseUrl: gw1.config.databaseUrl,
-      redisPrefix: gw1.config.redisPrefix,
-    });
+    rig = await startTwoInstances('{ input_per_mtok: "0", output_per_mtok: "1000" }');
+    ({ fake, gw1, gw2 } = rig);
   });
-  afterAll(async () => {
-    await gw2?.close();
-    await gw1?.close();
-    await fake?.close();
-  });
+  afterAll(() => rig?.close());
 
   it('a budget far from its limit is admitted from leases on both instances, never overrun, and exact to the cent in the end', async () => {
     // $1.00 at $0.01 a request: far enough for leases at first (each takes at most 1/8 of the headroom),
