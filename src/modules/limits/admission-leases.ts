@@ -37,12 +37,14 @@ const MIN_SLOTS = 8;
 const MAX_SLOTS = 1_024;
 
 interface Lease {
-  fingerprint: string;
+  /** The subject as its limits were when the lease was granted. */
   subject: LeaseSubject;
   minute: number;
   /** Local clock. */
   expiresAt: number;
   slots: number;
+  /** Requests admitted with it. */
+  used: number;
   /** What is left to admit with: requests, tokens, nano-USD. */
   req: number;
   tok: number;
@@ -101,6 +103,7 @@ export class AdmissionLeases {
     for (const s of subjects) {
       const state = this.subjects.get(s.base)!;
       const lease = state.current!;
+      lease.used += 1;
       if (s.rpm > 0) lease.req -= 1;
       if (s.tpm > 0) lease.tok -= estTokens;
       if (s.budgetNano >= 0) lease.nano -= s.reserveNano;
@@ -152,7 +155,7 @@ export class AdmissionLeases {
     if (missed && old) {
       state.current = undefined;
       // Used up before its time: ask for more next time.
-      if (old.fingerprint === fingerprint(s) && now < old.expiresAt)
+      if (sameLimits(old.subject, s) && now < old.expiresAt)
         state.slots = Math.min(MAX_SLOTS, state.slots * 2);
       void this.retire(old);
     }
@@ -189,11 +192,11 @@ export class AdmissionLeases {
     const minute = Math.floor(nowMs / 60_000);
     const minuteEnd = (minute + 1) * 60_000 - offsetMs - MINUTE_GUARD_MS;
     const lease: Lease = {
-      fingerprint: fingerprint(s),
       subject: s,
       minute,
       expiresAt: Math.min(now + LEASE_MS, minuteEnd),
       slots,
+      used: 0,
       req: slots,
       tok: slots * perSlot.tok,
       nano: slots * perSlot.nano,
@@ -211,7 +214,7 @@ export class AdmissionLeases {
   private expire(state: SubjectState, lease: Lease): void {
     if (state.current !== lease) return;
     state.current = undefined;
-    if (lease.req > lease.slots / 2) state.slots = Math.max(MIN_SLOTS, Math.floor(state.slots / 2));
+    if (lease.used < lease.slots / 2) state.slots = Math.max(MIN_SLOTS, Math.floor(state.slots / 2));
     void this.retire(lease);
     if (!state.pending && this.subjects.get(lease.subject.base) === state)
       this.subjects.delete(lease.subject.base);
@@ -232,8 +235,9 @@ export class AdmissionLeases {
   }
 }
 
-function fingerprint(s: LeaseSubject): string {
-  return `${s.rpm}|${s.tpm}|${s.budgetNano}|${s.period}`;
+/** The limits (and budget period) a lease was granted under are still the subject's. */
+function sameLimits(a: LeaseSubject, b: LeaseSubject): boolean {
+  return a.rpm === b.rpm && a.tpm === b.tpm && a.budgetNano === b.budgetNano && a.period === b.period;
 }
 
 /** The lease can admit this request for the subject now. */
@@ -241,7 +245,7 @@ function covers(lease: Lease | undefined, s: LeaseSubject, estTokens: number, no
   return (
     lease !== undefined &&
     now < lease.expiresAt &&
-    lease.fingerprint === fingerprint(s) &&
+    sameLimits(lease.subject, s) &&
     (s.rpm <= 0 || lease.req >= 1) &&
     (s.tpm <= 0 || lease.tok >= estTokens) &&
     (s.budgetNano < 0 || lease.nano >= s.reserveNano)
