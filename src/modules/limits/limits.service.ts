@@ -78,8 +78,10 @@ export interface Settlement {
 /**
  * Rate limits (rpm/tpm, sliding minute) and budgets (reserve → settle) for keys and teams, in one Lua
  * script: a request is admitted before the upstream call and settled after it (which also appends the
- * usage event to the stream). The admissions and settlements of one event-loop turn, from all requests,
- * share one command (ScriptBatcher): one Redis round trip per turn.
+ * usage event to the stream). A subject far from its limits is admitted from this instance's leases
+ * (AdmissionLeases: no Redis round trip on the request path); near a limit, one by one. The admissions,
+ * lease operations and settlements of one event-loop turn, from all requests, share one command
+ * (ScriptBatcher): one Redis round trip per turn.
  * Redis is the budget truth on the hot path; a missing spend counter is seeded from Postgres for the
  * current period.
  */
