@@ -166,9 +166,12 @@ describe('limits script (real Redis)', () => {
       expect(small[0]).toBeLessThanOrEqual(12);
       const [, [tight]] = await run([], [], [lease(1_000, 20)]);
       expect(tight[0]).toBe(0); // (20 − used) / 8 < 4 slots: admitted one by one
-      // Budget: 1,000,000 nano, 6,000 reserved: (994,000) / 8 / 1,000 = 124 slots at most.
+      // Budget 1,000,000 nano at 1,000 a slot: an eighth of what spend and reservations leave, counted at once.
+      const resv = `${lbase}:resv:${lperiod}`;
+      const left = 1_000_000 - (await num(`${lbase}:spend:${lperiod}`)) - (await num(resv));
       const [, [budget]] = await run([], [], [lease(1_000, 100_000, 1_000_000)]);
-      expect(budget[0]).toBeLessThanOrEqual(124);
+      expect(budget[0]).toBe(Math.floor(left / 8 / 1_000));
+      expect(await num(resv)).toBe(1_000_000 - left + Number(budget[0]) * 1_000);
     });
 
     it('a leased request settles once and gives its reservation back', async () => {

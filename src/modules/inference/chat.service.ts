@@ -24,7 +24,7 @@ import type { ResolvedModel } from '../routing/catalog.types';
 import { RouterService, RoutingFailure, type AttemptInfo } from '../routing/router.service';
 import { LimitsService, type Admission } from '../limits/limits.service';
 import { MetricsService } from '../metrics/metrics.service';
-import { reserveEstimate } from '../usage/pricing/cost';
+import { reserveEstimateNano } from '../usage/pricing/cost';
 import { effectivePricing } from '../usage/pricing/price-table';
 import type { UsageEvent } from '../usage/usage-event';
 import { UsageService } from '../usage/usage.service';
@@ -202,7 +202,7 @@ export class ChatService {
       eventId,
       identity,
       promptTokens,
-      reserveUsd: reserveEstimate(promptTokens, reserveOutput, pricing),
+      reserveNano: reserveEstimateNano(promptTokens, reserveOutput, pricing),
     });
     for (const k in admission.headers) queueHeader(res, k, admission.headers[k]);
     return admission;

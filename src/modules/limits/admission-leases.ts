@@ -230,7 +230,7 @@ export class AdmissionLeases {
     lease.expiresAt = 0;
     if (req <= 0 && tok <= 0 && nano <= 0) return Promise.resolve();
     const args: ScriptArgs = [s.base, s.rpm, s.tpm, s.budgetNano, s.period, s.ttlSeconds, 0, 0, 0];
-    args.push(lease.minute, Math.max(0, req), Math.max(0, tok), Math.max(0, nano));
+    args.push(lease.minute, req, tok, nano);
     return this.send(args).catch(() => undefined);
   }
 }

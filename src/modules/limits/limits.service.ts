@@ -1,5 +1,4 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import Decimal from 'decimal.js';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { GatewayError } from '../../common/errors/gateway-error';
@@ -50,8 +49,8 @@ export interface AdmitRequest {
   identity: Identity;
   /** Estimated prompt tokens (counted toward tpm at admission). */
   promptTokens: number;
-  /** Budget reservation (contract §9.22), USD. */
-  reserveUsd: Decimal.Value;
+  /** Budget reservation (contract §9.22), nano-USD. */
+  reserveNano: number;
 }
 
 type AdmitReply = [string, number, number, ...number[]];
@@ -306,7 +305,7 @@ export class LimitsService implements OnModuleDestroy {
   private plan(req: AdmitRequest): SubjectPlan[] {
     const out: SubjectPlan[] = [];
     const id = req.identity;
-    const reserveNano = toNanoUsd(req.reserveUsd);
+    const reserveNano = req.reserveNano;
     if (id.keyId && id.keyLimits) out.push(...this.subject('key', id.keyId, id.keyLimits, reserveNano));
     if (id.teamId && id.teamLimits) out.push(...this.subject('team', id.teamId, id.teamLimits, reserveNano));
     return out;

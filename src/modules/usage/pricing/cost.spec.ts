@@ -1,4 +1,4 @@
-import { costOf, reserveEstimate, toNanoUsd } from './cost';
+import { costOf, reserveEstimateNano, toNanoUsd } from './cost';
 import { PRICE_TABLE, effectivePricing, shippedPricing } from './price-table';
 
 describe('costOf (contract §9.5), hand-computed', () => {
@@ -149,8 +149,8 @@ describe('price table lookup and merge', () => {
 
 describe('reservation estimate (contract §9.22)', () => {
   it('prompt estimate × input + max_tokens × output', () => {
-    // 1000 × 0.15 + 4096 × 0.60 = 150 + 2457.6 = 2607.6 per M
-    expect(reserveEstimate(1000, 4096, PRICE_TABLE['gpt-4o-mini'])).toBe('0.0026076');
+    // 1000 × 0.15 + 4096 × 0.60 = 150 + 2457.6 = 2607.6 per M = $0.0026076
+    expect(reserveEstimateNano(1000, 4096, PRICE_TABLE['gpt-4o-mini'])).toBe(2_607_600);
   });
   it('nano-USD rounds up', () => {
     expect(toNanoUsd('0.0026076')).toBe(2_607_600);

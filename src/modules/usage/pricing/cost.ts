@@ -82,26 +82,25 @@ export function costTextOf(usage: Usage | undefined, pricing: PricingInput, extr
 }
 
 /**
- * Budget reservation estimate (contract §9.22): prompt estimate × input price + output allowance
- * (`max_tokens`, else the model's default reserve) × output price. Never below `per_request`.
+ * Budget reservation estimate (contract §9.22) in nano-USD, rounded up: prompt estimate × input price +
+ * output allowance (`max_tokens`, else the model's default reserve) × output price. Never below
+ * `per_request`. Integer nano-USD is what the limits script counts, so no decimal text on the way.
  */
-export function reserveEstimate(
+export function reserveEstimateNano(
   promptTokens: number,
   maxOutputTokens: number,
   pricing: PricingInput,
-): string {
-  return toText(
+): number {
+  const usd = add(
+    price(pricing, 'per_request'),
     add(
-      price(pricing, 'per_request'),
-      add(
-        perMillion(promptTokens, price(pricing, 'input_per_mtok')),
-        perMillion(maxOutputTokens, price(pricing, 'output_per_mtok')),
-      ),
+      perMillion(promptTokens, price(pricing, 'input_per_mtok')),
+      perMillion(maxOutputTokens, price(pricing, 'output_per_mtok')),
     ),
   );
+  return Number(ceilUnits(usd, 9));
 }
 
-/** USD as integer nano-dollars (the unit of the Redis budget counters), rounded up. */
 export function toNanoUsd(usd: Decimal.Value): number {
   const f = typeof usd === 'object' ? fixed(usd.toFixed()) : fixed(usd);
   return Number(ceilUnits(f, 9));
