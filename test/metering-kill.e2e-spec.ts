@@ -169,16 +169,22 @@ async function audit(url: string): Promise<Audit> {
   });
 }
 
-async function streamState(redis: Redis, prefix: string): Promise<{ length: number; pending: number }> {
+/** Entries in the usage stream, the events they hold (one JSON per line), and entries read but unacknowledged. */
+async function streamState(
+  redis: Redis,
+  prefix: string,
+): Promise<{ length: number; events: number; pending: number }> {
   const key = usageStreamKey(prefix);
-  const length = await redis.xlen(key);
+  const entries = (await redis.xrange(key, '-', '+')) as Array<[string, string[]]>;
+  const length = entries.length;
+  const events = entries.reduce((n, [, fields]) => n + fields[fields.indexOf('e') + 1].split('\n').length, 0);
   let pending = 0;
   try {
     pending = Number(((await redis.xpending(key, USAGE_GROUP)) as [number])[0]);
   } catch {
     /* no group yet */
   }
-  return { length, pending };
+  return { length, events, pending };
 }
 
 /** One chat call; `ok` only when the whole answer arrived (a 200 cut off by the kill is not an answer). */
@@ -371,7 +377,7 @@ describe('metering: a worker killed between its INSERT and its XACK', () => {
     expect(sent.every((r) => r.ok)).toBe(true);
     await waitUntil(
       'the stream to hold every event',
-      async () => (await streamState(redis, prefix)).length === N,
+      async () => (await streamState(redis, prefix)).events === N,
       5_000,
     );
 
@@ -382,7 +388,7 @@ describe('metering: a worker killed between its INSERT and its XACK', () => {
     const env = { ...baseEnv(viaTrap.toString(), prefix, configFile), SWITCHBOARD_ROLE: 'worker' };
     const worker = spawnGateway(env);
     procs.push(worker);
-    // its batch INSERT committed, its answer held back: all N rows are in, all N entries unacknowledged
+    // its batch INSERT committed, its answer held back: all N rows are in, every entry unacknowledged
     await waitUntil(
       'the trapped INSERT to commit',
       async () => (await audit(databaseUrl)).rows === N,
@@ -390,7 +396,8 @@ describe('metering: a worker killed between its INSERT and its XACK', () => {
       worker,
     );
     expect(trap.trapped()).toBe(1);
-    expect(await streamState(redis, prefix)).toEqual({ length: N, pending: N });
+    const held = await streamState(redis, prefix);
+    expect(held).toMatchObject({ events: N, pending: held.length });
     await kill9(worker);
 
     const next = spawnGateway({ ...env, DATABASE_URL: databaseUrl });

@@ -35,7 +35,8 @@
  *        base, tpm (0/1), budget (0/1), period, costNano, reservedNano (what its admission reserved; 0 = none)
  *   An empty payload releases the reservation without appending anything (request never sent upstream).
  *   → per request 1 when counted now, 0 when counted before. The event is appended either way (the
- *   writer deduplicates records on their id). A request admitted one by one that holds a reservation
+ *   writer deduplicates records on their id): the batch's events go to the stream as one entry, field
+ *   `e` holding one event JSON per line. A request admitted one by one that holds a reservation
  *   uses it as its marker; for the others, each batch that settles any leaves one marker key
  *   (`<prefix>batch:<id>`, 10 minutes: long enough for the retry of a call whose reply was lost, one
  *   key per batch rather than per request), and a retry counts only if none of its earlier batches ran.
@@ -111,8 +112,9 @@ end
 
 -- The settlements' counter changes, summed per key and applied once at the end of their lane (one
 -- command per counter per batch, not per request): tokens added (new counters expire after 120 s),
--- spend added (only to a seeded counter), reservations given back.
-local tokensAdded, spendAdded, reservedFreed = {}, {}, {}
+-- spend added (only to a seeded counter), reservations given back; and the batch's usage events, appended
+-- to the stream as one entry (one JSON per line: JSON text never holds a raw newline).
+local tokensAdded, spendAdded, reservedFreed, events = {}, {}, {}, {}
 local function bump(t, k, amount)
   if amount > 0 then t[k] = (t[k] or 0) + amount end
 end
@@ -123,6 +125,7 @@ local function applySettled()
     if redis.call('EXISTS', k) == 1 then redis.call('INCRBY', k, v) end
   end
   for k, v in pairs(reservedFreed) do giveBack(k, v) end
+  if #events > 0 then redis.call('XADD', KEYS[1], '*', 'e', table.concat(events, '\\n')) end
 end
 
 -- One request whose values start at ARGV[p]; returns 1 (counted now) or 0, and where the next starts.
@@ -178,7 +181,7 @@ local function settle(p)
       if ARGV[o + 2] == '1' then bump(spendAdded, base .. ':spend:' .. period, tonumber(ARGV[o + 4])) end
     end
   end
-  if payload ~= '' then redis.call('XADD', KEYS[1], '*', 'e', payload) end
+  if payload ~= '' then events[#events + 1] = payload end
   if counts then return 1, nextP end
   return 0, nextP
 end

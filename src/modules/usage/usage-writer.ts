@@ -10,9 +10,17 @@ import { RedisService } from '../../database/redis.service';
 import { SqlPool } from '../../database/sql-pool.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { UsageService } from './usage.service';
-import { INSERT_USAGE_SQL, USAGE_GROUP, parseUsageEvent, toRecordRow, usageStreamKey } from './usage-stream';
+import type { UsageEvent } from './usage-event';
+import {
+  INSERT_USAGE_SQL,
+  USAGE_GROUP,
+  parseUsageEvent,
+  usageInsertParams,
+  usageStreamKey,
+} from './usage-stream';
 
-const BATCH = 1_000;
+/** Stream entries per read; each holds the events of one settlement batch (1 to 128, a handful at load). */
+const BATCH = 250;
 const BLOCK_MS = 500;
 /** Entries another consumer read but did not acknowledge for this long are taken over (crashed writer). */
 export const CLAIM_IDLE_MS = 10_000;
@@ -177,39 +185,48 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
     } while (cursor !== '0-0' && !this.stopped);
   }
 
+  /**
+   * Writes the events of `entries` (each entry holds one settlement batch's events, one JSON per line)
+   * in one statement, then acknowledges and deletes the entries. An event that cannot be read, or that
+   * Postgres refuses on its own, goes to the dead-letter stream with the id of the entry it came in.
+   */
   private async write(conn: Redis, entries: StreamEntry[]): Promise<void> {
     const ids: string[] = [];
-    const rows: Array<Record<string, unknown>> = [];
-    const dead: StreamEntry[] = [];
+    const events: UsageEvent[] = [];
+    const sources: Array<{ entry: string; text: string }> = [];
+    const dead: Array<{ entry: string; text: string }> = [];
     let newest = 0;
     for (const [id, fields] of entries) {
       ids.push(id);
-      try {
-        const event = parseUsageEvent(fieldOf(fields, 'e'));
-        rows.push(toRecordRow(event));
-        newest = Math.max(newest, event.createdAt.getTime());
-      } catch {
-        dead.push([id, fields]);
+      for (const text of fieldOf(fields, 'e').split('\n')) {
+        try {
+          const event = parseUsageEvent(text);
+          events.push(event);
+          sources.push({ entry: id, text });
+          newest = Math.max(newest, event.createdAt.getTime());
+        } catch {
+          dead.push({ entry: id, text });
+        }
       }
     }
-    if (rows.length) {
+    if (events.length) {
       try {
-        await this.insert(rows);
+        await this.insert(events);
       } catch (err) {
         if (!(await this.postgresUp())) throw err;
-        // Postgres answers but the batch fails: write row by row and set aside the rows it refuses.
-        for (const [i, row] of rows.entries()) {
+        // Postgres answers but the batch fails: write event by event and set aside those it refuses.
+        for (const [i, event] of events.entries()) {
           try {
-            await this.insert([row]);
+            await this.insert([event]);
           } catch {
-            dead.push([String(row.id), ['e', JSON.stringify(row), 'i', String(i)]]);
+            dead.push(sources[i]);
           }
         }
       }
       this.stats.lagSeconds = newest ? Math.max(0, (Date.now() - newest) / 1000) : 0;
     }
     const pipe = conn.pipeline();
-    for (const [id, fields] of dead) pipe.xadd(this.deadKey, '*', 'source', id, ...fields);
+    for (const { entry, text } of dead) pipe.xadd(this.deadKey, '*', 'source', entry, 'e', text);
     pipe.xack(this.key, USAGE_GROUP, ...ids);
     pipe.xdel(this.key, ...ids);
     await pipe.exec();
@@ -222,11 +239,11 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private async insert(rows: Array<Record<string, unknown>>): Promise<void> {
-    const res = await this.sql.query<{ inserted: number }>(INSERT_USAGE_SQL, [JSON.stringify(rows)]);
+  private async insert(events: UsageEvent[]): Promise<void> {
+    const res = await this.sql.query<{ inserted: number }>(INSERT_USAGE_SQL, usageInsertParams(events));
     const inserted = Number(res[0]?.inserted ?? 0);
     this.stats.written += inserted;
-    this.stats.duplicates += rows.length - inserted;
+    this.stats.duplicates += events.length - inserted;
   }
 
   private async postgresUp(): Promise<boolean> {

@@ -5,7 +5,7 @@ import { SqlPool } from '../../database/sql-pool.service';
 import { LimitsService, type Admission, type Settlement } from '../limits/limits.service';
 import { MetricsService } from '../metrics/metrics.service';
 import type { UsageEvent } from './usage-event';
-import { INSERT_USAGE_SQL, toRecordRow } from './usage-stream';
+import { INSERT_USAGE_SQL, usageInsertParams } from './usage-stream';
 
 const RETRY_MS = 1_000;
 /** Events kept for settlement while Redis is down; beyond this, the oldest already in Postgres are let go. */
@@ -153,7 +153,7 @@ export class UsageService implements OnModuleDestroy {
     const todo = items.filter((p) => !p.persisted);
     if (todo.length === 0) return;
     try {
-      await this.sql.query(INSERT_USAGE_SQL, [JSON.stringify(todo.map((p) => toRecordRow(p.event)))]);
+      await this.sql.query(INSERT_USAGE_SQL, usageInsertParams(todo.map((p) => p.event)));
       for (const p of todo) p.persisted = true;
     } catch (err) {
       this.logger.warn(
@@ -190,7 +190,7 @@ export class UsageService implements OnModuleDestroy {
     const left = this.spill.splice(0, this.spill.length).filter((p) => !p.persisted);
     if (left.length === 0) return;
     try {
-      await this.sql.query(INSERT_USAGE_SQL, [JSON.stringify(left.map((p) => toRecordRow(p.event)))]);
+      await this.sql.query(INSERT_USAGE_SQL, usageInsertParams(left.map((p) => p.event)));
     } catch (err) {
       this.logger.error(
         { err: err instanceof Error ? err.message : String(err), count: left.length },
