@@ -48,8 +48,11 @@ export interface ChatDialectHandler {
     ctx: ResponseContext,
     id: string,
   ): AsyncIterable<string>;
-  /** Rewrites a passthrough JSON answer (public model name). */
-  passthroughJson(body: unknown, ctx: ResponseContext): unknown;
+  /**
+   * Rewrites a passthrough JSON answer (public model name). `text` is the answer as the upstream sent
+   * it: a handler may return it (as JsonText), edited, instead of the object to serialise again.
+   */
+  passthroughJson(body: unknown, ctx: ResponseContext, text?: string): unknown;
   /**
    * Non-chat operations (embeddings) served by a provider of another wire format: the handler calls
    * the provider's codec itself. Chat handlers leave it undefined.

@@ -267,7 +267,7 @@ export class ChatService {
         };
       }
       meter.usage(codec.usageFromResponse(operation, result.body));
-      return { kind: 'json', body: dialect.passthroughJson(result.body, rctx) };
+      return { kind: 'json', body: dialect.passthroughJson(result.body, rctx, result.text) };
     }
     if (dialect.invoke) {
       const result = await dialect.invoke(this.client, adapter, parsed, ctx, rctx, signal);

@@ -3,6 +3,7 @@ import { fromOpenAiChatRequest } from '../../dialects/openai/openai-chat.request
 import { toOpenAiChatResponse, toOpenAiChunks } from '../../dialects/openai/openai-chat.response';
 import type { ChatStreamEvent } from '../../providers/core/canonical';
 import { formatSse, type SseEvent } from '../../providers/core/sse';
+import { JsonText } from '../../common/http/send-json';
 import type { ChatDialectHandler, ParsedChat, ResponseContext } from './chat-dialect';
 
 const DONE = 'data: [DONE]\n\n';
@@ -37,10 +38,20 @@ export class OpenAiChatHandler implements ChatDialectHandler {
     yield DONE;
   }
 
-  passthroughJson(body: unknown, ctx: ResponseContext): unknown {
-    if (body && typeof body === 'object' && 'model' in body)
-      (body as Record<string, unknown>).model = ctx.publicModel;
-    return body;
+  /**
+   * The upstream's text, forwarded as it came with only its `model` value replaced, when that is
+   * unambiguous (the key `"model"` occurs once in the text, so it is the top-level one); otherwise the
+   * parsed answer with the public model, serialised again.
+   */
+  passthroughJson(body: unknown, ctx: ResponseContext, text?: string): unknown {
+    if (!body || typeof body !== 'object' || !('model' in body)) return body;
+    const answer = body as Record<string, unknown>;
+    if (text !== undefined && typeof answer.model === 'string') {
+      const edited = replaceModel(text, answer.model, ctx.publicModel);
+      if (edited !== undefined) return new JsonText(edited);
+    }
+    answer.model = ctx.publicModel;
+    return answer;
   }
 
   async *passthroughStream(events: AsyncIterable<SseEvent>, ctx: ResponseContext): AsyncIterable<string> {
@@ -64,4 +75,16 @@ export class OpenAiChatHandler implements ChatDialectHandler {
     if (!ctx.clientWantsStreamUsage) data = data.replace(',"usage":null', '');
     return formatSse(data, ev.event);
   }
+}
+
+const MODEL_KEY = '"model"';
+
+/** `text` with its only `"model":"<from>"` member set to `to`; undefined when that is not exactly so. */
+function replaceModel(text: string, from: string, to: string): string | undefined {
+  const at = text.indexOf(MODEL_KEY);
+  if (at === -1 || text.includes(MODEL_KEY, at + MODEL_KEY.length)) return undefined;
+  const member = `${MODEL_KEY}:${JSON.stringify(from)}`;
+  if (!text.startsWith(member, at)) return undefined;
+  if (from === to) return text;
+  return `${text.slice(0, at)}${MODEL_KEY}:${JSON.stringify(to)}${text.slice(at + member.length)}`;
 }

@@ -1,7 +1,7 @@
 import { Agent, errors as undiciErrors } from 'undici';
 import type { HttpRequestSpec } from './adapter';
 import { ProviderError } from './provider-error';
-import { UpstreamHandler, type UpstreamBody, type UpstreamHead, type UpstreamHeaders } from './upstream-body';
+import { UpstreamHandler, type UpstreamHead, type UpstreamHeaders } from './upstream-body';
 import type { CancelSignal } from './cancel';
 
 export interface ExecuteOptions {
@@ -115,9 +115,8 @@ export function toProviderError(err: unknown): ProviderError {
   });
 }
 
-/** Reads a whole upstream body as text, decoding JSON when it parses. */
-export async function readBody(body: UpstreamBody): Promise<unknown> {
-  const text = await body.text();
+/** A whole upstream body: its JSON when it parses, else the text itself (undefined when empty). */
+export function parseBodyText(text: string): unknown {
   if (text.length === 0) return undefined;
   try {
     return JSON.parse(text);

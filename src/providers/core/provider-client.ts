@@ -12,7 +12,7 @@ import type {
   EmbeddingsRequest,
   EmbeddingsResponse,
 } from './canonical';
-import { HttpExecutor, readBody, toProviderError, type UpstreamResponse } from './http-executor';
+import { HttpExecutor, parseBodyText, toProviderError, type UpstreamResponse } from './http-executor';
 import { ProviderError } from './provider-error';
 import { parseSse, type SseEvent } from './sse';
 import type { CancelSignal } from './cancel';
@@ -22,6 +22,8 @@ export interface PassthroughResult {
   headers: UpstreamResponse['headers'];
   /** Parsed JSON body for non-stream calls. */
   body?: unknown;
+  /** The same body as the upstream sent it (non-stream calls). */
+  text?: string;
   /** SSE events for stream calls. */
   events?: AsyncIterable<SseEvent>;
 }
@@ -75,7 +77,8 @@ export class ProviderClient {
     if (stream && contentType.includes('text/event-stream')) {
       return { status: res.status, headers: res.headers, events: guardStream(parseSse(res.body)) };
     }
-    return { status: res.status, headers: res.headers, body: await readBodyChecked(res) };
+    const text = await readTextChecked(res);
+    return { status: res.status, headers: res.headers, body: parseBodyText(text), text };
   }
 
   async embed(
@@ -132,8 +135,12 @@ function requireChat(adapter: ProviderAdapter) {
 }
 
 async function readBodyChecked(res: UpstreamResponse): Promise<unknown> {
+  return parseBodyText(await readTextChecked(res));
+}
+
+async function readTextChecked(res: UpstreamResponse): Promise<string> {
   try {
-    return await readBody(res.body);
+    return await res.body.text();
   } catch (err) {
     throw toProviderError(err);
   }

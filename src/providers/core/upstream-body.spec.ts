@@ -21,6 +21,17 @@ describe('UpstreamBody', () => {
     expect(resume).toHaveBeenCalledTimes(1);
   });
 
+  it('reads a whole body past the high-water mark: resumes a paused socket and never pauses again', async () => {
+    const resume = jest.fn();
+    const body = new UpstreamBody(resume, jest.fn());
+    body.push(Buffer.alloc(70 * 1024, 'a'));
+    const text = body.text();
+    expect(resume).toHaveBeenCalledTimes(1);
+    expect(body.push(Buffer.alloc(70 * 1024, 'b'))).toBe(true);
+    body.end();
+    await expect(text).resolves.toBe('a'.repeat(70 * 1024) + 'b'.repeat(70 * 1024));
+  });
+
   it('cancels the upstream request when the reader stops early, not after the end', async () => {
     const cancel = jest.fn();
     const body = new UpstreamBody(jest.fn(), cancel);

@@ -21,6 +21,8 @@ export class UpstreamBody implements AsyncIterable<Buffer> {
   private error?: Error;
   private wake?: () => void;
   private paused = false;
+  /** Read whole by text(): never paused. */
+  private whole = false;
 
   constructor(
     private readonly resume: () => void,
@@ -28,11 +30,27 @@ export class UpstreamBody implements AsyncIterable<Buffer> {
     private readonly cancel: () => void,
   ) {}
 
-  /** The whole body as UTF-8 text. */
-  async text(): Promise<string> {
-    const parts: Buffer[] = [];
-    for await (const chunk of this) parts.push(chunk);
-    return parts.length === 1 ? parts[0].toString('utf8') : Buffer.concat(parts).toString('utf8');
+  /** The whole body as UTF-8 text (one wait for its end; no backpressure, all of it is wanted). */
+  text(): Promise<string> {
+    this.whole = true;
+    if (this.paused) {
+      this.paused = false;
+      this.resume();
+    }
+    return new Promise((resolve, reject) => {
+      const settle = (): void => {
+        if (this.error) return reject(this.error);
+        if (!this.ended) {
+          this.wake = settle;
+          return;
+        }
+        const parts = this.chunks;
+        this.chunks = [];
+        this.buffered = 0;
+        resolve(parts.length === 1 ? parts[0].toString('utf8') : Buffer.concat(parts).toString('utf8'));
+      };
+      settle();
+    });
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
@@ -62,7 +80,7 @@ export class UpstreamBody implements AsyncIterable<Buffer> {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     this.notify();
-    if (this.buffered >= HIGH_WATER) this.paused = true;
+    if (this.buffered >= HIGH_WATER && !this.whole) this.paused = true;
     return !this.paused;
   }
 
