@@ -65,26 +65,40 @@ export interface LimitView {
   window: WindowCounts;
 }
 
+const REQUEST_HEADERS = [
+  'x-ratelimit-limit-requests',
+  'x-ratelimit-remaining-requests',
+  'x-ratelimit-reset-requests',
+];
+const TOKEN_HEADERS = [
+  'x-ratelimit-limit-tokens',
+  'x-ratelimit-remaining-tokens',
+  'x-ratelimit-reset-tokens',
+];
+
 /** The `x-ratelimit-*` headers for the most restrictive of the given request and token limits. */
 export function rateLimitHeaders(requests: LimitView[], tokens: LimitView[]): Record<string, string> {
   const out: Record<string, string> = {};
-  const tightest = (views: LimitView[]) =>
-    views.reduce<{ v: LimitView; remaining: number } | undefined>((best, v) => {
-      const remaining = Math.max(0, Math.floor(v.limit - windowUsed(v.window)));
-      return !best || remaining < best.remaining ? { v, remaining } : best;
-    }, undefined);
-  for (const [kind, views] of [
-    ['requests', requests],
-    ['tokens', tokens],
-  ] as const) {
-    const tight = tightest(views);
-    if (!tight) continue;
-    const { v, remaining } = tight;
-    out[`x-ratelimit-limit-${kind}`] = String(v.limit);
-    out[`x-ratelimit-remaining-${kind}`] = String(remaining);
-    out[`x-ratelimit-reset-${kind}`] = openAiDuration(
-      remaining > 0 ? msUntilEmpty(v.window) : msUntilRoom(v.window, v.limit, 1),
-    );
-  }
+  setTightest(out, REQUEST_HEADERS, requests);
+  setTightest(out, TOKEN_HEADERS, tokens);
   return out;
+}
+
+/** Sets limit, remaining and reset (names in that order) for the view with the least room left. */
+function setTightest(out: Record<string, string>, names: string[], views: LimitView[]): void {
+  let tightest: LimitView | undefined;
+  let least = 0;
+  for (const v of views) {
+    const remaining = Math.max(0, Math.floor(v.limit - windowUsed(v.window)));
+    if (!tightest || remaining < least) {
+      tightest = v;
+      least = remaining;
+    }
+  }
+  if (!tightest) return;
+  out[names[0]] = String(tightest.limit);
+  out[names[1]] = String(least);
+  out[names[2]] = openAiDuration(
+    least > 0 ? msUntilEmpty(tightest.window) : msUntilRoom(tightest.window, tightest.limit, 1),
+  );
 }

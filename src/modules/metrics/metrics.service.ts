@@ -58,7 +58,7 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_' });
     new Gauge({
       name: 'switchboard_usage_queue_depth',
-      help: 'Usage events waiting in the Redis stream for the writer',
+      help: 'Usage stream entries waiting in Redis for the writer (each holds the events of one settlement batch: one per request at low load, more under load)',
       registers: [this.registry],
       collect: async function (this: Gauge) {
         this.set(

@@ -89,7 +89,7 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
     this.loop = this.run();
   }
 
-  /** Events not yet written (stream length: written entries are deleted). */
+  /** Stream entries not yet written (written entries are deleted); each holds one settlement batch's events. */
   async queueDepth(): Promise<number> {
     return this.redis.client.xlen(this.key);
   }
