@@ -48,6 +48,7 @@ describe('usage writer: batched stream entries', () => {
     await redis.xadd(stream, '*', 'e', lines([good[0], good[1]]));
     await redis.xadd(stream, '*', 'e', `${lines([good[2], refused])}\n{not json`);
     await redis.xadd(stream, '*', 'e', lines([good[0]])); // a repeat: written once
+    await redis.xadd(stream, '*', 'x', 'no events here');
 
     const pg = new Client({ connectionString: worker.config.databaseUrl });
     await pg.connect();
@@ -70,6 +71,6 @@ describe('usage writer: batched stream entries', () => {
     }
     const dead = (await redis.xrange(`${prefix}:usage:dead`, '-', '+')) as Array<[string, string[]]>;
     const deadEvents = dead.map(([, f]) => f[f.indexOf('e') + 1]);
-    expect(deadEvents).toEqual(['{not json', serializeUsageEvent(refused)]);
+    expect(deadEvents).toEqual(['{not json', '["x","no events here"]', serializeUsageEvent(refused)]);
   }, 30_000);
 });

@@ -1,4 +1,4 @@
-import { parseUsageEvent, serializeUsageEvent } from './usage-stream';
+import { parseUsageEvent, serializeUsageEvent, usageInsertParams } from './usage-stream';
 import type { UsageEvent } from './usage-event';
 
 const event: UsageEvent = {
@@ -24,5 +24,26 @@ describe('usage stream payload', () => {
   it('still reads the ISO text earlier versions wrote', () => {
     const text = JSON.stringify(event);
     expect(parseUsageEvent(text).createdAt).toEqual(event.createdAt);
+  });
+
+  it('refuses text that is not an event', () => {
+    for (const text of ['{not json', '["x","y"]', 'null', '{"model":"m"}'])
+      expect(() => parseUsageEvent(text)).toThrow();
+  });
+});
+
+describe('usage insert parameters', () => {
+  it('one array literal per column, every element quoted, NULL for what is missing, quotes and backslashes escaped', () => {
+    const odd = { ...event, requestId: 'a"b\\c,{d}', usage: undefined, ttftMs: 7 };
+    const params = usageInsertParams([event, odd]);
+    expect(params).toHaveLength(25);
+    expect(params[0]).toBe(`{"${event.id}","${event.id}"}`);
+    expect(params[1]).toBe('{"req-1","a\\"b\\\\c,{d}"}');
+    expect(params[2]).toBe(`{"${event.createdAt.getTime()}","${event.createdAt.getTime()}"}`);
+    expect(params[3]).toBe('{NULL,NULL}'); // key_id
+    expect(params[12]).toBe('{"9","0"}'); // prompt_tokens
+    expect(params[20]).toBe('{"0.0000085","0.0000085"}'); // cost_usd, as decimal text
+    expect(params[22]).toBe('{NULL,"7"}'); // ttft_ms
+    expect(usageInsertParams([])[0]).toBe('{}');
   });
 });

@@ -15,6 +15,7 @@ export function serializeUsageEvent(e: UsageEvent): string {
 /** Reads what serializeUsageEvent wrote (also the ISO text earlier versions wrote for `createdAt`). */
 export function parseUsageEvent(text: string): UsageEvent {
   const raw = JSON.parse(text) as UsageEvent & { createdAt: string | number };
+  if (!raw || typeof raw !== 'object' || typeof raw.id !== 'string') throw new Error('not a usage event');
   return { ...raw, createdAt: new Date(raw.createdAt) };
 }
 

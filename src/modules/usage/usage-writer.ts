@@ -198,7 +198,7 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
     let newest = 0;
     for (const [id, fields] of entries) {
       ids.push(id);
-      for (const text of fieldOf(fields, 'e').split('\n')) {
+      for (const text of linesOf(fields)) {
         try {
           const event = parseUsageEvent(text);
           events.push(event);
@@ -262,9 +262,10 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
   }
 }
 
-function fieldOf(fields: string[], name: string): string {
-  for (let i = 0; i < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
-  throw new Error(`field ${name} missing`);
+/** The event texts of a stream entry (field `e`, one per line); an entry without one yields its raw fields. */
+function linesOf(fields: string[]): string[] {
+  for (let i = 0; i < fields.length; i += 2) if (fields[i] === 'e') return fields[i + 1].split('\n');
+  return [JSON.stringify(fields)];
 }
 
 function sleep(ms: number): Promise<void> {
