@@ -4,11 +4,12 @@
  */
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { LIMITS_LUA } from '../src/modules/limits/limits.scripts';
+import { LIMITS_LUA, mergeSettlementSums } from '../src/modules/limits/limits.scripts';
 import { deleteRedisPrefix } from './support/gateway';
 
 type Row = Array<string | number>;
-type Reply = [number[], number[][], Row[]];
+/** The script's replies as the tests read them: settle, lease, admit, then the summed settlements. */
+type Reply = [number[], number[][], Row[], number[]];
 
 describe('limits script (real Redis)', () => {
   const prefix = `sbtest:${randomUUID()}`;
@@ -17,8 +18,8 @@ describe('limits script (real Redis)', () => {
   const stream = `${prefix}:usage:events`;
   const period = 'p1';
   let batches = 0;
-  const run = (settles: Row[], admits: Row[], leases: Row[] = []) =>
-    redis.eval(
+  const run = async (settles: Row[], admits: Row[], leases: Row[] = [], sums: Row[] = []): Promise<Reply> => {
+    const [settled, summed, leased, admitted] = (await redis.eval(
       LIMITS_LUA,
       1,
       stream,
@@ -26,11 +27,15 @@ describe('limits script (real Redis)', () => {
       `b${++batches}`,
       settles.length,
       ...settles.flat(),
+      sums.length,
+      ...sums.flat(),
       leases.length,
       ...leases.flat(),
       admits.length,
       ...admits.flat(),
-    ) as Promise<Reply>;
+    )) as [number[], number[], number[][], Row[]];
+    return [settled, leased, admitted, summed];
+  };
   // subject: base, rpm, tpm, budgetNano, period, reserveNano, ttl
   const admit = (id: string, reserve: number) => [id, 1, 10, base, 100, 1000, 5_000, period, reserve, 3600];
   // request: id, payload, n, extraTokens, leased, earlier batches; subject: base, tpm, budget, period,
@@ -195,6 +200,65 @@ describe('limits script (real Redis)', () => {
       expect([first, again]).toEqual([1, 0]);
       expect(await num(`${lbase}:resv:${lperiod}`)).toBe(4_000);
       expect(await num(`${lbase}:spend:${lperiod}`)).toBe(700);
+    });
+  });
+
+  describe('summed settlements', () => {
+    const sbase = `${prefix}:lim:key:k3`;
+    const speriod = 'p3';
+    // events, subject count, then per subject: base, period, tokens, spendNano, freedNano
+    const sum = (id: string, tokens: number, spend: number, freed: number): Row => [
+      `{"id":"${id}"}`,
+      1,
+      sbase,
+      speriod,
+      tokens,
+      spend,
+      freed,
+    ];
+    const counters = async () => {
+      const minuteKeys = await redis.keys(`${sbase}:tpm:*`);
+      const tokens = minuteKeys.length ? await num(minuteKeys.sort().at(-1)!) : 0;
+      return {
+        tokens,
+        spend: await num(`${sbase}:spend:${speriod}`),
+        resv: await num(`${sbase}:resv:${speriod}`),
+      };
+    };
+
+    it('counts what the items sum to, merged or not, appends their events as one entry and leaves the batch marker', async () => {
+      await redis.set(`${sbase}:spend:${speriod}`, 0);
+      await redis.set(`${sbase}:resv:${speriod}`, 10_000);
+      const items = [sum('s1', 5, 300, 1_000), sum('s2', 0, 200, 1_000), ['', 1, sbase, speriod, 0, 0, 500]];
+      const entriesBefore = await redis.xlen(stream);
+      const [, , , replies] = await run([], [], [], items);
+      expect(replies).toEqual([1, 1, 1]);
+      const one = await counters();
+      expect(one).toMatchObject({ spend: 500, resv: 7_500 });
+      expect(await redis.exists(`${prefix}:usage:settled:batch:b${batches}`)).toBe(1);
+      const [[, fields]] = (await redis.xrevrange(stream, '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
+      expect(fields).toEqual(['e', '{"id":"s1"}\n{"id":"s2"}']);
+      expect(await redis.xlen(stream)).toBe(entriesBefore + 1);
+
+      // The same items merged into one (as the gateway sends them) count exactly the same.
+      const merged = mergeSettlementSums(items);
+      expect(merged).toEqual(['{"id":"s1"}\n{"id":"s2"}', 1, sbase, speriod, 5, 500, 2_500]);
+      await run([], [], [], [merged]);
+      const two = await counters();
+      expect(two.spend).toBe(1_000);
+      expect(two.resv).toBe(5_000);
+      expect(two.tokens - one.tokens).toBe(5);
+    });
+
+    it('a retry of a summed settlement names its batch and is not counted again', async () => {
+      const before = await counters();
+      await run([], [], [], [sum('s5', 0, 40, 0)]);
+      const ranIn = `b${batches}`;
+      // retried one by one (SETTLE lane): eventId, payload, n, extra, leased, earlier, then the subject
+      const retry = ['s5', '{"id":"s5"}', 1, 0, 1, ranIn, sbase, 1, 1, speriod, 40, 0];
+      const [[again]] = await run([retry], []);
+      expect(again).toBe(0);
+      expect((await counters()).spend).toBe(before.spend + 40);
     });
   });
 });

@@ -12,9 +12,9 @@
  *   base:resvh:<period>      hash: usage event id → its reservation (settlement is idempotent on it)
  * Keys are built inside the scripts from Redis TIME, so this layout assumes one Redis (not Cluster).
  *
- * KEYS: the usage stream. ARGV: the settled-marker prefix, this batch's id, then three lanes, each a
- * count followed by its requests' values: settlements, lease operations, admissions → { settle, lease,
- * admit replies }.
+ * KEYS: the usage stream. ARGV: the settled-marker prefix, this batch's id, then four lanes, each a
+ * count followed by its requests' values: settlements, summed settlements, lease operations, admissions
+ * → { settle, sum, lease, admit replies }.
  *
  * ADMIT  per request: eventId, n, estTokens, then per subject 7 values:
  *        base, rpm (0 = none), tpm (0 = none), budgetNano (-1 = none), period, reserveNano, ttlSeconds (0 = keep)
@@ -40,6 +40,14 @@
  *   uses it as its marker; for the others, each batch that settles any leaves one marker key
  *   (`<prefix>batch:<id>`, 10 minutes: long enough for the retry of a call whose reply was lost, one
  *   key per batch rather than per request), and a retry counts only if none of its earlier batches ran.
+ *
+ * SUM    settlements that need no check of their own (first attempts holding no reservation marker:
+ *        leased, or without a budget reservation), summed by the gateway (mergeSettlementSums) so that
+ *        Redis' work is per batch and subject, not per request: the events (one JSON per line, '' for
+ *        none), a subject count, then per subject 5 values: base, period, tokens added (0 = none or no
+ *        tpm limit), spend in nano-USD (0 = none or no budget), reservation given back in nano-USD.
+ *        Counted unconditionally under the batch's marker (a retry of any of them names this batch).
+ *   → 1 per item.
  */
 /** A lease takes at most this share (1/n) of the headroom left in each limit. */
 export const LEASE_SHARE = 8;
@@ -128,12 +136,20 @@ local function applySettled()
   if #events > 0 then redis.call('XADD', KEYS[1], '*', 'e', table.concat(events, '\\n')) end
 end
 
+-- The batch's marker key, set once by the first settlement that relies on it.
+local batchMarked = false
+local function markBatch()
+  if not batchMarked then
+    redis.call('SET', ARGV[1] .. 'batch:' .. ARGV[2], '1', 'EX', 600)
+    batchMarked = true
+  end
+end
+
 -- One request whose values start at ARGV[p]; returns 1 (counted now) or 0, and where the next starts.
 -- Idempotency: the first reservation of a request admitted one by one is its marker (HDEL succeeds
 -- once); the others count unless a batch an earlier attempt went out in left its marker. The event is
 -- appended to the stream either way: the writer drops repeats, so an event is never lost, even when
 -- Redis lost the reservation (a restart without persistence).
-local batchMarked = false
 local function settle(p)
   local id = ARGV[p]
   local payload = ARGV[p + 1]
@@ -163,10 +179,7 @@ local function settle(p)
         break
       end
     end
-    if not batchMarked then
-      redis.call('SET', ARGV[1] .. 'batch:' .. ARGV[2], '1', 'EX', 600)
-      batchMarked = true
-    end
+    markBatch()
   end
   if counts then
     for i = 0, n - 1 do
@@ -184,6 +197,26 @@ local function settle(p)
   if payload ~= '' then events[#events + 1] = payload end
   if counts then return 1, nextP end
   return 0, nextP
+end
+
+-- One summed item (usually the whole batch's, merged by the gateway) whose values start at ARGV[p].
+local function settleSum(p)
+  local payload = ARGV[p]
+  local k = tonumber(ARGV[p + 1])
+  markBatch()
+  for i = 0, k - 1 do
+    local o = p + 2 + i * 5
+    local base = ARGV[o]
+    local period = ARGV[o + 1]
+    local tokens = tonumber(ARGV[o + 2])
+    local spend = tonumber(ARGV[o + 3])
+    local freed = tonumber(ARGV[o + 4])
+    if tokens > 0 then bump(tokensAdded, base .. ':tpm:' .. m0, tokens) end
+    if spend > 0 then bump(spendAdded, base .. ':spend:' .. period, spend) end
+    if freed > 0 then bump(reservedFreed, base .. ':resv:' .. period, freed) end
+  end
+  if payload ~= '' then events[#events + 1] = payload end
+  return 1, p + 2 + k * 5
 end
 
 -- One lease operation (a single subject) whose values start at ARGV[p]; returns its reply and where the
@@ -271,10 +304,10 @@ local function admit(p)
   return out, nextP
 end
 
--- The three lanes, in order.
+-- The four lanes, in order; the settlements' counter changes are applied before leases and admissions.
 local p = 3
 local replies = {}
-for lane, fn in ipairs({ settle, lease, admit }) do
+for lane, fn in ipairs({ settle, settleSum, lease, admit }) do
   local out = {}
   local count = tonumber(ARGV[p])
   p = p + 1
@@ -282,7 +315,42 @@ for lane, fn in ipairs({ settle, lease, admit }) do
     out[r], p = fn(p)
   end
   replies[lane] = out
-  if lane == 1 then applySettled() end
+  if lane == 2 then applySettled() end
 end
 return replies
 `;
+
+type ScriptValue = string | number;
+
+/**
+ * Merges SUM items (see above) into one: the events joined line by line, and per subject (base and
+ * period) the tokens, spend and freed reservation summed. Pure; the amounts stay integers.
+ */
+export function mergeSettlementSums(items: ScriptValue[][]): ScriptValue[] {
+  const payloads: string[] = [];
+  const subjects = new Map<string, [base: ScriptValue, period: ScriptValue, number, number, number]>();
+  for (const item of items) {
+    if (item[0] !== '') payloads.push(String(item[0]));
+    const k = Number(item[1]);
+    for (let i = 0, o = 2; i < k; i++, o += 5) {
+      const key = `${item[o]}\n${item[o + 1]}`;
+      const sum = subjects.get(key);
+      if (sum) {
+        sum[2] += Number(item[o + 2]);
+        sum[3] += Number(item[o + 3]);
+        sum[4] += Number(item[o + 4]);
+      } else {
+        subjects.set(key, [
+          item[o],
+          item[o + 1],
+          Number(item[o + 2]),
+          Number(item[o + 3]),
+          Number(item[o + 4]),
+        ]);
+      }
+    }
+  }
+  const out: ScriptValue[] = [payloads.join('\n'), subjects.size];
+  for (const sum of subjects.values()) out.push(...sum);
+  return out;
+}

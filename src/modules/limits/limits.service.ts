@@ -12,9 +12,9 @@ import { budgetResetAt, currentPeriodStart } from '../usage/budget-period';
 import { toNanoUsd } from '../usage/pricing/cost';
 import { serializeUsageEvent, usageStreamKey } from '../usage/usage-stream';
 import type { UsageEvent } from '../usage/usage-event';
-import { LIMITS_LUA } from './limits.scripts';
+import { LIMITS_LUA, mergeSettlementSums } from './limits.scripts';
 import { AdmissionLeases, type LeaseReply } from './admission-leases';
-import { ScriptBatcher, type ScriptArgs } from './script-batcher';
+import { ScriptBatcher, type LaneMerger, type ScriptArgs } from './script-batcher';
 import { WINDOW_MS, msUntilRoom, rateLimitHeaders, retryAfterSeconds, type LimitView } from './rate-window';
 
 interface SubjectPlan {
@@ -56,15 +56,17 @@ export interface AdmitRequest {
 type AdmitReply = [string, number, number, ...number[]];
 
 interface LimitsRedis extends Redis {
-  /** Settlements, lease operations, admissions (see limits.scripts.ts) → their replies, lane by lane. */
-  sbLimits(...args: Array<string | number>): Promise<[number[], LeaseReply[], AdmitReply[]]>;
+  /** Settlements, summed settlements, lease operations, admissions (see limits.scripts.ts) → their replies, lane by lane. */
+  sbLimits(...args: Array<string | number>): Promise<[number[], number[], LeaseReply[], AdmitReply[]]>;
 }
 
 /** The lanes of the batched script, in the order it handles them. */
 const SETTLE_LANE = 0;
-const LEASE_LANE = 1;
-const ADMIT_LANE = 2;
-const LANES = 3;
+/** Settlements needing no check of their own, summed per batch (mergeSettlementSums). */
+const SETTLE_SUM_LANE = 1;
+const LEASE_LANE = 2;
+const ADMIT_LANE = 3;
+const LANES = 4;
 
 /** A settlement in flight: `sent` once it would survive a crash of this process, `settled` with the reply. */
 export interface Settlement {
@@ -124,6 +126,8 @@ export class LimitsService implements OnModuleDestroy {
         this.redis.sbLimits(...scriptArgs(this.streamKey, this.settledPrefix, batchId, lanes)),
       () => this.written(),
       `${randomBytes(6).toString('hex')}.`,
+      128,
+      mergersByLane({ [SETTLE_SUM_LANE]: mergeSettlementSums }),
     );
     this.leases = new AdmissionLeases((args) => this.batcher.call<LeaseReply>(LEASE_LANE, args).reply);
   }
@@ -267,16 +271,35 @@ export class LimitsService implements OnModuleDestroy {
     const total = (event.usage?.promptTokens ?? 0) + (event.usage?.completionTokens ?? 0);
     const extra = Math.max(0, total - (admission?.estTokens ?? 0));
     const leased = admission?.leased ? 1 : 0;
-    const args: ScriptArgs = [event.id, serializeUsageEvent(event), subjects.length, extra, leased];
+    const payload = serializeUsageEvent(event);
+    if (summable(admission, earlierBatches)) {
+      const sum: ScriptArgs = [payload, subjects.length];
+      for (const s of subjects)
+        sum.push(
+          s.base,
+          s.period,
+          s.tpm > 0 ? extra : 0,
+          s.budgetNano >= 0 ? costNano : 0,
+          held(admission, s),
+        );
+      return this.callSettle(SETTLE_SUM_LANE, sum);
+    }
+    const args: ScriptArgs = [event.id, payload, subjects.length, extra, leased];
     args.push(earlierBatches.join(','));
     for (const s of subjects)
       args.push(s.base, s.tpm > 0 ? 1 : 0, s.budgetNano >= 0 ? 1 : 0, s.period, costNano, held(admission, s));
-    return this.callSettle(args);
+    return this.callSettle(SETTLE_LANE, args);
   }
 
   /** Releases a reservation for a request that was never sent upstream (no usage record, no spend). */
   async release(admission: Admission): Promise<void> {
     if (admission.subjects.length === 0) return;
+    if (summable(admission, [])) {
+      const sum: ScriptArgs = ['', admission.subjects.length];
+      for (const s of admission.subjects) sum.push(s.base, s.period, 0, 0, held(admission, s));
+      await this.callSettle(SETTLE_SUM_LANE, sum).settled;
+      return;
+    }
     const args: ScriptArgs = [
       admission.eventId,
       '',
@@ -286,16 +309,16 @@ export class LimitsService implements OnModuleDestroy {
       '',
     ];
     for (const s of admission.subjects) args.push(s.base, 0, 0, s.period, 0, held(admission, s));
-    await this.callSettle(args).settled;
+    await this.callSettle(SETTLE_LANE, args).settled;
   }
 
-  private callSettle(args: ScriptArgs): Settlement {
+  private callSettle(lane: number, args: ScriptArgs): Settlement {
     if (this.redisDown) {
       const down = Promise.reject(new Error('Redis connection is down'));
       down.catch(() => undefined);
       return { sent: down, settled: down, batchId: () => undefined };
     }
-    const call = this.batcher.call<number>(SETTLE_LANE, args);
+    const call = this.batcher.call<number>(lane, args);
     const settled = call.reply.then(() => undefined);
     const sent = call.sent.then((left) => (left ? undefined : settled));
     sent.catch(() => undefined);
@@ -397,6 +420,10 @@ function budgetPeriodOf(l: LimitSettings, now: number): BudgetPeriod {
   return p;
 }
 
+function mergersByLane(byLane: Record<number, LaneMerger>): Array<LaneMerger | undefined> {
+  return Array.from({ length: LANES }, (_, lane) => byLane[lane]);
+}
+
 /** The script's ARGV after the fixed head: each lane's count, then its requests' values, flattened. */
 function scriptArgs(
   streamKey: string,
@@ -410,6 +437,17 @@ function scriptArgs(
     for (const request of lane) for (const v of request) out.push(v);
   }
   return out;
+}
+
+/**
+ * A settlement the script need not check on its own, so it can be summed with the batch's others: a
+ * first attempt (no earlier batch to look for) whose admission holds no per-request reservation marker
+ * (it was leased, or reserved no budget). The others are checked one by one (SETTLE lane).
+ */
+function summable(admission: Admission | undefined, earlierBatches: string[]): boolean {
+  if (earlierBatches.length > 0) return false;
+  if (!admission || admission.leased) return true;
+  return admission.subjects.every((s) => held(admission, s) === 0);
 }
 
 /** What the subject's admission reserved and settlement must give back (0 when nothing was reserved). */

@@ -34,6 +34,33 @@ describe('ScriptBatcher', () => {
     expect(sent[1]).toEqual([[], [['d']]]);
   });
 
+  it("sends a merging lane's calls of a batch as one, and gives each of them that one's reply", async () => {
+    const sent: ScriptArgs[][][] = [];
+    const batcher = new ScriptBatcher(
+      2,
+      async (lanes) => {
+        sent.push(lanes);
+        return lanes.map((calls) => calls.map((args) => `reply:${args.join('+')}`));
+      },
+      async () => true,
+      'p.',
+      128,
+      [undefined, (calls) => [calls.map((c) => c[0]).join('|')]],
+    );
+    const merged = ['a', 'b', 'c'].map((id) => batcher.call<string>(1, [id]));
+    const plain = ['x', 'y'].map((id) => batcher.call<string>(0, [id]));
+    await expect(Promise.all(merged.map((c) => c.reply))).resolves.toEqual([
+      'reply:a|b|c',
+      'reply:a|b|c',
+      'reply:a|b|c',
+    ]);
+    await expect(Promise.all(plain.map((c) => c.reply))).resolves.toEqual(['reply:x', 'reply:y']);
+    expect(sent).toEqual([[[['x'], ['y']], [['a|b|c']]]]);
+    // A lone call is sent as it is.
+    await expect(batcher.call(1, ['d']).reply).resolves.toBe('reply:d');
+    expect(sent[1]).toEqual([[], [['d']]]);
+  });
+
   it('splits a large turn into batches of at most maxBatch calls, lane by lane', async () => {
     const sizes: number[][] = [];
     const ids: string[] = [];

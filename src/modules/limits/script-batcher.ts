@@ -1,6 +1,9 @@
 /** The values of one request in a batched script call (flattened into ARGV after the batch header). */
 export type ScriptArgs = Array<string | number>;
 
+/** Merges a lane's calls of one batch into one call whose reply every one of them gets. */
+export type LaneMerger = (calls: ScriptArgs[]) => ScriptArgs;
+
 /**
  * Sends one batch as one command: the requests of each lane, in order, with the batch's id; resolves
  * with their replies.
@@ -31,7 +34,8 @@ export interface BatchedCall<R> {
  * run, one reply): under load, the per-command cost of the client, the socket and Redis is paid per
  * batch instead of per request. Calls go into lanes (settlements, admissions), which one script handles
  * in lane order. A lone call waits only for the end of the current turn (setImmediate). Batches are
- * capped so that one Lua run stays short (Redis is single-threaded).
+ * capped so that one Lua run stays short (Redis is single-threaded). A lane with a merger sends its
+ * calls of a batch as one (the merger's), and each of them gets that one's reply.
  */
 export class ScriptBatcher {
   private queues: Waiting[][];
@@ -47,6 +51,8 @@ export class ScriptBatcher {
     /** Makes batch ids unique across processes. */
     private readonly idPrefix = '',
     private readonly maxBatch = 128,
+    /** Per lane, optionally: how its calls of one batch become one. */
+    private readonly mergers: ReadonlyArray<LaneMerger | undefined> = [],
   ) {
     this.queues = this.emptyQueues();
   }
@@ -103,17 +109,24 @@ export class ScriptBatcher {
   private dispatch(batch: Waiting[][]): void {
     const batchId = `${this.idPrefix}${(++this.batches).toString(36)}`;
     for (const part of batch) for (const w of part) w.call.batchId = batchId;
+    const merged = batch.map((part, lane) => part.length > 1 && this.mergers[lane] !== undefined);
     let pending: Promise<unknown[][]>;
     try {
       pending = this.send(
-        batch.map((part) => part.map((w) => w.args)),
+        batch.map((part, lane) => {
+          const args = part.map((w) => w.args);
+          return merged[lane] ? [this.mergers[lane]!(args)] : args;
+        }),
         batchId,
       );
     } catch (err) {
       pending = Promise.reject(err);
     }
     pending.then(
-      (replies) => batch.forEach((part, lane) => part.forEach((w, j) => w.resolve(replies[lane]?.[j]))),
+      (replies) =>
+        batch.forEach((part, lane) =>
+          part.forEach((w, j) => w.resolve(replies[lane]?.[merged[lane] ? 0 : j])),
+        ),
       (err: unknown) => batch.forEach((part) => part.forEach((w) => w.reject(err))),
     );
   }
