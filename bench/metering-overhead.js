@@ -26,6 +26,7 @@ const { spawnSync } = require('node:child_process');
 const { HAS_TASKSET, spawnPinned, waitForLine, freePort, stop, cpuMicros } = require('./lib/proc');
 const { pickTool, runLoad } = require('./lib/load');
 const { median } = require('./lib/stats');
+const { benchPrefix, clearPrefix } = require('./lib/redis-prefix');
 
 const ROOT = path.join(__dirname, '..');
 const MAIN = path.join(ROOT, 'dist/main.js');
@@ -130,7 +131,7 @@ async function main() {
     ...process.env,
     DATABASE_URL,
     REDIS_URL,
-    SWITCHBOARD_REDIS_PREFIX: `sbbench-meter-${crypto.randomBytes(4).toString('hex')}`,
+    SWITCHBOARD_REDIS_PREFIX: benchPrefix('meter'),
     SWITCHBOARD_MASTER_KEY: MASTER_KEY,
     SWITCHBOARD_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
     SWITCHBOARD_CONFIG: cfg.file,
@@ -277,23 +278,7 @@ async function main() {
     log(`appended to ${path.relative(ROOT, RESULTS)}`);
   } finally {
     await cleanup();
-    await clearPrefix(env.SWITCHBOARD_REDIS_PREFIX).catch(() => undefined);
-  }
-}
-
-/** Drops the run's Redis keys (stream, counters, settled markers) from the shared server. */
-async function clearPrefix(prefix) {
-  const Redis = require('ioredis');
-  const r = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await r.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    r.disconnect();
+    await clearPrefix(REDIS_URL, env.SWITCHBOARD_REDIS_PREFIX).catch(() => undefined);
   }
 }
 

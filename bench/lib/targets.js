@@ -12,6 +12,7 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 const { spawnSync } = require('node:child_process');
 const { spawnPinned, waitForLine, freePort, stop, pinServices } = require('./proc');
+const { benchPrefix, clearPrefix } = require('./redis-prefix');
 
 const ROOT = path.join(__dirname, '..', '..');
 const BENCH = path.join(ROOT, 'bench');
@@ -295,10 +296,13 @@ async function gateway(up, { virtualKey, limits = true, log }) {
   await prepareDatabase(databaseUrl, log);
   const cfg = gatewayConfig(up.port);
   const port = await freePort();
+  const redisUrl = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
   const env = {
     ...process.env,
     DATABASE_URL: databaseUrl,
-    REDIS_URL: process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
+    REDIS_URL: redisUrl,
+    // Its own keys: the usage stream of an instance running beside the bench is never shared.
+    SWITCHBOARD_REDIS_PREFIX: benchPrefix('gateway'),
     SWITCHBOARD_MASTER_KEY: MASTER_KEY,
     SWITCHBOARD_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
     SWITCHBOARD_CONFIG: cfg.file,
@@ -321,6 +325,7 @@ async function gateway(up, { virtualKey, limits = true, log }) {
   const stopAll = async () => {
     await Promise.all([stop(api), stop(worker)]);
     services.restore();
+    await clearPrefix(redisUrl, env.SWITCHBOARD_REDIS_PREFIX).catch(() => undefined);
     fs.rmSync(cfg.dir, { recursive: true, force: true });
   };
   try {
