@@ -4,7 +4,7 @@
  */
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { LIMITS_LUA, mergeSettlementSums } from '../src/modules/limits/limits.scripts';
+import { LEASE_HEARTBEAT_LUA, LIMITS_LUA, mergeSettlementSums } from '../src/modules/limits/limits.scripts';
 import { deleteRedisPrefix } from './support/gateway';
 
 type Row = Array<string | number>;
@@ -18,6 +18,11 @@ describe('limits script (real Redis)', () => {
   const stream = `${prefix}:usage:events`;
   const period = 'p1';
   let batches = 0;
+  // The instance the calls come from, and where the lease ledgers live.
+  const ledgerPrefix = `${prefix}:lease:`;
+  let instance = 'i1';
+  const ledgerOf = (who: string) => `${ledgerPrefix}ledger:${who}`;
+  const field = (b: string, p: string) => `${b}\0${p}`;
   const run = async (settles: Row[], admits: Row[], leases: Row[] = [], sums: Row[] = []): Promise<Reply> => {
     const [settled, summed, leased, admitted] = (await redis.eval(
       LIMITS_LUA,
@@ -25,6 +30,8 @@ describe('limits script (real Redis)', () => {
       stream,
       `${prefix}:usage:settled:`,
       `b${++batches}`,
+      ledgerPrefix,
+      instance,
       settles.length,
       ...settles.flat(),
       sums.length,
@@ -181,6 +188,7 @@ describe('limits script (real Redis)', () => {
 
     it('a leased request settles once and gives its reservation back', async () => {
       await redis.set(`${lbase}:resv:${lperiod}`, 5_000);
+      await redis.hset(ledgerOf(instance), field(lbase, lperiod), 1_000); // what its lease reserved
       const leasedSettle = (earlier: string) => [
         'e20',
         '{"id":"e20"}',
@@ -229,6 +237,7 @@ describe('limits script (real Redis)', () => {
     it('counts what the items sum to, merged or not, appends their events as one entry and leaves the batch marker', async () => {
       await redis.set(`${sbase}:spend:${speriod}`, 0);
       await redis.set(`${sbase}:resv:${speriod}`, 10_000);
+      await redis.hset(ledgerOf(instance), field(sbase, speriod), 10_000);
       const items = [sum('s1', 5, 300, 1_000), sum('s2', 0, 200, 1_000), ['', 1, sbase, speriod, 0, 0, 500]];
       const entriesBefore = await redis.xlen(stream);
       const [, , , replies] = await run([], [], [], items);
@@ -259,6 +268,78 @@ describe('limits script (real Redis)', () => {
       const [[again]] = await run([retry], []);
       expect(again).toBe(0);
       expect((await counters()).spend).toBe(before.spend + 40);
+    });
+  });
+
+  describe('lease ledger', () => {
+    const gbase = `${prefix}:lim:team:t9`;
+    const gperiod = 'p9';
+    // base, rpm, tpm, budgetNano, period, ttl, slots, tokensPerSlot, nanoPerSlot, give-back: minute, requests, tokens, nano
+    const lease = (slots: number, giveNano = 0) => [
+      gbase,
+      0,
+      0,
+      1_000_000_000,
+      gperiod,
+      3600,
+      slots,
+      1,
+      1_000,
+      0,
+      0,
+      0,
+      giveNano,
+    ];
+    const resv = () => num(`${gbase}:resv:${gperiod}`);
+    const held = async (who: string) => Number((await redis.hget(ledgerOf(who), field(gbase, gperiod))) ?? 0);
+
+    afterEach(() => {
+      instance = 'i1';
+    });
+
+    it('records what a lease reserves, frees through it (never more than it holds), and keeps the instance alive', async () => {
+      await redis.set(`${gbase}:spend:${gperiod}`, 0);
+      instance = 'i2';
+      const [, [granted]] = await run([], [], [lease(16)]);
+      expect(granted[0]).toBe(16);
+      expect(await held('i2')).toBe(16_000);
+      const deadline = Number(await redis.zscore(`${ledgerPrefix}alive`, 'i2'));
+      expect(deadline).toBeGreaterThan(Number(granted[1]));
+      // a summed settlement of 3 leased requests, then a give-back of more than is left
+      await run([], [], [], [['', 1, gbase, gperiod, 0, 0, 3_000]]);
+      expect([await held('i2'), await resv()]).toEqual([13_000, 13_000]);
+      await run([], [], [lease(0, 50_000)]);
+      expect([await held('i2'), await resv()]).toEqual([0, 0]);
+      expect(await redis.exists(ledgerOf('i2'))).toBe(0);
+    });
+
+    it("gives back the ledger of an instance whose heartbeat stopped, once, and that instance's late settlements free nothing twice", async () => {
+      await redis.set(`${gbase}:spend:${gperiod}`, 0);
+      instance = 'dead';
+      await run([], [], [lease(10)]);
+      expect([await held('dead'), await resv()]).toEqual([10_000, 10_000]);
+      // its heartbeat stopped: the deadline passes
+      await redis.zadd(`${ledgerPrefix}alive`, 1, 'dead');
+      instance = 'other';
+      await run([], []); // any call from any instance sweeps
+      expect(await resv()).toBe(0);
+      expect(await redis.exists(ledgerOf('dead'))).toBe(0);
+      expect(await redis.zscore(`${ledgerPrefix}alive`, 'dead')).toBeNull();
+      // a late settlement from the reclaimed instance adds its spend but frees nothing again
+      await redis.set(`${gbase}:resv:${gperiod}`, 4_000); // another instance's open reservations
+      instance = 'dead';
+      await run([], [], [], [['{"id":"late"}', 1, gbase, gperiod, 0, 700, 1_000]]);
+      expect(await resv()).toBe(4_000);
+      expect(await num(`${gbase}:spend:${gperiod}`)).toBe(700);
+      // and the heartbeat does not revive it
+      await redis.eval(LEASE_HEARTBEAT_LUA, 1, `${ledgerPrefix}alive`, 'dead');
+      expect(await redis.zscore(`${ledgerPrefix}alive`, 'dead')).toBeNull();
+    });
+
+    it('the heartbeat pushes a live instance deadline forward', async () => {
+      await redis.zadd(`${ledgerPrefix}alive`, 5, 'beating');
+      await redis.eval(LEASE_HEARTBEAT_LUA, 1, `${ledgerPrefix}alive`, 'beating');
+      expect(Number(await redis.zscore(`${ledgerPrefix}alive`, 'beating'))).toBeGreaterThan(Date.now());
     });
   });
 });

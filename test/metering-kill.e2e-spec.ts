@@ -8,6 +8,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { USAGE_GROUP, usageStreamKey } from '../src/modules/usage/usage-stream';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
+import { AdminClient } from './support/admin-client';
 import { fakeOpenAiCatalogYaml } from './support/catalog-yaml';
 import { deleteRedisPrefix, startGateway, TEST_MASTER_KEY, type TestGateway } from './support/gateway';
 import { freePort } from './support/redis-server';
@@ -417,4 +418,79 @@ describe('metering: a worker killed between its INSERT and its XACK', () => {
     expect(a.daily.requests).toBe(N);
     await stopGently(next);
   }, 55_000);
+});
+
+describe('metering: a process killed while it holds budget leases', () => {
+  it('its lease ledger is given back once its heartbeat deadline passes, by the next call of another instance', async () => {
+    const databaseUrl = await createTestDatabase('killlease');
+    const prefix = `sbtest:killl:${randomBytes(4).toString('hex')}`;
+    prefixes.push(prefix);
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const env = { ...baseEnv(databaseUrl, prefix, configFile), PORT: String(port), SWITCHBOARD_ROLE: 'all' };
+    const first = spawnGateway(env);
+    procs.push(first);
+    await ready(base, first);
+    const { key } = await new AdminClient(base, TEST_MASTER_KEY).createKey({
+      name: 'budgeted',
+      max_budget_usd: 1000,
+      budget_duration: '30d',
+    });
+    const chat = async (i: number) => {
+      const r = await fetch(`${base}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'gpt-fake',
+          max_tokens: 50,
+          messages: [{ role: 'user', content: `hi ${i}` }],
+        }),
+      });
+      await r.text();
+      return r.status;
+    };
+    const resvKey = async () => (await redis.keys(`${prefix}:lim:key:*:resv:*`))[0];
+    const ledgers = async () => redis.keys(`${prefix}:lease:ledger:*`);
+    // Far from its budget, the key is admitted from leases once the first lease is in (the first lease
+    // request comes before the spend counter is seeded and is refused; the next one a second later).
+    let i = 0;
+    await waitUntil(
+      'a budget lease',
+      async () => {
+        expect(await chat(i++)).toBe(200);
+        return (await ledgers()).length === 1;
+      },
+      15_000,
+      first,
+    );
+    const [deadLedger] = await ledgers();
+    const reserved = Number(await redis.get((await resvKey())!));
+    expect(reserved).toBeGreaterThan(0);
+    await kill9(first);
+
+    // 30 s without a heartbeat, shortened: its deadline is moved into the past.
+    const instance = deadLedger.slice(`${prefix}:lease:ledger:`.length);
+    await redis.zadd(`${prefix}:lease:alive`, 1, instance);
+    const second = spawnGateway(env);
+    procs.push(second);
+    await ready(base, second);
+    expect(await chat(100)).toBe(200);
+    await waitUntil(
+      'the dead ledger to be given back',
+      async () => (await redis.exists(deadLedger)) === 0,
+      10_000,
+      second,
+    );
+    // What is reserved now is only what the live instance's own ledger holds.
+    const live = (await ledgers()).filter((k) => k !== deadLedger);
+    let held = 0;
+    for (const k of live) for (const v of Object.values(await redis.hgetall(k))) held += Number(v);
+    await waitUntil(
+      'reservations to match the live ledgers',
+      async () => Number((await redis.get((await resvKey())!)) ?? 0) <= held,
+      5_000,
+      second,
+    );
+    await stopGently(second);
+  }, 60_000);
 });

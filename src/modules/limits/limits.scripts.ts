@@ -12,9 +12,19 @@
  *   base:resvh:<period>      hash: usage event id → its reservation (settlement is idempotent on it)
  * Keys are built inside the scripts from Redis TIME, so this layout assumes one Redis (not Cluster).
  *
- * KEYS: the usage stream. ARGV: the settled-marker prefix, this batch's id, then four lanes, each a
- * count followed by its requests' values: settlements, summed settlements, lease operations, admissions
+ * KEYS: the usage stream. ARGV: the settled-marker prefix, this batch's id, the lease-ledger prefix
+ * (`<prefix>:lease:`), this instance's id, then four lanes, each a count followed by its requests'
+ * values: settlements, summed settlements, lease operations, admissions
  * → { settle, sum, lease, admit replies }.
+ *
+ * Lease ledger: the budget reservation an instance's leases added and that neither a give-back nor a
+ * settlement has freed yet is kept in `<lease prefix>ledger:<instance>` (hash: base NUL period →
+ * nano-USD), and the instance in `<lease prefix>alive` (sorted set, score = heartbeat deadline, ms;
+ * renewed by every grant and by LEASE_HEARTBEAT_LUA). A lease's give-back and a leased settlement free
+ * at most what the ledger still holds. Every call first gives back the ledgers of up to two instances
+ * whose deadline passed (a process that died), so their reservations stop counting within
+ * LEDGER_TTL_MS instead of at the end of the budget period; an instance reclaimed while alive (stalled
+ * past the deadline) frees nothing twice.
  *
  * ADMIT  per request: eventId, n, estTokens, then per subject 7 values:
  *        base, rpm (0 = none), tpm (0 = none), budgetNano (-1 = none), period, reserveNano, ttlSeconds (0 = keep)
@@ -49,6 +59,11 @@
  *        Counted unconditionally under the batch's marker (a retry of any of them names this batch).
  *   → 1 per item.
  */
+/** An instance's lease ledger is given back this long after its last heartbeat (ms). */
+export const LEDGER_TTL_MS = 30_000;
+/** How often an instance renews its heartbeat (ms): well inside LEDGER_TTL_MS. */
+export const LEDGER_HEARTBEAT_MS = 5_000;
+
 /** A lease takes at most this share (1/n) of the headroom left in each limit. */
 export const LEASE_SHARE = 8;
 /** Below this many request slots, no lease is granted (requests are admitted one by one). */
@@ -63,6 +78,11 @@ local minute = math.floor(nowMs / 60000)
 local w = (60000 - (nowMs - minute * 60000)) / 60000
 local m0 = tostring(minute)
 local m1 = tostring(minute - 1)
+local LEDGER_TTL_MS = ${LEDGER_TTL_MS}
+local ledgerPrefix = ARGV[3]
+local instance = ARGV[4]
+local ledger = ledgerPrefix .. 'ledger:' .. instance
+local alive = ledgerPrefix .. 'alive'
 
 -- Decrements a counter that exists, never below zero (a lost counter is not made negative).
 local function giveBack(k, amount)
@@ -76,6 +96,39 @@ local function add(k, amount, ttl)
   local v = redis.call('INCRBY', k, amount)
   if v == amount and ttl > 0 then redis.call('EXPIRE', k, ttl) end
   return v
+end
+
+-- Budget reservation this instance's leases add for a subject (recorded in its ledger).
+local function ledgerAdd(base, period, nano)
+  redis.call('HINCRBY', ledger, base .. '\\0' .. period, nano)
+  redis.call('ZADD', alive, nowMs + LEDGER_TTL_MS, instance)
+end
+
+-- How much of nano this instance may free for a subject: what its ledger still holds (nothing once a
+-- sweep gave its ledger back), taken off the ledger.
+local function ledgerFree(base, period, nano)
+  if nano <= 0 then return 0 end
+  local field = base .. '\\0' .. period
+  local have = tonumber(redis.call('HGET', ledger, field) or '0')
+  local take = math.min(have, nano)
+  if take <= 0 then return 0 end
+  if take == have then redis.call('HDEL', ledger, field) else redis.call('HINCRBY', ledger, field, -take) end
+  return take
+end
+
+-- Gives back the ledgers of (at most two) instances whose heartbeat deadline has passed.
+local function reclaimLedgers()
+  for _, who in ipairs(redis.call('ZRANGEBYSCORE', alive, '-inf', nowMs, 'LIMIT', 0, 2)) do
+    local key = ledgerPrefix .. 'ledger:' .. who
+    local fields = redis.call('HGETALL', key)
+    for i = 1, #fields, 2 do
+      local sep = string.find(fields[i], '\\0', 1, true)
+      local resv = string.sub(fields[i], 1, sep - 1) .. ':resv:' .. string.sub(fields[i], sep + 1)
+      giveBack(resv, tonumber(fields[i + 1]))
+    end
+    redis.call('DEL', key)
+    redis.call('ZREM', alive, who)
+  end
 end
 
 -- The counters a subject is checked against, in one MGET: { rc, rp, tc, tp, spend, reserved } plus the
@@ -187,7 +240,9 @@ local function settle(p)
       local base = ARGV[o]
       local period = ARGV[o + 3]
       local held = tonumber(ARGV[o + 5])
-      if held > 0 and (leased or i == first or redis.call('HDEL', base .. ':resvh:' .. period, id) == 1) then
+      if held > 0 and leased then
+        bump(reservedFreed, base .. ':resv:' .. period, ledgerFree(base, period, held))
+      elseif held > 0 and (i == first or redis.call('HDEL', base .. ':resvh:' .. period, id) == 1) then
         bump(reservedFreed, base .. ':resv:' .. period, held)
       end
       if ARGV[o + 1] == '1' then bump(tokensAdded, base .. ':tpm:' .. m0, extra) end
@@ -213,7 +268,8 @@ local function settleSum(p)
     local freed = tonumber(ARGV[o + 4])
     if tokens > 0 then bump(tokensAdded, base .. ':tpm:' .. m0, tokens) end
     if spend > 0 then bump(spendAdded, base .. ':spend:' .. period, spend) end
-    if freed > 0 then bump(reservedFreed, base .. ':resv:' .. period, freed) end
+    -- Only leased settlements hold a reservation here (see summable()): freed through the ledger.
+    if freed > 0 then bump(reservedFreed, base .. ':resv:' .. period, ledgerFree(base, period, freed)) end
   end
   if payload ~= '' then events[#events + 1] = payload end
   return 1, p + 2 + k * 5
@@ -235,7 +291,7 @@ local function lease(p)
   local retMinute = ARGV[p + 9]
   giveBack(base .. ':rpm:' .. retMinute, tonumber(ARGV[p + 10]))
   giveBack(base .. ':tpm:' .. retMinute, tonumber(ARGV[p + 11]))
-  giveBack(base .. ':resv:' .. period, tonumber(ARGV[p + 12]))
+  giveBack(base .. ':resv:' .. period, ledgerFree(base, period, tonumber(ARGV[p + 12])))
   if slots <= 0 then return { 0, nowMs }, nextP end
   local s = counters(base, rpm, tpm, budget, period)
   local k = slots
@@ -248,7 +304,10 @@ local function lease(p)
   if k < LEASE_MIN_SLOTS then return { 0, nowMs }, nextP end
   if rpm > 0 then s.rc = add(s.krpm, k, 120) end
   if tpm > 0 then s.tc = add(s.ktpm, k * tokPer, 120) end
-  if budget >= 0 then add(s.kresv, k * nanoPer, ttl) end
+  if budget >= 0 then
+    add(s.kresv, k * nanoPer, ttl)
+    ledgerAdd(base, period, k * nanoPer)
+  end
   return { k, nowMs, s.rc, s.rp, s.tc, s.tp }, nextP
 end
 
@@ -305,7 +364,8 @@ local function admit(p)
 end
 
 -- The four lanes, in order; the settlements' counter changes are applied before leases and admissions.
-local p = 3
+reclaimLedgers()
+local p = 5
 local replies = {}
 for lane, fn in ipairs({ settle, settleSum, lease, admit }) do
   local out = {}
@@ -354,3 +414,13 @@ export function mergeSettlementSums(items: ScriptValue[][]): ScriptValue[] {
   for (const sum of subjects.values()) out.push(...sum);
   return out;
 }
+
+/**
+ * Renews an instance's lease-ledger heartbeat (only while it is listed: a reclaimed instance is not
+ * revived). KEYS: the alive set. ARGV: the instance id.
+ */
+export const LEASE_HEARTBEAT_LUA = `
+local t = redis.call('TIME')
+local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+return redis.call('ZADD', KEYS[1], 'XX', nowMs + ${LEDGER_TTL_MS}, ARGV[1])
+`;

@@ -12,7 +12,7 @@ import { budgetResetAt, currentPeriodStart } from '../usage/budget-period';
 import { toNanoUsd } from '../usage/pricing/cost';
 import { serializeUsageEvent, usageStreamKey } from '../usage/usage-stream';
 import type { UsageEvent } from '../usage/usage-event';
-import { LIMITS_LUA, mergeSettlementSums } from './limits.scripts';
+import { LEASE_HEARTBEAT_LUA, LEDGER_HEARTBEAT_MS, LIMITS_LUA, mergeSettlementSums } from './limits.scripts';
 import { AdmissionLeases, type LeaseReply } from './admission-leases';
 import { ScriptBatcher, type LaneMerger, type ScriptArgs } from './script-batcher';
 import { WINDOW_MS, msUntilRoom, rateLimitHeaders, retryAfterSeconds, type LimitView } from './rate-window';
@@ -58,6 +58,8 @@ type AdmitReply = [string, number, number, ...number[]];
 interface LimitsRedis extends Redis {
   /** Settlements, summed settlements, lease operations, admissions (see limits.scripts.ts) → their replies, lane by lane. */
   sbLimits(...args: Array<string | number>): Promise<[number[], number[], LeaseReply[], AdmitReply[]]>;
+  /** Renews this instance's lease-ledger heartbeat (LEASE_HEARTBEAT_LUA). */
+  sbLeaseBeat(aliveKey: string, instance: string): Promise<number>;
 }
 
 /** The lanes of the batched script, in the order it handles them. */
@@ -97,6 +99,10 @@ export class LimitsService implements OnModuleDestroy {
   private everReady = false;
   readonly streamKey: string;
   private readonly settledPrefix: string;
+  /** This process among the instances sharing Redis (batch ids, lease ledger). */
+  private readonly instance = randomBytes(6).toString('hex');
+  private readonly ledgerPrefix: string;
+  private readonly heartbeat?: NodeJS.Timeout;
   private readonly batcher: ScriptBatcher;
   private readonly leases: AdmissionLeases;
 
@@ -110,6 +116,7 @@ export class LimitsService implements OnModuleDestroy {
     this.enabled = config.metering !== false;
     this.streamKey = usageStreamKey(config.redisPrefix);
     this.settledPrefix = `${this.prefix}:usage:settled:`;
+    this.ledgerPrefix = `${this.prefix}:lease:`;
     // No auto-pipelining: the batcher already sends one command per turn, written at once.
     const redis = new Redis(config.redisUrl, {
       connectionName: 'switchboard-limits',
@@ -119,17 +126,31 @@ export class LimitsService implements OnModuleDestroy {
     redis.on('error', () => undefined);
     redis.on('ready', () => (this.everReady = true));
     redis.defineCommand('sbLimits', { numberOfKeys: 1, lua: LIMITS_LUA });
+    redis.defineCommand('sbLeaseBeat', { numberOfKeys: 1, lua: LEASE_HEARTBEAT_LUA });
     this.redis = redis as LimitsRedis;
     this.batcher = new ScriptBatcher(
       LANES,
       (lanes, batchId) =>
-        this.redis.sbLimits(...scriptArgs(this.streamKey, this.settledPrefix, batchId, lanes)),
+        this.redis.sbLimits(
+          ...scriptArgs(
+            [this.streamKey, this.settledPrefix, batchId, this.ledgerPrefix, this.instance],
+            lanes,
+          ),
+        ),
       () => this.written(),
-      `${randomBytes(6).toString('hex')}.`,
+      `${this.instance}.`,
       128,
       mergersByLane({ [SETTLE_SUM_LANE]: mergeSettlementSums }),
     );
     this.leases = new AdmissionLeases((args) => this.batcher.call<LeaseReply>(LEASE_LANE, args).reply);
+    if (this.enabled) {
+      // Keeps this instance's lease ledger from being reclaimed while it lives, traffic or not.
+      this.heartbeat = setInterval(() => {
+        if (this.redis.status === 'ready')
+          this.redis.sbLeaseBeat(`${this.ledgerPrefix}alive`, this.instance).catch(() => undefined);
+      }, LEDGER_HEARTBEAT_MS);
+      this.heartbeat.unref();
+    }
   }
 
   /** True once what was written to Redis has left the process; false while not connected (queued). */
@@ -391,6 +412,7 @@ export class LimitsService implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    clearInterval(this.heartbeat);
     // Gives the unused part of the leases back (bounded: shutdown does not wait on an unreachable Redis).
     if (this.redis.status === 'ready')
       await Promise.race([this.leases.retireAll(), new Promise((r) => setTimeout(r, 1_000).unref())]);
@@ -424,14 +446,9 @@ function mergersByLane(byLane: Record<number, LaneMerger>): Array<LaneMerger | u
   return Array.from({ length: LANES }, (_, lane) => byLane[lane]);
 }
 
-/** The script's ARGV after the fixed head: each lane's count, then its requests' values, flattened. */
-function scriptArgs(
-  streamKey: string,
-  settledPrefix: string,
-  batchId: string,
-  lanes: ScriptArgs[][],
-): ScriptArgs {
-  const out: ScriptArgs = [streamKey, settledPrefix, batchId];
+/** The script's arguments: the fixed head, then each lane's count and its requests' values, flattened. */
+function scriptArgs(head: ScriptArgs, lanes: ScriptArgs[][]): ScriptArgs {
+  const out: ScriptArgs = [...head];
   for (const lane of lanes) {
     out.push(lane.length);
     for (const request of lane) for (const v of request) out.push(v);
