@@ -123,8 +123,9 @@ local function reclaimLedgers()
     local fields = redis.call('HGETALL', key)
     for i = 1, #fields, 2 do
       local sep = string.find(fields[i], '\\0', 1, true)
-      local resv = string.sub(fields[i], 1, sep - 1) .. ':resv:' .. string.sub(fields[i], sep + 1)
-      giveBack(resv, tonumber(fields[i + 1]))
+      if sep then
+        giveBack(string.sub(fields[i], 1, sep - 1) .. ':resv:' .. string.sub(fields[i], sep + 1), tonumber(fields[i + 1]) or 0)
+      end
     end
     redis.call('DEL', key)
     redis.call('ZREM', alive, who)
