@@ -95,7 +95,8 @@ WITH src AS (
     upstream_model, endpoint, status_code, error_type, prompt_tokens, completion_tokens, reasoning_tokens,
     cached_tokens, cache_write_tokens, images, audio_seconds, video_seconds, cost_usd, latency_ms, ttft_ms,
     stream, estimated)
-  SELECT id, request_id, timestamptz 'epoch' + created_ms * interval '1 millisecond', key_id, team_id, model, deployment_id, provider, upstream_model, endpoint,
+  SELECT id, request_id, timestamptz 'epoch' + created_ms * interval '1 millisecond', key_id, team_id, model,
+    deployment_id, provider, upstream_model, endpoint,
     status_code, error_type, prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens,
     cache_write_tokens, images, audio_seconds, video_seconds, cost_usd, latency_ms, ttft_ms, stream, estimated
   FROM src
