@@ -177,6 +177,11 @@ end
 -- spend added (only to a seeded counter), reservations given back; and the batch's usage events, appended
 -- to the stream as one entry (one JSON per line: JSON text never holds a raw newline).
 local tokensAdded, spendAdded, reservedFreed, events = {}, {}, {}, {}
+-- Whether the batch leaves its marker key (set with the counters, at the end of the settlement lanes).
+local batchMarked = false
+local function markBatch()
+  batchMarked = true
+end
 local function bump(t, k, amount)
   if amount > 0 then t[k] = (t[k] or 0) + amount end
 end
@@ -187,17 +192,10 @@ local function applySettled()
     if redis.call('EXISTS', k) == 1 then redis.call('INCRBY', k, v) end
   end
   for k, v in pairs(reservedFreed) do giveBack(k, v) end
+  if batchMarked then redis.call('SET', ARGV[1] .. 'batch:' .. ARGV[2], '1', 'EX', 600) end
   if #events > 0 then redis.call('XADD', KEYS[1], '*', 'e', table.concat(events, '\\n')) end
 end
 
--- The batch's marker key, set once by the first settlement that relies on it.
-local batchMarked = false
-local function markBatch()
-  if not batchMarked then
-    redis.call('SET', ARGV[1] .. 'batch:' .. ARGV[2], '1', 'EX', 600)
-    batchMarked = true
-  end
-end
 
 -- One request whose values start at ARGV[p]; returns 1 (counted now) or 0, and where the next starts.
 -- Idempotency: the first reservation of a request admitted one by one is its marker (HDEL succeeds

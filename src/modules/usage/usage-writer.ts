@@ -21,6 +21,8 @@ import {
 
 /** Stream entries per read; each holds the events of one settlement batch (1 to 128, a handful at load). */
 const BATCH = 250;
+/** Events per INSERT statement (and the most a refused statement retries one by one). */
+const INSERT_CHUNK = 1_000;
 const BLOCK_MS = 500;
 /** Entries another consumer read but did not acknowledge for this long are taken over (crashed writer). */
 export const CLAIM_IDLE_MS = 10_000;
@@ -209,22 +211,24 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
         }
       }
     }
-    if (events.length) {
+    // One statement per INSERT_CHUNK events (entries hold up to 128 each); a chunk Postgres refuses
+    // while it answers is written event by event, and what it refuses on its own is set aside.
+    for (let from = 0; from < events.length; from += INSERT_CHUNK) {
+      const chunk = events.slice(from, from + INSERT_CHUNK);
       try {
-        await this.insert(events);
+        await this.insert(chunk);
       } catch (err) {
         if (!(await this.postgresUp())) throw err;
-        // Postgres answers but the batch fails: write event by event and set aside those it refuses.
-        for (const [i, event] of events.entries()) {
+        for (const [i, event] of chunk.entries()) {
           try {
             await this.insert([event]);
           } catch {
-            dead.push(sources[i]);
+            dead.push(sources[from + i]);
           }
         }
       }
-      this.stats.lagSeconds = newest ? Math.max(0, (Date.now() - newest) / 1000) : 0;
     }
+    if (events.length) this.stats.lagSeconds = newest ? Math.max(0, (Date.now() - newest) / 1000) : 0;
     const pipe = conn.pipeline();
     for (const { entry, text } of dead) pipe.xadd(this.deadKey, '*', 'source', entry, 'e', text);
     pipe.xack(this.key, USAGE_GROUP, ...ids);
