@@ -313,7 +313,7 @@ describe('limits script (real Redis)', () => {
       expect(await redis.exists(ledgerOf('i2'))).toBe(0);
     });
 
-    it("gives back the ledger of an instance whose heartbeat stopped, once, and that instance's late settlements free nothing twice", async () => {
+    it("gives back the ledger of an instance whose heartbeat stopped, once; that instance's late settlements free nothing twice and it gets no lease under that id again", async () => {
       await redis.set(`${gbase}:spend:${gperiod}`, 0);
       instance = 'dead';
       await run([], [], [lease(10)]);
@@ -331,9 +331,13 @@ describe('limits script (real Redis)', () => {
       await run([], [], [], [['{"id":"late"}', 1, gbase, gperiod, 0, 700, 1_000]]);
       expect(await resv()).toBe(4_000);
       expect(await num(`${gbase}:spend:${gperiod}`)).toBe(700);
-      // and the heartbeat does not revive it
+      // and neither the heartbeat nor a new lease revives it: its id is refused leases (it must move on)
       await redis.eval(LEASE_HEARTBEAT_LUA, 1, `${ledgerPrefix}alive`, 'dead');
+      const [, [refused]] = await run([], [], [lease(10)]);
+      expect(refused[0]).toBe(-1);
       expect(await redis.zscore(`${ledgerPrefix}alive`, 'dead')).toBeNull();
+      expect(await redis.exists(ledgerOf('dead'))).toBe(0);
+      expect(await resv()).toBe(4_000);
     });
 
     it('the heartbeat pushes a live instance deadline forward', async () => {

@@ -72,8 +72,8 @@ interface SubjectState {
  * leased at a time, nothing is leased near a limit (requests are then admitted one by one), and what a
  * lease did not use is given back when it ends (after LEASE_MS, at its minute's end, when renewed, or
  * when the subject's limits change). A process that dies holding a lease leaves its unused part
- * counted: until the minute ends for rates, until the period ends for budgets (like the reservations
- * of requests in flight).
+ * counted until the minute ends for rates; its budget part is given back through its lease ledger
+ * (limits.scripts.ts) once its heartbeat stops.
  */
 export class AdmissionLeases {
   private readonly subjects = new Map<string, SubjectState>();
@@ -118,6 +118,11 @@ export class AdmissionLeases {
       if (runningOut(lease, s, estTokens, now)) this.refill(state, s, estTokens, now, false);
     }
     return views;
+  }
+
+  /** Drops every lease without giving anything back (Redis took it back already: see LimitsService). */
+  forgetAll(): void {
+    this.subjects.clear();
   }
 
   /** Gives back every lease (shutdown); resolves once Redis has them or failed. */

@@ -23,8 +23,9 @@
  * renewed by every grant and by LEASE_HEARTBEAT_LUA). A lease's give-back and a leased settlement free
  * at most what the ledger still holds. Every call first gives back the ledgers of up to two instances
  * whose deadline passed (a process that died), so their reservations stop counting within
- * LEDGER_TTL_MS instead of at the end of the budget period; an instance reclaimed while alive (stalled
- * past the deadline) frees nothing twice.
+ * LEDGER_TTL_MS instead of at the end of the budget period. An instance reclaimed while alive (stalled
+ * past the deadline) frees nothing twice: its id is refused leases from then on (LEASE replies k = -1),
+ * and it moves to a new id whose ledger only its new leases feed.
  *
  * ADMIT  per request: eventId, n, estTokens, then per subject 7 values:
  *        base, rpm (0 = none), tpm (0 = none), budgetNano (-1 = none), period, reserveNano, ttlSeconds (0 = keep)
@@ -37,7 +38,8 @@
  *   Gives back first, then grants k ≤ slots request slots (k tokens-per-slot and nano-per-slot each),
  *   counted now like admitted requests, with k at most 1/LEASE_SHARE of the headroom left in every
  *   limit, and nothing below LEASE_MIN_SLOTS: near a limit every request is admitted one by one.
- *   → { k, nowMs, rpmCur, rpmPrev, tpmCur, tpmPrev } (k = 0: nothing granted).
+ *   → { k, nowMs, rpmCur, rpmPrev, tpmCur, tpmPrev } (k = 0: nothing granted; -1: this instance's
+ *   ledger was reclaimed, nothing given back or granted: it must move to a new id).
  *
  * SETTLE per request: eventId, payload, n, extraTokens, leased (0/1), earlier batches (the ids of the
  *        batches an earlier attempt of this settlement went out in, comma-separated; '' on the first),
@@ -129,6 +131,8 @@ local function reclaimLedgers()
     end
     redis.call('DEL', key)
     redis.call('ZREM', alive, who)
+    -- Its id takes no lease again: a stalled instance must switch to a new ledger (see lease()).
+    redis.call('SET', ledgerPrefix .. 'reclaimed:' .. who, '1', 'EX', 86400)
   end
 end
 
@@ -288,6 +292,10 @@ local function lease(p)
   local nanoPer = math.max(1, tonumber(ARGV[p + 8]))
   local nextP = p + 13
   local retMinute = ARGV[p + 9]
+  -- This instance's ledger was given back while it lived (it stalled past its deadline): it gets no
+  -- lease under that ledger again (-1 tells it to start a new one), so what its earlier leases and
+  -- requests still free can never come out of a newer lease's reservation.
+  if redis.call('EXISTS', ledgerPrefix .. 'reclaimed:' .. instance) == 1 then return { -1, nowMs }, nextP end
   giveBack(base .. ':rpm:' .. retMinute, tonumber(ARGV[p + 10]))
   giveBack(base .. ':tpm:' .. retMinute, tonumber(ARGV[p + 11]))
   giveBack(base .. ':resv:' .. period, ledgerFree(base, period, tonumber(ARGV[p + 12])))

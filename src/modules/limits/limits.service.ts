@@ -38,6 +38,8 @@ export interface Admission {
   reserved: boolean;
   /** Admitted from this instance's leases (AdmissionLeases) rather than one by one. */
   leased: boolean;
+  /** For a leased admission: the lease ledger (instance id) its reservation is recorded in. */
+  ledger?: string;
   subjects: SubjectPlan[];
   estTokens: number;
   /** `x-ratelimit-*` headers for the response (empty when no rate limit applies). */
@@ -99,8 +101,8 @@ export class LimitsService implements OnModuleDestroy {
   private everReady = false;
   readonly streamKey: string;
   private readonly settledPrefix: string;
-  /** This process among the instances sharing Redis (batch ids, lease ledger). */
-  private readonly instance = randomBytes(6).toString('hex');
+  /** This process among the instances sharing Redis (batch ids, lease ledger); see newLedger(). */
+  private instance = randomBytes(6).toString('hex');
   private readonly ledgerPrefix: string;
   private readonly heartbeat?: NodeJS.Timeout;
   private readonly batcher: ScriptBatcher;
@@ -142,7 +144,13 @@ export class LimitsService implements OnModuleDestroy {
       128,
       mergersByLane({ [SETTLE_SUM_LANE]: mergeSettlementSums }),
     );
-    this.leases = new AdmissionLeases((args) => this.batcher.call<LeaseReply>(LEASE_LANE, args).reply);
+    this.leases = new AdmissionLeases(async (args) => {
+      const ledger = this.instance;
+      const reply = await this.batcher.call<LeaseReply>(LEASE_LANE, args).reply;
+      if (reply[0] !== -1) return reply;
+      if (ledger === this.instance) this.newLedger();
+      return [0, reply[1]];
+    });
     if (this.enabled) {
       // Keeps this instance's lease ledger from being reclaimed while it lives, traffic or not.
       this.heartbeat = setInterval(() => {
@@ -195,6 +203,7 @@ export class LimitsService implements OnModuleDestroy {
     const leased = this.leases.take(subjects, estTokens);
     if (leased) {
       admission.reserved = admission.leased = true;
+      admission.ledger = this.instance;
       admission.headers = rateLimitHeaders(leased.requests, leased.tokens);
       return admission;
     }
@@ -301,14 +310,21 @@ export class LimitsService implements OnModuleDestroy {
           s.period,
           s.tpm > 0 ? extra : 0,
           s.budgetNano >= 0 ? costNano : 0,
-          held(admission, s),
+          this.holds(admission, s),
         );
       return this.callSettle(SETTLE_SUM_LANE, sum);
     }
     const args: ScriptArgs = [event.id, payload, subjects.length, extra, leased];
     args.push(earlierBatches.join(','));
     for (const s of subjects)
-      args.push(s.base, s.tpm > 0 ? 1 : 0, s.budgetNano >= 0 ? 1 : 0, s.period, costNano, held(admission, s));
+      args.push(
+        s.base,
+        s.tpm > 0 ? 1 : 0,
+        s.budgetNano >= 0 ? 1 : 0,
+        s.period,
+        costNano,
+        this.holds(admission, s),
+      );
     return this.callSettle(SETTLE_LANE, args);
   }
 
@@ -317,7 +333,7 @@ export class LimitsService implements OnModuleDestroy {
     if (admission.subjects.length === 0) return;
     if (summable(admission, [])) {
       const sum: ScriptArgs = ['', admission.subjects.length];
-      for (const s of admission.subjects) sum.push(s.base, s.period, 0, 0, held(admission, s));
+      for (const s of admission.subjects) sum.push(s.base, s.period, 0, 0, this.holds(admission, s));
       await this.callSettle(SETTLE_SUM_LANE, sum).settled;
       return;
     }
@@ -329,8 +345,31 @@ export class LimitsService implements OnModuleDestroy {
       admission.leased ? 1 : 0,
       '',
     ];
-    for (const s of admission.subjects) args.push(s.base, 0, 0, s.period, 0, held(admission, s));
+    for (const s of admission.subjects) args.push(s.base, 0, 0, s.period, 0, this.holds(admission, s));
     await this.callSettle(SETTLE_LANE, args).settled;
+  }
+
+  /**
+   * What a settlement frees for the subject: the admission's reservation, except for a lease whose
+   * ledger was given back since (newLedger): Redis already took that back.
+   */
+  private holds(admission: Admission | undefined, s: SubjectPlan): number {
+    if (admission?.leased && admission.ledger !== this.instance) return 0;
+    return held(admission, s);
+  }
+
+  /**
+   * Redis gave this instance's lease ledger back while it ran (it stalled past its heartbeat deadline)
+   * and refuses it leases: continue under a new id, dropping the leases of the old one without giving
+   * anything back (Redis has it back already), and free nothing for requests admitted from them.
+   */
+  private newLedger(): void {
+    this.instance = randomBytes(6).toString('hex');
+    this.leases.forgetAll();
+    this.logger.warn(
+      {},
+      "limits: this instance's lease ledger was given back (stalled past its heartbeat deadline); starting a new one",
+    );
   }
 
   private callSettle(lane: number, args: ScriptArgs): Settlement {
