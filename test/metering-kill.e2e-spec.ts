@@ -235,18 +235,23 @@ afterAll(async () => {
   fs.rmSync(path.dirname(configFile), { recursive: true, force: true });
 });
 
+/** A gateway process in the `all` role on its own database and Redis prefix, ready. */
+async function startAllRole(label: string) {
+  const databaseUrl = await createTestDatabase(label);
+  const prefix = `sbtest:${label}:${randomBytes(4).toString('hex')}`;
+  prefixes.push(prefix);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = { ...baseEnv(databaseUrl, prefix, configFile), PORT: String(port), SWITCHBOARD_ROLE: 'all' };
+  const first = spawnGateway(env);
+  procs.push(first);
+  await ready(base, first);
+  return { databaseUrl, prefix, base, env, first };
+}
+
 describe('metering: kill -9 mid-load', () => {
   it('no record lost and none duplicated: every 200 has exactly one record, and the rollup equals the raw table', async () => {
-    const databaseUrl = await createTestDatabase('kill');
-    const prefix = `sbtest:kill:${randomBytes(4).toString('hex')}`;
-    prefixes.push(prefix);
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const env = { ...baseEnv(databaseUrl, prefix, configFile), PORT: String(port), SWITCHBOARD_ROLE: 'all' };
-
-    const first = spawnGateway(env);
-    procs.push(first);
-    await ready(base, first);
+    const { databaseUrl, prefix, base, env, first } = await startAllRole('kill');
 
     // 32 clients sending back to back (every third a stream); SIGKILL once ~600 answers are in.
     const results: Array<{ id: string; ok: boolean }> = [];
@@ -422,15 +427,7 @@ describe('metering: a worker killed between its INSERT and its XACK', () => {
 
 describe('metering: a process killed while it holds budget leases', () => {
   it('its lease ledger is given back once its heartbeat deadline passes, by the next call of another instance', async () => {
-    const databaseUrl = await createTestDatabase('killlease');
-    const prefix = `sbtest:killl:${randomBytes(4).toString('hex')}`;
-    prefixes.push(prefix);
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const env = { ...baseEnv(databaseUrl, prefix, configFile), PORT: String(port), SWITCHBOARD_ROLE: 'all' };
-    const first = spawnGateway(env);
-    procs.push(first);
-    await ready(base, first);
+    const { prefix, base, env, first } = await startAllRole('killl');
     const { key } = await new AdminClient(base, TEST_MASTER_KEY).createKey({
       name: 'budgeted',
       max_budget_usd: 1000,
