@@ -316,17 +316,18 @@ async function startTwoInstances(pricing?: string) {
   return { fake, gw1, gw2, close };
 }
 
-describe('metering: rate limits across two instances sharing Redis', () => {
-  let rig: Awaited<ReturnType<typeof startTwoInstances>>;
-  let fake: FakeOpenAi;
-  let gw1: TestGateway;
-  let gw2: TestGateway;
-
+/** Two instances for the tests of one describe block: started before them, closed after. */
+function useTwoInstances(pricing?: string): Awaited<ReturnType<typeof startTwoInstances>> {
+  const rig = {} as Awaited<ReturnType<typeof startTwoInstances>>;
   beforeAll(async () => {
-    rig = await startTwoInstances();
-    ({ fake, gw1, gw2 } = rig);
+    Object.assign(rig, await startTwoInstances(pricing));
   });
-  afterAll(() => rig?.close());
+  afterAll(() => rig.close?.());
+  return rig;
+}
+
+describe('metering: rate limits across two instances sharing Redis', () => {
+  const rig = useTwoInstances();
 
   const call = (gw: TestGateway, token: string) =>
     fetch(`${gw.url}/v1/chat/completions`, {
@@ -337,17 +338,17 @@ describe('metering: rate limits across two instances sharing Redis', () => {
 
   it('rpm: the 4th request in a minute is refused with Retry-After and x-ratelimit-* headers, whichever instance serves it', async () => {
     const identities = new Map([['sk-sb-rpm', keyIdentity({ rpmLimit: 3 })]]);
-    injectIdentities(gw1, identities);
-    injectIdentities(gw2, identities);
-    const r1 = await call(gw1, 'sk-sb-rpm');
-    const r2 = await call(gw2, 'sk-sb-rpm');
-    const r3 = await call(gw1, 'sk-sb-rpm');
+    injectIdentities(rig.gw1, identities);
+    injectIdentities(rig.gw2, identities);
+    const r1 = await call(rig.gw1, 'sk-sb-rpm');
+    const r2 = await call(rig.gw2, 'sk-sb-rpm');
+    const r3 = await call(rig.gw1, 'sk-sb-rpm');
     expect([r1.status, r2.status, r3.status]).toEqual([200, 200, 200]);
     expect(r1.headers.get('x-ratelimit-limit-requests')).toBe('3');
     expect([r1, r2, r3].map((r) => r.headers.get('x-ratelimit-remaining-requests'))).toEqual(['2', '1', '0']);
     expect(r1.headers.get('x-ratelimit-reset-requests')).toMatch(/^(\d+m)?\d+(\.\d+)?s$|^\d+ms$/);
     expect(r1.headers.get('x-ratelimit-limit-tokens')).toBeNull();
-    const r4 = await call(gw2, 'sk-sb-rpm');
+    const r4 = await call(rig.gw2, 'sk-sb-rpm');
     expect(r4.status).toBe(429);
     expect(((await r4.json()) as any).error).toMatchObject({
       type: 'rate_limit_error',
@@ -357,28 +358,28 @@ describe('metering: rate limits across two instances sharing Redis', () => {
     expect(r4.headers.get('x-ratelimit-remaining-requests')).toBe('0');
     // refused requests are not metered
     await new Promise((r) => setTimeout(r, 1500));
-    const s = await adminGet(gw1, `/admin/usage/summary?key_id=${identities.get('sk-sb-rpm')!.keyId}`);
+    const s = await adminGet(rig.gw1, `/admin/usage/summary?key_id=${identities.get('sk-sb-rpm')!.keyId}`);
     expect(s.totals.requests).toBe(3);
   });
 
   it('tpm: counts the real tokens after each call and refuses once the window is full, with -tokens headers', async () => {
     const identities = new Map([['sk-sb-tpm', keyIdentity({ tpmLimit: 100 })]]);
-    injectIdentities(gw1, identities);
-    injectIdentities(gw2, identities);
-    fake.script(
+    injectIdentities(rig.gw1, identities);
+    injectIdentities(rig.gw2, identities);
+    rig.fake.script(
       { kind: 'text', text: 'a', usage: { prompt_tokens: 50, completion_tokens: 10 } },
       { kind: 'text', text: 'b', usage: { prompt_tokens: 50, completion_tokens: 10 } },
     );
-    const a = await call(gw1, 'sk-sb-tpm');
+    const a = await call(rig.gw1, 'sk-sb-tpm');
     expect(a.status).toBe(200);
     expect(a.headers.get('x-ratelimit-limit-tokens')).toBe('100');
     expect(a.headers.get('x-ratelimit-limit-requests')).toBeNull();
     await new Promise((r) => setTimeout(r, 100));
-    const b = await call(gw2, 'sk-sb-tpm');
+    const b = await call(rig.gw2, 'sk-sb-tpm');
     expect(b.status).toBe(200);
     expect(Number(b.headers.get('x-ratelimit-remaining-tokens'))).toBeLessThanOrEqual(40);
     await new Promise((r) => setTimeout(r, 100));
-    const c = await call(gw1, 'sk-sb-tpm');
+    const c = await call(rig.gw1, 'sk-sb-tpm');
     expect(c.status).toBe(429);
     expect(c.headers.get('x-ratelimit-remaining-tokens')).toBe('0');
     expect(Number(c.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -390,35 +391,26 @@ describe('metering: rate limits across two instances sharing Redis', () => {
       ['sk-sb-team-a', keyIdentity({}, team)],
       ['sk-sb-team-b', keyIdentity({}, team)],
     ]);
-    injectIdentities(gw1, identities);
-    injectIdentities(gw2, identities);
-    expect((await call(gw1, 'sk-sb-team-a')).status).toBe(200);
-    expect((await call(gw2, 'sk-sb-team-b')).status).toBe(200);
-    expect((await call(gw1, 'sk-sb-team-b')).status).toBe(429);
+    injectIdentities(rig.gw1, identities);
+    injectIdentities(rig.gw2, identities);
+    expect((await call(rig.gw1, 'sk-sb-team-a')).status).toBe(200);
+    expect((await call(rig.gw2, 'sk-sb-team-b')).status).toBe(200);
+    expect((await call(rig.gw1, 'sk-sb-team-b')).status).toBe(429);
   });
 });
 
 describe('metering: budget leases across two instances sharing Redis', () => {
-  let rig: Awaited<ReturnType<typeof startTwoInstances>>;
-  let fake: FakeOpenAi;
-  let gw1: TestGateway;
-  let gw2: TestGateway;
-
-  beforeAll(async () => {
-    // $0.001 per output token, input free: a max_tokens 10 request reserves and costs exactly $0.01.
-    rig = await startTwoInstances('{ input_per_mtok: "0", output_per_mtok: "1000" }');
-    ({ fake, gw1, gw2 } = rig);
-  });
-  afterAll(() => rig?.close());
+  // $0.001 per output token, input free: a max_tokens 10 request reserves and costs exactly $0.01.
+  const rig = useTwoInstances('{ input_per_mtok: "0", output_per_mtok: "1000" }');
 
   it('a budget far from its limit is admitted from leases on both instances, never overrun, and exact to the cent in the end', async () => {
     // $1.00 at $0.01 a request: far enough for leases at first (each takes at most 1/8 of the headroom),
     // admitted one by one near the end.
     const identities = new Map([['sk-sb-leased', keyIdentity({ maxBudgetUsd: '1', budgetDuration: '1d' })]]);
-    injectIdentities(gw1, identities);
-    injectIdentities(gw2, identities);
+    injectIdentities(rig.gw1, identities);
+    injectIdentities(rig.gw2, identities);
     const usage = { kind: 'text' as const, text: 'ok', usage: { prompt_tokens: 5, completion_tokens: 10 } };
-    fake.script(...Array.from({ length: 140 }, () => usage));
+    rig.fake.script(...Array.from({ length: 140 }, () => usage));
     const send = (gw: TestGateway) =>
       fetch(`${gw.url}/v1/chat/completions`, {
         method: 'POST',
@@ -434,7 +426,9 @@ describe('metering: budget leases across two instances sharing Redis', () => {
       });
     const burst: number[] = [];
     for (let wave = 0; wave < 6; wave++)
-      burst.push(...(await Promise.all(Array.from({ length: 20 }, (_, i) => send(i % 2 ? gw1 : gw2)))));
+      burst.push(
+        ...(await Promise.all(Array.from({ length: 20 }, (_, i) => send(i % 2 ? rig.gw1 : rig.gw2)))),
+      );
     const okInBurst = burst.filter((s) => s === 200).length;
     expect(burst.every((s) => s === 200 || s === 429)).toBe(true);
     expect(okInBurst).toBeLessThanOrEqual(100);
@@ -442,11 +436,11 @@ describe('metering: budget leases across two instances sharing Redis', () => {
     // Once the leases ended (LEASE_MS), what they held is back: one by one, exactly up to the budget.
     await new Promise((r) => setTimeout(r, 2_500));
     let more = 0;
-    while ((await send(more % 2 ? gw1 : gw2)) === 200) more++;
+    while ((await send(more % 2 ? rig.gw1 : rig.gw2)) === 200) more++;
     expect(okInBurst + more).toBe(100);
     const keyId = identities.get('sk-sb-leased')!.keyId;
     const summary = await waitFor(async () => {
-      const s = await adminGet(gw1, `/admin/usage/summary?key_id=${keyId}`);
+      const s = await adminGet(rig.gw1, `/admin/usage/summary?key_id=${keyId}`);
       return s.totals.requests === 100 ? s : undefined;
     });
     expect(summary.totals.cost_usd).toBe('1');

@@ -25,11 +25,22 @@ function harness(slots = 16) {
     () => now,
   );
   const redisNow = 60_000 * 1000 + 10_000;
+  const grant = (k = slots) => answers.shift()!([k, redisNow, k, 0, k * 10, 0]);
+  const settle = () => new Promise((r) => setImmediate(r));
   return {
     leases,
     ops,
-    grant: (k = slots) => answers.shift()!([k, redisNow, k, 0, k * 10, 0]),
-    settle: () => new Promise((r) => setImmediate(r)),
+    /** Answers the oldest lease request with `k` slots and lets the leases take the answer in. */
+    answer: async (k = slots) => {
+      grant(k);
+      await settle();
+    },
+    /** A first request for `s` (a miss that asks for a lease), answered with `k` slots. */
+    lease: async (s: LeaseSubject, k = slots) => {
+      leases.take([s], 10);
+      grant(k);
+      await settle();
+    },
     advance: (ms: number) => (now += ms),
   };
 }
@@ -47,8 +58,7 @@ describe('AdmissionLeases', () => {
     expect(h.ops[0]).toEqual([s.base, 1_000, 100_000, 1_000_000_000, 'p', 3600, 16, 10, 1_000, 0, 0, 0, 0]);
     expect(h.leases.take([s], 10)).toBeUndefined(); // one request for a lease at a time
     expect(h.ops).toHaveLength(1);
-    h.grant();
-    await h.settle();
+    await h.answer();
     const views = h.leases.take([s], 10)!;
     // Redis counted 16 requests for the lease; 15 are not used yet: this request is the 1st.
     expect(views.requests).toEqual([{ limit: 1_000, window: { cur: 1, prev: 0, elapsedMs: 10_000 } }]);
@@ -58,15 +68,12 @@ describe('AdmissionLeases', () => {
   it('asks for the next lease when running low, and gives back the unused part of the one it replaces', async () => {
     const h = harness();
     const s = subject();
-    h.leases.take([s], 10);
-    h.grant(16);
-    await h.settle();
+    await h.lease(s, 16);
     for (let i = 0; i < 12; i++) expect(h.leases.take([s], 10)).toBeDefined();
     expect(h.ops).toHaveLength(1);
     expect(h.leases.take([s], 10)).toBeDefined(); // 3 left of 16: below a quarter
     expect(h.ops).toHaveLength(2);
-    h.grant(16);
-    await h.settle();
+    await h.answer(16);
     // The old lease gave back 3 requests, 30 tokens, 3,000 nano-USD of its minute.
     expect(h.ops[2].slice(6)).toEqual([0, 0, 0, 1000, 3, 30, 3_000]);
   });
@@ -74,14 +81,10 @@ describe('AdmissionLeases', () => {
   it('never admits more than the lease holds, in requests, tokens or budget', async () => {
     const h = harness();
     const s = subject();
-    h.leases.take([s], 10);
-    h.grant(4);
-    await h.settle();
+    await h.lease(s, 4);
     expect(h.leases.take([s], 50)).toBeUndefined(); // 40 tokens leased
     const h2 = harness();
-    h2.leases.take([s], 10);
-    h2.grant(4);
-    await h2.settle();
+    await h2.lease(s, 4);
     let admitted = 0;
     while (h2.leases.take([s], 10)) admitted++;
     expect(admitted).toBe(4);
@@ -92,11 +95,9 @@ describe('AdmissionLeases', () => {
     const key = subject();
     const team = subject({ base: 'sb:lim:team:t1', budgetNano: -1 });
     expect(h.leases.take([key, team], 10)).toBeUndefined();
-    h.grant();
-    await h.settle();
+    await h.answer();
     expect(h.leases.take([key, team], 10)).toBeUndefined(); // the team's lease is still on its way
-    h.grant();
-    await h.settle();
+    await h.answer();
     const views = h.leases.take([key, team], 10)!;
     expect(views.requests).toHaveLength(2);
   });
@@ -104,17 +105,13 @@ describe('AdmissionLeases', () => {
   it('ends a lease after LEASE_MS or when the subject limits change, giving back what it did not use', async () => {
     const h = harness();
     const s = subject();
-    h.leases.take([s], 10);
-    h.grant(16);
-    await h.settle();
+    await h.lease(s, 16);
     h.leases.take([s], 10);
     expect(h.leases.take([subject({ rpm: 500 })], 10)).toBeUndefined();
     expect(h.ops[1].slice(6)).toEqual([0, 0, 0, 1000, 15, 150, 15_000]);
 
     const h2 = harness();
-    h2.leases.take([s], 10);
-    h2.grant(16);
-    await h2.settle();
+    await h2.lease(s, 16);
     h2.advance(LEASE_MS);
     jest.advanceTimersByTime(LEASE_MS + 1);
     expect(h2.ops[1].slice(6)).toEqual([0, 0, 0, 1000, 16, 160, 16_000]);
@@ -124,16 +121,13 @@ describe('AdmissionLeases', () => {
   it('backs off after Redis granted nothing, and gives every lease back on retireAll', async () => {
     const h = harness();
     const s = subject();
-    h.leases.take([s], 10);
-    h.grant(0);
-    await h.settle();
+    await h.lease(s, 0);
     expect(h.leases.take([s], 10)).toBeUndefined();
     expect(h.ops).toHaveLength(1);
     h.advance(1_000);
     h.leases.take([s], 10);
     expect(h.ops).toHaveLength(2);
-    h.grant(8);
-    await h.settle();
+    await h.answer(8);
     void h.leases.retireAll();
     expect(h.ops[2].slice(6)).toEqual([0, 0, 0, 1000, 8, 80, 8_000]);
   });
