@@ -49,6 +49,18 @@ async function waitFor<T>(fn: () => Promise<T | undefined>, ms = 10_000): Promis
   }
 }
 
+/** A chat completion on `gpt-fake` with the given bearer token; `body` overrides the defaults. */
+function chat(gw: TestGateway, token: string, body: Record<string, unknown> = {}): Promise<Response> {
+  return fetch(`${gw.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'gpt-fake', messages: [{ role: 'user', content: 'hello' }], ...body }),
+  });
+}
+
+/** A request whose reservation and cost are its 10 output tokens (prompt `x`). */
+const TEN_TOKENS_OUT = { max_tokens: 10, messages: [{ role: 'user', content: 'x' }] };
+
 async function adminGet(gw: TestGateway, path: string): Promise<any> {
   const res = await fetch(`${gw.url}${path}`, { headers: { authorization: `Bearer ${gw.masterKey}` } });
   expect(res.status).toBe(200);
@@ -229,16 +241,7 @@ describe('metering: budgets', () => {
   it('releases the reservation when the upstream fails (an error costs nothing and frees the budget)', async () => {
     const identity = keyIdentity({ maxBudgetUsd: '0.015' });
     injectIdentities(gw, new Map([['sk-sb-release', identity]]));
-    const call = () =>
-      fetch(`${gw.url}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { authorization: 'Bearer sk-sb-release', 'content-type': 'application/json' },
-        body: JSON.stringify({
-          model: 'gpt-fake',
-          max_tokens: 10,
-          messages: [{ role: 'user', content: 'x' }],
-        }),
-      });
+    const call = () => chat(gw, 'sk-sb-release', TEN_TOKENS_OUT);
     fake.script({ kind: 'error', status: 400 });
     expect((await call()).status).toBe(400);
     // spend 0 + nothing reserved: admitted; costs $0.01
@@ -329,12 +332,7 @@ function useTwoInstances(pricing?: string): Awaited<ReturnType<typeof startTwoIn
 describe('metering: rate limits across two instances sharing Redis', () => {
   const rig = useTwoInstances();
 
-  const call = (gw: TestGateway, token: string) =>
-    fetch(`${gw.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'gpt-fake', messages: [{ role: 'user', content: 'hello' }] }),
-    });
+  const call = (gw: TestGateway, token: string) => chat(gw, token);
 
   it('rpm: the 4th request in a minute is refused with Retry-After and x-ratelimit-* headers, whichever instance serves it', async () => {
     const identities = new Map([['sk-sb-rpm', keyIdentity({ rpmLimit: 3 })]]);
@@ -412,15 +410,7 @@ describe('metering: budget leases across two instances sharing Redis', () => {
     const usage = { kind: 'text' as const, text: 'ok', usage: { prompt_tokens: 5, completion_tokens: 10 } };
     rig.fake.script(...Array.from({ length: 140 }, () => usage));
     const send = (gw: TestGateway) =>
-      fetch(`${gw.url}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { authorization: 'Bearer sk-sb-leased', 'content-type': 'application/json' },
-        body: JSON.stringify({
-          model: 'gpt-fake',
-          max_tokens: 10,
-          messages: [{ role: 'user', content: 'x' }],
-        }),
-      }).then(async (r) => {
+      chat(gw, 'sk-sb-leased', TEN_TOKENS_OUT).then(async (r) => {
         await r.arrayBuffer();
         return r.status;
       });
