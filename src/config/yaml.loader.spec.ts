@@ -1,11 +1,22 @@
 import { ConfigError } from './config-error';
 import { loadEnv } from './env.loader';
-import { parseYamlConfig } from './yaml.loader';
+import { join } from 'node:path';
+import { loadYamlFile, parseYamlConfig } from './yaml.loader';
 import { parse } from 'yaml';
 
 const env = { GEMINI_API_KEY: 'g-key', OPENAI_API_KEY: 'o-key' };
 
 describe('YAML config', () => {
+  it('loads the shipped switchboard.example.yaml (Gemini and OpenAI models)', () => {
+    const cfg = loadYamlFile(join(__dirname, '../../switchboard.example.yaml'), env);
+    expect(cfg.models.map((m) => [m.modelName, m.deployments[0].provider, m.deployments[0].apiKey])).toEqual([
+      ['gemini-2.5-flash', 'gemini', 'g-key'],
+      ['gemini-2.5-pro', 'gemini', 'g-key'],
+      ['text-embedding-004', 'gemini', 'g-key'],
+      ['gpt-4o-mini', 'openai', 'o-key'],
+    ]);
+  });
+
   it('parses the contract example, substituting ${VAR}', () => {
     const cfg = parseYamlConfig(
       parse(`
