@@ -27,12 +27,11 @@ import type { Identity } from '../auth/identity';
 import { CatalogService } from '../routing/catalog.service';
 import type { CatalogDeployment, CatalogModel, ResolvedModel } from '../routing/catalog.types';
 import { RouterService, RoutingFailure } from '../routing/router.service';
-import { GeminiCacheMetering, type CacheCall, type CacheCharge } from './preparation/gemini-cache-metering';
+import { GeminiCacheMetering, type CacheCharge } from './preparation/gemini-cache-metering';
 import {
   API_CACHE_PREFIX,
   GeminiCacheRegistry,
   mayAccessCache,
-  type CachedContentRow,
   type ListedCache,
 } from './preparation/gemini-cache-registry';
 import { addedSeconds, creationLifetime, requestedLifetime } from './preparation/gemini-cache-ttl';
