@@ -2,42 +2,37 @@ import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { GatewayError } from '../../common/errors/gateway-error';
 import { toGatewayError } from '../../common/errors/provider-error.mapping';
-import { decodeCursor, encodeCursor, MAX_PAGE_LIMIT } from '../../common/http/cursor-page';
+import { encodeCursor } from '../../common/http/cursor-page';
 import { requestIdOf } from '../../common/http/request-context';
-import {
-  joinUrl,
-  type DeploymentTarget,
-  type HttpMethod,
-  type HttpRequestSpec,
-  type ProviderContext,
-} from '../../providers/core/adapter';
+import { type HttpMethod, type HttpRequestSpec, type ProviderContext } from '../../providers/core/adapter';
 import { ProviderClient } from '../../providers/core/provider-client';
 import { ProviderError } from '../../providers/core/provider-error';
 import { estimateTextTokens } from '../../providers/core/token-estimate';
 import { cachedContentTokens, fromCachedContentResponse } from '../../providers/gemini/gemini.context-cache';
 import { parseGeminiError } from '../../providers/gemini/gemini.errors';
-import {
-  geminiHeaders,
-  geminiModelResource,
-  GEMINI_DEFAULT_BASE_URL,
-} from '../../providers/gemini/gemini.http';
-import { bareModelId } from '../../providers/gemini/gemini.thinking';
+import { geminiHeaders, geminiModelResource } from '../../providers/gemini/gemini.http';
 import { AuthService } from '../auth/auth.service';
 import type { Identity } from '../auth/identity';
 import { CatalogService } from '../routing/catalog.service';
-import type { CatalogDeployment, CatalogModel, ResolvedModel } from '../routing/catalog.types';
+import type { CatalogDeployment, CatalogModel } from '../routing/catalog.types';
 import { RouterService, RoutingFailure } from '../routing/router.service';
 import { GeminiCacheMetering, type CacheCharge } from './preparation/gemini-cache-metering';
-import {
-  API_CACHE_PREFIX,
-  GeminiCacheRegistry,
-  mayAccessCache,
-  type ListedCache,
-} from './preparation/gemini-cache-registry';
+import { API_CACHE_PREFIX, GeminiCacheRegistry, mayAccessCache } from './preparation/gemini-cache-registry';
 import { addedSeconds, creationLifetime, requestedLifetime } from './preparation/gemini-cache-ttl';
+import {
+  cacheModel,
+  cachesUrl,
+  geminiOnly,
+  listedCache,
+  listPageSize,
+  pageOffset,
+  publicModelOf,
+  requireObject,
+  withExpiry,
+  withModel,
+} from './google-caches.wire';
 
 const CACHE_ID = /^[A-Za-z0-9_-]{1,128}$/;
-const DEFAULT_LIST_PAGE = 50;
 
 /**
  * Google-dialect `cachedContents` (contract §4): create goes to a Gemini deployment of the body's
@@ -133,13 +128,8 @@ export class GoogleCachesService {
   /** The caller's caches (an admin's: all), newest first; `pageSize` (≤ 1000) and `pageToken`. */
   async list(req: Request): Promise<unknown> {
     const identity = await this.auth.authenticate(req);
-    const { pageSize, pageToken } = req.query;
-    const size = pageSize === undefined ? DEFAULT_LIST_PAGE : Number(pageSize);
-    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_LIMIT)
-      throw new GatewayError('invalid_request', `'pageSize' must be an integer from 1 to ${MAX_PAGE_LIMIT}`, {
-        param: 'pageSize',
-      });
-    const offset = pageOffset(pageToken);
+    const size = listPageSize(req.query.pageSize);
+    const offset = pageOffset(req.query.pageToken);
     const rows = await this.registry.list(identity, offset, size + 1);
     const page = rows.slice(0, size).map(listedCache);
     return rows.length > size
@@ -260,91 +250,4 @@ export class GoogleCachesService {
     }
     return undefined;
   }
-}
-
-/** Only the model's Gemini deployments can hold a Gemini cache; no fallbacks to other models. */
-function geminiOnly(resolved: ResolvedModel): ResolvedModel {
-  const deployments = resolved.model.deployments.filter((d) => d.provider === 'gemini');
-  if (deployments.length === 0) {
-    throw new GatewayError(
-      'invalid_request',
-      `cachedContents need a Gemini deployment; model '${resolved.requestedName}' has none`,
-      { param: 'model' },
-    );
-  }
-  return {
-    ...resolved,
-    model: {
-      ...resolved.model,
-      deployments,
-      fallbacks: [],
-      contextWindowFallbacks: [],
-      contentPolicyFallbacks: [],
-    },
-  };
-}
-
-function cachesUrl(d: DeploymentTarget, name?: string): string {
-  const base = (d.baseUrl ?? GEMINI_DEFAULT_BASE_URL).replace(/\/+$/, '').replace(/\/v1beta$/, '');
-  return joinUrl(base, `/v1beta/${name ?? 'cachedContents'}`);
-}
-
-/** The public model name of a cache held by `d` (a wildcard model keeps the upstream rest). */
-function publicModelOf(d: CatalogDeployment, body: unknown): string {
-  if (!d.modelName.endsWith('/*')) return `models/${d.modelName}`;
-  const upstream = (body as { model?: unknown } | undefined)?.model;
-  const rest =
-    typeof upstream === 'string' ? upstream.replace(/^models\//, '') : bareModelId(d.upstreamModel);
-  return `models/${d.modelName.slice(0, -1)}${rest}`;
-}
-
-function cacheModel(publicName: string, model: CatalogModel) {
-  return { publicName, name: model.name, pricing: model.pricing };
-}
-
-/** A row of the registry as Gemini lists a cache (metadata only). */
-function listedCache(row: ListedCache): Record<string, unknown> {
-  return {
-    name: row.upstreamName,
-    model: row.model,
-    ...(row.displayName ? { displayName: row.displayName } : {}),
-    createTime: row.createdAt.toISOString(),
-    updateTime: row.updatedAt.toISOString(),
-    expireTime: row.expiresAt.toISOString(),
-    usageMetadata: { totalTokenCount: row.tokens },
-  };
-}
-
-/** `pageToken` (from the previous page) → how many caches to skip; a bad one is a 400 naming it. */
-function pageOffset(token: unknown): number {
-  if (token === undefined) return 0;
-  try {
-    return decodeCursor(String(token), isOffset) ?? 0;
-  } catch {
-    throw new GatewayError('invalid_request', "'pageToken' is not a token from a previous page", {
-      param: 'pageToken',
-    });
-  }
-}
-
-function isOffset(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
-}
-
-/** An answer without `expireTime` gets the one the caller asked for. */
-function withExpiry(body: unknown, expiresAt: Date): unknown {
-  if (!body || typeof body !== 'object' || Array.isArray(body) || 'expireTime' in body) return body;
-  return { ...body, expireTime: expiresAt.toISOString() };
-}
-
-function withModel(body: unknown, model: string): unknown {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
-  return 'model' in body ? { ...body, model } : body;
-}
-
-function requireObject(body: unknown): Record<string, unknown> {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw new GatewayError('invalid_request', 'the request body must be a JSON object', { param: 'body' });
-  }
-  return body as Record<string, unknown>;
 }
