@@ -236,4 +236,19 @@ models:
     });
     expect(stolen.status).toBe(404);
   });
+
+  it('the admin pricing API takes cache_storage_per_mtok_hour, and the next creation is billed with it', async () => {
+    const put = await admin.request('PUT', '/admin/models/gemini-flash/pricing', {
+      cache_storage_per_mtok_hour: '3.00',
+    });
+    expect(put.status).toBe(200);
+    expect(put.body.pricing).toMatchObject({ input_per_mtok: INPUT, cache_storage_per_mtok_hour: '3.00' });
+    const erin = await admin.createKey({ name: 'erin' });
+    const cache = (await (await createCache(erin.key, { ttl: '3600s' })).json()) as any;
+    const tokens = cache.usageMetadata.totalTokenCount as number;
+    const [record] = await usageOf(erin.id, 'cache_create');
+    expect(record.cost_usd).toBe(
+      new Decimal(tokens).mul(INPUT).plus(new Decimal(tokens).mul('3.00')).div(1_000_000).toFixed(),
+    );
+  });
 });
