@@ -35,7 +35,12 @@ models:
     admin = new AdminClient(gw.url, gw.masterKey);
     const teamA = await admin.createTeam();
     const teamB = await admin.createTeam();
-    alice = await admin.createKey({ name: 'alice', team_id: teamA.id, max_budget_usd: '100' });
+    alice = await admin.createKey({
+      name: 'alice',
+      team_id: teamA.id,
+      max_budget_usd: '100',
+      rpm_limit: 1000,
+    });
     bob = await admin.createKey({ name: 'bob', team_id: teamB.id });
     adminKey = await admin.createKey({ name: 'ops', role: 'admin' });
   });
@@ -91,6 +96,7 @@ models:
     const started = Date.now();
     const res = await createCache(alice.key);
     expect(res.status).toBe(200);
+    expect(res.headers.get('x-ratelimit-limit-requests')).toBe('1000');
     const cache = (await res.json()) as any;
     const tokens = cache.usageMetadata.totalTokenCount as number;
     expect(tokens).toBeGreaterThan(1000);

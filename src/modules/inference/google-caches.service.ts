@@ -83,6 +83,7 @@ export class GoogleCachesService {
       gemini.model.deployments[0].upstreamModel,
       estimate,
     );
+    for (const k in call.admission.headers) req.res?.setHeader(k, call.admission.headers[k]);
     let routed;
     try {
       routed = await this.router.run(gemini, (info) => {
