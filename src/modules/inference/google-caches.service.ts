@@ -105,7 +105,13 @@ export class GoogleCachesService {
       else this.metering.release(call);
       throw error;
     }
-    const name = fromCachedContentResponse(routed.value);
+    let name: string;
+    try {
+      name = fromCachedContentResponse(routed.value);
+    } catch (err) {
+      await this.metering.record(call, { target: routed.info.target, status: 502, errorType: 'upstream' });
+      throw toGatewayError(err);
+    }
     const tokens = cachedContentTokens(routed.value) ?? estimate.tokens;
     await this.metering.record(call, {
       target: routed.info.target,

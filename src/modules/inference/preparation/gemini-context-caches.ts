@@ -167,7 +167,13 @@ export class GeminiContextCaches {
       if (res.status === 400) this.remember(key, { expiresAt: Date.now() + REFUSAL_MEMORY_MS });
       return undefined;
     }
-    const name = fromCachedContentResponse(res.body);
+    let name: string;
+    try {
+      name = fromCachedContentResponse(res.body);
+    } catch (err) {
+      await this.metering.record(call, { target, status: 502, errorType: 'upstream' });
+      throw err;
+    }
     const tokens = cachedContentTokens(res.body) ?? estimate;
     // The cache lives as long as the requested ttl (Gemini's default hour without one).
     const { expiresAt } = lifetime;
