@@ -83,13 +83,6 @@ export class GeminiCacheMetering {
   async record(call: CacheCall, outcome: CacheOutcome): Promise<void> {
     const { identity, model } = call;
     const charge = outcome.charge;
-    const usage: Usage | undefined = charge
-      ? {
-          promptTokens: charge.write ? charge.tokens : 0,
-          completionTokens: 0,
-          ...(charge.write ? { cacheWriteTokens: charge.tokens } : {}),
-        }
-      : undefined;
     await this.usage.commit(
       {
         id: call.admission.eventId,
@@ -104,7 +97,7 @@ export class GeminiCacheMetering {
         endpoint: call.operation,
         statusCode: outcome.status,
         errorType: outcome.errorType,
-        usage,
+        usage: charge && cacheUsage(charge),
         costUsd: charge ? cacheCost(charge, pricingOf(model, outcome.target.upstreamModel)) : '0',
         latencyMs: Math.round(performance.now() - call.started),
         stream: false,
@@ -121,12 +114,15 @@ export class GeminiCacheMetering {
 
 /** Write (creation only) plus storage, exact decimal text. */
 export function cacheCost(charge: CacheCharge, pricing: PricingInput): string {
-  const usage: Usage = {
-    promptTokens: charge.write ? charge.tokens : 0,
-    completionTokens: 0,
-    cacheWriteTokens: charge.write ? charge.tokens : 0,
-  };
-  return costTextOf(usage, pricing, { cacheStorage: { tokens: charge.tokens, seconds: charge.seconds } });
+  return costTextOf(cacheUsage(charge), pricing, {
+    cacheStorage: { tokens: charge.tokens, seconds: charge.seconds },
+  });
+}
+
+/** A creation's tokens are prompt tokens written to the cache; an extension processes none. */
+function cacheUsage(charge: CacheCharge): Usage {
+  const written = charge.write ? charge.tokens : 0;
+  return { promptTokens: written, completionTokens: 0, cacheWriteTokens: written };
 }
 
 function pricingOf(model: CacheModel, upstreamModel: string | undefined): PricingInput {
