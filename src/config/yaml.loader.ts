@@ -31,6 +31,7 @@ const PRICING_FIELDS = [
   'output_per_mtok',
   'cached_input_per_mtok',
   'cache_write_per_mtok',
+  'cache_storage_per_mtok_hour',
   'reasoning_per_mtok',
   'audio_input_per_mtok',
   'audio_output_per_mtok',

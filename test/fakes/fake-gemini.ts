@@ -148,12 +148,20 @@ export async function startFakeGemini(
      * 400 "Cached content is too small…". Off (0) unless set.
      */
     minCacheTokens?: number;
+    /** Answer cachedContents calls without `expireTime` (the gateway must then keep the requested TTL). */
+    hideCacheExpireTime?: boolean;
   } = {},
 ): Promise<FakeGemini> {
   const apiKey = opts.apiKey ?? FAKE_GEMINI_API_KEY;
   const queue: FakeReply[] = [];
   const caches = new Map<string, Json>();
   let counter = 0;
+
+  const shown = (entry: Json): Json => {
+    if (!opts.hideCacheExpireTime) return entry;
+    const { expireTime: _hidden, ...rest } = entry;
+    return rest;
+  };
 
   const fake = await startFakeServer(async (req, res) => {
     const key = req.headers['x-goog-api-key'] ?? req.query.get('key');
@@ -209,7 +217,7 @@ export async function startFakeGemini(
               `Cached content is too small. total_token_count=${size}, min_total_token_count=${opts.minCacheTokens}`,
             ),
           );
-        return sendJson(res, 200, createCache(body, caches, ++counter));
+        return sendJson(res, 200, shown(createCache(body, caches, ++counter)));
       }
     }
     const cache = CACHE.exec(req.path);
@@ -217,9 +225,9 @@ export async function startFakeGemini(
       const entry = liveCache(caches, cache[1]);
       if (!entry)
         return sendJson(res, 404, googleError(404, `CachedContent not found (or permission denied)`));
-      if (req.method === 'PATCH') return sendJson(res, 200, updateCache(entry, body));
+      if (req.method === 'PATCH') return sendJson(res, 200, shown(updateCache(entry, body)));
       if (req.method === 'DELETE') caches.delete(cache[1]);
-      return sendJson(res, 200, req.method === 'DELETE' ? {} : entry);
+      return sendJson(res, 200, req.method === 'DELETE' ? {} : shown(entry));
     }
     return sendJson(res, 404, googleError(404, `Method not found: ${req.method} ${req.path}`));
   });

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { ProviderAdapter, ProviderContext, ProviderId } from '../../providers/core/adapter';
 import type { ChatRequest } from '../../providers/core/canonical';
 import { MediaInliner } from '../media/media-inliner';
+import type { Identity } from '../auth/identity';
+import type { ResolvedModel } from '../routing/catalog.types';
 import { GeminiContextCaches } from './preparation/gemini-context-caches';
 import type { CancelSignal } from '../../providers/core/cancel';
 
@@ -10,7 +12,8 @@ const NEEDS_INLINE_MEDIA: ReadonlySet<ProviderId> = new Set(['gemini']);
 
 /**
  * I/O that must happen before a translated chat request reaches a provider's pure codec: fetching
- * remote media the provider cannot read itself, creating or reusing provider-side context caches.
+ * remote media the provider cannot read itself, creating or reusing provider-side context caches
+ * (the caller's own: `identity` owns and pays for them, under the public model `serving`).
  * Media goes first, so a cached block holds the inlined bytes.
  */
 @Injectable()
@@ -24,11 +27,26 @@ export class ChatRequestPreparer {
     adapter: ProviderAdapter,
     req: ChatRequest,
     ctx: ProviderContext,
+    identity: Identity,
+    serving: ResolvedModel,
     signal?: CancelSignal,
   ): Promise<ChatRequest> {
     let out = req;
     if (NEEDS_INLINE_MEDIA.has(adapter.id)) out = await this.media.inline(out, signal);
-    if (adapter.id === 'gemini') out = await this.geminiCaches.apply(out, ctx, signal);
+    if (adapter.id === 'gemini')
+      out = await this.geminiCaches.apply(
+        out,
+        ctx,
+        () => ({
+          identity,
+          model: {
+            publicName: serving.requestedName,
+            name: serving.model.name,
+            pricing: serving.model.pricing,
+          },
+        }),
+        signal,
+      );
     return out;
   }
 }

@@ -31,6 +31,8 @@ import { UsageService } from '../usage/usage.service';
 import type { ChatDialectHandler, ParsedChat, ResponseContext } from './chat-dialect';
 import { ChatRequestPreparer } from './chat-request-preparer';
 import { ChatResponseValidator } from './chat-response-validator';
+import { cachedContentNamedBy } from './preparation/gemini-cache-access';
+import { GeminiCacheRegistry } from './preparation/gemini-cache-registry';
 import { RequestMeter } from './request-meter';
 import { Cancellation, type CancelSignal } from '../../providers/core/cancel';
 
@@ -56,6 +58,7 @@ export class ChatService {
     private readonly client: ProviderClient,
     private readonly preparer: ChatRequestPreparer,
     private readonly validator: ChatResponseValidator,
+    private readonly geminiCaches: GeminiCacheRegistry,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -98,6 +101,8 @@ export class ChatService {
         param: 'model',
       });
     this.auth.authorizeModel(identity, resolved.model.name);
+    const cache = cachedContentNamedBy(parsed);
+    if (cache !== undefined) await this.authorizeCache(identity, cache);
     if (resolved.noThink) parsed.request.reasoning = { ...parsed.request.reasoning, effort: 'none' };
 
     const eventId = uuid7();
@@ -137,7 +142,7 @@ export class ChatService {
     try {
       const routed = await this.router.run(
         resolved,
-        (info) => this.attempt(dialect, parsed, resolved, info, requestId, meter, abort),
+        (info) => this.attempt(dialect, parsed, resolved, info, requestId, identity, meter, abort),
         abort,
       );
       meter.served(routed.info);
@@ -156,6 +161,12 @@ export class ChatService {
     } finally {
       await commit();
     }
+  }
+
+  /** A Gemini cache named in the request must be the caller's (or the caller an admin): 404 otherwise. */
+  private async authorizeCache(identity: Identity, name: string): Promise<void> {
+    if (!(await this.geminiCaches.mayUse(identity, name)))
+      throw new GatewayError('not_found', `${name} not found`, { param: 'cachedContent' });
   }
 
   /** One JSON line per metered request (at info level; no secrets: ids, model, status, timings). */
@@ -224,6 +235,7 @@ export class ChatService {
     resolved: ResolvedModel,
     info: AttemptInfo,
     requestId: string,
+    identity: Identity,
     meter: RequestMeter,
     signal: CancelSignal,
   ): Promise<AttemptOutcome> {
@@ -274,7 +286,7 @@ export class ChatService {
       meter.usage(result.usage);
       return { kind: 'json', body: result.body };
     }
-    const request = await this.preparer.prepare(adapter, parsed.request, ctx, signal);
+    const request = await this.preparer.prepare(adapter, parsed.request, ctx, identity, info.model, signal);
     if (parsed.stream) {
       const events = await peekFirst(await this.client.stream(adapter, request, ctx, signal));
       const id = `chatcmpl-${randomUUID().replace(/-/g, '')}`;

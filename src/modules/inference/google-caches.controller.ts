@@ -10,9 +10,18 @@ export class GoogleCachesController {
 
   @Post(['v1beta/cachedContents', 'gemini/v1beta/cachedContents'])
   @HttpCode(200)
-  @ApiOperation({ summary: 'Create a Gemini context cache on a deployment of models/{model}' })
+  @ApiOperation({
+    summary:
+      'Create a Gemini context cache on a deployment of models/{model}, owned by the calling key; admitted and metered (write + storage for the TTL)',
+  })
   create(@Req() req: Request): Promise<unknown> {
     return this.caches.create(req);
+  }
+
+  @Get(['v1beta/cachedContents', 'gemini/v1beta/cachedContents'])
+  @ApiOperation({ summary: "List the caller's context caches (an admin's: all); pageSize, pageToken" })
+  list(@Req() req: Request): Promise<unknown> {
+    return this.caches.list(req);
   }
 
   @Get(['v1beta/cachedContents/:id', 'gemini/v1beta/cachedContents/:id'])
@@ -22,7 +31,7 @@ export class GoogleCachesController {
   }
 
   @Patch(['v1beta/cachedContents/:id', 'gemini/v1beta/cachedContents/:id'])
-  @ApiOperation({ summary: 'Update a context cache (ttl / expireTime)' })
+  @ApiOperation({ summary: 'Update a context cache (ttl / expireTime); added hours are metered' })
   update(@Req() req: Request, @Param('id') id: string): Promise<unknown> {
     return this.caches.update(req, id);
   }

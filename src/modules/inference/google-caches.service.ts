@@ -2,37 +2,46 @@ import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { GatewayError } from '../../common/errors/gateway-error';
 import { toGatewayError } from '../../common/errors/provider-error.mapping';
+import { encodeCursor } from '../../common/http/cursor-page';
 import { requestIdOf } from '../../common/http/request-context';
-import {
-  joinUrl,
-  type DeploymentTarget,
-  type HttpMethod,
-  type HttpRequestSpec,
-  type ProviderContext,
-} from '../../providers/core/adapter';
+import { type HttpMethod, type HttpRequestSpec, type ProviderContext } from '../../providers/core/adapter';
 import { ProviderClient } from '../../providers/core/provider-client';
 import { ProviderError } from '../../providers/core/provider-error';
-import { fromCachedContentResponse } from '../../providers/gemini/gemini.context-cache';
+import { estimateTextTokens } from '../../providers/core/token-estimate';
+import { cachedContentTokens, fromCachedContentResponse } from '../../providers/gemini/gemini.context-cache';
 import { parseGeminiError } from '../../providers/gemini/gemini.errors';
-import {
-  geminiHeaders,
-  geminiModelResource,
-  GEMINI_DEFAULT_BASE_URL,
-} from '../../providers/gemini/gemini.http';
-import { bareModelId } from '../../providers/gemini/gemini.thinking';
+import { geminiHeaders, geminiModelResource } from '../../providers/gemini/gemini.http';
 import { AuthService } from '../auth/auth.service';
+import type { Identity } from '../auth/identity';
 import { CatalogService } from '../routing/catalog.service';
-import type { CatalogDeployment, ResolvedModel } from '../routing/catalog.types';
+import type { CatalogDeployment, CatalogModel } from '../routing/catalog.types';
 import { RouterService, RoutingFailure } from '../routing/router.service';
-import { API_CACHE_PREFIX, expiryOf, GeminiCacheRegistry } from './preparation/gemini-cache-registry';
+import { GeminiCacheMetering, type CacheCharge } from './preparation/gemini-cache-metering';
+import { API_CACHE_PREFIX, GeminiCacheRegistry, mayAccessCache } from './preparation/gemini-cache-registry';
+import { addedSeconds, creationLifetime, requestedLifetime } from './preparation/gemini-cache-ttl';
+import {
+  cacheModel,
+  cachesUrl,
+  geminiOnly,
+  listedCache,
+  listPageSize,
+  pageOffset,
+  publicModelOf,
+  requireObject,
+  withExpiry,
+  withModel,
+} from './google-caches.wire';
 
 const CACHE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 /**
  * Google-dialect `cachedContents` (contract §4): create goes to a Gemini deployment of the body's
  * `models/<public>` (routed like any call, the model replaced by the upstream one, the deployment's
- * key used); the deployment that owns each cache is remembered (`gemini_cached_contents`), so get,
- * patch and delete reach the same deployment. Answers keep Google's shape with the public model name.
+ * key used). A cache belongs to the key that created it: the deployment and the owner of each cache
+ * are remembered (`gemini_cached_contents`), so get, patch and delete reach the same deployment, and
+ * any key but the owner (or an admin) gets the 404 of an unknown cache; the list shows one's own.
+ * Creating a cache and extending its TTL are admitted and metered like any call (GeminiCacheMetering).
+ * Answers keep Google's shape with the public model name.
  */
 @Injectable()
 export class GoogleCachesService {
@@ -42,6 +51,7 @@ export class GoogleCachesService {
     private readonly router: RouterService,
     private readonly client: ProviderClient,
     private readonly registry: GeminiCacheRegistry,
+    private readonly metering: GeminiCacheMetering,
   ) {}
 
   async create(req: Request): Promise<unknown> {
@@ -57,10 +67,26 @@ export class GoogleCachesService {
         param: 'model',
       });
     this.auth.authorizeModel(identity, resolved.model.name);
+    const gemini = geminiOnly(resolved);
+    const lifetime = creationLifetime(body);
     const requestId = requestIdOf(req);
+    const estimate: CacheCharge = {
+      tokens: estimateTextTokens(JSON.stringify([body.systemInstruction, body.contents, body.tools])),
+      seconds: lifetime.seconds,
+      write: true,
+    };
+    const call = await this.metering.admit(
+      identity,
+      requestId,
+      'cache_create',
+      cacheModel(resolved.requestedName, resolved.model),
+      gemini.model.deployments[0].upstreamModel,
+      estimate,
+    );
+    for (const k in call.admission.headers) req.res?.setHeader(k, call.admission.headers[k]);
     let routed;
     try {
-      routed = await this.router.run(geminiOnly(resolved), (info) => {
+      routed = await this.router.run(gemini, (info) => {
         const ctx: ProviderContext = { deployment: info.target, requestId };
         return this.call(ctx, 'POST', cachesUrl(ctx.deployment), {
           ...body,
@@ -68,55 +94,126 @@ export class GoogleCachesService {
         });
       });
     } catch (err) {
-      throw toGatewayError(err instanceof RoutingFailure ? err.error : err);
+      const failure = err instanceof RoutingFailure ? err : new RoutingFailure(err);
+      const error = toGatewayError(failure.error);
+      if (failure.last)
+        await this.metering.record(call, {
+          target: failure.last.target,
+          status: error.status,
+          errorType: error.code,
+        });
+      else this.metering.release(call);
+      throw error;
     }
-    const name = fromCachedContentResponse(routed.value);
+    let name: string;
+    try {
+      name = fromCachedContentResponse(routed.value);
+    } catch (err) {
+      await this.metering.record(call, { target: routed.info.target, status: 502, errorType: 'upstream' });
+      throw toGatewayError(err);
+    }
+    const tokens = cachedContentTokens(routed.value) ?? estimate.tokens;
+    await this.metering.record(call, {
+      target: routed.info.target,
+      status: 200,
+      charge: { tokens, seconds: lifetime.seconds, write: true },
+    });
     await this.registry.save({
       deploymentId: routed.info.deployment.id,
       contentHash: `${API_CACHE_PREFIX}${name}`,
       upstreamName: name,
-      expiresAt: expiryOf(routed.value),
+      expiresAt: lifetime.expiresAt,
+      keyId: identity.keyId ?? null,
+      teamId: identity.teamId ?? null,
+      model: `models/${resolved.requestedName}`,
+      displayName: typeof body.displayName === 'string' ? body.displayName : null,
+      tokens,
     });
-    return withModel(routed.value, `models/${resolved.requestedName}`);
+    return withExpiry(withModel(routed.value, `models/${resolved.requestedName}`), lifetime.expiresAt);
+  }
+
+  /** The caller's caches (an admin's: all), newest first; `pageSize` (≤ 1000) and `pageToken`. */
+  async list(req: Request): Promise<unknown> {
+    const identity = await this.auth.authenticate(req);
+    const size = listPageSize(req.query.pageSize);
+    const offset = pageOffset(req.query.pageToken);
+    const rows = await this.registry.list(identity, offset, size + 1);
+    const page = rows.slice(0, size).map(listedCache);
+    return rows.length > size
+      ? { cachedContents: page, nextPageToken: encodeCursor(offset + size) }
+      : { cachedContents: page };
   }
 
   async get(req: Request, id: string): Promise<unknown> {
-    const { ctx, name, deployment } = await this.owner(req, id);
+    const { ctx, name, deployment } = await this.owned(req, id);
     const body = await this.callOwner(ctx, name, 'GET', cachesUrl(ctx.deployment, name));
     return withModel(body, publicModelOf(deployment, body));
   }
 
+  /** Changes the expiry; the hours it adds are admitted and metered (tokens × hours × storage price). */
   async update(req: Request, id: string): Promise<unknown> {
-    const { ctx, name, deployment } = await this.owner(req, id);
+    const { identity, ctx, name, deployment, model, row } = await this.owned(req, id);
     const mask =
       typeof req.query.updateMask === 'string'
         ? `?updateMask=${encodeURIComponent(req.query.updateMask)}`
         : '';
     const patch = { ...requireObject(req.body) };
     delete patch.model;
-    const body = await this.callOwner(ctx, name, 'PATCH', `${cachesUrl(ctx.deployment, name)}${mask}`, patch);
-    await this.registry.setExpiry(name, expiryOf(body));
-    return withModel(body, publicModelOf(deployment, body));
+    const lifetime = requestedLifetime(patch);
+    const charge: CacheCharge = {
+      tokens: row.tokens,
+      seconds: lifetime ? addedSeconds(row.expiresAt, lifetime.expiresAt) : '0',
+      write: false,
+    };
+    const call =
+      charge.seconds !== '0'
+        ? await this.metering.admit(
+            identity,
+            ctx.requestId,
+            'cache_extend',
+            cacheModel((row.model || publicModelOf(deployment, row)).replace(/^models\//, ''), model),
+            deployment.upstreamModel,
+            charge,
+          )
+        : undefined;
+    let body: unknown;
+    try {
+      body = await this.callOwner(ctx, name, 'PATCH', `${cachesUrl(ctx.deployment, name)}${mask}`, patch);
+    } catch (err) {
+      const error = err instanceof GatewayError ? err : toGatewayError(err);
+      if (call)
+        await this.metering.record(call, { target: deployment, status: error.status, errorType: error.code });
+      throw error;
+    }
+    if (call) await this.metering.record(call, { target: deployment, status: 200, charge });
+    if (lifetime) await this.registry.setExpiry(name, lifetime.expiresAt);
+    return withModel(lifetime ? withExpiry(body, lifetime.expiresAt) : body, publicModelOf(deployment, body));
   }
 
   async remove(req: Request, id: string): Promise<unknown> {
-    const { ctx, name } = await this.owner(req, id);
+    const { ctx, name } = await this.owned(req, id);
     const body = await this.callOwner(ctx, name, 'DELETE', cachesUrl(ctx.deployment, name));
     await this.registry.forget(name);
     return body ?? {};
   }
 
-  /** Authenticates, finds the deployment that owns the cache and checks the caller may use its model. */
-  private async owner(req: Request, id: string) {
-    const identity = await this.auth.authenticate(req);
+  /**
+   * Authenticates and finds the cache, its deployment and model: a cache that is not the caller's
+   * (an admin may reach any) answers the same 404 as one that does not exist.
+   */
+  private async owned(req: Request, id: string) {
+    const identity: Identity = await this.auth.authenticate(req);
     const name = `cachedContents/${id}`;
     const notFound = () => new GatewayError('not_found', `${name} not found`, { param: 'name' });
     if (!CACHE_ID.test(id)) throw notFound();
     const row = await this.registry.ownerOf(name);
-    const deployment = row ? this.deploymentById(row.deploymentId) : undefined;
-    if (!deployment) throw notFound();
+    if (!row || !mayAccessCache(identity, row)) throw notFound();
+    const found = this.deploymentById(row.deploymentId);
+    if (!found) throw notFound();
+    const { deployment, model } = found;
     this.auth.authorizeModel(identity, deployment.modelName);
-    return { ctx: { deployment, requestId: requestIdOf(req) } as ProviderContext, name, deployment };
+    const ctx: ProviderContext = { deployment, requestId: requestIdOf(req) };
+    return { identity, ctx, name, deployment, model, row };
   }
 
   private async callOwner(
@@ -153,59 +250,11 @@ export class GoogleCachesService {
     return res.body;
   }
 
-  private deploymentById(id: string): CatalogDeployment | undefined {
-    for (const m of this.catalog.list()) {
-      const d = m.deployments.find((x) => x.id === id);
-      if (d) return d;
+  private deploymentById(id: string): { deployment: CatalogDeployment; model: CatalogModel } | undefined {
+    for (const model of this.catalog.list()) {
+      const deployment = model.deployments.find((x) => x.id === id);
+      if (deployment) return { deployment, model };
     }
     return undefined;
   }
-}
-
-/** Only the model's Gemini deployments can hold a Gemini cache; no fallbacks to other models. */
-function geminiOnly(resolved: ResolvedModel): ResolvedModel {
-  const deployments = resolved.model.deployments.filter((d) => d.provider === 'gemini');
-  if (deployments.length === 0) {
-    throw new GatewayError(
-      'invalid_request',
-      `cachedContents need a Gemini deployment; model '${resolved.requestedName}' has none`,
-      { param: 'model' },
-    );
-  }
-  return {
-    ...resolved,
-    model: {
-      ...resolved.model,
-      deployments,
-      fallbacks: [],
-      contextWindowFallbacks: [],
-      contentPolicyFallbacks: [],
-    },
-  };
-}
-
-function cachesUrl(d: DeploymentTarget, name?: string): string {
-  const base = (d.baseUrl ?? GEMINI_DEFAULT_BASE_URL).replace(/\/+$/, '').replace(/\/v1beta$/, '');
-  return joinUrl(base, `/v1beta/${name ?? 'cachedContents'}`);
-}
-
-/** The public model name of a cache held by `d` (a wildcard model keeps the upstream rest). */
-function publicModelOf(d: CatalogDeployment, body: unknown): string {
-  if (!d.modelName.endsWith('/*')) return `models/${d.modelName}`;
-  const upstream = (body as { model?: unknown } | undefined)?.model;
-  const rest =
-    typeof upstream === 'string' ? upstream.replace(/^models\//, '') : bareModelId(d.upstreamModel);
-  return `models/${d.modelName.slice(0, -1)}${rest}`;
-}
-
-function withModel(body: unknown, model: string): unknown {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
-  return 'model' in body ? { ...body, model } : body;
-}
-
-function requireObject(body: unknown): Record<string, unknown> {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw new GatewayError('invalid_request', 'the request body must be a JSON object', { param: 'body' });
-  }
-  return body as Record<string, unknown>;
 }

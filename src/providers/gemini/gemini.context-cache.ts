@@ -22,6 +22,8 @@ import { toGeminiTools } from './gemini.tools';
  */
 export interface GeminiCachePlan {
   displayName: string;
+  /** The `ttl` the create body asks for (absent: Gemini's default hour). */
+  ttl?: string;
   createRequest: HttpRequestSpec;
   request: ChatRequest;
 }
@@ -63,6 +65,7 @@ export function planGeminiContextCache(req: ChatRequest, ctx: ProviderContext): 
   const { tools: _tools, toolChoice: _choice, ...rest } = req;
   return {
     displayName,
+    ...(ttl ? { ttl } : {}),
     createRequest: {
       method: 'POST',
       url: cachedContentsUrl(ctx),
@@ -102,6 +105,13 @@ export function fromCachedContentResponse(body: unknown): string {
       raw: body,
     });
   return name;
+}
+
+/** The tokens a cachedContents answer says the cache holds (`usageMetadata.totalTokenCount`). */
+export function cachedContentTokens(body: unknown): number | undefined {
+  const n = (body as { usageMetadata?: { totalTokenCount?: unknown } } | undefined)?.usageMetadata
+    ?.totalTokenCount;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
 export function withCachedContent(req: ChatRequest, name: string): ChatRequest {

@@ -3,8 +3,25 @@ import type { ChatRequest } from '../../../providers/core/canonical';
 import type { ProviderClient } from '../../../providers/core/provider-client';
 import { ProviderError } from '../../../providers/core/provider-error';
 import { geminiCtx } from '../../../providers/gemini/__fixtures__/gemini-context';
+import { GatewayError } from '../../../common/errors/gateway-error';
+import type { Identity } from '../../auth/identity';
+import type { GeminiCacheMetering } from './gemini-cache-metering';
 import type { CachedContentRow, GeminiCacheRegistry } from './gemini-cache-registry';
-import { GeminiContextCaches } from './gemini-context-caches';
+import { GeminiContextCaches, type CacheCaller } from './gemini-context-caches';
+
+const member = (keyId: string): Identity => ({ kind: 'key', keyId, role: 'member', allowedModels: [] });
+const caller =
+  (identity: Identity): (() => CacheCaller) =>
+  () => ({ identity, model: { publicName: 'gemini-flash', name: 'gemini-flash' } });
+const alice = caller(member('key-alice'));
+const bob = caller(member('key-bob'));
+const OWNED_BY_ALICE = {
+  keyId: 'key-alice',
+  teamId: null,
+  model: 'models/gemini-flash',
+  displayName: null,
+  tokens: 100,
+};
 
 const marked = (text: string): ChatRequest => ({
   stream: false,
@@ -18,6 +35,7 @@ function setup(
   answers: Array<() => Promise<{ status: number; body: unknown }>>,
   rows: CachedContentRow[] = [],
   dbDown = false,
+  refuseAdmission = false,
 ) {
   const sent: unknown[] = [];
   const client = {
@@ -40,12 +58,35 @@ function setup(
     }),
   } as unknown as GeminiCacheRegistry;
   const logger = { warn: jest.fn(), info: jest.fn() } as unknown as Logger;
-  return { caches: new GeminiContextCaches(client, registry, logger), client, registry, sent, saved };
+  const records: unknown[] = [];
+  const metering = {
+    admit: jest.fn(async () => {
+      if (refuseAdmission) throw new GatewayError('budget_exceeded', 'Budget exceeded');
+      return { admission: {} };
+    }),
+    record: jest.fn(async (_call: unknown, outcome: unknown) => void records.push(outcome)),
+  } as unknown as GeminiCacheMetering;
+  return {
+    caches: new GeminiContextCaches(client, registry, metering, logger),
+    client,
+    registry,
+    metering,
+    records,
+    sent,
+    saved,
+  };
 }
 
 const created =
   (name: string, inMs = 600_000) =>
-  async () => ({ status: 200, body: { name, expireTime: new Date(Date.now() + inMs).toISOString() } });
+  async () => ({
+    status: 200,
+    body: {
+      name,
+      expireTime: new Date(Date.now() + inMs).toISOString(),
+      usageMetadata: { totalTokenCount: 4321 },
+    },
+  });
 const cachedName = (r: ChatRequest) => r.extensions?.gemini?.cachedContent;
 
 describe('GeminiContextCaches', () => {
@@ -53,7 +94,7 @@ describe('GeminiContextCaches', () => {
 
   it('creates once for concurrent identical requests, stores the row, then answers from memory', async () => {
     const { caches, client, registry, saved, sent } = setup([created('cachedContents/a')]);
-    const out = await Promise.all([1, 2, 3].map(() => caches.apply(marked('doc'), ctx)));
+    const out = await Promise.all([1, 2, 3].map(() => caches.apply(marked('doc'), ctx, alice)));
     expect(out.map(cachedName)).toEqual(['cachedContents/a', 'cachedContents/a', 'cachedContents/a']);
     expect(out[0].messages).toEqual([marked('doc').messages[1]]);
     expect(client.sendRaw).toHaveBeenCalledTimes(1);
@@ -62,16 +103,16 @@ describe('GeminiContextCaches', () => {
       expect.objectContaining({
         deploymentId: 'dep-1',
         upstreamName: 'cachedContents/a',
-        contentHash: expect.stringMatching(/^switchboard-/),
+        contentHash: expect.stringMatching(/^key-alice\/switchboard-/),
       }),
     ]);
-    await caches.apply(marked('doc'), ctx);
+    await caches.apply(marked('doc'), ctx, alice);
     expect(registry.find).toHaveBeenCalledTimes(1);
   });
 
   it('reuses a live row from the table (another replica made it) and replaces one about to expire', async () => {
     const probe = setup([created('cachedContents/probe')]);
-    await probe.caches.apply(marked('doc'), ctx);
+    await probe.caches.apply(marked('doc'), ctx, alice);
     const hash = probe.saved[0].contentHash;
     const live = setup(
       [],
@@ -81,10 +122,11 @@ describe('GeminiContextCaches', () => {
           contentHash: hash,
           upstreamName: 'cachedContents/shared',
           expiresAt: new Date(Date.now() + 60_000),
+          ...OWNED_BY_ALICE,
         },
       ],
     );
-    expect(cachedName(await live.caches.apply(marked('doc'), ctx))).toBe('cachedContents/shared');
+    expect(cachedName(await live.caches.apply(marked('doc'), ctx, alice))).toBe('cachedContents/shared');
     expect(live.client.sendRaw).not.toHaveBeenCalled();
     const stale = setup(
       [created('cachedContents/fresh')],
@@ -94,10 +136,11 @@ describe('GeminiContextCaches', () => {
           contentHash: hash,
           upstreamName: 'cachedContents/old',
           expiresAt: new Date(Date.now() + 1000),
+          ...OWNED_BY_ALICE,
         },
       ],
     );
-    expect(cachedName(await stale.caches.apply(marked('doc'), ctx))).toBe('cachedContents/fresh');
+    expect(cachedName(await stale.caches.apply(marked('doc'), ctx, alice))).toBe('cachedContents/fresh');
     // Another deployment never shares it.
     const other = setup(
       [created('cachedContents/b')],
@@ -107,10 +150,11 @@ describe('GeminiContextCaches', () => {
           contentHash: hash,
           upstreamName: 'cachedContents/shared',
           expiresAt: new Date(Date.now() + 60_000),
+          ...OWNED_BY_ALICE,
         },
       ],
     );
-    expect(cachedName(await other.caches.apply(marked('doc'), geminiCtx({ id: 'dep-2' })))).toBe(
+    expect(cachedName(await other.caches.apply(marked('doc'), geminiCtx({ id: 'dep-2' }), alice))).toBe(
       'cachedContents/b',
     );
   });
@@ -121,23 +165,23 @@ describe('GeminiContextCaches', () => {
       body: { error: { code: 400, message: 'Cached content is too small.' } },
     });
     const refused = setup([tooSmall]);
-    expect(await refused.caches.apply(marked('tiny'), ctx)).toEqual(marked('tiny'));
-    expect(await refused.caches.apply(marked('tiny'), ctx)).toEqual(marked('tiny'));
+    expect(await refused.caches.apply(marked('tiny'), ctx, alice)).toEqual(marked('tiny'));
+    expect(await refused.caches.apply(marked('tiny'), ctx, alice)).toEqual(marked('tiny'));
     expect(refused.client.sendRaw).toHaveBeenCalledTimes(1);
 
     const flaky = setup([async () => ({ status: 503, body: {} }), created('cachedContents/c')]);
-    expect(cachedName(await flaky.caches.apply(marked('doc'), ctx))).toBeUndefined();
-    expect(cachedName(await flaky.caches.apply(marked('doc'), ctx))).toBe('cachedContents/c');
+    expect(cachedName(await flaky.caches.apply(marked('doc'), ctx, alice))).toBeUndefined();
+    expect(cachedName(await flaky.caches.apply(marked('doc'), ctx, alice))).toBe('cachedContents/c');
 
     const down = setup([
       async () => Promise.reject(new ProviderError({ kind: 'connection', message: 'reset' })),
     ]);
-    expect(await down.caches.apply(marked('doc'), ctx)).toEqual(marked('doc'));
+    expect(await down.caches.apply(marked('doc'), ctx, alice)).toEqual(marked('doc'));
   });
 
   it('works without Postgres, rethrows client aborts, and leaves requests without markers or with their own cache alone', async () => {
     const noDb = setup([created('cachedContents/d')], [], true);
-    expect(cachedName(await noDb.caches.apply(marked('doc'), ctx))).toBe('cachedContents/d');
+    expect(cachedName(await noDb.caches.apply(marked('doc'), ctx, alice))).toBe('cachedContents/d');
 
     const aborted = setup([
       async () =>
@@ -149,7 +193,7 @@ describe('GeminiContextCaches', () => {
           }),
         ),
     ]);
-    await expect(aborted.caches.apply(marked('doc'), ctx)).rejects.toMatchObject({
+    await expect(aborted.caches.apply(marked('doc'), ctx, alice)).rejects.toMatchObject({
       upstreamCode: 'client_aborted',
     });
 
@@ -158,9 +202,41 @@ describe('GeminiContextCaches', () => {
       stream: false,
       messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
     };
-    expect(await idle.caches.apply(plain, ctx)).toBe(plain);
+    expect(await idle.caches.apply(plain, ctx, alice)).toBe(plain);
     const own = { ...marked('doc'), extensions: { gemini: { cachedContent: 'cachedContents/mine' } } };
-    expect(await idle.caches.apply(own, ctx)).toBe(own);
+    expect(await idle.caches.apply(own, ctx, alice)).toBe(own);
     expect(idle.client.sendRaw).not.toHaveBeenCalled();
+  });
+
+  it('keys each cache by its owner: another key never gets it, from memory or from the table', async () => {
+    const { caches, client, saved } = setup([created('cachedContents/alice'), created('cachedContents/bob')]);
+    expect(cachedName(await caches.apply(marked('doc'), ctx, alice))).toBe('cachedContents/alice');
+    expect(cachedName(await caches.apply(marked('doc'), ctx, bob))).toBe('cachedContents/bob');
+    expect(client.sendRaw).toHaveBeenCalledTimes(2);
+    expect(saved.map((r) => [r.keyId, r.contentHash.split('/')[0], r.tokens])).toEqual([
+      ['key-alice', 'key-alice', 4321],
+      ['key-bob', 'key-bob', 4321],
+    ]);
+    const replica = setup([created('cachedContents/bob2')], [{ ...saved[0] }]);
+    expect(cachedName(await replica.caches.apply(marked('doc'), ctx, bob))).toBe('cachedContents/bob2');
+  });
+
+  it('meters each creation (tokens Gemini counted, the requested ttl) and sends uncached when the limits refuse it', async () => {
+    const { caches, records, metering } = setup([created('cachedContents/m')]);
+    await caches.apply(marked('doc'), ctx, alice);
+    expect(metering.admit).toHaveBeenCalledWith(
+      expect.objectContaining({ keyId: 'key-alice' }),
+      ctx.requestId,
+      'cache_create',
+      { publicName: 'gemini-flash', name: 'gemini-flash' },
+      ctx.deployment.upstreamModel,
+      expect.objectContaining({ seconds: '600', write: true }),
+    );
+    expect(records).toEqual([
+      expect.objectContaining({ status: 200, charge: { tokens: 4321, seconds: '600', write: true } }),
+    ]);
+    const broke = setup([created('cachedContents/never')], [], false, true);
+    expect(await broke.caches.apply(marked('doc'), ctx, alice)).toEqual(marked('doc'));
+    expect(broke.client.sendRaw).not.toHaveBeenCalled();
   });
 });

@@ -263,6 +263,10 @@ export class PricingDto {
     | null;
   @ApiPropertyOptional() @ValidateIf(given) @IsMoney() cached_input_per_mtok?: string | number | null;
   @ApiPropertyOptional() @ValidateIf(given) @IsMoney() cache_write_per_mtok?: string | number | null;
+  @ApiPropertyOptional({ description: 'Gemini context cache storage, per 1M tokens per hour of TTL' })
+  @ValidateIf(given)
+  @IsMoney()
+  cache_storage_per_mtok_hour?: string | number | null;
   @ApiPropertyOptional() @ValidateIf(given) @IsMoney() reasoning_per_mtok?: string | number | null;
   @ApiPropertyOptional() @ValidateIf(given) @IsMoney() audio_input_per_mtok?: string | number | null;
   @ApiPropertyOptional() @ValidateIf(given) @IsMoney() audio_output_per_mtok?: string | number | null;

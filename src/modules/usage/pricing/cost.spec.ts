@@ -2,6 +2,23 @@ import { costOf, reserveEstimateNano, toNanoUsd } from './cost';
 import { PRICE_TABLE, effectivePricing, shippedPricing } from './price-table';
 
 describe('costOf (contract §9.5), hand-computed', () => {
+  it('Gemini context cache: the write at the input price plus tokens × hours × cache_storage_per_mtok_hour', () => {
+    // gemini-2.5-flash, 10,000 tokens for 2 h: 10,000 × 0.30 + 10,000 × 2 × 1.00 = 3,000 + 20,000 per M
+    const created = costOf(
+      { promptTokens: 10_000, completionTokens: 0, cacheWriteTokens: 10_000 },
+      PRICE_TABLE['gemini-2.5-flash'],
+      { cacheStorage: { tokens: 10_000, seconds: '7200' } },
+    );
+    expect(created.toFixed()).toBe('0.023');
+    // gemini-2.5-pro stores at 4.50: 1,000 tokens for 600 s = 1,000 × 4.50 / 6 = 750 per M; a third of
+    // a second rounds up at the records' 10 places.
+    const pro = PRICE_TABLE['gemini-2.5-pro'];
+    const storage = (seconds: string) =>
+      costOf({ promptTokens: 0, completionTokens: 0 }, pro, { cacheStorage: { tokens: 1000, seconds } });
+    expect(storage('600').toFixed()).toBe('0.00075');
+    expect(storage('0.333').toFixed()).toBe('0.0000004163');
+  });
+
   it('OpenAI: cached tokens are part of prompt and priced at the cached rate', () => {
     // gpt-4o: (1000 − 400) × 2.50 + 400 × 1.25 + 200 × 10.00 = 1500 + 500 + 2000 = 4000 per M → 0.004
     const c = costOf({ promptTokens: 1000, completionTokens: 200, cachedTokens: 400 }, PRICE_TABLE['gpt-4o']);

@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js';
 import type { Usage } from '../../../providers/core/canonical';
 import type { PricingInput } from '../../../config/config.types';
-import { add, ceilUnits, fixed, mul, shift, sum, toText, type Fixed } from './fixed-decimal';
+import { add, ceilUnits, divCeil, fixed, mul, shift, sum, toText, type Fixed } from './fixed-decimal';
 
 /** Parsed prices, once per pricing object (catalog pricing objects live as long as the catalog). */
 const parsed = new WeakMap<PricingInput, Map<string, Fixed>>();
@@ -32,7 +32,13 @@ export interface CostExtras {
   images?: number;
   videoSeconds?: string;
   resolution?: string;
+  /** A context cache kept: `tokens` stored for `seconds` (decimal text), at `cache_storage_per_mtok_hour`. */
+  cacheStorage?: { tokens: number; seconds: string };
 }
+
+/** Storage cost is rounded up to the usage records' scale (10 decimal places): an hour is 3,600 seconds. */
+const STORAGE_DIGITS = 10;
+const SECONDS_PER_HOUR_MTOK = 3_600n * 1_000_000n;
 
 /**
  * Exact-decimal cost of one request (contract §9.5), never through a binary float (BigInt fixed point).
@@ -71,6 +77,17 @@ export function costTextOf(usage: Usage | undefined, pricing: PricingInput, extr
       if (tokens > 0) parts.push(perMillion(tokens, price(pricing, field, fallback)));
   }
   if (extra.images) parts.push(mul(fixed(extra.images), price(pricing, 'per_image')));
+  if (extra.cacheStorage && extra.cacheStorage.tokens > 0) {
+    const { tokens, seconds } = extra.cacheStorage;
+    const tokenSeconds = mul(fixed(tokens), fixed(seconds));
+    parts.push(
+      divCeil(
+        mul(tokenSeconds, price(pricing, 'cache_storage_per_mtok_hour')),
+        SECONDS_PER_HOUR_MTOK,
+        STORAGE_DIGITS,
+      ),
+    );
+  }
   if (extra.videoSeconds) {
     const byRes = pricing.per_video_second_by_resolution;
     const resPrice = typeof byRes === 'object' && extra.resolution ? byRes[extra.resolution] : undefined;

@@ -1,4 +1,4 @@
-import { add, ceilUnits, fixed, mul, shift, toText } from './fixed-decimal';
+import { add, ceilUnits, fixed, mul, shift, toText, divCeil } from './fixed-decimal';
 
 describe('fixed-decimal (exact BigInt arithmetic for prices)', () => {
   it('parses and prints plain decimals exactly', () => {
@@ -17,5 +17,12 @@ describe('fixed-decimal (exact BigInt arithmetic for prices)', () => {
     expect(ceilUnits(fixed('0.0000000011'), 9)).toBe(2n);
     expect(ceilUnits(fixed('0.000000001'), 9)).toBe(1n);
     expect(ceilUnits(fixed('5'), 9)).toBe(5_000_000_000n);
+  });
+
+  it('divides rounding up at the given places (per-hour prices of seconds)', () => {
+    expect(toText(divCeil(fixed(1), 3n, 10))).toBe('0.3333333334');
+    expect(toText(divCeil(fixed('7.2'), 3600n, 10))).toBe('0.002');
+    expect(toText(divCeil(fixed('0.00000000001'), 1n, 10))).toBe('0.0000000001');
+    expect(toText(divCeil(fixed(0), 7n, 10))).toBe('0');
   });
 });

@@ -77,3 +77,13 @@ export function ceilUnits(a: Fixed, digits: number): bigint {
   const q = a.units / d;
   return a.units > 0n && a.units % d !== 0n ? q + 1n : q;
 }
+
+/** a ÷ divisor, rounded up (toward +∞) to `digits` decimal places: for prices that are per hour of seconds. */
+export function divCeil(a: Fixed, divisor: bigint, digits: number): Fixed {
+  const up = Math.max(0, digits - a.scale);
+  const down = Math.max(0, a.scale - digits);
+  const n = a.units * pow10(up);
+  const d = divisor * pow10(down);
+  const q = n / d;
+  return { units: n > 0n && n % d !== 0n ? q + 1n : q, scale: digits };
+}

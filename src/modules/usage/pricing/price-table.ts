@@ -12,8 +12,10 @@ import type { PricingInput } from '../../../config/config.types';
  * - Anthropic: https://docs.anthropic.com/en/docs/about-claude/pricing (cache write = 5-minute cache
  *   writes, 1.25 × input; cache read = 0.1 × input).
  * - Google Gemini API: https://ai.google.dev/gemini-api/docs/pricing (prompts ≤ 200k tokens where
- *   tiered; cached input = context caching price; audio input and TTS audio output priced
- *   separately; image output per token; Veo per second of generated video).
+ *   tiered; cached input = context caching price; `cache_storage_per_mtok_hour` = its "storage
+ *   price" per 1M tokens per hour, billed with the cache's creation (tokens × TTL hours) and on
+ *   each TTL extension, the creation itself at the input price; audio input and TTS audio output
+ *   priced separately; image output per token; Veo per second of generated video).
  * - DeepSeek: https://api-docs.deepseek.com/quick_start/pricing (cache hit = cached input, cache miss
  *   = input).
  * - Kling: https://klingai.com/global/dev/pricing (per-video unit prices, converted to per second).
@@ -123,10 +125,16 @@ export const PRICE_TABLE: Readonly<Record<string, PricingInput>> = {
   },
 
   // ── Google Gemini (prompts ≤ 200k tokens) ───────────────────────────────────────────────────
-  'gemini-3-pro-preview': { input_per_mtok: '2.00', cached_input_per_mtok: '0.20', output_per_mtok: '12.00' },
+  'gemini-3-pro-preview': {
+    input_per_mtok: '2.00',
+    cached_input_per_mtok: '0.20',
+    cache_storage_per_mtok_hour: '4.50',
+    output_per_mtok: '12.00',
+  },
   'gemini-3-flash-preview': {
     input_per_mtok: '0.50',
     cached_input_per_mtok: '0.05',
+    cache_storage_per_mtok_hour: '1.00',
     output_per_mtok: '3.00',
     audio_input_per_mtok: '1.00',
   },
@@ -135,16 +143,23 @@ export const PRICE_TABLE: Readonly<Record<string, PricingInput>> = {
     output_per_mtok: '12.00',
     image_output_per_mtok: '120.00',
   },
-  'gemini-2.5-pro': { input_per_mtok: '1.25', cached_input_per_mtok: '0.125', output_per_mtok: '10.00' },
+  'gemini-2.5-pro': {
+    input_per_mtok: '1.25',
+    cached_input_per_mtok: '0.125',
+    cache_storage_per_mtok_hour: '4.50',
+    output_per_mtok: '10.00',
+  },
   'gemini-2.5-flash': {
     input_per_mtok: '0.30',
     cached_input_per_mtok: '0.03',
+    cache_storage_per_mtok_hour: '1.00',
     output_per_mtok: '2.50',
     audio_input_per_mtok: '1.00',
   },
   'gemini-2.5-flash-lite': {
     input_per_mtok: '0.10',
     cached_input_per_mtok: '0.01',
+    cache_storage_per_mtok_hour: '1.00',
     output_per_mtok: '0.40',
     audio_input_per_mtok: '0.30',
   },
@@ -177,6 +192,7 @@ export const PRICE_TABLE: Readonly<Record<string, PricingInput>> = {
   'gemini-2.0-flash': {
     input_per_mtok: '0.10',
     cached_input_per_mtok: '0.025',
+    cache_storage_per_mtok_hour: '1.00',
     output_per_mtok: '0.40',
     audio_input_per_mtok: '0.70',
   },

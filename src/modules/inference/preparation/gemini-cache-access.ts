@@ -1,0 +1,25 @@
+import type { ParsedChat } from '../chat-dialect';
+
+/**
+ * The `cachedContents/{id}` a request would have Gemini read, wherever the caller put it: Google
+ * `cachedContent` (also inside countTokens' `generateContentRequest`), OpenAI-dialect
+ * `cached_content` / `cachedContent`, or a `generationConfig` that carries it (the fields
+ * `fromExtensions` reads). Undefined when the request names none.
+ */
+export function cachedContentNamedBy(parsed: ParsedChat): string | undefined {
+  const gemini = parsed.request.extensions?.gemini;
+  const openai = parsed.request.extensions?.openai;
+  const nested = gemini?.generationConfig as { cachedContent?: unknown } | undefined;
+  const wrapped = parsed.passthroughOnly
+    ? ((parsed.body.generateContentRequest as { cachedContent?: unknown } | undefined)?.cachedContent ??
+      parsed.body.cachedContent)
+    : undefined;
+  const named =
+    gemini?.cachedContent ??
+    nested?.cachedContent ??
+    openai?.cached_content ??
+    openai?.cachedContent ??
+    wrapped;
+  if (typeof named !== 'string') return undefined;
+  return named.startsWith('cachedContents/') ? named : `cachedContents/${named}`;
+}

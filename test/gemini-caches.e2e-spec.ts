@@ -1,0 +1,260 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import Decimal from 'decimal.js';
+import OpenAI from 'openai';
+import { ensureUndiciGlobalDispatcher, startFakeGemini, type FakeGemini } from './fakes/fake-gemini';
+import { AdminClient } from './support/admin-client';
+import { startGateway, type TestGateway } from './support/gateway';
+
+const DOC = 'A long document about cookies. '.repeat(400);
+const AGREEMENT = 'Here is the full text of a complex legal agreement'.repeat(4000);
+/** The YAML's prices: creation at the input price, storage per 1M tokens per hour. */
+const INPUT = '0.30';
+const STORAGE = '1.50';
+
+describe('Gemini cachedContents: owned by their key, admitted and metered (issue 14 item 2)', () => {
+  let gemini: FakeGemini;
+  let gw: TestGateway;
+  let admin: AdminClient;
+  let alice: { id: string; key: string };
+  let bob: { id: string; key: string };
+  let adminKey: { id: string; key: string };
+
+  beforeAll(async () => {
+    ensureUndiciGlobalDispatcher();
+    // Gemini's answers carry no expireTime: the gateway must keep the TTL the caller asked for.
+    gemini = await startFakeGemini({ hideCacheExpireTime: true });
+    gw = await startGateway({
+      yaml: `
+models:
+  - model_name: gemini-flash
+    pricing: { input_per_mtok: "${INPUT}", cache_storage_per_mtok_hour: "${STORAGE}" }
+    deployments:
+      - { provider: gemini, upstream_model: gemini-2.5-flash, api_key: ${gemini.apiKey}, base_url: "${gemini.baseUrl}" }
+`,
+    });
+    admin = new AdminClient(gw.url, gw.masterKey);
+    const teamA = await admin.createTeam();
+    const teamB = await admin.createTeam();
+    alice = await admin.createKey({
+      name: 'alice',
+      team_id: teamA.id,
+      max_budget_usd: '100',
+      rpm_limit: 1000,
+    });
+    bob = await admin.createKey({ name: 'bob', team_id: teamB.id });
+    adminKey = await admin.createKey({ name: 'ops', role: 'admin' });
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+    await gemini?.close();
+  });
+
+  const google = (key: string, method: string, path: string, body?: unknown) =>
+    fetch(`${gw.url}/v1beta/${path}`, {
+      method,
+      headers: { 'x-goog-api-key': key, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  const createCache = (key: string, extra: Record<string, unknown> = {}) =>
+    google(key, 'POST', 'cachedContents', {
+      model: 'models/gemini-flash',
+      contents: [{ role: 'user', parts: [{ text: DOC }] }],
+      ttl: '7200s',
+      displayName: 'cookies',
+      ...extra,
+    });
+  const upstreamCreates = () =>
+    gemini.requests.filter((r) => r.method === 'POST' && r.path === '/v1beta/cachedContents').length;
+  const usageOf = async (keyId: string, endpoint: string, count = 1): Promise<any[]> => {
+    for (let i = 0; i < 100; i++) {
+      const page = (await admin.request('GET', `/admin/usage/logs?key_id=${keyId}`)).body;
+      const rows = page.data.filter((r: any) => r.endpoint === endpoint);
+      if (rows.length >= count) return rows;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`no ${endpoint} usage record for ${keyId}`);
+  };
+  /** tokens × USD per 1M tokens per hour × seconds / 3600, rounded up to the records' 10 places. */
+  const storage = (tokens: number, seconds: number) =>
+    new Decimal(tokens).mul(STORAGE).mul(seconds).div(3_600_000_000).toDecimalPlaces(10, Decimal.ROUND_UP);
+
+  it('a key with a budget of 0 gets the 429 it gets on chat, and nothing reaches Gemini', async () => {
+    const broke = await admin.createKey({ name: 'broke', max_budget_usd: '0' });
+    const before = upstreamCreates();
+    const res = await createCache(broke.key, { ttl: '86400s' });
+    expect(res.status).toBe(429);
+    expect(((await res.json()) as any).error).toMatchObject({ code: 429, status: 'RESOURCE_EXHAUSTED' });
+    expect(upstreamCreates()).toBe(before);
+    const chat = await google(broke.key, 'POST', 'models/gemini-flash:generateContent', {
+      contents: [{ role: 'user', parts: [{ text: 'hi' }] }],
+    });
+    expect(chat.status).toBe(429);
+  });
+
+  it('creation writes one usage record at the exact cost (write + storage for the TTL) and the cache expires at the requested TTL', async () => {
+    const started = Date.now();
+    const res = await createCache(alice.key);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-ratelimit-limit-requests')).toBe('1000');
+    const cache = (await res.json()) as any;
+    const tokens = cache.usageMetadata.totalTokenCount as number;
+    expect(tokens).toBeGreaterThan(1000);
+    // Not Gemini's default hour: the two hours asked for.
+    const expiry = Date.parse(cache.expireTime);
+    expect(expiry).toBeGreaterThanOrEqual(started + 7_200_000);
+    expect(expiry).toBeLessThan(Date.now() + 7_200_000 + 1000);
+
+    const [record] = await usageOf(alice.id, 'cache_create');
+    const write = new Decimal(tokens).mul(INPUT).div(1_000_000);
+    expect(record).toMatchObject({
+      model: 'gemini-flash',
+      provider: 'gemini',
+      upstream_model: 'gemini-2.5-flash',
+      status_code: 200,
+      prompt_tokens: tokens,
+      cost_usd: write.plus(storage(tokens, 7200)).toFixed(),
+    });
+
+    const listed = ((await (await google(alice.key, 'GET', 'cachedContents')).json()) as any).cachedContents;
+    expect(listed).toEqual([
+      expect.objectContaining({
+        name: cache.name,
+        model: 'models/gemini-flash',
+        displayName: 'cookies',
+        expireTime: cache.expireTime,
+        usageMetadata: { totalTokenCount: tokens },
+      }),
+    ]);
+  });
+
+  it("another team's key gets 404 on get, patch, delete and use, and its list leaves the cache out; an admin sees it", async () => {
+    const cache = (await (await createCache(alice.key, { displayName: 'private' })).json()) as any;
+    const id = cache.name.replace('cachedContents/', '');
+    const notFound = async (res: Response) => {
+      expect(res.status).toBe(404);
+      expect(((await res.json()) as any).error).toMatchObject({ code: 404, status: 'NOT_FOUND' });
+    };
+    const generates = gemini.requestsFor('generateContent').length;
+    await notFound(await google(bob.key, 'GET', `cachedContents/${id}`));
+    await notFound(await google(bob.key, 'PATCH', `cachedContents/${id}`, { ttl: '60000s' }));
+    await notFound(await google(bob.key, 'DELETE', `cachedContents/${id}`));
+    await notFound(
+      await google(bob.key, 'POST', 'models/gemini-flash:generateContent', {
+        contents: [{ role: 'user', parts: [{ text: 'What does the document say?' }] }],
+        cachedContent: cache.name,
+      }),
+    );
+    await notFound(
+      await google(bob.key, 'POST', 'models/gemini-flash:countTokens', {
+        generateContentRequest: {
+          model: 'models/gemini-flash',
+          contents: [{ role: 'user', parts: [{ text: 'x' }] }],
+          cachedContent: cache.name,
+        },
+      }),
+    );
+    const viaOpenAi = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bob.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'gemini-flash',
+        messages: [{ role: 'user', content: 'What does the document say?' }],
+        cached_content: id,
+      }),
+    });
+    expect(viaOpenAi.status).toBe(404);
+    expect(gemini.requestsFor('generateContent')).toHaveLength(generates);
+    const bobs = ((await (await google(bob.key, 'GET', 'cachedContents')).json()) as any).cachedContents;
+    expect(bobs).toEqual([]);
+
+    // The owner still has it, and can use it; an admin key and the master key see it too.
+    expect((await google(alice.key, 'GET', `cachedContents/${id}`)).status).toBe(200);
+    const used = await google(alice.key, 'POST', 'models/gemini-flash:generateContent', {
+      contents: [{ role: 'user', parts: [{ text: 'Which cookies?' }] }],
+      cachedContent: cache.name,
+    });
+    expect(used.status).toBe(200);
+    expect((await google(adminKey.key, 'GET', `cachedContents/${id}`)).status).toBe(200);
+    const all = ((await (await google(gw.masterKey, 'GET', 'cachedContents')).json()) as any).cachedContents;
+    expect(all.map((c: any) => c.name)).toContain(cache.name);
+    expect((await google(adminKey.key, 'DELETE', `cachedContents/${id}`)).status).toBe(200);
+    await notFound(await google(alice.key, 'GET', `cachedContents/${id}`));
+  });
+
+  it('extending the TTL meters the added hours (tokens × hours × storage price)', async () => {
+    const cache = (await (await createCache(alice.key, { displayName: 'extend' })).json()) as any;
+    const tokens = cache.usageMetadata.totalTokenCount as number;
+    const later = new Date(Date.parse(cache.expireTime) + 3_600_000).toISOString();
+    const res = await google(alice.key, 'PATCH', cache.name, { expireTime: later });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as any).expireTime).toBe(later);
+    const [record] = await usageOf(alice.id, 'cache_extend');
+    expect(record).toMatchObject({ status_code: 200, cost_usd: storage(tokens, 3600).toFixed() });
+    // Shortening it adds nothing to pay.
+    const sooner = new Date(Date.now() + 60_000).toISOString();
+    expect((await google(alice.key, 'PATCH', cache.name, { expireTime: sooner })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await usageOf(alice.id, 'cache_extend')).toHaveLength(1);
+  });
+
+  it('bad ttl / expireTime / pageToken are 400s naming the field', async () => {
+    const badTtl = await createCache(alice.key, { ttl: 'forever' });
+    expect(badTtl.status).toBe(400);
+    expect(((await badTtl.json()) as any).error.message).toContain('ttl');
+    const past = await createCache(alice.key, { ttl: undefined, expireTime: '2001-01-01T00:00:00Z' });
+    expect(past.status).toBe(400);
+    expect(((await past.json()) as any).error.message).toContain('expireTime');
+    const badToken = await google(alice.key, 'GET', 'cachedContents?pageToken=nope');
+    expect(badToken.status).toBe(400);
+  });
+
+  it('cache_control caches are never shared across keys: each key gets, and pays for, its own', async () => {
+    const carol = await admin.createKey({ name: 'carol' });
+    const dave = await admin.createKey({ name: 'dave' });
+    const messages: any[] = [
+      {
+        role: 'system',
+        content: [{ type: 'text', text: AGREEMENT, cache_control: { type: 'ephemeral', ttl: '3600s' } }],
+      },
+      { role: 'user', content: 'What are the key terms?' },
+    ];
+    const before = upstreamCreates();
+    const named: string[] = [];
+    for (const key of [carol.key, dave.key, carol.key]) {
+      const client = new OpenAI({ apiKey: key, baseURL: `${gw.url}/v1`, maxRetries: 0 });
+      await client.chat.completions.create({ model: 'gemini-flash', messages });
+      named.push((gemini.requestsFor('generateContent').at(-1)!.body as any).cachedContent);
+    }
+    expect(upstreamCreates()).toBe(before + 2);
+    expect(named[0]).toMatch(/^cachedContents\//);
+    expect(named[1]).not.toBe(named[0]);
+    expect(named[2]).toBe(named[0]);
+    for (const key of [carol, dave]) {
+      const [record] = await usageOf(key.id, 'cache_create');
+      expect(record).toMatchObject({ status_code: 200, model: 'gemini-flash' });
+      expect(new Decimal(record.cost_usd).gt(0)).toBe(true);
+    }
+    // Dave cannot use Carol's cache by name either.
+    const stolen = await google(dave.key, 'POST', 'models/gemini-flash:generateContent', {
+      contents: [{ role: 'user', parts: [{ text: 'x' }] }],
+      cachedContent: named[0],
+    });
+    expect(stolen.status).toBe(404);
+  });
+
+  it('the admin pricing API takes cache_storage_per_mtok_hour, and the next creation is billed with it', async () => {
+    const put = await admin.request('PUT', '/admin/models/gemini-flash/pricing', {
+      cache_storage_per_mtok_hour: '3.00',
+    });
+    expect(put.status).toBe(200);
+    expect(put.body.pricing).toMatchObject({ input_per_mtok: INPUT, cache_storage_per_mtok_hour: '3.00' });
+    const erin = await admin.createKey({ name: 'erin' });
+    const cache = (await (await createCache(erin.key, { ttl: '3600s' })).json()) as any;
+    const tokens = cache.usageMetadata.totalTokenCount as number;
+    const [record] = await usageOf(erin.id, 'cache_create');
+    expect(record.cost_usd).toBe(
+      new Decimal(tokens).mul(INPUT).plus(new Decimal(tokens).mul('3.00')).div(1_000_000).toFixed(),
+    );
+  });
+});
