@@ -60,6 +60,15 @@ export class AuthService {
     );
   }
 
+  /**
+   * What to answer a request refused before it was authenticated (unknown route, unreadable or
+   * non-JSON body): `refusal` for an authenticated caller, else 401, so a caller without a valid key
+   * learns nothing about its request.
+   */
+  async refusalFor(req: CredentialCarrier, refusal: unknown): Promise<unknown> {
+    return (await this.isAuthenticated(req)) ? refusal : invalidKey();
+  }
+
   /** Throws 403 unless the identity may call `model` (exact names and `prefix/*` patterns). */
   authorizeModel(identity: Identity, model: string): void {
     if (modelAllowed(identity.allowedModels, model)) return;
