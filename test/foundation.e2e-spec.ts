@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import { request } from 'node:http';
 import OpenAI from 'openai';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../src/generated/prisma/client';
@@ -215,7 +216,29 @@ models:
       ),
     );
     expect(got).toEqual(want);
+    // A body announced above the size limit: refused before it is read, still 401 first.
+    for (const path of ['/v1/chat/completions', '/admin/keys'])
+      expect(await announceHugeBody(path)).toBe(401);
   });
+
+  /** Sends only the headers of a body declared over SWITCHBOARD_MAX_BODY_BYTES; the answer's status. */
+  function announceHugeBody(path: string): Promise<number | undefined> {
+    return new Promise((resolve, reject) => {
+      const req = request(`${gw.url}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(gw.config.maxBodyBytes + 1),
+        },
+      });
+      req.on('response', (res) => {
+        resolve(res.statusCode);
+        req.destroy();
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+  }
 
   it('names the content type of a body not sent as JSON, in the caller’s dialect', async () => {
     for (const path of BODY_ROUTES) {
