@@ -146,9 +146,10 @@ describe('virtual keys: the role matrix of contract §2', () => {
       { writes = true } = {},
     ): Promise<void> {
       const cells = actors.flatMap((actor) => targets.map((t) => ({ actor, t })));
-      // One actor's row of targets at a time.
+      // Reads share one key per target; writes get a key per cell, made one actor's row at a time.
       const fixtures: any[] = [];
-      for (let i = 0; i < actors.length; i++) fixtures.push(...(await Promise.all(targets.map(makeTarget))));
+      const shared = writes ? undefined : await Promise.all(targets.map(makeTarget));
+      for (const _actor of actors) fixtures.push(...(shared ?? (await Promise.all(targets.map(makeTarget)))));
       const got: Record<string, number> = {};
       const want: Record<string, number> = {};
       for (const [i, { actor, t }] of cells.entries()) {
