@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import { request } from 'node:http';
 import OpenAI from 'openai';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../src/generated/prisma/client';
@@ -183,6 +184,101 @@ models:
     });
   });
 
+  /** Both HTTP stacks: the fast listener (chat, embeddings, generateContent) and Nest/Express (the rest). */
+  const BODY_ROUTES = [
+    '/v1/chat/completions',
+    '/v1/embeddings',
+    '/v1beta/models/demo:generateContent',
+    '/v1beta/cachedContents',
+    '/admin/keys',
+    '/v1/messages',
+  ];
+  const send = (path: string, headers: Record<string, string>, body: string | Uint8Array) =>
+    fetch(`${gw.url}${path}`, { method: 'POST', headers, body });
+
+  it('answers a request without a valid key 401 before anything about its body, on both stacks', async () => {
+    const bodies: Array<[Record<string, string>, string]> = [
+      [{ 'content-type': 'application/json' }, '{"model":'],
+      [{ 'content-type': 'text/plain' }, 'hello'],
+      [{ 'content-type': 'application/json', authorization: 'Bearer sk-sb-wrong' }, '{"model":'],
+      [{ 'content-type': 'text/plain', 'x-goog-api-key': 'sk-sb-wrong' }, '{}'],
+    ];
+    const got: string[] = [];
+    for (const path of BODY_ROUTES)
+      for (const [headers, body] of bodies) {
+        const res = await send(path, headers, body);
+        const { error } = (await res.json()) as any;
+        got.push(`${path} ${res.status} ${error.status ?? error.type}`);
+      }
+    const want = BODY_ROUTES.flatMap((path) =>
+      bodies.map(
+        () => `${path} 401 ${path.startsWith('/v1beta') ? 'UNAUTHENTICATED' : 'authentication_error'}`,
+      ),
+    );
+    expect(got).toEqual(want);
+    // A body announced above the size limit: refused before it is read, still 401 first.
+    for (const path of ['/v1/chat/completions', '/admin/keys'])
+      expect(await announceHugeBody(path)).toBe(401);
+  });
+
+  /** Sends only the headers of a body declared over SWITCHBOARD_MAX_BODY_BYTES; the answer's status. */
+  function announceHugeBody(path: string): Promise<number | undefined> {
+    return new Promise((resolve, reject) => {
+      const req = request(`${gw.url}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(gw.config.maxBodyBytes + 1),
+        },
+      });
+      req.on('response', (res) => {
+        resolve(res.statusCode);
+        req.destroy();
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+  }
+
+  it('names the content type of a body not sent as JSON, in the caller’s dialect', async () => {
+    for (const path of BODY_ROUTES) {
+      const res = await send(
+        path,
+        { authorization: `Bearer ${gw.masterKey}`, 'content-type': 'text/plain;charset=UTF-8' },
+        JSON.stringify({ model: 'demo', messages: [{ role: 'user', content: 'x' }] }),
+      );
+      expect({ path, status: res.status }).toEqual({ path, status: 400 });
+      const body = (await res.json()) as any;
+      const message = "'content-type: text/plain;charset=UTF-8'";
+      if (path.startsWith('/v1beta'))
+        expect(body.error).toEqual({
+          code: 400,
+          status: 'INVALID_ARGUMENT',
+          message: expect.stringContaining(message),
+        });
+      else if (path === '/v1/messages')
+        expect(body.error).toEqual({
+          type: 'invalid_request_error',
+          message: expect.stringContaining(message),
+        });
+      else
+        expect(body.error).toEqual({
+          type: 'invalid_request_error',
+          code: 'unsupported_content_type',
+          param: 'content-type',
+          message: expect.stringContaining(message),
+        });
+      expect(body.error.message).toContain('application/json');
+    }
+    const bare = await send(
+      '/v1/chat/completions',
+      { authorization: `Bearer ${gw.masterKey}` },
+      new Uint8Array([123, 125]),
+    );
+    expect(bare.status).toBe(400);
+    expect(((await bare.json()) as any).error.message).toContain('no content-type');
+  });
+
   it('answers every dialect prefix in its own error shape, before its endpoints exist', async () => {
     const cases: Array<[string, Record<string, string>, (b: any) => void]> = [
       [
@@ -248,6 +344,14 @@ models:
     expect((await fetch(`${gw.url}/docs`)).status).toBe(200);
     const spec = (await (await fetch(`${gw.url}/docs-json`)).json()) as any;
     expect(Object.keys(spec.paths)).toContain('/v1/chat/completions');
+    // The key is an opaque virtual API key, not a JWT.
+    expect(spec.components.securitySchemes.bearer).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'API key',
+      description: expect.stringContaining('virtual API key'),
+    });
+    expect(JSON.stringify(spec)).not.toContain('JWT');
   });
 
   it('serves chat without the /v1 prefix', async () => {

@@ -8,6 +8,7 @@ import { jsonBodyMiddleware } from '../common/http/json-body.middleware';
 import { requestIdOf } from '../common/http/request-context';
 import type { Logger } from '../common/logging/logger';
 import type { AppConfig } from '../config/config.types';
+import { AuthService } from '../modules/auth/auth.service';
 import { installFastInferenceRoutes } from './fast-inference-routes';
 
 /** Builds the HTTP application (used by main.ts and by the e2e tests). */
@@ -24,7 +25,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     res.setHeader('x-request-id', requestIdOf(req));
     next();
   });
-  app.use(jsonBodyMiddleware(config.maxBodyBytes));
+  app.use(jsonBodyMiddleware(config.maxBodyBytes, app.get(AuthService)));
   // Errors raised by middleware (body too large, invalid JSON) are rendered in the caller's dialect.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) =>
     sendError(req, res, err, logger),
@@ -33,7 +34,13 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     .setTitle('Switchboard')
     .setDescription('Enterprise AI gateway: OpenAI, Anthropic and Google dialects; admin API')
     .setVersion('0.1.0')
-    .addBearerAuth()
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'API key',
+      description:
+        'A Switchboard virtual API key (`sk-sb-…`, made with POST /admin/keys) or the master key, an opaque secret. Also accepted as `x-api-key`, `x-goog-api-key` or `?key=`.',
+    })
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), {
     jsonDocumentUrl: 'docs-json',

@@ -7,6 +7,7 @@ import { queueHeader } from '../common/http/response-headers';
 import { requestIdOf } from '../common/http/request-context';
 import type { Logger } from '../common/logging/logger';
 import type { ChatDialectHandler } from '../modules/inference/chat-dialect';
+import { AuthService } from '../modules/auth/auth.service';
 import { ChatService } from '../modules/inference/chat.service';
 import { GoogleChatHandler } from '../modules/inference/google-chat.handler';
 import { OpenAiChatHandler } from '../modules/inference/openai-chat.handler';
@@ -33,6 +34,7 @@ export function installFastInferenceRoutes(
 ): void {
   const server = app.getHttpServer() as Server;
   const chat = app.get(ChatService);
+  const auth = app.get(AuthService);
   const openai = app.get(OpenAiChatHandler);
   const google = app.get(GoogleChatHandler);
   const embeddings = app.get(OpenAiEmbeddingsHandler);
@@ -58,7 +60,12 @@ export function installFastInferenceRoutes(
     path: string,
     search: string,
   ) => {
-    const body = await readJsonBody(req, maxBodyBytes);
+    let body: unknown;
+    try {
+      body = await readJsonBody(req, maxBodyBytes);
+    } catch (err) {
+      throw await auth.refusalFor(req, err);
+    }
     await chat.handle(
       decorateRawRequest(req, route.params, body, path, search),
       res,

@@ -11,7 +11,7 @@ import { dialectOfPath } from '../../dialects/dialect';
 import { renderErrorBody } from '../../dialects/error-bodies';
 import { LOGGER } from '../logging/logger.module';
 import type { Logger } from '../logging/logger';
-import { GatewayError, INVALID_KEY_MESSAGE, type GatewayErrorCode } from './gateway-error';
+import { GatewayError, type GatewayErrorCode } from './gateway-error';
 import { AuthService } from '../../modules/auth/auth.service';
 import { toGatewayError } from './provider-error.mapping';
 import { requestIdOf } from '../http/request-context';
@@ -33,16 +33,7 @@ export class DialectExceptionFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     // An unmatched inference route still authenticates first, so callers get 401 before 404.
     if (exception instanceof NotFoundException && isInferencePath(req.path)) {
-      void this.auth
-        .isAuthenticated(req)
-        .then((ok) =>
-          sendError(
-            req,
-            res,
-            ok ? exception : new GatewayError('invalid_api_key', INVALID_KEY_MESSAGE),
-            this.logger,
-          ),
-        );
+      void this.auth.refusalFor(req, exception).then((err) => sendError(req, res, err, this.logger));
       return;
     }
     sendError(req, res, exception, this.logger);

@@ -5,6 +5,7 @@
 export type GatewayErrorCode =
   | 'invalid_request'
   | 'invalid_json'
+  | 'unsupported_content_type'
   | 'request_too_large'
   | 'invalid_api_key'
   | 'permission_denied'
@@ -23,6 +24,7 @@ export type GatewayErrorCode =
 const STATUS: Record<GatewayErrorCode, number> = {
   invalid_request: 400,
   invalid_json: 400,
+  unsupported_content_type: 400,
   request_too_large: 413,
   invalid_api_key: 401,
   permission_denied: 403,

@@ -1,9 +1,16 @@
 import type { Request } from 'express';
+import { timingSafeEqual } from 'node:crypto';
 import type { AppConfig } from '../../config/config.types';
 import { AuthService } from './auth.service';
 import type { Identity } from './identity';
 import { KeyCache } from './key-cache';
 import type { KeyLookupService, LoadedKey } from './key-lookup.service';
+
+// timingSafeEqual is observed, not replaced: it still compares.
+jest.mock('node:crypto', () => {
+  const actual = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+  return { ...actual, timingSafeEqual: jest.fn(actual.timingSafeEqual) };
+});
 
 function setup(found: Record<string, LoadedKey>) {
   const calls: string[] = [];
@@ -33,6 +40,17 @@ describe('AuthService', () => {
       role: 'admin',
     });
     expect(calls).toHaveLength(0);
+  });
+
+  it('compares every presented key with the master key in constant time, on fixed-length digests', async () => {
+    const compare = jest.mocked(timingSafeEqual);
+    compare.mockClear();
+    const { auth } = setup({});
+    await expect(auth.authenticate(req('sk-master'))).resolves.toMatchObject({ kind: 'master' });
+    await expect(auth.authenticate(req('sk-mastes'))).rejects.toMatchObject({ status: 401 });
+    await expect(auth.authenticate(req('sk-master-and-more'))).rejects.toMatchObject({ status: 401 });
+    expect(compare).toHaveBeenCalledTimes(3);
+    for (const [a, b] of compare.mock.calls) expect([a.byteLength, b.byteLength]).toEqual([64, 64]);
   });
 
   it('refuses missing and unknown keys with one message, and asks the database once per unknown key', async () => {

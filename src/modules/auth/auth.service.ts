@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { hash } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { APP_CONFIG } from '../../config/app-config';
 import type { AppConfig } from '../../config/config.types';
@@ -9,6 +9,9 @@ import { MASTER_IDENTITY, type Identity } from './identity';
 import { KeyCache } from './key-cache';
 import { KeyLookupService, type LoadedKey } from './key-lookup.service';
 import { modelAllowed } from './model-patterns';
+
+/** SHA-256 in hex. */
+const DIGEST_HEX_LENGTH = 64;
 
 /** Anything that carries a credential: an Express request or a raw one from the fast routes. */
 export interface CredentialCarrier {
@@ -22,7 +25,9 @@ export interface CredentialCarrier {
  */
 @Injectable()
 export class AuthService {
-  private readonly masterDigest?: string;
+  /** The master key's hex digest as bytes, and a scratch buffer the presented digest is copied into. */
+  private readonly masterDigest?: Buffer;
+  private readonly presentedDigest = Buffer.alloc(DIGEST_HEX_LENGTH);
   private readonly inflight = new Map<string, Promise<LoadedKey | undefined>>();
 
   constructor(
@@ -30,7 +35,7 @@ export class AuthService {
     private readonly cache: KeyCache,
     private readonly lookup: KeyLookupService,
   ) {
-    if (config.masterKey) this.masterDigest = digest(config.masterKey);
+    if (config.masterKey) this.masterDigest = Buffer.from(digest(config.masterKey), 'latin1');
   }
 
   async authenticate(req: CredentialCarrier): Promise<Identity> {
@@ -40,8 +45,7 @@ export class AuthService {
   async authenticateSecret(secret: string | undefined): Promise<Identity> {
     if (!secret) throw invalidKey();
     const hash = digest(secret);
-    // Digests are compared, not secrets: timing could reveal digest bytes, which do not lead to a key.
-    if (hash === this.masterDigest) return MASTER_IDENTITY;
+    if (this.isMasterDigest(hash)) return MASTER_IDENTITY;
     const cached = this.cache.get(hash);
     if (cached === null) throw invalidKey();
     const identity = cached ?? (await this.load(hash));
@@ -56,12 +60,31 @@ export class AuthService {
     );
   }
 
+  /**
+   * What to answer a request refused before it was authenticated (unknown route, unreadable or
+   * non-JSON body): `refusal` for an authenticated caller, else 401, so a caller without a valid key
+   * learns nothing about its request.
+   */
+  async refusalFor(req: CredentialCarrier, refusal: unknown): Promise<unknown> {
+    return (await this.isAuthenticated(req)) ? refusal : invalidKey();
+  }
+
   /** Throws 403 unless the identity may call `model` (exact names and `prefix/*` patterns). */
   authorizeModel(identity: Identity, model: string): void {
     if (modelAllowed(identity.allowedModels, model)) return;
     throw new GatewayError('model_not_allowed', `This key is not allowed to use model '${model}'`, {
       param: 'model',
     });
+  }
+
+  /**
+   * Fixed-length digests compared in constant time (`timingSafeEqual`): the time taken says nothing
+   * about the master key. The copy into a reused buffer costs no allocation on the request path.
+   */
+  private isMasterDigest(hash: string): boolean {
+    if (!this.masterDigest) return false;
+    this.presentedDigest.write(hash, 0, 'latin1');
+    return timingSafeEqual(this.presentedDigest, this.masterDigest);
   }
 
   private async load(hash: string): Promise<Identity> {

@@ -12,9 +12,10 @@ import {
 } from '../../common/http/cursor-page';
 import { PrismaService } from '../../database/prisma.service';
 import type { ApiKey, Prisma } from '../../generated/prisma/client';
-import type { Identity } from '../auth/identity';
+import type { Identity, KeyRole } from '../auth/identity';
 import { KeyInvalidationService } from '../auth/key-invalidation.service';
 import { assertTeamInScope, teamScopeOf, type Actor } from '../auth/request-identity';
+import { roleAtMost, rolesAtMost } from '../auth/role-rank';
 import { AuditLogService } from '../audit/audit-log.service';
 import { limitData } from '../teams/dto/limit-fields.dto';
 import { SPEND_READER, spendPeriodStart, type SpendReader } from '../teams/spend-reader';
@@ -28,7 +29,9 @@ type Db = Prisma.TransactionClient | PrismaService;
 /**
  * Virtual keys: create, list, get, patch, revoke, rotate (with a grace period). Plaintext keys and
  * webhook secrets leave only in the create/rotate response; every write is audited and invalidates the
- * identity caches of all replicas. Team admins are confined to their own team.
+ * identity caches of all replicas. Team admins are confined to their own team, and every caller to
+ * keys whose role is at most its own (`roleAtMost`): keys above it are invisible (404), and a role
+ * above it cannot be given (403).
  */
 @Injectable()
 export class ApiKeyService {
@@ -78,7 +81,7 @@ export class ApiKeyService {
     const rows = await this.prisma.apiKey.findMany({
       where: {
         ...(teamId ? { teamId } : {}),
-        ...(q.role ? { role: q.role } : {}),
+        role: { in: rolesAtMost(identity.role).filter((r) => !q.role || r === q.role) },
         ...(q.name ? { name: q.name } : {}),
         ...(q.revoked === undefined ? {} : { revokedAt: q.revoked ? { not: null } : null }),
         ...afterCreatedAt(decodeCursor(q.cursor, isCreatedAtPosition)),
@@ -178,18 +181,23 @@ export class ApiKeyService {
     return key;
   }
 
-  /** Team admins may only place keys in their own team and never make admins; team admins need a team. */
+  /**
+   * Team admins may only place keys in their own team; nobody may give a role above its own; team
+   * admins need a team.
+   */
   private async checkAssignment(
     identity: Identity,
     teamId: string | null,
-    role: string,
+    role: KeyRole,
     db: Db = this.prisma,
   ): Promise<void> {
-    if (identity.role !== 'admin') {
-      assertTeamInScope(identity, teamId);
-      if (role === 'admin')
-        throw new GatewayError('permission_denied', 'A team admin cannot create or grant the admin role');
-    }
+    assertTeamInScope(identity, teamId);
+    if (!roleAtMost(role, identity.role))
+      throw new GatewayError(
+        'permission_denied',
+        `A ${identity.role} key cannot create a key with role '${role}' or grant that role`,
+        { param: 'role' },
+      );
     if (role === 'team_admin' && !teamId) throw invalidRequest('role team_admin needs a team_id', 'team_id');
     if (teamId)
       await this.teams
@@ -197,21 +205,27 @@ export class ApiKeyService {
         .catch(() => Promise.reject(invalidRequest(`team_id '${teamId}' does not exist`, 'team_id')));
   }
 
+  /** A key the caller may act on: a key above the caller's role answers as if it did not exist. */
   private async findInScope(id: string, identity: Identity, db: Db = this.prisma): Promise<ApiKey> {
     const key = await this.find(id, db);
+    if (!roleAtMost(key.role, identity.role)) throw keyNotFound(id);
     assertTeamInScope(identity, key.teamId);
     return key;
   }
 
   private async find(id: string, db: Db = this.prisma): Promise<ApiKey> {
     const key = isUuid(id) ? await db.apiKey.findUnique({ where: { id } }) : null;
-    if (!key) throw new GatewayError('not_found', `Key '${id}' does not exist`, { param: 'id' });
+    if (!key) throw keyNotFound(id);
     return key;
   }
 
   private async view(k: ApiKey): Promise<Record<string, unknown>> {
     return toKeyView(k, await this.spend.keySpendUsd(k.id, spendPeriodStart(k)));
   }
+}
+
+function keyNotFound(id: string): GatewayError {
+  return new GatewayError('not_found', `Key '${id}' does not exist`, { param: 'id' });
 }
 
 function hashesOf(k: ApiKey): string[] {
