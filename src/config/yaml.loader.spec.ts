@@ -65,6 +65,37 @@ router:
     ).toThrow(ConfigError);
   });
 
+  it('accepts the long-context tier and cached audio prices, the threshold as a whole number of tokens', () => {
+    const cfg = parseYamlConfig(
+      parse(`models:
+  - model_name: pro
+    pricing:
+      input_per_mtok: "1.25"
+      cached_audio_input_per_mtok: "0.10"
+      long_context_threshold_tokens: 200000
+      input_per_mtok_above_threshold: "2.50"
+      output_per_mtok_above_threshold: "15.00"
+      cached_input_per_mtok_above_threshold: "0.25"
+`),
+      env,
+    );
+    expect(cfg.models[0].pricing).toEqual({
+      input_per_mtok: '1.25',
+      cached_audio_input_per_mtok: '0.10',
+      long_context_threshold_tokens: '200000',
+      input_per_mtok_above_threshold: '2.50',
+      output_per_mtok_above_threshold: '15.00',
+      cached_input_per_mtok_above_threshold: '0.25',
+    });
+    for (const bad of ['200k', '0.5', '0', 'null'])
+      expect(() =>
+        parseYamlConfig(
+          parse(`models:\n  - model_name: a\n    pricing: { long_context_threshold_tokens: ${bad} }\n`),
+          env,
+        ),
+      ).toThrow('models[0].pricing.long_context_threshold_tokens: must be an integer ≥ 1');
+  });
+
   it('accepts the LiteLLM proxy config from the seed documents unchanged', () => {
     const cfg = parseYamlConfig(
       parse(`

@@ -77,3 +77,9 @@ export function ceilUnits(a: Fixed, digits: number): bigint {
   const q = a.units / d;
   return a.units > 0n && a.units % d !== 0n ? q + 1n : q;
 }
+
+/** The larger of two values. */
+export function max(a: Fixed, b: Fixed): Fixed {
+  const scale = Math.max(a.scale, b.scale);
+  return align(a, scale) >= align(b, scale) ? a : b;
+}
