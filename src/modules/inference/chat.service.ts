@@ -201,7 +201,12 @@ export class ChatService {
       eventId,
       identity,
       promptTokens,
-      reserveNano: reserveEstimateNano(promptTokens, reserveOutput, this.reserveRates.of(resolved)),
+      reserveNano: reserveEstimateNano(
+        promptTokens,
+        reserveOutput,
+        this.reserveRates.of(resolved),
+        parsed.request.audio !== undefined || parsed.request.modalities?.includes('audio') === true,
+      ),
     });
     for (const k in admission.headers) queueHeader(res, k, admission.headers[k]);
     return admission;

@@ -36,13 +36,8 @@ export const RATE = {
   perVideoSecond: rate('per_video_second'),
 } as const;
 
-/** Every rate an output token can be billed at (text, reasoning, audio, image). */
-export const OUTPUT_RATES: readonly Rate[] = [
-  RATE.output,
-  RATE.reasoning,
-  RATE.audioOutput,
-  RATE.imageOutput,
-];
+/** The rates an output token can be billed at without asking for audio (text, reasoning, image). */
+export const OUTPUT_RATES: readonly Rate[] = [RATE.output, RATE.reasoning, RATE.imageOutput];
 
 /** Parsed prices, once per pricing object (catalog pricing objects live as long as the catalog). */
 const parsed = new WeakMap<PricingInput, Map<string, Fixed>>();

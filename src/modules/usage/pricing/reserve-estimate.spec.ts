@@ -8,7 +8,7 @@ describe('budget reservation estimate (issue 14 item 4)', () => {
     expect(reserveEstimateNano(10, 1290, PRICE_TABLE['gemini-3-pro-image-preview'])).toBe(154_820_000);
   });
 
-  it('the highest of the text, reasoning, audio and image output rates', () => {
+  it('the highest of the text, reasoning and image output rates, and audio when the request asks for it', () => {
     const p = {
       input_per_mtok: '1',
       output_per_mtok: '2',
@@ -16,6 +16,9 @@ describe('budget reservation estimate (issue 14 item 4)', () => {
       audio_output_per_mtok: '5',
     };
     expect(reserveEstimateNano(0, 1_000_000, p)).toBe(7_000_000_000);
+    const audio = PRICE_TABLE['gpt-4o-audio-preview'];
+    expect(reserveEstimateNano(0, 1_000_000, audio)).toBe(10_000_000_000);
+    expect(reserveEstimateNano(0, 1_000_000, audio, true)).toBe(80_000_000_000);
     expect(reserveEstimateNano(0, 1_000_000, PRICE_TABLE['gemini-2.5-flash-preview-tts'])).toBe(
       10_000_000_000,
     );

@@ -8,7 +8,10 @@ interface ReserveTier {
   /** The tier applies to prompts of more than this many tokens (-1: any prompt). */
   above: number;
   input: Fixed;
+  /** The highest rate of text, reasoning and image output. */
   output: Fixed;
+  /** The same with audio output, for requests that ask for audio. */
+  outputWithAudio: Fixed;
 }
 
 /**
@@ -26,8 +29,9 @@ const ZERO: Fixed = { units: 0n, scale: 0 };
 
 /**
  * Reserve rates over `pricings`: the highest per-request price, the highest input rate, and the
- * highest rate an output token can be billed at (text, reasoning, audio or image output, whichever
- * the pricing has), in each long-context tier of any of them.
+ * highest rate an output token can be billed at (text, reasoning or image output, whichever the
+ * pricing has; audio output apart, since chat models answer in audio only when asked to), in each
+ * long-context tier of any of them.
  */
 export function reserveRatesOf(pricings: readonly PricingInput[]): ReserveRates {
   const thresholds = [...new Set(pricings.map(longContextThreshold).filter((t) => t !== undefined))];
@@ -35,12 +39,14 @@ export function reserveRatesOf(pricings: readonly PricingInput[]): ReserveRates 
   const tierAt = (above: number): ReserveTier => {
     let input = ZERO;
     let output = ZERO;
+    let audio = ZERO;
     for (const base of pricings) {
       const p = pricingForPrompt(base, above + 1);
       input = max(input, price(p, RATE.input));
       for (const r of OUTPUT_RATES) output = max(output, price(p, r));
+      audio = max(audio, price(p, RATE.audioOutput));
     }
-    return { above, input, output };
+    return { above, input, output, outputWithAudio: max(output, audio) };
   };
   return {
     perRequest: pricings.reduce((m, p) => max(m, price(p, RATE.perRequest)), ZERO),
@@ -53,21 +59,25 @@ const singleRates = new WeakMap<PricingInput, ReserveRates>();
 
 /**
  * Budget reservation estimate (contract §9.22) in nano-USD, rounded up: prompt estimate × input rate +
- * output allowance (`max_tokens`, else the model's default reserve) × the highest output rate, at the
- * long-context tier the estimated prompt falls in. Never below `per_request`. Integer nano-USD is what
- * the limits script counts, so no decimal text on the way.
+ * output allowance (`max_tokens`, else the model's default reserve) × the highest output rate (with
+ * audio output when `audioAsked`), at the long-context tier the estimated prompt falls in. Never below
+ * `per_request`. Integer nano-USD is what the limits script counts, so no decimal text on the way.
  */
 export function reserveEstimateNano(
   promptTokens: number,
   maxOutputTokens: number,
   rates: ReserveRates | PricingInput,
+  audioAsked = false,
 ): number {
   const r = isReserveRates(rates) ? rates : ratesOfPricing(rates);
   let tier = r.tiers[0];
   for (let i = 1; i < r.tiers.length; i++) if (promptTokens > r.tiers[i].above) tier = r.tiers[i];
   const usd = add(
     r.perRequest,
-    add(perMillion(promptTokens, tier.input), perMillion(maxOutputTokens, tier.output)),
+    add(
+      perMillion(promptTokens, tier.input),
+      perMillion(maxOutputTokens, audioAsked ? tier.outputWithAudio : tier.output),
+    ),
   );
   return Number(ceilUnits(usd, 9));
 }
