@@ -364,7 +364,7 @@ models:
     expect(JSON.stringify(await bad.json())).toContain('long_context_threshold_tokens');
     const put = await pricing({
       long_context_threshold_tokens: 100_000,
-      output_per_mtok_above_threshold: '20',
+      output_per_mtok_above_threshold: '2e1',
     });
     expect(put.status).toBe(200);
     expect(((await put.json()) as any).pricing).toMatchObject({

@@ -71,6 +71,7 @@ router:
   - model_name: pro
     pricing:
       input_per_mtok: "1.25"
+      output_per_mtok: 1e1
       cached_audio_input_per_mtok: "0.10"
       long_context_threshold_tokens: 200000
       input_per_mtok_above_threshold: "2.50"
@@ -81,6 +82,7 @@ router:
     );
     expect(cfg.models[0].pricing).toEqual({
       input_per_mtok: '1.25',
+      output_per_mtok: '10',
       cached_audio_input_per_mtok: '0.10',
       long_context_threshold_tokens: '200000',
       input_per_mtok_above_threshold: '2.50',

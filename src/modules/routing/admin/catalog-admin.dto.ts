@@ -22,6 +22,7 @@ import {
 } from 'class-validator';
 import { CursorPageQuery } from '../../../common/http/cursor-page';
 import { INT32_MAX } from '../../../common/validation/int32';
+import { moneyText } from '../../../common/validation/money-text';
 import { PROVIDER_IDS, type ProviderId } from '../../../providers/core/adapter';
 
 const STRATEGIES = ['weighted', 'least-busy', 'lowest-latency', 'usage-based'] as const;
@@ -248,13 +249,7 @@ function valueCheck(name: string, mustBe: string, validate: (v: unknown) => bool
 }
 
 /** A money value: a decimal string, or a JSON number (taken from its decimal text). */
-const IsMoney = valueCheck(
-  'isMoney',
-  'a non-negative decimal string',
-  (v) =>
-    (typeof v === 'number' && Number.isFinite(v) && v >= 0) ||
-    (typeof v === 'string' && /^\d+(\.\d+)?([eE][-+]?\d+)?$/.test(v)),
-);
+const IsMoney = valueCheck('isMoney', 'a non-negative decimal string', (v) => moneyText(v) !== undefined);
 
 /** A token count: a positive integer, as a JSON number or digits. */
 const IsTokenCount = valueCheck(
