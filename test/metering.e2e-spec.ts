@@ -440,14 +440,15 @@ models:
       ),
     );
     // Each call costs 10 × 2.00 + 1290 × 120 = $0.15482 and reserves 5 × 2.00 + 1300 × 120 = $0.15601;
-    // a call is admitted while spend + reservations < $1, so the 7th is the last (the text output rate
-    // reserved $0.01561, and all 20 went through: $3.10 against $1).
+    // a call is admitted while spend + reservations < $1, so the 7th is the last (6 if a lease slot is
+    // held unused at that moment). The text output rate reserved $0.01561: 11 to 20 went through.
     const ok = statuses.filter((s) => s === 200).length;
     expect(ok + statuses.filter((s) => s === 429).length).toBe(20);
-    expect(ok).toBe(7);
+    expect(ok).toBeGreaterThanOrEqual(6);
+    expect(ok).toBeLessThanOrEqual(7);
     const cost = Number(await spent(keyId, ok));
     expect(cost).toBeLessThanOrEqual(1 + 0.15482);
-    expect(cost).toBeCloseTo(7 * 0.15482, 10);
+    expect(cost).toBeCloseTo(ok * 0.15482, 10);
   });
 });
 
