@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import OpenAI from 'openai';
 import { AuthService } from '../src/modules/auth/auth.service';
 import type { Identity, LimitSettings } from '../src/modules/auth/identity';
+import { inlineDataPart, startFakeGemini, type FakeGemini } from './fakes/fake-gemini';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
 import { fakeOpenAiCatalogYaml } from './support/catalog-yaml';
 import { startGateway, type TestGateway } from './support/gateway';
@@ -298,6 +299,156 @@ describe('metering: budgets', () => {
     });
     expect(again.status).toBe(429);
     expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
+
+describe('metering: Gemini prices (long-context tier, cached audio) and budgets for costly outputs', () => {
+  let gemini: FakeGemini;
+  let gw: TestGateway;
+  const identities = new Map<string, Identity>();
+
+  beforeAll(async () => {
+    gemini = await startFakeGemini();
+    const on = (upstream: string) =>
+      `[{ provider: gemini, upstream_model: ${upstream}, api_key: ${gemini.apiKey}, base_url: "${gemini.baseUrl}" }]`;
+    gw = await startGateway({
+      yaml: `
+models:
+  - { model_name: gemini-pro, deployments: ${on('gemini-2.5-pro')} }
+  - { model_name: gemini-image, deployments: ${on('gemini-3-pro-image-preview')} }
+  - { model_name: gemini-flash, deployments: ${on('gemini-2.5-flash')}, fallbacks: [gemini-image] }
+`,
+    });
+    injectIdentities(gw, identities);
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await gemini?.close();
+  });
+
+  /** A key with these limits; returns its token and id. */
+  const newKey = (limits: Partial<LimitSettings> = {}) => {
+    const identity = keyIdentity(limits);
+    const token = `sk-sb-gemini-${identity.keyId}`;
+    identities.set(token, identity);
+    return { token, keyId: identity.keyId! };
+  };
+  const ask = (token: string, model: string, extra: Record<string, unknown> = {}) =>
+    chat(gw, token, { model, messages: [{ role: 'user', content: 'draw' }], ...extra });
+  const spent = (keyId: string, requests: number) =>
+    waitFor(async () => {
+      const s = await adminGet(gw, `/admin/usage/summary?key_id=${keyId}`);
+      return s.totals.requests === requests ? (s.totals.cost_usd as string) : undefined;
+    });
+  const pricing = (body: unknown) =>
+    fetch(`${gw.url}/admin/models/gemini-pro/pricing`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${gw.masterKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('item 3: a 300k-token prompt on 2.5 Pro bills the whole request at the upper tier; the tier is set through the admin API', async () => {
+    const { token, keyId } = newKey();
+    const usage = (prompt: number) => ({
+      promptTokenCount: prompt,
+      candidatesTokenCount: 1000,
+      totalTokenCount: prompt + 1000,
+    });
+    gemini.script({ parts: [{ text: 'long' }], usageMetadata: usage(300_000) });
+    expect((await ask(token, 'gemini-pro')).status).toBe(200);
+    // 300000 × 2.50 + 1000 × 15.00 per M (the ≤ 200k rates gave 0.385)
+    expect(await spent(keyId, 1)).toBe('0.765');
+
+    const bad = await pricing({ long_context_threshold_tokens: '200k' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain('long_context_threshold_tokens');
+    const put = await pricing({
+      long_context_threshold_tokens: 100_000,
+      output_per_mtok_above_threshold: '2e1',
+    });
+    expect(put.status).toBe(200);
+    expect(((await put.json()) as any).pricing).toMatchObject({
+      long_context_threshold_tokens: '100000',
+      input_per_mtok_above_threshold: '2.50',
+      output_per_mtok_above_threshold: '20',
+      cached_input_per_mtok_above_threshold: '0.25',
+    });
+    gemini.script({ parts: [{ text: 'long' }], usageMetadata: usage(150_000) });
+    expect((await ask(token, 'gemini-pro')).status).toBe(200);
+    // + 150000 × 2.50 + 1000 × 20 per M = 0.395
+    expect(await spent(keyId, 2)).toBe('1.16');
+  });
+
+  it('item 7: cached audio tokens are billed once, each kind at its own rate', async () => {
+    const { token, keyId } = newKey();
+    gemini.script({
+      parts: [{ text: 'heard' }],
+      usageMetadata: {
+        promptTokenCount: 1000,
+        cachedContentTokenCount: 800,
+        candidatesTokenCount: 10,
+        totalTokenCount: 1010,
+        promptTokensDetails: [
+          { modality: 'TEXT', tokenCount: 100 },
+          { modality: 'AUDIO', tokenCount: 900 },
+        ],
+        cacheTokensDetails: [
+          { modality: 'TEXT', tokenCount: 100 },
+          { modality: 'AUDIO', tokenCount: 700 },
+        ],
+      },
+    });
+    expect((await ask(token, 'gemini-flash')).status).toBe(200);
+    // 100 cached text × 0.03 + 700 cached audio × 0.10 + 200 audio × 1.00 + 10 × 2.50 = 298 per M
+    // (billed as 800 cached + 900 audio before: 949 per M)
+    expect(await spent(keyId, 1)).toBe('0.000298');
+  });
+
+  it('item 4: the reservation covers the costliest model a request can fall back to', async () => {
+    const { token } = newKey({ maxBudgetUsd: '0.10' });
+    const arrived = gemini.requestsFor('generateContent').length + 1;
+    // gemini-flash falls back to gemini-image: 5 × 2.00 + 1300 × 120 (image output) per M = $0.15601 is
+    // reserved (the text rate of gemini-flash reserved $0.00325), so while the first call is upstream,
+    // the budget of $0.10 has no room for a second one.
+    gemini.script({ parts: [{ text: 'slow' }], delayMs: 1500 });
+    const first = ask(token, 'gemini-flash', { max_tokens: 1300 });
+    await waitFor(async () => (gemini.requestsFor('generateContent').length >= arrived ? true : undefined));
+    const second = await ask(token, 'gemini-flash', { max_tokens: 1300 });
+    expect(second.status).toBe(429);
+    expect(((await second.json()) as any).error.code).toBe('budget_exceeded');
+    expect((await first).status).toBe(200);
+  });
+
+  // Last in this block: the replies of refused requests stay scripted.
+  it('item 4: 20 concurrent image calls against a $1 budget end within one request of it', async () => {
+    const { token, keyId } = newKey({ maxBudgetUsd: '1', budgetDuration: '1d' });
+    const png = Buffer.from('not really a png').toString('base64');
+    gemini.script(
+      ...Array.from({ length: 20 }, () => ({
+        parts: [inlineDataPart('image/png', png)],
+        usageMetadata: {
+          promptTokenCount: 10,
+          candidatesTokenCount: 1290,
+          totalTokenCount: 1300,
+          candidatesTokensDetails: [{ modality: 'IMAGE', tokenCount: 1290 }],
+        },
+      })),
+    );
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        ask(token, 'gemini-image', { max_tokens: 1300, modalities: ['image', 'text'] }).then((r) => r.status),
+      ),
+    );
+    // Each call costs 10 × 2.00 + 1290 × 120 = $0.15482 and reserves 5 × 2.00 + 1300 × 120 = $0.15601;
+    // a call is admitted while spend + reservations < $1, so the 7th is the last (6 if a lease slot is
+    // held unused at that moment). The text output rate reserved $0.01561: 11 to 20 went through.
+    const ok = statuses.filter((s) => s === 200).length;
+    expect(ok + statuses.filter((s) => s === 429).length).toBe(20);
+    expect(ok).toBeGreaterThanOrEqual(6);
+    expect(ok).toBeLessThanOrEqual(7);
+    const cost = Number(await spent(keyId, ok));
+    expect(cost).toBeLessThanOrEqual(1 + 0.15482);
+    expect(cost).toBeCloseTo(ok * 0.15482, 10);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   type RouterConfig,
   type RouterStrategy,
 } from './config.types';
+import { fromLiteLlmPricing, isLiteLlmCostKey } from './litellm-pricing';
 import { asArray, asObject, optInt, optString, reqString } from './yaml-values';
 
 type Env = Record<string, string | undefined>;
@@ -76,7 +77,8 @@ export function fromLiteLlmModelList(root: Record<string, unknown>, env: Env): M
       LITELLM_DEFAULT_BASES[prefix];
     const timeoutS = optInt(params.timeout, `${path}.litellm_params.timeout`, 1);
     const settings: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(params)) if (!LITELLM_KNOWN.has(k)) settings[k] = v;
+    for (const [k, v] of Object.entries(params))
+      if (!LITELLM_KNOWN.has(k) && !isLiteLlmCostKey(k)) settings[k] = v;
     if (params.api_version !== undefined) settings.api_version = params.api_version;
     const model = groups.get(modelName) ?? {
       modelName,
@@ -102,6 +104,11 @@ export function fromLiteLlmModelList(root: Record<string, unknown>, env: Env): M
       enabled: true,
       settings,
     });
+    const pricing = fromLiteLlmPricing([
+      [`${path}.litellm_params`, params],
+      [`${path}.model_info`, asObject(entry.model_info ?? {}, `${path}.model_info`)],
+    ]);
+    if (pricing) model.pricing = { ...model.pricing, ...pricing };
     groups.set(modelName, model);
   });
   applyLiteLlmFallbacks(root, groups);

@@ -1,3 +1,4 @@
+import { moneyText } from '../common/validation/money-text';
 import { ConfigError } from './config-error';
 
 type Env = Record<string, string | undefined>;
@@ -57,10 +58,12 @@ export function stringList(v: unknown, path: string, env: Env): string[] {
   return asArray(v, path).map((item, i) => reqString(item, `${path}[${i}]`, env));
 }
 
-/** A decimal money value: a string or a YAML number, kept as its decimal text (never through a float sum). */
+/**
+ * A decimal money value: a string or a YAML number, kept as its decimal text (never through a float
+ * sum); an exponent form is written out as a plain decimal.
+ */
 export function decimalText(v: unknown, path: string): string {
-  const s = typeof v === 'number' ? String(v) : v;
-  if (typeof s !== 'string' || !/^\d+(\.\d+)?([eE][-+]?\d+)?$/.test(s))
-    throw new ConfigError(path, 'must be a non-negative decimal');
+  const s = moneyText(v);
+  if (s === undefined) throw new ConfigError(path, 'must be a non-negative decimal');
   return s;
 }

@@ -76,6 +76,39 @@ router:
     ).toThrow(ConfigError);
   });
 
+  it('accepts the long-context tier and cached audio prices, the threshold as a whole number of tokens', () => {
+    const cfg = parseYamlConfig(
+      parse(`models:
+  - model_name: pro
+    pricing:
+      input_per_mtok: "1.25"
+      output_per_mtok: 1e1
+      cached_audio_input_per_mtok: "0.10"
+      long_context_threshold_tokens: 200000
+      input_per_mtok_above_threshold: "2.50"
+      output_per_mtok_above_threshold: "15.00"
+      cached_input_per_mtok_above_threshold: "0.25"
+`),
+      env,
+    );
+    expect(cfg.models[0].pricing).toEqual({
+      input_per_mtok: '1.25',
+      output_per_mtok: '10',
+      cached_audio_input_per_mtok: '0.10',
+      long_context_threshold_tokens: '200000',
+      input_per_mtok_above_threshold: '2.50',
+      output_per_mtok_above_threshold: '15.00',
+      cached_input_per_mtok_above_threshold: '0.25',
+    });
+    for (const bad of ['200k', '0.5', '0', 'null'])
+      expect(() =>
+        parseYamlConfig(
+          parse(`models:\n  - model_name: a\n    pricing: { long_context_threshold_tokens: ${bad} }\n`),
+          env,
+        ),
+      ).toThrow('models[0].pricing.long_context_threshold_tokens: must be an integer ≥ 1');
+  });
+
   it('accepts the LiteLLM proxy config from the seed documents unchanged', () => {
     const cfg = parseYamlConfig(
       parse(`
@@ -114,6 +147,58 @@ router_settings:
     });
     expect(cfg.models[1].fallbacks).toEqual(['gpt-4o']);
     expect(cfg.router).toMatchObject({ strategy: 'least-busy', retries: 3 });
+  });
+});
+
+describe('LiteLLM cost keys', () => {
+  it('model_info and litellm_params prices become per-million prices, …_above_200k_tokens the long-context tier', () => {
+    const cfg = parseYamlConfig(
+      parse(`
+model_list:
+  - model_name: pro
+    litellm_params:
+      model: gemini/gemini-2.5-pro
+      input_cost_per_token: 1.25e-06
+    model_info:
+      output_cost_per_token: 0.00001
+      cache_read_input_token_cost: "1.25e-7"
+      input_cost_per_token_above_200k_tokens: 2.5e-06
+      output_cost_per_token_above_200k_tokens: 1.5e-05
+      cache_read_input_token_cost_above_200k_tokens: 2.5e-07
+      cache_read_input_audio_token_cost: 1e-07
+      max_input_tokens: 1048576
+`),
+      env,
+    );
+    expect(cfg.models[0].pricing).toEqual({
+      input_per_mtok: '1.25',
+      output_per_mtok: '10',
+      cached_input_per_mtok: '0.125',
+      long_context_threshold_tokens: '200000',
+      input_per_mtok_above_threshold: '2.5',
+      output_per_mtok_above_threshold: '15',
+      cached_input_per_mtok_above_threshold: '0.25',
+      cached_audio_input_per_mtok: '0.1',
+    });
+    expect(cfg.models[0].deployments[0].settings).toEqual({});
+  });
+
+  it('refuses two thresholds and names a bad price', () => {
+    const entry = (info: string) =>
+      parse(
+        `model_list:\n  - model_name: m\n    litellm_params: { model: gpt-4o }\n    model_info: { ${info} }\n`,
+      );
+    expect(() =>
+      parseYamlConfig(
+        entry('input_cost_per_token_above_128k_tokens: 1e-6, output_cost_per_token_above_200k_tokens: 1e-6'),
+        env,
+      ),
+    ).toThrow(
+      'model_list[0].model_info.output_cost_per_token_above_200k_tokens: a model has one long-context threshold',
+    );
+    expect(() => parseYamlConfig(entry('input_cost_per_token: free'), env)).toThrow(
+      'model_list[0].model_info.input_cost_per_token: must be a non-negative decimal',
+    );
   });
 });
 

@@ -12,6 +12,7 @@ import {
   type RouterStrategy,
 } from './config.types';
 import { fromLiteLlmModelList, fromLiteLlmRouter } from './litellm-config';
+import { LONG_CONTEXT_FIELDS, LONG_CONTEXT_THRESHOLD } from '../modules/usage/pricing/long-context';
 import {
   asArray,
   asObject,
@@ -26,7 +27,7 @@ import {
 type Env = Record<string, string | undefined>;
 
 const STRATEGIES: RouterStrategy[] = ['weighted', 'least-busy', 'lowest-latency', 'usage-based'];
-const PRICING_FIELDS = [
+const PRICING_FIELDS: string[] = [
   'input_per_mtok',
   'output_per_mtok',
   'cached_input_per_mtok',
@@ -34,7 +35,10 @@ const PRICING_FIELDS = [
   'cache_storage_per_mtok_hour',
   'reasoning_per_mtok',
   'audio_input_per_mtok',
+  'cached_audio_input_per_mtok',
   'audio_output_per_mtok',
+  // Long-context tier (threshold in prompt tokens, checked as an integer below).
+  ...LONG_CONTEXT_FIELDS,
   'per_image',
   'per_video_second',
   'per_request',
@@ -139,6 +143,8 @@ export function parsePricing(raw: unknown, path: string): PricingInput {
       out[k] = Object.fromEntries(
         Object.entries(byRes).map(([res, price]) => [res, decimalText(price, `${path}.${k}.${res}`)]),
       );
+    } else if (k === LONG_CONTEXT_THRESHOLD) {
+      out[k] = String(optInt(v ?? NaN, `${path}.${k}`, 1));
     } else if (PRICING_FIELDS.includes(k)) {
       out[k] = decimalText(v, `${path}.${k}`);
     } else {

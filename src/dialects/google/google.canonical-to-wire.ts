@@ -107,6 +107,12 @@ export function toUsageMetadata(u: Usage): GeminiUsageMetadata {
       { modality: 'TEXT', tokenCount: u.promptTokens - u.audioInputTokens },
       { modality: 'AUDIO', tokenCount: u.audioInputTokens },
     ];
+    if (u.cachedTokens && u.cachedAudioTokens !== undefined) {
+      m.cacheTokensDetails = [
+        { modality: 'TEXT', tokenCount: u.cachedTokens - u.cachedAudioTokens },
+        { modality: 'AUDIO', tokenCount: u.cachedAudioTokens },
+      ];
+    }
   }
   const media = (u.audioOutputTokens ?? 0) + (u.imageOutputTokens ?? 0);
   if (media > 0) {

@@ -21,11 +21,11 @@ import { AuthService } from '../auth/auth.service';
 import type { Identity } from '../auth/identity';
 import { CatalogService } from '../routing/catalog.service';
 import type { ResolvedModel } from '../routing/catalog.types';
+import { RouteReserveRates } from '../routing/route-reserve-rates';
 import { RouterService, RoutingFailure, type AttemptInfo } from '../routing/router.service';
 import { LimitsService, type Admission } from '../limits/limits.service';
 import { MetricsService } from '../metrics/metrics.service';
-import { reserveEstimateNano } from '../usage/pricing/cost';
-import { effectivePricing } from '../usage/pricing/price-table';
+import { reserveEstimateNano } from '../usage/pricing/reserve-estimate';
 import type { UsageEvent } from '../usage/usage-event';
 import { UsageService } from '../usage/usage.service';
 import type { ChatDialectHandler, ParsedChat, ResponseContext } from './chat-dialect';
@@ -52,6 +52,7 @@ export class ChatService {
     private readonly auth: AuthService,
     private readonly catalog: CatalogService,
     private readonly router: RouterService,
+    private readonly reserveRates: RouteReserveRates,
     private readonly usage: UsageService,
     private readonly limits: LimitsService,
     private readonly metrics: MetricsService,
@@ -202,8 +203,6 @@ export class ChatService {
     res: InferenceResponse,
   ): Promise<Admission> {
     if (!this.limits.enabled) return this.limits.unmetered(eventId); // SWITCHBOARD_METERING=off
-    const first = resolved.model.deployments[0];
-    const pricing = effectivePricing(resolved.model.pricing, first?.upstreamModel, resolved.model.name);
     const promptTokens = estimatePromptTokens(parsed.request);
     const reserveOutput =
       parsed.request.maxTokens ??
@@ -213,7 +212,12 @@ export class ChatService {
       eventId,
       identity,
       promptTokens,
-      reserveNano: reserveEstimateNano(promptTokens, reserveOutput, pricing),
+      reserveNano: reserveEstimateNano(
+        promptTokens,
+        reserveOutput,
+        this.reserveRates.of(resolved),
+        parsed.request.audio !== undefined || parsed.request.modalities?.includes('audio') === true,
+      ),
     });
     for (const k in admission.headers) queueHeader(res, k, admission.headers[k]);
     return admission;

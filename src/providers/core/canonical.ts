@@ -139,7 +139,10 @@ export interface Usage {
   reasoningTokens?: number;
   cachedTokens?: number;
   cacheWriteTokens?: number;
+  /** Audio prompt tokens, cached ones included (both Gemini and OpenAI count them so). */
   audioInputTokens?: number;
+  /** The cached tokens that are audio (a part of both `cachedTokens` and `audioInputTokens`), when reported. */
+  cachedAudioTokens?: number;
   audioOutputTokens?: number;
   imageOutputTokens?: number;
   /** Tokens were counted by the gateway, not reported by the provider. */

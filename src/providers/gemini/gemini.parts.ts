@@ -97,6 +97,7 @@ export function fromGeminiFinishReason(reason: string | undefined, hasToolCalls:
  * usageMetadata → canonical usage: prompt = promptTokenCount (+ toolUsePromptTokenCount; cached
  * tokens are included, as in OpenAI), completion = candidatesTokenCount + thoughtsTokenCount,
  * reasoning = thoughtsTokenCount, cached = cachedContentTokenCount, audio/image from the details.
+ * promptTokensDetails include the cached tokens; cacheTokensDetails say which of them are audio.
  * When a backend already counts thoughts in candidatesTokenCount (prompt + candidates = total),
  * they are not added twice.
  */
@@ -117,6 +118,8 @@ export function fromGeminiUsage(u: GeminiUsageMetadata | undefined): Usage | und
   const audioOut = modalityTokens(u.candidatesTokensDetails, 'AUDIO');
   const imageOut = modalityTokens(u.candidatesTokensDetails, 'IMAGE');
   if (audioIn) usage.audioInputTokens = audioIn;
+  if (audioIn && usage.cachedTokens && u.cacheTokensDetails)
+    usage.cachedAudioTokens = modalityTokens(u.cacheTokensDetails, 'AUDIO');
   if (audioOut) usage.audioOutputTokens = audioOut;
   if (imageOut) usage.imageOutputTokens = imageOut;
   return usage;

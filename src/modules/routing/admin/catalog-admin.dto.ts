@@ -22,6 +22,7 @@ import {
 } from 'class-validator';
 import { CursorPageQuery } from '../../../common/http/cursor-page';
 import { INT32_MAX } from '../../../common/validation/int32';
+import { moneyText } from '../../../common/validation/money-text';
 import { PROVIDER_IDS, type ProviderId } from '../../../providers/core/adapter';
 
 const STRATEGIES = ['weighted', 'least-busy', 'lowest-latency', 'usage-based'] as const;
@@ -235,21 +236,29 @@ export class ListDeploymentsQuery extends CursorPageQuery {
 
 export class ListModelsQuery extends CursorPageQuery {}
 
-/** A money value: a decimal string, or a JSON number (taken from its decimal text). */
-function IsMoney(options?: ValidationOptions) {
-  return (object: object, propertyName: string) =>
+/** A property decorator that checks a value with `validate`; the error names the property. */
+function valueCheck(name: string, mustBe: string, validate: (v: unknown) => boolean) {
+  return (options?: ValidationOptions) => (object: object, propertyName: string) =>
     registerDecorator({
-      name: 'isMoney',
+      name,
       target: object.constructor,
       propertyName,
-      options: { message: `${propertyName} must be a non-negative decimal string`, ...options },
-      validator: {
-        validate: (v: unknown) =>
-          (typeof v === 'number' && Number.isFinite(v) && v >= 0) ||
-          (typeof v === 'string' && /^\d+(\.\d+)?([eE][-+]?\d+)?$/.test(v)),
-      },
+      options: { message: `${propertyName} must be ${mustBe}`, ...options },
+      validator: { validate },
     });
 }
+
+/** A money value: a decimal string, or a JSON number (taken from its decimal text). */
+const IsMoney = valueCheck('isMoney', 'a non-negative decimal string', (v) => moneyText(v) !== undefined);
+
+/** A token count: a positive integer, as a JSON number or digits. */
+const IsTokenCount = valueCheck(
+  'isTokenCount',
+  'a positive integer',
+  (v) =>
+    (typeof v === 'number' && Number.isSafeInteger(v) && v > 0) ||
+    (typeof v === 'string' && /^[1-9]\d{0,14}$/.test(v)),
+);
 
 /** Pricing override fields (contract §6); `null` removes an override (back to the shipped price). */
 export class PricingDto {
@@ -269,7 +278,30 @@ export class PricingDto {
   cache_storage_per_mtok_hour?: string | number | null;
   @ApiPropertyOptional() @ValidateIf(given) @IsMoney() reasoning_per_mtok?: string | number | null;
   @ApiPropertyOptional() @ValidateIf(given) @IsMoney() audio_input_per_mtok?: string | number | null;
+  @ApiPropertyOptional({ description: 'Cached audio prompt tokens (default: audio_input_per_mtok)' })
+  @ValidateIf(given)
+  @IsMoney()
+  cached_audio_input_per_mtok?: string | number | null;
   @ApiPropertyOptional() @ValidateIf(given) @IsMoney() audio_output_per_mtok?: string | number | null;
+
+  // Long-context tier: a prompt above the threshold bills the whole request at the *_above_threshold rates.
+  @ApiPropertyOptional({ example: 200000, description: 'Prompt tokens above which the upper tier applies' })
+  @ValidateIf(given)
+  @IsTokenCount()
+  long_context_threshold_tokens?: string | number | null;
+  @ApiPropertyOptional({ example: '2.50' }) @ValidateIf(given) @IsMoney() input_per_mtok_above_threshold?:
+    | string
+    | number
+    | null;
+  @ApiPropertyOptional({ example: '15.00' }) @ValidateIf(given) @IsMoney() output_per_mtok_above_threshold?:
+    | string
+    | number
+    | null;
+  @ApiPropertyOptional({ example: '0.25' })
+  @ValidateIf(given)
+  @IsMoney()
+  cached_input_per_mtok_above_threshold?: string | number | null;
+
   @ApiPropertyOptional() @ValidateIf(given) @IsMoney() per_image?: string | number | null;
   @ApiPropertyOptional() @ValidateIf(given) @IsMoney() per_video_second?: string | number | null;
   @ApiPropertyOptional() @ValidateIf(given) @IsMoney() per_request?: string | number | null;

@@ -9,6 +9,7 @@ import { PrismaService } from '../../../database/prisma.service';
 import type { Prisma } from '../../../generated/prisma/client';
 import { AuditLogService } from '../../audit/audit-log.service';
 import type { Actor } from '../../auth/request-identity';
+import { moneyText } from '../../../common/validation/money-text';
 import { effectivePricing } from '../../usage/pricing/price-table';
 import { CatalogService } from '../catalog.service';
 import {
@@ -235,7 +236,7 @@ export class CatalogAdminService {
       if (v === undefined) continue;
       if (v === null) delete merged[k];
       else if (k === 'per_video_second_by_resolution') merged[k] = moneyMap(v as Record<string, unknown>, k);
-      else merged[k] = String(v);
+      else merged[k] = moneyText(v) ?? String(v); // token counts are digits
     }
     await this.prisma.$transaction(async (tx) => {
       await tx.model.update({ where: { name }, data: { pricing: merged as Prisma.InputJsonValue } });
@@ -407,8 +408,8 @@ function fallbacksView(m: {
 function moneyMap(v: Record<string, unknown>, field: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, price] of Object.entries(v)) {
-    const s = typeof price === 'number' ? String(price) : price;
-    if (typeof s !== 'string' || !/^\d+(\.\d+)?([eE][-+]?\d+)?$/.test(s))
+    const s = moneyText(price);
+    if (s === undefined)
       throw invalidRequest(`${field}.${k} must be a non-negative decimal string`, `${field}.${k}`);
     out[k] = s;
   }

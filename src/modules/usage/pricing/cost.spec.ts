@@ -59,9 +59,10 @@ describe('costOf (contract §9.5), hand-computed', () => {
     expect(c.toFixed()).toBe('0.001708');
   });
 
-  it('Gemini: cached, audio input and thinking tokens', () => {
-    // gemini-2.5-flash: prompt 5000 = 1000 cached + 2000 audio + 2000 text; completion 3000 incl. 1000 thoughts
-    // 2000 × 0.30 + 1000 × 0.03 + 2000 × 1.00 + 3000 × 2.50 = 600 + 30 + 2000 + 7500 = 10130 per M
+  it('Gemini: cached, audio input and thinking tokens (cached audio apportioned when not reported)', () => {
+    // gemini-2.5-flash: prompt 5000 of which 2000 audio; 1000 cached, 2000/5000 of them audio = 400;
+    // completion 3000 incl. 1000 thoughts. 2400 text × 0.30 + 600 cached text × 0.03 + 400 cached audio
+    // × 0.10 + 1600 audio × 1.00 + 3000 × 2.50 = 720 + 18 + 40 + 1600 + 7500 = 9878 per M
     const c = costOf(
       {
         promptTokens: 5000,
@@ -72,7 +73,46 @@ describe('costOf (contract §9.5), hand-computed', () => {
       },
       PRICE_TABLE['gemini-2.5-flash'],
     );
-    expect(c.toFixed()).toBe('0.01013');
+    expect(c.toFixed()).toBe('0.009878');
+  });
+
+  describe('cached audio is billed once (issue 14 item 7)', () => {
+    // The reported case: a 1,000-token prompt, 800 of them cached, 900 of them audio (both counts
+    // include the cached audio). It was billed as 0 text + 800 cached + 900 audio = 1,700 tokens.
+    const usage = { promptTokens: 1000, completionTokens: 0, cachedTokens: 800, audioInputTokens: 900 };
+    const onePerToken = {
+      input_per_mtok: '1',
+      cached_input_per_mtok: '1',
+      audio_input_per_mtok: '1',
+      cached_audio_input_per_mtok: '1',
+    };
+
+    it('every prompt token once: 1,000 tokens, not 1,700', () => {
+      expect(costOf(usage, onePerToken).toFixed()).toBe('0.001');
+      expect(costOf({ ...usage, cachedAudioTokens: 700 }, onePerToken).toFixed()).toBe('0.001');
+    });
+
+    it('at the rate of each kind: uncached text, uncached audio, cached text, cached audio (reported split)', () => {
+      // gemini-2.5-flash, cacheTokensDetails AUDIO 700 (TEXT 100): text 100 − 100 cached = 0 × 0.30,
+      // 100 cached text × 0.03, 700 cached audio × 0.10, 200 uncached audio × 1.00 = 3 + 70 + 200 = 273 per M
+      const c = costOf({ ...usage, cachedAudioTokens: 700 }, PRICE_TABLE['gemini-2.5-flash']);
+      expect(c.toFixed()).toBe('0.000273');
+    });
+
+    it('apportions the cached tokens in the audio share when the split is not reported', () => {
+      // 800 × 900/1000 = 720 cached audio, 80 cached text, 180 audio, 20 text:
+      // 20 × 0.30 + 80 × 0.03 + 720 × 0.10 + 180 × 1.00 = 6 + 2.4 + 72 + 180 = 260.4 per M
+      expect(costOf(usage, PRICE_TABLE['gemini-2.5-flash']).toFixed()).toBe('0.0002604');
+    });
+
+    it('without a cached audio price: the audio price, or the cached price when audio is priced as text', () => {
+      // 700 cached audio at audio 2.00 + 100 cached text × 0.5 + 200 audio × 2.00 = 1400 + 50 + 400
+      const withAudio = { input_per_mtok: '1', cached_input_per_mtok: '0.5', audio_input_per_mtok: '2' };
+      expect(costOf({ ...usage, cachedAudioTokens: 700 }, withAudio).toFixed()).toBe('0.00185');
+      // all 800 cached × 0.5 + 200 × 1 = 600
+      const textOnly = { input_per_mtok: '1', cached_input_per_mtok: '0.5' };
+      expect(costOf({ ...usage, cachedAudioTokens: 700 }, textOnly).toFixed()).toBe('0.0006');
+    });
   });
 
   it('Gemini TTS: audio output at the audio output price', () => {

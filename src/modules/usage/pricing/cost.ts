@@ -1,32 +1,11 @@
 import Decimal from 'decimal.js';
 import type { Usage } from '../../../providers/core/canonical';
 import type { PricingInput } from '../../../config/config.types';
-import { add, ceilUnits, divCeil, fixed, mul, shift, sum, toText, type Fixed } from './fixed-decimal';
+import { ceilUnits, divCeil, fixed, mul, sum, toText, type Fixed } from './fixed-decimal';
+import { perMillion, price, RATE, type Rate } from './rates';
+import { pricingForPrompt } from './long-context';
 
-/** Parsed prices, once per pricing object (catalog pricing objects live as long as the catalog). */
-const parsed = new WeakMap<PricingInput, Map<string, Fixed>>();
-const NONE: Fixed = { units: 0n, scale: 0 };
-
-function price(p: PricingInput, field: string, fallback?: string): Fixed {
-  let cache = parsed.get(p);
-  if (!cache) {
-    cache = new Map();
-    parsed.set(p, cache);
-  }
-  const key = fallback ? `${field}|${fallback}` : field;
-  let v = cache.get(key);
-  if (!v) {
-    const raw = p[field] ?? (fallback ? p[fallback] : undefined);
-    v = typeof raw === 'string' ? fixed(raw) : NONE;
-    cache.set(key, v);
-  }
-  return v;
-}
-
-/** tokens × price per million tokens, exactly. */
-function perMillion(tokens: number, perMtok: Fixed): Fixed {
-  return shift(mul(fixed(tokens), perMtok), 6);
-}
+export { reserveEstimateNano } from './reserve-estimate';
 
 export interface CostExtras {
   images?: number;
@@ -44,7 +23,11 @@ const SECONDS_PER_HOUR_MTOK = 3_600n * 1_000_000n;
  * Exact-decimal cost of one request (contract §9.5), never through a binary float (BigInt fixed point).
  * `promptTokens` includes cached tokens and cache writes (Anthropic codecs sum them), each priced at
  * its own rate. Reasoning tokens are part of completion, priced at `reasoning_per_mtok` (default: output);
- * audio input and audio/image output tokens (subsets of prompt/completion) at their own prices.
+ * audio input and audio/image output tokens (subsets of prompt/completion) at their own prices. Audio
+ * input includes its cached part (Gemini and OpenAI count it so): cached audio is priced at
+ * `cached_audio_input_per_mtok`, so every prompt token is billed once, as uncached text, uncached audio,
+ * cached text or cached audio. A prompt above the pricing's `long_context_threshold_tokens` prices the
+ * whole request at the `*_above_threshold` rates (see `pricingForPrompt`).
  */
 export function costOf(usage: Usage | undefined, pricing: PricingInput, extra: CostExtras = {}): Decimal {
   return new Decimal(costTextOf(usage, pricing, extra));
@@ -52,37 +35,39 @@ export function costOf(usage: Usage | undefined, pricing: PricingInput, extra: C
 
 /** The same cost as a plain decimal string (what usage records carry). */
 export function costTextOf(usage: Usage | undefined, pricing: PricingInput, extra: CostExtras = {}): string {
-  const parts: Fixed[] = [price(pricing, 'per_request')];
+  const parts: Fixed[] = [price(pricing, RATE.perRequest)];
   if (usage) {
+    const p = pricingForPrompt(pricing, usage.promptTokens);
     const cached = usage.cachedTokens ?? 0;
     const cacheWrite = usage.cacheWriteTokens ?? 0;
     const audioIn = usage.audioInputTokens ?? 0;
+    const cachedAudio = cachedAudioTokens(usage, cached, audioIn);
     const completion = usage.completionTokens;
     const reasoning = Math.min(usage.reasoningTokens ?? 0, completion);
     const audioOut = Math.min(usage.audioOutputTokens ?? 0, completion - reasoning);
     const imageOut = Math.min(usage.imageOutputTokens ?? 0, completion - reasoning - audioOut);
-    const plainPrompt = Math.max(0, usage.promptTokens - cached - cacheWrite - audioIn);
-    const terms: Array<[tokens: number, field: string, fallback?: string]> = [
-      [plainPrompt, 'input_per_mtok'],
-      [cached, 'cached_input_per_mtok', 'input_per_mtok'],
-      [cacheWrite, 'cache_write_per_mtok', 'input_per_mtok'],
-      [audioIn, 'audio_input_per_mtok', 'input_per_mtok'],
-      [completion - reasoning - audioOut - imageOut, 'output_per_mtok'],
-      [reasoning, 'reasoning_per_mtok', 'output_per_mtok'],
-      [audioOut, 'audio_output_per_mtok', 'output_per_mtok'],
-      [imageOut, 'image_output_per_mtok', 'output_per_mtok'],
+    const uncachedAudio = audioIn - cachedAudio;
+    const terms: Array<[tokens: number, rate: Rate]> = [
+      [Math.max(0, usage.promptTokens - cached - cacheWrite - uncachedAudio), RATE.input],
+      [cached - cachedAudio, RATE.cachedInput],
+      [cachedAudio, RATE.cachedAudioInput],
+      [cacheWrite, RATE.cacheWrite],
+      [uncachedAudio, RATE.audioInput],
+      [completion - reasoning - audioOut - imageOut, RATE.output],
+      [reasoning, RATE.reasoning],
+      [audioOut, RATE.audioOutput],
+      [imageOut, RATE.imageOutput],
     ];
     // Most token kinds are zero on a given request: only the others cost BigInt arithmetic.
-    for (const [tokens, field, fallback] of terms)
-      if (tokens > 0) parts.push(perMillion(tokens, price(pricing, field, fallback)));
+    for (const [tokens, rate] of terms) if (tokens > 0) parts.push(perMillion(tokens, price(p, rate)));
   }
-  if (extra.images) parts.push(mul(fixed(extra.images), price(pricing, 'per_image')));
+  if (extra.images) parts.push(mul(fixed(extra.images), price(pricing, RATE.perImage)));
   if (extra.cacheStorage && extra.cacheStorage.tokens > 0) {
     const { tokens, seconds } = extra.cacheStorage;
     const tokenSeconds = mul(fixed(tokens), fixed(seconds));
     parts.push(
       divCeil(
-        mul(tokenSeconds, price(pricing, 'cache_storage_per_mtok_hour')),
+        mul(tokenSeconds, price(pricing, RATE.cacheStoragePerHour)),
         SECONDS_PER_HOUR_MTOK,
         STORAGE_DIGITS,
       ),
@@ -92,32 +77,25 @@ export function costTextOf(usage: Usage | undefined, pricing: PricingInput, extr
     const byRes = pricing.per_video_second_by_resolution;
     const resPrice = typeof byRes === 'object' && extra.resolution ? byRes[extra.resolution] : undefined;
     parts.push(
-      mul(fixed(extra.videoSeconds), resPrice ? fixed(resPrice) : price(pricing, 'per_video_second')),
+      mul(fixed(extra.videoSeconds), resPrice ? fixed(resPrice) : price(pricing, RATE.perVideoSecond)),
     );
   }
   return toText(sum(parts));
 }
 
 /**
- * Budget reservation estimate (contract §9.22) in nano-USD, rounded up: prompt estimate × input price +
- * output allowance (`max_tokens`, else the model's default reserve) × output price. Never below
- * `per_request`. Integer nano-USD is what the limits script counts, so no decimal text on the way.
+ * The cached tokens that are audio: as reported (Gemini's `cacheTokensDetails`), else apportioned in
+ * the prompt's audio share. Never more than was cached or sent as audio, and never so few that the
+ * cached text would exceed the text sent.
  */
-export function reserveEstimateNano(
-  promptTokens: number,
-  maxOutputTokens: number,
-  pricing: PricingInput,
-): number {
-  const usd = add(
-    price(pricing, 'per_request'),
-    add(
-      perMillion(promptTokens, price(pricing, 'input_per_mtok')),
-      perMillion(maxOutputTokens, price(pricing, 'output_per_mtok')),
-    ),
-  );
-  return Number(ceilUnits(usd, 9));
+function cachedAudioTokens(usage: Usage, cached: number, audioIn: number): number {
+  if (cached === 0 || audioIn === 0) return 0;
+  const share = usage.cachedAudioTokens ?? Math.round((cached * audioIn) / Math.max(usage.promptTokens, 1));
+  const textIn = Math.max(0, usage.promptTokens - audioIn);
+  return Math.max(0, Math.min(cached, audioIn, Math.max(share, cached - textIn)));
 }
 
+/** A USD amount as nano-USD, rounded up (what the limits script counts). */
 export function toNanoUsd(usd: Decimal.Value): number {
   const f = typeof usd === 'object' ? fixed(usd.toFixed()) : fixed(usd);
   return Number(ceilUnits(f, 9));

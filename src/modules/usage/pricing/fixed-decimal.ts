@@ -87,3 +87,9 @@ export function divCeil(a: Fixed, divisor: bigint, digits: number): Fixed {
   const q = n / d;
   return { units: n > 0n && n % d !== 0n ? q + 1n : q, scale: digits };
 }
+
+/** The larger of two values. */
+export function max(a: Fixed, b: Fixed): Fixed {
+  const scale = Math.max(a.scale, b.scale);
+  return align(a, scale) >= align(b, scale) ? a : b;
+}

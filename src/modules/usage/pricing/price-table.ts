@@ -11,11 +11,12 @@ import type { PricingInput } from '../../../config/config.types';
  *   per second of video by resolution).
  * - Anthropic: https://docs.anthropic.com/en/docs/about-claude/pricing (cache write = 5-minute cache
  *   writes, 1.25 × input; cache read = 0.1 × input).
- * - Google Gemini API: https://ai.google.dev/gemini-api/docs/pricing (prompts ≤ 200k tokens where
- *   tiered; cached input = context caching price; `cache_storage_per_mtok_hour` = its "storage
- *   price" per 1M tokens per hour, billed with the cache's creation (tokens × TTL hours) and on
- *   each TTL extension, the creation itself at the input price; audio input and TTS audio output
- *   priced separately; image output per token; Veo per second of generated video).
+ * - Google Gemini API: https://ai.google.dev/gemini-api/docs/pricing (Pro models priced in two tiers:
+ *   prompts ≤ 200k tokens, and above, where the whole request bills at the upper rates; cached input =
+ *   context caching price, cached audio its audio price; `cache_storage_per_mtok_hour` = the caching
+ *   "storage price" per 1M tokens per hour, billed with a cache's creation (tokens × TTL hours) and on
+ *   each TTL extension; audio input and TTS audio output priced separately; image output per token;
+ *   Veo per second of generated video).
  * - DeepSeek: https://api-docs.deepseek.com/quick_start/pricing (cache hit = cached input, cache miss
  *   = input).
  * - Kling: https://klingai.com/global/dev/pricing (per-video unit prices, converted to per second).
@@ -25,6 +26,17 @@ import type { PricingInput } from '../../../config/config.types';
  * Fields beyond the admin API's (`image_output_per_mtok`) are internal: image-output tokens that a
  * provider reports (Gemini image models) are priced with it; without it they cost `output_per_mtok`.
  */
+
+/** Google's long-context tier of the Pro models: above 200k prompt tokens, input/output/cached at these. */
+function geminiProLongContext(input: string, output: string, cachedInput: string): PricingInput {
+  return {
+    long_context_threshold_tokens: '200000',
+    input_per_mtok_above_threshold: input,
+    output_per_mtok_above_threshold: output,
+    cached_input_per_mtok_above_threshold: cachedInput,
+  };
+}
+
 export const PRICE_TABLE: Readonly<Record<string, PricingInput>> = {
   // ── OpenAI ────────────────────────────────────────────────────────────────────────────────────
   'gpt-5': { input_per_mtok: '1.25', cached_input_per_mtok: '0.125', output_per_mtok: '10.00' },
@@ -124,12 +136,13 @@ export const PRICE_TABLE: Readonly<Record<string, PricingInput>> = {
     cached_input_per_mtok: '0.03',
   },
 
-  // ── Google Gemini (prompts ≤ 200k tokens) ───────────────────────────────────────────────────
+  // ── Google Gemini (Pro models: prompts above 200k tokens bill the whole request at the upper tier) ──
   'gemini-3-pro-preview': {
     input_per_mtok: '2.00',
     cached_input_per_mtok: '0.20',
     cache_storage_per_mtok_hour: '4.50',
     output_per_mtok: '12.00',
+    ...geminiProLongContext('4.00', '18.00', '0.40'),
   },
   'gemini-3-flash-preview': {
     input_per_mtok: '0.50',
@@ -137,6 +150,7 @@ export const PRICE_TABLE: Readonly<Record<string, PricingInput>> = {
     cache_storage_per_mtok_hour: '1.00',
     output_per_mtok: '3.00',
     audio_input_per_mtok: '1.00',
+    cached_audio_input_per_mtok: '0.10',
   },
   'gemini-3-pro-image-preview': {
     input_per_mtok: '2.00',
@@ -148,6 +162,7 @@ export const PRICE_TABLE: Readonly<Record<string, PricingInput>> = {
     cached_input_per_mtok: '0.125',
     cache_storage_per_mtok_hour: '4.50',
     output_per_mtok: '10.00',
+    ...geminiProLongContext('2.50', '15.00', '0.25'),
   },
   'gemini-2.5-flash': {
     input_per_mtok: '0.30',
@@ -155,6 +170,7 @@ export const PRICE_TABLE: Readonly<Record<string, PricingInput>> = {
     cache_storage_per_mtok_hour: '1.00',
     output_per_mtok: '2.50',
     audio_input_per_mtok: '1.00',
+    cached_audio_input_per_mtok: '0.10',
   },
   'gemini-2.5-flash-lite': {
     input_per_mtok: '0.10',
@@ -162,6 +178,7 @@ export const PRICE_TABLE: Readonly<Record<string, PricingInput>> = {
     cache_storage_per_mtok_hour: '1.00',
     output_per_mtok: '0.40',
     audio_input_per_mtok: '0.30',
+    cached_audio_input_per_mtok: '0.03',
   },
   'gemini-2.5-flash-image': {
     input_per_mtok: '0.30',
@@ -195,6 +212,7 @@ export const PRICE_TABLE: Readonly<Record<string, PricingInput>> = {
     cache_storage_per_mtok_hour: '1.00',
     output_per_mtok: '0.40',
     audio_input_per_mtok: '0.70',
+    cached_audio_input_per_mtok: '0.175',
   },
   'gemini-2.0-flash-lite': { input_per_mtok: '0.075', output_per_mtok: '0.30' },
   'gemini-embedding-001': { input_per_mtok: '0.15', output_per_mtok: '0' },
