@@ -1,3 +1,4 @@
+import type { GatewayError } from '../../common/errors/gateway-error';
 import type { ProviderAdapter, ProviderContext, WireFormat } from '../../providers/core/adapter';
 import type { Usage } from '../../providers/core/canonical';
 import type { ProviderClient } from '../../providers/core/provider-client';
@@ -33,6 +34,11 @@ export interface ResponseContext {
   requestId: string;
   clientWantsStreamUsage: boolean;
   streamFormat: 'sse' | 'json-array';
+  /**
+   * A translated stream checked once it has ended (`enforce_validation`): when `failure()` names an
+   * error, `toSseFrames` ends the stream with it, in the dialect's error shape.
+   */
+  streamCheck?: { failure(): GatewayError | undefined };
 }
 
 /** What the chat pipeline needs from a client dialect: parse in, serialise out, passthrough hooks. */
@@ -42,7 +48,7 @@ export interface ChatDialectHandler {
   readonly operation: string;
   parse(body: unknown, params: Record<string, string>, query: Record<string, unknown>): ParsedChat;
   toJson(resp: ChatResponse, ctx: ResponseContext): unknown;
-  /** SSE text frames, terminator included. */
+  /** SSE text frames, terminator included (after the error of a failed `ctx.streamCheck`). */
   toSseFrames(
     events: AsyncIterable<ChatStreamEvent>,
     ctx: ResponseContext,

@@ -3,7 +3,7 @@ import Ajv, { type Options, type ValidateFunction } from 'ajv';
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
 import { GatewayError } from '../../common/errors/gateway-error';
-import type { ChatRequest, ChatResponse } from '../../providers/core/canonical';
+import type { ChatRequest, ChatResponse, ChatStreamEvent } from '../../providers/core/canonical';
 
 const MAX_COMPILED = 500;
 
@@ -11,7 +11,8 @@ const MAX_COMPILED = 500;
  * Checks an answer against the request's response schema when `enforce_validation` is set (contract
  * §9.23, LiteLLM's JSONSchemaValidationError): the first choice's content must be JSON matching the
  * schema, else 502 `response_schema_validation_failed` with the raw answer in `error.raw_response`.
- * Schemas are compiled once (ajv) and kept by their JSON text.
+ * A streamed answer is checked once it has ended (`forStream`). Schemas are compiled once (ajv) and
+ * kept by their JSON text.
  */
 @Injectable()
 export class ChatResponseValidator {
@@ -23,23 +24,36 @@ export class ChatResponseValidator {
   private readonly compiled = new Map<string, ValidateFunction | Error>();
 
   check(req: ChatRequest, resp: ChatResponse): void {
-    const format = req.responseFormat;
-    if (format?.type !== 'json_schema' || !format.enforceValidation) return;
-    const raw = resp.choices[0]?.message.content ?? '';
-    const validate = this.compile(format.schema);
+    const schema = enforcedSchema(req);
+    if (!schema) return;
+    const failure = this.failureOf(schema, resp.choices[0]?.message.content ?? '');
+    if (failure) throw failure;
+  }
+
+  /**
+   * The end-of-stream check of a streamed answer, or undefined when the request does not ask for
+   * one (nothing is collected then).
+   */
+  forStream(req: ChatRequest): StreamValidation | undefined {
+    const schema = enforcedSchema(req);
+    return schema ? new StreamValidation((raw) => this.failureOf(schema, raw)) : undefined;
+  }
+
+  private failureOf(schema: Record<string, unknown>, raw: string): GatewayError | undefined {
+    const validate = this.compile(schema);
     if (validate instanceof Error)
-      throw failed(`the response schema cannot be compiled: ${validate.message}`, raw);
+      return failed(`the response schema cannot be compiled: ${validate.message}`, raw);
     let value: unknown;
     try {
       value = JSON.parse(raw);
     } catch {
-      throw failed('the response is not valid JSON', raw);
+      return failed('the response is not valid JSON', raw);
     }
-    if (validate(value)) return;
+    if (validate(value)) return undefined;
     const errors = (validate.errors ?? [])
       .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
       .join('; ');
-    throw failed(`the response does not match the response schema: ${errors}`, raw);
+    return failed(`the response does not match the response schema: ${errors}`, raw);
   }
 
   private compile(schema: Record<string, unknown>): ValidateFunction | Error {
@@ -72,6 +86,35 @@ export class ChatResponseValidator {
     if (id.includes('2019-09')) return this.ajv.draft2019;
     return this.ajv.draft7;
   }
+}
+
+/**
+ * Collects the first choice's streamed text (`watch`) and, once the stream has ended, tells whether it
+ * fails the response schema (`failure`): the dialect then ends the stream with that error.
+ */
+export class StreamValidation {
+  private text = '';
+  private outcome?: { failure: GatewayError | undefined };
+
+  constructor(private readonly validate: (raw: string) => GatewayError | undefined) {}
+
+  async *watch(events: AsyncIterable<ChatStreamEvent>): AsyncGenerator<ChatStreamEvent> {
+    for await (const ev of events) {
+      if (ev.type === 'text' && ev.choice === 0) this.text += ev.text;
+      yield ev;
+    }
+  }
+
+  /** The error to end the stream with; checked once, when first asked after the stream ended. */
+  failure(): GatewayError | undefined {
+    this.outcome ??= { failure: this.validate(this.text) };
+    return this.outcome.failure;
+  }
+}
+
+function enforcedSchema(req: ChatRequest): Record<string, unknown> | undefined {
+  const format = req.responseFormat;
+  return format?.type === 'json_schema' && format.enforceValidation ? format.schema : undefined;
 }
 
 const AJV_OPTIONS: Options = { allErrors: true, strict: false, validateFormats: false, addUsedSchema: false };

@@ -30,14 +30,20 @@ import type { UsageEvent } from '../usage/usage-event';
 import { UsageService } from '../usage/usage.service';
 import type { ChatDialectHandler, ParsedChat, ResponseContext } from './chat-dialect';
 import { ChatRequestPreparer } from './chat-request-preparer';
-import { ChatResponseValidator } from './chat-response-validator';
+import { ChatResponseValidator, type StreamValidation } from './chat-response-validator';
 import { RequestMeter } from './request-meter';
 import { Cancellation, type CancelSignal } from '../../providers/core/cancel';
 
 /** What one successful attempt produced, before anything was written to the client. */
 type AttemptOutcome =
   | { kind: 'json'; body: unknown; usage?: Usage }
-  | { kind: 'stream'; format: 'sse' | 'json-array'; frames: AsyncIterable<string> };
+  | {
+      kind: 'stream';
+      format: 'sse' | 'json-array';
+      frames: AsyncIterable<string>;
+      /** Set when the stream ends with a check (enforce_validation). */
+      check?: StreamValidation;
+    };
 
 /**
  * The chat request path: authenticate → parse → resolve model → route (retries, fallbacks) → write
@@ -276,12 +282,17 @@ export class ChatService {
     }
     const request = await this.preparer.prepare(adapter, parsed.request, ctx, signal);
     if (parsed.stream) {
-      const events = await peekFirst(await this.client.stream(adapter, request, ctx, signal));
+      const events = meter.watch(await peekFirst(await this.client.stream(adapter, request, ctx, signal)));
       const id = `chatcmpl-${randomUUID().replace(/-/g, '')}`;
+      const check = this.validator.forStream(request);
+      if (!check)
+        return { kind: 'stream', format: rctx.streamFormat, frames: dialect.toSseFrames(events, rctx, id) };
+      rctx.streamCheck = check;
       return {
         kind: 'stream',
         format: rctx.streamFormat,
-        frames: dialect.toSseFrames(meter.watch(events), rctx, id),
+        frames: dialect.toSseFrames(check.watch(events), rctx, id),
+        check,
       };
     }
     const resp = await this.client.complete(adapter, request, ctx, signal);
@@ -317,7 +328,9 @@ export class ChatService {
     res.flushHeaders();
     try {
       await writeFrames(res, outcome.frames, () => meter.firstByte());
-      meter.succeeded(200);
+      const failure = res.destroyed ? undefined : outcome.check?.failure();
+      if (failure) meter.failed(failure.status, failure.code);
+      else meter.succeeded(200);
       await commit();
       res.end();
     } catch (err) {

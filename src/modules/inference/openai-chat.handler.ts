@@ -4,6 +4,7 @@ import { toOpenAiChatResponse, toOpenAiChunks } from '../../dialects/openai/open
 import type { ChatStreamEvent } from '../../providers/core/canonical';
 import { formatSse, type SseEvent } from '../../providers/core/sse';
 import { JsonText } from '../../common/http/send-json';
+import { renderErrorBody } from '../../dialects/error-bodies';
 import type { ChatDialectHandler, ParsedChat, ResponseContext } from './chat-dialect';
 
 const DONE = 'data: [DONE]\n\n';
@@ -35,6 +36,8 @@ export class OpenAiChatHandler implements ChatDialectHandler {
       includeUsage: ctx.clientWantsStreamUsage,
     });
     for await (const c of chunks) yield formatSse(JSON.stringify(c));
+    const failure = ctx.streamCheck?.failure();
+    if (failure) yield formatSse(JSON.stringify(renderErrorBody('openai', failure, ctx.requestId)));
     yield DONE;
   }
 
