@@ -234,4 +234,114 @@ models:
       for (const r of answers) expectOpenAiShape('ErrorResponse', await r.json());
     });
   });
+
+  describe('enforce_validation on every path (issue 14 item 8)', () => {
+    const schema = {
+      type: 'array',
+      items: { type: 'object', properties: { recipe_name: { type: 'string' } }, required: ['recipe_name'] },
+    };
+    const good = '[{"recipe_name":"Snickerdoodle"}]';
+    const bad = '[{"name":"Snickerdoodle"}]';
+    const enforced = (model: string, extra: Record<string, unknown> = {}) =>
+      chatBody(model, {
+        response_format: {
+          type: 'json_schema',
+          json_schema: { name: 'recipes', schema },
+          enforce_validation: true,
+        },
+        ...extra,
+      });
+    /** The next answer of `model`'s upstream is `text` (Gemini: two chunks when streamed). */
+    const answerWith = (model: string, text: string) =>
+      model === 'gpt-fake'
+        ? upstream.script({ kind: 'text', text })
+        : gemini.script({ parts: [{ text: text.slice(0, 10) }, { text: text.slice(10) }] });
+    const validationError = (raw: string) => ({
+      error: expect.objectContaining({
+        type: 'api_error',
+        code: 'response_schema_validation_failed',
+        raw_response: raw,
+        message: expect.stringContaining("must have required property 'recipe_name'"),
+      }),
+    });
+
+    it.each(['gemini-flash', 'gpt-fake'])(
+      '%s streamed: a failing answer ends with an error event naming the failure, before [DONE]',
+      async (model) => {
+        answerWith(model, bad);
+        const res = await post(
+          '/v1/chat/completions',
+          enforced(model, { stream: true, stream_options: { include_usage: true } }),
+        );
+        expect(res.status).toBe(200);
+        const { frames, done } = await readSse(res);
+        expect(done).toBe(true);
+        const error = frames.pop()!;
+        expect(error).toEqual(validationError(bad));
+        expectOpenAiShape('ErrorResponse', error, { extensions: ['raw_response'] });
+        expectOpenAiStream(frames, { includeUsage: true });
+        const streamed = frames.map((f: any) => f.choices[0]?.delta?.content ?? '').join('');
+        expect(streamed).toBe(bad);
+      },
+    );
+
+    it.each(['gemini-flash', 'gpt-fake'])('%s streamed: a matching answer ends normally', async (model) => {
+      answerWith(model, good);
+      const { frames, done } = await readSse(
+        await post('/v1/chat/completions', enforced(model, { stream: true })),
+      );
+      expect(done).toBe(true);
+      expectOpenAiStream(frames, { includeUsage: false });
+    });
+
+    it('the openai SDK raises the error event as an APIError while iterating', async () => {
+      answerWith('gemini-flash', bad);
+      const stream = await openai.chat.completions.create(enforced('gemini-flash', { stream: true }) as any);
+      let text = '';
+      const failure = await (async () => {
+        for await (const c of stream as any) text += c.choices[0]?.delta?.content ?? '';
+      })().catch((e: unknown) => e);
+      expect(text).toBe(bad);
+      expect(failure).toBeInstanceOf(OpenAI.APIError);
+      expect((failure as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({
+        code: 'response_schema_validation_failed',
+      });
+    });
+
+    it('gpt-fake (OpenAI passthrough) JSON: checked too, and enforce_validation is not forwarded', async () => {
+      answerWith('gpt-fake', bad);
+      const res = await post('/v1/chat/completions', enforced('gpt-fake', { enforce_validation: true }));
+      expect(res.status).toBe(502);
+      const body = await res.json();
+      expect(body).toEqual(validationError(bad));
+      expectOpenAiShape('ErrorResponse', body, { extensions: ['raw_response'] });
+      const sent = upstream.chatRequests().at(-1)!.body as any;
+      expect(sent).not.toHaveProperty('enforce_validation');
+      expect(sent.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'recipes', schema } });
+      answerWith('gpt-fake', good);
+      expect((await post('/v1/chat/completions', enforced('gpt-fake'))).status).toBe(200);
+    });
+
+    it('a stream that failed its check is metered as 502 response_schema_validation_failed, with its usage', async () => {
+      const admin = new AdminClient(gw.url, gw.masterKey);
+      const own = await admin.createKey({});
+      answerWith('gpt-fake', bad);
+      await (await post('/v1/chat/completions', enforced('gpt-fake', { stream: true }), own.key)).text();
+      let rows: any[] = [];
+      for (let i = 0; i < 100 && rows.length === 0; i++) {
+        rows = (await admin.request('GET', `/admin/usage/logs?key_id=${own.id}`)).body.data;
+        if (rows.length === 0) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(rows).toEqual([
+        expect.objectContaining({
+          status_code: 502,
+          error_type: 'response_schema_validation_failed',
+          stream: true,
+          estimated: false,
+          prompt_tokens: 11,
+          completion_tokens: 7,
+        }),
+      ]);
+    });
+  });
 });

@@ -11,8 +11,9 @@ const MAX_COMPILED = 500;
  * Checks an answer against the request's response schema when `enforce_validation` is set (contract
  * §9.23, LiteLLM's JSONSchemaValidationError): the first choice's content must be JSON matching the
  * schema, else 502 `response_schema_validation_failed` with the raw answer in `error.raw_response`.
- * A streamed answer is checked once it has ended (`forStream`). Schemas are compiled once (ajv) and
- * kept by their JSON text.
+ * `forRequest` gives the check of one request's answer, on every path: translated or passed through,
+ * whole or streamed (checked once the stream has ended). Schemas are compiled once (ajv) and kept by
+ * their JSON text.
  */
 @Injectable()
 export class ChatResponseValidator {
@@ -24,19 +25,15 @@ export class ChatResponseValidator {
   private readonly compiled = new Map<string, ValidateFunction | Error>();
 
   check(req: ChatRequest, resp: ChatResponse): void {
-    const schema = enforcedSchema(req);
-    if (!schema) return;
-    const failure = this.failureOf(schema, resp.choices[0]?.message.content ?? '');
+    const failure = this.forRequest(req)?.failureOf(resp.choices[0]?.message.content ?? '');
     if (failure) throw failure;
   }
 
-  /**
-   * The end-of-stream check of a streamed answer, or undefined when the request does not ask for
-   * one (nothing is collected then).
-   */
-  forStream(req: ChatRequest): StreamValidation | undefined {
-    const schema = enforcedSchema(req);
-    return schema ? new StreamValidation((raw) => this.failureOf(schema, raw)) : undefined;
+  /** The check of the request's answer, or undefined when it asks for none (nothing is collected then). */
+  forRequest(req: ChatRequest): AnswerCheck | undefined {
+    const format = req.responseFormat;
+    if (format?.type !== 'json_schema' || !format.enforceValidation) return undefined;
+    return new AnswerCheck((raw) => this.failureOf(format.schema, raw));
   }
 
   private failureOf(schema: Record<string, unknown>, raw: string): GatewayError | undefined {
@@ -89,14 +86,19 @@ export class ChatResponseValidator {
 }
 
 /**
- * Collects the first choice's streamed text (`watch`) and, once the stream has ended, tells whether it
- * fails the response schema (`failure`): the dialect then ends the stream with that error.
+ * The response-schema check of one answer: `failureOf` a whole answer's text; for a stream, the first
+ * choice's text is collected (`watch` for canonical events, `add` for passthrough chunks) and
+ * `failure` tells, once the stream has ended, the error the dialect ends the stream with.
  */
-export class StreamValidation {
+export class AnswerCheck {
   private text = '';
   private outcome?: { failure: GatewayError | undefined };
 
-  constructor(private readonly validate: (raw: string) => GatewayError | undefined) {}
+  constructor(readonly failureOf: (raw: string) => GatewayError | undefined) {}
+
+  add(text: string): void {
+    this.text += text;
+  }
 
   async *watch(events: AsyncIterable<ChatStreamEvent>): AsyncGenerator<ChatStreamEvent> {
     for await (const ev of events) {
@@ -105,16 +107,11 @@ export class StreamValidation {
     }
   }
 
-  /** The error to end the stream with; checked once, when first asked after the stream ended. */
+  /** The streamed answer's error, if any; checked once, when first asked after the stream ended. */
   failure(): GatewayError | undefined {
-    this.outcome ??= { failure: this.validate(this.text) };
+    this.outcome ??= { failure: this.failureOf(this.text) };
     return this.outcome.failure;
   }
-}
-
-function enforcedSchema(req: ChatRequest): Record<string, unknown> | undefined {
-  const format = req.responseFormat;
-  return format?.type === 'json_schema' && format.enforceValidation ? format.schema : undefined;
 }
 
 const AJV_OPTIONS: Options = { allErrors: true, strict: false, validateFormats: false, addUsedSchema: false };

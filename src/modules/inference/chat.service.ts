@@ -30,7 +30,7 @@ import type { UsageEvent } from '../usage/usage-event';
 import { UsageService } from '../usage/usage.service';
 import type { ChatDialectHandler, ParsedChat, ResponseContext } from './chat-dialect';
 import { ChatRequestPreparer } from './chat-request-preparer';
-import { ChatResponseValidator, type StreamValidation } from './chat-response-validator';
+import { ChatResponseValidator, type AnswerCheck } from './chat-response-validator';
 import { RequestMeter } from './request-meter';
 import { Cancellation, type CancelSignal } from '../../providers/core/cancel';
 
@@ -42,7 +42,7 @@ type AttemptOutcome =
       format: 'sse' | 'json-array';
       frames: AsyncIterable<string>;
       /** Set when the stream ends with a check (enforce_validation). */
-      check?: StreamValidation;
+      check?: AnswerCheck;
     };
 
 /**
@@ -248,6 +248,8 @@ export class ChatService {
       clientWantsStreamUsage: parsed.clientWantsStreamUsage,
       streamFormat: parsed.streamFormat ?? 'sse',
     };
+    const check = this.validator.forRequest(parsed.request);
+    if (check) rctx.answerCheck = check;
     const operation = parsed.operation ?? dialect.operation;
     if (parsed.passthroughOnly && adapter.passthrough?.wire !== dialect.wire) {
       throw new ProviderError({
@@ -270,6 +272,7 @@ export class ChatService {
           kind: 'stream',
           format: rctx.streamFormat,
           frames: dialect.passthroughStream(observed, rctx),
+          check,
         };
       }
       meter.usage(codec.usageFromResponse(operation, result.body));
@@ -284,14 +287,10 @@ export class ChatService {
     if (parsed.stream) {
       const events = meter.watch(await peekFirst(await this.client.stream(adapter, request, ctx, signal)));
       const id = `chatcmpl-${randomUUID().replace(/-/g, '')}`;
-      const check = this.validator.forStream(request);
-      if (!check)
-        return { kind: 'stream', format: rctx.streamFormat, frames: dialect.toSseFrames(events, rctx, id) };
-      rctx.streamCheck = check;
       return {
         kind: 'stream',
         format: rctx.streamFormat,
-        frames: dialect.toSseFrames(check.watch(events), rctx, id),
+        frames: dialect.toSseFrames(check ? check.watch(events) : events, rctx, id),
         check,
       };
     }

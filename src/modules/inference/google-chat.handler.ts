@@ -74,7 +74,7 @@ export class GoogleChatHandler implements ChatDialectHandler {
     yield* frame(
       (async function* () {
         for await (const chunk of toGeminiStream(events, ctx.publicModel)) yield JSON.stringify(chunk);
-        const failure = ctx.streamCheck?.failure();
+        const failure = ctx.answerCheck?.failure();
         if (failure) yield JSON.stringify(renderErrorBody('google', failure, ctx.requestId));
       })(),
       ctx.streamFormat,
