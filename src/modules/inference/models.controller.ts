@@ -18,7 +18,7 @@ export class ModelsController {
   @ApiOperation({
     summary: 'One public model the calling key may use (OpenAI Model shape); 404 model_not_found otherwise',
   })
-  @ApiParam({ name: 'model', description: 'Public model name or alias (may contain `/`)' })
+  @ApiParam({ name: 'model', type: String, description: 'Public model name or alias (may contain `/`)' })
   retrieve(@Req() req: Request): Promise<unknown> {
     return this.models.retrieveForOpenAi(req);
   }
