@@ -101,6 +101,57 @@ models:
         message: { tool_calls: [{ type: 'function', function: { name: 'get_weather' } }] },
       });
     });
+    it('Gemini logprobs: every member OpenAI requires (bytes, refusal)', async () => {
+      const logprobsResult = {
+        chosenCandidates: [{ token: 'Hé', logProbability: -0.1 }],
+        topCandidates: [
+          {
+            candidates: [
+              { token: 'Hé', logProbability: -0.1 },
+              { token: 'Hi', logProbability: -2.3 },
+            ],
+          },
+        ],
+      };
+      gemini.script({ parts: [{ text: 'Hé' }], candidate: { logprobsResult } });
+      const body = (await (
+        await post('/v1/chat/completions', chatBody('gemini-flash', { logprobs: true, top_logprobs: 2 }))
+      ).json()) as any;
+      expectOpenAiShape('CreateChatCompletionResponse', body);
+      expect(body.choices[0].logprobs).toEqual({
+        content: [
+          {
+            token: 'Hé',
+            logprob: -0.1,
+            bytes: [72, 195, 169],
+            top_logprobs: [
+              { token: 'Hé', logprob: -0.1, bytes: [72, 195, 169] },
+              { token: 'Hi', logprob: -2.3, bytes: [72, 105] },
+            ],
+          },
+        ],
+        refusal: null,
+      });
+    });
+
+    it('Gemini audio and images: the schema, plus the documented extensions (audio format, images)', async () => {
+      const pcm = Buffer.alloc(48, 1).toString('base64');
+      gemini.script({
+        parts: [{ text: 'Here.' }, { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } }],
+      });
+      const image = (await (await post('/v1/chat/completions', chatBody('gemini-flash'))).json()) as any;
+      expectOpenAiShape('CreateChatCompletionResponse', image, { extensions: ['images'] });
+      expect(image.choices[0].message.images).toHaveLength(1);
+      gemini.script({ parts: [{ inlineData: { mimeType: 'audio/L16;codec=pcm;rate=24000', data: pcm } }] });
+      const audio = (await (
+        await post(
+          '/v1/chat/completions',
+          chatBody('gemini-flash', { modalities: ['audio'], audio: { voice: 'Kore', format: 'pcm16' } }),
+        )
+      ).json()) as any;
+      expectOpenAiShape('CreateChatCompletionResponse', audio, { extensions: ['format'] });
+      expect(audio.choices[0].message.audio).toMatchObject({ data: pcm, format: 'pcm16' });
+    });
   });
 
   describe('chat completions, streamed', () => {
