@@ -177,6 +177,33 @@ models:
       for (const f of frames) expect(f.model).toBe(model);
     });
 
+    it('Gemini tool calls and reasoning streamed: the schema, plus the documented extensions only', async () => {
+      gemini.script({
+        parts: [
+          { text: 'Let me check.', thought: true },
+          { functionCall: { name: 'get_weather', args: { city: 'Paris' } } },
+        ],
+      });
+      const { frames } = await readSse(
+        await post(
+          '/v1/chat/completions',
+          chatBody('gemini-flash', {
+            stream: true,
+            reasoning_effort: 'low',
+            tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }],
+          }),
+        ),
+      );
+      expectOpenAiStream(frames, { includeUsage: false, extensions: ['reasoning_content'] });
+      const deltas = frames.map((f: any) => f.choices[0].delta);
+      expect(deltas).toContainEqual(
+        expect.objectContaining({
+          tool_calls: [expect.objectContaining({ index: 0, type: 'function', function: expect.anything() })],
+        }),
+      );
+      expect((frames.at(-1) as any).choices[0].finish_reason).toBe('tool_calls');
+    });
+
     it('Gemini grounding metadata rides on the finish chunk, never on a chunk of its own', async () => {
       const grounding = { webSearchQueries: ['weather in Paris'] };
       gemini.script({
