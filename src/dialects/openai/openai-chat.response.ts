@@ -15,9 +15,18 @@ export function toOpenAiChatResponse(resp: ChatResponse, publicModel: string): R
       finish_reason: c.finishReason,
     })),
     usage: resp.usage ? toOpenAiUsage(resp.usage) : undefined,
-    system_fingerprint: null,
-    ...(resp.providerMetadata ?? {}),
+    ...clientMetadata(resp.providerMetadata),
   };
+}
+
+/**
+ * Provider metadata (grounding, safety ratings…) as extra top-level members. `modelVersion` is left
+ * out: the upstream model travels in the `x-switchboard-upstream-model` header (contract §9.17).
+ */
+function clientMetadata(meta: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (!meta || !('modelVersion' in meta)) return meta ?? {};
+  const { modelVersion: _upstream, ...rest } = meta;
+  return rest;
 }
 
 function toOpenAiAssistantMessage(m: AssistantMessage): Record<string, unknown> {
@@ -52,8 +61,10 @@ export interface OpenAiStreamOptions {
 }
 
 /**
- * Canonical stream events → OpenAI `chat.completion.chunk` objects. The usage chunk (`choices: []`)
- * comes last, only when the client asked for it. Calls `onUsage` whenever usage is seen.
+ * Canonical stream events → OpenAI `chat.completion.chunk` objects (no `system_fingerprint`: only
+ * OpenAI has one). Every chunk but the usage chunk has one choice; the usage chunk (`choices: []`)
+ * comes last, only when the client asked for it. Provider metadata, which arrives at the end, is
+ * folded into the last finish chunk, held back until then; a stream that has none drops it.
  */
 export async function* toOpenAiChunks(
   events: AsyncIterable<ChatStreamEvent>,
@@ -64,7 +75,6 @@ export async function* toOpenAiChunks(
     object: 'chat.completion.chunk',
     created: opts.created,
     model: opts.publicModel,
-    system_fingerprint: null,
   };
   const usageField = opts.includeUsage ? { usage: null } : {};
   const chunk = (choice: number, delta: Record<string, unknown>, finish: string | null = null) => ({
@@ -74,12 +84,19 @@ export async function* toOpenAiChunks(
   });
   const rolesSent = new Set<number>();
   let usage: Usage | undefined;
+  let metadata: Record<string, unknown> | undefined;
+  /** Finish chunks not yet sent: the last one takes the metadata. */
+  let held: Array<Record<string, unknown>> = [];
   const withRole = (choice: number, delta: Record<string, unknown>) => {
     if (rolesSent.has(choice)) return delta;
     rolesSent.add(choice);
     return { role: 'assistant', ...delta };
   };
   for await (const ev of events) {
+    if (held.length > 0 && ev.type !== 'finish' && ev.type !== 'usage' && ev.type !== 'metadata') {
+      yield* held;
+      held = [];
+    }
     switch (ev.type) {
       case 'start':
         break;
@@ -112,19 +129,19 @@ export async function* toOpenAiChunks(
         );
         break;
       case 'finish':
-        yield chunk(
-          ev.choice,
-          rolesSent.has(ev.choice) ? {} : withRole(ev.choice, { content: '' }),
-          ev.reason,
+        held.push(
+          chunk(ev.choice, rolesSent.has(ev.choice) ? {} : withRole(ev.choice, { content: '' }), ev.reason),
         );
         break;
       case 'usage':
         usage = ev.usage;
         break;
       case 'metadata':
-        yield { ...base, choices: [], ...ev.metadata, ...usageField };
+        metadata = { ...metadata, ...clientMetadata(ev.metadata) };
         break;
     }
   }
+  if (held.length > 0 && metadata) Object.assign(held[held.length - 1], metadata);
+  yield* held;
   if (opts.includeUsage && usage) yield { ...base, choices: [], usage: toOpenAiUsage(usage) };
 }

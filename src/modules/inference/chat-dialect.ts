@@ -3,6 +3,7 @@ import type { Usage } from '../../providers/core/canonical';
 import type { ProviderClient } from '../../providers/core/provider-client';
 import type { ChatRequest, ChatResponse, ChatStreamEvent } from '../../providers/core/canonical';
 import type { SseEvent } from '../../providers/core/sse';
+import type { AnswerCheck } from './chat-response-validator';
 import type { CancelSignal } from '../../providers/core/cancel';
 
 export interface ParsedChat {
@@ -33,6 +34,13 @@ export interface ResponseContext {
   requestId: string;
   clientWantsStreamUsage: boolean;
   streamFormat: 'sse' | 'json-array';
+  /**
+   * The answer's response-schema check (`enforce_validation`), when asked for. A translated stream's
+   * text is collected before the handler sees it; a handler collects a passthrough stream's itself
+   * (`add`), and ends a stream whose `failure()` names an error with that error, in its dialect's
+   * shape; a passthrough JSON answer that fails (`failureOf`) is thrown.
+   */
+  answerCheck?: AnswerCheck;
 }
 
 /** What the chat pipeline needs from a client dialect: parse in, serialise out, passthrough hooks. */
@@ -42,7 +50,7 @@ export interface ChatDialectHandler {
   readonly operation: string;
   parse(body: unknown, params: Record<string, string>, query: Record<string, unknown>): ParsedChat;
   toJson(resp: ChatResponse, ctx: ResponseContext): unknown;
-  /** SSE text frames, terminator included. */
+  /** SSE text frames, terminator included (after the error of a failed `ctx.answerCheck`). */
   toSseFrames(
     events: AsyncIterable<ChatStreamEvent>,
     ctx: ResponseContext,

@@ -1,4 +1,4 @@
-import type { ChatRequest, ChatResponse } from '../../providers/core/canonical';
+import type { ChatRequest, ChatResponse, ChatStreamEvent } from '../../providers/core/canonical';
 import { ChatResponseValidator } from './chat-response-validator';
 
 const schema = {
@@ -57,4 +57,38 @@ describe('ChatResponseValidator (enforce_validation, contract §9.23)', () => {
       expect.objectContaining({ status: 502 }),
     );
   });
+
+  it('checks a stream once it has ended: the first choice’s text, collected only when asked for', async () => {
+    expect(v.forRequest(request(false))).toBeUndefined();
+    expect(v.forRequest({ stream: true, messages: [] })).toBeUndefined();
+    const events: ChatStreamEvent[] = [
+      { type: 'start' },
+      { type: 'text', choice: 0, text: '[{"recipe_' },
+      { type: 'text', choice: 1, text: 'other choice' },
+      { type: 'reasoning', choice: 0, text: 'thinking' },
+      { type: 'text', choice: 0, text: 'name":"Snickerdoodle"}]' },
+      { type: 'finish', choice: 0, reason: 'stop' },
+    ];
+    const seen: ChatStreamEvent[] = [];
+    const good = v.forRequest(request(true))!;
+    for await (const ev of good.watch(from(events))) seen.push(ev);
+    expect(seen).toEqual(events);
+    expect(good.failure()).toBeUndefined();
+
+    const bad = v.forRequest(request(true))!;
+    bad.add('[{"name":');
+    bad.add('"Snickerdoodle"}]');
+    const failure = bad.failure();
+    expect(failure).toMatchObject({
+      code: 'response_schema_validation_failed',
+      status: 502,
+      extra: { raw_response: '[{"name":"Snickerdoodle"}]' },
+    });
+    bad.add('ignored: the outcome is settled once asked');
+    expect(bad.failure()).toBe(failure);
+  });
 });
+
+async function* from<T>(items: T[]): AsyncGenerator<T> {
+  yield* items;
+}

@@ -3,7 +3,7 @@ import Ajv, { type Options, type ValidateFunction } from 'ajv';
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
 import { GatewayError } from '../../common/errors/gateway-error';
-import type { ChatRequest, ChatResponse } from '../../providers/core/canonical';
+import type { ChatRequest, ChatResponse, ChatStreamEvent } from '../../providers/core/canonical';
 
 const MAX_COMPILED = 500;
 
@@ -11,7 +11,9 @@ const MAX_COMPILED = 500;
  * Checks an answer against the request's response schema when `enforce_validation` is set (contract
  * §9.23, LiteLLM's JSONSchemaValidationError): the first choice's content must be JSON matching the
  * schema, else 502 `response_schema_validation_failed` with the raw answer in `error.raw_response`.
- * Schemas are compiled once (ajv) and kept by their JSON text.
+ * `forRequest` gives the check of one request's answer, on every path: translated or passed through,
+ * whole or streamed (checked once the stream has ended). Schemas are compiled once (ajv) and kept by
+ * their JSON text.
  */
 @Injectable()
 export class ChatResponseValidator {
@@ -23,23 +25,32 @@ export class ChatResponseValidator {
   private readonly compiled = new Map<string, ValidateFunction | Error>();
 
   check(req: ChatRequest, resp: ChatResponse): void {
+    const failure = this.forRequest(req)?.failureOf(resp.choices[0]?.message.content ?? '');
+    if (failure) throw failure;
+  }
+
+  /** The check of the request's answer, or undefined when it asks for none (nothing is collected then). */
+  forRequest(req: ChatRequest): AnswerCheck | undefined {
     const format = req.responseFormat;
-    if (format?.type !== 'json_schema' || !format.enforceValidation) return;
-    const raw = resp.choices[0]?.message.content ?? '';
-    const validate = this.compile(format.schema);
+    if (format?.type !== 'json_schema' || !format.enforceValidation) return undefined;
+    return new AnswerCheck((raw) => this.failureOf(format.schema, raw));
+  }
+
+  private failureOf(schema: Record<string, unknown>, raw: string): GatewayError | undefined {
+    const validate = this.compile(schema);
     if (validate instanceof Error)
-      throw failed(`the response schema cannot be compiled: ${validate.message}`, raw);
+      return failed(`the response schema cannot be compiled: ${validate.message}`, raw);
     let value: unknown;
     try {
       value = JSON.parse(raw);
     } catch {
-      throw failed('the response is not valid JSON', raw);
+      return failed('the response is not valid JSON', raw);
     }
-    if (validate(value)) return;
+    if (validate(value)) return undefined;
     const errors = (validate.errors ?? [])
       .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
       .join('; ');
-    throw failed(`the response does not match the response schema: ${errors}`, raw);
+    return failed(`the response does not match the response schema: ${errors}`, raw);
   }
 
   private compile(schema: Record<string, unknown>): ValidateFunction | Error {
@@ -71,6 +82,35 @@ export class ChatResponseValidator {
     if (id.includes('2020-12')) return this.ajv.draft2020;
     if (id.includes('2019-09')) return this.ajv.draft2019;
     return this.ajv.draft7;
+  }
+}
+
+/**
+ * The response-schema check of one answer: `failureOf` a whole answer's text; for a stream, the first
+ * choice's text is collected (`watch` for canonical events, `add` for passthrough chunks) and
+ * `failure` tells, once the stream has ended, the error the dialect ends the stream with.
+ */
+export class AnswerCheck {
+  private text = '';
+  private outcome?: { failure: GatewayError | undefined };
+
+  constructor(readonly failureOf: (raw: string) => GatewayError | undefined) {}
+
+  add(text: string): void {
+    this.text += text;
+  }
+
+  async *watch(events: AsyncIterable<ChatStreamEvent>): AsyncGenerator<ChatStreamEvent> {
+    for await (const ev of events) {
+      if (ev.type === 'text' && ev.choice === 0) this.text += ev.text;
+      yield ev;
+    }
+  }
+
+  /** The streamed answer's error, if any; checked once, when first asked after the stream ended. */
+  failure(): GatewayError | undefined {
+    this.outcome ??= { failure: this.failureOf(this.text) };
+    return this.outcome.failure;
   }
 }
 

@@ -30,7 +30,7 @@ import type { UsageEvent } from '../usage/usage-event';
 import { UsageService } from '../usage/usage.service';
 import type { ChatDialectHandler, ParsedChat, ResponseContext } from './chat-dialect';
 import { ChatRequestPreparer } from './chat-request-preparer';
-import { ChatResponseValidator } from './chat-response-validator';
+import { ChatResponseValidator, type AnswerCheck } from './chat-response-validator';
 import { cachedContentNamedBy } from './preparation/gemini-cache-access';
 import { GeminiCacheRegistry } from './preparation/gemini-cache-registry';
 import { RequestMeter } from './request-meter';
@@ -39,7 +39,13 @@ import { Cancellation, type CancelSignal } from '../../providers/core/cancel';
 /** What one successful attempt produced, before anything was written to the client. */
 type AttemptOutcome =
   | { kind: 'json'; body: unknown; usage?: Usage }
-  | { kind: 'stream'; format: 'sse' | 'json-array'; frames: AsyncIterable<string> };
+  | {
+      kind: 'stream';
+      format: 'sse' | 'json-array';
+      frames: AsyncIterable<string>;
+      /** Set when the stream ends with a check (enforce_validation). */
+      check?: AnswerCheck;
+    };
 
 /**
  * The chat request path: authenticate → parse → resolve model → route (retries, fallbacks) → write
@@ -258,6 +264,8 @@ export class ChatService {
       clientWantsStreamUsage: parsed.clientWantsStreamUsage,
       streamFormat: parsed.streamFormat ?? 'sse',
     };
+    const check = this.validator.forRequest(parsed.request);
+    if (check) rctx.answerCheck = check;
     const operation = parsed.operation ?? dialect.operation;
     if (parsed.passthroughOnly && adapter.passthrough?.wire !== dialect.wire) {
       throw new ProviderError({
@@ -280,6 +288,7 @@ export class ChatService {
           kind: 'stream',
           format: rctx.streamFormat,
           frames: dialect.passthroughStream(observed, rctx),
+          check,
         };
       }
       meter.usage(codec.usageFromResponse(operation, result.body));
@@ -292,12 +301,13 @@ export class ChatService {
     }
     const request = await this.preparer.prepare(adapter, parsed.request, ctx, identity, info.model, signal);
     if (parsed.stream) {
-      const events = await peekFirst(await this.client.stream(adapter, request, ctx, signal));
+      const events = meter.watch(await peekFirst(await this.client.stream(adapter, request, ctx, signal)));
       const id = `chatcmpl-${randomUUID().replace(/-/g, '')}`;
       return {
         kind: 'stream',
         format: rctx.streamFormat,
-        frames: dialect.toSseFrames(meter.watch(events), rctx, id),
+        frames: dialect.toSseFrames(check ? check.watch(events) : events, rctx, id),
+        check,
       };
     }
     const resp = await this.client.complete(adapter, request, ctx, signal);
@@ -333,7 +343,9 @@ export class ChatService {
     res.flushHeaders();
     try {
       await writeFrames(res, outcome.frames, () => meter.firstByte());
-      meter.succeeded(200);
+      const failure = res.destroyed ? undefined : outcome.check?.failure();
+      if (failure) meter.failed(failure.status, failure.code);
+      else meter.succeeded(200);
       await commit();
       res.end();
     } catch (err) {

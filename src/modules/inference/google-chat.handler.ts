@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DialectValidationError } from '../../dialects/dialect-validation-error';
+import { renderErrorBody } from '../../dialects/error-bodies';
 import { toGeminiResponse, toGeminiStream } from '../../dialects/google/google.canonical-to-wire';
 import { fromGeminiRequest } from '../../dialects/google/google.wire-to-canonical';
 import type { ChatRequest, ChatResponse, ChatStreamEvent } from '../../providers/core/canonical';
@@ -73,6 +74,8 @@ export class GoogleChatHandler implements ChatDialectHandler {
     yield* frame(
       (async function* () {
         for await (const chunk of toGeminiStream(events, ctx.publicModel)) yield JSON.stringify(chunk);
+        const failure = ctx.answerCheck?.failure();
+        if (failure) yield JSON.stringify(renderErrorBody('google', failure, ctx.requestId));
       })(),
       ctx.streamFormat,
     );

@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
+import { GatewayError } from '../../common/errors/gateway-error';
 import { requestIdOf } from '../../common/http/request-context';
 import { AuthService } from '../auth/auth.service';
+import type { Identity } from '../auth/identity';
 import { CatalogService } from '../routing/catalog.service';
+import type { CatalogModel } from '../routing/catalog.types';
+
+/** The prefixes of `GET /v1/models/{model}`; the rest of the path is the model (names may hold `/`). */
+const OPENAI_MODEL_PATH = /^\/(?:v1\/)?models\//;
 
 @Injectable()
 export class ModelListService {
@@ -14,13 +20,26 @@ export class ModelListService {
   ) {}
 
   async listForOpenAi(req: Request): Promise<unknown> {
-    const data = (await this.visibleModels(req)).map((name) => ({
-      id: name,
-      object: 'model',
-      created: this.created,
-      owned_by: 'switchboard',
-    }));
+    const data = (await this.visibleModels(req)).map((name) => this.openAiModel(name));
     return { object: 'list', data };
+  }
+
+  /**
+   * `GET /v1/models/{model}`: the OpenAI Model object of a name the key could call (alias, `-nothink`
+   * and wildcard names included, answered under the name asked for), under the visibility rules of
+   * the list; anything else is 404 `model_not_found`, whether unknown or not allowed to this key.
+   */
+  async retrieveForOpenAi(req: Request): Promise<unknown> {
+    const identity = await this.identityOf(req);
+    const name = decodeURIComponent(req.path.replace(OPENAI_MODEL_PATH, ''));
+    const model = this.catalog.resolve(name)?.model;
+    if (!model || !this.visibleTo(identity, model))
+      throw new GatewayError('model_not_found', `The model '${name}' does not exist`, { param: 'model' });
+    return this.openAiModel(name);
+  }
+
+  private openAiModel(name: string) {
+    return { id: name, object: 'model', created: this.created, owned_by: 'switchboard' };
   }
 
   /** Google shape (`GET /v1beta/models`), as `@google/genai`'s `models.list` reads it. */
@@ -41,19 +60,26 @@ export class ModelListService {
   }
 
   private async visibleModels(req: Request): Promise<string[]> {
-    requestIdOf(req);
-    const identity = await this.auth.authenticate(req);
+    const identity = await this.identityOf(req);
     return this.catalog
       .list()
-      .filter((m) => m.deployments.some((d) => d.enabled))
-      .filter((m) => {
-        try {
-          this.auth.authorizeModel(identity, m.name);
-          return true;
-        } catch {
-          return false;
-        }
-      })
+      .filter((m) => this.visibleTo(identity, m))
       .map((m) => m.name);
+  }
+
+  private identityOf(req: Request): Promise<Identity> {
+    requestIdOf(req);
+    return this.auth.authenticate(req);
+  }
+
+  /** A model is listed when it has an enabled deployment and the key may call it. */
+  private visibleTo(identity: Identity, m: CatalogModel): boolean {
+    if (!m.deployments.some((d) => d.enabled)) return false;
+    try {
+      this.auth.authorizeModel(identity, m.name);
+      return true;
+    } catch {
+      return false;
+    }
   }
 }

@@ -4,6 +4,7 @@ import { toOpenAiChatResponse, toOpenAiChunks } from '../../dialects/openai/open
 import type { ChatStreamEvent } from '../../providers/core/canonical';
 import { formatSse, type SseEvent } from '../../providers/core/sse';
 import { JsonText } from '../../common/http/send-json';
+import { renderErrorBody } from '../../dialects/error-bodies';
 import type { ChatDialectHandler, ParsedChat, ResponseContext } from './chat-dialect';
 
 const DONE = 'data: [DONE]\n\n';
@@ -16,7 +17,11 @@ export class OpenAiChatHandler implements ChatDialectHandler {
 
   parse(body: unknown): ParsedChat {
     const p = fromOpenAiChatRequest(body);
-    return { ...p, clientWantsStreamUsage: p.request.streamIncludeUsage === true };
+    return {
+      ...p,
+      body: withoutGatewayFields(p.body),
+      clientWantsStreamUsage: p.request.streamIncludeUsage === true,
+    };
   }
 
   toJson(resp: Parameters<typeof toOpenAiChatResponse>[0], ctx: ResponseContext): unknown {
@@ -35,7 +40,7 @@ export class OpenAiChatHandler implements ChatDialectHandler {
       includeUsage: ctx.clientWantsStreamUsage,
     });
     for await (const c of chunks) yield formatSse(JSON.stringify(c));
-    yield DONE;
+    yield* endOfStream(ctx);
   }
 
   /**
@@ -44,6 +49,8 @@ export class OpenAiChatHandler implements ChatDialectHandler {
    * parsed answer with the public model, serialised again.
    */
   passthroughJson(body: unknown, ctx: ResponseContext, text?: string): unknown {
+    const failure = ctx.answerCheck?.failureOf(firstChoiceText(body, 'message'));
+    if (failure) throw failure;
     if (!body || typeof body !== 'object' || !('model' in body)) return body;
     const answer = body as Record<string, unknown>;
     if (text !== undefined && typeof answer.model === 'string') {
@@ -55,14 +62,19 @@ export class OpenAiChatHandler implements ChatDialectHandler {
   }
 
   async *passthroughStream(events: AsyncIterable<SseEvent>, ctx: ResponseContext): AsyncIterable<string> {
+    const check = ctx.answerCheck;
     for await (const ev of events) {
+      if (ev.data === '[DONE]') {
+        yield* endOfStream(ctx);
+        continue;
+      }
+      if (check) check.add(firstChoiceText(parseJson(ev.data), 'delta'));
       const frame = this.passthroughFrame(ev, ctx);
       if (frame !== null) yield frame;
     }
   }
 
   private passthroughFrame(ev: SseEvent, ctx: ResponseContext): string | null {
-    if (ev.data === '[DONE]') return DONE;
     let data = ev.data;
     if (!ctx.clientWantsStreamUsage && data.includes('"choices":[]') && data.includes('"usage":{'))
       return null;
@@ -74,6 +86,46 @@ export class OpenAiChatHandler implements ChatDialectHandler {
     }
     if (!ctx.clientWantsStreamUsage) data = data.replace(',"usage":null', '');
     return formatSse(data, ev.event);
+  }
+}
+
+/** `[DONE]`, after the error of an answer that failed its response-schema check. */
+function* endOfStream(ctx: ResponseContext): Iterable<string> {
+  const failure = ctx.answerCheck?.failure();
+  if (failure) yield formatSse(JSON.stringify(renderErrorBody('openai', failure, ctx.requestId)));
+  yield DONE;
+}
+
+/**
+ * The client's body as forwarded upstream: without the gateway's own `enforce_validation` (top level
+ * or in `response_format`), which OpenAI refuses as an unknown argument. Copied only when present.
+ */
+function withoutGatewayFields(body: Record<string, unknown>): Record<string, unknown> {
+  const format = body.response_format as Record<string, unknown> | null | undefined;
+  const nested = typeof format === 'object' && format !== null && 'enforce_validation' in format;
+  if (!nested && !('enforce_validation' in body)) return body;
+  const { enforce_validation: _top, ...out } = body;
+  if (nested) {
+    const { enforce_validation: _inFormat, ...rest } = format;
+    out.response_format = rest;
+  }
+  return out;
+}
+
+/** `choices[0].message.content` (or `.delta.content` of a chunk) when it is text, else ''. */
+function firstChoiceText(answer: unknown, member: 'message' | 'delta'): string {
+  type Choice = { index?: unknown; message?: { content?: unknown }; delta?: { content?: unknown } };
+  const choices = (answer as { choices?: Choice[] } | null)?.choices;
+  const first = Array.isArray(choices) ? choices.find((c) => c?.index === 0) : undefined;
+  const content = first?.[member]?.content;
+  return typeof content === 'string' ? content : '';
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 

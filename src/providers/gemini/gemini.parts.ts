@@ -131,17 +131,24 @@ function modalityTokens(details: GeminiModalityTokenCount[] | undefined, modalit
   return n;
 }
 
-/** logprobsResult → OpenAI's `logprobs: {content: [{token, logprob, top_logprobs}]}`. */
+/**
+ * logprobsResult → OpenAI's `logprobs: {content: [{token, logprob, bytes, top_logprobs}], refusal}`
+ * (every member OpenAI's schema requires; `bytes` is the token's UTF-8).
+ */
 export function fromGeminiLogprobs(r: GeminiLogprobsResult | undefined): unknown {
   if (!r?.chosenCandidates) return undefined;
+  const entry = (t: { token?: string; logProbability?: number }) => ({
+    token: t.token ?? '',
+    logprob: t.logProbability ?? 0,
+    bytes: [...UTF8.encode(t.token ?? '')],
+  });
   return {
     content: r.chosenCandidates.map((c, i) => ({
-      token: c.token ?? '',
-      logprob: c.logProbability ?? 0,
-      top_logprobs: (r.topCandidates?.[i]?.candidates ?? []).map((t) => ({
-        token: t.token ?? '',
-        logprob: t.logProbability ?? 0,
-      })),
+      ...entry(c),
+      top_logprobs: (r.topCandidates?.[i]?.candidates ?? []).map(entry),
     })),
+    refusal: null,
   };
 }
+
+const UTF8 = new TextEncoder();
