@@ -12,10 +12,16 @@ import { budgetResetAt, currentPeriodStart } from '../usage/budget-period';
 import { toNanoUsd } from '../usage/pricing/cost';
 import { serializeUsageEvent, usageStreamKey } from '../usage/usage-stream';
 import type { UsageEvent } from '../usage/usage-event';
-import { LEASE_HEARTBEAT_LUA, LEDGER_HEARTBEAT_MS, LIMITS_LUA, mergeSettlementSums } from './limits.scripts';
+import {
+  LEASE_HEARTBEAT_LUA,
+  LEDGER_HEARTBEAT_MS,
+  LIMITS_LUA,
+  limitsScriptArgs,
+  mergeSettlementSums,
+} from './limits.scripts';
 import { AdmissionLeases, type LeaseReply } from './admission-leases';
 import { ScriptBatcher, type LaneMerger, type ScriptArgs } from './script-batcher';
-import { WINDOW_MS, msUntilRoom, rateLimitHeaders, retryAfterSeconds, type LimitView } from './rate-window';
+import { rateLimitHeaders, retryAfterSeconds, type LimitView } from './rate-window';
 
 interface SubjectPlan {
   kind: 'key' | 'team';
@@ -134,8 +140,8 @@ export class LimitsService implements OnModuleDestroy {
       LANES,
       (lanes, batchId) =>
         this.redis.sbLimits(
-          ...scriptArgs(
-            [this.streamKey, this.settledPrefix, batchId, this.ledgerPrefix, this.instance],
+          ...limitsScriptArgs(
+            [this.streamKey, this.settledPrefix, batchId, this.ledgerPrefix, this.instance, ''],
             lanes,
           ),
         ),
@@ -229,14 +235,13 @@ export class LimitsService implements OnModuleDestroy {
       // counts the whole request's tokens and cost for these subjects.
       return { ...admission, estTokens: 0 };
     }
-    const [verdict, who, nowMs] = reply;
-    const elapsedMs = Number(nowMs) % WINDOW_MS;
+    const [verdict, who] = reply;
     const rpmViews: LimitView[] = [];
     const tpmViews: LimitView[] = [];
     const views = subjects.map((s, i) => {
-      const c = reply.slice(3 + i * 4, 7 + i * 4).map(Number);
-      const r: LimitView = { limit: s.rpm, window: { cur: c[0], prev: c[1], elapsedMs } };
-      const t: LimitView = { limit: s.tpm, window: { cur: c[2], prev: c[3], elapsedMs } };
+      const c = 3 + i * 4;
+      const r: LimitView = { limit: s.rpm, used: Number(reply[c]), resetMs: Number(reply[c + 1]) };
+      const t: LimitView = { limit: s.tpm, used: Number(reply[c + 2]), resetMs: Number(reply[c + 3]) };
       if (s.rpm > 0) rpmViews.push(r);
       if (s.tpm > 0) tpmViews.push(t);
       return { r, t };
@@ -260,7 +265,7 @@ export class LimitsService implements OnModuleDestroy {
       );
     }
     const v = views[Number(who)];
-    const waitMs = verdict === 'rpm' ? msUntilRoom(v.r.window, s.rpm, 1) : msUntilRoom(v.t.window, s.tpm, 1);
+    const waitMs = verdict === 'rpm' ? v.r.resetMs : v.t.resetMs;
     const what = verdict === 'rpm' ? `${s.rpm} requests per minute` : `${s.tpm} tokens per minute`;
     throw new GatewayError('rate_limit_exceeded', `Rate limit reached for this ${s.kind}: ${what}`, {
       retryAfterSeconds: retryAfterSeconds(waitMs),
@@ -483,16 +488,6 @@ function budgetPeriodOf(l: LimitSettings, now: number): BudgetPeriod {
 
 function mergersByLane(byLane: Record<number, LaneMerger>): Array<LaneMerger | undefined> {
   return Array.from({ length: LANES }, (_, lane) => byLane[lane]);
-}
-
-/** The script's arguments: the fixed head, then each lane's count and its requests' values, flattened. */
-function scriptArgs(head: ScriptArgs, lanes: ScriptArgs[][]): ScriptArgs {
-  const out: ScriptArgs = [...head];
-  for (const lane of lanes) {
-    out.push(lane.length);
-    for (const request of lane) for (const v of request) out.push(v);
-  }
-  return out;
 }
 
 /**
