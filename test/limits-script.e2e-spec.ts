@@ -9,6 +9,8 @@ import {
   LIMITS_LUA,
   limitsScriptArgs,
   mergeSettlementSums,
+  RESERVATION_FORGET_MS,
+  RESERVATION_TTL_MS,
 } from '../src/modules/limits/limits.scripts';
 import { deleteRedisPrefix } from './support/gateway';
 
@@ -30,6 +32,9 @@ describe('limits script (real Redis)', () => {
   let clock: number | '' = '';
   const ledgerOf = (who: string) => `${ledgerPrefix}ledger:${who}`;
   const field = (b: string, p: string) => `${b}\0${p}`;
+  /** What an instance's ledger holds for a subject (its team:t9 / key:r1 budgets, period p9 / all). */
+  const held = async (who: string, b = `${prefix}:lim:key:r1`, p = 'all') =>
+    Number((await redis.hget(ledgerOf(who), field(b, p))) ?? 0);
   const run = async (settles: Row[], admits: Row[], leases: Row[] = [], sums: Row[] = []): Promise<Reply> => {
     const [settled, summed, leased, admitted] = (await redis.eval(
       LIMITS_LUA,
@@ -379,7 +384,6 @@ describe('limits script (real Redis)', () => {
       giveNano,
     ];
     const resv = () => num(`${gbase}:resv:${gperiod}`);
-    const held = async (who: string) => Number((await redis.hget(ledgerOf(who), field(gbase, gperiod))) ?? 0);
 
     afterEach(() => {
       instance = 'i1';
@@ -390,14 +394,14 @@ describe('limits script (real Redis)', () => {
       instance = 'i2';
       const [, [granted]] = await run([], [], [lease(16)]);
       expect(granted[0]).toBe(16);
-      expect(await held('i2')).toBe(16_000);
+      expect(await held('i2', gbase, gperiod)).toBe(16_000);
       const deadline = Number(await redis.zscore(`${ledgerPrefix}alive`, 'i2'));
       expect(deadline).toBeGreaterThan(Number(granted[1]));
       // a summed settlement of 3 leased requests, then a give-back of more than is left
       await run([], [], [], [['', 1, gbase, gperiod, 0, 0, 3_000]]);
-      expect([await held('i2'), await resv()]).toEqual([13_000, 13_000]);
+      expect([await held('i2', gbase, gperiod), await resv()]).toEqual([13_000, 13_000]);
       await run([], [], [lease(0, 50_000)]);
-      expect([await held('i2'), await resv()]).toEqual([0, 0]);
+      expect([await held('i2', gbase, gperiod), await resv()]).toEqual([0, 0]);
       expect(await redis.exists(ledgerOf('i2'))).toBe(0);
     });
 
@@ -405,7 +409,7 @@ describe('limits script (real Redis)', () => {
       await redis.set(`${gbase}:spend:${gperiod}`, 0);
       instance = 'dead';
       await run([], [], [lease(10)]);
-      expect([await held('dead'), await resv()]).toEqual([10_000, 10_000]);
+      expect([await held('dead', gbase, gperiod), await resv()]).toEqual([10_000, 10_000]);
       // its heartbeat stopped: the deadline passes
       await redis.zadd(`${ledgerPrefix}alive`, 1, 'dead');
       instance = 'other';
@@ -432,6 +436,84 @@ describe('limits script (real Redis)', () => {
       await redis.zadd(`${ledgerPrefix}alive`, 5, 'beating');
       await redis.eval(LEASE_HEARTBEAT_LUA, 1, `${ledgerPrefix}alive`, 'beating');
       expect(Number(await redis.zscore(`${ledgerPrefix}alive`, 'beating'))).toBeGreaterThan(Date.now());
+    });
+  });
+
+  describe('one-by-one reservations on a budget without a period (no expiry of their own)', () => {
+    const rbase = `${prefix}:lim:key:r1`;
+    // id, n, est; subject: base, no rpm/tpm, budget 1,000,000 nano, period 'all', reserve 2,000, no TTL
+    const admitR = (id: string) => [id, 1, 0, rbase, 0, 0, 1_000_000, 'all', 2_000, 0];
+    // id, payload, n, extra, not leased, no earlier batch; subject: base, tpm, budget, period, cost, held
+    const settleR = (id: string, cost: number) => [
+      id,
+      `{"id":"${id}"}`,
+      1,
+      0,
+      0,
+      '',
+      rbase,
+      0,
+      1,
+      'all',
+      cost,
+      2_000,
+    ];
+    const resv = () => num(`${rbase}:resv:all`);
+    const spend = () => num(`${rbase}:spend:all`);
+    const deadlines = `${ledgerPrefix}resv-deadlines`;
+
+    beforeAll(() => redis.set(`${rbase}:spend:all`, 0));
+    afterEach(() => {
+      instance = 'i1';
+      clock = '';
+    });
+
+    it('a process killed between admission and settlement: its ledger gives the reservation back once its heartbeat stops; a late settlement frees nothing twice', async () => {
+      instance = 'killed';
+      const [, , [ok]] = await run([], [admitR('r1')]);
+      expect(ok[0]).toBe('ok');
+      expect(await resv()).toBe(2_000);
+      expect(await redis.ttl(`${rbase}:resv:all`)).toBe(-1);
+      expect(await held('killed')).toBe(2_000);
+      await redis.zadd(`${ledgerPrefix}alive`, 1, 'killed'); // its heartbeat stopped
+      instance = 'survivor';
+      await run([], []);
+      expect(await resv()).toBe(0);
+      // had it only stalled, its settlement counts the spend once and frees nothing again
+      await redis.set(`${rbase}:resv:all`, 5_000); // other requests' reservations
+      instance = 'killed';
+      const [[late]] = await run([settleR('r1', 700)], []);
+      const [[again]] = await run([settleR('r1', 700)], []);
+      expect([late, again]).toEqual([1, 0]);
+      expect([await resv(), await spend()]).toEqual([5_000, 700]);
+      expect(await redis.zscore(deadlines, `r1\0${rbase}\0all`)).toBeNull();
+      await redis.set(`${rbase}:resv:all`, 0);
+    });
+
+    it('an owner that lives but never settles: freed at the deadline; a settlement after it still counts its spend once; the entry goes a day later', async () => {
+      const t = Date.now();
+      instance = 'forgetful';
+      await redis.zadd(`${ledgerPrefix}alive`, t + 10 * RESERVATION_FORGET_MS, 'forgetful'); // it lives
+      clock = t;
+      await run([], [admitR('r2'), admitR('r3')]);
+      expect(await resv()).toBe(4_000);
+      clock = t + RESERVATION_TTL_MS - 1;
+      await run([], []);
+      expect(await resv()).toBe(4_000);
+      clock = t + RESERVATION_TTL_MS;
+      await run([], []);
+      expect([await resv(), await held('forgetful')]).toEqual([0, 0]);
+      const before = await spend();
+      const [[late]] = await run([settleR('r2', 300)], []);
+      const [[again]] = await run([settleR('r2', 300)], []);
+      expect([late, again]).toEqual([1, 0]);
+      expect([await resv(), await spend()]).toEqual([0, before + 300]);
+      // r3 never settles: its entry (holding 0) is dropped RESERVATION_FORGET_MS later
+      expect(await redis.hget(`${rbase}:resvh:all`, 'r3')).toBe('0');
+      clock = t + RESERVATION_TTL_MS + RESERVATION_FORGET_MS;
+      await run([], []);
+      expect(await redis.hexists(`${rbase}:resvh:all`, 'r3')).toBe(0);
+      expect(await redis.zcard(deadlines)).toBe(0);
     });
   });
 });

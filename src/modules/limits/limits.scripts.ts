@@ -16,7 +16,8 @@
  *                            estimate)
  *   base:spend:<period>      settled spend in the budget period, integer nano-USD (seeded from Postgres)
  *   base:resv:<period>       open reservations plus the unused part of leases, nano-USD
- *   base:resvh:<period>      hash: usage event id → its reservation (settlement is idempotent on it)
+ *   base:resvh:<period>      hash: usage event id → its one-by-one reservation, `<nano>:<owner instance>`
+ *                            (settlement is idempotent on it)
  * Keys are built inside the scripts, so this layout assumes one Redis (not Cluster).
  *
  * KEYS: the usage stream. ARGV: the settled-marker prefix, this batch's id, the lease-ledger prefix
@@ -24,15 +25,18 @@
  * lanes, each a count followed by its requests' values: settlements, summed settlements, lease
  * operations, admissions → { settle, sum, lease, admit replies }.
  *
- * Lease ledger: the budget reservation an instance's leases added and that neither a give-back nor a
- * settlement has freed yet is kept in `<lease prefix>ledger:<instance>` (hash: base NUL period →
- * nano-USD), and the instance in `<lease prefix>alive` (sorted set, score = heartbeat deadline, ms;
- * renewed by every grant and by LEASE_HEARTBEAT_LUA). A lease's give-back and a leased settlement free
- * at most what the ledger still holds. Every call first gives back the ledgers of up to two instances
- * whose deadline passed (a process that died), so their reservations stop counting within
- * LEDGER_TTL_MS instead of at the end of the budget period. An instance reclaimed while alive (stalled
- * past the deadline) frees nothing twice: its id is refused leases from then on (LEASE replies k = -1),
- * and it moves to a new id whose ledger only its new leases feed.
+ * Lease ledger: the budget reservation an instance's leases and one-by-one admissions added and that
+ * neither a give-back nor a settlement has freed yet is kept in `<lease prefix>ledger:<instance>` (hash:
+ * base NUL period → nano-USD), and the instance in `<lease prefix>alive` (sorted set, score = heartbeat
+ * deadline, ms; renewed by every grant and one-by-one reservation, and by LEASE_HEARTBEAT_LUA). A
+ * lease's give-back and a settlement free at most what the owner's ledger still holds. Every call first
+ * gives back the ledgers of up to two instances whose deadline passed (a process that died), so their
+ * reservations stop counting within LEDGER_TTL_MS instead of at the end of the budget period (or never,
+ * without one). An instance reclaimed while alive (stalled past the deadline) frees nothing twice: its
+ * id is refused leases from then on (LEASE replies k = -1), and it moves to a new id whose ledger only
+ * its new reservations feed. Every one-by-one reservation also has a deadline (`<lease prefix>
+ * resv-deadlines`, RESERVATION_TTL_MS after its admission): then it is freed even if its owner lives,
+ * and its settlement, if it still comes, counts its spend and frees nothing.
  *
  * ADMIT  per request: eventId, n, estTokens, then per subject 7 values:
  *        base, rpm (0 = none), tpm (0 = none), budgetNano (-1 = none), period, reserveNano, ttlSeconds (0 = keep)
@@ -78,6 +82,14 @@ export const LEDGER_TTL_MS = 30_000;
 /** How often an instance renews its heartbeat (ms): well inside LEDGER_TTL_MS. */
 export const LEDGER_HEARTBEAT_MS = 5_000;
 
+/**
+ * A one-by-one budget reservation is freed this long after its admission even if its owner lives (ms):
+ * far longer than any request runs (deployment timeouts default to 120 s).
+ */
+export const RESERVATION_TTL_MS = 3_600_000;
+/** After that, its settlement still counts its spend for this long (then its entry is dropped). */
+export const RESERVATION_FORGET_MS = 86_400_000;
+
 /** A lease takes at most this share (1/n) of the headroom left in each limit. */
 export const LEASE_SHARE = 8;
 /** Below this many request slots, no lease is granted (requests are admitted one by one). */
@@ -114,22 +126,109 @@ local function add(k, amount, ttl)
   return v
 end
 
--- Budget reservation this instance's leases add for a subject (recorded in its ledger).
+-- Budget reservation this instance's leases and one-by-one admissions add for a subject (recorded in
+-- its ledger).
 local function ledgerAdd(base, period, nano)
   redis.call('HINCRBY', ledger, base .. '\\0' .. period, nano)
   redis.call('ZADD', alive, nowMs + LEDGER_TTL_MS, instance)
 end
 
--- How much of nano this instance may free for a subject: what its ledger still holds (nothing once a
--- sweep gave its ledger back), taken off the ledger.
-local function ledgerFree(base, period, nano)
+-- How much of nano a ledger (key) lets be freed for a subject: what it still holds (nothing once a sweep
+-- gave it back), taken off it.
+local function ledgerTake(key, base, period, nano)
   if nano <= 0 then return 0 end
   local field = base .. '\\0' .. period
-  local have = tonumber(redis.call('HGET', ledger, field) or '0')
+  local have = tonumber(redis.call('HGET', key, field) or '0')
   local take = math.min(have, nano)
   if take <= 0 then return 0 end
-  if take == have then redis.call('HDEL', ledger, field) else redis.call('HINCRBY', ledger, field, -take) end
+  if take == have then redis.call('HDEL', key, field) else redis.call('HINCRBY', key, field, -take) end
   return take
+end
+
+-- What this call's one-by-one admissions reserved, per ledger field: added to the ledger once, at the
+-- end (nothing after the admissions reads the ledger).
+local ledgerAdded = {}
+local function flushLedgerAdded()
+  local any = false
+  for field, nano in pairs(ledgerAdded) do
+    redis.call('HINCRBY', ledger, field, nano)
+    any = true
+  end
+  if any then redis.call('ZADD', alive, nowMs + LEDGER_TTL_MS, instance) end
+end
+
+-- The same for this instance's ledger.
+local function ledgerFree(base, period, nano)
+  return ledgerTake(ledger, base, period, nano)
+end
+
+-- One-by-one reservations: base:resvh:<period> maps the request's event id to "<nano>:<owner instance>"
+-- (the owner's ledger holds it too), and the deadlines set (score = deadline, ms; member
+-- id NUL base NUL period) frees each RESERVATION_TTL_MS after its admission even if its owner lives.
+local deadlines = ledgerPrefix .. 'resv-deadlines'
+local RESERVATION_TTL_MS = ${RESERVATION_TTL_MS}
+local RESERVATION_FORGET_MS = ${RESERVATION_FORGET_MS}
+
+-- A reservation's entry: its nano-USD still held (0 once its deadline freed it) and the ledger key of
+-- its owner (nil for an entry written before owners were recorded: it frees what it says).
+local function reservationOf(v)
+  local nano, owner = string.match(v, '^(%d+):?(.*)$')
+  if owner == '' or owner == nil then return tonumber(nano) or 0, nil end
+  return tonumber(nano), ledgerPrefix .. 'ledger:' .. owner
+end
+
+-- What may be freed of a reservation: what its owner's ledger still holds of it.
+local function reservationFree(base, period, nano, ownerLedger)
+  if ownerLedger then return ledgerTake(ownerLedger, base, period, nano) end
+  return nano
+end
+
+-- What this call's settlements end of one-by-one reservations, per owner ledger and subject: freed
+-- once per call (at most what the ledger still holds of it), when the settlements' changes are applied.
+local reservationsEnded = {}
+local function freeEndedReservations()
+  for _, e in pairs(reservationsEnded) do
+    giveBack(e.base .. ':resv:' .. e.period, reservationFree(e.base, e.period, e.nano, e.ledger))
+  end
+end
+
+-- Ends a one-by-one reservation at its settlement: returns whether it was open (the settlement counts
+-- now; it is the request's idempotency marker); what it frees is freed with the call's others.
+local function endReservation(base, period, id)
+  local hk = base .. ':resvh:' .. period
+  local v = redis.call('HGET', hk, id)
+  if not v then return false end
+  redis.call('HDEL', hk, id)
+  redis.call('ZREM', deadlines, id .. '\\0' .. base .. '\\0' .. period)
+  local nano, ownerLedger = reservationOf(v)
+  local k = (ownerLedger or '') .. '\\0' .. base .. '\\0' .. period
+  local e = reservationsEnded[k]
+  if e then
+    e.nano = e.nano + nano
+  else
+    reservationsEnded[k] = { ledger = ownerLedger, base = base, period = period, nano = nano }
+  end
+  return true
+end
+
+-- Frees (at most eight) reservations whose deadline passed; their entries stay, holding 0, for
+-- RESERVATION_FORGET_MS, so that a settlement that still comes counts its spend (and frees nothing).
+local function expireReservations()
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', deadlines, '-inf', nowMs, 'LIMIT', 0, 8)) do
+    local id, base, period = string.match(m, '^(.-)%z(.-)%z(.*)$')
+    local hk = base .. ':resvh:' .. period
+    local v = redis.call('HGET', hk, id)
+    local nano, ownerLedger = 0, nil
+    if v then nano, ownerLedger = reservationOf(v) end
+    if nano > 0 then
+      giveBack(base .. ':resv:' .. period, reservationFree(base, period, nano, ownerLedger))
+      redis.call('HSET', hk, id, '0')
+      redis.call('ZADD', deadlines, nowMs + RESERVATION_FORGET_MS, m)
+    else
+      if v then redis.call('HDEL', hk, id) end
+      redis.call('ZREM', deadlines, m)
+    end
+  end
 end
 
 -- Gives back the ledgers of (at most two) instances whose heartbeat deadline has passed.
@@ -304,14 +403,14 @@ local function applySettled()
     if redis.call('EXISTS', k) == 1 then redis.call('INCRBY', k, v) end
   end
   for k, v in pairs(reservedFreed) do giveBack(k, v) end
+  freeEndedReservations()
   if batchMarked then redis.call('SET', ARGV[1] .. 'batch:' .. ARGV[2], '1', 'EX', 600) end
   if #events > 0 then redis.call('XADD', KEYS[1], '*', 'e', table.concat(events, '\\n')) end
 end
 
 
 -- One request whose values start at ARGV[p]; returns 1 (counted now) or 0, and where the next starts.
--- Idempotency: the first reservation of a request admitted one by one is its marker (HDEL succeeds
--- once); the others count unless a batch an earlier attempt went out in left its marker. The event is
+-- Idempotency: the first reservation of a request admitted one by one is its marker (ended once); the others count unless a batch an earlier attempt went out in left its marker. The event is
 -- appended to the stream either way: the writer drops repeats, so an event is never lost, even when
 -- Redis lost the reservation (a restart without persistence).
 local function settle(p)
@@ -335,7 +434,7 @@ local function settle(p)
   local counts = true
   if first then
     local o = s0 + first * 6
-    counts = redis.call('HDEL', ARGV[o] .. ':resvh:' .. ARGV[o + 3], id) == 1
+    counts = endReservation(ARGV[o], ARGV[o + 3], id)
   else
     for b in string.gmatch(earlier, '[^,]+') do
       if redis.call('EXISTS', ARGV[1] .. 'batch:' .. b) == 1 then
@@ -353,8 +452,8 @@ local function settle(p)
       local held = tonumber(ARGV[o + 5])
       if held > 0 and leased then
         bump(reservedFreed, base .. ':resv:' .. period, ledgerFree(base, period, held))
-      elseif held > 0 and (i == first or redis.call('HDEL', base .. ':resvh:' .. period, id) == 1) then
-        bump(reservedFreed, base .. ':resv:' .. period, held)
+      elseif held > 0 and i ~= first then
+        endReservation(base, period, id)
       end
       if ARGV[o + 1] == '1' then bump(tokensAdded, base .. ':tpm', extra) end
       if ARGV[o + 2] == '1' then bump(spendAdded, base .. ':spend:' .. period, tonumber(ARGV[o + 4])) end
@@ -470,9 +569,12 @@ local function admit(p)
     views(out, s, rpm, tpm)
     if ok and s.kresv and reserve > 0 then
       local hk = ARGV[o] .. ':resvh:' .. ARGV[o + 4]
-      if redis.call('HSETNX', hk, id, reserve) == 1 then
+      if redis.call('HSETNX', hk, id, reserve .. ':' .. instance) == 1 then
         -- No other reservation open: the counter and its hash may be new.
         if add(s.kresv, reserve, ttl) == reserve and ttl > 0 then redis.call('EXPIRE', hk, ttl) end
+        local field = ARGV[o] .. '\\0' .. ARGV[o + 4]
+        ledgerAdded[field] = (ledgerAdded[field] or 0) + reserve
+        redis.call('ZADD', deadlines, nowMs + RESERVATION_TTL_MS, id .. '\\0' .. ARGV[o] .. '\\0' .. ARGV[o + 4])
       end
     end
   end
@@ -481,6 +583,7 @@ end
 
 -- The four lanes, in order; the settlements' counter changes are applied before leases and admissions.
 reclaimLedgers()
+expireReservations()
 local p = 6
 local replies = {}
 for lane, fn in ipairs({ settle, settleSum, lease, admit }) do
@@ -494,6 +597,7 @@ for lane, fn in ipairs({ settle, settleSum, lease, admit }) do
   if lane == 2 then applySettled() end
 end
 flushWindows()
+flushLedgerAdded()
 return replies
 `;
 
