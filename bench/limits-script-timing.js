@@ -45,7 +45,7 @@ function admit(id) {
   return a;
 }
 function settle(id) {
-  const a = [id, `{"id":"${id}"}`, subjects.length, 5, 0, ''];
+  const a = [id, `{"id":"${id}"}`, subjects.length, 5, 0, '', 0];
   for (const base of subjects) a.push(base, 1, 1, 'p', 1_500, 2_000);
   return a;
 }

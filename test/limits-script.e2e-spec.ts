@@ -49,15 +49,16 @@ describe('limits script (real Redis)', () => {
   };
   // subject: base, rpm, tpm, budgetNano, period, reserveNano, ttl
   const admit = (id: string, reserve: number) => [id, 1, 10, base, 100, 1000, 5_000, period, reserve, 3600];
-  // request: id, payload, n, extraTokens, leased, earlier batches; subject: base, tpm, budget, period,
+  // request: id, payload, n, extraTokens, leased, earlier batches, may be seeded; subject: base, tpm, budget, period,
   // costNano, heldNano
-  const settle = (id: string, cost: number, held: number, leased = 0, earlier = '') => [
+  const settle = (id: string, cost: number, held: number, leased = 0, earlier = '', maybeSeeded = 0) => [
     id,
     `{"id":"${id}"}`,
     1,
     0,
     leased,
     earlier,
+    maybeSeeded,
     base,
     1,
     1,
@@ -288,6 +289,7 @@ describe('limits script (real Redis)', () => {
         0,
         1,
         earlier,
+        0,
         lbase,
         1,
         1,
@@ -353,8 +355,8 @@ describe('limits script (real Redis)', () => {
       const before = await counters();
       await run([], [], [], [sum('s5', 0, 40, 0)]);
       const ranIn = `b${batches}`;
-      // retried one by one (SETTLE lane): eventId, payload, n, extra, leased, earlier, then the subject
-      const retry = ['s5', '{"id":"s5"}', 1, 0, 1, ranIn, sbase, 1, 1, speriod, 40, 0];
+      // retried one by one (SETTLE lane): eventId, payload, n, extra, leased, earlier, may be seeded, then the subject
+      const retry = ['s5', '{"id":"s5"}', 1, 0, 1, ranIn, 0, sbase, 1, 1, speriod, 40, 0];
       const [[again]] = await run([retry], []);
       expect(again).toBe(0);
       expect((await counters()).spend).toBe(before.spend + 40);
@@ -443,7 +445,7 @@ describe('limits script (real Redis)', () => {
     const rbase = `${prefix}:lim:key:r1`;
     // id, n, est; subject: base, no rpm/tpm, budget 1,000,000 nano, period 'all', reserve 2,000, no TTL
     const admitR = (id: string) => [id, 1, 0, rbase, 0, 0, 1_000_000, 'all', 2_000, 0];
-    // id, payload, n, extra, not leased, no earlier batch; subject: base, tpm, budget, period, cost, held
+    // id, payload, n, extra, not leased, no earlier batch, not seeded; subject: base, tpm, budget, period, cost, held
     const settleR = (id: string, cost: number) => [
       id,
       `{"id":"${id}"}`,
@@ -451,6 +453,7 @@ describe('limits script (real Redis)', () => {
       0,
       0,
       '',
+      0,
       rbase,
       0,
       1,

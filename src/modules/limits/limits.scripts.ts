@@ -59,6 +59,8 @@
  *
  * SETTLE per request: eventId, payload, n, extraTokens, leased (0/1), earlier batches (the ids of the
  *        batches an earlier attempt of this settlement went out in, comma-separated; '' on the first),
+ *        may be seeded (1: the event may be in Postgres already, so a spend counter seeded from there may
+ *        count it: its spend is added only for subjects whose seed did not mark it; see SEED_SPEND_LUA),
  *        then per subject 6 values:
  *        base, tpm (0/1), budget (0/1), period, costNano, reservedNano (what its admission reserved; 0 = none)
  *   An empty payload releases the reservation without appending anything (request never sent upstream).
@@ -89,6 +91,9 @@ export const LEDGER_HEARTBEAT_MS = 5_000;
 export const RESERVATION_TTL_MS = 3_600_000;
 /** After that, its settlement still counts its spend for this long (then its entry is dropped). */
 export const RESERVATION_FORGET_MS = 86_400_000;
+
+/** How long a seed's marks of counted events are kept (s): their settlements come once Redis is back. */
+const SEEDED_MARKS_TTL_S = 86_400;
 
 /** A lease takes at most this share (1/n) of the headroom left in each limit. */
 export const LEASE_SHARE = 8;
@@ -420,7 +425,8 @@ local function settle(p)
   local extra = tonumber(ARGV[p + 3])
   local leased = ARGV[p + 4] == '1'
   local earlier = ARGV[p + 5]
-  local s0 = p + 6
+  local maybeSeeded = ARGV[p + 6] == '1'
+  local s0 = p + 7
   local nextP = s0 + n * 6
   local first = nil
   if not leased then
@@ -456,7 +462,9 @@ local function settle(p)
         endReservation(base, period, id)
       end
       if ARGV[o + 1] == '1' then bump(tokensAdded, base .. ':tpm', extra) end
-      if ARGV[o + 2] == '1' then bump(spendAdded, base .. ':spend:' .. period, tonumber(ARGV[o + 4])) end
+      if ARGV[o + 2] == '1' and not (maybeSeeded and redis.call('HDEL', base .. ':seeded:' .. period, id) == 1) then
+        bump(spendAdded, base .. ':spend:' .. period, tonumber(ARGV[o + 4]))
+      end
     end
   end
   if payload ~= '' then events[#events + 1] = payload end
@@ -645,6 +653,30 @@ export function mergeSettlementSums(items: ScriptValue[][]): ScriptValue[] {
   for (const sum of subjects.values()) out.push(...sum);
   return out;
 }
+
+/**
+ * Seeds a spend counter unless it exists, and with it marks the events the seed counted whose settlement
+ * may still come (written to Postgres during a Redis outage): their settlement then adds no spend for
+ * this subject (settle(), SETTLE lane). KEYS: the counter, the subject's marker hash
+ * (`base:seeded:<period>`, kept a day at most). ARGV: nano-USD, TTL in seconds (0 = none), the event ids.
+ * → 1 when seeded, 0 when the counter existed (nothing written).
+ */
+export const SEED_SPEND_LUA = `
+local ttl = tonumber(ARGV[2])
+local set
+if ttl > 0 then set = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ttl) else set = redis.call('SET', KEYS[1], ARGV[1], 'NX') end
+if not set then return 0 end
+for i = 3, #ARGV, 1000 do
+  local args = { 'HSET', KEYS[2] }
+  for j = i, math.min(#ARGV, i + 999) do
+    args[#args + 1] = ARGV[j]
+    args[#args + 1] = '1'
+  end
+  redis.call(unpack(args))
+end
+if #ARGV > 2 then redis.call('EXPIRE', KEYS[2], ${SEEDED_MARKS_TTL_S}) end
+return 1
+`;
 
 /**
  * Renews an instance's lease-ledger heartbeat (only while it is listed: a reclaimed instance is not

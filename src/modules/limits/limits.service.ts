@@ -18,7 +18,9 @@ import {
   LIMITS_LUA,
   limitsScriptArgs,
   mergeSettlementSums,
+  SEED_SPEND_LUA,
 } from './limits.scripts';
+import { periodSpendSql } from '../usage/spend-pending';
 import { AdmissionLeases, type LeaseReply } from './admission-leases';
 import { ScriptBatcher, type LaneMerger, type ScriptArgs } from './script-batcher';
 import { rateLimitHeaders, retryAfterSeconds, type LimitView } from './rate-window';
@@ -66,6 +68,8 @@ type AdmitReply = [string, number, number, ...number[]];
 interface LimitsRedis extends Redis {
   /** Settlements, summed settlements, lease operations, admissions (see limits.scripts.ts) → their replies, lane by lane. */
   sbLimits(...args: Array<string | number>): Promise<[number[], number[], LeaseReply[], AdmitReply[]]>;
+  /** Seeds a spend counter unless it exists (SEED_SPEND_LUA). */
+  sbSeedSpend(counter: string, seeded: string, nano: number, ttl: number, ...ids: string[]): Promise<number>;
   /** Renews this instance's lease-ledger heartbeat (LEASE_HEARTBEAT_LUA). */
   sbLeaseBeat(aliveKey: string, instance: string): Promise<number>;
 }
@@ -135,6 +139,7 @@ export class LimitsService implements OnModuleDestroy {
     redis.on('ready', () => (this.everReady = true));
     redis.defineCommand('sbLimits', { numberOfKeys: 1, lua: LIMITS_LUA });
     redis.defineCommand('sbLeaseBeat', { numberOfKeys: 1, lua: LEASE_HEARTBEAT_LUA });
+    redis.defineCommand('sbSeedSpend', { numberOfKeys: 2, lua: SEED_SPEND_LUA });
     this.redis = redis as LimitsRedis;
     this.batcher = new ScriptBatcher(
       LANES,
@@ -299,15 +304,23 @@ export class LimitsService implements OnModuleDestroy {
    * appends the usage event to the stream — one script, one round trip, idempotent on the event id.
    * `sent` resolves once the command has left this process (so it reaches Redis even if the process
    * dies right after), or with the reply when that cannot be known; both reject when Redis is down.
+   * `mayBeSeeded`: the event may be in Postgres already (written there during a Redis outage), so a spend
+   * counter seeded from Postgres since may include it: its spend is added only where the seed did not
+   * mark it as counted.
    */
-  settle(admission: Admission | undefined, event: UsageEvent, earlierBatches: string[] = []): Settlement {
+  settle(
+    admission: Admission | undefined,
+    event: UsageEvent,
+    earlierBatches: string[] = [],
+    mayBeSeeded = false,
+  ): Settlement {
     const subjects = admission?.subjects ?? [];
     const costNano = toNanoUsd(event.costUsd || '0');
     const total = (event.usage?.promptTokens ?? 0) + (event.usage?.completionTokens ?? 0);
     const extra = Math.max(0, total - (admission?.estTokens ?? 0));
     const leased = admission?.leased ? 1 : 0;
     const payload = serializeUsageEvent(event);
-    if (summable(admission, earlierBatches)) {
+    if (!mayBeSeeded && summable(admission, earlierBatches)) {
       const sum: ScriptArgs = [payload, subjects.length];
       for (const s of subjects)
         sum.push(
@@ -320,7 +333,7 @@ export class LimitsService implements OnModuleDestroy {
       return this.callSettle(SETTLE_SUM_LANE, sum);
     }
     const args: ScriptArgs = [event.id, payload, subjects.length, extra, leased];
-    args.push(earlierBatches.join(','));
+    args.push(earlierBatches.join(','), mayBeSeeded ? 1 : 0);
     for (const s of subjects)
       args.push(
         s.base,
@@ -349,6 +362,7 @@ export class LimitsService implements OnModuleDestroy {
       0,
       admission.leased ? 1 : 0,
       '',
+      0,
     ];
     for (const s of admission.subjects) args.push(s.base, 0, 0, s.period, 0, this.holds(admission, s));
     await this.callSettle(SETTLE_LANE, args).settled;
@@ -430,18 +444,22 @@ export class LimitsService implements OnModuleDestroy {
     ];
   }
 
-  /** Seeds a missing spend counter from Postgres (the sum of the period's records). */
+  /**
+   * Seeds a missing spend counter from Postgres (the sum of the period's records), marking the records
+   * whose settlement may still come (usage_spend_pending) as counted, in the same step as the counter.
+   */
   private async seedSpend(s: SubjectPlan): Promise<void> {
-    const column = s.kind === 'key' ? 'key_id' : 'team_id';
     let nano = 0;
+    let pending: string[] = [];
     let ttl = s.ttlSeconds;
     try {
-      const rows = await this.prisma.$queryRawUnsafe<Array<{ s: string }>>(
-        `SELECT COALESCE(SUM(cost_usd), 0)::text AS s FROM usage_records WHERE ${column} = $1::uuid AND created_at >= $2`,
+      const rows = await this.prisma.$queryRawUnsafe<Array<{ s: string; pending: string[] }>>(
+        periodSpendSql(s.kind === 'key' ? 'key_id' : 'team_id'),
         s.id,
         s.periodStart ?? new Date(0),
       );
       nano = toNanoUsd(rows[0]?.s ?? '0');
+      pending = rows[0]?.pending ?? [];
     } catch (err) {
       // Postgres unreachable: count from zero for a short while, then seed again.
       this.logger.warn(
@@ -450,9 +468,13 @@ export class LimitsService implements OnModuleDestroy {
       );
       ttl = 30;
     }
-    const key = `${s.base}:spend:${s.period}`;
-    if (ttl > 0) await this.redis.set(key, nano, 'EX', ttl, 'NX');
-    else await this.redis.set(key, nano, 'NX');
+    await this.redis.sbSeedSpend(
+      `${s.base}:spend:${s.period}`,
+      `${s.base}:seeded:${s.period}`,
+      nano,
+      ttl,
+      ...pending,
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
