@@ -20,9 +20,7 @@ const port = 20_000 + Math.floor(Math.random() * 20_000);
 const server = spawn(
   'redis-server',
   ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-  {
-    stdio: 'ignore',
-  },
+  { stdio: 'ignore' },
 );
 const redis = new Redis({ port, host: '127.0.0.1', retryStrategy: (n) => (n > 50 ? null : 100) });
 redis.on('error', () => undefined);
@@ -33,6 +31,8 @@ const subjects = [`${prefix}:lim:key:k`, `${prefix}:lim:team:t`];
 // The script's head: stream, settled prefix, batch id, ledger prefix, instance (and the clock, when the
 // compiled script reads one: '' = Redis TIME).
 const headLength = scripts.LIMITS_LUA.includes('ARGV[5]') ? 5 : 4;
+// Builds before issue 14 item 6 read no "may be seeded" value per settlement.
+const readsMaybeSeeded = scripts.LIMITS_LUA.includes('maybeSeeded');
 let batches = 0;
 const head = () => {
   const h = [`${prefix}:usage:settled:`, `b${++batches}`, `${prefix}:lease:`, 'i1', ''];
@@ -45,7 +45,8 @@ function admit(id) {
   return a;
 }
 function settle(id) {
-  const a = [id, `{"id":"${id}"}`, subjects.length, 5, 0, '', 0];
+  const a = [id, `{"id":"${id}"}`, subjects.length, 5, 0, ''];
+  if (readsMaybeSeeded) a.push(0);
   for (const base of subjects) a.push(base, 1, 1, 'p', 1_500, 2_000);
   return a;
 }
@@ -54,8 +55,11 @@ function sum(id) {
   for (const base of subjects) a.push(base, 'p', 5, 1_500, 0);
   return a;
 }
-const lanes = (settles, sums, leases, admits) =>
-  scripts.limitsScriptArgs([], [settles, sums, leases, admits]);
+/** The lanes, flattened (builds before limitsScriptArgs existed flattened them the same way). */
+const lanes = (...byLane) =>
+  scripts.limitsScriptArgs
+    ? scripts.limitsScriptArgs([], byLane)
+    : byLane.flatMap((lane) => [lane.length, ...lane.flat()]);
 
 /**
  * Redis' µs per EVALSHA of `run`, after a warm-up: the least of 5 slices of ROUNDS / 5 calls (the
