@@ -4,7 +4,14 @@
  */
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { LEASE_HEARTBEAT_LUA, LIMITS_LUA, mergeSettlementSums } from '../src/modules/limits/limits.scripts';
+import {
+  LEASE_HEARTBEAT_LUA,
+  LIMITS_LUA,
+  limitsScriptArgs,
+  mergeSettlementSums,
+  RESERVATION_FORGET_MS,
+  RESERVATION_TTL_MS,
+} from '../src/modules/limits/limits.scripts';
 import { deleteRedisPrefix } from './support/gateway';
 
 type Row = Array<string | number>;
@@ -21,39 +28,37 @@ describe('limits script (real Redis)', () => {
   // The instance the calls come from, and where the lease ledgers live.
   const ledgerPrefix = `${prefix}:lease:`;
   let instance = 'i1';
+  // The script's clock (ms); '' = Redis TIME.
+  let clock: number | '' = '';
   const ledgerOf = (who: string) => `${ledgerPrefix}ledger:${who}`;
   const field = (b: string, p: string) => `${b}\0${p}`;
+  /** What an instance's ledger holds for a subject (its team:t9 / key:r1 budgets, period p9 / all). */
+  const held = async (who: string, b = `${prefix}:lim:key:r1`, p = 'all') =>
+    Number((await redis.hget(ledgerOf(who), field(b, p))) ?? 0);
   const run = async (settles: Row[], admits: Row[], leases: Row[] = [], sums: Row[] = []): Promise<Reply> => {
     const [settled, summed, leased, admitted] = (await redis.eval(
       LIMITS_LUA,
       1,
       stream,
-      `${prefix}:usage:settled:`,
-      `b${++batches}`,
-      ledgerPrefix,
-      instance,
-      settles.length,
-      ...settles.flat(),
-      sums.length,
-      ...sums.flat(),
-      leases.length,
-      ...leases.flat(),
-      admits.length,
-      ...admits.flat(),
+      ...limitsScriptArgs(
+        [`${prefix}:usage:settled:`, `b${++batches}`, ledgerPrefix, instance, clock],
+        [settles, sums, leases, admits],
+      ),
     )) as [number[], number[], number[][], Row[]];
     return [settled, leased, admitted, summed];
   };
   // subject: base, rpm, tpm, budgetNano, period, reserveNano, ttl
   const admit = (id: string, reserve: number) => [id, 1, 10, base, 100, 1000, 5_000, period, reserve, 3600];
-  // request: id, payload, n, extraTokens, leased, earlier batches; subject: base, tpm, budget, period,
+  // request: id, payload, n, extraTokens, leased, earlier batches, may be seeded; subject: base, tpm, budget, period,
   // costNano, heldNano
-  const settle = (id: string, cost: number, held: number, leased = 0, earlier = '') => [
+  const settle = (id: string, cost: number, held: number, leased = 0, earlier = '', maybeSeeded = 0) => [
     id,
     `{"id":"${id}"}`,
     1,
     0,
     leased,
     earlier,
+    maybeSeeded,
     base,
     1,
     1,
@@ -62,6 +67,8 @@ describe('limits script (real Redis)', () => {
     held,
   ];
   const num = async (k: string) => Number((await redis.get(k)) ?? 0);
+  /** A sliding window's total (its first member, `#<expiry>`, holds minus it). */
+  const windowTotal = async (k: string) => -Number((await redis.zrange(k, 0, 0, 'WITHSCORES'))[1] ?? 0);
 
   afterAll(async () => {
     await deleteRedisPrefix(redis, prefix);
@@ -110,11 +117,91 @@ describe('limits script (real Redis)', () => {
     expect(await spend()).toBe(before + 200);
   });
 
+  describe('sliding minute (contract §9.21), on a clock the test drives', () => {
+    const wbase = `${prefix}:lim:key:w1`;
+    // a request for one subject with only rate limits: id, n, est tokens, base, rpm, tpm, no budget
+    const admitAt = async (at: number, id: string, rpm: number, tpm = 0, est = 0) => {
+      clock = at;
+      const [, , [reply]] = await run([], [[id, 1, est, wbase, rpm, tpm, -1, 'pw', 0, 0]]);
+      clock = '';
+      // verdict, subject, now, rpmUsed, rpmResetMs, tpmUsed, tpmResetMs
+      return reply;
+    };
+    const t0 = Date.UTC(2026, 11, 3, 7, 26, 2);
+    afterEach(() => redis.del(`${wbase}:rpm`, `${wbase}:tpm`));
+
+    it('five requests at 07:26:02: the sixth is refused until the oldest is 60 s old, then admitted at once (07:27:04 is)', async () => {
+      for (let i = 0; i < 5; i++) expect((await admitAt(t0, `w${i}`, 5))[0]).toBe('ok');
+      const refused = await admitAt(t0 + 59_000, 'w5', 5);
+      // Retry-After and the reset: until 07:27:02, exact, never past 60 s
+      expect([refused[0], refused[3], refused[4]]).toEqual(['rpm', 5, 1_000]);
+      expect((await admitAt(t0 + 59_999, 'w5', 5))[4]).toBe(1);
+      const admitted = await admitAt(t0 + 60_000, 'w5', 5);
+      expect([admitted[0], admitted[3], admitted[4]]).toEqual(['ok', 1, 60_000]);
+      expect((await admitAt(Date.UTC(2026, 11, 3, 7, 27, 4), 'w6', 5))[0]).toBe('ok');
+    });
+
+    it('admits a request once the n-th most recent admitted one is 60 s old, with Retry-After exactly that wait (a model of the window, 3 minutes of traffic)', async () => {
+      const admittedAt: number[] = [];
+      let at = t0;
+      for (let i = 0; i < 120; i++) {
+        at += 250 + ((i * 7919) % 4_000); // irregular gaps, 0.25–4.25 s
+        const reply = await admitAt(at, `m${i}`, 5);
+        const inWindow = admittedAt.filter((t) => t > at - 60_000);
+        if (inWindow.length < 5) {
+          expect(reply[0]).toBe('ok');
+          admittedAt.push(at);
+          inWindow.push(at);
+          // reset: until the oldest request in the window leaves it
+          expect([reply[3], reply[4]]).toEqual([inWindow.length, inWindow[0] + 60_000 - at]);
+        } else {
+          expect(reply[0]).toBe('rpm');
+          // the 5th most recent admitted request turns 60 s old
+          expect([reply[3], reply[4]]).toEqual([5, inWindow[inWindow.length - 5] + 60_000 - at]);
+        }
+        expect(Number(reply[4])).toBeGreaterThan(0);
+        expect(Number(reply[4])).toBeLessThanOrEqual(60_000);
+      }
+      // bounded memory: the window keeps only what is inside it (plus its total)
+      expect(await redis.zcard(`${wbase}:rpm`)).toBeLessThanOrEqual(6);
+    });
+
+    it('tokens are weighted entries: refused while the window holds tpm tokens, until enough leave it', async () => {
+      expect((await admitAt(t0, 'k1', 0, 100, 60))[0]).toBe('ok');
+      const second = await admitAt(t0 + 10_000, 'k2', 0, 100, 60);
+      expect([second[0], second[5], second[6]]).toEqual(['ok', 120, 50_000]);
+      const refused = await admitAt(t0 + 20_000, 'k3', 0, 100, 60);
+      // 120 tokens: below 100 once the first 60 leave, at t0 + 60 s
+      expect([refused[0], refused[5], refused[6]]).toEqual(['tpm', 120, 40_000]);
+      expect((await admitAt(t0 + 60_000, 'k3', 0, 100, 60))[0]).toBe('ok');
+    });
+
+    it("a lease's slots count as admissions at its grant time, and what it gives back leaves the window", async () => {
+      await redis.set(`${wbase}:spend:pw`, 0);
+      const leaseArgs = (slots: number, back: Row = ['', 0, 0, 0, 0, 0]) => [
+        [wbase, 100, 0, -1, 'pw', 0, slots, 1, 1, back[0], back[1], back[2], back[3], back[4], back[5], 0],
+      ];
+      clock = t0;
+      const [, [granted]] = await run([], [], leaseArgs(8));
+      expect(granted.slice(0, 4)).toEqual([8, t0, 8, 60_000]);
+      const [, , [after]] = await run([], [[`l1`, 1, 0, wbase, 100, 0, -1, 'pw', 0, 0]]);
+      expect(after[3]).toBe(9);
+      clock = t0 + 1_000;
+      // 5 of its 8 slots unused: given back; the 3 used stay counted at the grant time
+      await run([], [], [leaseArgs(0, [granted[6], t0, 8, 5, 0, 0])[0]]);
+      expect(await windowTotal(`${wbase}:rpm`)).toBe(4);
+      clock = t0 + 60_000;
+      const [, , [later]] = await run([], [[`l2`, 1, 0, wbase, 100, 0, -1, 'pw', 0, 0]]);
+      expect([later[0], later[3]]).toEqual(['ok', 1]);
+      clock = '';
+    });
+  });
+
   describe('leases', () => {
     const lbase = `${prefix}:lim:team:t1`;
     const lperiod = 'p2';
     // base, rpm, tpm, budgetNano, period, ttl, slots, tokensPerSlot, nanoPerSlot, then the give-back:
-    // minute, requests, tokens, nano
+    // entry, grant time, requests granted and given back, tokens granted and given back, nano
     const lease = (slots: number, rpm = 1_000, budget = 1_000_000) => [
       lbase,
       rpm,
@@ -125,12 +212,15 @@ describe('limits script (real Redis)', () => {
       slots,
       10,
       1_000,
+      '',
+      0,
+      0,
       0,
       0,
       0,
       0,
     ];
-    const giveBack = (minute: number, req: number, tok: number, nano: number) => [
+    const giveBack = (entry: Row, req: number, tok: number, nano: number) => [
       lbase,
       1_000,
       100_000,
@@ -140,35 +230,38 @@ describe('limits script (real Redis)', () => {
       0,
       0,
       0,
-      minute,
+      entry[6],
+      entry[1],
+      entry[0],
       req,
+      Number(entry[0]) * 10,
       tok,
       nano,
     ];
-    const minuteOf = (nowMs: number) => Math.floor(nowMs / 60_000);
 
     it('grants nothing before the spend counter is seeded, then counts the whole lease at once', async () => {
       const [, [none]] = await run([], [], [lease(16)]);
       expect(none[0]).toBe(0);
       await redis.set(`${lbase}:spend:${lperiod}`, 0);
       const [, [granted]] = await run([], [], [lease(16)]);
-      const [k, nowMs, rc, , tc] = granted;
-      expect([k, rc, tc]).toEqual([16, 16, 160]);
-      const m = minuteOf(nowMs);
-      expect(await num(`${lbase}:rpm:${m}`)).toBe(16);
-      expect(await num(`${lbase}:tpm:${m}`)).toBe(160);
+      const [k, , rc, rr, tc, tr] = granted;
+      // a lease's slots are admissions at its grant time: the window empties 60 s later
+      expect([k, rc, rr, tc, tr]).toEqual([16, 16, 60_000, 160, 60_000]);
+      expect(await windowTotal(`${lbase}:rpm`)).toBe(16);
+      expect(await windowTotal(`${lbase}:tpm`)).toBe(160);
       expect(await num(`${lbase}:resv:${lperiod}`)).toBe(16_000);
 
-      // Gives back what was not used (10 requests, 100 tokens, 10,000 nano-USD); never below zero.
-      await run([], [], [giveBack(m, 10, 100, 10_000)]);
-      expect(await num(`${lbase}:rpm:${m}`)).toBe(6);
-      expect(await num(`${lbase}:tpm:${m}`)).toBe(60);
+      // Gives back what was not used (10 requests, 100 tokens, 10,000 nano-USD), once.
+      await run([], [], [giveBack(granted, 10, 100, 10_000)]);
+      expect(await windowTotal(`${lbase}:rpm`)).toBe(6);
+      expect(await windowTotal(`${lbase}:tpm`)).toBe(60);
       expect(await num(`${lbase}:resv:${lperiod}`)).toBe(6_000);
-      await run([], [], [giveBack(m, 100, 0, 0)]);
-      expect(await num(`${lbase}:rpm:${m}`)).toBe(0);
-      // A counter that is gone is not recreated negative.
-      await run([], [], [giveBack(m - 5, 3, 3, 0)]);
-      expect(await redis.exists(`${lbase}:rpm:${m - 5}`)).toBe(0);
+      await run([], [], [giveBack(granted, 10, 100, 0)]);
+      expect(await windowTotal(`${lbase}:rpm`)).toBe(6);
+      // An entry that left the window is not given back again.
+      await redis.del(`${lbase}:rpm`);
+      await run([], [], [giveBack(granted, 3, 3, 0)]);
+      expect(await redis.exists(`${lbase}:rpm`)).toBe(0);
     });
 
     it('takes at most 1/8 of the headroom, and nothing near a limit', async () => {
@@ -196,6 +289,7 @@ describe('limits script (real Redis)', () => {
         0,
         1,
         earlier,
+        0,
         lbase,
         1,
         1,
@@ -225,10 +319,8 @@ describe('limits script (real Redis)', () => {
       freed,
     ];
     const counters = async () => {
-      const minuteKeys = await redis.keys(`${sbase}:tpm:*`);
-      const tokens = minuteKeys.length ? await num(minuteKeys.sort().at(-1)!) : 0;
       return {
-        tokens,
+        tokens: await windowTotal(`${sbase}:tpm`),
         spend: await num(`${sbase}:spend:${speriod}`),
         resv: await num(`${sbase}:resv:${speriod}`),
       };
@@ -263,8 +355,8 @@ describe('limits script (real Redis)', () => {
       const before = await counters();
       await run([], [], [], [sum('s5', 0, 40, 0)]);
       const ranIn = `b${batches}`;
-      // retried one by one (SETTLE lane): eventId, payload, n, extra, leased, earlier, then the subject
-      const retry = ['s5', '{"id":"s5"}', 1, 0, 1, ranIn, sbase, 1, 1, speriod, 40, 0];
+      // retried one by one (SETTLE lane): eventId, payload, n, extra, leased, earlier, may be seeded, then the subject
+      const retry = ['s5', '{"id":"s5"}', 1, 0, 1, ranIn, 0, sbase, 1, 1, speriod, 40, 0];
       const [[again]] = await run([retry], []);
       expect(again).toBe(0);
       expect((await counters()).spend).toBe(before.spend + 40);
@@ -274,7 +366,7 @@ describe('limits script (real Redis)', () => {
   describe('lease ledger', () => {
     const gbase = `${prefix}:lim:team:t9`;
     const gperiod = 'p9';
-    // base, rpm, tpm, budgetNano, period, ttl, slots, tokensPerSlot, nanoPerSlot, give-back: minute, requests, tokens, nano
+    // base, rpm, tpm, budgetNano, period, ttl, slots, tokensPerSlot, nanoPerSlot, give-back: entry, grant time, requests granted and back, tokens granted and back, nano
     const lease = (slots: number, giveNano = 0) => [
       gbase,
       0,
@@ -285,13 +377,15 @@ describe('limits script (real Redis)', () => {
       slots,
       1,
       1_000,
+      '',
+      0,
+      0,
       0,
       0,
       0,
       giveNano,
     ];
     const resv = () => num(`${gbase}:resv:${gperiod}`);
-    const held = async (who: string) => Number((await redis.hget(ledgerOf(who), field(gbase, gperiod))) ?? 0);
 
     afterEach(() => {
       instance = 'i1';
@@ -302,14 +396,14 @@ describe('limits script (real Redis)', () => {
       instance = 'i2';
       const [, [granted]] = await run([], [], [lease(16)]);
       expect(granted[0]).toBe(16);
-      expect(await held('i2')).toBe(16_000);
+      expect(await held('i2', gbase, gperiod)).toBe(16_000);
       const deadline = Number(await redis.zscore(`${ledgerPrefix}alive`, 'i2'));
       expect(deadline).toBeGreaterThan(Number(granted[1]));
       // a summed settlement of 3 leased requests, then a give-back of more than is left
       await run([], [], [], [['', 1, gbase, gperiod, 0, 0, 3_000]]);
-      expect([await held('i2'), await resv()]).toEqual([13_000, 13_000]);
+      expect([await held('i2', gbase, gperiod), await resv()]).toEqual([13_000, 13_000]);
       await run([], [], [lease(0, 50_000)]);
-      expect([await held('i2'), await resv()]).toEqual([0, 0]);
+      expect([await held('i2', gbase, gperiod), await resv()]).toEqual([0, 0]);
       expect(await redis.exists(ledgerOf('i2'))).toBe(0);
     });
 
@@ -317,7 +411,7 @@ describe('limits script (real Redis)', () => {
       await redis.set(`${gbase}:spend:${gperiod}`, 0);
       instance = 'dead';
       await run([], [], [lease(10)]);
-      expect([await held('dead'), await resv()]).toEqual([10_000, 10_000]);
+      expect([await held('dead', gbase, gperiod), await resv()]).toEqual([10_000, 10_000]);
       // its heartbeat stopped: the deadline passes
       await redis.zadd(`${ledgerPrefix}alive`, 1, 'dead');
       instance = 'other';
@@ -344,6 +438,85 @@ describe('limits script (real Redis)', () => {
       await redis.zadd(`${ledgerPrefix}alive`, 5, 'beating');
       await redis.eval(LEASE_HEARTBEAT_LUA, 1, `${ledgerPrefix}alive`, 'beating');
       expect(Number(await redis.zscore(`${ledgerPrefix}alive`, 'beating'))).toBeGreaterThan(Date.now());
+    });
+  });
+
+  describe('one-by-one reservations on a budget without a period (no expiry of their own)', () => {
+    const rbase = `${prefix}:lim:key:r1`;
+    // id, n, est; subject: base, no rpm/tpm, budget 1,000,000 nano, period 'all', reserve 2,000, no TTL
+    const admitR = (id: string) => [id, 1, 0, rbase, 0, 0, 1_000_000, 'all', 2_000, 0];
+    // id, payload, n, extra, not leased, no earlier batch, not seeded; subject: base, tpm, budget, period, cost, held
+    const settleR = (id: string, cost: number) => [
+      id,
+      `{"id":"${id}"}`,
+      1,
+      0,
+      0,
+      '',
+      0,
+      rbase,
+      0,
+      1,
+      'all',
+      cost,
+      2_000,
+    ];
+    const resv = () => num(`${rbase}:resv:all`);
+    const spend = () => num(`${rbase}:spend:all`);
+    const deadlines = `${ledgerPrefix}resv-deadlines`;
+
+    beforeAll(() => redis.set(`${rbase}:spend:all`, 0));
+    afterEach(() => {
+      instance = 'i1';
+      clock = '';
+    });
+
+    it('a process killed between admission and settlement: its ledger gives the reservation back once its heartbeat stops; a late settlement frees nothing twice', async () => {
+      instance = 'killed';
+      const [, , [ok]] = await run([], [admitR('r1')]);
+      expect(ok[0]).toBe('ok');
+      expect(await resv()).toBe(2_000);
+      expect(await redis.ttl(`${rbase}:resv:all`)).toBe(-1);
+      expect(await held('killed')).toBe(2_000);
+      await redis.zadd(`${ledgerPrefix}alive`, 1, 'killed'); // its heartbeat stopped
+      instance = 'survivor';
+      await run([], []);
+      expect(await resv()).toBe(0);
+      // had it only stalled, its settlement counts the spend once and frees nothing again
+      await redis.set(`${rbase}:resv:all`, 5_000); // other requests' reservations
+      instance = 'killed';
+      const [[late]] = await run([settleR('r1', 700)], []);
+      const [[again]] = await run([settleR('r1', 700)], []);
+      expect([late, again]).toEqual([1, 0]);
+      expect([await resv(), await spend()]).toEqual([5_000, 700]);
+      expect(await redis.zscore(deadlines, `r1\0${rbase}\0all`)).toBeNull();
+      await redis.set(`${rbase}:resv:all`, 0);
+    });
+
+    it('an owner that lives but never settles: freed at the deadline; a settlement after it still counts its spend once; the entry goes a day later', async () => {
+      const t = Date.now();
+      instance = 'forgetful';
+      await redis.zadd(`${ledgerPrefix}alive`, t + 10 * RESERVATION_FORGET_MS, 'forgetful'); // it lives
+      clock = t;
+      await run([], [admitR('r2'), admitR('r3')]);
+      expect(await resv()).toBe(4_000);
+      clock = t + RESERVATION_TTL_MS - 1;
+      await run([], []);
+      expect(await resv()).toBe(4_000);
+      clock = t + RESERVATION_TTL_MS;
+      await run([], []);
+      expect([await resv(), await held('forgetful')]).toEqual([0, 0]);
+      const before = await spend();
+      const [[late]] = await run([settleR('r2', 300)], []);
+      const [[again]] = await run([settleR('r2', 300)], []);
+      expect([late, again]).toEqual([1, 0]);
+      expect([await resv(), await spend()]).toEqual([0, before + 300]);
+      // r3 never settles: its entry (holding 0) is dropped RESERVATION_FORGET_MS later
+      expect(await redis.hget(`${rbase}:resvh:all`, 'r3')).toBe('0');
+      clock = t + RESERVATION_TTL_MS + RESERVATION_FORGET_MS;
+      await run([], []);
+      expect(await redis.hexists(`${rbase}:resvh:all`, 'r3')).toBe(0);
+      expect(await redis.zcard(deadlines)).toBe(0);
     });
   });
 });

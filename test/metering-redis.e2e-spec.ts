@@ -1,5 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import Redis from 'ioredis';
 import { Client } from 'pg';
+import { LimitsService } from '../src/modules/limits/limits.service';
 import { UsageWriter } from '../src/modules/usage/usage-writer';
 import { UsageService } from '../src/modules/usage/usage.service';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
@@ -237,4 +239,84 @@ describe('metering: Redis unreachable, limits fail closed', () => {
     expect(c.rows).toBe(fake.chatRequests().length);
     expect(c).toMatchObject({ distinct: c.rows, daily: c.rows });
   }, 40_000);
+});
+
+describe('metering: Redis restarted empty, limits fail open, spend seeded from Postgres', () => {
+  let fake: FakeOpenAi;
+  let redis: PrivateRedis;
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    ({ fake, redis, gw } = await startOutageRig('open', {}));
+  });
+  afterAll(() => stopOutageRig(redis, gw, fake));
+
+  it('counts each event once: the events written to Postgres during the outage are in the seed, and their settlement adds nothing again', async () => {
+    const { key, id } = await new AdminClient(gw.url, gw.masterKey).createKey({
+      name: 'budgeted',
+      max_budget_usd: '100',
+    });
+    const db = () => new Client({ connectionString: gw.config.databaseUrl });
+    const keySpend = async (): Promise<{ nano: bigint; rows: number }> => {
+      const c = db();
+      await c.connect();
+      try {
+        const r = await c.query(
+          `SELECT (COALESCE(sum(cost_usd), 0) * 1000000000)::bigint::text AS nano, count(*)::int AS rows FROM usage_records WHERE key_id = $1`,
+          [id],
+        );
+        return { nano: BigInt(r.rows[0].nano), rows: r.rows[0].rows };
+      } finally {
+        await c.end();
+      }
+    };
+    const counterKey = `${gw.config.redisPrefix}:lim:key:${id}:spend:all`;
+    const direct = new Redis(redis.url, { maxRetriesPerRequest: 1, lazyConnect: true });
+    direct.on('error', () => undefined);
+    try {
+      expect((await chat(gw, key, 'seed-before-0')).status).toBe(200);
+      await waitUntil(async () => (await keySpend()).rows === 1, 10_000);
+
+      // The spill retry waits until the next admission has seeded the counter (the order that doubled it).
+      const usage = gw.app.get(UsageService) as any;
+      const retry = usage.retry.bind(usage);
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      usage.retry = async () => {
+        await gate;
+        return retry();
+      };
+
+      await redis.stop();
+      const down = await Promise.all(Array.from({ length: 5 }, (_, i) => chat(gw, key, `seed-down-${i}`)));
+      expect(down.map((r) => r.status)).toEqual(Array(5).fill(200));
+      // written straight to Postgres, and still waiting to be settled into Redis
+      await waitUntil(async () => (await keySpend()).rows === 6, 10_000);
+      expect(usage.spilled).toBe(5);
+
+      await redis.start(); // empty: the spend counter is gone
+      const limits = gw.app.get(LimitsService);
+      await waitUntil(async () => !limits.redisDown, 10_000);
+      expect((await chat(gw, key, 'seed-after-0')).status).toBe(200); // seeds from the 6 records
+      await waitUntil(async () => (await keySpend()).rows === 7, 10_000);
+
+      open();
+      await waitUntil(async () => usage.spilled === 0, 10_000);
+      await usage.drain();
+      const { nano } = await keySpend();
+      expect(nano).toBeGreaterThan(0n);
+      await direct.connect();
+      expect(BigInt((await direct.get(counterKey)) ?? '0')).toBe(nano);
+      // their settlement ran: nothing is left pending for a later seed
+      const c = db();
+      await c.connect();
+      try {
+        expect((await c.query(`SELECT count(*)::int AS n FROM usage_spend_pending`)).rows[0].n).toBe(0);
+      } finally {
+        await c.end();
+      }
+    } finally {
+      direct.disconnect();
+    }
+  }, 60_000);
 });

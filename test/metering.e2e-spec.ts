@@ -484,6 +484,12 @@ describe('metering: rate limits across two instances sharing Redis', () => {
   const rig = useTwoInstances();
 
   const call = (gw: TestGateway, token: string) => chat(gw, token);
+  /** An `x-ratelimit-reset-*` value (`1m0s`, `59.5s`, `20ms`) in ms. */
+  const durationMs = (v: string): number => {
+    const m = /^(?:(\d+)m)?(\d+(?:\.\d+)?)s$|^(\d+)ms$/.exec(v);
+    if (!m) throw new Error(`not an OpenAI duration: ${v}`);
+    return m[3] !== undefined ? Number(m[3]) : Number(m[1] ?? 0) * 60_000 + Number(m[2]) * 1000;
+  };
 
   it('rpm: the 4th request in a minute is refused with Retry-After and x-ratelimit-* headers, whichever instance serves it', async () => {
     const identities = new Map([['sk-sb-rpm', keyIdentity({ rpmLimit: 3 })]]);
@@ -503,8 +509,14 @@ describe('metering: rate limits across two instances sharing Redis', () => {
       type: 'rate_limit_error',
       code: 'rate_limit_exceeded',
     });
-    expect(Number(r4.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // a sliding minute: room again once the 1st request is 60 s old, less than a second from now
+    expect(r4.headers.get('retry-after')).toBe('60');
     expect(r4.headers.get('x-ratelimit-remaining-requests')).toBe('0');
+    const reset = durationMs(r4.headers.get('x-ratelimit-reset-requests')!);
+    expect(reset).toBeGreaterThan(59_000);
+    expect(reset).toBeLessThanOrEqual(60_000);
+    for (const r of [r1, r2, r3])
+      expect(durationMs(r.headers.get('x-ratelimit-reset-requests')!)).toBeLessThanOrEqual(60_000);
     // refused requests are not metered
     await new Promise((r) => setTimeout(r, 1500));
     const s = await adminGet(rig.gw1, `/admin/usage/summary?key_id=${identities.get('sk-sb-rpm')!.keyId}`);

@@ -12,7 +12,10 @@ const subject = (over: Partial<LeaseSubject> = {}): LeaseSubject => ({
   ...over,
 });
 
-/** A fake Redis side: records the operations, answers grants with `slots` (at 00:00:10 of a minute). */
+/** Redis' clock at the grants of the harness. */
+const REDIS_NOW_MS = 60_000 * 1000 + 10_000;
+
+/** A fake Redis side: records the operations, answers grants with `slots`. */
 function harness(slots = 16) {
   let now = 1_000_000;
   const ops: ScriptArgs[] = [];
@@ -24,8 +27,8 @@ function harness(slots = 16) {
     },
     () => now,
   );
-  const redisNow = 60_000 * 1000 + 10_000;
-  const grant = (k = slots) => answers.shift()!([k, redisNow, k, 0, k * 10, 0]);
+  // the windows after the grant: k requests (reset in 60 s), k × 10 tokens (reset in 50 s); entry 'u1'
+  const grant = (k = slots) => answers.shift()!([k, REDIS_NOW_MS, k, 60_000, k * 10, 50_000, 'u1']);
   const settle = () => new Promise((r) => setImmediate(r));
   return {
     leases,
@@ -55,14 +58,33 @@ describe('AdmissionLeases', () => {
     expect(h.leases.take([s], 10)).toBeUndefined();
     expect(h.ops).toHaveLength(1);
     // base, rpm, tpm, budget, period, ttl, slots, tokens per slot, nano per slot, nothing to give back
-    expect(h.ops[0]).toEqual([s.base, 1_000, 100_000, 1_000_000_000, 'p', 3600, 16, 10, 1_000, 0, 0, 0, 0]);
+    expect(h.ops[0]).toEqual([
+      s.base,
+      1_000,
+      100_000,
+      1_000_000_000,
+      'p',
+      3600,
+      16,
+      10,
+      1_000,
+      '',
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+    ]);
     expect(h.leases.take([s], 10)).toBeUndefined(); // one request for a lease at a time
     expect(h.ops).toHaveLength(1);
     await h.answer();
+    h.advance(1_500);
     const views = h.leases.take([s], 10)!;
-    // Redis counted 16 requests for the lease; 15 are not used yet: this request is the 1st.
-    expect(views.requests).toEqual([{ limit: 1_000, window: { cur: 1, prev: 0, elapsedMs: 10_000 } }]);
-    expect(views.tokens[0].window.cur).toBe(10);
+    // Redis counted 16 requests for the lease; 15 are not used yet: this request is the 1st. The resets
+    // count down from the grant.
+    expect(views.requests).toEqual([{ limit: 1_000, used: 1, resetMs: 58_500 }]);
+    expect(views.tokens).toEqual([{ limit: 100_000, used: 10, resetMs: 48_500 }]);
   });
 
   it('asks for the next lease when running low, and gives back the unused part of the one it replaces', async () => {
@@ -75,7 +97,7 @@ describe('AdmissionLeases', () => {
     expect(h.ops).toHaveLength(2);
     await h.answer(16);
     // The old lease gave back 3 requests, 30 tokens, 3,000 nano-USD of its minute.
-    expect(h.ops[2].slice(6)).toEqual([0, 0, 0, 1000, 3, 30, 3_000]);
+    expect(h.ops[2].slice(6)).toEqual([0, 0, 0, 'u1', REDIS_NOW_MS, 16, 3, 160, 30, 3_000]);
   });
 
   it('never admits more than the lease holds, in requests, tokens or budget', async () => {
@@ -108,13 +130,13 @@ describe('AdmissionLeases', () => {
     await h.lease(s, 16);
     h.leases.take([s], 10);
     expect(h.leases.take([subject({ rpm: 500 })], 10)).toBeUndefined();
-    expect(h.ops[1].slice(6)).toEqual([0, 0, 0, 1000, 15, 150, 15_000]);
+    expect(h.ops[1].slice(6)).toEqual([0, 0, 0, 'u1', REDIS_NOW_MS, 16, 15, 160, 150, 15_000]);
 
     const h2 = harness();
     await h2.lease(s, 16);
     h2.advance(LEASE_MS);
     jest.advanceTimersByTime(LEASE_MS + 1);
-    expect(h2.ops[1].slice(6)).toEqual([0, 0, 0, 1000, 16, 160, 16_000]);
+    expect(h2.ops[1].slice(6)).toEqual([0, 0, 0, 'u1', REDIS_NOW_MS, 16, 16, 160, 160, 16_000]);
     expect(h2.leases.take([s], 10)).toBeUndefined();
   });
 
@@ -129,6 +151,6 @@ describe('AdmissionLeases', () => {
     expect(h.ops).toHaveLength(2);
     await h.answer(8);
     void h.leases.retireAll();
-    expect(h.ops[2].slice(6)).toEqual([0, 0, 0, 1000, 8, 80, 8_000]);
+    expect(h.ops[2].slice(6)).toEqual([0, 0, 0, 'u1', REDIS_NOW_MS, 8, 8, 80, 80, 8_000]);
   });
 });

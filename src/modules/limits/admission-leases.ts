@@ -20,18 +20,19 @@ export interface LeasedViews {
   tokens: LimitView[];
 }
 
-/** Redis' answer to a lease operation: [slots granted, nowMs, rpmCur, rpmPrev, tpmCur, tpmPrev]. */
-export type LeaseReply = [number, number, number?, number?, number?, number?];
+/**
+ * Redis' answer to a lease operation: [slots granted, nowMs, then when granted: rpmUsed, rpmResetMs,
+ * tpmUsed, tpmResetMs (the windows after the grant), the lease's window entry].
+ */
+export type LeaseReply = [number, number, number?, number?, number?, number?, string?];
 
 /** Sends one lease operation (values as limits.scripts.ts' LEASE lane reads them). */
 export type LeaseSender = (args: ScriptArgs) => Promise<LeaseReply>;
 
-/** How long a lease may be used at most (it also ends with its Redis minute). */
+/** How long a lease may be used at most. */
 export const LEASE_MS = 2_000;
 /** After Redis granted nothing (near a limit, or the spend counter is not seeded), ask again after this. */
 const RETRY_MS = 1_000;
-/** A lease ends this long before its minute does, against clock skew between this host and Redis. */
-const MINUTE_GUARD_MS = 250;
 const FIRST_SLOTS = 16;
 const MIN_SLOTS = 8;
 const MAX_SLOTS = 1_024;
@@ -39,22 +40,26 @@ const MAX_SLOTS = 1_024;
 interface Lease {
   /** The subject as its limits were when the lease was granted. */
   subject: LeaseSubject;
-  minute: number;
+  /** Its entry in the subject's windows (Redis counted its slots as admissions at its grant time). */
+  entry: string;
+  grantedMs: number;
   /** Local clock. */
+  grantedAt: number;
   expiresAt: number;
   slots: number;
+  /** The tokens it was granted (slots × tokens per slot). */
+  tokens: number;
   /** Requests admitted with it. */
   used: number;
   /** What is left to admit with: requests, tokens, nano-USD. */
   req: number;
   tok: number;
   nano: number;
-  /** Redis' window counts after the grant (which counted the whole lease), and its clock's offset. */
+  /** Redis' windows after the grant (which counted the whole lease): used and reset, requests and tokens. */
   rc: number;
-  rp: number;
+  rr: number;
   tc: number;
-  tp: number;
-  offsetMs: number;
+  tr: number;
 }
 
 interface SubjectState {
@@ -70,9 +75,9 @@ interface SubjectState {
  * admits from it in memory, without a Redis round trip on the request path. The limits stay exact
  * across instances: a lease is counted before it is used, at most 1/LEASE_SHARE of what is left is
  * leased at a time, nothing is leased near a limit (requests are then admitted one by one), and what a
- * lease did not use is given back when it ends (after LEASE_MS, at its minute's end, when renewed, or
+ * lease did not use is given back when it ends (after LEASE_MS, when renewed, or
  * when the subject's limits change). A process that dies holding a lease leaves its unused part
- * counted until the minute ends for rates; its budget part is given back through its lease ledger
+ * counted in the rate windows until 60 s after the grant; its budget part is given back through its lease ledger
  * (limits.scripts.ts) once its heartbeat stops.
  */
 export class AdmissionLeases {
@@ -107,14 +112,19 @@ export class AdmissionLeases {
       if (s.rpm > 0) lease.req -= 1;
       if (s.tpm > 0) lease.tok -= estTokens;
       if (s.budgetNano >= 0) lease.nano -= s.reserveNano;
-      const elapsedMs = (now + lease.offsetMs) % 60_000;
+      const since = now - lease.grantedAt;
       if (s.rpm > 0)
         views.requests.push({
           limit: s.rpm,
-          window: { cur: lease.rc - lease.req, prev: lease.rp, elapsedMs },
+          used: lease.rc - lease.req,
+          resetMs: Math.max(0, lease.rr - since),
         });
       if (s.tpm > 0)
-        views.tokens.push({ limit: s.tpm, window: { cur: lease.tc - lease.tok, prev: lease.tp, elapsedMs } });
+        views.tokens.push({
+          limit: s.tpm,
+          used: lease.tc - lease.tok,
+          resetMs: Math.max(0, lease.tr - since),
+        });
       if (runningOut(lease, s, estTokens, now)) this.refill(state, s, estTokens, now, false);
     }
     return views;
@@ -169,7 +179,7 @@ export class AdmissionLeases {
     const slots = state.slots;
     const args: ScriptArgs = [s.base, s.rpm, s.tpm, s.budgetNano, s.period, s.ttlSeconds, slots];
     const perSlot = { tok: Math.max(1, estTokens), nano: Math.max(1, s.reserveNano) };
-    args.push(perSlot.tok, perSlot.nano, 0, 0, 0, 0);
+    args.push(perSlot.tok, perSlot.nano, '', 0, 0, 0, 0, 0, 0);
     const subject = { ...s };
     this.send(args).then(
       (reply) => this.granted(state, subject, perSlot, reply),
@@ -188,28 +198,27 @@ export class AdmissionLeases {
   ): void {
     state.pending = false;
     const now = this.clock();
-    const [slots, nowMs, rc, rp, tc, tp] = reply.map((v) => Number(v ?? 0));
+    const [slots, grantedMs, rc, rr, tc, tr] = reply.slice(0, 6).map((v) => Number(v ?? 0));
     if (!(slots > 0)) {
       state.retryAt = now + RETRY_MS;
       return;
     }
-    const offsetMs = nowMs - now;
-    const minute = Math.floor(nowMs / 60_000);
-    const minuteEnd = (minute + 1) * 60_000 - offsetMs - MINUTE_GUARD_MS;
     const lease: Lease = {
       subject: s,
-      minute,
-      expiresAt: Math.min(now + LEASE_MS, minuteEnd),
+      entry: String(reply[6]),
+      grantedMs,
+      grantedAt: now,
+      expiresAt: now + LEASE_MS,
       slots,
+      tokens: slots * perSlot.tok,
       used: 0,
       req: slots,
       tok: slots * perSlot.tok,
       nano: slots * perSlot.nano,
       rc,
-      rp,
+      rr,
       tc,
-      tp,
-      offsetMs,
+      tr,
     };
     if (state.current) void this.retire(state.current);
     state.current = lease;
@@ -235,7 +244,7 @@ export class AdmissionLeases {
     lease.expiresAt = 0;
     if (req <= 0 && tok <= 0 && nano <= 0) return Promise.resolve();
     const args: ScriptArgs = [s.base, s.rpm, s.tpm, s.budgetNano, s.period, s.ttlSeconds, 0, 0, 0];
-    args.push(lease.minute, req, tok, nano);
+    args.push(lease.entry, lease.grantedMs, lease.slots, req, lease.tokens, tok, nano);
     return this.send(args).catch(() => undefined);
   }
 }

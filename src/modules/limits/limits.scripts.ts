@@ -5,44 +5,62 @@
  * A batch runs atomically, so concurrent requests on any gateway instance see one consistent count.
  *
  * Key layout per subject (key or team), under `base` = `<prefix>:lim:<kind>:<id>`:
- *   base:rpm:<minute>        requests in that minute (TTL 120 s), including the unused part of leases
- *   base:tpm:<minute>        tokens in that minute (TTL 120 s), likewise
+ *   base:rpm                 the requests of the sliding minute (contract §9.21), exact to the ms: a
+ *                            sorted set, score = time (ms), member `<id>:<weight>`; one entry per script
+ *                            call for what its admissions (and settlements) counted, one per lease grant
+ *                            (a lease's slots are admissions at its grant time); member `#<expiry>`
+ *                            holds minus the window's total, so one ZRANGE reads the total and the oldest
+ *                            entry. Entries 60 s old leave the window (trimmed when read), so it holds at
+ *                            most 60 s of calls; the key expires 61–120 s after its last write.
+ *   base:tpm                 tokens, likewise (admission estimates, lease grants, tokens settled beyond the
+ *                            estimate)
  *   base:spend:<period>      settled spend in the budget period, integer nano-USD (seeded from Postgres)
  *   base:resv:<period>       open reservations plus the unused part of leases, nano-USD
- *   base:resvh:<period>      hash: usage event id → its reservation (settlement is idempotent on it)
- * Keys are built inside the scripts from Redis TIME, so this layout assumes one Redis (not Cluster).
+ *   base:resvh:<period>      hash: usage event id → its one-by-one reservation, `<nano>:<owner instance>`
+ *                            (settlement is idempotent on it)
+ * Keys are built inside the scripts, so this layout assumes one Redis (not Cluster).
  *
  * KEYS: the usage stream. ARGV: the settled-marker prefix, this batch's id, the lease-ledger prefix
- * (`<prefix>:lease:`), this instance's id, then four lanes, each a count followed by its requests'
- * values: settlements, summed settlements, lease operations, admissions
- * → { settle, sum, lease, admit replies }.
+ * (`<prefix>:lease:`), this instance's id, the clock in ms ('' = Redis TIME; tests drive it), then four
+ * lanes, each a count followed by its requests' values: settlements, summed settlements, lease
+ * operations, admissions → { settle, sum, lease, admit replies }.
  *
- * Lease ledger: the budget reservation an instance's leases added and that neither a give-back nor a
- * settlement has freed yet is kept in `<lease prefix>ledger:<instance>` (hash: base NUL period →
- * nano-USD), and the instance in `<lease prefix>alive` (sorted set, score = heartbeat deadline, ms;
- * renewed by every grant and by LEASE_HEARTBEAT_LUA). A lease's give-back and a leased settlement free
- * at most what the ledger still holds. Every call first gives back the ledgers of up to two instances
- * whose deadline passed (a process that died), so their reservations stop counting within
- * LEDGER_TTL_MS instead of at the end of the budget period. An instance reclaimed while alive (stalled
- * past the deadline) frees nothing twice: its id is refused leases from then on (LEASE replies k = -1),
- * and it moves to a new id whose ledger only its new leases feed.
+ * Lease ledger: the budget reservation an instance's leases and one-by-one admissions added and that
+ * neither a give-back nor a settlement has freed yet is kept in `<lease prefix>ledger:<instance>` (hash:
+ * base NUL period → nano-USD), and the instance in `<lease prefix>alive` (sorted set, score = heartbeat
+ * deadline, ms; renewed by every grant and one-by-one reservation, and by LEASE_HEARTBEAT_LUA). A
+ * lease's give-back and a settlement free at most what the owner's ledger still holds. Every call first
+ * gives back the ledgers of up to two instances whose deadline passed (a process that died), so their
+ * reservations stop counting within LEDGER_TTL_MS instead of at the end of the budget period (or never,
+ * without one). An instance reclaimed while alive (stalled past the deadline) frees nothing twice: its
+ * id is refused leases from then on (LEASE replies k = -1), and it moves to a new id whose ledger only
+ * its new reservations feed. Every one-by-one reservation also has a deadline (`<lease prefix>
+ * resv-deadlines`, RESERVATION_TTL_MS after its admission): then it is freed even if its owner lives,
+ * and its settlement, if it still comes, counts its spend and frees nothing.
  *
  * ADMIT  per request: eventId, n, estTokens, then per subject 7 values:
  *        base, rpm (0 = none), tpm (0 = none), budgetNano (-1 = none), period, reserveNano, ttlSeconds (0 = keep)
- *   → per request { verdict, subjectIndex, nowMs, per subject: rpmCur, rpmPrev, tpmCur, tpmPrev }
+ *   → per request { verdict, subjectIndex, nowMs, per subject: rpmUsed, rpmResetMs, tpmUsed, tpmResetMs }
  *   verdict: ok | rpm | tpm | budget | seed (the spend counter of subject `subjectIndex` is missing)
+ *   A request is admitted while the window holds fewer than rpm requests (and fewer than tpm tokens).
+ *   used: the window's total (after this request when admitted); resetMs: until there is room for one
+ *   more request (token), and at least until the oldest entry leaves the window: never over 60 s.
  *   Nothing is written unless every check passes.
  *
  * LEASE  per request, one subject: base, rpm, tpm, budgetNano, period, ttlSeconds, slots, tokensPerSlot,
- *        nanoPerSlot, then what a retired lease gives back: its minute, requests, tokens, nano-USD.
- *   Gives back first, then grants k ≤ slots request slots (k tokens-per-slot and nano-per-slot each),
- *   counted now like admitted requests, with k at most 1/LEASE_SHARE of the headroom left in every
- *   limit, and nothing below LEASE_MIN_SLOTS: near a limit every request is admitted one by one.
- *   → { k, nowMs, rpmCur, rpmPrev, tpmCur, tpmPrev } (k = 0: nothing granted; -1: this instance's
- *   ledger was reclaimed, nothing given back or granted: it must move to a new id).
+ *        nanoPerSlot, then what a retired lease gives back: its entry (uid, '' = none), its grant time
+ *        (ms), the requests it was granted and gives back, the tokens likewise, the nano-USD it gives back.
+ *   Gives back first (what is still in the window), then grants k ≤ slots request slots (k
+ *   tokens-per-slot and nano-per-slot each), counted now like k admitted requests, with k at most
+ *   1/LEASE_SHARE of the headroom left in every limit, and nothing below LEASE_MIN_SLOTS: near a limit
+ *   every request is admitted one by one.
+ *   → { k, nowMs, rpmUsed, rpmResetMs, tpmUsed, tpmResetMs, uid } (k = 0: nothing granted; -1: this
+ *   instance's ledger was reclaimed, nothing given back or granted: it must move to a new id).
  *
  * SETTLE per request: eventId, payload, n, extraTokens, leased (0/1), earlier batches (the ids of the
  *        batches an earlier attempt of this settlement went out in, comma-separated; '' on the first),
+ *        may be seeded (1: the event may be in Postgres already, so a spend counter seeded from there may
+ *        count it: its spend is added only for subjects whose seed did not mark it; see SEED_SPEND_LUA),
  *        then per subject 6 values:
  *        base, tpm (0/1), budget (0/1), period, costNano, reservedNano (what its admission reserved; 0 = none)
  *   An empty payload releases the reservation without appending anything (request never sent upstream).
@@ -66,6 +84,17 @@ export const LEDGER_TTL_MS = 30_000;
 /** How often an instance renews its heartbeat (ms): well inside LEDGER_TTL_MS. */
 export const LEDGER_HEARTBEAT_MS = 5_000;
 
+/**
+ * A one-by-one budget reservation is freed this long after its admission even if its owner lives (ms):
+ * far longer than any request runs (deployment timeouts default to 120 s).
+ */
+export const RESERVATION_TTL_MS = 3_600_000;
+/** After that, its settlement still counts its spend for this long (then its entry is dropped). */
+export const RESERVATION_FORGET_MS = 86_400_000;
+
+/** How long a seed's marks of counted events are kept (s): their settlements come once Redis is back. */
+const SEEDED_MARKS_TTL_S = 86_400;
+
 /** A lease takes at most this share (1/n) of the headroom left in each limit. */
 export const LEASE_SHARE = 8;
 /** Below this many request slots, no lease is granted (requests are admitted one by one). */
@@ -74,12 +103,14 @@ export const LEASE_MIN_SLOTS = 4;
 export const LIMITS_LUA = `
 local LEASE_SHARE = ${LEASE_SHARE}
 local LEASE_MIN_SLOTS = ${LEASE_MIN_SLOTS}
-local t = redis.call('TIME')
-local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local minute = math.floor(nowMs / 60000)
-local w = (60000 - (nowMs - minute * 60000)) / 60000
-local m0 = tostring(minute)
-local m1 = tostring(minute - 1)
+local nowMs = tonumber(ARGV[5])
+if not nowMs then
+  local t = redis.call('TIME')
+  nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local WINDOW_MS = 60000
+-- An entry at or before this left the window: it is 60 s old.
+local cutoff = nowMs - WINDOW_MS
 local LEDGER_TTL_MS = ${LEDGER_TTL_MS}
 local ledgerPrefix = ARGV[3]
 local instance = ARGV[4]
@@ -100,22 +131,109 @@ local function add(k, amount, ttl)
   return v
 end
 
--- Budget reservation this instance's leases add for a subject (recorded in its ledger).
+-- Budget reservation this instance's leases and one-by-one admissions add for a subject (recorded in
+-- its ledger).
 local function ledgerAdd(base, period, nano)
   redis.call('HINCRBY', ledger, base .. '\\0' .. period, nano)
   redis.call('ZADD', alive, nowMs + LEDGER_TTL_MS, instance)
 end
 
--- How much of nano this instance may free for a subject: what its ledger still holds (nothing once a
--- sweep gave its ledger back), taken off the ledger.
-local function ledgerFree(base, period, nano)
+-- How much of nano a ledger (key) lets be freed for a subject: what it still holds (nothing once a sweep
+-- gave it back), taken off it.
+local function ledgerTake(key, base, period, nano)
   if nano <= 0 then return 0 end
   local field = base .. '\\0' .. period
-  local have = tonumber(redis.call('HGET', ledger, field) or '0')
+  local have = tonumber(redis.call('HGET', key, field) or '0')
   local take = math.min(have, nano)
   if take <= 0 then return 0 end
-  if take == have then redis.call('HDEL', ledger, field) else redis.call('HINCRBY', ledger, field, -take) end
+  if take == have then redis.call('HDEL', key, field) else redis.call('HINCRBY', key, field, -take) end
   return take
+end
+
+-- What this call's one-by-one admissions reserved, per ledger field: added to the ledger once, at the
+-- end (nothing after the admissions reads the ledger).
+local ledgerAdded = {}
+local function flushLedgerAdded()
+  local any = false
+  for field, nano in pairs(ledgerAdded) do
+    redis.call('HINCRBY', ledger, field, nano)
+    any = true
+  end
+  if any then redis.call('ZADD', alive, nowMs + LEDGER_TTL_MS, instance) end
+end
+
+-- The same for this instance's ledger.
+local function ledgerFree(base, period, nano)
+  return ledgerTake(ledger, base, period, nano)
+end
+
+-- One-by-one reservations: base:resvh:<period> maps the request's event id to "<nano>:<owner instance>"
+-- (the owner's ledger holds it too), and the deadlines set (score = deadline, ms; member
+-- id NUL base NUL period) frees each RESERVATION_TTL_MS after its admission even if its owner lives.
+local deadlines = ledgerPrefix .. 'resv-deadlines'
+local RESERVATION_TTL_MS = ${RESERVATION_TTL_MS}
+local RESERVATION_FORGET_MS = ${RESERVATION_FORGET_MS}
+
+-- A reservation's entry: its nano-USD still held (0 once its deadline freed it) and the ledger key of
+-- its owner (nil for an entry written before owners were recorded: it frees what it says).
+local function reservationOf(v)
+  local nano, owner = string.match(v, '^(%d+):?(.*)$')
+  if owner == '' or owner == nil then return tonumber(nano) or 0, nil end
+  return tonumber(nano), ledgerPrefix .. 'ledger:' .. owner
+end
+
+-- What may be freed of a reservation: what its owner's ledger still holds of it.
+local function reservationFree(base, period, nano, ownerLedger)
+  if ownerLedger then return ledgerTake(ownerLedger, base, period, nano) end
+  return nano
+end
+
+-- What this call's settlements end of one-by-one reservations, per owner ledger and subject: freed
+-- once per call (at most what the ledger still holds of it), when the settlements' changes are applied.
+local reservationsEnded = {}
+local function freeEndedReservations()
+  for _, e in pairs(reservationsEnded) do
+    giveBack(e.base .. ':resv:' .. e.period, reservationFree(e.base, e.period, e.nano, e.ledger))
+  end
+end
+
+-- Ends a one-by-one reservation at its settlement: returns whether it was open (the settlement counts
+-- now; it is the request's idempotency marker); what it frees is freed with the call's others.
+local function endReservation(base, period, id)
+  local hk = base .. ':resvh:' .. period
+  local v = redis.call('HGET', hk, id)
+  if not v then return false end
+  redis.call('HDEL', hk, id)
+  redis.call('ZREM', deadlines, id .. '\\0' .. base .. '\\0' .. period)
+  local nano, ownerLedger = reservationOf(v)
+  local k = (ownerLedger or '') .. '\\0' .. base .. '\\0' .. period
+  local e = reservationsEnded[k]
+  if e then
+    e.nano = e.nano + nano
+  else
+    reservationsEnded[k] = { ledger = ownerLedger, base = base, period = period, nano = nano }
+  end
+  return true
+end
+
+-- Frees (at most eight) reservations whose deadline passed; their entries stay, holding 0, for
+-- RESERVATION_FORGET_MS, so that a settlement that still comes counts its spend (and frees nothing).
+local function expireReservations()
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', deadlines, '-inf', nowMs, 'LIMIT', 0, 8)) do
+    local id, base, period = string.match(m, '^(.-)%z(.-)%z(.*)$')
+    local hk = base .. ':resvh:' .. period
+    local v = redis.call('HGET', hk, id)
+    local nano, ownerLedger = 0, nil
+    if v then nano, ownerLedger = reservationOf(v) end
+    if nano > 0 then
+      giveBack(base .. ':resv:' .. period, reservationFree(base, period, nano, ownerLedger))
+      redis.call('HSET', hk, id, '0')
+      redis.call('ZADD', deadlines, nowMs + RESERVATION_FORGET_MS, m)
+    else
+      if v then redis.call('HDEL', hk, id) end
+      redis.call('ZREM', deadlines, m)
+    end
+  end
 end
 
 -- Gives back the ledgers of (at most two) instances whose heartbeat deadline has passed.
@@ -136,48 +254,142 @@ local function reclaimLedgers()
   end
 end
 
--- The counters a subject is checked against, in one MGET: { rc, rp, tc, tp, spend, reserved } plus the
--- names of the current counters; spend is nil when the subject has a budget and its counter is missing.
+-- Sliding windows (base:rpm, base:tpm; see the key layout above). An entry's weight ends its member.
+-- Each window is read once per call and kept here: { total, oldest (ms, nil when empty), add (weight
+-- counted at now, not written yet), dirty, marker, expires }; flushWindows() writes the total, one entry
+-- for what this call's admissions and settlements added, and the expiry, once per window. The marker
+-- member #<expiry ms> holds minus the total and names the key's expiry, so that the expiry is renewed
+-- only when less than a window is left of it (about once a minute), not on every write.
+local windows = {}
+local function weightOf(member)
+  return tonumber(string.match(member, '(%d+)$')) or 0
+end
+
+-- The oldest entry still stored (its score), or nil.
+local function oldestStored(z)
+  return tonumber(redis.call('ZRANGEBYSCORE', z, '(0', '+inf', 'WITHSCORES', 'LIMIT', 0, 1)[2])
+end
+
+-- A window as this call sees it, dropping the entries that left it (60 s old) when first read.
+local function window(z)
+  local w = windows[z]
+  if w then return w end
+  w = { total = 0, add = 0, dirty = false, expires = 0 }
+  local r = redis.call('ZRANGE', z, 0, 1, 'WITHSCORES')
+  if #r > 0 then
+    w.marker = r[1]
+    w.expires = tonumber(string.sub(r[1], 2)) or 0
+    w.total = -tonumber(r[2])
+    w.oldest = tonumber(r[4])
+    if w.oldest and w.oldest <= cutoff then
+      for _, m in ipairs(redis.call('ZRANGEBYSCORE', z, '(0', cutoff)) do w.total = w.total - weightOf(m) end
+      redis.call('ZREMRANGEBYSCORE', z, '(0', cutoff)
+      w.total = math.max(0, w.total)
+      w.dirty = true
+      w.oldest = oldestStored(z)
+    end
+  end
+  windows[z] = w
+  return w
+end
+
+-- Counts weight at now. A lease (uid) gets an entry of its own, so that its unused part can be given
+-- back; admissions and settlements share this call's entry.
+local function count(z, weight, uid)
+  local w = window(z)
+  if uid then redis.call('ZADD', z, nowMs, uid .. ':' .. weight) else w.add = w.add + weight end
+  w.total = w.total + weight
+  w.oldest = w.oldest or nowMs
+  w.dirty = true
+  return w
+end
+
+-- Takes back part of a lease's entry (its unused slots) if it is still in the window.
+local function takeBack(z, uid, at, weight, back)
+  if back <= 0 or uid == '' then return end
+  local w = window(z)
+  if redis.call('ZREM', z, uid .. ':' .. weight) == 0 then return end
+  w.total = math.max(0, w.total - back)
+  w.dirty = true
+  if weight > back then
+    redis.call('ZADD', z, at, uid .. ':' .. (weight - back))
+  else
+    w.oldest = oldestStored(z) or (w.add > 0 and nowMs or nil)
+  end
+end
+
+local function flushWindows()
+  for z, w in pairs(windows) do
+    if w.dirty then
+      local renew = w.expires < nowMs + WINDOW_MS + 1000
+      if renew then
+        if w.marker then redis.call('ZREM', z, w.marker) end
+        w.expires = nowMs + 2 * WINDOW_MS
+        w.marker = '#' .. w.expires
+      end
+      if w.add > 0 then
+        redis.call('ZADD', z, -w.total, w.marker, nowMs, ARGV[2] .. ':' .. w.add)
+      else
+        redis.call('ZADD', z, -w.total, w.marker)
+      end
+      if renew then redis.call('PEXPIRE', z, w.expires - nowMs) end
+    end
+  end
+end
+
+-- Milliseconds until the window's total is at most target, and at least until its oldest entry leaves
+-- (0 when empty): the x-ratelimit reset, and Retry-After when refused. Never over WINDOW_MS.
+local function resetMs(z, target)
+  local w = windows[z]
+  if not w.oldest then return 0 end
+  local total = w.total
+  if total <= target then return w.oldest + WINDOW_MS - nowMs end
+  local from = 0
+  while true do
+    local r = redis.call('ZRANGEBYSCORE', z, '(0', '+inf', 'WITHSCORES', 'LIMIT', from, 16)
+    -- What is left is this call's own entry, counted now.
+    if #r == 0 then return WINDOW_MS end
+    for i = 1, #r, 2 do
+      total = total - weightOf(r[i])
+      if total <= target then return tonumber(r[i + 1]) + WINDOW_MS - nowMs end
+    end
+    from = from + 16
+  end
+end
+
+-- The counters a subject is checked against: its windows (wr, wt; see window()), spend and reserved
+-- (one MGET), plus the names of their keys; spend is nil when the subject has a budget and its counter
+-- is missing.
 local function counters(base, rpm, tpm, budget, period)
-  local s = { rc = 0, rp = 0, tc = 0, tp = 0, spend = 0, reserved = 0 }
-  local keys = {}
+  local s = { spend = 0, reserved = 0 }
   if rpm > 0 then
-    s.krpm = base .. ':rpm:' .. m0
-    keys[#keys + 1] = s.krpm
-    keys[#keys + 1] = base .. ':rpm:' .. m1
+    s.krpm = base .. ':rpm'
+    s.wr = window(s.krpm)
   end
   if tpm > 0 then
-    s.ktpm = base .. ':tpm:' .. m0
-    keys[#keys + 1] = s.ktpm
-    keys[#keys + 1] = base .. ':tpm:' .. m1
+    s.ktpm = base .. ':tpm'
+    s.wt = window(s.ktpm)
   end
   if budget >= 0 then
     s.kresv = base .. ':resv:' .. period
-    keys[#keys + 1] = base .. ':spend:' .. period
-    keys[#keys + 1] = s.kresv
-  end
-  if #keys == 0 then return s end
-  local v = redis.call('MGET', unpack(keys))
-  local j = 1
-  if rpm > 0 then
-    s.rc = tonumber(v[j] or '0')
-    s.rp = tonumber(v[j + 1] or '0')
-    j = j + 2
-  end
-  if tpm > 0 then
-    s.tc = tonumber(v[j] or '0')
-    s.tp = tonumber(v[j + 1] or '0')
-    j = j + 2
-  end
-  if budget >= 0 then
-    s.spend = v[j] and tonumber(v[j]) or nil
-    s.reserved = tonumber(v[j + 1] or '0')
+    local v = redis.call('MGET', base .. ':spend:' .. period, s.kresv)
+    s.spend = v[1] and tonumber(v[1]) or nil
+    s.reserved = tonumber(v[2] or '0')
   end
   return s
 end
 
+-- Used and reset of a subject's windows for the replies (0, 0 for a limit that does not apply).
+local function views(out, s, rpm, tpm)
+  out[#out + 1] = s.wr and s.wr.total or 0
+  out[#out + 1] = s.wr and resetMs(s.krpm, rpm - 1) or 0
+  out[#out + 1] = s.wt and s.wt.total or 0
+  out[#out + 1] = s.wt and resetMs(s.ktpm, tpm - 1) or 0
+  return out
+end
+
 -- The settlements' counter changes, summed per key and applied once at the end of their lane (one
--- command per counter per batch, not per request): tokens added (new counters expire after 120 s),
+-- command per counter per batch, not per request): tokens added (one window entry per subject),
 -- spend added (only to a seeded counter), reservations given back; and the batch's usage events, appended
 -- to the stream as one entry (one JSON per line: JSON text never holds a raw newline).
 local tokensAdded, spendAdded, reservedFreed, events = {}, {}, {}, {}
@@ -190,20 +402,20 @@ local function bump(t, k, amount)
   if amount > 0 then t[k] = (t[k] or 0) + amount end
 end
 local function applySettled()
-  for k, v in pairs(tokensAdded) do add(k, v, 120) end
+  for z, v in pairs(tokensAdded) do count(z, v) end
   for k, v in pairs(spendAdded) do
     -- The counter keeps the expiry its seed gave it (a short one when Postgres could not be read).
     if redis.call('EXISTS', k) == 1 then redis.call('INCRBY', k, v) end
   end
   for k, v in pairs(reservedFreed) do giveBack(k, v) end
+  freeEndedReservations()
   if batchMarked then redis.call('SET', ARGV[1] .. 'batch:' .. ARGV[2], '1', 'EX', 600) end
   if #events > 0 then redis.call('XADD', KEYS[1], '*', 'e', table.concat(events, '\\n')) end
 end
 
 
 -- One request whose values start at ARGV[p]; returns 1 (counted now) or 0, and where the next starts.
--- Idempotency: the first reservation of a request admitted one by one is its marker (HDEL succeeds
--- once); the others count unless a batch an earlier attempt went out in left its marker. The event is
+-- Idempotency: the first reservation of a request admitted one by one is its marker (ended once); the others count unless a batch an earlier attempt went out in left its marker. The event is
 -- appended to the stream either way: the writer drops repeats, so an event is never lost, even when
 -- Redis lost the reservation (a restart without persistence).
 local function settle(p)
@@ -213,7 +425,8 @@ local function settle(p)
   local extra = tonumber(ARGV[p + 3])
   local leased = ARGV[p + 4] == '1'
   local earlier = ARGV[p + 5]
-  local s0 = p + 6
+  local maybeSeeded = ARGV[p + 6] == '1'
+  local s0 = p + 7
   local nextP = s0 + n * 6
   local first = nil
   if not leased then
@@ -227,7 +440,7 @@ local function settle(p)
   local counts = true
   if first then
     local o = s0 + first * 6
-    counts = redis.call('HDEL', ARGV[o] .. ':resvh:' .. ARGV[o + 3], id) == 1
+    counts = endReservation(ARGV[o], ARGV[o + 3], id)
   else
     for b in string.gmatch(earlier, '[^,]+') do
       if redis.call('EXISTS', ARGV[1] .. 'batch:' .. b) == 1 then
@@ -245,11 +458,13 @@ local function settle(p)
       local held = tonumber(ARGV[o + 5])
       if held > 0 and leased then
         bump(reservedFreed, base .. ':resv:' .. period, ledgerFree(base, period, held))
-      elseif held > 0 and (i == first or redis.call('HDEL', base .. ':resvh:' .. period, id) == 1) then
-        bump(reservedFreed, base .. ':resv:' .. period, held)
+      elseif held > 0 and i ~= first then
+        endReservation(base, period, id)
       end
-      if ARGV[o + 1] == '1' then bump(tokensAdded, base .. ':tpm:' .. m0, extra) end
-      if ARGV[o + 2] == '1' then bump(spendAdded, base .. ':spend:' .. period, tonumber(ARGV[o + 4])) end
+      if ARGV[o + 1] == '1' then bump(tokensAdded, base .. ':tpm', extra) end
+      if ARGV[o + 2] == '1' and not (maybeSeeded and redis.call('HDEL', base .. ':seeded:' .. period, id) == 1) then
+        bump(spendAdded, base .. ':spend:' .. period, tonumber(ARGV[o + 4]))
+      end
     end
   end
   if payload ~= '' then events[#events + 1] = payload end
@@ -269,7 +484,7 @@ local function settleSum(p)
     local tokens = tonumber(ARGV[o + 2])
     local spend = tonumber(ARGV[o + 3])
     local freed = tonumber(ARGV[o + 4])
-    if tokens > 0 then bump(tokensAdded, base .. ':tpm:' .. m0, tokens) end
+    if tokens > 0 then bump(tokensAdded, base .. ':tpm', tokens) end
     if spend > 0 then bump(spendAdded, base .. ':spend:' .. period, spend) end
     -- Only leased settlements hold a reservation here (see summable()): freed through the ledger.
     if freed > 0 then bump(reservedFreed, base .. ':resv:' .. period, ledgerFree(base, period, freed)) end
@@ -290,32 +505,36 @@ local function lease(p)
   local slots = tonumber(ARGV[p + 6])
   local tokPer = math.max(1, tonumber(ARGV[p + 7]))
   local nanoPer = math.max(1, tonumber(ARGV[p + 8]))
-  local nextP = p + 13
-  local retMinute = ARGV[p + 9]
+  local nextP = p + 16
   -- This instance's ledger was given back while it lived (it stalled past its deadline): it gets no
   -- lease under that ledger again (-1 tells it to start a new one), so what its earlier leases and
   -- requests still free can never come out of a newer lease's reservation.
   if redis.call('EXISTS', ledgerPrefix .. 'reclaimed:' .. instance) == 1 then return { -1, nowMs }, nextP end
-  giveBack(base .. ':rpm:' .. retMinute, tonumber(ARGV[p + 10]))
-  giveBack(base .. ':tpm:' .. retMinute, tonumber(ARGV[p + 11]))
-  giveBack(base .. ':resv:' .. period, ledgerFree(base, period, tonumber(ARGV[p + 12])))
+  local uid, at = ARGV[p + 9], tonumber(ARGV[p + 10])
+  takeBack(base .. ':rpm', uid, at, tonumber(ARGV[p + 11]), tonumber(ARGV[p + 12]))
+  takeBack(base .. ':tpm', uid, at, tonumber(ARGV[p + 13]), tonumber(ARGV[p + 14]))
+  giveBack(base .. ':resv:' .. period, ledgerFree(base, period, tonumber(ARGV[p + 15])))
   if slots <= 0 then return { 0, nowMs }, nextP end
   local s = counters(base, rpm, tpm, budget, period)
   local k = slots
-  if rpm > 0 then k = math.min(k, math.floor((rpm - (s.rp * w + s.rc)) / LEASE_SHARE)) end
-  if tpm > 0 then k = math.min(k, math.floor((tpm - (s.tp * w + s.tc)) / LEASE_SHARE / tokPer)) end
+  if rpm > 0 then k = math.min(k, math.floor((rpm - s.wr.total) / LEASE_SHARE)) end
+  if tpm > 0 then k = math.min(k, math.floor((tpm - s.wt.total) / LEASE_SHARE / tokPer)) end
   if budget >= 0 then
     if not s.spend then return { 0, nowMs }, nextP end
     k = math.min(k, math.floor((budget - s.spend - s.reserved) / LEASE_SHARE / nanoPer))
   end
   if k < LEASE_MIN_SLOTS then return { 0, nowMs }, nextP end
-  if rpm > 0 then s.rc = add(s.krpm, k, 120) end
-  if tpm > 0 then s.tc = add(s.ktpm, k * tokPer, 120) end
+  -- The lease's entry: unique across calls and instances (the batch id names its instance).
+  uid = ARGV[2] .. '.' .. p
+  if rpm > 0 then count(s.krpm, k, uid) end
+  if tpm > 0 then count(s.ktpm, k * tokPer, uid) end
   if budget >= 0 then
     add(s.kresv, k * nanoPer, ttl)
     ledgerAdd(base, period, k * nanoPer)
   end
-  return { k, nowMs, s.rc, s.rp, s.tc, s.tp }, nextP
+  local out = views({ k, nowMs }, s, rpm, tpm)
+  out[#out + 1] = uid
+  return out, nextP
 end
 
 -- One request whose values start at ARGV[p]; returns its reply and where the next request starts.
@@ -336,34 +555,34 @@ local function admit(p)
     local s = counters(ARGV[o], rpm, tpm, budget, ARGV[o + 4])
     if budget >= 0 and not s.spend then return { 'seed', i, nowMs }, nextP end
     if verdict == 'ok' then
-      if rpm > 0 and s.rp * w + s.rc + 1 > rpm then verdict = 'rpm'; who = i
-      elseif tpm > 0 and s.tp * w + s.tc >= tpm then verdict = 'tpm'; who = i
+      if rpm > 0 and s.wr.total + 1 > rpm then verdict = 'rpm'; who = i
+      elseif tpm > 0 and s.wt.total >= tpm then verdict = 'tpm'; who = i
       elseif budget >= 0 and s.spend + s.reserved >= budget then verdict = 'budget'; who = i
       end
     end
-    out[#out + 1] = s.rc
-    out[#out + 1] = s.rp
-    out[#out + 1] = s.tc
-    out[#out + 1] = s.tp
     subjects[i + 1] = s
   end
   out[1] = verdict
   out[2] = who
-  if verdict ~= 'ok' then return out, nextP end
+  local ok = verdict == 'ok'
   for i = 0, n - 1 do
     local o = p + 3 + i * 7
     local s = subjects[i + 1]
+    local rpm = tonumber(ARGV[o + 1])
+    local tpm = tonumber(ARGV[o + 2])
     local reserve = tonumber(ARGV[o + 5])
     local ttl = tonumber(ARGV[o + 6])
-    local c = 4 + i * 4
-    -- Expiries are set when a counter is created (its first increment), not on every request.
-    if s.krpm then out[c] = add(s.krpm, 1, 120) end
-    if s.ktpm and est > 0 then out[c + 2] = add(s.ktpm, est, 120) end
-    if s.kresv and reserve > 0 then
+    if ok and s.krpm then count(s.krpm, 1) end
+    if ok and s.ktpm and est > 0 then count(s.ktpm, est) end
+    views(out, s, rpm, tpm)
+    if ok and s.kresv and reserve > 0 then
       local hk = ARGV[o] .. ':resvh:' .. ARGV[o + 4]
-      if redis.call('HSETNX', hk, id, reserve) == 1 then
+      if redis.call('HSETNX', hk, id, reserve .. ':' .. instance) == 1 then
         -- No other reservation open: the counter and its hash may be new.
         if add(s.kresv, reserve, ttl) == reserve and ttl > 0 then redis.call('EXPIRE', hk, ttl) end
+        local field = ARGV[o] .. '\\0' .. ARGV[o + 4]
+        ledgerAdded[field] = (ledgerAdded[field] or 0) + reserve
+        redis.call('ZADD', deadlines, nowMs + RESERVATION_TTL_MS, id .. '\\0' .. ARGV[o] .. '\\0' .. ARGV[o + 4])
       end
     end
   end
@@ -372,7 +591,8 @@ end
 
 -- The four lanes, in order; the settlements' counter changes are applied before leases and admissions.
 reclaimLedgers()
-local p = 5
+expireReservations()
+local p = 6
 local replies = {}
 for lane, fn in ipairs({ settle, settleSum, lease, admit }) do
   local out = {}
@@ -384,10 +604,22 @@ for lane, fn in ipairs({ settle, settleSum, lease, admit }) do
   replies[lane] = out
   if lane == 2 then applySettled() end
 end
+flushWindows()
+flushLedgerAdded()
 return replies
 `;
 
 type ScriptValue = string | number;
+
+/** The script's arguments: the fixed head, then each lane's count and its requests' values, flattened. */
+export function limitsScriptArgs(head: ScriptValue[], lanes: ScriptValue[][][]): ScriptValue[] {
+  const out: ScriptValue[] = [...head];
+  for (const lane of lanes) {
+    out.push(lane.length);
+    for (const request of lane) for (const v of request) out.push(v);
+  }
+  return out;
+}
 
 /**
  * Merges SUM items (see above) into one: the events joined line by line, and per subject (base and
@@ -421,6 +653,30 @@ export function mergeSettlementSums(items: ScriptValue[][]): ScriptValue[] {
   for (const sum of subjects.values()) out.push(...sum);
   return out;
 }
+
+/**
+ * Seeds a spend counter unless it exists, and with it marks the events the seed counted whose settlement
+ * may still come (written to Postgres during a Redis outage): their settlement then adds no spend for
+ * this subject (settle(), SETTLE lane). KEYS: the counter, the subject's marker hash
+ * (`base:seeded:<period>`, kept a day at most). ARGV: nano-USD, TTL in seconds (0 = none), the event ids.
+ * → 1 when seeded, 0 when the counter existed (nothing written).
+ */
+export const SEED_SPEND_LUA = `
+local ttl = tonumber(ARGV[2])
+local set
+if ttl > 0 then set = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ttl) else set = redis.call('SET', KEYS[1], ARGV[1], 'NX') end
+if not set then return 0 end
+for i = 3, #ARGV, 1000 do
+  local args = { 'HSET', KEYS[2] }
+  for j = i, math.min(#ARGV, i + 999) do
+    args[#args + 1] = ARGV[j]
+    args[#args + 1] = '1'
+  end
+  redis.call(unpack(args))
+end
+if #ARGV > 2 then redis.call('EXPIRE', KEYS[2], ${SEEDED_MARKS_TTL_S}) end
+return 1
+`;
 
 /**
  * Renews an instance's lease-ledger heartbeat (only while it is listed: a reclaimed instance is not

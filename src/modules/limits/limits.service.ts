@@ -12,10 +12,18 @@ import { budgetResetAt, currentPeriodStart } from '../usage/budget-period';
 import { toNanoUsd } from '../usage/pricing/cost';
 import { serializeUsageEvent, usageStreamKey } from '../usage/usage-stream';
 import type { UsageEvent } from '../usage/usage-event';
-import { LEASE_HEARTBEAT_LUA, LEDGER_HEARTBEAT_MS, LIMITS_LUA, mergeSettlementSums } from './limits.scripts';
+import {
+  LEASE_HEARTBEAT_LUA,
+  LEDGER_HEARTBEAT_MS,
+  LIMITS_LUA,
+  limitsScriptArgs,
+  mergeSettlementSums,
+  SEED_SPEND_LUA,
+} from './limits.scripts';
+import { periodSpendSql } from '../usage/spend-pending';
 import { AdmissionLeases, type LeaseReply } from './admission-leases';
 import { ScriptBatcher, type LaneMerger, type ScriptArgs } from './script-batcher';
-import { WINDOW_MS, msUntilRoom, rateLimitHeaders, retryAfterSeconds, type LimitView } from './rate-window';
+import { rateLimitHeaders, retryAfterSeconds, type LimitView } from './rate-window';
 
 interface SubjectPlan {
   kind: 'key' | 'team';
@@ -60,6 +68,8 @@ type AdmitReply = [string, number, number, ...number[]];
 interface LimitsRedis extends Redis {
   /** Settlements, summed settlements, lease operations, admissions (see limits.scripts.ts) → their replies, lane by lane. */
   sbLimits(...args: Array<string | number>): Promise<[number[], number[], LeaseReply[], AdmitReply[]]>;
+  /** Seeds a spend counter unless it exists (SEED_SPEND_LUA). */
+  sbSeedSpend(counter: string, seeded: string, nano: number, ttl: number, ...ids: string[]): Promise<number>;
   /** Renews this instance's lease-ledger heartbeat (LEASE_HEARTBEAT_LUA). */
   sbLeaseBeat(aliveKey: string, instance: string): Promise<number>;
 }
@@ -129,13 +139,14 @@ export class LimitsService implements OnModuleDestroy {
     redis.on('ready', () => (this.everReady = true));
     redis.defineCommand('sbLimits', { numberOfKeys: 1, lua: LIMITS_LUA });
     redis.defineCommand('sbLeaseBeat', { numberOfKeys: 1, lua: LEASE_HEARTBEAT_LUA });
+    redis.defineCommand('sbSeedSpend', { numberOfKeys: 2, lua: SEED_SPEND_LUA });
     this.redis = redis as LimitsRedis;
     this.batcher = new ScriptBatcher(
       LANES,
       (lanes, batchId) =>
         this.redis.sbLimits(
-          ...scriptArgs(
-            [this.streamKey, this.settledPrefix, batchId, this.ledgerPrefix, this.instance],
+          ...limitsScriptArgs(
+            [this.streamKey, this.settledPrefix, batchId, this.ledgerPrefix, this.instance, ''],
             lanes,
           ),
         ),
@@ -229,14 +240,13 @@ export class LimitsService implements OnModuleDestroy {
       // counts the whole request's tokens and cost for these subjects.
       return { ...admission, estTokens: 0 };
     }
-    const [verdict, who, nowMs] = reply;
-    const elapsedMs = Number(nowMs) % WINDOW_MS;
+    const [verdict, who] = reply;
     const rpmViews: LimitView[] = [];
     const tpmViews: LimitView[] = [];
     const views = subjects.map((s, i) => {
-      const c = reply.slice(3 + i * 4, 7 + i * 4).map(Number);
-      const r: LimitView = { limit: s.rpm, window: { cur: c[0], prev: c[1], elapsedMs } };
-      const t: LimitView = { limit: s.tpm, window: { cur: c[2], prev: c[3], elapsedMs } };
+      const c = 3 + i * 4;
+      const r: LimitView = { limit: s.rpm, used: Number(reply[c]), resetMs: Number(reply[c + 1]) };
+      const t: LimitView = { limit: s.tpm, used: Number(reply[c + 2]), resetMs: Number(reply[c + 3]) };
       if (s.rpm > 0) rpmViews.push(r);
       if (s.tpm > 0) tpmViews.push(t);
       return { r, t };
@@ -260,7 +270,7 @@ export class LimitsService implements OnModuleDestroy {
       );
     }
     const v = views[Number(who)];
-    const waitMs = verdict === 'rpm' ? msUntilRoom(v.r.window, s.rpm, 1) : msUntilRoom(v.t.window, s.tpm, 1);
+    const waitMs = verdict === 'rpm' ? v.r.resetMs : v.t.resetMs;
     const what = verdict === 'rpm' ? `${s.rpm} requests per minute` : `${s.tpm} tokens per minute`;
     throw new GatewayError('rate_limit_exceeded', `Rate limit reached for this ${s.kind}: ${what}`, {
       retryAfterSeconds: retryAfterSeconds(waitMs),
@@ -294,15 +304,23 @@ export class LimitsService implements OnModuleDestroy {
    * appends the usage event to the stream — one script, one round trip, idempotent on the event id.
    * `sent` resolves once the command has left this process (so it reaches Redis even if the process
    * dies right after), or with the reply when that cannot be known; both reject when Redis is down.
+   * `mayBeSeeded`: the event may be in Postgres already (written there during a Redis outage), so a spend
+   * counter seeded from Postgres since may include it: its spend is added only where the seed did not
+   * mark it as counted.
    */
-  settle(admission: Admission | undefined, event: UsageEvent, earlierBatches: string[] = []): Settlement {
+  settle(
+    admission: Admission | undefined,
+    event: UsageEvent,
+    earlierBatches: string[] = [],
+    mayBeSeeded = false,
+  ): Settlement {
     const subjects = admission?.subjects ?? [];
     const costNano = toNanoUsd(event.costUsd || '0');
     const total = (event.usage?.promptTokens ?? 0) + (event.usage?.completionTokens ?? 0);
     const extra = Math.max(0, total - (admission?.estTokens ?? 0));
     const leased = admission?.leased ? 1 : 0;
     const payload = serializeUsageEvent(event);
-    if (summable(admission, earlierBatches)) {
+    if (!mayBeSeeded && summable(admission, earlierBatches)) {
       const sum: ScriptArgs = [payload, subjects.length];
       for (const s of subjects)
         sum.push(
@@ -315,7 +333,7 @@ export class LimitsService implements OnModuleDestroy {
       return this.callSettle(SETTLE_SUM_LANE, sum);
     }
     const args: ScriptArgs = [event.id, payload, subjects.length, extra, leased];
-    args.push(earlierBatches.join(','));
+    args.push(earlierBatches.join(','), mayBeSeeded ? 1 : 0);
     for (const s of subjects)
       args.push(
         s.base,
@@ -344,6 +362,7 @@ export class LimitsService implements OnModuleDestroy {
       0,
       admission.leased ? 1 : 0,
       '',
+      0,
     ];
     for (const s of admission.subjects) args.push(s.base, 0, 0, s.period, 0, this.holds(admission, s));
     await this.callSettle(SETTLE_LANE, args).settled;
@@ -425,18 +444,22 @@ export class LimitsService implements OnModuleDestroy {
     ];
   }
 
-  /** Seeds a missing spend counter from Postgres (the sum of the period's records). */
+  /**
+   * Seeds a missing spend counter from Postgres (the sum of the period's records), marking the records
+   * whose settlement may still come (usage_spend_pending) as counted, in the same step as the counter.
+   */
   private async seedSpend(s: SubjectPlan): Promise<void> {
-    const column = s.kind === 'key' ? 'key_id' : 'team_id';
     let nano = 0;
+    let pending: string[] = [];
     let ttl = s.ttlSeconds;
     try {
-      const rows = await this.prisma.$queryRawUnsafe<Array<{ s: string }>>(
-        `SELECT COALESCE(SUM(cost_usd), 0)::text AS s FROM usage_records WHERE ${column} = $1::uuid AND created_at >= $2`,
+      const rows = await this.prisma.$queryRawUnsafe<Array<{ s: string; pending: string[] }>>(
+        periodSpendSql(s.kind === 'key' ? 'key_id' : 'team_id'),
         s.id,
         s.periodStart ?? new Date(0),
       );
       nano = toNanoUsd(rows[0]?.s ?? '0');
+      pending = rows[0]?.pending ?? [];
     } catch (err) {
       // Postgres unreachable: count from zero for a short while, then seed again.
       this.logger.warn(
@@ -445,9 +468,13 @@ export class LimitsService implements OnModuleDestroy {
       );
       ttl = 30;
     }
-    const key = `${s.base}:spend:${s.period}`;
-    if (ttl > 0) await this.redis.set(key, nano, 'EX', ttl, 'NX');
-    else await this.redis.set(key, nano, 'NX');
+    await this.redis.sbSeedSpend(
+      `${s.base}:spend:${s.period}`,
+      `${s.base}:seeded:${s.period}`,
+      nano,
+      ttl,
+      ...pending,
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -483,16 +510,6 @@ function budgetPeriodOf(l: LimitSettings, now: number): BudgetPeriod {
 
 function mergersByLane(byLane: Record<number, LaneMerger>): Array<LaneMerger | undefined> {
   return Array.from({ length: LANES }, (_, lane) => byLane[lane]);
-}
-
-/** The script's arguments: the fixed head, then each lane's count and its requests' values, flattened. */
-function scriptArgs(head: ScriptArgs, lanes: ScriptArgs[][]): ScriptArgs {
-  const out: ScriptArgs = [...head];
-  for (const lane of lanes) {
-    out.push(lane.length);
-    for (const request of lane) for (const v of request) out.push(v);
-  }
-  return out;
 }
 
 /**

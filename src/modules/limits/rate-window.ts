@@ -1,45 +1,16 @@
 /**
- * Sliding one-minute window from two fixed-minute buckets (contract §9.21): the previous minute's
- * count weighs by the part of it still inside the window, `prev × (60 s − elapsed) / 60 s + cur`.
- * Pure functions over the raw counts the admission script returns.
+ * The `x-ratelimit-*` headers and `Retry-After` of the sliding one-minute window (contract §9.21). The
+ * window itself is kept exactly by the limits script (limits.scripts.ts): the requests and tokens of
+ * the last 60 s, with what it takes until there is room again. Pure functions over its figures.
  */
-export const WINDOW_MS = 60_000;
 
-export interface WindowCounts {
-  /** Count in the current minute bucket (after this request's increment, when admitted). */
-  cur: number;
-  /** Count in the previous minute bucket. */
-  prev: number;
-  /** Milliseconds elapsed in the current minute. */
-  elapsedMs: number;
-}
-
-export function windowUsed(w: WindowCounts): number {
-  return (w.prev * (WINDOW_MS - w.elapsedMs)) / WINDOW_MS + w.cur;
-}
-
-/**
- * How long until the window's count falls to `limit − need` or below (0 if it already has): within the
- * current minute the previous bucket decays; if the current bucket alone is too much, it becomes the
- * previous bucket at the next minute and decays from there.
- */
-export function msUntilRoom(w: WindowCounts, limit: number, need: number): number {
-  const target = limit - need;
-  if (windowUsed(w) <= target) return 0;
-  const restOfMinute = WINDOW_MS - w.elapsedMs;
-  if (w.cur <= target && w.prev > 0) {
-    return Math.max(0, Math.ceil(restOfMinute - (WINDOW_MS * (target - w.cur)) / w.prev));
-  }
-  if (target < 0 || w.cur === 0) return restOfMinute + WINDOW_MS;
-  return restOfMinute + Math.max(0, Math.ceil(WINDOW_MS - (WINDOW_MS * target) / w.cur));
-}
-
-/** Time until the window is empty again (the `x-ratelimit-reset-*` value when not at the limit). */
-export function msUntilEmpty(w: WindowCounts): number {
-  const restOfMinute = WINDOW_MS - w.elapsedMs;
-  if (w.cur > 0) return restOfMinute + WINDOW_MS;
-  if (w.prev > 0) return restOfMinute;
-  return 0;
+/** One rate limit as the limits script left it. */
+export interface LimitView {
+  limit: number;
+  /** Requests (tokens) in the window. */
+  used: number;
+  /** Until there is room for one more, and at least until the oldest entry leaves the window (≤ 60 s). */
+  resetMs: number;
 }
 
 /** OpenAI's duration format for `x-ratelimit-reset-*`: `20ms`, `1s`, `1.5s`, `6m0s`, `1h2m3s`. */
@@ -58,11 +29,6 @@ export function openAiDuration(ms: number): string {
 /** Retry-After: whole seconds, rounded up, at least 1. */
 export function retryAfterSeconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));
-}
-
-export interface LimitView {
-  limit: number;
-  window: WindowCounts;
 }
 
 const REQUEST_HEADERS = [
@@ -89,7 +55,7 @@ function setTightest(out: Record<string, string>, names: string[], views: LimitV
   let tightest: LimitView | undefined;
   let least = 0;
   for (const v of views) {
-    const remaining = Math.max(0, Math.floor(v.limit - windowUsed(v.window)));
+    const remaining = Math.max(0, v.limit - v.used);
     if (!tightest || remaining < least) {
       tightest = v;
       least = remaining;
@@ -98,7 +64,5 @@ function setTightest(out: Record<string, string>, names: string[], views: LimitV
   if (!tightest) return;
   out[names[0]] = String(tightest.limit);
   out[names[1]] = String(least);
-  out[names[2]] = openAiDuration(
-    least > 0 ? msUntilEmpty(tightest.window) : msUntilRoom(tightest.window, tightest.limit, 1),
-  );
+  out[names[2]] = openAiDuration(tightest.resetMs);
 }

@@ -6,6 +6,7 @@ import { LimitsService, type Admission, type Settlement } from '../limits/limits
 import { MetricsService } from '../metrics/metrics.service';
 import type { UsageEvent } from './usage-event';
 import { INSERT_USAGE_SQL, usageInsertParams } from './usage-stream';
+import { CLEAR_SPEND_PENDING_SQL, MARK_SPEND_PENDING_SQL } from './spend-pending';
 
 const RETRY_MS = 1_000;
 /** Events kept for settlement while Redis is down; beyond this, the oldest already in Postgres are let go. */
@@ -107,10 +108,13 @@ export class UsageService implements OnModuleDestroy {
   private async retry(): Promise<void> {
     this.timer = undefined;
     const batch = this.spill.splice(0, this.spill.length);
+    const settled: string[] = [];
     for (const [i, item] of batch.entries()) {
-      const settlement = this.limits.settle(item.admission, item.event, item.batches);
+      // It may be in Postgres already: a spend counter seeded from there counts it, and says so.
+      const settlement = this.limits.settle(item.admission, item.event, item.batches, true);
       try {
         await settlement.settled;
+        settled.push(item.event.id);
       } catch {
         item.batches.push(...sentIn(settlement));
         const left = batch.slice(i);
@@ -118,9 +122,16 @@ export class UsageService implements OnModuleDestroy {
         await this.persist(left);
         this.trim();
         this.schedule();
-        return;
+        break;
       }
     }
+    await this.clearSpendPending(settled);
+  }
+
+  /** Their settlement ran: no seed needs to mark them any more (best effort: a row left only costs a marker). */
+  private async clearSpendPending(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.sql.query(CLEAR_SPEND_PENDING_SQL, [ids]).catch(() => undefined);
   }
 
   /** Queues one event for the next batched Postgres write; resolves when written, or after PERSIST_WAIT_MS. */
@@ -153,6 +164,8 @@ export class UsageService implements OnModuleDestroy {
     const todo = items.filter((p) => !p.persisted);
     if (todo.length === 0) return;
     try {
+      // Marked before the records are visible: a spend seed that sees a record knows its settlement may come.
+      await this.sql.query(MARK_SPEND_PENDING_SQL, [todo.map((p) => p.event.id)]);
       await this.sql.query(INSERT_USAGE_SQL, usageInsertParams(todo.map((p) => p.event)));
       for (const p of todo) p.persisted = true;
     } catch (err) {
