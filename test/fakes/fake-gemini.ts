@@ -409,8 +409,8 @@ function createCache(body: Json, caches: Map<string, Json>, n: number): Json {
     createTime: now.toISOString(),
     updateTime: now.toISOString(),
     expireTime:
-      typeof body.expireTime === 'string'
-        ? body.expireTime
+      typeof expireTimeOf(body) === 'string'
+        ? expireTimeOf(body)
         : new Date(now.getTime() + ttl * 1000).toISOString(),
     usageMetadata: { totalTokenCount: cacheTokens(body) },
   };
@@ -432,10 +432,15 @@ function liveCache(caches: Map<string, Json>, name: string): Json | undefined {
   return entry;
 }
 
+/** Google reads both spellings of a field: `expireTime` and `expire_time`. */
+function expireTimeOf(body: Json): unknown {
+  return body.expireTime ?? body.expire_time;
+}
+
 /** PATCH cachedContents/{id}: only `ttl` or `expireTime` can change. */
 function updateCache(entry: Json, body: Json): Json {
   const now = new Date();
-  if (typeof body.expireTime === 'string') entry.expireTime = body.expireTime;
+  if (typeof expireTimeOf(body) === 'string') entry.expireTime = expireTimeOf(body);
   else if (typeof body.ttl === 'string')
     entry.expireTime = new Date(now.getTime() + Number.parseFloat(body.ttl) * 1000).toISOString();
   entry.updateTime = now.toISOString();
