@@ -92,6 +92,27 @@ models:
     expect(chat.status).toBe(429);
   });
 
+  it('the reservation counts the content under either spelling: while a creation with a large system_instruction is in flight, a small budget admits no other', async () => {
+    const thrifty = await admin.createKey({ name: 'thrifty', max_budget_usd: '0.001' });
+    // ~100k tokens: about 0.03 to write and 0.3 to keep two hours, far over the budget.
+    const big = () =>
+      createCache(thrifty.key, {
+        contents: [{ role: 'user', parts: [{ text: 'Summarise.' }] }],
+        system_instruction: { parts: [{ text: 'All the terms. '.repeat(26_000) }] },
+      });
+    const before = upstreamCreates();
+    gemini.delayCacheCreates(1500);
+    try {
+      const first = big();
+      while (upstreamCreates() === before) await new Promise((r) => setTimeout(r, 20));
+      const second = await big();
+      expect(second.status).toBe(429);
+      expect((await first).status).toBe(200);
+    } finally {
+      gemini.delayCacheCreates(0);
+    }
+  });
+
   it('creation writes one usage record at the exact cost (write + storage for the TTL) and the cache expires at the requested TTL', async () => {
     const started = Date.now();
     const res = await createCache(alice.key);
