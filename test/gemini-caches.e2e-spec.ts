@@ -92,6 +92,27 @@ models:
     expect(chat.status).toBe(429);
   });
 
+  it('the reservation counts the content under either spelling: while a creation with a large system_instruction is in flight, a small budget admits no other', async () => {
+    const thrifty = await admin.createKey({ name: 'thrifty', max_budget_usd: '0.001' });
+    // ~100k tokens: about 0.03 to write and 0.3 to keep two hours, far over the budget.
+    const big = () =>
+      createCache(thrifty.key, {
+        contents: [{ role: 'user', parts: [{ text: 'Summarise.' }] }],
+        system_instruction: { parts: [{ text: 'All the terms. '.repeat(26_000) }] },
+      });
+    const before = upstreamCreates();
+    gemini.delayCacheCreates(1500);
+    try {
+      const first = big();
+      while (upstreamCreates() === before) await new Promise((r) => setTimeout(r, 20));
+      const second = await big();
+      expect(second.status).toBe(429);
+      expect((await first).status).toBe(200);
+    } finally {
+      gemini.delayCacheCreates(0);
+    }
+  });
+
   it('creation writes one usage record at the exact cost (write + storage for the TTL) and the cache expires at the requested TTL', async () => {
     const started = Date.now();
     const res = await createCache(alice.key);
@@ -196,6 +217,56 @@ models:
     expect((await google(alice.key, 'PATCH', cache.name, { expireTime: sooner })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 300));
     expect(await usageOf(alice.id, 'cache_extend')).toHaveLength(1);
+  });
+
+  it('a cache named under the other spellings Google reads (cached_content, generate_content_request) is checked too; a field given twice is a 400', async () => {
+    const cache = (await (await createCache(alice.key, { displayName: 'spellings' })).json()) as any;
+    const own = (await (await createCache(bob.key, { displayName: 'bobs' })).json()) as any;
+    const counts = gemini.requestsFor('countTokens').length;
+    const generates = gemini.requestsFor('generateContent').length;
+    const contents = [{ role: 'user', parts: [{ text: 'x' }] }];
+    for (const body of [
+      { generate_content_request: { model: 'models/gemini-flash', contents, cached_content: cache.name } },
+      { generateContentRequest: { model: 'models/gemini-flash', contents, cached_content: cache.name } },
+    ]) {
+      const res = await google(bob.key, 'POST', 'models/gemini-flash:countTokens', body);
+      expect(res.status).toBe(404);
+      expect(((await res.json()) as any).error).toMatchObject({ code: 404, status: 'NOT_FOUND' });
+    }
+    for (const body of [
+      { contents, cachedContent: null, cached_content: cache.name },
+      { contents, cachedContent: own.name, cached_content: cache.name },
+    ]) {
+      const res = await google(bob.key, 'POST', 'models/gemini-flash:generateContent', body);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as any).error.message).toContain('cachedContent');
+    }
+    const twice = await google(bob.key, 'POST', 'models/gemini-flash:countTokens', {
+      generateContentRequest: { contents, cachedContent: own.name },
+      generate_content_request: { contents, cachedContent: cache.name },
+    });
+    expect(twice.status).toBe(400);
+    expect(gemini.requestsFor('countTokens')).toHaveLength(counts);
+    expect(gemini.requestsFor('generateContent')).toHaveLength(generates);
+  });
+
+  it("expire_time (Google's other spelling) is the lifetime billed, on create and on patch", async () => {
+    const frank = await admin.createKey({ name: 'frank' });
+    const asked = new Date(Date.now() + 10 * 3_600_000).toISOString();
+    const res = await createCache(frank.key, { ttl: undefined, expire_time: asked });
+    expect(res.status).toBe(200);
+    const cache = (await res.json()) as any;
+    expect(cache.expireTime).toBe(asked);
+    const tokens = cache.usageMetadata.totalTokenCount as number;
+    const [created] = await usageOf(frank.id, 'cache_create');
+    const stored = new Decimal(created.cost_usd).minus(new Decimal(tokens).mul(INPUT).div(1_000_000));
+    expect(stored.gt(storage(tokens, 10 * 3600 - 60))).toBe(true);
+    expect(stored.lte(storage(tokens, 10 * 3600))).toBe(true);
+
+    const later = new Date(Date.parse(asked) + 3_600_000).toISOString();
+    expect((await google(frank.key, 'PATCH', cache.name, { expire_time: later })).status).toBe(200);
+    const [extended] = await usageOf(frank.id, 'cache_extend');
+    expect(extended).toMatchObject({ status_code: 200, cost_usd: storage(tokens, 3600).toFixed() });
   });
 
   it('bad ttl / expireTime / pageToken are 400s naming the field', async () => {

@@ -42,6 +42,8 @@ export interface FakeGemini extends FakeServer {
   script(...next: FakeReply[]): void;
   /** Requests to one operation (`generateContent`, `streamGenerateContent`, …). */
   requestsFor(operation: string): CapturedRequest[];
+  /** Holds every cachedContents creation this long before answering (0: answer at once). */
+  delayCacheCreates(ms: number): void;
 }
 
 /**
@@ -156,6 +158,7 @@ export async function startFakeGemini(
   const queue: FakeReply[] = [];
   const caches = new Map<string, Json>();
   let counter = 0;
+  let cacheCreateDelayMs = 0;
 
   const shown = (entry: Json): Json => {
     if (!opts.hideCacheExpireTime) return entry;
@@ -207,6 +210,7 @@ export async function startFakeGemini(
     if (req.path.endsWith('/v1beta/cachedContents')) {
       if (req.method === 'GET') return sendJson(res, 200, { cachedContents: [...caches.values()] });
       if (req.method === 'POST') {
+        if (cacheCreateDelayMs > 0) await sleep(cacheCreateDelayMs);
         const size = cacheTokens(body);
         if (opts.minCacheTokens && size < opts.minCacheTokens)
           return sendJson(
@@ -237,6 +241,7 @@ export async function startFakeGemini(
     apiKey,
     script: (...next) => void queue.push(...next),
     requestsFor: (operation) => fake.requests.filter((r) => r.path.endsWith(`:${operation}`)),
+    delayCacheCreates: (ms) => void (cacheCreateDelayMs = ms),
   };
 }
 
@@ -409,8 +414,8 @@ function createCache(body: Json, caches: Map<string, Json>, n: number): Json {
     createTime: now.toISOString(),
     updateTime: now.toISOString(),
     expireTime:
-      typeof body.expireTime === 'string'
-        ? body.expireTime
+      typeof expireTimeOf(body) === 'string'
+        ? expireTimeOf(body)
         : new Date(now.getTime() + ttl * 1000).toISOString(),
     usageMetadata: { totalTokenCount: cacheTokens(body) },
   };
@@ -419,7 +424,8 @@ function createCache(body: Json, caches: Map<string, Json>, n: number): Json {
 }
 
 function cacheTokens(body: Json): number {
-  return tokens(JSON.stringify([body.systemInstruction ?? '', body.contents ?? [], body.tools ?? []]));
+  const system = body.systemInstruction ?? body.system_instruction ?? '';
+  return tokens(JSON.stringify([system, body.contents ?? [], body.tools ?? []]));
 }
 
 /** An expired cache is gone, as on Gemini. */
@@ -432,10 +438,15 @@ function liveCache(caches: Map<string, Json>, name: string): Json | undefined {
   return entry;
 }
 
+/** Google reads both spellings of a field: `expireTime` and `expire_time`. */
+function expireTimeOf(body: Json): unknown {
+  return body.expireTime ?? body.expire_time;
+}
+
 /** PATCH cachedContents/{id}: only `ttl` or `expireTime` can change. */
 function updateCache(entry: Json, body: Json): Json {
   const now = new Date();
-  if (typeof body.expireTime === 'string') entry.expireTime = body.expireTime;
+  if (typeof expireTimeOf(body) === 'string') entry.expireTime = expireTimeOf(body);
   else if (typeof body.ttl === 'string')
     entry.expireTime = new Date(now.getTime() + Number.parseFloat(body.ttl) * 1000).toISOString();
   entry.updateTime = now.toISOString();

@@ -48,6 +48,16 @@ describe('google dialect: request fixtures (Gemini wire in, canonical out)', () 
       expect.objectContaining({ param: 'body' }),
     );
   });
+
+  it('refuses a field given under both spellings (the body goes to Gemini as is)', () => {
+    const body = { contents: [], cachedContent: null, cached_content: 'cachedContents/x' };
+    expect(() => fromGeminiRequest(body, 'gemini-2.5-flash')).toThrow(
+      expect.objectContaining({
+        param: 'cached_content',
+        message: expect.stringContaining('"cachedContent"'),
+      }),
+    );
+  });
 });
 
 describe('google dialect: response fixtures (canonical in, Gemini wire out)', () => {

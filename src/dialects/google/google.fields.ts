@@ -75,11 +75,30 @@ export function optInt(o: Obj, key: string, path: string, min?: number): number 
 /** Refuses keys Gemini does not know, as Google does ("Unknown name …: Cannot find field"). */
 export function rejectUnknown(o: Obj, known: ReadonlySet<string>, prefix: string): void {
   for (const key of Object.keys(o)) {
-    if (known.has(camelCase(key))) continue;
+    const name = camelCase(key);
     const path = prefix ? `${prefix}.${key}` : key;
-    throw new DialectValidationError(
-      `Invalid JSON payload received. Unknown name "${key}": Cannot find field.`,
-      path,
-    );
+    if (!known.has(name))
+      throw new DialectValidationError(
+        `Invalid JSON payload received. Unknown name "${key}": Cannot find field.`,
+        path,
+      );
+    if (name !== key && Object.hasOwn(o, name)) throw givenTwice(name, key, path);
   }
+}
+
+/**
+ * `field(o, key)` for a body forwarded upstream as is: a field given under both spellings is
+ * refused, since what Google would read could then differ from what the gateway checked.
+ */
+export function fieldOnce(o: Obj, key: string, path: string): unknown {
+  const snake = snakeCase(key);
+  if (snake !== key && Object.hasOwn(o, key) && Object.hasOwn(o, snake)) throw givenTwice(key, snake, path);
+  return field(o, key);
+}
+
+function givenTwice(camel: string, snake: string, path: string): DialectValidationError {
+  return new DialectValidationError(
+    `Invalid JSON payload received. Field "${camel}" is given twice (also as "${snake}").`,
+    path,
+  );
 }

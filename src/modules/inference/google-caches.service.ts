@@ -71,7 +71,8 @@ export class GoogleCachesService {
     const lifetime = creationLifetime(body);
     const requestId = requestIdOf(req);
     const estimate: CacheCharge = {
-      tokens: estimateTextTokens(JSON.stringify([body.systemInstruction, body.contents, body.tools])),
+      // The whole body, as Gemini reads it (`system_instruction` as well as `systemInstruction`).
+      tokens: estimateTextTokens(JSON.stringify(body)),
       seconds: lifetime.seconds,
       write: true,
     };

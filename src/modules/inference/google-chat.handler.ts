@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DialectValidationError } from '../../dialects/dialect-validation-error';
 import { renderErrorBody } from '../../dialects/error-bodies';
 import { toGeminiResponse, toGeminiStream } from '../../dialects/google/google.canonical-to-wire';
+import { fieldOnce, isObj, type Obj } from '../../dialects/google/google.fields';
 import { fromGeminiRequest } from '../../dialects/google/google.wire-to-canonical';
 import type { ChatRequest, ChatResponse, ChatStreamEvent } from '../../providers/core/canonical';
 import type { SseEvent } from '../../providers/core/sse';
@@ -55,6 +56,8 @@ export class GoogleChatHandler implements ChatDialectHandler {
       stream: false,
       maxTokens: 1,
     };
+    const cachedContent = countedCacheOf(body as Obj);
+    if (cachedContent !== undefined) request.extensions = { gemini: { cachedContent } };
     return {
       publicModel: model,
       stream: false,
@@ -98,6 +101,24 @@ export class GoogleChatHandler implements ChatDialectHandler {
       ctx.streamFormat,
     );
   }
+}
+
+/**
+ * The cache a countTokens body names (`generateContentRequest.cachedContent`), read as Google reads
+ * it (either spelling, at either level), so the caller's right to it is checked like on generateContent.
+ */
+function countedCacheOf(body: Obj): string | undefined {
+  const inner = fieldOnce(body, 'generateContentRequest', 'generateContentRequest');
+  const named =
+    (isObj(inner) ? fieldOnce(inner, 'cachedContent', 'generateContentRequest.cachedContent') : undefined) ??
+    fieldOnce(body, 'cachedContent', 'cachedContent');
+  if (named === undefined || named === null) return undefined;
+  if (typeof named !== 'string')
+    throw new DialectValidationError(
+      "'cachedContent' must be a string (cachedContents/{id})",
+      'cachedContent',
+    );
+  return named;
 }
 
 /** Gemini chunks as SSE (`data:` frames, no [DONE]) or, without `alt=sse`, one JSON array. */

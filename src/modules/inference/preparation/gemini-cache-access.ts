@@ -2,7 +2,8 @@ import type { ParsedChat } from '../chat-dialect';
 
 /**
  * The `cachedContents/{id}` a request would have Gemini read, wherever the caller put it: Google
- * `cachedContent` (also inside countTokens' `generateContentRequest`), OpenAI-dialect
+ * `cachedContent` (the Google dialect's parse puts countTokens' `generateContentRequest.cachedContent`
+ * there too, and refuses a field given under both spellings), OpenAI-dialect
  * `cached_content` / `cachedContent`, or a `generationConfig` that carries it (the fields
  * `fromExtensions` reads). Undefined when the request names none.
  */
@@ -10,16 +11,8 @@ export function cachedContentNamedBy(parsed: ParsedChat): string | undefined {
   const gemini = parsed.request.extensions?.gemini;
   const openai = parsed.request.extensions?.openai;
   const nested = gemini?.generationConfig as { cachedContent?: unknown } | undefined;
-  const wrapped = parsed.passthroughOnly
-    ? ((parsed.body.generateContentRequest as { cachedContent?: unknown } | undefined)?.cachedContent ??
-      parsed.body.cachedContent)
-    : undefined;
   const named =
-    gemini?.cachedContent ??
-    nested?.cachedContent ??
-    openai?.cached_content ??
-    openai?.cachedContent ??
-    wrapped;
+    gemini?.cachedContent ?? nested?.cachedContent ?? openai?.cached_content ?? openai?.cachedContent;
   if (typeof named !== 'string') return undefined;
   return named.startsWith('cachedContents/') ? named : `cachedContents/${named}`;
 }

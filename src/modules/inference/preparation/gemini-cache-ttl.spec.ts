@@ -16,6 +16,11 @@ describe('cache lifetimes (what a cachedContents body asks for)', () => {
       expiresAt: new Date('2026-01-01T00:10:00.250Z'),
       seconds: '600.25',
     });
+    // Google also reads the snake_case spelling of a body forwarded as is: it is billed the same.
+    expect(requestedLifetime({ expire_time: '2026-01-01T10:00:00Z' }, now)).toEqual({
+      expiresAt: new Date('2026-01-01T10:00:00Z'),
+      seconds: '36000',
+    });
     expect(requestedLifetime({ displayName: 'x' }, now)).toBeUndefined();
     expect(creationLifetime({}, now)).toEqual({ expiresAt: new Date(now + 3_600_000), seconds: '3600' });
   });
@@ -27,6 +32,8 @@ describe('cache lifetimes (what a cachedContents body asks for)', () => {
       [{ ttl: '60s', expireTime: '2026-01-02T00:00:00Z' }, 'ttl'],
       [{ expireTime: 'tomorrow' }, 'expireTime'],
       [{ expireTime: '2025-12-31T23:59:59Z' }, 'expireTime'],
+      [{ expireTime: null, expire_time: '2026-01-02T00:00:00Z' }, 'expireTime'],
+      [{ ttl: '60s', expire_time: '2026-01-02T00:00:00Z' }, 'ttl'],
     ] as const)
       expect(() => requestedLifetime(body, now)).toThrow(expect.objectContaining({ status: 400, param }));
   });

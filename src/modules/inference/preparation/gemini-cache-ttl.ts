@@ -14,13 +14,17 @@ export interface CacheLifetime {
 
 /**
  * The lifetime a cachedContents create or patch body asks for: `ttl` from now, or until
- * `expireTime` (RFC 3339); `undefined` when it names neither. Bad values are a 400 naming the field.
+ * `expireTime` / `expire_time` (RFC 3339); `undefined` when it names neither. Bad values are a 400 naming the field.
  */
 export function requestedLifetime(
   body: Record<string, unknown>,
   now = Date.now(),
 ): CacheLifetime | undefined {
-  const { ttl, expireTime } = body;
+  const { ttl } = body;
+  // The body goes to Gemini as is, and Google reads `expire_time` as well: bill what it will keep.
+  if (body.expireTime !== undefined && body.expire_time !== undefined)
+    throw invalid('expireTime', "give 'expireTime' once, not also as 'expire_time'");
+  const expireTime = body.expireTime !== undefined ? body.expireTime : body.expire_time;
   if (ttl !== undefined && expireTime !== undefined)
     throw invalid('ttl', "give either 'ttl' or 'expireTime', not both");
   if (ttl !== undefined) {
