@@ -56,7 +56,10 @@ export function fromLiteLlmPricing(
   if (firstAbove) {
     const { threshold_tokens, input_per_mtok, ...rest } = upper;
     if (input_per_mtok === undefined)
-      throw new ConfigError(firstAbove, `needs input_cost_per_token_above_${Number(threshold_tokens) / 1000}k_tokens`);
+      throw new ConfigError(
+        firstAbove,
+        `needs input_cost_per_token_above_${Number(threshold_tokens) / 1000}k_tokens`,
+      );
     out.long_context = { threshold_tokens, input_per_mtok, ...rest };
   }
   return Object.keys(out).length ? out : undefined;

@@ -119,7 +119,10 @@ router:
       'models[0].pricing.long_context.threshold: unknown field',
     );
     expect(() =>
-      parseYamlConfig(parse('models:\n  - model_name: a\n    pricing: { long_context_threshold_tokens: 1 }\n'), env),
+      parseYamlConfig(
+        parse('models:\n  - model_name: a\n    pricing: { long_context_threshold_tokens: 1 }\n'),
+        env,
+      ),
     ).toThrow('models[0].pricing.long_context_threshold_tokens: unknown pricing field');
   });
 

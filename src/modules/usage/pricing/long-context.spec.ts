@@ -55,12 +55,17 @@ describe('long-context tier (issue 14 item 3)', () => {
   });
 
   it('a catalog long_context replaces the shipped tier as a whole', () => {
-    const p = effectivePricing({ long_context: { threshold_tokens: '100000', input_per_mtok: '3' } }, 'gemini-2.5-pro');
+    const p = effectivePricing(
+      { long_context: { threshold_tokens: '100000', input_per_mtok: '3' } },
+      'gemini-2.5-pro',
+    );
     expect(p.long_context).toEqual({ threshold_tokens: '100000', input_per_mtok: '3' });
     // 150000 × 3 + 1000 × 10 (no tier output: the base output) = 460000 per M
     expect(costOf({ promptTokens: 150_000, completionTokens: 1000 }, p).toFixed()).toBe('0.46');
     // no tier cached price: the tier's input price (100000 × 3 + 50000 × 3)
-    expect(costOf({ promptTokens: 150_000, cachedTokens: 50_000, completionTokens: 0 }, p).toFixed()).toBe('0.45');
+    expect(costOf({ promptTokens: 150_000, cachedTokens: 50_000, completionTokens: 0 }, p).toFixed()).toBe(
+      '0.45',
+    );
   });
 
   it('the upper tier is built once per pricing object', () => {
