@@ -315,6 +315,9 @@ describe('metering: Gemini prices (long-context tier, cached audio) and budgets 
       yaml: `
 models:
   - { model_name: gemini-pro, deployments: ${on('gemini-2.5-pro')} }
+  - model_name: gemini-pro-yaml
+    deployments: ${on('gemini-2.5-pro')}
+    pricing: { long_context: { threshold_tokens: 200000, input_per_mtok: "3.00" } }
   - { model_name: gemini-image, deployments: ${on('gemini-3-pro-image-preview')} }
   - { model_name: gemini-flash, deployments: ${on('gemini-2.5-flash')}, fallbacks: [gemini-image] }
 `,
@@ -359,24 +362,47 @@ models:
     // 300000 × 2.50 + 1000 × 15.00 per M (the ≤ 200k rates gave 0.385)
     expect(await spent(keyId, 1)).toBe('0.765');
 
-    const bad = await pricing({ long_context_threshold_tokens: '200k' });
+    const bad = await pricing({ long_context: { threshold_tokens: '200k', input_per_mtok: '2.50' } });
     expect(bad.status).toBe(400);
-    expect(JSON.stringify(await bad.json())).toContain('long_context_threshold_tokens');
+    expect(((await bad.json()) as any).error).toMatchObject({
+      param: 'long_context.threshold_tokens',
+      message: expect.stringContaining('long_context.threshold_tokens must be a positive integer'),
+    });
+    const flat = await pricing({ long_context_threshold_tokens: 100_000 });
+    expect(flat.status).toBe(400);
+    // long_context replaces the shipped tier as a whole: no cached price given, none kept
     const put = await pricing({
-      long_context_threshold_tokens: 100_000,
-      output_per_mtok_above_threshold: '2e1',
+      long_context: { threshold_tokens: 100_000, input_per_mtok: '2.50', output_per_mtok: '2e1' },
     });
     expect(put.status).toBe(200);
-    expect(((await put.json()) as any).pricing).toMatchObject({
-      long_context_threshold_tokens: '100000',
-      input_per_mtok_above_threshold: '2.50',
-      output_per_mtok_above_threshold: '20',
-      cached_input_per_mtok_above_threshold: '0.25',
+    expect(((await put.json()) as any).pricing.long_context).toEqual({
+      threshold_tokens: '100000',
+      input_per_mtok: '2.50',
+      output_per_mtok: '20',
     });
     gemini.script({ parts: [{ text: 'long' }], usageMetadata: usage(150_000) });
     expect((await ask(token, 'gemini-pro')).status).toBe(200);
     // + 150000 × 2.50 + 1000 × 20 per M = 0.395
     expect(await spent(keyId, 2)).toBe('1.16');
+
+    // null drops the override: the shipped tier (above 200k) is back, so 150k is the lower tier
+    const reset = await pricing({ long_context: null });
+    expect(((await reset.json()) as any).pricing.long_context.threshold_tokens).toBe('200000');
+    gemini.script({ parts: [{ text: 'long' }], usageMetadata: usage(150_000) });
+    expect((await ask(token, 'gemini-pro')).status).toBe(200);
+    // + 150000 × 1.25 + 1000 × 10 per M = 0.1975
+    expect(await spent(keyId, 3)).toBe('1.3575');
+  });
+
+  it('item 3: a long_context tier from the YAML replaces the shipped one; its output defaults to the base output', async () => {
+    const { token, keyId } = newKey();
+    gemini.script({
+      parts: [{ text: 'long' }],
+      usageMetadata: { promptTokenCount: 300_000, candidatesTokenCount: 1000, totalTokenCount: 301_000 },
+    });
+    expect((await ask(token, 'gemini-pro-yaml')).status).toBe(200);
+    // 300000 × 3.00 + 1000 × 10.00 per M
+    expect(await spent(keyId, 1)).toBe('0.91');
   });
 
   it('item 7: cached audio tokens are billed once, each kind at its own rate', async () => {

@@ -3,7 +3,20 @@ import type { ProviderId } from '../providers/core/adapter';
 export type SwitchboardRole = 'api' | 'worker' | 'all';
 export type RouterStrategy = 'weighted' | 'least-busy' | 'lowest-latency' | 'usage-based';
 
+/**
+ * The long-context tier (contract `long_context`): the prices of a request whose prompt exceeds
+ * `threshold_tokens`. `output_per_mtok` defaults to the base output price, `cached_input_per_mtok`
+ * to this tier's `input_per_mtok`.
+ */
+export type LongContextPricing = {
+  threshold_tokens: string;
+  input_per_mtok: string;
+  output_per_mtok?: string;
+  cached_input_per_mtok?: string;
+};
+
 export interface PricingInput {
+  long_context?: LongContextPricing;
   [field: string]: string | Record<string, string> | undefined;
 }
 

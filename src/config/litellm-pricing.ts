@@ -18,32 +18,49 @@ const PER_TOKEN_FIELDS: Record<string, string> = {
 /** `<key>_above_<N>k_tokens`: LiteLLM's long-context rate of `<key>` for prompts above N thousand tokens. */
 const ABOVE = /^(.+)_above_(\d+)k_tokens$/;
 
+/** The price fields the long-context tier has (`long_context`); LiteLLM's other `_above_` keys are ignored. */
+const LONG_CONTEXT_RATES = new Set(['input_per_mtok', 'output_per_mtok', 'cached_input_per_mtok']);
+
 /**
  * The pricing a LiteLLM `model_list` entry declares in `model_info` or `litellm_params` (LiteLLM's cost
  * keys, USD per token), as Switchboard price fields (USD per million tokens, exact decimals).
- * `…_above_200k_tokens` keys become the long-context tier; a model has one threshold.
+ * `input_cost_per_token_above_200k_tokens`, `output_cost_per_token_above_200k_tokens` and
+ * `cache_read_input_token_cost_above_200k_tokens` become `long_context` (threshold 200000; the input
+ * one is required with the others); a model has one threshold.
  * Returns undefined when the entry declares no price.
  */
 export function fromLiteLlmPricing(
   sources: Array<[path: string, values: Record<string, unknown>]>,
 ): PricingInput | undefined {
   const out: PricingInput = {};
+  const upper: Record<string, string> = {};
+  let firstAbove = '';
   for (const [path, values] of sources) {
     for (const [key, value] of Object.entries(values)) {
       const above = ABOVE.exec(key);
       const field = PER_TOKEN_FIELDS[above ? above[1] : key];
-      if (!field) continue;
+      if (!field || (above && !LONG_CONTEXT_RATES.has(field))) continue;
       const perMtok = new Decimal(decimalText(value, `${path}.${key}`)).times(1_000_000).toFixed();
       if (!above) {
         out[field] = perMtok;
         continue;
       }
       const threshold = String(Number(above[2]) * 1000);
-      if (out.long_context_threshold_tokens && out.long_context_threshold_tokens !== threshold)
+      if (upper.threshold_tokens && upper.threshold_tokens !== threshold)
         throw new ConfigError(`${path}.${key}`, 'a model has one long-context threshold');
-      out.long_context_threshold_tokens = threshold;
-      out[`${field}_above_threshold`] = perMtok;
+      upper.threshold_tokens = threshold;
+      upper[field] = perMtok;
+      firstAbove ||= `${path}.${key}`;
     }
+  }
+  if (firstAbove) {
+    const { threshold_tokens, input_per_mtok, ...rest } = upper;
+    if (input_per_mtok === undefined)
+      throw new ConfigError(
+        firstAbove,
+        `needs input_cost_per_token_above_${Number(threshold_tokens) / 1000}k_tokens`,
+      );
+    out.long_context = { threshold_tokens, input_per_mtok, ...rest };
   }
   return Object.keys(out).length ? out : undefined;
 }

@@ -84,10 +84,11 @@ router:
       input_per_mtok: "1.25"
       output_per_mtok: 1e1
       cached_audio_input_per_mtok: "0.10"
-      long_context_threshold_tokens: 200000
-      input_per_mtok_above_threshold: "2.50"
-      output_per_mtok_above_threshold: "15.00"
-      cached_input_per_mtok_above_threshold: "0.25"
+      long_context:
+        threshold_tokens: 200000
+        input_per_mtok: "2.50"
+        output_per_mtok: "15.00"
+        cached_input_per_mtok: "0.25"
 `),
       env,
     );
@@ -95,18 +96,34 @@ router:
       input_per_mtok: '1.25',
       output_per_mtok: '10',
       cached_audio_input_per_mtok: '0.10',
-      long_context_threshold_tokens: '200000',
-      input_per_mtok_above_threshold: '2.50',
-      output_per_mtok_above_threshold: '15.00',
-      cached_input_per_mtok_above_threshold: '0.25',
+      long_context: {
+        threshold_tokens: '200000',
+        input_per_mtok: '2.50',
+        output_per_mtok: '15.00',
+        cached_input_per_mtok: '0.25',
+      },
     });
-    for (const bad of ['200k', '0.5', '0', 'null'])
-      expect(() =>
-        parseYamlConfig(
-          parse(`models:\n  - model_name: a\n    pricing: { long_context_threshold_tokens: ${bad} }\n`),
-          env,
-        ),
-      ).toThrow('models[0].pricing.long_context_threshold_tokens: must be an integer ≥ 1');
+    const withTier = (tier: string) =>
+      parseYamlConfig(parse(`models:\n  - model_name: a\n    pricing: { long_context: ${tier} }\n`), env);
+    for (const bad of ['200k', '0.5', '0'])
+      expect(() => withTier(`{ threshold_tokens: ${bad}, input_per_mtok: 1 }`)).toThrow(
+        'models[0].pricing.long_context.threshold_tokens: must be an integer ≥ 1',
+      );
+    expect(() => withTier('{ threshold_tokens: 10 }')).toThrow(
+      'models[0].pricing.long_context.input_per_mtok: is required',
+    );
+    expect(() => withTier('{ threshold_tokens: 10, input_per_mtok: 1, output_per_mtok: lots }')).toThrow(
+      'models[0].pricing.long_context.output_per_mtok: must be a non-negative decimal',
+    );
+    expect(() => withTier('{ threshold_tokens: 10, input_per_mtok: 1, threshold: 2 }')).toThrow(
+      'models[0].pricing.long_context.threshold: unknown field',
+    );
+    expect(() =>
+      parseYamlConfig(
+        parse('models:\n  - model_name: a\n    pricing: { long_context_threshold_tokens: 1 }\n'),
+        env,
+      ),
+    ).toThrow('models[0].pricing.long_context_threshold_tokens: unknown pricing field');
   });
 
   it('accepts the LiteLLM proxy config from the seed documents unchanged', () => {
@@ -174,10 +191,12 @@ model_list:
       input_per_mtok: '1.25',
       output_per_mtok: '10',
       cached_input_per_mtok: '0.125',
-      long_context_threshold_tokens: '200000',
-      input_per_mtok_above_threshold: '2.5',
-      output_per_mtok_above_threshold: '15',
-      cached_input_per_mtok_above_threshold: '0.25',
+      long_context: {
+        threshold_tokens: '200000',
+        input_per_mtok: '2.5',
+        output_per_mtok: '15',
+        cached_input_per_mtok: '0.25',
+      },
       cached_audio_input_per_mtok: '0.1',
     });
     expect(cfg.models[0].deployments[0].settings).toEqual({});
@@ -195,6 +214,9 @@ model_list:
       ),
     ).toThrow(
       'model_list[0].model_info.output_cost_per_token_above_200k_tokens: a model has one long-context threshold',
+    );
+    expect(() => parseYamlConfig(entry('output_cost_per_token_above_200k_tokens: 1e-6'), env)).toThrow(
+      'model_list[0].model_info.output_cost_per_token_above_200k_tokens: needs input_cost_per_token_above_200k_tokens',
     );
     expect(() => parseYamlConfig(entry('input_cost_per_token: free'), env)).toThrow(
       'model_list[0].model_info.input_cost_per_token: must be a non-negative decimal',

@@ -6,13 +6,14 @@ import {
   DEFAULT_ROUTER,
   DEPLOYMENT_DEFAULTS,
   type DeploymentConfig,
+  type LongContextPricing,
   type ModelConfig,
   type PricingInput,
   type RouterConfig,
   type RouterStrategy,
 } from './config.types';
 import { fromLiteLlmModelList, fromLiteLlmRouter } from './litellm-config';
-import { LONG_CONTEXT_FIELDS, LONG_CONTEXT_THRESHOLD } from '../modules/usage/pricing/long-context';
+import { LONG_CONTEXT_FIELDS } from '../modules/usage/pricing/long-context';
 import {
   asArray,
   asObject,
@@ -27,6 +28,7 @@ import {
 type Env = Record<string, string | undefined>;
 
 const STRATEGIES: RouterStrategy[] = ['weighted', 'least-busy', 'lowest-latency', 'usage-based'];
+/** The price fields holding one decimal; `per_video_second_by_resolution` and `long_context` are objects. */
 const PRICING_FIELDS: string[] = [
   'input_per_mtok',
   'output_per_mtok',
@@ -37,8 +39,6 @@ const PRICING_FIELDS: string[] = [
   'audio_input_per_mtok',
   'cached_audio_input_per_mtok',
   'audio_output_per_mtok',
-  // Long-context tier (threshold in prompt tokens, checked as an integer below).
-  ...LONG_CONTEXT_FIELDS,
   'per_image',
   'per_video_second',
   'per_request',
@@ -143,17 +143,34 @@ export function parsePricing(raw: unknown, path: string): PricingInput {
       out[k] = Object.fromEntries(
         Object.entries(byRes).map(([res, price]) => [res, decimalText(price, `${path}.${k}.${res}`)]),
       );
-    } else if (k === LONG_CONTEXT_THRESHOLD) {
-      out[k] = String(optInt(v ?? NaN, `${path}.${k}`, 1));
+    } else if (k === 'long_context') {
+      out.long_context = parseLongContext(v, `${path}.${k}`);
     } else if (PRICING_FIELDS.includes(k)) {
       out[k] = decimalText(v, `${path}.${k}`);
     } else {
       throw new ConfigError(
         `${path}.${k}`,
-        `unknown pricing field (known: ${[...PRICING_FIELDS, 'per_video_second_by_resolution'].join(', ')})`,
+        `unknown pricing field (known: ${[...PRICING_FIELDS, 'per_video_second_by_resolution', 'long_context'].join(', ')})`,
       );
     }
   }
+  return out;
+}
+
+/** `long_context: {threshold_tokens, input_per_mtok, output_per_mtok?, cached_input_per_mtok?}`. */
+function parseLongContext(raw: unknown, path: string): LongContextPricing {
+  const lc = asObject(raw, path);
+  for (const k of Object.keys(lc))
+    if (!(LONG_CONTEXT_FIELDS as readonly string[]).includes(k))
+      throw new ConfigError(`${path}.${k}`, `unknown field (known: ${LONG_CONTEXT_FIELDS.join(', ')})`);
+  for (const k of ['threshold_tokens', 'input_per_mtok'])
+    if (lc[k] === undefined || lc[k] === null) throw new ConfigError(`${path}.${k}`, 'is required');
+  const out: LongContextPricing = {
+    threshold_tokens: String(optInt(lc.threshold_tokens, `${path}.threshold_tokens`, 1)),
+    input_per_mtok: decimalText(lc.input_per_mtok, `${path}.input_per_mtok`),
+  };
+  for (const k of ['output_per_mtok', 'cached_input_per_mtok'] as const)
+    if (lc[k] !== undefined) out[k] = decimalText(lc[k], `${path}.${k}`);
   return out;
 }
 

@@ -25,10 +25,16 @@ function flatten(errors: ValidationError[], parent = ''): Array<{ path: string; 
     if (e.constraints) {
       out.push({
         path,
-        messages: Object.values(e.constraints).map((m) => (m.includes(e.property) ? m : `${path} ${m}`)),
+        messages: Object.values(e.constraints).map((m) => messageNaming(m, e.property, path)),
       });
     }
     out.push(...flatten(e.children ?? [], path));
   }
   return out;
+}
+
+/** `m` naming the field by its full path: `threshold_tokens must be …` → `long_context.threshold_tokens must be …`. */
+function messageNaming(m: string, property: string, path: string): string {
+  if (m.startsWith(`${property} `)) return `${path}${m.slice(property.length)}`;
+  return m.includes(property) ? m : `${path} ${m}`;
 }

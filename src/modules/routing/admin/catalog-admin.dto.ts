@@ -260,6 +260,25 @@ const IsTokenCount = valueCheck(
     (typeof v === 'string' && /^[1-9]\d{0,14}$/.test(v)),
 );
 
+/** The long-context tier (contract `long_context`): the whole request bills at these above the threshold. */
+export class LongContextPricingDto {
+  @ApiProperty({
+    example: 200000,
+    description: 'Prompt tokens (cached included) above which the tier applies',
+  })
+  @IsTokenCount()
+  threshold_tokens!: string | number;
+  @ApiProperty({ example: '2.50' }) @IsMoney() input_per_mtok!: string | number;
+  @ApiPropertyOptional({ example: '15.00', description: 'default: the base output_per_mtok' })
+  @IsOptional()
+  @IsMoney()
+  output_per_mtok?: string | number;
+  @ApiPropertyOptional({ example: '0.25', description: "default: this tier's input_per_mtok" })
+  @IsOptional()
+  @IsMoney()
+  cached_input_per_mtok?: string | number;
+}
+
 /** Pricing override fields (contract §6); `null` removes an override (back to the shipped price). */
 export class PricingDto {
   @ApiPropertyOptional({ example: '0.15' }) @ValidateIf(given) @IsMoney() input_per_mtok?:
@@ -284,23 +303,17 @@ export class PricingDto {
   cached_audio_input_per_mtok?: string | number | null;
   @ApiPropertyOptional() @ValidateIf(given) @IsMoney() audio_output_per_mtok?: string | number | null;
 
-  // Long-context tier: a prompt above the threshold bills the whole request at the *_above_threshold rates.
-  @ApiPropertyOptional({ example: 200000, description: 'Prompt tokens above which the upper tier applies' })
+  @ApiPropertyOptional({
+    type: () => LongContextPricingDto,
+    nullable: true,
+    description:
+      'Prices of a request whose prompt exceeds `threshold_tokens` (Gemini Pro above 200k); replaces the shipped tier as a whole, null goes back to it',
+  })
   @ValidateIf(given)
-  @IsTokenCount()
-  long_context_threshold_tokens?: string | number | null;
-  @ApiPropertyOptional({ example: '2.50' }) @ValidateIf(given) @IsMoney() input_per_mtok_above_threshold?:
-    | string
-    | number
-    | null;
-  @ApiPropertyOptional({ example: '15.00' }) @ValidateIf(given) @IsMoney() output_per_mtok_above_threshold?:
-    | string
-    | number
-    | null;
-  @ApiPropertyOptional({ example: '0.25' })
-  @ValidateIf(given)
-  @IsMoney()
-  cached_input_per_mtok_above_threshold?: string | number | null;
+  @IsObject()
+  @ValidateNested()
+  @Type(() => LongContextPricingDto)
+  long_context?: LongContextPricingDto | null;
 
   @ApiPropertyOptional() @ValidateIf(given) @IsMoney() per_image?: string | number | null;
   @ApiPropertyOptional() @ValidateIf(given) @IsMoney() per_video_second?: string | number | null;

@@ -4,7 +4,7 @@ import { SecretBox } from '../../../common/crypto/secret-box';
 import { decodeCursor, encodeCursor, pageLimit, type Page } from '../../../common/http/cursor-page';
 import { LOGGER } from '../../../common/logging/logger.module';
 import type { Logger } from '../../../common/logging/logger';
-import type { RouterConfig } from '../../../config/config.types';
+import type { LongContextPricing, RouterConfig } from '../../../config/config.types';
 import { PrismaService } from '../../../database/prisma.service';
 import type { Prisma } from '../../../generated/prisma/client';
 import { AuditLogService } from '../../audit/audit-log.service';
@@ -24,6 +24,7 @@ import type {
   FallbacksDto,
   ListDeploymentsQuery,
   ListModelsQuery,
+  LongContextPricingDto,
   PricingDto,
   RouterSettingsDto,
   UpdateDeploymentDto,
@@ -236,7 +237,8 @@ export class CatalogAdminService {
       if (v === undefined) continue;
       if (v === null) delete merged[k];
       else if (k === 'per_video_second_by_resolution') merged[k] = moneyMap(v as Record<string, unknown>, k);
-      else merged[k] = moneyText(v) ?? String(v); // token counts are digits
+      else if (k === 'long_context') merged[k] = longContextOf(v as LongContextPricingDto);
+      else merged[k] = moneyText(v) ?? String(v);
     }
     await this.prisma.$transaction(async (tx) => {
       await tx.model.update({ where: { name }, data: { pricing: merged as Prisma.InputJsonValue } });
@@ -403,6 +405,18 @@ function fallbacksView(m: {
     context_window_fallbacks: m.contextWindowFallbacks,
     content_policy_fallbacks: m.contentPolicyFallbacks,
   };
+}
+
+/** The validated tier as stored: the threshold as digits, prices as decimal text, absent rates left out. */
+function longContextOf(dto: LongContextPricingDto): LongContextPricing {
+  const out: LongContextPricing = {
+    threshold_tokens: String(Number(dto.threshold_tokens)),
+    input_per_mtok: moneyText(dto.input_per_mtok)!,
+  };
+  if (dto.output_per_mtok !== undefined) out.output_per_mtok = moneyText(dto.output_per_mtok);
+  if (dto.cached_input_per_mtok !== undefined)
+    out.cached_input_per_mtok = moneyText(dto.cached_input_per_mtok);
+  return out;
 }
 
 function moneyMap(v: Record<string, unknown>, field: string): Record<string, string> {

@@ -26,8 +26,8 @@ const SECONDS_PER_HOUR_MTOK = 3_600n * 1_000_000n;
  * audio input and audio/image output tokens (subsets of prompt/completion) at their own prices. Audio
  * input includes its cached part (Gemini and OpenAI count it so): cached audio is priced at
  * `cached_audio_input_per_mtok`, so every prompt token is billed once, as uncached text, uncached audio,
- * cached text or cached audio. A prompt above the pricing's `long_context_threshold_tokens` prices the
- * whole request at the `*_above_threshold` rates (see `pricingForPrompt`).
+ * cached text or cached audio. A prompt above the pricing's `long_context.threshold_tokens` prices the
+ * whole request at the `long_context` rates (see `pricingForPrompt`).
  */
 export function costOf(usage: Usage | undefined, pricing: PricingInput, extra: CostExtras = {}): Decimal {
   return new Decimal(costTextOf(usage, pricing, extra));

@@ -10,16 +10,18 @@ describe('long-context tier (issue 14 item 3)', () => {
       input_per_mtok: '1.25',
       output_per_mtok: '10.00',
       cached_input_per_mtok: '0.125',
-      long_context_threshold_tokens: '200000',
-      input_per_mtok_above_threshold: '2.50',
-      output_per_mtok_above_threshold: '15.00',
-      cached_input_per_mtok_above_threshold: '0.25',
+      long_context: {
+        threshold_tokens: '200000',
+        input_per_mtok: '2.50',
+        output_per_mtok: '15.00',
+        cached_input_per_mtok: '0.25',
+      },
     });
-    expect(PRICE_TABLE['gemini-3-pro-preview']).toMatchObject({
-      long_context_threshold_tokens: '200000',
-      input_per_mtok_above_threshold: '4.00',
-      output_per_mtok_above_threshold: '18.00',
-      cached_input_per_mtok_above_threshold: '0.40',
+    expect(PRICE_TABLE['gemini-3-pro-preview'].long_context).toEqual({
+      threshold_tokens: '200000',
+      input_per_mtok: '4.00',
+      output_per_mtok: '18.00',
+      cached_input_per_mtok: '0.40',
     });
   });
 
@@ -52,16 +54,24 @@ describe('long-context tier (issue 14 item 3)', () => {
     expect(costOf({ promptTokens: 300_000, completionTokens: 0 }, flash).toFixed()).toBe('0.09');
   });
 
-  it('a catalog override merges over the shipped tier field by field', () => {
-    const p = effectivePricing({ input_per_mtok_above_threshold: '3' }, 'gemini-2.5-pro');
-    // 300000 × 3 + 1000 × 15 = 915000 per M
-    expect(costOf({ promptTokens: 300_000, completionTokens: 1000 }, p).toFixed()).toBe('0.915');
-    // a threshold without upper rates is one tier; upper rates without a threshold are ignored
-    expect(pricingForPrompt({ input_per_mtok: '1', long_context_threshold_tokens: '10' }, 100)).toEqual({
-      input_per_mtok: '1',
-      long_context_threshold_tokens: '10',
-    });
-    const noThreshold = { input_per_mtok: '1', input_per_mtok_above_threshold: '2' };
-    expect(pricingForPrompt(noThreshold, 10_000_000)).toBe(noThreshold);
+  it('a catalog long_context replaces the shipped tier as a whole', () => {
+    const p = effectivePricing(
+      { long_context: { threshold_tokens: '100000', input_per_mtok: '3' } },
+      'gemini-2.5-pro',
+    );
+    expect(p.long_context).toEqual({ threshold_tokens: '100000', input_per_mtok: '3' });
+    // 150000 × 3 + 1000 × 10 (no tier output: the base output) = 460000 per M
+    expect(costOf({ promptTokens: 150_000, completionTokens: 1000 }, p).toFixed()).toBe('0.46');
+    // no tier cached price: the tier's input price (100000 × 3 + 50000 × 3)
+    expect(costOf({ promptTokens: 150_000, cachedTokens: 50_000, completionTokens: 0 }, p).toFixed()).toBe(
+      '0.45',
+    );
+  });
+
+  it('the upper tier is built once per pricing object', () => {
+    const p = { input_per_mtok: '1', long_context: { threshold_tokens: '10', input_per_mtok: '2' } };
+    const upper = pricingForPrompt(p, 11);
+    expect(upper).toEqual({ input_per_mtok: '2', cached_input_per_mtok: '2' });
+    expect(pricingForPrompt(p, 1_000)).toBe(upper);
   });
 });

@@ -1,17 +1,12 @@
-import type { PricingInput } from '../../../config/config.types';
+import type { LongContextPricing, PricingInput } from '../../../config/config.types';
 
-/** Prompts above this many tokens are priced at the `*_above_threshold` rates (Gemini's long-context tier). */
-export const LONG_CONTEXT_THRESHOLD = 'long_context_threshold_tokens';
-/** Suffix of a price field's long-context rate: `input_per_mtok_above_threshold` replaces `input_per_mtok`. */
-export const ABOVE_THRESHOLD = '_above_threshold';
-
-/** The long-context price fields the admin API and the YAML accept (the threshold and its rates). */
-export const LONG_CONTEXT_FIELDS = [
-  LONG_CONTEXT_THRESHOLD,
-  `input_per_mtok${ABOVE_THRESHOLD}`,
-  `output_per_mtok${ABOVE_THRESHOLD}`,
-  `cached_input_per_mtok${ABOVE_THRESHOLD}`,
-] as const;
+/** The fields of a pricing's `long_context` object (contract "Pricing fields"), in the contract's order. */
+export const LONG_CONTEXT_FIELDS: readonly (keyof LongContextPricing)[] = [
+  'threshold_tokens',
+  'input_per_mtok',
+  'output_per_mtok',
+  'cached_input_per_mtok',
+];
 
 interface UpperTier {
   threshold: number;
@@ -22,10 +17,11 @@ interface UpperTier {
 const upperTiers = new WeakMap<PricingInput, UpperTier | null>();
 
 /**
- * The pricing a request with `promptTokens` prompt tokens is billed at. Above the threshold, Google's
- * rule: the whole request (input, cached input and output, thinking included) is priced at the upper
- * tier, each `X_above_threshold` replacing `X`; a rate without an upper value keeps its base price.
- * A pricing without a threshold, or without any upper rate, has one tier.
+ * The pricing a request with `promptTokens` prompt tokens is billed at. Above `long_context.threshold_tokens`,
+ * Google's rule: the whole request (input, cached input and output, thinking included) is priced at the
+ * upper tier. The tier's output defaults to the base output price, its cached input to its input price;
+ * rates that fall back to input or output (cache writes, audio, reasoning) follow the tier's.
+ * A pricing without `long_context` has one tier.
  */
 export function pricingForPrompt(pricing: PricingInput, promptTokens: number): PricingInput {
   const tier = upperTierOf(pricing);
@@ -47,15 +43,16 @@ function upperTierOf(pricing: PricingInput): UpperTier | null {
 }
 
 function buildUpperTier(pricing: PricingInput): UpperTier | null {
-  const raw = pricing[LONG_CONTEXT_THRESHOLD];
-  const threshold = typeof raw === 'string' ? Number(raw) : NaN;
-  if (!Number.isInteger(threshold) || threshold < 0) return null;
-  const upper: PricingInput = { ...pricing };
-  let rates = 0;
-  for (const [field, value] of Object.entries(pricing)) {
-    if (!field.endsWith(ABOVE_THRESHOLD) || typeof value !== 'string') continue;
-    upper[field.slice(0, -ABOVE_THRESHOLD.length)] = value;
-    rates++;
-  }
-  return rates ? { threshold, pricing: upper } : null;
+  const lc = pricing.long_context;
+  const threshold = Number(lc?.threshold_tokens);
+  if (!lc || typeof lc.input_per_mtok !== 'string' || !Number.isInteger(threshold) || threshold < 0)
+    return null;
+  const { long_context: _tier, ...base } = pricing;
+  const upper: PricingInput = {
+    ...base,
+    input_per_mtok: lc.input_per_mtok,
+    cached_input_per_mtok: lc.cached_input_per_mtok ?? lc.input_per_mtok,
+  };
+  if (lc.output_per_mtok !== undefined) upper.output_per_mtok = lc.output_per_mtok;
+  return { threshold, pricing: upper };
 }

@@ -1,4 +1,4 @@
-import type { PricingInput } from '../../../config/config.types';
+import type { LongContextPricing, PricingInput } from '../../../config/config.types';
 
 /**
  * The price table that ships with the gateway: USD per million tokens (or per image / per video
@@ -28,12 +28,12 @@ import type { PricingInput } from '../../../config/config.types';
  */
 
 /** Google's long-context tier of the Pro models: above 200k prompt tokens, input/output/cached at these. */
-function geminiProLongContext(input: string, output: string, cachedInput: string): PricingInput {
+function geminiProLongContext(input: string, output: string, cachedInput: string): LongContextPricing {
   return {
-    long_context_threshold_tokens: '200000',
-    input_per_mtok_above_threshold: input,
-    output_per_mtok_above_threshold: output,
-    cached_input_per_mtok_above_threshold: cachedInput,
+    threshold_tokens: '200000',
+    input_per_mtok: input,
+    output_per_mtok: output,
+    cached_input_per_mtok: cachedInput,
   };
 }
 
@@ -142,7 +142,7 @@ export const PRICE_TABLE: Readonly<Record<string, PricingInput>> = {
     cached_input_per_mtok: '0.20',
     cache_storage_per_mtok_hour: '4.50',
     output_per_mtok: '12.00',
-    ...geminiProLongContext('4.00', '18.00', '0.40'),
+    long_context: geminiProLongContext('4.00', '18.00', '0.40'),
   },
   'gemini-3-flash-preview': {
     input_per_mtok: '0.50',
@@ -162,7 +162,7 @@ export const PRICE_TABLE: Readonly<Record<string, PricingInput>> = {
     cached_input_per_mtok: '0.125',
     cache_storage_per_mtok_hour: '4.50',
     output_per_mtok: '10.00',
-    ...geminiProLongContext('2.50', '15.00', '0.25'),
+    long_context: geminiProLongContext('2.50', '15.00', '0.25'),
   },
   'gemini-2.5-flash': {
     input_per_mtok: '0.30',

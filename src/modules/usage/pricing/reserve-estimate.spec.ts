@@ -37,9 +37,7 @@ describe('budget reservation estimate (issue 14 item 4)', () => {
     const tiered = {
       input_per_mtok: '0.5',
       output_per_mtok: '0.5',
-      long_context_threshold_tokens: '1000',
-      input_per_mtok_above_threshold: '3',
-      output_per_mtok_above_threshold: '4',
+      long_context: { threshold_tokens: '1000', input_per_mtok: '3', output_per_mtok: '4' },
     };
     const image = { input_per_mtok: '0.1', output_per_mtok: '0.1', image_output_per_mtok: '2' };
     const rates = reserveRatesOf([cheap, tiered, image]);
