@@ -2,6 +2,8 @@
 import Decimal from 'decimal.js';
 import OpenAI from 'openai';
 import { ensureUndiciGlobalDispatcher, startFakeGemini, type FakeGemini } from './fakes/fake-gemini';
+import type { Identity } from '../src/modules/auth/identity';
+import { GeminiCacheRegistry } from '../src/modules/inference/preparation/gemini-cache-registry';
 import { AdminClient } from './support/admin-client';
 import { startGateway, type TestGateway } from './support/gateway';
 
@@ -267,6 +269,47 @@ models:
     expect((await google(frank.key, 'PATCH', cache.name, { expire_time: later })).status).toBe(200);
     const [extended] = await usageOf(frank.id, 'cache_extend');
     expect(extended).toMatchObject({ status_code: 200, cost_usd: storage(tokens, 3600).toFixed() });
+  });
+
+  it('requests naming an unknown cache are rate limited, and Postgres is asked once per name for a few seconds (concurrent checks share it); creating the name forgets that', async () => {
+    const registry = gw.app.get(GeminiCacheRegistry);
+    const lookups = jest.spyOn(registry, 'ownerOf');
+    const lookupsOf = (name: string) => lookups.mock.calls.filter(([n]) => n === name).length;
+    try {
+      const gina = await admin.createKey({ name: 'gina', rpm_limit: 3 });
+      const ask = () =>
+        google(gina.key, 'POST', 'models/gemini-flash:generateContent', {
+          contents: [{ role: 'user', parts: [{ text: 'x' }] }],
+          cachedContent: 'cachedContents/madeup1',
+        });
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await ask()).status);
+      expect(statuses).toEqual([404, 404, 404, 429]);
+      expect(lookupsOf('cachedContents/madeup1')).toBe(1);
+
+      const ginaIdentity: Identity = { kind: 'key', keyId: gina.id, role: 'member', allowedModels: [] };
+      const checks = await Promise.all(
+        Array.from({ length: 5 }, () => registry.mayUse(ginaIdentity, 'cachedContents/madeup2')),
+      );
+      expect(checks).toEqual([false, false, false, false, false]);
+      expect(lookupsOf('cachedContents/madeup2')).toBe(1);
+      expect(await registry.mayUse(ginaIdentity, 'not a cache name')).toBe(false);
+      expect(lookupsOf('not a cache name')).toBe(0);
+      await registry.save({
+        deploymentId: 'gemini-flash-0',
+        contentHash: 'api:cachedContents/madeup2',
+        upstreamName: 'cachedContents/madeup2',
+        expiresAt: new Date(Date.now() + 3_600_000),
+        keyId: gina.id,
+        teamId: null,
+        model: 'models/gemini-flash',
+        displayName: null,
+        tokens: 1,
+      });
+      expect(await registry.mayUse(ginaIdentity, 'cachedContents/madeup2')).toBe(true);
+    } finally {
+      lookups.mockRestore();
+    }
   });
 
   it('bad ttl / expireTime / pageToken are 400s naming the field', async () => {

@@ -17,7 +17,12 @@ import { CatalogService } from '../routing/catalog.service';
 import type { CatalogDeployment, CatalogModel } from '../routing/catalog.types';
 import { RouterService, RoutingFailure } from '../routing/router.service';
 import { GeminiCacheMetering, type CacheCharge } from './preparation/gemini-cache-metering';
-import { API_CACHE_PREFIX, GeminiCacheRegistry, mayAccessCache } from './preparation/gemini-cache-registry';
+import {
+  API_CACHE_PREFIX,
+  GeminiCacheRegistry,
+  isCacheName,
+  mayAccessCache,
+} from './preparation/gemini-cache-registry';
 import { addedSeconds, creationLifetime, requestedLifetime } from './preparation/gemini-cache-ttl';
 import {
   cacheModel,
@@ -31,8 +36,6 @@ import {
   withExpiry,
   withModel,
 } from './google-caches.wire';
-
-const CACHE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 /**
  * Google-dialect `cachedContents` (contract §4): create goes to a Gemini deployment of the body's
@@ -206,7 +209,7 @@ export class GoogleCachesService {
     const identity: Identity = await this.auth.authenticate(req);
     const name = `cachedContents/${id}`;
     const notFound = () => new GatewayError('not_found', `${name} not found`, { param: 'name' });
-    if (!CACHE_ID.test(id)) throw notFound();
+    if (!isCacheName(name)) throw notFound();
     const row = await this.registry.ownerOf(name);
     if (!row || !mayAccessCache(identity, row)) throw notFound();
     const found = this.deploymentById(row.deploymentId);

@@ -28,6 +28,13 @@ export const API_CACHE_PREFIX = 'api:';
 
 const SWEEP_EVERY_MS = 10 * 60_000;
 const MAX_REMEMBERED_OWNERS = 10_000;
+/** A name found in no row is answered "unknown" from memory this long (a creation of it forgets that at once). */
+const UNKNOWN_FOR_MS = 5_000;
+const MAX_REMEMBERED_UNKNOWN = 10_000;
+/** What Gemini names a cache: `cachedContents/` and an id of letters, digits, `-` and `_`. */
+const CACHE_NAME = /^cachedContents\/[A-Za-z0-9_-]{1,128}$/;
+
+type Owner = { keyId: string | null };
 
 const ROW = {
   deploymentId: true,
@@ -49,6 +56,11 @@ export function mayAccessCache(identity: Identity, row: { keyId: string | null }
   return identity.role === 'admin' || (row.keyId !== null && row.keyId === identity.keyId);
 }
 
+/** Could `name` be a Gemini cache name at all? Anything else is nobody's, without a lookup. */
+export function isCacheName(name: string): boolean {
+  return CACHE_NAME.test(name);
+}
+
 /**
  * The registry key of a cache made from `cache_control`: its content hash under its owner, so that
  * one key never reuses another's cache (the master key's own are under `master`).
@@ -62,12 +74,19 @@ export function ownedContentKey(identity: Identity, contentHash: string): string
  * which key owns it, for gateway-made caches (keyed by owner and content hash) and for caches clients
  * create through `POST /v1beta/cachedContents` (keyed by `api:<name>`). Expired rows are swept now
  * and then. Owners never change, so the owner of a name is remembered for the checks of requests
- * that use a cache.
+ * that use a cache; a name found nowhere is remembered as unknown for a few seconds (bounded), and
+ * concurrent checks of one name share one lookup, so requests naming made-up caches cost no
+ * Postgres round trip each.
  */
 @Injectable()
 export class GeminiCacheRegistry {
   private lastSweep = 0;
-  private readonly owners = new Map<string, { keyId: string | null }>();
+  private readonly owners = new Map<string, Owner>();
+  /** Names no row holds, until when that answer stands. */
+  private readonly unknown = new Map<string, number>();
+  private readonly lookups = new Map<string, Promise<Owner | null>>();
+  /** Bumped by every creation: a lookup that started before one must not remember its name as unknown. */
+  private creations = 0;
 
   constructor(private readonly prisma: PrismaService) {}
 
@@ -85,7 +104,14 @@ export class GeminiCacheRegistry {
       create: row,
       update: rest,
     });
+    this.created(row.upstreamName);
     this.sweepSoon();
+  }
+
+  /** A cache of this name now exists: it is no longer unknown. */
+  created(upstreamName: string): void {
+    this.creations++;
+    this.unknown.delete(upstreamName);
   }
 
   /** The row of an upstream cache name (`cachedContents/…`), whichever way it was made. */
@@ -100,15 +126,45 @@ export class GeminiCacheRegistry {
   /** May `identity` use the cache named in a request? Unknown names are nobody's (admins only). */
   async mayUse(identity: Identity, upstreamName: string): Promise<boolean> {
     if (identity.role === 'admin') return true;
-    let owner = this.owners.get(upstreamName);
-    if (!owner) {
-      const row = await this.ownerOf(upstreamName);
-      if (!row) return false;
-      owner = { keyId: row.keyId };
-      if (this.owners.size >= MAX_REMEMBERED_OWNERS) this.owners.clear();
-      this.owners.set(upstreamName, owner);
+    if (!isCacheName(upstreamName)) return false;
+    const owner = this.owners.get(upstreamName) ?? (await this.lookUpOwner(upstreamName));
+    return owner !== null && mayAccessCache(identity, owner);
+  }
+
+  private lookUpOwner(upstreamName: string): Promise<Owner | null> {
+    const until = this.unknown.get(upstreamName);
+    if (until !== undefined) {
+      if (until > Date.now()) return Promise.resolve(null);
+      this.unknown.delete(upstreamName);
     }
-    return mayAccessCache(identity, owner);
+    let pending = this.lookups.get(upstreamName);
+    if (!pending) {
+      const creations = this.creations;
+      pending = this.ownerOf(upstreamName)
+        .then((row) => {
+          if (row) return this.rememberOwner(upstreamName, { keyId: row.keyId });
+          if (creations === this.creations) this.rememberUnknown(upstreamName);
+          return null;
+        })
+        .finally(() => this.lookups.delete(upstreamName));
+      this.lookups.set(upstreamName, pending);
+    }
+    return pending;
+  }
+
+  private rememberOwner(upstreamName: string, owner: Owner): Owner {
+    if (this.owners.size >= MAX_REMEMBERED_OWNERS) this.owners.clear();
+    this.owners.set(upstreamName, owner);
+    return owner;
+  }
+
+  private rememberUnknown(upstreamName: string): void {
+    const now = Date.now();
+    if (this.unknown.size >= MAX_REMEMBERED_UNKNOWN) {
+      for (const [name, until] of this.unknown) if (until <= now) this.unknown.delete(name);
+      if (this.unknown.size >= MAX_REMEMBERED_UNKNOWN) this.unknown.clear();
+    }
+    this.unknown.set(upstreamName, now + UNKNOWN_FOR_MS);
   }
 
   /** Live caches `identity` may see (an admin: all), newest first, `limit` from `offset`. */
