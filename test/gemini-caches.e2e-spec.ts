@@ -13,6 +13,15 @@ const AGREEMENT = 'Here is the full text of a complex legal agreement'.repeat(40
 const INPUT = '0.30';
 const STORAGE = '1.50';
 
+/** One Gemini deployment of `gemini-flash` at the YAML's prices. */
+const catalog = (gemini: FakeGemini) => `
+models:
+  - model_name: gemini-flash
+    pricing: { input_per_mtok: "${INPUT}", cache_storage_per_mtok_hour: "${STORAGE}" }
+    deployments:
+      - { provider: gemini, upstream_model: gemini-2.5-flash, api_key: ${gemini.apiKey}, base_url: "${gemini.baseUrl}" }
+`;
+
 describe('Gemini cachedContents: owned by their key, admitted and metered (issue 14 item 2)', () => {
   let gemini: FakeGemini;
   let gw: TestGateway;
@@ -25,15 +34,7 @@ describe('Gemini cachedContents: owned by their key, admitted and metered (issue
     ensureUndiciGlobalDispatcher();
     // Gemini's answers carry no expireTime: the gateway must keep the TTL the caller asked for.
     gemini = await startFakeGemini({ hideCacheExpireTime: true });
-    gw = await startGateway({
-      yaml: `
-models:
-  - model_name: gemini-flash
-    pricing: { input_per_mtok: "${INPUT}", cache_storage_per_mtok_hour: "${STORAGE}" }
-    deployments:
-      - { provider: gemini, upstream_model: gemini-2.5-flash, api_key: ${gemini.apiKey}, base_url: "${gemini.baseUrl}" }
-`,
-    });
+    gw = await startGateway({ yaml: catalog(gemini) });
     admin = new AdminClient(gw.url, gw.masterKey);
     const teamA = await admin.createTeam();
     const teamB = await admin.createTeam();
@@ -52,8 +53,8 @@ models:
     await gemini?.close();
   });
 
-  const google = (key: string, method: string, path: string, body?: unknown) =>
-    fetch(`${gw.url}/v1beta/${path}`, {
+  const google = (key: string, method: string, path: string, body?: unknown, base = gw.url) =>
+    fetch(`${base}/v1beta/${path}`, {
       method,
       headers: { 'x-goog-api-key': key, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
@@ -355,6 +356,47 @@ models:
       cachedContent: named[0],
     });
     expect(stolen.status).toBe(404);
+  });
+
+  it('a cache_control cache deleted or shortened through the API (on another replica too) is not used again: the next request makes a new one', async () => {
+    const replica = await startGateway({
+      yaml: catalog(gemini),
+      databaseUrl: gw.config.databaseUrl,
+      redisPrefix: gw.config.redisPrefix,
+    });
+    try {
+      const hana = await admin.createKey({ name: 'hana' });
+      const client = new OpenAI({ apiKey: hana.key, baseURL: `${gw.url}/v1`, maxRetries: 0 });
+      const chat = async (): Promise<string> => {
+        await client.chat.completions.create({
+          model: 'gemini-flash',
+          messages: [
+            {
+              role: 'system',
+              content: [{ type: 'text', text: AGREEMENT, cache_control: { type: 'ephemeral' } }],
+            },
+            { role: 'user', content: 'What are the key terms?' },
+          ] as any,
+        });
+        return (gemini.requestsFor('generateContent').at(-1)!.body as any).cachedContent;
+      };
+      const first = await chat();
+      expect(first).toMatch(/^cachedContents\//);
+      expect(await chat()).toBe(first);
+      expect((await google(hana.key, 'DELETE', first, undefined, replica.url)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 200));
+      const second = await chat();
+      expect(second).toMatch(/^cachedContents\//);
+      expect(second).not.toBe(first);
+      const soon = new Date(Date.now() + 5000).toISOString();
+      expect((await google(hana.key, 'PATCH', second, { expireTime: soon }, replica.url)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 200));
+      const third = await chat();
+      expect(third).toMatch(/^cachedContents\//);
+      expect(third).not.toBe(second);
+    } finally {
+      await replica.close();
+    }
   });
 
   it('the admin pricing API takes cache_storage_per_mtok_hour, and the next creation is billed with it', async () => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../../database/prisma.service';
 import type { Identity } from '../../auth/identity';
+import { GeminiCacheChanges, type CacheChange } from './gemini-cache-changes';
 
 export interface CachedContentRow {
   deploymentId: string;
@@ -88,7 +89,12 @@ export class GeminiCacheRegistry {
   /** Bumped by every creation: a lookup that started before one must not remember its name as unknown. */
   private creations = 0;
 
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly changes: GeminiCacheChanges,
+  ) {
+    changes.onChange((change) => this.changed(change));
+  }
 
   find(deploymentId: string, contentHash: string): Promise<CachedContentRow | null> {
     return this.prisma.geminiCachedContent.findUnique({
@@ -104,14 +110,18 @@ export class GeminiCacheRegistry {
       create: row,
       update: rest,
     });
-    this.created(row.upstreamName);
     this.sweepSoon();
+    await this.changes.publish({ name: row.upstreamName });
   }
 
-  /** A cache of this name now exists: it is no longer unknown. */
-  created(upstreamName: string): void {
-    this.creations++;
-    this.unknown.delete(upstreamName);
+  /** A cache created (no longer unknown) or deleted (its owner forgotten), here or on another replica. */
+  private changed(change: CacheChange): void {
+    if (change.gone) {
+      this.owners.delete(change.name);
+    } else if (change.expiresAt === undefined) {
+      this.creations++;
+      this.unknown.delete(change.name);
+    }
   }
 
   /** The row of an upstream cache name (`cachedContents/…`), whichever way it was made. */
@@ -183,11 +193,13 @@ export class GeminiCacheRegistry {
 
   async setExpiry(upstreamName: string, expiresAt: Date): Promise<void> {
     await this.prisma.geminiCachedContent.updateMany({ where: { upstreamName }, data: { expiresAt } });
+    await this.changes.publish({ name: upstreamName, expiresAt: expiresAt.getTime() });
   }
 
+  /** The cache is gone (deleted, or Gemini no longer knows it): its row, and every replica's memory of it. */
   async forget(upstreamName: string): Promise<void> {
-    this.owners.delete(upstreamName);
     await this.prisma.geminiCachedContent.deleteMany({ where: { upstreamName } });
+    await this.changes.publish({ name: upstreamName, gone: true });
   }
 
   /** Drops rows expired for a day (kept that long so a late GET still finds the owner's 404). */

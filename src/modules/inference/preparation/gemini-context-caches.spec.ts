@@ -5,6 +5,7 @@ import { ProviderError } from '../../../providers/core/provider-error';
 import { geminiCtx } from '../../../providers/gemini/__fixtures__/gemini-context';
 import { GatewayError } from '../../../common/errors/gateway-error';
 import type { Identity } from '../../auth/identity';
+import type { CacheChange, GeminiCacheChanges } from './gemini-cache-changes';
 import type { GeminiCacheMetering } from './gemini-cache-metering';
 import type { CachedContentRow, GeminiCacheRegistry } from './gemini-cache-registry';
 import { GeminiContextCaches, type CacheCaller } from './gemini-context-caches';
@@ -66,8 +67,13 @@ function setup(
     }),
     record: jest.fn(async (_call: unknown, outcome: unknown) => void records.push(outcome)),
   } as unknown as GeminiCacheMetering;
+  const listeners: Array<(change: CacheChange) => void> = [];
+  const changes = {
+    onChange: (listener: (change: CacheChange) => void) => listeners.push(listener),
+  } as unknown as GeminiCacheChanges;
   return {
-    caches: new GeminiContextCaches(client, registry, metering, logger),
+    caches: new GeminiContextCaches(client, registry, metering, logger, changes),
+    change: (change: CacheChange) => listeners.forEach((l) => l(change)),
     client,
     registry,
     metering,
@@ -108,6 +114,22 @@ describe('GeminiContextCaches', () => {
     ]);
     await caches.apply(marked('doc'), ctx, alice);
     expect(registry.find).toHaveBeenCalledTimes(1);
+  });
+
+  it('drops a cache deleted through the API and stops reusing one shortened through it (on any replica)', async () => {
+    const { caches, client, change } = setup([
+      created('cachedContents/a'),
+      created('cachedContents/b'),
+      created('cachedContents/c'),
+    ]);
+    expect(cachedName(await caches.apply(marked('doc'), ctx, alice))).toBe('cachedContents/a');
+    change({ name: 'cachedContents/other', gone: true });
+    expect(cachedName(await caches.apply(marked('doc'), ctx, alice))).toBe('cachedContents/a');
+    change({ name: 'cachedContents/a', gone: true });
+    expect(cachedName(await caches.apply(marked('doc'), ctx, alice))).toBe('cachedContents/b');
+    change({ name: 'cachedContents/b', expiresAt: Date.now() + 1000 });
+    expect(cachedName(await caches.apply(marked('doc'), ctx, alice))).toBe('cachedContents/c');
+    expect(client.sendRaw).toHaveBeenCalledTimes(3);
   });
 
   it('reuses a live row from the table (another replica made it) and replaces one about to expire', async () => {

@@ -15,6 +15,7 @@ import {
   type GeminiCachePlan,
 } from '../../../providers/gemini/gemini.context-cache';
 import type { Identity } from '../../auth/identity';
+import { GeminiCacheChanges, type CacheChange } from './gemini-cache-changes';
 import { GeminiCacheMetering, type CacheCall, type CacheModel } from './gemini-cache-metering';
 import { GeminiCacheRegistry, ownedContentKey } from './gemini-cache-registry';
 import { creationLifetime } from './gemini-cache-ttl';
@@ -47,7 +48,8 @@ interface Entry {
  * (GeminiCacheMetering), and stored with its owner. A key never gets another key's cache.
  * The request then goes with `cachedContent` and without the cached turns. When Gemini refuses to
  * cache (below its minimum token count, …), the creation fails or the limits refuse it (budget,
- * rate), the content is sent normally.
+ * rate), the content is sent normally. A cache deleted or re-timed through the cachedContents API
+ * is dropped or re-timed here too, on every replica (GeminiCacheChanges).
  */
 @Injectable()
 export class GeminiContextCaches {
@@ -59,7 +61,21 @@ export class GeminiContextCaches {
     private readonly registry: GeminiCacheRegistry,
     private readonly metering: GeminiCacheMetering,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    changes: GeminiCacheChanges,
+  ) {
+    changes.onChange((change) => this.changed(change));
+  }
+
+  /** A cache deleted or given a new expiry through the API (on any replica) is dropped or re-timed. */
+  private changed(change: CacheChange): void {
+    const { gone, expiresAt } = change;
+    if (!gone && expiresAt === undefined) return;
+    for (const [key, entry] of this.memory) {
+      if (entry.name !== change.name) continue;
+      if (gone || expiresAt === undefined) this.memory.delete(key);
+      else entry.expiresAt = expiresAt;
+    }
+  }
 
   async apply(
     req: ChatRequest,
