@@ -222,6 +222,38 @@ describe('Gemini cachedContents: owned by their key, admitted and metered (issue
     expect(await usageOf(alice.id, 'cache_extend')).toHaveLength(1);
   });
 
+  it('a PATCH is billed for the expiry Gemini applied: not for one its updateMask leaves out, and two concurrent extensions pay for the added hour once', async () => {
+    const ivy = await admin.createKey({ name: 'ivy' });
+    const cache = (await (await createCache(ivy.key, { displayName: 'masked' })).json()) as any;
+    const tokens = cache.usageMetadata.totalTokenCount as number;
+    const path = (mask: string) => `${cache.name}?updateMask=${mask}`;
+    // A mask without the expiry: Gemini keeps it (its answer here carries no expireTime).
+    expect((await google(ivy.key, 'PATCH', path('displayName'), { ttl: '90000s' })).status).toBe(200);
+    // The mask names the expiry but the body gives ttl: Gemini's answer reports the expiry it kept.
+    gemini.showCacheExpireTime(true);
+    try {
+      const res = await google(ivy.key, 'PATCH', path('expireTime'), { ttl: '90000s' });
+      expect(res.status).toBe(200);
+      // (the fake's clock made it a few ms from the gateway's)
+      const kept = Date.parse(((await res.json()) as any).expireTime);
+      expect(Math.abs(kept - Date.parse(cache.expireTime))).toBeLessThan(1000);
+    } finally {
+      gemini.showCacheExpireTime(false);
+    }
+    const later = new Date(Date.parse(cache.expireTime) + 3_600_000).toISOString();
+    const both = await Promise.all(
+      [1, 2].map(() => google(ivy.key, 'PATCH', path('expireTime'), { expireTime: later })),
+    );
+    expect(both.map((r) => r.status)).toEqual([200, 200]);
+    // The masked ttl patch was admitted (the mask names the expiry) and billed what Gemini applied.
+    const records = await usageOf(ivy.id, 'cache_extend', 3);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await usageOf(ivy.id, 'cache_extend')).toHaveLength(3);
+    const billed = records.reduce((sum: Decimal, r: any) => sum.plus(r.cost_usd), new Decimal(0));
+    // One added hour in all (each record rounds up at 10 places; the fake's ms of clock skew cost less).
+    expect(billed.minus(storage(tokens, 3600)).abs().lte('0.000000001')).toBe(true);
+  });
+
   it('a cache named under the other spellings Google reads (cached_content, generate_content_request) is checked too; a field given twice is a 400', async () => {
     const cache = (await (await createCache(alice.key, { displayName: 'spellings' })).json()) as any;
     const own = (await (await createCache(bob.key, { displayName: 'bobs' })).json()) as any;

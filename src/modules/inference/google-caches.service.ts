@@ -23,7 +23,13 @@ import {
   isCacheName,
   mayAccessCache,
 } from './preparation/gemini-cache-registry';
-import { addedSeconds, creationLifetime, requestedLifetime } from './preparation/gemini-cache-ttl';
+import {
+  addedSeconds,
+  creationLifetime,
+  maskMovesExpiry,
+  reportedExpiry,
+  requestedLifetime,
+} from './preparation/gemini-cache-ttl';
 import {
   cacheModel,
   cachesUrl,
@@ -154,30 +160,33 @@ export class GoogleCachesService {
     return withModel(body, publicModelOf(deployment, body));
   }
 
-  /** Changes the expiry; the hours it adds are admitted and metered (tokens × hours × storage price). */
+  /**
+   * Changes the expiry; the hours it adds are admitted and metered (tokens × hours × storage price):
+   * from the expiry Gemini's answer reports, else the one asked for when `updateMask` (if given)
+   * names it, counted from the stored expiry it replaces (one extension at a time per cache).
+   */
   async update(req: Request, id: string): Promise<unknown> {
     const { identity, ctx, name, deployment, model, row } = await this.owned(req, id);
-    const mask =
-      typeof req.query.updateMask === 'string'
-        ? `?updateMask=${encodeURIComponent(req.query.updateMask)}`
-        : '';
+    const { updateMask } = req.query;
+    const mask = typeof updateMask === 'string' ? `?updateMask=${encodeURIComponent(updateMask)}` : '';
     const patch = { ...requireObject(req.body) };
     delete patch.model;
-    const lifetime = requestedLifetime(patch);
-    const charge: CacheCharge = {
+    const asked = requestedLifetime(patch);
+    const lifetime = asked && maskMovesExpiry(updateMask) ? asked : undefined;
+    const estimate: CacheCharge = {
       tokens: row.tokens,
       seconds: lifetime ? addedSeconds(row.expiresAt, lifetime.expiresAt) : '0',
       write: false,
     };
     const call =
-      charge.seconds !== '0'
+      estimate.seconds !== '0'
         ? await this.metering.admit(
             identity,
             ctx.requestId,
             'cache_extend',
             cacheModel((row.model || publicModelOf(deployment, row)).replace(/^models\//, ''), model),
             deployment.upstreamModel,
-            charge,
+            estimate,
           )
         : undefined;
     let body: unknown;
@@ -189,9 +198,13 @@ export class GoogleCachesService {
         await this.metering.record(call, { target: deployment, status: error.status, errorType: error.code });
       throw error;
     }
-    if (call) await this.metering.record(call, { target: deployment, status: 200, charge });
-    if (lifetime) await this.registry.setExpiry(name, lifetime.expiresAt);
-    return withModel(lifetime ? withExpiry(body, lifetime.expiresAt) : body, publicModelOf(deployment, body));
+    const applied = reportedExpiry(body) ?? lifetime?.expiresAt;
+    const before = applied && (await this.registry.setExpiry(name, applied));
+    if (call) {
+      const seconds = applied ? addedSeconds(before ?? row.expiresAt, applied) : '0';
+      await this.metering.record(call, { target: deployment, status: 200, charge: { ...estimate, seconds } });
+    }
+    return withModel(applied ? withExpiry(body, applied) : body, publicModelOf(deployment, body));
   }
 
   async remove(req: Request, id: string): Promise<unknown> {

@@ -191,9 +191,25 @@ export class GeminiCacheRegistry {
     });
   }
 
-  async setExpiry(upstreamName: string, expiresAt: Date): Promise<void> {
-    await this.prisma.geminiCachedContent.updateMany({ where: { upstreamName }, data: { expiresAt } });
+  /**
+   * Moves the expiry and returns the one it replaces (undefined: no row), in one statement that locks
+   * the row: of two concurrent changes, the second sees the first's expiry (so an extension is billed
+   * once, against the latest stored expiry).
+   */
+  async setExpiry(upstreamName: string, expiresAt: Date): Promise<Date | undefined> {
+    const rows = await this.prisma.$queryRawUnsafe<Array<{ before_ms: string }>>(
+      `WITH prev AS (
+         SELECT id, expires_at FROM gemini_cached_contents WHERE upstream_name = $1 FOR UPDATE
+       )
+       UPDATE gemini_cached_contents AS g SET expires_at = $2, updated_at = now()
+       FROM prev WHERE g.id = prev.id
+       RETURNING (extract(epoch FROM prev.expires_at) * 1000)::bigint::text AS before_ms`,
+      upstreamName,
+      expiresAt,
+    );
     await this.changes.publish({ name: upstreamName, expiresAt: expiresAt.getTime() });
+    if (rows.length === 0) return undefined;
+    return new Date(Math.max(...rows.map((r) => Number(r.before_ms))));
   }
 
   /** The cache is gone (deleted, or Gemini no longer knows it): its row, and every replica's memory of it. */
