@@ -188,6 +188,8 @@ describe('Gemini cachedContents: owned by their key, admitted and metered (issue
       }),
     });
     expect(viaOpenAi.status).toBe(404);
+    // The field the caller used is the one named.
+    expect(((await viaOpenAi.json()) as any).error).toMatchObject({ param: 'cached_content' });
     expect(gemini.requestsFor('generateContent')).toHaveLength(generates);
     const bobs = ((await (await google(bob.key, 'GET', 'cachedContents')).json()) as any).cachedContents;
     expect(bobs).toEqual([]);

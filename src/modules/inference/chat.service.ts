@@ -31,7 +31,7 @@ import { UsageService } from '../usage/usage.service';
 import type { ChatDialectHandler, ParsedChat, ResponseContext } from './chat-dialect';
 import { ChatRequestPreparer } from './chat-request-preparer';
 import { ChatResponseValidator, type AnswerCheck } from './chat-response-validator';
-import { cachedContentNamedBy } from './preparation/gemini-cache-access';
+import { cachedContentNamedBy, type NamedCache } from './preparation/gemini-cache-access';
 import { GeminiCacheRegistry } from './preparation/gemini-cache-registry';
 import { RequestMeter } from './request-meter';
 import { Cancellation, type CancelSignal } from '../../providers/core/cancel';
@@ -175,7 +175,11 @@ export class ChatService {
    * A Gemini cache named in the request must be the caller's (or the caller an admin): 404 otherwise,
    * the admission given back (nothing went upstream).
    */
-  private async authorizeCache(identity: Identity, name: string, admission: Admission): Promise<void> {
+  private async authorizeCache(
+    identity: Identity,
+    { name, field }: NamedCache,
+    admission: Admission,
+  ): Promise<void> {
     let allowed: boolean;
     try {
       allowed = await this.geminiCaches.mayUse(identity, name);
@@ -185,7 +189,7 @@ export class ChatService {
     }
     if (allowed) return;
     this.usage.release(admission);
-    throw new GatewayError('not_found', `${name} not found`, { param: 'cachedContent' });
+    throw new GatewayError('not_found', `${name} not found`, { param: field });
   }
 
   /** One JSON line per metered request (at info level; no secrets: ids, model, status, timings). */
