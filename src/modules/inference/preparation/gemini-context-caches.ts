@@ -15,6 +15,8 @@ import {
   type GeminiCachePlan,
 } from '../../../providers/gemini/gemini.context-cache';
 import type { Identity } from '../../auth/identity';
+import type { ResolvedModel } from '../../routing/catalog.types';
+import { cacheModel } from '../google-caches.wire';
 import { GeminiCacheChanges, type CacheChange } from './gemini-cache-changes';
 import { GeminiCacheMetering, type CacheCall, type CacheModel } from './gemini-cache-metering';
 import { GeminiCacheRegistry, ownedContentKey } from './gemini-cache-registry';
@@ -28,7 +30,7 @@ const REFUSAL_MEMORY_MS = 5 * 60_000;
 const MAX_ENTRIES = 10_000;
 
 /** Who asks for the cache: it is theirs alone, billed to them under the public model serving. */
-export interface CacheCaller {
+interface CacheCaller {
   identity: Identity;
   model: CacheModel;
 }
@@ -77,16 +79,22 @@ export class GeminiContextCaches {
     }
   }
 
+  /**
+   * `req` with its marked block cached for `identity` (who owns and pays for it, under the public
+   * model `serving`); as it is when nothing is marked (nothing allocated then).
+   */
   async apply(
     req: ChatRequest,
     ctx: ProviderContext,
-    caller: () => CacheCaller,
+    identity: Identity,
+    serving: ResolvedModel,
     signal?: CancelSignal,
   ): Promise<ChatRequest> {
     if (hasOwnCachedContent(req)) return req;
     const plan = planGeminiContextCache(req, ctx);
     if (!plan) return req;
-    const name = await this.cacheNameFor(plan, ctx, caller(), signal);
+    const caller: CacheCaller = { identity, model: cacheModel(serving.requestedName, serving.model) };
+    const name = await this.cacheNameFor(plan, ctx, caller, signal);
     return name ? withCachedContent(plan.request, name) : req;
   }
 
