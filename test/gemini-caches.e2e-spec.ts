@@ -2,6 +2,8 @@
 import Decimal from 'decimal.js';
 import OpenAI from 'openai';
 import { ensureUndiciGlobalDispatcher, startFakeGemini, type FakeGemini } from './fakes/fake-gemini';
+import type { Identity } from '../src/modules/auth/identity';
+import { GeminiCacheRegistry } from '../src/modules/inference/preparation/gemini-cache-registry';
 import { AdminClient } from './support/admin-client';
 import { startGateway, type TestGateway } from './support/gateway';
 
@@ -10,6 +12,15 @@ const AGREEMENT = 'Here is the full text of a complex legal agreement'.repeat(40
 /** The YAML's prices: creation at the input price, storage per 1M tokens per hour. */
 const INPUT = '0.30';
 const STORAGE = '1.50';
+
+/** One Gemini deployment of `gemini-flash` at the YAML's prices. */
+const catalog = (gemini: FakeGemini) => `
+models:
+  - model_name: gemini-flash
+    pricing: { input_per_mtok: "${INPUT}", cache_storage_per_mtok_hour: "${STORAGE}" }
+    deployments:
+      - { provider: gemini, upstream_model: gemini-2.5-flash, api_key: ${gemini.apiKey}, base_url: "${gemini.baseUrl}" }
+`;
 
 describe('Gemini cachedContents: owned by their key, admitted and metered (issue 14 item 2)', () => {
   let gemini: FakeGemini;
@@ -23,15 +34,7 @@ describe('Gemini cachedContents: owned by their key, admitted and metered (issue
     ensureUndiciGlobalDispatcher();
     // Gemini's answers carry no expireTime: the gateway must keep the TTL the caller asked for.
     gemini = await startFakeGemini({ hideCacheExpireTime: true });
-    gw = await startGateway({
-      yaml: `
-models:
-  - model_name: gemini-flash
-    pricing: { input_per_mtok: "${INPUT}", cache_storage_per_mtok_hour: "${STORAGE}" }
-    deployments:
-      - { provider: gemini, upstream_model: gemini-2.5-flash, api_key: ${gemini.apiKey}, base_url: "${gemini.baseUrl}" }
-`,
-    });
+    gw = await startGateway({ yaml: catalog(gemini) });
     admin = new AdminClient(gw.url, gw.masterKey);
     const teamA = await admin.createTeam();
     const teamB = await admin.createTeam();
@@ -50,8 +53,8 @@ models:
     await gemini?.close();
   });
 
-  const google = (key: string, method: string, path: string, body?: unknown) =>
-    fetch(`${gw.url}/v1beta/${path}`, {
+  const google = (key: string, method: string, path: string, body?: unknown, base = gw.url) =>
+    fetch(`${base}/v1beta/${path}`, {
       method,
       headers: { 'x-goog-api-key': key, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
@@ -185,6 +188,8 @@ models:
       }),
     });
     expect(viaOpenAi.status).toBe(404);
+    // The field the caller used is the one named.
+    expect(((await viaOpenAi.json()) as any).error).toMatchObject({ param: 'cached_content' });
     expect(gemini.requestsFor('generateContent')).toHaveLength(generates);
     const bobs = ((await (await google(bob.key, 'GET', 'cachedContents')).json()) as any).cachedContents;
     expect(bobs).toEqual([]);
@@ -217,6 +222,38 @@ models:
     expect((await google(alice.key, 'PATCH', cache.name, { expireTime: sooner })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 300));
     expect(await usageOf(alice.id, 'cache_extend')).toHaveLength(1);
+  });
+
+  it('a PATCH is billed for the expiry Gemini applied: not for one its updateMask leaves out, and two concurrent extensions pay for the added hour once', async () => {
+    const ivy = await admin.createKey({ name: 'ivy' });
+    const cache = (await (await createCache(ivy.key, { displayName: 'masked' })).json()) as any;
+    const tokens = cache.usageMetadata.totalTokenCount as number;
+    const path = (mask: string) => `${cache.name}?updateMask=${mask}`;
+    // A mask without the expiry: Gemini keeps it (its answer here carries no expireTime).
+    expect((await google(ivy.key, 'PATCH', path('displayName'), { ttl: '90000s' })).status).toBe(200);
+    // The mask names the expiry but the body gives ttl: Gemini's answer reports the expiry it kept.
+    gemini.showCacheExpireTime(true);
+    try {
+      const res = await google(ivy.key, 'PATCH', path('expireTime'), { ttl: '90000s' });
+      expect(res.status).toBe(200);
+      // (the fake's clock made it a few ms from the gateway's)
+      const kept = Date.parse(((await res.json()) as any).expireTime);
+      expect(Math.abs(kept - Date.parse(cache.expireTime))).toBeLessThan(1000);
+    } finally {
+      gemini.showCacheExpireTime(false);
+    }
+    const later = new Date(Date.parse(cache.expireTime) + 3_600_000).toISOString();
+    const both = await Promise.all(
+      [1, 2].map(() => google(ivy.key, 'PATCH', path('expireTime'), { expireTime: later })),
+    );
+    expect(both.map((r) => r.status)).toEqual([200, 200]);
+    // The masked ttl patch was admitted (the mask names the expiry) and billed what Gemini applied.
+    const records = await usageOf(ivy.id, 'cache_extend', 3);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await usageOf(ivy.id, 'cache_extend')).toHaveLength(3);
+    const billed = records.reduce((sum: Decimal, r: any) => sum.plus(r.cost_usd), new Decimal(0));
+    // One added hour in all (each record rounds up at 10 places; the fake's ms of clock skew cost less).
+    expect(billed.minus(storage(tokens, 3600)).abs().lte('0.000000001')).toBe(true);
   });
 
   it('a cache named under the other spellings Google reads (cached_content, generate_content_request) is checked too; a field given twice is a 400', async () => {
@@ -269,6 +306,47 @@ models:
     expect(extended).toMatchObject({ status_code: 200, cost_usd: storage(tokens, 3600).toFixed() });
   });
 
+  it('requests naming an unknown cache are rate limited, and Postgres is asked once per name for a few seconds (concurrent checks share it); creating the name forgets that', async () => {
+    const registry = gw.app.get(GeminiCacheRegistry);
+    const lookups = jest.spyOn(registry, 'ownerOf');
+    const lookupsOf = (name: string) => lookups.mock.calls.filter(([n]) => n === name).length;
+    try {
+      const gina = await admin.createKey({ name: 'gina', rpm_limit: 3 });
+      const ask = () =>
+        google(gina.key, 'POST', 'models/gemini-flash:generateContent', {
+          contents: [{ role: 'user', parts: [{ text: 'x' }] }],
+          cachedContent: 'cachedContents/madeup1',
+        });
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await ask()).status);
+      expect(statuses).toEqual([404, 404, 404, 429]);
+      expect(lookupsOf('cachedContents/madeup1')).toBe(1);
+
+      const ginaIdentity: Identity = { kind: 'key', keyId: gina.id, role: 'member', allowedModels: [] };
+      const checks = await Promise.all(
+        Array.from({ length: 5 }, () => registry.mayUse(ginaIdentity, 'cachedContents/madeup2')),
+      );
+      expect(checks).toEqual([false, false, false, false, false]);
+      expect(lookupsOf('cachedContents/madeup2')).toBe(1);
+      expect(await registry.mayUse(ginaIdentity, 'not a cache name')).toBe(false);
+      expect(lookupsOf('not a cache name')).toBe(0);
+      await registry.save({
+        deploymentId: 'gemini-flash-0',
+        contentHash: 'api:cachedContents/madeup2',
+        upstreamName: 'cachedContents/madeup2',
+        expiresAt: new Date(Date.now() + 3_600_000),
+        keyId: gina.id,
+        teamId: null,
+        model: 'models/gemini-flash',
+        displayName: null,
+        tokens: 1,
+      });
+      expect(await registry.mayUse(ginaIdentity, 'cachedContents/madeup2')).toBe(true);
+    } finally {
+      lookups.mockRestore();
+    }
+  });
+
   it('bad ttl / expireTime / pageToken are 400s naming the field', async () => {
     const badTtl = await createCache(alice.key, { ttl: 'forever' });
     expect(badTtl.status).toBe(400);
@@ -312,6 +390,47 @@ models:
       cachedContent: named[0],
     });
     expect(stolen.status).toBe(404);
+  });
+
+  it('a cache_control cache deleted or shortened through the API (on another replica too) is not used again: the next request makes a new one', async () => {
+    const replica = await startGateway({
+      yaml: catalog(gemini),
+      databaseUrl: gw.config.databaseUrl,
+      redisPrefix: gw.config.redisPrefix,
+    });
+    try {
+      const hana = await admin.createKey({ name: 'hana' });
+      const client = new OpenAI({ apiKey: hana.key, baseURL: `${gw.url}/v1`, maxRetries: 0 });
+      const chat = async (): Promise<string> => {
+        await client.chat.completions.create({
+          model: 'gemini-flash',
+          messages: [
+            {
+              role: 'system',
+              content: [{ type: 'text', text: AGREEMENT, cache_control: { type: 'ephemeral' } }],
+            },
+            { role: 'user', content: 'What are the key terms?' },
+          ] as any,
+        });
+        return (gemini.requestsFor('generateContent').at(-1)!.body as any).cachedContent;
+      };
+      const first = await chat();
+      expect(first).toMatch(/^cachedContents\//);
+      expect(await chat()).toBe(first);
+      expect((await google(hana.key, 'DELETE', first, undefined, replica.url)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 200));
+      const second = await chat();
+      expect(second).toMatch(/^cachedContents\//);
+      expect(second).not.toBe(first);
+      const soon = new Date(Date.now() + 5000).toISOString();
+      expect((await google(hana.key, 'PATCH', second, { expireTime: soon }, replica.url)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 200));
+      const third = await chat();
+      expect(third).toMatch(/^cachedContents\//);
+      expect(third).not.toBe(second);
+    } finally {
+      await replica.close();
+    }
   });
 
   it('the admin pricing API takes cache_storage_per_mtok_hour, and the next creation is billed with it', async () => {

@@ -44,6 +44,8 @@ export interface FakeGemini extends FakeServer {
   requestsFor(operation: string): CapturedRequest[];
   /** Holds every cachedContents creation this long before answering (0: answer at once). */
   delayCacheCreates(ms: number): void;
+  /** Overrides `hideCacheExpireTime` from now on: cachedContents answers carry `expireTime` or not. */
+  showCacheExpireTime(show: boolean): void;
 }
 
 /**
@@ -159,9 +161,10 @@ export async function startFakeGemini(
   const caches = new Map<string, Json>();
   let counter = 0;
   let cacheCreateDelayMs = 0;
+  let hideExpireTime = opts.hideCacheExpireTime === true;
 
   const shown = (entry: Json): Json => {
-    if (!opts.hideCacheExpireTime) return entry;
+    if (!hideExpireTime) return entry;
     const { expireTime: _hidden, ...rest } = entry;
     return rest;
   };
@@ -229,7 +232,8 @@ export async function startFakeGemini(
       const entry = liveCache(caches, cache[1]);
       if (!entry)
         return sendJson(res, 404, googleError(404, `CachedContent not found (or permission denied)`));
-      if (req.method === 'PATCH') return sendJson(res, 200, shown(updateCache(entry, body)));
+      if (req.method === 'PATCH')
+        return sendJson(res, 200, shown(updateCache(entry, body, req.query.get('updateMask'))));
       if (req.method === 'DELETE') caches.delete(cache[1]);
       return sendJson(res, 200, req.method === 'DELETE' ? {} : shown(entry));
     }
@@ -242,6 +246,7 @@ export async function startFakeGemini(
     script: (...next) => void queue.push(...next),
     requestsFor: (operation) => fake.requests.filter((r) => r.path.endsWith(`:${operation}`)),
     delayCacheCreates: (ms) => void (cacheCreateDelayMs = ms),
+    showCacheExpireTime: (show) => void (hideExpireTime = !show),
   };
 }
 
@@ -443,11 +448,14 @@ function expireTimeOf(body: Json): unknown {
   return body.expireTime ?? body.expire_time;
 }
 
-/** PATCH cachedContents/{id}: only `ttl` or `expireTime` can change. */
-function updateCache(entry: Json, body: Json): Json {
+/** PATCH cachedContents/{id}: only `ttl` or `expireTime` can change, and only those `updateMask` names. */
+function updateCache(entry: Json, body: Json, updateMask: string | null): Json {
   const now = new Date();
-  if (typeof expireTimeOf(body) === 'string') entry.expireTime = expireTimeOf(body);
-  else if (typeof body.ttl === 'string')
+  const masked = updateMask?.split(',').map((f) => f.trim());
+  const may = (...fields: string[]) => !masked || fields.some((f) => masked.includes(f));
+  if (typeof expireTimeOf(body) === 'string' && may('expireTime', 'expire_time'))
+    entry.expireTime = expireTimeOf(body);
+  else if (typeof body.ttl === 'string' && may('ttl'))
     entry.expireTime = new Date(now.getTime() + Number.parseFloat(body.ttl) * 1000).toISOString();
   entry.updateTime = now.toISOString();
   return entry;

@@ -1,10 +1,9 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { LOGGER } from '../../common/logging/logger.module';
 import type { Logger } from '../../common/logging/logger';
+import { RedisBroadcast } from '../../database/redis-broadcast';
 import { RedisService } from '../../database/redis.service';
 import { KeyCache, type KeyInvalidation } from './key-cache';
-
-const CHANNEL = 'keys-changed';
 
 /**
  * Keeps every replica's KeyCache honest: a key or team write invalidates this replica at once and
@@ -13,37 +12,28 @@ const CHANNEL = 'keys-changed';
  */
 @Injectable()
 export class KeyInvalidationService implements OnModuleInit {
-  private readonly channel: string;
+  private readonly broadcast: RedisBroadcast<KeyInvalidation>;
 
   constructor(
     private readonly cache: KeyCache,
-    private readonly redis: RedisService,
-    @Inject(LOGGER) private readonly logger: Logger,
+    redis: RedisService,
+    @Inject(LOGGER) logger: Logger,
   ) {
-    this.channel = redis.key(CHANNEL);
+    this.broadcast = new RedisBroadcast(redis, 'keys-changed', logger);
   }
 
   async onModuleInit(): Promise<void> {
-    this.redis.subscriber.on('message', (ch: string, message: string) => {
-      if (ch !== this.channel) return;
+    await this.broadcast.listen((change) => {
       try {
-        this.cache.invalidate(JSON.parse(message) as KeyInvalidation);
+        this.cache.invalidate(change ?? { all: true });
       } catch {
         this.cache.invalidate({ all: true });
       }
     });
-    await this.redis.subscriber.subscribe(this.channel);
   }
 
   async publish(change: KeyInvalidation): Promise<void> {
     this.cache.invalidate(change);
-    try {
-      await this.redis.client.publish(this.channel, JSON.stringify(change));
-    } catch (err) {
-      this.logger.error(
-        { err: String(err) },
-        'could not publish a key invalidation; other replicas catch up within the cache TTL',
-      );
-    }
+    await this.broadcast.send(change, 'other replicas catch up within the cache TTL');
   }
 }

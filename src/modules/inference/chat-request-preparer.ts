@@ -33,20 +33,7 @@ export class ChatRequestPreparer {
   ): Promise<ChatRequest> {
     let out = req;
     if (NEEDS_INLINE_MEDIA.has(adapter.id)) out = await this.media.inline(out, signal);
-    if (adapter.id === 'gemini')
-      out = await this.geminiCaches.apply(
-        out,
-        ctx,
-        () => ({
-          identity,
-          model: {
-            publicName: serving.requestedName,
-            name: serving.model.name,
-            pricing: serving.model.pricing,
-          },
-        }),
-        signal,
-      );
+    if (adapter.id === 'gemini') out = await this.geminiCaches.apply(out, ctx, identity, serving, signal);
     return out;
   }
 }

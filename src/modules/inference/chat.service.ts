@@ -31,7 +31,7 @@ import { UsageService } from '../usage/usage.service';
 import type { ChatDialectHandler, ParsedChat, ResponseContext } from './chat-dialect';
 import { ChatRequestPreparer } from './chat-request-preparer';
 import { ChatResponseValidator, type AnswerCheck } from './chat-response-validator';
-import { cachedContentNamedBy } from './preparation/gemini-cache-access';
+import { cachedContentNamedBy, type NamedCache } from './preparation/gemini-cache-access';
 import { GeminiCacheRegistry } from './preparation/gemini-cache-registry';
 import { RequestMeter } from './request-meter';
 import { Cancellation, type CancelSignal } from '../../providers/core/cancel';
@@ -108,12 +108,13 @@ export class ChatService {
         param: 'model',
       });
     this.auth.authorizeModel(identity, resolved.model.name);
-    const cache = cachedContentNamedBy(parsed);
-    if (cache !== undefined) await this.authorizeCache(identity, cache);
     if (resolved.noThink) parsed.request.reasoning = { ...parsed.request.reasoning, effort: 'none' };
 
     const eventId = uuid7();
     const admission = await this.admit(eventId, identity, parsed, resolved, res);
+    // After the limits: a flood of requests naming made-up caches is rate limited like any other.
+    const cache = cachedContentNamedBy(parsed);
+    if (cache !== undefined) await this.authorizeCache(identity, cache, admission);
     state.admitted = true;
     const abort = new Cancellation();
     res.on('close', () => {
@@ -170,10 +171,25 @@ export class ChatService {
     }
   }
 
-  /** A Gemini cache named in the request must be the caller's (or the caller an admin): 404 otherwise. */
-  private async authorizeCache(identity: Identity, name: string): Promise<void> {
-    if (!(await this.geminiCaches.mayUse(identity, name)))
-      throw new GatewayError('not_found', `${name} not found`, { param: 'cachedContent' });
+  /**
+   * A Gemini cache named in the request must be the caller's (or the caller an admin): 404 otherwise,
+   * the admission given back (nothing went upstream).
+   */
+  private async authorizeCache(
+    identity: Identity,
+    { name, field }: NamedCache,
+    admission: Admission,
+  ): Promise<void> {
+    let allowed: boolean;
+    try {
+      allowed = await this.geminiCaches.mayUse(identity, name);
+    } catch (err) {
+      this.usage.release(admission);
+      throw err;
+    }
+    if (allowed) return;
+    this.usage.release(admission);
+    throw new GatewayError('not_found', `${name} not found`, { param: field });
   }
 
   /** One JSON line per metered request (at info level; no secrets: ids, model, status, timings). */

@@ -17,8 +17,19 @@ import { CatalogService } from '../routing/catalog.service';
 import type { CatalogDeployment, CatalogModel } from '../routing/catalog.types';
 import { RouterService, RoutingFailure } from '../routing/router.service';
 import { GeminiCacheMetering, type CacheCharge } from './preparation/gemini-cache-metering';
-import { API_CACHE_PREFIX, GeminiCacheRegistry, mayAccessCache } from './preparation/gemini-cache-registry';
-import { addedSeconds, creationLifetime, requestedLifetime } from './preparation/gemini-cache-ttl';
+import {
+  API_CACHE_PREFIX,
+  GeminiCacheRegistry,
+  isCacheName,
+  mayAccessCache,
+} from './preparation/gemini-cache-registry';
+import {
+  addedSeconds,
+  creationLifetime,
+  maskMovesExpiry,
+  reportedExpiry,
+  requestedLifetime,
+} from './preparation/gemini-cache-ttl';
 import {
   cacheModel,
   cachesUrl,
@@ -31,8 +42,6 @@ import {
   withExpiry,
   withModel,
 } from './google-caches.wire';
-
-const CACHE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 /**
  * Google-dialect `cachedContents` (contract §4): create goes to a Gemini deployment of the body's
@@ -151,30 +160,33 @@ export class GoogleCachesService {
     return withModel(body, publicModelOf(deployment, body));
   }
 
-  /** Changes the expiry; the hours it adds are admitted and metered (tokens × hours × storage price). */
+  /**
+   * Changes the expiry; the hours it adds are admitted and metered (tokens × hours × storage price):
+   * from the expiry Gemini's answer reports, else the one asked for when `updateMask` (if given)
+   * names it, counted from the stored expiry it replaces (one extension at a time per cache).
+   */
   async update(req: Request, id: string): Promise<unknown> {
     const { identity, ctx, name, deployment, model, row } = await this.owned(req, id);
-    const mask =
-      typeof req.query.updateMask === 'string'
-        ? `?updateMask=${encodeURIComponent(req.query.updateMask)}`
-        : '';
+    const { updateMask } = req.query;
+    const mask = typeof updateMask === 'string' ? `?updateMask=${encodeURIComponent(updateMask)}` : '';
     const patch = { ...requireObject(req.body) };
     delete patch.model;
-    const lifetime = requestedLifetime(patch);
-    const charge: CacheCharge = {
+    const asked = requestedLifetime(patch);
+    const lifetime = asked && maskMovesExpiry(updateMask) ? asked : undefined;
+    const estimate: CacheCharge = {
       tokens: row.tokens,
       seconds: lifetime ? addedSeconds(row.expiresAt, lifetime.expiresAt) : '0',
       write: false,
     };
     const call =
-      charge.seconds !== '0'
+      estimate.seconds !== '0'
         ? await this.metering.admit(
             identity,
             ctx.requestId,
             'cache_extend',
             cacheModel((row.model || publicModelOf(deployment, row)).replace(/^models\//, ''), model),
             deployment.upstreamModel,
-            charge,
+            estimate,
           )
         : undefined;
     let body: unknown;
@@ -186,9 +198,13 @@ export class GoogleCachesService {
         await this.metering.record(call, { target: deployment, status: error.status, errorType: error.code });
       throw error;
     }
-    if (call) await this.metering.record(call, { target: deployment, status: 200, charge });
-    if (lifetime) await this.registry.setExpiry(name, lifetime.expiresAt);
-    return withModel(lifetime ? withExpiry(body, lifetime.expiresAt) : body, publicModelOf(deployment, body));
+    const applied = reportedExpiry(body) ?? lifetime?.expiresAt;
+    const before = applied && (await this.registry.setExpiry(name, applied));
+    if (call) {
+      const seconds = applied ? addedSeconds(before ?? row.expiresAt, applied) : '0';
+      await this.metering.record(call, { target: deployment, status: 200, charge: { ...estimate, seconds } });
+    }
+    return withModel(applied ? withExpiry(body, applied) : body, publicModelOf(deployment, body));
   }
 
   async remove(req: Request, id: string): Promise<unknown> {
@@ -206,7 +222,7 @@ export class GoogleCachesService {
     const identity: Identity = await this.auth.authenticate(req);
     const name = `cachedContents/${id}`;
     const notFound = () => new GatewayError('not_found', `${name} not found`, { param: 'name' });
-    if (!CACHE_ID.test(id)) throw notFound();
+    if (!isCacheName(name)) throw notFound();
     const row = await this.registry.ownerOf(name);
     if (!row || !mayAccessCache(identity, row)) throw notFound();
     const found = this.deploymentById(row.deploymentId);

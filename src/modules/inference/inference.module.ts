@@ -15,6 +15,7 @@ import { ModelListService } from './model-list.service';
 import { ModelsController } from './models.controller';
 import { OpenAiChatHandler } from './openai-chat.handler';
 import { MediaInliner } from '../media/media-inliner';
+import { GeminiCacheChanges } from './preparation/gemini-cache-changes';
 import { GeminiCacheMetering } from './preparation/gemini-cache-metering';
 import { GeminiCacheRegistry } from './preparation/gemini-cache-registry';
 import { GeminiContextCaches } from './preparation/gemini-context-caches';
@@ -40,6 +41,7 @@ import { GoogleCachesService } from './google-caches.service';
     ModelListService,
     { provide: ProviderClient, useFactory: () => new ProviderClient() },
     MediaInliner,
+    GeminiCacheChanges,
     GeminiCacheRegistry,
     GeminiCacheMetering,
     GeminiContextCaches,

@@ -1,5 +1,11 @@
 import type { ParsedChat } from '../chat-dialect';
 
+/** A cache a request names, and the field it was named in (what an error about it points at). */
+export interface NamedCache {
+  name: string;
+  field: string;
+}
+
 /**
  * The `cachedContents/{id}` a request would have Gemini read, wherever the caller put it: Google
  * `cachedContent` (the Google dialect's parse puts countTokens' `generateContentRequest.cachedContent`
@@ -7,12 +13,17 @@ import type { ParsedChat } from '../chat-dialect';
  * `cached_content` / `cachedContent`, or a `generationConfig` that carries it (the fields
  * `fromExtensions` reads). Undefined when the request names none.
  */
-export function cachedContentNamedBy(parsed: ParsedChat): string | undefined {
+export function cachedContentNamedBy(parsed: ParsedChat): NamedCache | undefined {
   const gemini = parsed.request.extensions?.gemini;
   const openai = parsed.request.extensions?.openai;
   const nested = gemini?.generationConfig as { cachedContent?: unknown } | undefined;
-  const named =
-    gemini?.cachedContent ?? nested?.cachedContent ?? openai?.cached_content ?? openai?.cachedContent;
-  if (typeof named !== 'string') return undefined;
-  return named.startsWith('cachedContents/') ? named : `cachedContents/${named}`;
+  if (gemini?.cachedContent != null) return named(gemini.cachedContent, 'cachedContent');
+  if (nested?.cachedContent != null) return named(nested.cachedContent, 'generationConfig.cachedContent');
+  if (openai?.cached_content != null) return named(openai.cached_content, 'cached_content');
+  return named(openai?.cachedContent, 'cachedContent');
+}
+
+function named(value: unknown, field: string): NamedCache | undefined {
+  if (typeof value !== 'string') return undefined;
+  return { name: value.startsWith('cachedContents/') ? value : `cachedContents/${value}`, field };
 }

@@ -1,4 +1,10 @@
-import { addedSeconds, creationLifetime, requestedLifetime } from './gemini-cache-ttl';
+import {
+  addedSeconds,
+  creationLifetime,
+  maskMovesExpiry,
+  reportedExpiry,
+  requestedLifetime,
+} from './gemini-cache-ttl';
 
 describe('cache lifetimes (what a cachedContents body asks for)', () => {
   const now = Date.parse('2026-01-01T00:00:00Z');
@@ -41,5 +47,16 @@ describe('cache lifetimes (what a cachedContents body asks for)', () => {
   it('the seconds an expiry change adds (none when it shrinks)', () => {
     expect(addedSeconds(new Date(now), new Date(now + 3_600_500))).toBe('3600.5');
     expect(addedSeconds(new Date(now), new Date(now - 1000))).toBe('0');
+  });
+
+  it('an updateMask moves the expiry only when it names ttl or expireTime; Gemini reports it as expireTime', () => {
+    expect(maskMovesExpiry(undefined)).toBe(true);
+    expect(maskMovesExpiry('ttl')).toBe(true);
+    expect(maskMovesExpiry('displayName, expire_time')).toBe(true);
+    expect(maskMovesExpiry('displayName')).toBe(false);
+    expect(maskMovesExpiry('')).toBe(false);
+    expect(reportedExpiry({ expireTime: '2026-01-02T00:00:00Z' })).toEqual(new Date('2026-01-02T00:00:00Z'));
+    expect(reportedExpiry({ expireTime: 'soon' })).toBeUndefined();
+    expect(reportedExpiry(null)).toBeUndefined();
   });
 });

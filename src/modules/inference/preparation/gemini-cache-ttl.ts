@@ -53,6 +53,25 @@ export function creationLifetime(body: Record<string, unknown>, now = Date.now()
   );
 }
 
+/**
+ * May a PATCH with this `updateMask` (comma-separated field paths; absent: every field given) change
+ * the expiry?
+ */
+export function maskMovesExpiry(updateMask: unknown): boolean {
+  if (typeof updateMask !== 'string') return true;
+  return updateMask
+    .split(',')
+    .map((field) => field.trim())
+    .some((field) => field === 'ttl' || field === 'expireTime' || field === 'expire_time');
+}
+
+/** The expiry Gemini reports in a cachedContents answer (`expireTime`), when it reports a valid one. */
+export function reportedExpiry(body: unknown): Date | undefined {
+  const at = (body as { expireTime?: unknown } | null)?.expireTime;
+  const ms = typeof at === 'string' ? Date.parse(at) : Number.NaN;
+  return Number.isFinite(ms) ? new Date(ms) : undefined;
+}
+
 /** Seconds a cache's life grows by when its expiry moves from `before` to `after` (0 when it shrinks). */
 export function addedSeconds(before: Date, after: Date): string {
   return millisToSeconds(Math.max(0, after.getTime() - before.getTime()));

@@ -5,16 +5,16 @@ import { ProviderError } from '../../../providers/core/provider-error';
 import { geminiCtx } from '../../../providers/gemini/__fixtures__/gemini-context';
 import { GatewayError } from '../../../common/errors/gateway-error';
 import type { Identity } from '../../auth/identity';
+import type { CacheChange, GeminiCacheChanges } from './gemini-cache-changes';
 import type { GeminiCacheMetering } from './gemini-cache-metering';
 import type { CachedContentRow, GeminiCacheRegistry } from './gemini-cache-registry';
-import { GeminiContextCaches, type CacheCaller } from './gemini-context-caches';
+import { GeminiContextCaches } from './gemini-context-caches';
+import type { ResolvedModel } from '../../routing/catalog.types';
 
 const member = (keyId: string): Identity => ({ kind: 'key', keyId, role: 'member', allowedModels: [] });
-const caller =
-  (identity: Identity): (() => CacheCaller) =>
-  () => ({ identity, model: { publicName: 'gemini-flash', name: 'gemini-flash' } });
-const alice = caller(member('key-alice'));
-const bob = caller(member('key-bob'));
+const serving = { requestedName: 'gemini-flash', model: { name: 'gemini-flash' } } as ResolvedModel;
+const alice = member('key-alice');
+const bob = member('key-bob');
 const OWNED_BY_ALICE = {
   keyId: 'key-alice',
   teamId: null,
@@ -66,8 +66,13 @@ function setup(
     }),
     record: jest.fn(async (_call: unknown, outcome: unknown) => void records.push(outcome)),
   } as unknown as GeminiCacheMetering;
+  const listeners: Array<(change: CacheChange) => void> = [];
+  const changes = {
+    onChange: (listener: (change: CacheChange) => void) => listeners.push(listener),
+  } as unknown as GeminiCacheChanges;
   return {
-    caches: new GeminiContextCaches(client, registry, metering, logger),
+    caches: new GeminiContextCaches(client, registry, metering, logger, changes),
+    change: (change: CacheChange) => listeners.forEach((l) => l(change)),
     client,
     registry,
     metering,
@@ -94,7 +99,7 @@ describe('GeminiContextCaches', () => {
 
   it('creates once for concurrent identical requests, stores the row, then answers from memory', async () => {
     const { caches, client, registry, saved, sent } = setup([created('cachedContents/a')]);
-    const out = await Promise.all([1, 2, 3].map(() => caches.apply(marked('doc'), ctx, alice)));
+    const out = await Promise.all([1, 2, 3].map(() => caches.apply(marked('doc'), ctx, alice, serving)));
     expect(out.map(cachedName)).toEqual(['cachedContents/a', 'cachedContents/a', 'cachedContents/a']);
     expect(out[0].messages).toEqual([marked('doc').messages[1]]);
     expect(client.sendRaw).toHaveBeenCalledTimes(1);
@@ -106,13 +111,29 @@ describe('GeminiContextCaches', () => {
         contentHash: expect.stringMatching(/^key-alice\/switchboard-/),
       }),
     ]);
-    await caches.apply(marked('doc'), ctx, alice);
+    await caches.apply(marked('doc'), ctx, alice, serving);
     expect(registry.find).toHaveBeenCalledTimes(1);
+  });
+
+  it('drops a cache deleted through the API and stops reusing one shortened through it (on any replica)', async () => {
+    const { caches, client, change } = setup([
+      created('cachedContents/a'),
+      created('cachedContents/b'),
+      created('cachedContents/c'),
+    ]);
+    expect(cachedName(await caches.apply(marked('doc'), ctx, alice, serving))).toBe('cachedContents/a');
+    change({ name: 'cachedContents/other', gone: true });
+    expect(cachedName(await caches.apply(marked('doc'), ctx, alice, serving))).toBe('cachedContents/a');
+    change({ name: 'cachedContents/a', gone: true });
+    expect(cachedName(await caches.apply(marked('doc'), ctx, alice, serving))).toBe('cachedContents/b');
+    change({ name: 'cachedContents/b', expiresAt: Date.now() + 1000 });
+    expect(cachedName(await caches.apply(marked('doc'), ctx, alice, serving))).toBe('cachedContents/c');
+    expect(client.sendRaw).toHaveBeenCalledTimes(3);
   });
 
   it('reuses a live row from the table (another replica made it) and replaces one about to expire', async () => {
     const probe = setup([created('cachedContents/probe')]);
-    await probe.caches.apply(marked('doc'), ctx, alice);
+    await probe.caches.apply(marked('doc'), ctx, alice, serving);
     const hash = probe.saved[0].contentHash;
     const live = setup(
       [],
@@ -126,7 +147,9 @@ describe('GeminiContextCaches', () => {
         },
       ],
     );
-    expect(cachedName(await live.caches.apply(marked('doc'), ctx, alice))).toBe('cachedContents/shared');
+    expect(cachedName(await live.caches.apply(marked('doc'), ctx, alice, serving))).toBe(
+      'cachedContents/shared',
+    );
     expect(live.client.sendRaw).not.toHaveBeenCalled();
     const stale = setup(
       [created('cachedContents/fresh')],
@@ -140,7 +163,9 @@ describe('GeminiContextCaches', () => {
         },
       ],
     );
-    expect(cachedName(await stale.caches.apply(marked('doc'), ctx, alice))).toBe('cachedContents/fresh');
+    expect(cachedName(await stale.caches.apply(marked('doc'), ctx, alice, serving))).toBe(
+      'cachedContents/fresh',
+    );
     // Another deployment never shares it.
     const other = setup(
       [created('cachedContents/b')],
@@ -154,9 +179,9 @@ describe('GeminiContextCaches', () => {
         },
       ],
     );
-    expect(cachedName(await other.caches.apply(marked('doc'), geminiCtx({ id: 'dep-2' }), alice))).toBe(
-      'cachedContents/b',
-    );
+    expect(
+      cachedName(await other.caches.apply(marked('doc'), geminiCtx({ id: 'dep-2' }), alice, serving)),
+    ).toBe('cachedContents/b');
   });
 
   it('sends the content uncached when Gemini refuses (and remembers a 400), or when creation fails', async () => {
@@ -165,23 +190,23 @@ describe('GeminiContextCaches', () => {
       body: { error: { code: 400, message: 'Cached content is too small.' } },
     });
     const refused = setup([tooSmall]);
-    expect(await refused.caches.apply(marked('tiny'), ctx, alice)).toEqual(marked('tiny'));
-    expect(await refused.caches.apply(marked('tiny'), ctx, alice)).toEqual(marked('tiny'));
+    expect(await refused.caches.apply(marked('tiny'), ctx, alice, serving)).toEqual(marked('tiny'));
+    expect(await refused.caches.apply(marked('tiny'), ctx, alice, serving)).toEqual(marked('tiny'));
     expect(refused.client.sendRaw).toHaveBeenCalledTimes(1);
 
     const flaky = setup([async () => ({ status: 503, body: {} }), created('cachedContents/c')]);
-    expect(cachedName(await flaky.caches.apply(marked('doc'), ctx, alice))).toBeUndefined();
-    expect(cachedName(await flaky.caches.apply(marked('doc'), ctx, alice))).toBe('cachedContents/c');
+    expect(cachedName(await flaky.caches.apply(marked('doc'), ctx, alice, serving))).toBeUndefined();
+    expect(cachedName(await flaky.caches.apply(marked('doc'), ctx, alice, serving))).toBe('cachedContents/c');
 
     const down = setup([
       async () => Promise.reject(new ProviderError({ kind: 'connection', message: 'reset' })),
     ]);
-    expect(await down.caches.apply(marked('doc'), ctx, alice)).toEqual(marked('doc'));
+    expect(await down.caches.apply(marked('doc'), ctx, alice, serving)).toEqual(marked('doc'));
   });
 
   it('works without Postgres, rethrows client aborts, and leaves requests without markers or with their own cache alone', async () => {
     const noDb = setup([created('cachedContents/d')], [], true);
-    expect(cachedName(await noDb.caches.apply(marked('doc'), ctx, alice))).toBe('cachedContents/d');
+    expect(cachedName(await noDb.caches.apply(marked('doc'), ctx, alice, serving))).toBe('cachedContents/d');
 
     const aborted = setup([
       async () =>
@@ -193,7 +218,7 @@ describe('GeminiContextCaches', () => {
           }),
         ),
     ]);
-    await expect(aborted.caches.apply(marked('doc'), ctx, alice)).rejects.toMatchObject({
+    await expect(aborted.caches.apply(marked('doc'), ctx, alice, serving)).rejects.toMatchObject({
       upstreamCode: 'client_aborted',
     });
 
@@ -202,28 +227,30 @@ describe('GeminiContextCaches', () => {
       stream: false,
       messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
     };
-    expect(await idle.caches.apply(plain, ctx, alice)).toBe(plain);
+    expect(await idle.caches.apply(plain, ctx, alice, serving)).toBe(plain);
     const own = { ...marked('doc'), extensions: { gemini: { cachedContent: 'cachedContents/mine' } } };
-    expect(await idle.caches.apply(own, ctx, alice)).toBe(own);
+    expect(await idle.caches.apply(own, ctx, alice, serving)).toBe(own);
     expect(idle.client.sendRaw).not.toHaveBeenCalled();
   });
 
   it('keys each cache by its owner: another key never gets it, from memory or from the table', async () => {
     const { caches, client, saved } = setup([created('cachedContents/alice'), created('cachedContents/bob')]);
-    expect(cachedName(await caches.apply(marked('doc'), ctx, alice))).toBe('cachedContents/alice');
-    expect(cachedName(await caches.apply(marked('doc'), ctx, bob))).toBe('cachedContents/bob');
+    expect(cachedName(await caches.apply(marked('doc'), ctx, alice, serving))).toBe('cachedContents/alice');
+    expect(cachedName(await caches.apply(marked('doc'), ctx, bob, serving))).toBe('cachedContents/bob');
     expect(client.sendRaw).toHaveBeenCalledTimes(2);
     expect(saved.map((r) => [r.keyId, r.contentHash.split('/')[0], r.tokens])).toEqual([
       ['key-alice', 'key-alice', 4321],
       ['key-bob', 'key-bob', 4321],
     ]);
     const replica = setup([created('cachedContents/bob2')], [{ ...saved[0] }]);
-    expect(cachedName(await replica.caches.apply(marked('doc'), ctx, bob))).toBe('cachedContents/bob2');
+    expect(cachedName(await replica.caches.apply(marked('doc'), ctx, bob, serving))).toBe(
+      'cachedContents/bob2',
+    );
   });
 
   it('meters each creation (tokens Gemini counted, the requested ttl) and sends uncached when the limits refuse it', async () => {
     const { caches, records, metering } = setup([created('cachedContents/m')]);
-    await caches.apply(marked('doc'), ctx, alice);
+    await caches.apply(marked('doc'), ctx, alice, serving);
     expect(metering.admit).toHaveBeenCalledWith(
       expect.objectContaining({ keyId: 'key-alice' }),
       ctx.requestId,
@@ -236,7 +263,7 @@ describe('GeminiContextCaches', () => {
       expect.objectContaining({ status: 200, charge: { tokens: 4321, seconds: '600', write: true } }),
     ]);
     const broke = setup([created('cachedContents/never')], [], false, true);
-    expect(await broke.caches.apply(marked('doc'), ctx, alice)).toEqual(marked('doc'));
+    expect(await broke.caches.apply(marked('doc'), ctx, alice, serving)).toEqual(marked('doc'));
     expect(broke.client.sendRaw).not.toHaveBeenCalled();
   });
 });

@@ -15,6 +15,9 @@ import {
   type GeminiCachePlan,
 } from '../../../providers/gemini/gemini.context-cache';
 import type { Identity } from '../../auth/identity';
+import type { ResolvedModel } from '../../routing/catalog.types';
+import { cacheModel } from '../google-caches.wire';
+import { GeminiCacheChanges, type CacheChange } from './gemini-cache-changes';
 import { GeminiCacheMetering, type CacheCall, type CacheModel } from './gemini-cache-metering';
 import { GeminiCacheRegistry, ownedContentKey } from './gemini-cache-registry';
 import { creationLifetime } from './gemini-cache-ttl';
@@ -27,7 +30,7 @@ const REFUSAL_MEMORY_MS = 5 * 60_000;
 const MAX_ENTRIES = 10_000;
 
 /** Who asks for the cache: it is theirs alone, billed to them under the public model serving. */
-export interface CacheCaller {
+interface CacheCaller {
   identity: Identity;
   model: CacheModel;
 }
@@ -47,7 +50,8 @@ interface Entry {
  * (GeminiCacheMetering), and stored with its owner. A key never gets another key's cache.
  * The request then goes with `cachedContent` and without the cached turns. When Gemini refuses to
  * cache (below its minimum token count, …), the creation fails or the limits refuse it (budget,
- * rate), the content is sent normally.
+ * rate), the content is sent normally. A cache deleted or re-timed through the cachedContents API
+ * is dropped or re-timed here too, on every replica (GeminiCacheChanges).
  */
 @Injectable()
 export class GeminiContextCaches {
@@ -59,18 +63,38 @@ export class GeminiContextCaches {
     private readonly registry: GeminiCacheRegistry,
     private readonly metering: GeminiCacheMetering,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    changes: GeminiCacheChanges,
+  ) {
+    changes.onChange((change) => this.changed(change));
+  }
 
+  /** A cache deleted or given a new expiry through the API (on any replica) is dropped or re-timed. */
+  private changed(change: CacheChange): void {
+    const { gone, expiresAt } = change;
+    if (!gone && expiresAt === undefined) return;
+    for (const [key, entry] of this.memory) {
+      if (entry.name !== change.name) continue;
+      if (gone || expiresAt === undefined) this.memory.delete(key);
+      else entry.expiresAt = expiresAt;
+    }
+  }
+
+  /**
+   * `req` with its marked block cached for `identity` (who owns and pays for it, under the public
+   * model `serving`); as it is when nothing is marked (nothing allocated then).
+   */
   async apply(
     req: ChatRequest,
     ctx: ProviderContext,
-    caller: () => CacheCaller,
+    identity: Identity,
+    serving: ResolvedModel,
     signal?: CancelSignal,
   ): Promise<ChatRequest> {
     if (hasOwnCachedContent(req)) return req;
     const plan = planGeminiContextCache(req, ctx);
     if (!plan) return req;
-    const name = await this.cacheNameFor(plan, ctx, caller(), signal);
+    const caller: CacheCaller = { identity, model: cacheModel(serving.requestedName, serving.model) };
+    const name = await this.cacheNameFor(plan, ctx, caller, signal);
     return name ? withCachedContent(plan.request, name) : req;
   }
 
