@@ -1,3 +1,5 @@
+import type { ProviderId } from '../providers/core/adapter';
+import { isServedProvider, unservedProviderReason } from '../providers/provider-registry';
 import { ConfigError } from './config-error';
 
 type Env = Record<string, string | undefined>;
@@ -63,4 +65,10 @@ export function decimalText(v: unknown, path: string): string {
   if (typeof s !== 'string' || !/^\d+(\.\d+)?([eE][-+]?\d+)?$/.test(s))
     throw new ConfigError(path, 'must be a non-negative decimal');
   return s;
+}
+
+/** A provider id this build can serve (it has an adapter), else a config error naming `path`. */
+export function servedProvider(id: string, path: string): ProviderId {
+  if (!isServedProvider(id)) throw new ConfigError(path, unservedProviderReason(id));
+  return id;
 }

@@ -65,6 +65,27 @@ router:
     ).toThrow(ConfigError);
   });
 
+  it('refuses providers this build cannot serve (known ids without an adapter), naming the path', () => {
+    for (const provider of ['anthropic', 'kling', 'seedance']) {
+      const doc = parse(
+        `models:\n  - model_name: a\n    deployments:\n      - provider: ${provider}\n        upstream_model: x\n`,
+      );
+      expect(() => parseYamlConfig(doc, env)).toThrow(
+        `models[0].deployments[0].provider: provider "${provider}" is not served by this build (served: openai,`,
+      );
+    }
+    const litellm = parse(
+      'model_list:\n  - model_name: claude\n    litellm_params:\n      model: anthropic/claude-sonnet-4-5\n',
+    );
+    expect(() => parseYamlConfig(litellm, env)).toThrow(
+      'model_list[0].litellm_params.model: provider "anthropic" is not served by this build',
+    );
+    const served = parse(
+      'models:\n  - model_name: a\n    deployments:\n      - provider: mock\n        upstream_model: x\n',
+    );
+    expect(parseYamlConfig(served, env).models[0].deployments[0].provider).toBe('mock');
+  });
+
   it('accepts the LiteLLM proxy config from the seed documents unchanged', () => {
     const cfg = parseYamlConfig(
       parse(`
