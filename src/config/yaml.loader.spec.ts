@@ -147,6 +147,24 @@ describe('environment', () => {
     );
   });
 
+  it('refuses SWITCHBOARD_METERING=off in production; allows it elsewhere', () => {
+    const prod = {
+      NODE_ENV: 'production',
+      SWITCHBOARD_MASTER_KEY: 'x'.repeat(20),
+      SWITCHBOARD_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+    };
+    expect(loadEnv(prod).metering).toBe(true);
+    expect(() => loadEnv({ ...prod, SWITCHBOARD_METERING: 'off' })).toThrow(
+      'SWITCHBOARD_METERING: cannot be off when NODE_ENV=production',
+    );
+    expect(loadEnv({ SWITCHBOARD_METERING: 'off' }).metering).toBe(false);
+  });
+
+  it('reads SWITCHBOARD_DEMO_MODEL (default on)', () => {
+    expect(loadEnv({}).demoModel).toBe(true);
+    expect(loadEnv({ SWITCHBOARD_DEMO_MODEL: 'false' }).demoModel).toBe(false);
+  });
+
   it('names bad values', () => {
     expect(() => loadEnv({ PORT: 'abc' })).toThrow('PORT: must be an integer');
     expect(() => loadEnv({ SWITCHBOARD_ROLE: 'both' })).toThrow(

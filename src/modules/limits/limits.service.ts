@@ -116,6 +116,11 @@ export class LimitsService implements OnModuleDestroy {
     this.prefix = config.redisPrefix;
     this.failOpen = config.limitsOnRedisFailure !== 'closed';
     this.enabled = config.metering !== false;
+    if (!this.enabled)
+      logger.warn(
+        { env: 'SWITCHBOARD_METERING' },
+        'metering is off: no rate limits, budgets or usage records (benchmarks and diagnostics only)',
+      );
     this.streamKey = usageStreamKey(config.redisPrefix);
     this.settledPrefix = `${this.prefix}:usage:settled:`;
     this.ledgerPrefix = `${this.prefix}:lease:`;
