@@ -38,7 +38,6 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), {
     jsonDocumentUrl: 'docs-json',
   });
-  app.enableShutdownHooks();
   if (config.role !== 'worker') {
     await app.init();
     installFastInferenceRoutes(app, config.maxBodyBytes, logger);
