@@ -7,6 +7,7 @@ import { SecretBox } from '../src/common/crypto/secret-box';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
 import { AdminClient } from './support/admin-client';
 import { startGateway, type GatewayOptions, type TestGateway } from './support/gateway';
+import { databaseUrl } from './support/test-databases';
 
 describe('routing config: YAML sync across restarts, the demo model, LiteLLM proxy configs, key rotation', () => {
   let fake: FakeOpenAi;
@@ -297,5 +298,22 @@ describe('boot config: SWITCHBOARD_METERING=off', () => {
     gw = await startGateway({ env: { SWITCHBOARD_METERING: 'off' } });
     const warning = gw.logs.map((l) => JSON.parse(l)).find((l) => l.env === 'SWITCHBOARD_METERING');
     expect(warning).toMatchObject({ level: 'warn', msg: expect.stringContaining('metering is off') });
+  });
+});
+
+describe('boot failure', () => {
+  /** Sockets of this process to Redis (the gateway's clients, subscriber, limits connection). */
+  const redisSockets = () =>
+    (process as unknown as { _getActiveHandles(): Array<{ remotePort?: number }> })
+      ._getActiveHandles()
+      .filter((h) => h.remotePort === 6379).length;
+
+  it('a gateway whose start fails closes the connections it had opened (the process can exit)', async () => {
+    const before = redisSockets();
+    await expect(
+      startGateway({ databaseUrl: databaseUrl(`sbtest_missing_${randomBytes(4).toString('hex')}`) }),
+    ).rejects.toThrow();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(redisSockets()).toBe(before);
   });
 });

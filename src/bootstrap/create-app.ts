@@ -39,7 +39,13 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     jsonDocumentUrl: 'docs-json',
   });
   if (config.role !== 'worker') {
-    await app.init();
+    try {
+      await app.init();
+    } catch (err) {
+      // The providers already hold Redis and Postgres connections: close them, or the process stays up.
+      await app.close().catch(() => undefined);
+      throw err;
+    }
     installFastInferenceRoutes(app, config.maxBodyBytes, logger);
   }
   return app;

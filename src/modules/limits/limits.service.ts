@@ -129,6 +129,9 @@ export class LimitsService implements OnModuleDestroy {
       connectionName: 'switchboard-limits',
       maxRetriesPerRequest: 1,
       commandTimeout: 2_000,
+      // CLIENT SETINFO fails on Redis < 7.2, and ioredis keeps the timeout timer of a failed command
+      // running (2 s that hold a closing process open).
+      disableClientInfo: true,
     });
     redis.on('error', () => undefined);
     redis.on('ready', () => (this.everReady = true));
