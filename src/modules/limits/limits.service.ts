@@ -7,6 +7,7 @@ import type { Logger } from '../../common/logging/logger';
 import { APP_CONFIG } from '../../config/app-config';
 import type { AppConfig } from '../../config/config.types';
 import { PrismaService } from '../../database/prisma.service';
+import { closeRedis } from '../../database/redis.service';
 import type { Identity, LimitSettings } from '../auth/identity';
 import { budgetResetAt, currentPeriodStart } from '../usage/budget-period';
 import { toNanoUsd } from '../usage/pricing/cost';
@@ -463,7 +464,7 @@ export class LimitsService implements OnModuleDestroy {
     // Gives the unused part of the leases back (bounded: shutdown does not wait on an unreachable Redis).
     if (this.redis.status === 'ready')
       await Promise.race([this.leases.retireAll(), new Promise((r) => setTimeout(r, 1_000).unref())]);
-    this.redis.disconnect();
+    await closeRedis(this.redis);
   }
 }
 
