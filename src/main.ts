@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { createApp } from './bootstrap/create-app';
+import { closeOnSignals } from './bootstrap/graceful-shutdown';
 import { resolveSecrets } from './bootstrap/dev-secrets';
 import { createLogger } from './common/logging/logger';
 import { loadAppConfig } from './config/app-config';
@@ -35,12 +36,13 @@ async function main(): Promise<void> {
     const ctx = await NestFactory.createApplicationContext(AppModule.register(config, logger), {
       logger: ['error', 'warn'],
     });
-    ctx.enableShutdownHooks();
+    closeOnSignals(ctx, logger);
     logger.info({ role: config.role }, 'switchboard worker started');
     return;
   }
   const app = await createApp(config, logger);
   await app.listen(config.port, '0.0.0.0');
+  closeOnSignals(app, logger, app.getHttpServer());
   logger.info(
     { role: config.role, port: config.port },
     `switchboard listening on http://localhost:${config.port}`,

@@ -1,16 +1,24 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { USAGE_GROUP, usageStreamKey } from '../src/modules/usage/usage-stream';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
 import { AdminClient } from './support/admin-client';
-import { fakeOpenAiCatalogYaml } from './support/catalog-yaml';
 import { deleteRedisPrefix, startGateway, TEST_MASTER_KEY, type TestGateway } from './support/gateway';
+import {
+  baseEnv,
+  ensureBuilt,
+  kill9,
+  ready,
+  spawnGateway,
+  stopGently,
+  waitUntil,
+  yamlFile,
+  type Proc,
+} from './support/gateway-process';
 import { freePort } from './support/redis-server';
 import { createTestDatabase } from './support/test-databases';
 
@@ -20,111 +28,7 @@ import { createTestDatabase } from './support/test-databases';
  *  2. a `worker` killed after its batch INSERT committed and before its XACK: the next worker
  *     re-claims the entries (XAUTOCLAIM) and the INSERT … ON CONFLICT DO NOTHING adds nothing.
  */
-const ROOT = path.join(__dirname, '..');
-const MAIN = path.join(ROOT, 'dist/main.js');
 const REDIS_URL = 'redis://127.0.0.1:6379';
-
-function newestTs(dir: string): number {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestTs(p));
-    else if (e.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/ when it is missing or older than a source file (tsc incremental: a few seconds). */
-function ensureBuilt(): void {
-  if (fs.existsSync(MAIN) && fs.statSync(MAIN).mtimeMs >= newestTs(path.join(ROOT, 'src'))) return;
-  const r = spawnSync(
-    process.execPath,
-    [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-    { cwd: ROOT, encoding: 'utf8', timeout: 180_000 },
-  );
-  // tsc still emits on type errors (someone else's work in progress); only a missing entry point is fatal.
-  if (!fs.existsSync(MAIN)) throw new Error(`build failed: ${r.stdout}${r.stderr}`);
-  if (r.status !== 0)
-    console.warn(`tsc reported errors, testing the emitted dist/ anyway:\n${r.stdout.slice(0, 2000)}`);
-  fs.utimesSync(MAIN, new Date(), new Date());
-}
-
-interface Proc {
-  child: ChildProcess;
-  tail: () => string;
-}
-
-function spawnGateway(env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let tail = '';
-  const keep = (d: Buffer) => (tail = (tail + d.toString()).slice(-4000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  return { child, tail: () => tail };
-}
-
-function kill9(p: Proc): Promise<void> {
-  if (p.child.exitCode !== null || p.child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    p.child.once('exit', () => resolve());
-    p.child.kill('SIGKILL');
-  });
-}
-
-async function stopGently(p: Proc | undefined): Promise<void> {
-  if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const t = setTimeout(() => p.child.kill('SIGKILL'), 5000);
-    p.child.once('exit', () => {
-      clearTimeout(t);
-      resolve();
-    });
-    p.child.kill('SIGTERM');
-  });
-}
-
-async function waitUntil(what: string, fn: () => Promise<boolean>, ms: number, proc?: Proc): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    if (proc && proc.child.exitCode !== null)
-      throw new Error(`${what}: process exited with ${proc.child.exitCode}: ${proc.tail()}`);
-    if (await fn().catch(() => false)) return;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${proc ? `: ${proc.tail()}` : ''}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
-async function ready(base: string, proc: Proc): Promise<void> {
-  await waitUntil(
-    '/health/ready',
-    async () => (await fetch(`${base}/health/ready`)).status === 200,
-    30_000,
-    proc,
-  );
-}
-
-function yamlFile(fake: FakeOpenAi): string {
-  const file = path.join(fs.mkdtempSync(path.join(tmpdir(), 'sb-kill-')), 'switchboard.yaml');
-  fs.writeFileSync(file, fakeOpenAiCatalogYaml(fake.baseUrl));
-  return file;
-}
-
-function baseEnv(databaseUrl: string, prefix: string, configFile: string): Record<string, string> {
-  return {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL,
-    SWITCHBOARD_REDIS_PREFIX: prefix,
-    SWITCHBOARD_MASTER_KEY: TEST_MASTER_KEY,
-    SWITCHBOARD_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    SWITCHBOARD_CONFIG: configFile,
-    SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true',
-    LOG_LEVEL: 'warn',
-  };
-}
 
 interface Audit {
   rows: number;

@@ -146,6 +146,33 @@ router:
     );
   });
 
+  it('refuses providers this build cannot serve, on create and on update, naming provider', async () => {
+    for (const provider of ['anthropic', 'kling']) {
+      const res = await call(gw, 'POST', '/admin/deployments', {
+        model_name: `unserved-${provider}`,
+        provider,
+        upstream_model: 'x',
+      });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as any).error).toMatchObject({
+        param: 'provider',
+        message: expect.stringContaining(`provider "${provider}" is not served by this build`),
+      });
+      expect(await prisma.model.findUnique({ where: { name: `unserved-${provider}` } })).toBeNull();
+    }
+    const created = (await (
+      await call(gw, 'POST', '/admin/deployments', {
+        model_name: 'served',
+        provider: 'mock',
+        upstream_model: 'm',
+      })
+    ).json()) as any;
+    const patch = await call(gw, 'PATCH', `/admin/deployments/${created.id}`, { provider: 'seedance' });
+    expect(patch.status).toBe(400);
+    expect(((await patch.json()) as any).error.param).toBe('provider');
+    await call(gw, 'DELETE', `/admin/deployments/${created.id}`);
+  });
+
   it('refuses callers without admin rights', async () => {
     const res = await fetch(`${gw.url}/admin/deployments`, {
       headers: { authorization: 'Bearer sk-sb-nope' },

@@ -106,11 +106,14 @@ function startCommand() {
   const tokens = script.trim().split(/\s+/);
   const env = {};
   let i = 0;
+  // `exec env`: the shell hands its process to node, so a signal sent to npm reaches the gateway.
+  while (tokens[i] === 'exec' || tokens[i] === 'env') i++;
   for (; /^[A-Za-z_][A-Za-z0-9_]*=/.test(tokens[i]); i++) {
     const eq = tokens[i].indexOf('=');
     env[tokens[i].slice(0, eq)] = tokens[i].slice(eq + 1);
   }
-  if (tokens[i] !== 'node') throw new Error(`unexpected start script (expected [ENV=…] node …): ${script}`);
+  if (tokens[i] !== 'node')
+    throw new Error(`unexpected start script (expected [exec env] [ENV=…] node …): ${script}`);
   const flags = tokens.slice(i + 1).filter((t) => t.startsWith('--'));
   return { env, flags };
 }

@@ -45,9 +45,14 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), {
     jsonDocumentUrl: 'docs-json',
   });
-  app.enableShutdownHooks();
   if (config.role !== 'worker') {
-    await app.init();
+    try {
+      await app.init();
+    } catch (err) {
+      // The providers already hold Redis and Postgres connections: close them, or the process stays up.
+      await app.close().catch(() => undefined);
+      throw err;
+    }
     installFastInferenceRoutes(app, config.maxBodyBytes, logger);
   }
   return app;

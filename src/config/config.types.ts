@@ -71,6 +71,8 @@ export interface AppConfig {
   limitsOnRedisFailure: 'open' | 'closed';
   /** SWITCHBOARD_METERING=off: benchmark/diagnostic switch, skips rate limits, budgets and usage records (default on). */
   metering: boolean;
+  /** SWITCHBOARD_DEMO_MODEL=false: the `demo` model on the mock provider is not seeded (and a seeded one is removed at boot). */
+  demoModel: boolean;
   logLevel: string;
   /** Key prefix for every Redis key and BullMQ queue (tests isolate runs with it). */
   redisPrefix: string;

@@ -67,6 +67,12 @@ export function loadEnv(env: Env): Omit<AppConfig, 'models' | 'router'> {
     throw new ConfigError('SWITCHBOARD_MASTER_KEY', 'is required when NODE_ENV=production');
   if (production && !encryptionKey)
     throw new ConfigError('SWITCHBOARD_ENCRYPTION_KEY', 'is required when NODE_ENV=production');
+  const metering = boolVar(env, 'SWITCHBOARD_METERING', true);
+  if (production && !metering)
+    throw new ConfigError(
+      'SWITCHBOARD_METERING',
+      'cannot be off when NODE_ENV=production (it skips limits, budgets and usage records)',
+    );
   return {
     nodeEnv,
     production,
@@ -90,7 +96,8 @@ export function loadEnv(env: Env): Omit<AppConfig, 'models' | 'router'> {
       ['open', 'closed'] as const,
       'open',
     ),
-    metering: boolVar(env, 'SWITCHBOARD_METERING', true),
+    metering,
+    demoModel: boolVar(env, 'SWITCHBOARD_DEMO_MODEL', true),
     logLevel: oneOf(
       env,
       'LOG_LEVEL',

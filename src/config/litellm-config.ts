@@ -8,7 +8,7 @@ import {
   type RouterStrategy,
 } from './config.types';
 import { fromLiteLlmPricing, isLiteLlmCostKey } from './litellm-pricing';
-import { asArray, asObject, optInt, optString, reqString } from './yaml-values';
+import { asArray, asObject, optInt, optString, reqString, servedProvider } from './yaml-values';
 
 type Env = Record<string, string | undefined>;
 
@@ -90,7 +90,10 @@ export function fromLiteLlmModelList(root: Record<string, unknown>, env: Env): M
       settings: {},
     };
     model.deployments.push({
-      provider: provider === 'openai' && apiBase && prefix !== 'openai' ? 'openai-compatible' : provider,
+      provider: servedProvider(
+        provider === 'openai' && apiBase && prefix !== 'openai' ? 'openai-compatible' : provider,
+        `${path}.litellm_params.model`,
+      ),
       upstreamModel: slash === -1 ? target : target.slice(slash + 1),
       apiKey: optString(params.api_key, `${path}.litellm_params.api_key`, env),
       baseUrl: apiBase,

@@ -1,4 +1,6 @@
 import { moneyText } from '../common/validation/money-text';
+import type { ProviderId } from '../providers/core/adapter';
+import { isServedProvider, unservedProviderReason } from '../providers/provider-registry';
 import { ConfigError } from './config-error';
 
 type Env = Record<string, string | undefined>;
@@ -66,4 +68,10 @@ export function decimalText(v: unknown, path: string): string {
   const s = moneyText(v);
   if (s === undefined) throw new ConfigError(path, 'must be a non-negative decimal');
   return s;
+}
+
+/** A provider id this build can serve (it has an adapter), else a config error naming `path`. */
+export function servedProvider(id: string, path: string): ProviderId {
+  if (!isServedProvider(id)) throw new ConfigError(path, unservedProviderReason(id));
+  return id;
 }

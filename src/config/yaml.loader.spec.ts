@@ -126,6 +126,27 @@ router:
     ).toThrow('models[0].pricing.long_context_threshold_tokens: unknown pricing field');
   });
 
+  it('refuses providers this build cannot serve (known ids without an adapter), naming the path', () => {
+    for (const provider of ['anthropic', 'kling', 'seedance']) {
+      const doc = parse(
+        `models:\n  - model_name: a\n    deployments:\n      - provider: ${provider}\n        upstream_model: x\n`,
+      );
+      expect(() => parseYamlConfig(doc, env)).toThrow(
+        `models[0].deployments[0].provider: provider "${provider}" is not served by this build (served: openai,`,
+      );
+    }
+    const litellm = parse(
+      'model_list:\n  - model_name: claude\n    litellm_params:\n      model: anthropic/claude-sonnet-4-5\n',
+    );
+    expect(() => parseYamlConfig(litellm, env)).toThrow(
+      'model_list[0].litellm_params.model: provider "anthropic" is not served by this build',
+    );
+    const served = parse(
+      'models:\n  - model_name: a\n    deployments:\n      - provider: mock\n        upstream_model: x\n',
+    );
+    expect(parseYamlConfig(served, env).models[0].deployments[0].provider).toBe('mock');
+  });
+
   it('accepts the LiteLLM proxy config from the seed documents unchanged', () => {
     const cfg = parseYamlConfig(
       parse(`
@@ -242,6 +263,24 @@ describe('environment', () => {
     expect(() => loadEnv({ NODE_ENV: 'production', SWITCHBOARD_MASTER_KEY: 'x'.repeat(20) })).toThrow(
       /^SWITCHBOARD_ENCRYPTION_KEY/,
     );
+  });
+
+  it('refuses SWITCHBOARD_METERING=off in production; allows it elsewhere', () => {
+    const prod = {
+      NODE_ENV: 'production',
+      SWITCHBOARD_MASTER_KEY: 'x'.repeat(20),
+      SWITCHBOARD_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+    };
+    expect(loadEnv(prod).metering).toBe(true);
+    expect(() => loadEnv({ ...prod, SWITCHBOARD_METERING: 'off' })).toThrow(
+      'SWITCHBOARD_METERING: cannot be off when NODE_ENV=production',
+    );
+    expect(loadEnv({ SWITCHBOARD_METERING: 'off' }).metering).toBe(false);
+  });
+
+  it('reads SWITCHBOARD_DEMO_MODEL (default on)', () => {
+    expect(loadEnv({}).demoModel).toBe(true);
+    expect(loadEnv({ SWITCHBOARD_DEMO_MODEL: 'false' }).demoModel).toBe(false);
   });
 
   it('names bad values', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { PROVIDER_IDS, type ProviderId } from '../providers/core/adapter';
+import type { ProviderId } from '../providers/core/adapter';
 import { ConfigError } from './config-error';
 import {
   DEFAULT_ROUTER,
@@ -22,6 +22,7 @@ import {
   optInt,
   optString,
   reqString,
+  servedProvider,
   stringList,
 } from './yaml-values';
 
@@ -98,10 +99,7 @@ function parseModel(raw: unknown, path: string, env: Env): ModelConfig {
 }
 
 export function parseProvider(v: unknown, path: string, env: Env): ProviderId {
-  const p = reqString(v, path, env);
-  if (!(PROVIDER_IDS as readonly string[]).includes(p))
-    throw new ConfigError(path, `unknown provider "${p}" (known: ${PROVIDER_IDS.join(', ')})`);
-  return p as ProviderId;
+  return servedProvider(reqString(v, path, env), path);
 }
 
 export function parseDeployment(raw: unknown, path: string, env: Env): DeploymentConfig {

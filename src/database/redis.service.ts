@@ -48,7 +48,21 @@ export class RedisService implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.client.disconnect();
-    this.subscriberConn?.disconnect();
+    await Promise.all([closeRedis(this.client), closeRedis(this.subscriberConn)]);
   }
+}
+
+/**
+ * Disconnects and waits until the socket is closed (ioredis destroys it after 2 s at most), so a
+ * closed app holds nothing open.
+ */
+export async function closeRedis(conn: Redis | undefined): Promise<void> {
+  if (!conn || conn.status === 'end') return;
+  if (conn.status === 'wait') return conn.disconnect(); // never connected: no socket
+  const ended = new Promise<void>((resolve) => {
+    conn.once('end', () => resolve());
+    setTimeout(resolve, 3_000).unref();
+  });
+  conn.disconnect();
+  await ended;
 }

@@ -71,4 +71,5 @@ export function sendJson(
   res.end(JSON.stringify(body));
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A scripted delay; it never holds the process open on its own (a client that gave up leaves it behind). */
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());

@@ -12,8 +12,10 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   const sockets = new Set<net.Socket>();
   let server: net.Server | undefined;
   let port = 0;
+  // Restoring a proxy that is up is a no-op (a second server on the port would fail and orphan the first).
   const listen = () =>
     new Promise<void>((resolve, reject) => {
+      if (server) return resolve();
       server = net.createServer((client) => {
         const upstream = net.connect(targetPort, targetHost);
         sockets.add(client).add(upstream);
@@ -27,7 +29,10 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
         upstream.on('error', drop).on('close', drop);
         client.pipe(upstream).pipe(client);
       });
-      server.once('error', reject);
+      server.once('error', (err) => {
+        server = undefined;
+        reject(err);
+      });
       server.listen(port, '127.0.0.1', () => {
         port = (server!.address() as net.AddressInfo).port;
         resolve();

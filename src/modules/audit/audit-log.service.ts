@@ -32,7 +32,7 @@ export interface AuditEntry {
 
 type Db = Prisma.TransactionClient | PrismaService;
 
-/** The audit log of admin writes: who (key id or master), what, when, before/after without secrets. */
+/** The audit log of admin writes (and of the boot config sync): who (key id, master or config), what, when, before/after without secrets. */
 @Injectable()
 export class AuditLogService {
   constructor(
@@ -42,10 +42,27 @@ export class AuditLogService {
 
   /** Call inside the write's transaction, so the change and its audit row commit together. */
   async record(db: Db, actor: Actor, entry: AuditEntry): Promise<void> {
+    await this.write(
+      db,
+      { type: actor.identity.kind, keyId: actor.identity.keyId ?? null, requestId: actor.requestId },
+      entry,
+    );
+  }
+
+  /** A write the gateway makes itself at boot (the YAML catalog sync), audited with actor type `config`. */
+  async recordBoot(db: Db, entry: AuditEntry): Promise<void> {
+    await this.write(db, { type: 'config', keyId: null, requestId: null }, entry);
+  }
+
+  private async write(
+    db: Db,
+    actor: { type: string; keyId: string | null; requestId: string | null },
+    entry: AuditEntry,
+  ): Promise<void> {
     await db.auditLog.create({
       data: {
-        actorType: actor.identity.kind,
-        actorKeyId: actor.identity.keyId ?? null,
+        actorType: actor.type,
+        actorKeyId: actor.keyId,
         action: entry.action,
         targetType: entry.targetType,
         targetId: entry.targetId,
@@ -60,10 +77,10 @@ export class AuditLogService {
         action: entry.action,
         target_type: entry.targetType,
         target_id: entry.targetId,
-        actor_type: actor.identity.kind,
-        actor_key_id: actor.identity.keyId ?? null,
+        actor_type: actor.type,
+        actor_key_id: actor.keyId,
       },
-      'admin write',
+      actor.type === 'config' ? 'config sync write' : 'admin write',
     );
   }
 

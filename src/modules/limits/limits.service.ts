@@ -7,6 +7,7 @@ import type { Logger } from '../../common/logging/logger';
 import { APP_CONFIG } from '../../config/app-config';
 import type { AppConfig } from '../../config/config.types';
 import { PrismaService } from '../../database/prisma.service';
+import { closeRedis } from '../../database/redis.service';
 import type { Identity, LimitSettings } from '../auth/identity';
 import { budgetResetAt, currentPeriodStart } from '../usage/budget-period';
 import { toNanoUsd } from '../usage/pricing/cost';
@@ -126,6 +127,11 @@ export class LimitsService implements OnModuleDestroy {
     this.prefix = config.redisPrefix;
     this.failOpen = config.limitsOnRedisFailure !== 'closed';
     this.enabled = config.metering !== false;
+    if (!this.enabled)
+      logger.warn(
+        { env: 'SWITCHBOARD_METERING' },
+        'metering is off: no rate limits, budgets or usage records (benchmarks and diagnostics only)',
+      );
     this.streamKey = usageStreamKey(config.redisPrefix);
     this.settledPrefix = `${this.prefix}:usage:settled:`;
     this.ledgerPrefix = `${this.prefix}:lease:`;
@@ -134,6 +140,9 @@ export class LimitsService implements OnModuleDestroy {
       connectionName: 'switchboard-limits',
       maxRetriesPerRequest: 1,
       commandTimeout: 2_000,
+      // CLIENT SETINFO fails on Redis < 7.2, and ioredis keeps the timeout timer of a failed command
+      // running (2 s that hold a closing process open).
+      disableClientInfo: true,
     });
     redis.on('error', () => undefined);
     redis.on('ready', () => (this.everReady = true));
@@ -482,7 +491,7 @@ export class LimitsService implements OnModuleDestroy {
     // Gives the unused part of the leases back (bounded: shutdown does not wait on an unreachable Redis).
     if (this.redis.status === 'ready')
       await Promise.race([this.leases.retireAll(), new Promise((r) => setTimeout(r, 1_000).unref())]);
-    this.redis.disconnect();
+    await closeRedis(this.redis);
   }
 }
 

@@ -7,6 +7,7 @@ import { LOGGER } from '../../common/logging/logger.module';
 import type { Logger } from '../../common/logging/logger';
 import { PrismaService } from '../../database/prisma.service';
 import { RedisService } from '../../database/redis.service';
+import { AuditLogService } from '../audit/audit-log.service';
 import type { ProviderId } from '../../providers/core/adapter';
 import type { CatalogDeployment, CatalogModel, ResolvedModel } from './catalog.types';
 import { syncCatalog } from './catalog-sync';
@@ -34,11 +35,16 @@ export class CatalogService implements OnModuleInit, OnModuleDestroy {
     private readonly redis: RedisService,
     private readonly box: SecretBox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditLogService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await syncCatalog(this.prisma, this.config.models, this.box);
+    await syncCatalog(this.prisma, this.config.models, this.box, {
+      demoModel: this.config.demoModel,
+      audit: (tx, entry) => this.audit.recordBoot(tx, entry),
+    });
+    if (this.config.configFile) this.logYamlCatalog();
     await this.syncRouterSettings();
     await this.reload();
     const channel = this.redis.key(CHANNEL);
@@ -50,6 +56,18 @@ export class CatalogService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.reloading;
+  }
+
+  /** The boot log names what the YAML declared: models and deployments, never a URL or credential. */
+  private logYamlCatalog(): void {
+    const models = this.config.models;
+    const deployments = models.flatMap((m) =>
+      m.deployments.map((d, i) => `${m.modelName}#${i} (${d.provider} ${d.upstreamModel})`),
+    );
+    this.logger.info(
+      { config_file: this.config.configFile, models: models.map((m) => m.modelName), deployments },
+      `YAML catalog loaded: ${models.length} models, ${deployments.length} deployments`,
+    );
   }
 
   /** Tell every replica (this one included) to reload. */

@@ -6,7 +6,7 @@ import { LOGGER } from '../../common/logging/logger.module';
 import type { Logger } from '../../common/logging/logger';
 import { APP_CONFIG } from '../../config/app-config';
 import type { AppConfig } from '../../config/config.types';
-import { RedisService } from '../../database/redis.service';
+import { closeRedis, RedisService } from '../../database/redis.service';
 import { SqlPool } from '../../database/sql-pool.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { UsageService } from './usage.service';
@@ -262,7 +262,7 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     await this.loop?.catch(() => undefined);
-    this.conn?.disconnect();
+    await closeRedis(this.conn);
   }
 }
 

@@ -78,6 +78,12 @@ export class CatalogAdminController {
     return this.service.getModel(modelName(name));
   }
 
+  @Delete('models/*name')
+  @HttpCode(204)
+  deleteModel(@Param('name') name: string | string[], @CurrentActor() actor: Actor): Promise<void> {
+    return this.service.deleteModel(modelName(name), actor);
+  }
+
   @Put('models/*name/pricing')
   setPricing(
     @Param('name') name: string | string[],

@@ -23,7 +23,8 @@ import {
 import { CursorPageQuery } from '../../../common/http/cursor-page';
 import { INT32_MAX } from '../../../common/validation/int32';
 import { moneyText } from '../../../common/validation/money-text';
-import { PROVIDER_IDS, type ProviderId } from '../../../providers/core/adapter';
+import type { ProviderId } from '../../../providers/core/adapter';
+import { SERVED_PROVIDERS, unservedProviderReason } from '../../../providers/provider-registry';
 
 const STRATEGIES = ['weighted', 'least-busy', 'lowest-latency', 'usage-based'] as const;
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:@/-]*(\/\*)?$/;
@@ -32,6 +33,9 @@ const URL_OPTS = { require_tld: false, require_protocol: true, protocols: ['http
 const present = (_: object, v: unknown) => v !== undefined;
 /** Present and not null: null clears a nullable field. */
 const given = (_: object, v: unknown) => v !== undefined && v !== null;
+/** Only the providers this build has an adapter for (the registry's list, growing as providers land). */
+const IsServedProvider = () =>
+  IsIn([...SERVED_PROVIDERS], { message: (a) => unservedProviderReason(String(a.value)) });
 
 export class CreateDeploymentDto {
   @ApiProperty({
@@ -45,8 +49,8 @@ export class CreateDeploymentDto {
   })
   model_name!: string;
 
-  @ApiProperty({ enum: PROVIDER_IDS })
-  @IsIn(PROVIDER_IDS as readonly string[], { message: `provider must be one of ${PROVIDER_IDS.join(', ')}` })
+  @ApiProperty({ enum: SERVED_PROVIDERS })
+  @IsServedProvider()
   provider!: ProviderId;
 
   @ApiPropertyOptional({ description: 'required unless model_name is a wildcard (`prefix/*`)' })
@@ -142,9 +146,9 @@ export class UpdateDeploymentDto {
   })
   model_name?: string;
 
-  @ApiPropertyOptional({ enum: PROVIDER_IDS })
+  @ApiPropertyOptional({ enum: SERVED_PROVIDERS })
   @ValidateIf(present)
-  @IsIn(PROVIDER_IDS as readonly string[], { message: `provider must be one of ${PROVIDER_IDS.join(', ')}` })
+  @IsServedProvider()
   provider?: ProviderId;
 
   @ApiPropertyOptional()

@@ -12,6 +12,7 @@ import type { Actor } from '../../auth/request-identity';
 import { moneyText } from '../../../common/validation/money-text';
 import { effectivePricing } from '../../usage/pricing/price-table';
 import { CatalogService } from '../catalog.service';
+import { DEMO_MODEL } from '../catalog-sync';
 import {
   parseStoredRouter,
   toRouterWire,
@@ -29,31 +30,12 @@ import type {
   RouterSettingsDto,
   UpdateDeploymentDto,
 } from './catalog-admin.dto';
+import { toDeploymentWire, type DeploymentWire } from './deployment-wire';
+
+export type { DeploymentWire } from './deployment-wire';
 
 type DeploymentRow = Prisma.DeploymentGetPayload<object>;
 type ModelRow = Prisma.ModelGetPayload<{ include: { deployments: true } }>;
-
-/** Never carries the credential: `has_api_key` only. */
-export interface DeploymentWire {
-  id: string;
-  model_name: string;
-  provider: string;
-  upstream_model: string;
-  base_url: string | null;
-  has_api_key: boolean;
-  weight: number;
-  priority: number;
-  rpm_limit: number | null;
-  tpm_limit: number | null;
-  connect_timeout_ms: number;
-  timeout_ms: number;
-  stream_idle_timeout_ms: number;
-  enabled: boolean;
-  source: string;
-  settings: unknown;
-  created_at: string;
-  updated_at: string;
-}
 
 export interface ModelWire {
   name: string;
@@ -228,6 +210,30 @@ export class CatalogAdminService {
 
   async getModel(name: string): Promise<ModelWire> {
     return toModelWire(await this.findModel(name));
+  }
+
+  /**
+   * Deletes a model with its deployments (its aliases go with it). A YAML model is refused: the file
+   * owns it. A deleted `demo` is remembered, so the boot sync does not seed it again.
+   */
+  async deleteModel(name: string, actor: Actor): Promise<void> {
+    const model = await this.findModel(name);
+    if (model.source === 'config')
+      throw invalidRequest(
+        `Model '${name}' is declared in the YAML file: remove it from the file (it goes at the next boot)`,
+      );
+    await this.prisma.$transaction(async (tx) => {
+      await tx.model.delete({ where: { name } });
+      if (name === DEMO_MODEL)
+        await tx.deletedSeedModel.upsert({ where: { name }, create: { name }, update: {} });
+      await this.audit.record(tx, actor, {
+        action: 'model.delete',
+        targetType: 'model',
+        targetId: name,
+        before: toModelWire(model),
+      });
+    });
+    await this.changed('model.delete', name);
   }
 
   async setPricing(name: string, dto: PricingDto, actor: Actor): Promise<ModelWire> {
@@ -438,29 +444,6 @@ function isDeploymentCursor(v: unknown): v is { t: string; id: string } {
     typeof (v as { id?: unknown }).id === 'string' &&
     !Number.isNaN(Date.parse((v as { t: string }).t))
   );
-}
-
-export function toDeploymentWire(d: DeploymentRow): DeploymentWire {
-  return {
-    id: d.id,
-    model_name: d.modelName,
-    provider: d.provider,
-    upstream_model: d.upstreamModel,
-    base_url: d.baseUrl,
-    has_api_key: d.apiKeyEnc !== null,
-    weight: d.weight,
-    priority: d.priority,
-    rpm_limit: d.rpmLimit,
-    tpm_limit: d.tpmLimit,
-    connect_timeout_ms: d.connectTimeoutMs,
-    timeout_ms: d.timeoutMs,
-    stream_idle_timeout_ms: d.streamIdleTimeoutMs,
-    enabled: d.enabled,
-    source: d.source,
-    settings: d.settings,
-    created_at: d.createdAt.toISOString(),
-    updated_at: d.updatedAt.toISOString(),
-  };
 }
 
 function toModelWire(m: ModelRow): ModelWire {
