@@ -12,15 +12,23 @@ import { startGateway, type TestGateway } from './support/gateway';
  * Identities with budgets and rate limits, injected behind the real AuthService (the keys API is
  * built separately): a bearer token listed here authenticates as the given identity.
  */
+/** The identity tables injected into each gateway's AuthService (a test may add to its table later). */
+const injected = new WeakMap<AuthService, Array<Map<string, Identity>>>();
+
 function injectIdentities(gw: TestGateway, identities: Map<string, Identity>): void {
-  const auth = gw.app.get(AuthService) as any;
-  const name = typeof auth.authenticateSecret === 'function' ? 'authenticateSecret' : 'authenticate';
-  const orig = auth[name].bind(auth);
-  auth[name] = async (arg: any) => {
-    const secret =
-      name === 'authenticateSecret' ? arg : String(arg.headers.authorization ?? '').replace(/^Bearer /, '');
-    return identities.get(secret) ?? orig(arg);
-  };
+  const auth = gw.app.get(AuthService);
+  let tables = injected.get(auth);
+  if (!tables) {
+    const real = auth.authenticateSecret.bind(auth);
+    const all: Array<Map<string, Identity>> = [];
+    const find = (secret: string | undefined) => {
+      for (const t of all) if (secret && t.has(secret)) return t.get(secret);
+      return undefined;
+    };
+    jest.spyOn(auth, 'authenticateSecret').mockImplementation(async (secret) => find(secret) ?? real(secret));
+    injected.set(auth, (tables = all));
+  }
+  tables.unshift(identities);
 }
 
 function keyIdentity(
