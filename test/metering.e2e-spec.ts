@@ -351,6 +351,12 @@ models:
       const s = await adminGet(gw, `/admin/usage/summary?key_id=${keyId}`);
       return s.totals.requests === requests ? (s.totals.cost_usd as string) : undefined;
     });
+  /** Gemini's usage for a prompt of `prompt` tokens and 1,000 output tokens. */
+  const usage = (prompt: number) => ({
+    promptTokenCount: prompt,
+    candidatesTokenCount: 1000,
+    totalTokenCount: prompt + 1000,
+  });
   const pricing = (body: unknown) =>
     fetch(`${gw.url}/admin/models/gemini-pro/pricing`, {
       method: 'PUT',
@@ -360,11 +366,6 @@ models:
 
   it('item 3: a 300k-token prompt on 2.5 Pro bills the whole request at the upper tier; the tier is set through the admin API', async () => {
     const { token, keyId } = newKey();
-    const usage = (prompt: number) => ({
-      promptTokenCount: prompt,
-      candidatesTokenCount: 1000,
-      totalTokenCount: prompt + 1000,
-    });
     gemini.script({ parts: [{ text: 'long' }], usageMetadata: usage(300_000) });
     expect((await ask(token, 'gemini-pro')).status).toBe(200);
     // 300000 × 2.50 + 1000 × 15.00 per M (the ≤ 200k rates gave 0.385)
@@ -404,10 +405,7 @@ models:
 
   it('item 3: a long_context tier from the YAML replaces the shipped one; its output defaults to the base output', async () => {
     const { token, keyId } = newKey();
-    gemini.script({
-      parts: [{ text: 'long' }],
-      usageMetadata: { promptTokenCount: 300_000, candidatesTokenCount: 1000, totalTokenCount: 301_000 },
-    });
+    gemini.script({ parts: [{ text: 'long' }], usageMetadata: usage(300_000) });
     expect((await ask(token, 'gemini-pro-yaml')).status).toBe(200);
     // 300000 × 3.00 + 1000 × 10.00 per M
     expect(await spent(keyId, 1)).toBe('0.91');
