@@ -6,24 +6,21 @@ import { readJsonBody } from '../common/http/json-body';
 import { queueHeader } from '../common/http/response-headers';
 import { requestIdOf } from '../common/http/request-context';
 import type { Logger } from '../common/logging/logger';
-import type { ChatDialectHandler } from '../modules/inference/chat-dialect';
 import { AuthService } from '../modules/auth/auth.service';
-import { ChatService } from '../modules/inference/chat.service';
-import { GoogleChatHandler } from '../modules/inference/google-chat.handler';
-import { OpenAiChatHandler } from '../modules/inference/openai-chat.handler';
-import { OpenAiEmbeddingsHandler } from '../modules/inference/openai-embeddings.handler';
+import type { OperationName } from '../modules/inference/pipeline/operation';
+import { OperationDispatcher } from '../modules/inference/pipeline/operation-dispatcher';
 
 interface FastRoute {
-  handler: ChatDialectHandler;
-  endpoint: string;
+  operation: OperationName;
   params: Record<string, string>;
 }
 
 const GOOGLE_MODEL_ROUTE = /^\/(?:gemini\/)?v1beta\/models\/([^/]+)$/;
+const GOOGLE_CACHES_ROUTE = /^\/(?:gemini\/)?v1beta\/cachedContents$/;
 
 /**
  * The inference hot path without Express or Nest's per-request pipeline: the few POST routes that
- * carry model traffic are matched here and handed to ChatService directly; everything else (admin,
+ * carry model traffic are matched here and handed to the metered pipeline directly; everything else (admin,
  * health, docs, unknown routes) falls through to the Nest application. The Nest controllers for the
  * same routes stay registered: they document the API and serve as the fallback.
  */
@@ -33,11 +30,8 @@ export function installFastInferenceRoutes(
   logger: Logger,
 ): void {
   const server = app.getHttpServer() as Server;
-  const chat = app.get(ChatService);
+  const inference = app.get(OperationDispatcher);
   const auth = app.get(AuthService);
-  const openai = app.get(OpenAiChatHandler);
-  const google = app.get(GoogleChatHandler);
-  const embeddings = app.get(OpenAiEmbeddingsHandler);
   const [nestListener] = server.listeners('request') as Array<
     (req: IncomingMessage, res: ServerResponse) => void
   >;
@@ -46,11 +40,11 @@ export function installFastInferenceRoutes(
   const match = (method: string | undefined, path: string): FastRoute | undefined => {
     if (method !== 'POST') return undefined;
     if (path === '/v1/chat/completions' || path === '/chat/completions')
-      return { handler: openai, endpoint: 'chat.completions', params: {} };
-    if (path === '/v1/embeddings' || path === '/embeddings')
-      return { handler: embeddings, endpoint: 'embeddings', params: {} };
+      return { operation: 'chat.completions', params: {} };
+    if (path === '/v1/embeddings' || path === '/embeddings') return { operation: 'embeddings', params: {} };
     const g = GOOGLE_MODEL_ROUTE.exec(path);
-    return g ? { handler: google, endpoint: 'generateContent', params: { target: g[1] } } : undefined;
+    if (g) return { operation: inference.googleModelOperation(g[1]), params: { target: g[1] } };
+    return GOOGLE_CACHES_ROUTE.test(path) ? { operation: 'cachedContents.create', params: {} } : undefined;
   };
 
   const serve = async (
@@ -66,12 +60,7 @@ export function installFastInferenceRoutes(
     } catch (err) {
       throw await auth.refusalFor(req, err);
     }
-    await chat.handle(
-      decorateRawRequest(req, route.params, body, path, search),
-      res,
-      route.handler,
-      route.endpoint,
-    );
+    await inference.serve(route.operation, decorateRawRequest(req, route.params, body, path, search), res);
   };
 
   server.removeListener('request', nestListener);

@@ -1,6 +1,7 @@
-import type { ProviderAdapter } from '../../providers/core/adapter';
 import type { ChatRequest } from '../../providers/core/canonical';
 import { geminiCtx } from '../../providers/gemini/__fixtures__/gemini-context';
+import { geminiAdapter } from '../../providers/gemini/gemini.adapter';
+import { openAiAdapter } from '../../providers/openai-compatible/openai-compatible.adapter';
 import type { Identity } from '../auth/identity';
 import type { MediaInliner } from '../media/media-inliner';
 import type { ResolvedModel } from '../routing/catalog.types';
@@ -24,19 +25,17 @@ describe('ChatRequestPreparer', () => {
     return { preparer, media, caches };
   };
 
-  it('hands a Gemini request its caller and model as they are (no closure made per request)', async () => {
+  it('inlines media and applies caches by adapter data (no mediaUrls, a contextCache codec): Gemini', async () => {
     const { preparer, media, caches } = setup();
     const ctx = geminiCtx();
-    const gemini = { id: 'gemini' } as ProviderAdapter;
-    expect(await preparer.prepare(gemini, req, ctx, identity, serving)).toBe(req);
+    expect(await preparer.prepare(geminiAdapter, req, ctx, identity, serving)).toBe(req);
     expect(media.inline).toHaveBeenCalledTimes(1);
     expect(caches.apply).toHaveBeenCalledWith(req, ctx, identity, serving, undefined);
   });
 
-  it('leaves other providers alone', async () => {
+  it('leaves a provider that reads media URLs and holds no caches alone: OpenAI', async () => {
     const { preparer, media, caches } = setup();
-    const openai = { id: 'openai' } as ProviderAdapter;
-    expect(await preparer.prepare(openai, req, geminiCtx(), identity, serving)).toBe(req);
+    expect(await preparer.prepare(openAiAdapter, req, geminiCtx(), identity, serving)).toBe(req);
     expect(media.inline).not.toHaveBeenCalled();
     expect(caches.apply).not.toHaveBeenCalled();
   });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ProviderAdapter, ProviderContext, ProviderId } from '../../providers/core/adapter';
+import type { ProviderAdapter, ProviderContext } from '../../providers/core/adapter';
 import type { ChatRequest } from '../../providers/core/canonical';
 import { MediaInliner } from '../media/media-inliner';
 import type { Identity } from '../auth/identity';
@@ -7,12 +7,9 @@ import type { ResolvedModel } from '../routing/catalog.types';
 import { GeminiContextCaches } from './preparation/gemini-context-caches';
 import type { CancelSignal } from '../../providers/core/cancel';
 
-/** Providers that read media only as inline bytes: the gateway fetches http(s) URLs for them. */
-const NEEDS_INLINE_MEDIA: ReadonlySet<ProviderId> = new Set(['gemini']);
-
 /**
  * I/O that must happen before a translated chat request reaches a provider's pure codec: fetching
- * remote media the provider cannot read itself, creating or reusing provider-side context caches
+ * remote media the provider cannot read itself (`capabilities.mediaUrls`), creating or reusing provider-side context caches
  * (the caller's own: `identity` owns and pays for them, under the public model `serving`).
  * Media goes first, so a cached block holds the inlined bytes.
  */
@@ -32,8 +29,9 @@ export class ChatRequestPreparer {
     signal?: CancelSignal,
   ): Promise<ChatRequest> {
     let out = req;
-    if (NEEDS_INLINE_MEDIA.has(adapter.id)) out = await this.media.inline(out, signal);
-    if (adapter.id === 'gemini') out = await this.geminiCaches.apply(out, ctx, identity, serving, signal);
+    // What differs between providers is data on the adapter: who reads media URLs, who holds caches.
+    if (!adapter.capabilities.mediaUrls) out = await this.media.inline(out, signal);
+    if (adapter.contextCache) out = await this.geminiCaches.apply(out, ctx, identity, serving, signal);
     return out;
   }
 }

@@ -1,12 +1,16 @@
-import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { GoogleCachesService } from './google-caches.service';
+import { OperationDispatcher } from './pipeline/operation-dispatcher';
 
 @ApiTags('Google GenAI')
 @Controller()
 export class GoogleCachesController {
-  constructor(private readonly caches: GoogleCachesService) {}
+  constructor(
+    private readonly caches: GoogleCachesService,
+    private readonly inference: OperationDispatcher,
+  ) {}
 
   @Post(['v1beta/cachedContents', 'gemini/v1beta/cachedContents'])
   @HttpCode(200)
@@ -14,8 +18,8 @@ export class GoogleCachesController {
     summary:
       'Create a Gemini context cache on a deployment of models/{model}, owned by the calling key; admitted and metered (write + storage for the TTL)',
   })
-  create(@Req() req: Request): Promise<unknown> {
-    return this.caches.create(req);
+  create(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.inference.serve('cachedContents.create', req, res);
   }
 
   @Get(['v1beta/cachedContents', 'gemini/v1beta/cachedContents'])

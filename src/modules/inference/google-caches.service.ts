@@ -4,36 +4,24 @@ import { GatewayError } from '../../common/errors/gateway-error';
 import { toGatewayError } from '../../common/errors/provider-error.mapping';
 import { encodeCursor } from '../../common/http/cursor-page';
 import { requestIdOf } from '../../common/http/request-context';
-import { type HttpMethod, type HttpRequestSpec, type ProviderContext } from '../../providers/core/adapter';
+import type { ProviderContext } from '../../providers/core/adapter';
 import { ProviderClient } from '../../providers/core/provider-client';
 import { ProviderError } from '../../providers/core/provider-error';
-import { estimateTextTokens } from '../../providers/core/token-estimate';
-import { cachedContentTokens, fromCachedContentResponse } from '../../providers/gemini/gemini.context-cache';
-import { parseGeminiError } from '../../providers/gemini/gemini.errors';
-import { geminiHeaders, geminiModelResource } from '../../providers/gemini/gemini.http';
+import { getAdapter } from '../../providers/provider-registry';
 import { AuthService } from '../auth/auth.service';
 import type { Identity } from '../auth/identity';
 import { CatalogService } from '../routing/catalog.service';
 import type { CatalogDeployment, CatalogModel } from '../routing/catalog.types';
-import { RouterService, RoutingFailure } from '../routing/router.service';
 import { GeminiCacheMetering, type CacheCharge } from './preparation/gemini-cache-metering';
-import {
-  API_CACHE_PREFIX,
-  GeminiCacheRegistry,
-  isCacheName,
-  mayAccessCache,
-} from './preparation/gemini-cache-registry';
+import { GeminiCacheRegistry, isCacheName, mayAccessCache } from './preparation/gemini-cache-registry';
 import {
   addedSeconds,
-  creationLifetime,
   maskMovesExpiry,
   reportedExpiry,
   requestedLifetime,
 } from './preparation/gemini-cache-ttl';
 import {
   cacheModel,
-  cachesUrl,
-  geminiOnly,
   listedCache,
   listPageSize,
   pageOffset,
@@ -44,103 +32,22 @@ import {
 } from './google-caches.wire';
 
 /**
- * Google-dialect `cachedContents` (contract §4): create goes to a Gemini deployment of the body's
- * `models/<public>` (routed like any call, the model replaced by the upstream one, the deployment's
- * key used). A cache belongs to the key that created it: the deployment and the owner of each cache
- * are remembered (`gemini_cached_contents`), so get, patch and delete reach the same deployment, and
- * any key but the owner (or an admin) gets the 404 of an unknown cache; the list shows one's own.
- * Creating a cache and extending its TTL are admitted and metered like any call (GeminiCacheMetering).
- * Answers keep Google's shape with the public model name.
+ * Google-dialect `cachedContents` (contract §4) after their creation (a metered operation of the
+ * pipeline: operations/cache-create.operation.ts). A cache belongs to the key that created it: the
+ * deployment and the owner of each cache are remembered (`gemini_cached_contents`), so get, patch and
+ * delete reach the same deployment through its adapter's `contextCache` codec, and any key but the
+ * owner (or an admin) gets the 404 of an unknown cache; the list shows one's own. Extending a TTL is
+ * admitted and metered (GeminiCacheMetering). Answers keep Google's shape with the public model name.
  */
 @Injectable()
 export class GoogleCachesService {
   constructor(
     private readonly auth: AuthService,
     private readonly catalog: CatalogService,
-    private readonly router: RouterService,
     private readonly client: ProviderClient,
     private readonly registry: GeminiCacheRegistry,
     private readonly metering: GeminiCacheMetering,
   ) {}
-
-  async create(req: Request): Promise<unknown> {
-    const identity = await this.auth.authenticate(req);
-    const body = requireObject(req.body);
-    if (typeof body.model !== 'string' || body.model.length === 0) {
-      throw new GatewayError('invalid_request', "'model' is required (models/{model})", { param: 'model' });
-    }
-    const publicModel = body.model.replace(/^models\//, '');
-    const resolved = this.catalog.resolve(publicModel);
-    if (!resolved)
-      throw new GatewayError('model_not_found', `The model '${publicModel}' does not exist`, {
-        param: 'model',
-      });
-    this.auth.authorizeModel(identity, resolved.model.name);
-    const gemini = geminiOnly(resolved);
-    const lifetime = creationLifetime(body);
-    const requestId = requestIdOf(req);
-    const estimate: CacheCharge = {
-      // The whole body, as Gemini reads it (`system_instruction` as well as `systemInstruction`).
-      tokens: estimateTextTokens(JSON.stringify(body)),
-      seconds: lifetime.seconds,
-      write: true,
-    };
-    const call = await this.metering.admit(
-      identity,
-      requestId,
-      'cache_create',
-      cacheModel(resolved.requestedName, resolved.model),
-      gemini.model.deployments[0].upstreamModel,
-      estimate,
-    );
-    for (const k in call.admission.headers) req.res?.setHeader(k, call.admission.headers[k]);
-    let routed;
-    try {
-      routed = await this.router.run(gemini, (info) => {
-        const ctx: ProviderContext = { deployment: info.target, requestId };
-        return this.call(ctx, 'POST', cachesUrl(ctx.deployment), {
-          ...body,
-          model: geminiModelResource(ctx),
-        });
-      });
-    } catch (err) {
-      const failure = err instanceof RoutingFailure ? err : new RoutingFailure(err);
-      const error = toGatewayError(failure.error);
-      if (failure.last)
-        await this.metering.record(call, {
-          target: failure.last.target,
-          status: error.status,
-          errorType: error.code,
-        });
-      else this.metering.release(call);
-      throw error;
-    }
-    let name: string;
-    try {
-      name = fromCachedContentResponse(routed.value);
-    } catch (err) {
-      await this.metering.record(call, { target: routed.info.target, status: 502, errorType: 'upstream' });
-      throw toGatewayError(err);
-    }
-    const tokens = cachedContentTokens(routed.value) ?? estimate.tokens;
-    await this.metering.record(call, {
-      target: routed.info.target,
-      status: 200,
-      charge: { tokens, seconds: lifetime.seconds, write: true },
-    });
-    await this.registry.save({
-      deploymentId: routed.info.deployment.id,
-      contentHash: `${API_CACHE_PREFIX}${name}`,
-      upstreamName: name,
-      expiresAt: lifetime.expiresAt,
-      keyId: identity.keyId ?? null,
-      teamId: identity.teamId ?? null,
-      model: `models/${resolved.requestedName}`,
-      displayName: typeof body.displayName === 'string' ? body.displayName : null,
-      tokens,
-    });
-    return withExpiry(withModel(routed.value, `models/${resolved.requestedName}`), lifetime.expiresAt);
-  }
 
   /** The caller's caches (an admin's: all), newest first; `pageSize` (≤ 1000) and `pageToken`. */
   async list(req: Request): Promise<unknown> {
@@ -156,7 +63,7 @@ export class GoogleCachesService {
 
   async get(req: Request, id: string): Promise<unknown> {
     const { ctx, name, deployment } = await this.owned(req, id);
-    const body = await this.callOwner(ctx, name, 'GET', cachesUrl(ctx.deployment, name));
+    const body = await this.callOwner(ctx, name, 'GET');
     return withModel(body, publicModelOf(deployment, body));
   }
 
@@ -168,7 +75,7 @@ export class GoogleCachesService {
   async update(req: Request, id: string): Promise<unknown> {
     const { identity, ctx, name, deployment, model, row } = await this.owned(req, id);
     const { updateMask } = req.query;
-    const mask = typeof updateMask === 'string' ? `?updateMask=${encodeURIComponent(updateMask)}` : '';
+    const mask = typeof updateMask === 'string' ? `updateMask=${encodeURIComponent(updateMask)}` : undefined;
     const patch = { ...requireObject(req.body) };
     delete patch.model;
     const asked = requestedLifetime(patch);
@@ -191,7 +98,7 @@ export class GoogleCachesService {
         : undefined;
     let body: unknown;
     try {
-      body = await this.callOwner(ctx, name, 'PATCH', `${cachesUrl(ctx.deployment, name)}${mask}`, patch);
+      body = await this.callOwner(ctx, name, 'PATCH', patch, mask);
     } catch (err) {
       const error = err instanceof GatewayError ? err : toGatewayError(err);
       if (call)
@@ -209,7 +116,7 @@ export class GoogleCachesService {
 
   async remove(req: Request, id: string): Promise<unknown> {
     const { ctx, name } = await this.owned(req, id);
-    const body = await this.callOwner(ctx, name, 'DELETE', cachesUrl(ctx.deployment, name));
+    const body = await this.callOwner(ctx, name, 'DELETE');
     await this.registry.forget(name);
     return body ?? {};
   }
@@ -236,35 +143,22 @@ export class GoogleCachesService {
   private async callOwner(
     ctx: ProviderContext,
     name: string,
-    method: HttpMethod,
-    url: string,
+    method: 'GET' | 'PATCH' | 'DELETE',
     body?: unknown,
+    query?: string,
   ): Promise<unknown> {
     try {
-      return await this.call(ctx, method, url, body);
+      const codec = getAdapter(ctx.deployment.provider)?.contextCache;
+      if (!codec) throw new GatewayError('not_found', `${name} not found`, { param: 'name' });
+      const res = await this.client.sendRaw(codec.buildOne(method, name, ctx, body, query), ctx);
+      if (res.status >= 400) throw codec.parseError(res.status, res.body, res.headers);
+      return res.body;
     } catch (err) {
-      // Gemini no longer knows it (expired, deleted elsewhere): forget the owner too.
+      // The provider no longer knows it (expired, deleted elsewhere): forget the owner too.
       if (err instanceof ProviderError && err.kind === 'not_found')
         await this.registry.forget(name).catch(() => undefined);
-      throw toGatewayError(err);
+      throw err instanceof GatewayError ? err : toGatewayError(err);
     }
-  }
-
-  private async call(
-    ctx: ProviderContext,
-    method: HttpMethod,
-    url: string,
-    body?: unknown,
-  ): Promise<unknown> {
-    const spec: HttpRequestSpec = {
-      method,
-      url,
-      headers: geminiHeaders(ctx),
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    };
-    const res = await this.client.sendRaw(spec, ctx);
-    if (res.status >= 400) throw parseGeminiError(res.status, res.body, res.headers);
-    return res.body;
   }
 
   private deploymentById(id: string): { deployment: CatalogDeployment; model: CatalogModel } | undefined {

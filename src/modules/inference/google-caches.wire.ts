@@ -1,7 +1,6 @@
 import { GatewayError } from '../../common/errors/gateway-error';
 import { decodeCursor, MAX_PAGE_LIMIT } from '../../common/http/cursor-page';
-import { joinUrl, type DeploymentTarget } from '../../providers/core/adapter';
-import { GEMINI_DEFAULT_BASE_URL } from '../../providers/gemini/gemini.http';
+import { getAdapter } from '../../providers/provider-registry';
 import { bareModelId } from '../../providers/gemini/gemini.thinking';
 import type { CatalogDeployment, CatalogModel, ResolvedModel } from '../routing/catalog.types';
 import type { ListedCache } from './preparation/gemini-cache-registry';
@@ -10,9 +9,12 @@ import type { ListedCache } from './preparation/gemini-cache-registry';
 
 const DEFAULT_LIST_PAGE = 50;
 
-/** Only the model's Gemini deployments can hold a Gemini cache; no fallbacks to other models. */
-export function geminiOnly(resolved: ResolvedModel): ResolvedModel {
-  const deployments = resolved.model.deployments.filter((d) => d.provider === 'gemini');
+/**
+ * Only the model's deployments whose provider holds context caches (`contextCache` on the adapter) can
+ * hold one; no fallbacks to other models.
+ */
+export function cacheHolders(resolved: ResolvedModel): ResolvedModel {
+  const deployments = resolved.model.deployments.filter((d) => getAdapter(d.provider)?.contextCache);
   if (deployments.length === 0) {
     throw new GatewayError(
       'invalid_request',
@@ -30,11 +32,6 @@ export function geminiOnly(resolved: ResolvedModel): ResolvedModel {
       contentPolicyFallbacks: [],
     },
   };
-}
-
-export function cachesUrl(d: DeploymentTarget, name?: string): string {
-  const base = (d.baseUrl ?? GEMINI_DEFAULT_BASE_URL).replace(/\/+$/, '').replace(/\/v1beta$/, '');
-  return joinUrl(base, `/v1beta/${name ?? 'cachedContents'}`);
 }
 
 /** The public model name of a cache held by `d` (a wildcard model keeps the upstream rest). */

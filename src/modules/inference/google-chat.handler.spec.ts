@@ -1,5 +1,5 @@
 import type { ChatStreamEvent } from '../../providers/core/canonical';
-import type { ResponseContext } from './chat-dialect';
+import type { ResponseContext } from './pipeline/operation';
 import { ChatResponseValidator } from './chat-response-validator';
 import { GoogleChatHandler } from './google-chat.handler';
 

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { DialectValidationError } from '../../dialects/dialect-validation-error';
 import { renderErrorBody } from '../../dialects/error-bodies';
 import { toGeminiResponse, toGeminiStream } from '../../dialects/google/google.canonical-to-wire';
-import { fieldOnce, isObj, type Obj } from '../../dialects/google/google.fields';
 import { fromGeminiRequest } from '../../dialects/google/google.wire-to-canonical';
-import type { ChatRequest, ChatResponse, ChatStreamEvent } from '../../providers/core/canonical';
+import type { ChatResponse, ChatStreamEvent } from '../../providers/core/canonical';
 import type { SseEvent } from '../../providers/core/sse';
-import type { ChatDialectHandler, ParsedChat, ResponseContext } from './chat-dialect';
+import { estimatePromptTokens } from '../../providers/core/token-estimate';
+import type { ChatDialect, ParsedChat } from './chat-dialect';
+import type { ResponseContext } from './pipeline/operation';
 
 /** `gemini-2.5-flash:generateContent` (the path segment after `models/`) → model and action. */
 export function splitModelAction(target: string | undefined): { model: string; action: string } {
@@ -16,56 +17,30 @@ export function splitModelAction(target: string | undefined): { model: string; a
   return { model: raw.slice(0, i).replace(/^models\//, ''), action: raw.slice(i + 1) };
 }
 
-/** Operations that only a Gemini deployment can serve (forwarded as is). */
-export const GOOGLE_PASSTHROUGH_ONLY = new Set(['countTokens', 'embedContent', 'batchEmbedContents']);
-
 /**
  * The Google GenAI dialect (`/v1beta/models/{model}:{action}` and `/gemini/v1beta/...`): passthrough
  * to Gemini deployments, translation (via the canonical schema) to any other chat provider.
  */
 @Injectable()
-export class GoogleChatHandler implements ChatDialectHandler {
+export class GoogleChatHandler implements ChatDialect {
   readonly wire = 'gemini' as const;
-  readonly operation = 'generateContent';
 
   parse(body: unknown, params: Record<string, string>, query: Record<string, unknown>): ParsedChat {
     const { model, action } = splitModelAction(params.target);
-    if (GOOGLE_PASSTHROUGH_ONLY.has(action)) return this.parsePassthroughOnly(body, model, action);
     if (action !== 'generateContent' && action !== 'streamGenerateContent') {
       throw new DialectValidationError(`unsupported action ':${action}'`, 'action');
     }
     const stream = action === 'streamGenerateContent';
+    const request = fromGeminiRequest(body, model, { stream });
     return {
       publicModel: model,
       stream,
       body: body as Record<string, unknown>,
-      request: fromGeminiRequest(body, model, { stream }),
-      clientWantsStreamUsage: true,
-      operation: action,
-      streamFormat: stream && query.alt !== 'sse' ? 'json-array' : 'sse',
-    };
-  }
-
-  /** countTokens / embeddings: only the prompt text is needed, for the budget estimate. */
-  private parsePassthroughOnly(body: unknown, model: string, action: string): ParsedChat {
-    if (!body || typeof body !== 'object' || Array.isArray(body))
-      throw new DialectValidationError('the request body must be a JSON object', 'body');
-    const text = JSON.stringify(body);
-    const request: ChatRequest = {
-      messages: [{ role: 'user', content: [{ type: 'text', text }] }],
-      stream: false,
-      maxTokens: 1,
-    };
-    const cachedContent = countedCacheOf(body as Obj);
-    if (cachedContent !== undefined) request.extensions = { gemini: { cachedContent } };
-    return {
-      publicModel: model,
-      stream: false,
-      body: body as Record<string, unknown>,
       request,
-      clientWantsStreamUsage: false,
-      operation: action,
-      passthroughOnly: true,
+      endpoint: action,
+      promptTokens: estimatePromptTokens(request),
+      clientWantsStreamUsage: true,
+      streamFormat: stream && query.alt !== 'sse' ? 'json-array' : 'sse',
     };
   }
 
@@ -101,24 +76,6 @@ export class GoogleChatHandler implements ChatDialectHandler {
       ctx.streamFormat,
     );
   }
-}
-
-/**
- * The cache a countTokens body names (`generateContentRequest.cachedContent`), read as Google reads
- * it (either spelling, at either level), so the caller's right to it is checked like on generateContent.
- */
-function countedCacheOf(body: Obj): string | undefined {
-  const inner = fieldOnce(body, 'generateContentRequest', 'generateContentRequest');
-  const named =
-    (isObj(inner) ? fieldOnce(inner, 'cachedContent', 'generateContentRequest.cachedContent') : undefined) ??
-    fieldOnce(body, 'cachedContent', 'cachedContent');
-  if (named === undefined || named === null) return undefined;
-  if (typeof named !== 'string')
-    throw new DialectValidationError(
-      "'cachedContent' must be a string (cachedContents/{id})",
-      'cachedContent',
-    );
-  return named;
 }
 
 /** Gemini chunks as SSE (`data:` frames, no [DONE]) or, without `alt=sse`, one JSON array. */

@@ -1,16 +1,12 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ChatService } from './chat.service';
-import { GoogleChatHandler } from './google-chat.handler';
+import { OperationDispatcher } from './pipeline/operation-dispatcher';
 
 @ApiTags('Google GenAI')
 @Controller()
 export class GoogleModelsController {
-  constructor(
-    private readonly chat: ChatService,
-    private readonly google: GoogleChatHandler,
-  ) {}
+  constructor(private readonly inference: OperationDispatcher) {}
 
   @Post(['v1beta/models/:target', 'gemini/v1beta/models/:target'])
   @HttpCode(200)
@@ -19,6 +15,6 @@ export class GoogleModelsController {
       'generateContent, streamGenerateContent (?alt=sse), countTokens, embedContent, batchEmbedContents',
   })
   call(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.chat.handle(req, res, this.google, 'generateContent');
+    return this.inference.serve(this.inference.googleModelOperation(String(req.params.target)), req, res);
   }
 }

@@ -1,5 +1,5 @@
 import { JsonText } from '../../common/http/send-json';
-import type { ResponseContext } from './chat-dialect';
+import type { ResponseContext } from './pipeline/operation';
 import { OpenAiChatHandler } from './openai-chat.handler';
 
 describe('OpenAiChatHandler.passthroughJson', () => {

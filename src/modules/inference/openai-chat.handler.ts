@@ -5,22 +5,26 @@ import type { ChatStreamEvent } from '../../providers/core/canonical';
 import { formatSse, type SseEvent } from '../../providers/core/sse';
 import { JsonText } from '../../common/http/send-json';
 import { renderErrorBody } from '../../dialects/error-bodies';
-import type { ChatDialectHandler, ParsedChat, ResponseContext } from './chat-dialect';
+import { estimatePromptTokens } from '../../providers/core/token-estimate';
+import type { ChatDialect, ParsedChat } from './chat-dialect';
+import type { ResponseContext } from './pipeline/operation';
 
 const DONE = 'data: [DONE]\n\n';
 
 /** The OpenAI chat-completions dialect. */
 @Injectable()
-export class OpenAiChatHandler implements ChatDialectHandler {
+export class OpenAiChatHandler implements ChatDialect {
   readonly wire = 'openai' as const;
-  readonly operation = 'chat.completions';
 
   parse(body: unknown): ParsedChat {
     const p = fromOpenAiChatRequest(body);
     return {
       ...p,
       body: withoutGatewayFields(p.body),
+      endpoint: 'chat.completions',
+      promptTokens: estimatePromptTokens(p.request),
       clientWantsStreamUsage: p.request.streamIncludeUsage === true,
+      streamFormat: 'sse',
     };
   }
 

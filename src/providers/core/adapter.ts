@@ -62,6 +62,8 @@ export interface Capabilities {
   audioInput: boolean;
   embeddings: boolean;
   video: boolean;
+  /** The provider fetches http(s) media URLs itself; when false the gateway inlines them first. */
+  mediaUrls: boolean;
 }
 
 /** Pure translation between the canonical schema and one provider's wire format. No I/O. */
@@ -121,12 +123,37 @@ export interface EmbeddingsCodec {
   ): ProviderError;
 }
 
+/**
+ * Provider-side context caches (Gemini `cachedContents`): the requests on the collection and on one
+ * cache, and what a creation answer says. A provider with this member can hold a cache.
+ */
+export interface ContextCacheCodec {
+  /** Creates a cache from the client's body, with the deployment's model in place of the public one. */
+  buildCreate(body: Record<string, unknown>, ctx: ProviderContext): HttpRequestSpec;
+  /** A request on one cache (`name` is `cachedContents/{id}`); `query` without its `?`. */
+  buildOne(
+    method: 'GET' | 'PATCH' | 'DELETE',
+    name: string,
+    ctx: ProviderContext,
+    body?: unknown,
+    query?: string,
+  ): HttpRequestSpec;
+  /** The created cache's name and the tokens it holds (when the answer says). */
+  parseCreated(body: unknown): { name: string; tokens?: number };
+  parseError(
+    status: number,
+    body: unknown,
+    headers: Headers | Record<string, string | string[] | undefined>,
+  ): ProviderError;
+}
+
 export interface ProviderAdapter {
   readonly id: ProviderId;
   readonly capabilities: Capabilities;
   readonly chat?: ChatCodec | LocalChatHandler;
   readonly passthrough?: PassthroughCodec;
   readonly embeddings?: EmbeddingsCodec;
+  readonly contextCache?: ContextCacheCodec;
 }
 
 /** Joins a base URL and a documented path without doubling or losing slashes. */

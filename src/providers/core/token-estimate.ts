@@ -23,3 +23,8 @@ export function estimatePromptTokens(req: ChatRequest): number {
     tokens += t.type === 'function' ? estimateTextTokens(JSON.stringify(t.parameters ?? {})) + 8 : 8;
   return tokens;
 }
+
+/** Estimated prompt tokens of a prompt that is one text message (embeddings input, a passthrough body). */
+export function estimateTextPromptTokens(text: string): number {
+  return 4 + estimateTextTokens(text);
+}

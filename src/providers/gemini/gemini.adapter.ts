@@ -1,5 +1,6 @@
 import type { ProviderAdapter } from '../core/adapter';
 import { geminiChatCodec } from './gemini.chat';
+import { geminiContextCacheCodec } from './gemini.context-cache';
 import { geminiEmbeddingsCodec } from './gemini.embeddings';
 import { geminiPassthroughCodec } from './gemini.passthrough';
 
@@ -14,8 +15,10 @@ export const geminiAdapter: ProviderAdapter = {
     audioInput: true,
     embeddings: true,
     video: false,
+    mediaUrls: false,
   },
   chat: geminiChatCodec,
   passthrough: geminiPassthroughCodec,
   embeddings: geminiEmbeddingsCodec,
+  contextCache: geminiContextCacheCodec,
 };

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { joinUrl, type HttpRequestSpec, type ProviderContext } from '../core/adapter';
+import { joinUrl, type ContextCacheCodec, type HttpRequestSpec, type ProviderContext } from '../core/adapter';
 import type { ChatMessage, ChatRequest } from '../core/canonical';
 import { ProviderError } from '../core/provider-error';
 import { toGeminiContents } from './gemini.contents';
+import { parseGeminiError } from './gemini.errors';
 import { geminiHeaders, geminiModelResource, GEMINI_DEFAULT_BASE_URL } from './gemini.http';
 import { geminiModelTraits } from './gemini.request';
 import { toGeminiTools } from './gemini.tools';
@@ -127,3 +128,21 @@ function cachedContentsUrl(ctx: ProviderContext): string {
     .replace(/\/v1beta$/, '');
   return joinUrl(base, '/v1beta/cachedContents');
 }
+
+/** Gemini `cachedContents`: create on the collection, get / patch / delete one cache. */
+export const geminiContextCacheCodec: ContextCacheCodec = {
+  buildCreate: (body, ctx) => ({
+    method: 'POST',
+    url: cachedContentsUrl(ctx),
+    headers: geminiHeaders(ctx),
+    body: JSON.stringify({ ...body, model: geminiModelResource(ctx) }),
+  }),
+  buildOne: (method, name, ctx, body, query) => ({
+    method,
+    url: `${joinUrl(cachedContentsUrl(ctx).slice(0, -'/cachedContents'.length), `/${name}`)}${query ? `?${query}` : ''}`,
+    headers: geminiHeaders(ctx),
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  }),
+  parseCreated: (body) => ({ name: fromCachedContentResponse(body), tokens: cachedContentTokens(body) }),
+  parseError: parseGeminiError,
+};

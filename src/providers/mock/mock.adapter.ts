@@ -88,6 +88,7 @@ export const mockAdapter: ProviderAdapter = {
     audioInput: false,
     embeddings: false,
     video: false,
+    mediaUrls: true,
   },
   chat: mockChat,
 };

@@ -111,6 +111,7 @@ export function createOpenAiCompatibleAdapter(flavour: OpenAiFlavour): ProviderA
       audioInput: true,
       embeddings: true,
       video: false,
+      mediaUrls: true,
     },
     chat: createChatCodec(flavour),
     passthrough: createPassthrough(flavour),

@@ -1,4 +1,4 @@
-import type { ParsedChat } from '../chat-dialect';
+import type { ChatRequest } from '../../../providers/core/canonical';
 
 /** A cache a request names, and the field it was named in (what an error about it points at). */
 export interface NamedCache {
@@ -13,9 +13,9 @@ export interface NamedCache {
  * `cached_content` / `cachedContent`, or a `generationConfig` that carries it (the fields
  * `fromExtensions` reads). Undefined when the request names none.
  */
-export function cachedContentNamedBy(parsed: ParsedChat): NamedCache | undefined {
-  const gemini = parsed.request.extensions?.gemini;
-  const openai = parsed.request.extensions?.openai;
+export function cachedContentNamedBy(request: ChatRequest): NamedCache | undefined {
+  const gemini = request.extensions?.gemini;
+  const openai = request.extensions?.openai;
   const nested = gemini?.generationConfig as { cachedContent?: unknown } | undefined;
   if (gemini?.cachedContent != null) return named(gemini.cachedContent, 'cachedContent');
   if (nested?.cachedContent != null) return named(nested.cachedContent, 'generationConfig.cachedContent');
@@ -23,7 +23,7 @@ export function cachedContentNamedBy(parsed: ParsedChat): NamedCache | undefined
   return named(openai?.cachedContent, 'cachedContent');
 }
 
-function named(value: unknown, field: string): NamedCache | undefined {
+export function named(value: unknown, field: string): NamedCache | undefined {
   if (typeof value !== 'string') return undefined;
   return { name: value.startsWith('cachedContents/') ? value : `cachedContents/${value}`, field };
 }

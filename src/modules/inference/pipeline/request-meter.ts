@@ -1,10 +1,15 @@
-import type { ChatRequest, ChatStreamEvent, Usage } from '../../providers/core/canonical';
-import { estimatePromptTokens } from '../../providers/core/token-estimate';
-import type { Identity } from '../auth/identity';
-import type { AttemptInfo } from '../routing/router.service';
-import { costTextOf } from '../usage/pricing/cost';
-import { effectivePricing } from '../usage/pricing/price-table';
-import type { UsageEvent } from '../usage/usage-event';
+import type { ChatStreamEvent, Usage } from '../../../providers/core/canonical';
+import type { Identity } from '../../auth/identity';
+import type { AttemptInfo } from '../../routing/router.service';
+import { costTextOf } from '../../usage/pricing/cost';
+import { effectivePricing } from '../../usage/pricing/price-table';
+import type { UsageEvent } from '../../usage/usage-event';
+
+/** Provider-side storage a call bought: tokens kept for seconds (exact decimal text). */
+export interface CacheStorage {
+  tokens: number;
+  seconds: string;
+}
 
 interface MeterInit {
   id: string;
@@ -13,7 +18,8 @@ interface MeterInit {
   endpoint: string;
   stream: boolean;
   publicModel: string;
-  request: ChatRequest;
+  /** The prompt's estimated tokens (what an aborted request without reported usage is billed for). */
+  promptTokens: number;
 }
 
 /**
@@ -29,6 +35,7 @@ export class RequestMeter {
   private ttftMs?: number;
   private status = 0;
   private errorType?: string;
+  private stored?: CacheStorage;
 
   constructor(private readonly init: MeterInit) {}
 
@@ -47,6 +54,11 @@ export class RequestMeter {
 
   usage(u: Usage | undefined): void {
     if (u) this.reported = u;
+  }
+
+  /** Provider-side storage the call bought (a context cache's tokens × seconds), priced with the usage. */
+  storage(stored: CacheStorage): void {
+    this.stored = stored;
   }
 
   firstByte(): void {
@@ -99,7 +111,11 @@ export class RequestMeter {
       usage,
       costUsd:
         usage && model
-          ? costTextOf(usage, effectivePricing(model.pricing, this.info?.target.upstreamModel, model.name))
+          ? costTextOf(
+              usage,
+              effectivePricing(model.pricing, this.info?.target.upstreamModel, model.name),
+              this.stored ? { cacheStorage: this.stored } : undefined,
+            )
           : '0',
       latencyMs: Math.round(performance.now() - this.started),
       ttftMs: this.ttftMs,
@@ -111,7 +127,7 @@ export class RequestMeter {
   private estimate(): Usage | undefined {
     if (this.status >= 400 && this.status !== 499 && this.streamedChars === 0) return undefined;
     return {
-      promptTokens: estimatePromptTokens(this.init.request),
+      promptTokens: this.init.promptTokens,
       completionTokens: Math.ceil(this.streamedChars / 4),
       estimated: true,
     };

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { ProviderClient } from '../../../providers/core/provider-client';
+import { ChatRequestPreparer } from '../chat-request-preparer';
+import { ChatResponseValidator } from '../chat-response-validator';
+import { GoogleChatHandler } from '../google-chat.handler';
+import { OpenAiChatHandler } from '../openai-chat.handler';
+import type { Operation, OperationName } from '../pipeline/operation';
+import { GeminiCacheRegistry } from '../preparation/gemini-cache-registry';
+import { cacheCreateOperation } from './cache-create.operation';
+import { chatOperation } from './chat.operation';
+import { embeddingsOperation } from './embeddings.operation';
+import { GOOGLE_PASSTHROUGH_ACTIONS, googlePassthroughOperation } from './google-passthrough.operation';
+
+/** Every metered operation, by name, built once with what its attempts need. */
+@Injectable()
+export class InferenceOperations {
+  private readonly byName: Record<OperationName, Operation<unknown>>;
+
+  constructor(
+    client: ProviderClient,
+    preparer: ChatRequestPreparer,
+    validator: ChatResponseValidator,
+    caches: GeminiCacheRegistry,
+    openai: OpenAiChatHandler,
+    google: GoogleChatHandler,
+  ) {
+    const chat = { client, preparer, validator, caches };
+    this.byName = {
+      'chat.completions': erased(chatOperation('chat.completions', openai, chat)),
+      generateContent: erased(chatOperation('generateContent', google, chat)),
+      embeddings: erased(embeddingsOperation(client)),
+      countTokens: erased(googlePassthroughOperation('countTokens', google, client, caches)),
+      'google.embeddings': erased(googlePassthroughOperation('google.embeddings', google, client, caches)),
+      'cachedContents.create': erased(cacheCreateOperation(client, caches)),
+    };
+  }
+
+  get(name: OperationName): Operation<unknown> {
+    return this.byName[name];
+  }
+
+  /** The operation a Google `models/{model}:{action}` path names (an unknown action is generateContent's 400). */
+  forGoogleAction(target: string | undefined): OperationName {
+    const action = target?.slice(target.lastIndexOf(':') + 1);
+    for (const name of ['countTokens', 'google.embeddings'] as const)
+      if (action && GOOGLE_PASSTHROUGH_ACTIONS[name]?.includes(action)) return name;
+    return 'generateContent';
+  }
+}
+
+/** An operation as the registry holds it: its request type is known only to its own members. */
+function erased<R>(op: Operation<R>): Operation<unknown> {
+  return op as unknown as Operation<unknown>;
+}

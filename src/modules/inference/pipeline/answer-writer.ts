@@ -1,0 +1,61 @@
+import type { InferenceResponse } from '../../../common/http/inference-request';
+import { queueHeader, writeHeadWithQueued } from '../../../common/http/response-headers';
+import { sendJson } from '../../../common/http/send-json';
+import { SSE_HEADERS, writeFrames } from '../../../common/http/sse-writer';
+import type { Logger } from '../../../common/logging/logger';
+import type { AttemptInfo } from '../../routing/router.service';
+import type { AttemptOutcome } from './operation';
+import type { RequestMeter } from './request-meter';
+import { errorTypeOf } from './error-type';
+
+/**
+ * The HTTP edge of the pipeline: writes an attempt's outcome once, as JSON or as a stream (SSE or a
+ * JSON array), with the routing headers. The request is metered (`commit`) before the answer
+ * completes, so a crash right after it loses no record.
+ */
+export class AnswerWriter {
+  constructor(private readonly logger: Logger) {}
+
+  routingHeaders(res: InferenceResponse, info: AttemptInfo, attempts: number): void {
+    queueHeader(res, 'x-switchboard-deployment', info.deployment.id);
+    queueHeader(res, 'x-switchboard-provider', info.deployment.provider);
+    queueHeader(res, 'x-switchboard-upstream-model', info.target.upstreamModel);
+    if (attempts > 1) queueHeader(res, 'x-switchboard-attempts', String(attempts));
+  }
+
+  async write(
+    res: InferenceResponse,
+    outcome: AttemptOutcome,
+    meter: RequestMeter,
+    commit: () => Promise<void>,
+    completed?: (body: unknown) => Promise<unknown>,
+  ): Promise<void> {
+    if (outcome.kind === 'json') {
+      meter.succeeded(200);
+      await commit();
+      sendJson(res, 200, completed ? await completed(outcome.body) : outcome.body);
+      return;
+    }
+    writeHeadWithQueued(
+      res,
+      200,
+      outcome.format === 'sse' ? SSE_HEADERS : ['content-type', 'application/json; charset=utf-8'],
+    );
+    res.flushHeaders();
+    try {
+      await writeFrames(res, outcome.frames, () => meter.firstByte());
+      const failure = res.destroyed ? undefined : outcome.check?.failure();
+      if (failure) meter.failed(failure.status, failure.code);
+      else meter.succeeded(200);
+      await commit();
+      res.end();
+    } catch (err) {
+      meter.failed(res.destroyed ? 499 : 502, errorTypeOf(err));
+      this.logger.warn(
+        { request_id: meter.requestId, err: err instanceof Error ? err.message : String(err) },
+        'stream ended with an error',
+      );
+      res.destroy();
+    }
+  }
+}

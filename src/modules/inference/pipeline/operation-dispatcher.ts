@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import type { InferenceRequest, InferenceResponse } from '../../../common/http/inference-request';
+import { InferenceOperations } from '../operations/inference-operations';
+import { MeteredPipeline } from './metered-pipeline';
+import type { OperationName } from './operation';
+
+/** The HTTP edge's one entry into the inference path: an operation by name, through the pipeline. */
+@Injectable()
+export class OperationDispatcher {
+  constructor(
+    private readonly pipeline: MeteredPipeline,
+    private readonly operations: InferenceOperations,
+  ) {}
+
+  serve(name: OperationName, req: InferenceRequest, res: InferenceResponse): Promise<void> {
+    return this.pipeline.serve(this.operations.get(name), req, res);
+  }
+
+  /** The operation of a Google `models/{model}:{action}` path. */
+  googleModelOperation(target: string | undefined): OperationName {
+    return this.operations.forGoogleAction(target);
+  }
+}
