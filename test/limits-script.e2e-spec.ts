@@ -48,7 +48,20 @@ describe('limits script (real Redis)', () => {
     return [settled, leased, admitted, summed];
   };
   // subject: base, rpm, tpm, budgetNano, period, reserveNano, ttl
-  const admit = (id: string, reserve: number) => [id, 1, 10, base, 100, 1000, 5_000, period, reserve, 3600];
+  const admit = (id: string, reserve: number) => [
+    id,
+    1,
+    10,
+    0,
+    0,
+    base,
+    100,
+    1000,
+    5_000,
+    period,
+    reserve,
+    3600,
+  ];
   // request: id, payload, n, extraTokens, leased, earlier batches, may be seeded; subject: base, tpm, budget, period,
   // costNano, heldNano
   const settle = (id: string, cost: number, held: number, leased = 0, earlier = '', maybeSeeded = 0) => [
@@ -122,7 +135,7 @@ describe('limits script (real Redis)', () => {
     // a request for one subject with only rate limits: id, n, est tokens, base, rpm, tpm, no budget
     const admitAt = async (at: number, id: string, rpm: number, tpm = 0, est = 0) => {
       clock = at;
-      const [, , [reply]] = await run([], [[id, 1, est, wbase, rpm, tpm, -1, 'pw', 0, 0]]);
+      const [, , [reply]] = await run([], [[id, 1, est, 0, 0, wbase, rpm, tpm, -1, 'pw', 0, 0]]);
       clock = '';
       // verdict, subject, now, rpmUsed, rpmResetMs, tpmUsed, tpmResetMs
       return reply;
@@ -184,14 +197,14 @@ describe('limits script (real Redis)', () => {
       clock = t0;
       const [, [granted]] = await run([], [], leaseArgs(8));
       expect(granted.slice(0, 4)).toEqual([8, t0, 8, 60_000]);
-      const [, , [after]] = await run([], [[`l1`, 1, 0, wbase, 100, 0, -1, 'pw', 0, 0]]);
+      const [, , [after]] = await run([], [[`l1`, 1, 0, 0, 0, wbase, 100, 0, -1, 'pw', 0, 0]]);
       expect(after[3]).toBe(9);
       clock = t0 + 1_000;
       // 5 of its 8 slots unused: given back; the 3 used stay counted at the grant time
       await run([], [], [leaseArgs(0, [granted[6], t0, 8, 5, 0, 0])[0]]);
       expect(await windowTotal(`${wbase}:rpm`)).toBe(4);
       clock = t0 + 60_000;
-      const [, , [later]] = await run([], [[`l2`, 1, 0, wbase, 100, 0, -1, 'pw', 0, 0]]);
+      const [, , [later]] = await run([], [[`l2`, 1, 0, 0, 0, wbase, 100, 0, -1, 'pw', 0, 0]]);
       expect([later[0], later[3]]).toEqual(['ok', 1]);
       clock = '';
     });
@@ -444,7 +457,7 @@ describe('limits script (real Redis)', () => {
   describe('one-by-one reservations on a budget without a period (no expiry of their own)', () => {
     const rbase = `${prefix}:lim:key:r1`;
     // id, n, est; subject: base, no rpm/tpm, budget 1,000,000 nano, period 'all', reserve 2,000, no TTL
-    const admitR = (id: string) => [id, 1, 0, rbase, 0, 0, 1_000_000, 'all', 2_000, 0];
+    const admitR = (id: string) => [id, 1, 0, 0, 0, rbase, 0, 0, 1_000_000, 'all', 2_000, 0];
     // id, payload, n, extra, not leased, no earlier batch, not seeded; subject: base, tpm, budget, period, cost, held
     const settleR = (id: string, cost: number) => [
       id,
@@ -463,7 +476,8 @@ describe('limits script (real Redis)', () => {
     ];
     const resv = () => num(`${rbase}:resv:all`);
     const spend = () => num(`${rbase}:spend:all`);
-    const deadlines = `${ledgerPrefix}resv-deadlines`;
+    const deadlines = `${ledgerPrefix}reservation-deadlines`;
+    const recordOf = (id: string) => `${ledgerPrefix}reservation:${id}`;
 
     beforeAll(() => redis.set(`${rbase}:spend:all`, 0));
     afterEach(() => {
@@ -489,11 +503,12 @@ describe('limits script (real Redis)', () => {
       const [[again]] = await run([settleR('r1', 700)], []);
       expect([late, again]).toEqual([1, 0]);
       expect([await resv(), await spend()]).toEqual([5_000, 700]);
-      expect(await redis.zscore(deadlines, `r1\0${rbase}\0all`)).toBeNull();
+      expect(await redis.zscore(deadlines, 'r1')).toBeNull();
+      expect(await redis.exists(recordOf('r1'))).toBe(0);
       await redis.set(`${rbase}:resv:all`, 0);
     });
 
-    it('an owner that lives but never settles: freed at the deadline; a settlement after it still counts its spend once; the entry goes a day later', async () => {
+    it('an owner that lives but never settles: freed at the deadline; a settlement after it still counts its spend once; the record goes a day later', async () => {
       const t = Date.now();
       instance = 'forgetful';
       await redis.zadd(`${ledgerPrefix}alive`, t + 10 * RESERVATION_FORGET_MS, 'forgetful'); // it lives
@@ -511,11 +526,11 @@ describe('limits script (real Redis)', () => {
       const [[again]] = await run([settleR('r2', 300)], []);
       expect([late, again]).toEqual([1, 0]);
       expect([await resv(), await spend()]).toEqual([0, before + 300]);
-      // r3 never settles: its entry (holding 0) is dropped RESERVATION_FORGET_MS later
-      expect(await redis.hget(`${rbase}:resvh:all`, 'r3')).toBe('0');
-      clock = t + RESERVATION_TTL_MS + RESERVATION_FORGET_MS;
-      await run([], []);
-      expect(await redis.hexists(`${rbase}:resvh:all`, 'r3')).toBe(0);
+      // r3 never settles: its record stays, expired, for RESERVATION_FORGET_MS (Redis' own expiry)
+      expect(await redis.hget(recordOf('r3'), 'state')).toBe('expired');
+      const ttl = await redis.pttl(recordOf('r3'));
+      expect(ttl).toBeGreaterThan(RESERVATION_FORGET_MS - 60_000);
+      expect(ttl).toBeLessThanOrEqual(RESERVATION_FORGET_MS);
       expect(await redis.zcard(deadlines)).toBe(0);
     });
   });
