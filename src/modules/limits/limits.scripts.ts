@@ -21,9 +21,9 @@
  *                            per task (ADMIT task = 1), written by its admission: state (open | expired |
  *                            settled | released), owner (instance), ledger (1: the owner's ledger holds
  *                            it too: a request's; 0: a task's, which outlives its owner), deadline (ms),
- *                            amount (nano-USD per budget subject), est (tokens), n, and per subject i:
- *                            b<i> base, p<i> period, h<i> nano-USD reserved, t<i> tpm (0/1), g<i> budget
- *                            (0/1). The id is the usage event id. A request's settlement by its own
+ *                            amount (nano-USD per budget subject), est (tokens), subjects (one line
+ *                            each: base TAB period TAB nano-USD reserved TAB tpm 0/1 TAB budget 0/1).
+ *                            The id is the usage event id. A request's settlement by its own
  *                            instance (SETTLE with subjects) ends and deletes it; settlement or release
  *                            by id (SETTLE with n = -1), and expiry, leave it for RESERVATION_FORGET_MS.
  *   reservation-deadlines    sorted set, score = deadline (ms), member = id, of the open records.
@@ -185,11 +185,8 @@ local function ledgerFree(base, period, nano)
   return ledgerTake(ledger, base, period, nano)
 end
 
--- Reservation records (see the header): <ledger prefix>reservation:<id>, a hash: state (open, expired,
--- settled, released), owner (instance), ledger ('1': the owner's ledger holds its amount too), deadline
--- (ms), amount, est (estimated tokens), n, and per subject i (1-based): b<i> base, p<i> period, h<i>
--- nano-USD held, t<i> tpm limit (0/1), g<i> budget (0/1). The deadlines set (score = deadline, ms;
--- member = id) frees each open one at its deadline even if its owner lives.
+-- Reservation records (see the header): <ledger prefix>reservation:<id>, a hash. The deadlines set
+-- (score = deadline, ms; member = id) frees each open one at its deadline even if its owner lives.
 local recordPrefix = ledgerPrefix .. 'reservation:'
 local deadlines = ledgerPrefix .. 'reservation-deadlines'
 local RESERVATION_TTL_MS = ${RESERVATION_TTL_MS}
@@ -197,11 +194,14 @@ local RESERVATION_FORGET_MS = ${RESERVATION_FORGET_MS}
 
 -- A record as a table (nil when there is none).
 local function readRecord(id)
-  local f = redis.call('HGETALL', recordPrefix .. id)
-  if #f == 0 then return nil end
-  local r = {}
-  for i = 1, #f, 2 do r[f[i]] = f[i + 1] end
-  return r
+  local f = redis.call('HMGET', recordPrefix .. id, 'state', 'owner', 'ledger', 'subjects', 'est')
+  if not f[1] then return nil end
+  return { state = f[1], owner = f[2], ledger = f[3], subjects = f[4] or '', est = tonumber(f[5]) or 0 }
+end
+
+-- Its subjects: one line each, base TAB period TAB nano held TAB tpm (0/1) TAB budget (0/1).
+local function eachSubject(r)
+  return string.gmatch(r.subjects, '([^\\t\\n]+)\\t([^\\t\\n]+)\\t(%d+)\\t(%d)\\t(%d)')
 end
 
 -- What may be freed of a reservation: what its owner's ledger still holds of it.
@@ -234,8 +234,8 @@ local function freeRecord(id, r)
   redis.call('ZREM', deadlines, id)
   local ownerLedger = nil
   if r.ledger == '1' then ownerLedger = ledgerPrefix .. 'ledger:' .. r.owner end
-  for i = 1, tonumber(r.n) or 0 do
-    endHolding(ownerLedger, r['b' .. i], r['p' .. i], tonumber(r['h' .. i]) or 0)
+  for base, period, held in eachSubject(r) do
+    endHolding(ownerLedger, base, period, tonumber(held))
   end
 end
 
@@ -481,11 +481,10 @@ local function settleById(p)
   if r.state == 'open' then freeRecord(id, r) end
   if not release then
     local cost = tonumber(ARGV[p + 3])
-    local extra = math.max(0, tonumber(ARGV[p + 4]) - (tonumber(r.est) or 0))
-    for i = 1, tonumber(r.n) or 0 do
-      local base, period = r['b' .. i], r['p' .. i]
-      if r['t' .. i] == '1' then bump(tokensAdded, base .. ':tpm', extra) end
-      if r['g' .. i] == '1' then bump(spendAdded, base .. ':spend:' .. period, cost) end
+    local extra = math.max(0, tonumber(ARGV[p + 4]) - r.est)
+    for base, period, _, tpm, budget in eachSubject(r) do
+      if tpm == '1' then bump(tokensAdded, base .. ':tpm', extra) end
+      if budget == '1' then bump(spendAdded, base .. ':spend:' .. period, cost) end
     end
     events[#events + 1] = payload
   end
@@ -657,8 +656,7 @@ local function admit(p)
     end
     if want and redis.call('EXISTS', recordPrefix .. id) == 0 then
       if hold <= 0 then hold = RESERVATION_TTL_MS end
-      rec = { 'HSET', recordPrefix .. id, 'state', 'open', 'owner', instance, 'ledger', task and '0' or '1',
-        'deadline', nowMs + hold, 'est', est, 'n', n, 'amount', 0 }
+      rec = { amount = 0 }
     end
   end
   for i = 0, n - 1 do
@@ -674,13 +672,9 @@ local function admit(p)
     if rec then
       local held = 0
       if s.kresv and reserve > 0 then held = reserve end
-      local k = #rec
-      local j = tostring(i + 1)
-      rec[k + 1], rec[k + 2], rec[k + 3], rec[k + 4] = 'b' .. j, ARGV[o], 'p' .. j, ARGV[o + 4]
-      rec[k + 5], rec[k + 6], rec[k + 7], rec[k + 8] = 'h' .. j, held, 't' .. j, tpm > 0 and 1 or 0
-      rec[k + 9], rec[k + 10] = 'g' .. j, budget >= 0 and 1 or 0
+      rec[i + 1] = table.concat({ ARGV[o], ARGV[o + 4], held, tpm > 0 and 1 or 0, budget >= 0 and 1 or 0 }, '\\t')
       if held > 0 then
-        rec[16] = math.max(rec[16], held)
+        rec.amount = math.max(rec.amount, held)
         add(s.kresv, held, tonumber(ARGV[o + 6]))
         if not task then
           local field = ARGV[o] .. '\\0' .. ARGV[o + 4]
@@ -690,7 +684,8 @@ local function admit(p)
     end
   end
   if rec then
-    redis.call(unpack(rec))
+    redis.call('HSET', recordPrefix .. id, 'state', 'open', 'owner', instance, 'ledger', task and '0' or '1',
+      'deadline', nowMs + hold, 'est', est, 'amount', rec.amount, 'subjects', table.concat(rec, '\\n'))
     redis.call('ZADD', deadlines, nowMs + hold, id)
   end
   return out, nextP

@@ -68,16 +68,10 @@ export function parseReservationRecord(
 ): ReservationRecord | undefined {
   if (!fields.state) return undefined;
   const subjects: ReservationSubject[] = [];
-  const n = Number(fields.n ?? 0);
-  for (let i = 1; i <= n; i++) {
-    const m = /:lim:(key|team):([^:]+)$/.exec(fields[`b${i}`] ?? '');
-    if (!m) continue;
-    subjects.push({
-      kind: m[1] as 'key' | 'team',
-      id: m[2],
-      period: fields[`p${i}`] ?? 'all',
-      heldNano: Number(fields[`h${i}`] ?? 0),
-    });
+  for (const line of (fields.subjects ?? '').split('\n')) {
+    const [base, period, held] = line.split('\t');
+    const m = /:lim:(key|team):([^:]+)$/.exec(base ?? '');
+    if (m) subjects.push({ kind: m[1] as 'key' | 'team', id: m[2], period, heldNano: Number(held) });
   }
   return {
     id,
