@@ -557,7 +557,7 @@ describe('limits script (real Redis)', () => {
     ];
     // by id: id, payload ('' = release), -1, costNano, tokens
     const byId = (id: string, cost: number | null) =>
-      cost === null ? [id, '', -1, 0, 0] : [id, `{"id":"${id}"}`, -1, cost, 25];
+      cost === null ? [id, '', -1, 0, 0, 0] : [id, `{"id":"${id}"}`, -1, cost, 25, 0];
     const resv = () => num(`${tbase}:resv:all`);
     const spend = () => num(`${tbase}:spend:all`);
     /** One script call with no requests from `who` at `at`: what its sweep freed. */

@@ -73,12 +73,10 @@ describe('reservation records across instances (real Redis and Postgres)', () =>
     stream: false,
   });
   const records = (ids: string[]) =>
-    a.app
-      .get(SqlPool)
-      .query<{
-        id: string;
-        cost_usd: string;
-      }>('SELECT id::text, cost_usd::text FROM usage_records WHERE id = ANY($1::uuid[])', [ids]);
+    a.app.get(SqlPool).query<{
+      id: string;
+      cost_usd: string;
+    }>('SELECT id::text, cost_usd::text FROM usage_records WHERE id = ANY($1::uuid[])', [ids]);
   async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
     for (let i = 0; ; i++) {
       const v = await read();
@@ -214,6 +212,18 @@ describe('reservation records across instances (real Redis and Postgres)', () =>
     expect(await usageA.settleReservation(event(long.eventId, id, '0.3'))).toBe('settled');
     expect([await counter(id, 'key', 'resv'), await counter(id, 'key', 'spend')]).toEqual([0, USD / 2]);
     expect([await counter(id, 'team', 'resv'), await counter(id, 'team', 'spend')]).toEqual([0, USD / 2]);
+  });
+
+  it("a task's admission handed to commit() or release() goes by its record's id: once, whoever else settles it", async () => {
+    const id = identity();
+    const settled = await task(id);
+    const released = await task(id);
+    await usageA.commit(event(settled.eventId, id, '0.25'), settled);
+    usageA.release(released);
+    await usageA.drain();
+    expect(await usageB.settleReservation(event(settled.eventId, id, '0.25'))).toBe('already-settled');
+    expect(await usageB.settleReservation(event(released.eventId, id, '0.25'))).toBe('already-released');
+    expect([await counter(id, 'key', 'resv'), await counter(id, 'key', 'spend')]).toEqual([0, USD / 4]);
   });
 
   it('a task is refused at the budget like a request (429), and nothing is held', async () => {

@@ -77,7 +77,8 @@
  *        then per subject 6 values:
  *        base, tpm (0/1), budget (0/1), period, costNano, reservedNano (what its admission reserved; 0 = none)
  *   An empty payload releases the reservation without appending anything (request never sent upstream).
- *   By id, from any instance: id, payload ('' = release), -1, costNano, tokens (the usage's total): the
+ *   By id, from any instance: id, payload ('' = release), -1, costNano, tokens (the usage's total), may
+ *   be seeded (0/1): the
  *   record says what to free and count (tokens beyond its estimate, the cost per budget subject); → the
  *   outcome: settled | released | already-<state> | unknown (no record: the event is appended anyway).
  *   → per request 1 when counted now, 0 when counted before. The event is appended either way (the
@@ -465,16 +466,21 @@ end
 
 -- A settlement (payload = the usage event) or release (payload '') of a reservation by its id, from any
 -- instance: the record says what it holds and for whom. Values: id, payload, -1, costNano, tokens (the
--- usage's total). Returns the record's new state (settled, released) the first time; then
--- already-<state> (expired: the sweep released it), or unknown (no such record, or gone a day after it
--- ended). A record that expired still counts a settlement's spend (once), and frees nothing again.
+-- usage's total), may be seeded (0/1, as in settle()). Returns the record's new state (settled,
+-- released) the first time; then already-<state> (expired: the sweep released it), or unknown (no such
+-- record, or gone a day after it ended: a settlement's event is appended anyway, counting nothing; the
+-- writer keeps one record per id). A record that expired still counts a settlement's spend (once), and
+-- frees nothing again.
 local function settleById(p)
   local id = ARGV[p]
   local payload = ARGV[p + 1]
-  local nextP = p + 5
-  local r = readRecord(id)
-  if not r then return 'unknown', nextP end
+  local nextP = p + 6
   local release = payload == ''
+  local r = readRecord(id)
+  if not r then
+    if not release then events[#events + 1] = payload end
+    return 'unknown', nextP
+  end
   if r.state == 'settled' or r.state == 'released' or (release and r.state == 'expired') then
     return 'already-' .. r.state, nextP
   end
@@ -482,9 +488,12 @@ local function settleById(p)
   if not release then
     local cost = tonumber(ARGV[p + 3])
     local extra = math.max(0, tonumber(ARGV[p + 4]) - r.est)
+    local maybeSeeded = ARGV[p + 5] == '1'
     for base, period, _, tpm, budget in eachSubject(r) do
       if tpm == '1' then bump(tokensAdded, base .. ':tpm', extra) end
-      if budget == '1' then bump(spendAdded, base .. ':spend:' .. period, cost) end
+      if budget == '1' and not (maybeSeeded and redis.call('HDEL', base .. ':seeded:' .. period, id) == 1) then
+        bump(spendAdded, base .. ':spend:' .. period, cost)
+      end
     end
     events[#events + 1] = payload
   end

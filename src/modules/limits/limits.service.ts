@@ -64,6 +64,8 @@ export interface Admission {
   reservationId?: string;
   /** The record's deadline (epoch ms, Redis' clock): past it, a sweep gives the reservation back. */
   deadlineMs?: number;
+  /** A task's (reserveForTask): settle() and release() go by its record's id. */
+  task?: boolean;
   subjects: SubjectPlan[];
   estTokens: number;
   /** `x-ratelimit-*` headers for the response (empty when no rate limit applies). */
@@ -303,7 +305,7 @@ export class LimitsService implements OnModuleDestroy {
     }
     admission.headers = replyHeaders(admission.subjects, reply);
     if (reply[0] !== 'ok') throw this.refusal(admission, reply);
-    admission.reserved = true;
+    admission.reserved = admission.task = true;
     return admission;
   }
 
@@ -390,6 +392,7 @@ export class LimitsService implements OnModuleDestroy {
     earlierBatches: string[] = [],
     mayBeSeeded = false,
   ): Settlement {
+    if (admission?.task) return this.callSettle(SETTLE_LANE, settleByIdArgs(event, mayBeSeeded));
     const subjects = admission?.subjects ?? [];
     const costNano = toNanoUsd(event.costUsd || '0');
     const total = (event.usage?.promptTokens ?? 0) + (event.usage?.completionTokens ?? 0);
@@ -424,6 +427,10 @@ export class LimitsService implements OnModuleDestroy {
 
   /** Releases a reservation for a request that was never sent upstream (no usage record, no spend). */
   async release(admission: Admission): Promise<void> {
+    if (admission.task) {
+      await this.releaseReservation(admission.eventId);
+      return;
+    }
     if (admission.subjects.length === 0) return;
     if (summable(admission, [])) {
       const sum: ScriptArgs = ['', admission.subjects.length];
@@ -454,20 +461,14 @@ export class LimitsService implements OnModuleDestroy {
    * writer keeps one record per id), counting nothing. Rejects while Redis is unreachable: retry it.
    */
   async settleReservation(event: UsageEvent): Promise<ReservationOutcome> {
-    const tokens = (event.usage?.promptTokens ?? 0) + (event.usage?.completionTokens ?? 0);
-    const costNano = toNanoUsd(event.costUsd || '0');
-    return this.byId([event.id, serializeUsageEvent(event), -1, costNano, tokens]);
+    if (!this.enabled) return 'unknown';
+    return reservationOutcome(await this.callSettle(SETTLE_LANE, settleByIdArgs(event, false)).reply);
   }
 
   /** Releases a reservation record by its id, from any instance, exactly once (see settleReservation). */
   async releaseReservation(id: string): Promise<ReservationOutcome> {
-    return this.byId([id, '', -1, 0, 0]);
-  }
-
-  private async byId(args: ScriptArgs): Promise<ReservationOutcome> {
     if (!this.enabled) return 'unknown';
-    if (this.redisDown) throw new Error('Redis connection is down');
-    return reservationOutcome(await this.batcher.call<string>(SETTLE_LANE, args).reply);
+    return reservationOutcome(await this.callSettle(SETTLE_LANE, [id, '', -1, 0, 0, 0]).reply);
   }
 
   /** The reservation record, as Redis holds it now (undefined when there is none). */
@@ -523,17 +524,17 @@ export class LimitsService implements OnModuleDestroy {
     );
   }
 
-  private callSettle(lane: number, args: ScriptArgs): Settlement {
+  private callSettle(lane: number, args: ScriptArgs): Settlement & { reply: Promise<unknown> } {
     if (this.redisDown) {
       const down = Promise.reject(new Error('Redis connection is down'));
       down.catch(() => undefined);
-      return { sent: down, settled: down, batchId: () => undefined };
+      return { sent: down, settled: down, reply: down, batchId: () => undefined };
     }
-    const call = this.batcher.call<number>(lane, args);
+    const call = this.batcher.call<unknown>(lane, args);
     const settled = call.reply.then(() => undefined);
     const sent = call.sent.then((left) => (left ? undefined : settled));
     sent.catch(() => undefined);
-    return { sent, settled, batchId: () => call.batchId };
+    return { sent, settled, reply: call.reply, batchId: () => call.batchId };
   }
 
   private plan(req: AdmitRequest): SubjectPlan[] {
@@ -638,6 +639,13 @@ function budgetPeriodOf(l: LimitSettings, now: number): BudgetPeriod {
     budgetPeriods.set(l, p);
   }
   return p;
+}
+
+/** A settlement by the reservation record's id (SETTLE lane, n = -1): the event's id is the record's. */
+function settleByIdArgs(event: UsageEvent, mayBeSeeded: boolean): ScriptArgs {
+  const tokens = (event.usage?.promptTokens ?? 0) + (event.usage?.completionTokens ?? 0);
+  const costNano = toNanoUsd(event.costUsd || '0');
+  return [event.id, serializeUsageEvent(event), -1, costNano, tokens, mayBeSeeded ? 1 : 0];
 }
 
 /** The `x-ratelimit-*` headers of an ADMIT reply. */

@@ -87,7 +87,7 @@ export class UsageService implements OnModuleDestroy {
 
   /** Gives back the reservation of a request that never reached a provider. */
   release(admission: Admission): void {
-    if (admission.subjects.length === 0) return;
+    if (admission.subjects.length === 0 && !admission.task) return;
     const p = this.limits
       .release(admission)
       .catch((err: unknown) =>
