@@ -5,7 +5,7 @@
  */
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import type { Identity } from '../src/modules/auth/identity';
+import { MASTER_IDENTITY, type Identity } from '../src/modules/auth/identity';
 import { LimitsService } from '../src/modules/limits/limits.service';
 import type { ReservationOutcome } from '../src/modules/limits/reservation-record';
 import { UsageService } from '../src/modules/usage/usage.service';
@@ -224,6 +224,25 @@ describe('reservation records across instances (real Redis and Postgres)', () =>
     expect(await usageB.settleReservation(event(settled.eventId, id, '0.25'))).toBe('already-settled');
     expect(await usageB.settleReservation(event(released.eventId, id, '0.25'))).toBe('already-released');
     expect([await counter(id, 'key', 'resv'), await counter(id, 'key', 'spend')]).toEqual([0, USD / 4]);
+  });
+
+  it('a task of a caller without limits (the master key) still has a record, so it is settled by id once and its usage recorded', async () => {
+    const admission = await limitsA.reserveForTask({
+      eventId: randomUUID(),
+      identity: MASTER_IDENTITY,
+      promptTokens: 0,
+      reserveNano: USD,
+      holdMs: HOUR,
+    });
+    expect(await limitsB.reservation(admission.eventId)).toMatchObject({ state: 'open', subjects: [] });
+    const e = { ...event(admission.eventId, identity(), '1.5'), keyId: undefined, teamId: undefined };
+    expect(await usageB.settleReservation(e)).toBe('settled');
+    expect(await usageA.settleReservation(e)).toBe('already-settled');
+    const rows = await eventually(
+      () => records([admission.eventId]),
+      (r) => r.length === 1,
+    );
+    expect(rows).toHaveLength(1);
   });
 
   it('a task is refused at the budget like a request (429), and nothing is held', async () => {
