@@ -34,7 +34,9 @@
  * KEYS: the usage stream. ARGV: the settled-marker prefix, this batch's id, the lease-ledger prefix
  * (`<prefix>:lease:`), this instance's id, the clock in ms ('' = Redis TIME; tests drive it), then four
  * lanes, each a count followed by its requests' values: settlements, summed settlements, lease
- * operations, admissions → { settle, sum, lease, admit replies, { reservations expired by this call } }.
+ * operations, admissions → { settle, sum, lease, admit replies, { reservations the call expired, 1 when
+ * more may be due } }. A call with four empty lanes is a sweep: it expires more, and drains the previous
+ * layout's deadlines.
  *
  * Lease ledger: the budget reservation an instance's leases and one-by-one admissions added and that
  * neither a give-back nor a settlement has freed yet is kept in `<lease prefix>ledger:<instance>` (hash:
@@ -110,6 +112,8 @@ export const RESERVATION_TTL_MS = 3_600_000;
 export const RESERVATION_FORGET_MS = 86_400_000;
 /** Each script call frees at most this many reservations whose deadline passed (the reply says how many). */
 export const RESERVATION_SWEEP_LIMIT = 8;
+/** A sweep call (no requests: LimitsService.sweepReservations) frees at most this many. */
+export const RESERVATION_SWEEP_BATCH = 128;
 
 /** How long a seed's marks of counted events are kept (s): their settlements come once Redis is back. */
 const SEEDED_MARKS_TTL_S = 86_400;
@@ -253,22 +257,31 @@ end
 
 -- Frees (at most limit) open reservations whose deadline passed, marking them expired; the record stays
 -- RESERVATION_FORGET_MS, so that a settlement that still comes counts its spend (and frees nothing).
--- Also drains the deadlines of the previous layout (base:resvh:<period> hash entries "<nano>:<owner>",
--- members id NUL base NUL period) left by an older build. Returns how many it expired.
+-- Returns how many it expired, and whether it took limit deadlines (more may be due).
 local function expireReservations(limit)
   local expired = 0
-  for _, id in ipairs(redis.call('ZRANGEBYSCORE', deadlines, '-inf', nowMs, 'LIMIT', 0, limit)) do
+  local due = redis.call('ZRANGEBYSCORE', deadlines, '-inf', nowMs, 'LIMIT', 0, limit)
+  for _, id in ipairs(due) do
     local r = readRecord(id)
-    redis.call('ZREM', deadlines, id)
     if r and r.state == 'open' then
       freeRecord(id, r)
       redis.call('HSET', recordPrefix .. id, 'state', 'expired')
       redis.call('PEXPIRE', recordPrefix .. id, RESERVATION_FORGET_MS)
       expired = expired + 1
+    else
+      redis.call('ZREM', deadlines, id)
     end
   end
+  return expired, #due == limit
+end
+
+-- Drains (at most limit of) the deadlines of the previous layout (base:resvh:<period> hash entries
+-- "<nano>:<owner>", members id NUL base NUL period) that an older build left; returns whether it took
+-- limit of them.
+local function expireLegacyReservations(limit)
   local legacy = ledgerPrefix .. 'resv-deadlines'
-  for _, m in ipairs(redis.call('ZRANGEBYSCORE', legacy, '-inf', nowMs, 'LIMIT', 0, limit)) do
+  local due = redis.call('ZRANGEBYSCORE', legacy, '-inf', nowMs, 'LIMIT', 0, limit)
+  for _, m in ipairs(due) do
     local id, base, period = string.match(m, '^(.-)%z(.-)%z(.*)$')
     redis.call('ZREM', legacy, m)
     if id then
@@ -283,7 +296,7 @@ local function expireReservations(limit)
       end
     end
   end
-  return expired
+  return #due == limit
 end
 
 -- Gives back the ledgers of (at most two) instances whose heartbeat deadline has passed.
@@ -663,7 +676,8 @@ local function admit(p)
     for i = 0, n - 1 do
       if subjects[i + 1].kresv and tonumber(ARGV[s0 + i * 7 + 5]) > 0 then want = true end
     end
-    if want and redis.call('EXISTS', recordPrefix .. id) == 0 then
+    -- (A request's event id is new; a task's admission may be retried: it never reserves twice.)
+    if want and (not task or redis.call('EXISTS', recordPrefix .. id) == 0) then
       if hold <= 0 then hold = RESERVATION_TTL_MS end
       rec = { amount = 0 }
     end
@@ -702,7 +716,11 @@ end
 
 -- The four lanes, in order; the settlements' counter changes are applied before leases and admissions.
 reclaimLedgers()
-local expired = expireReservations(${RESERVATION_SWEEP_LIMIT})
+-- A call without requests (four empty lanes) is a sweep (LimitsService.sweepReservations): it frees up
+-- to RESERVATION_SWEEP_BATCH reservations and drains the previous layout's; others free a few.
+local sweepCall = #ARGV == 9
+local expired, more = expireReservations(sweepCall and ${RESERVATION_SWEEP_BATCH} or ${RESERVATION_SWEEP_LIMIT})
+if sweepCall and expireLegacyReservations(${RESERVATION_SWEEP_BATCH}) then more = true end
 local p = 6
 local replies = {}
 for lane, fn in ipairs({ settle, settleSum, lease, admit }) do
@@ -717,7 +735,7 @@ for lane, fn in ipairs({ settle, settleSum, lease, admit }) do
 end
 flushWindows()
 flushLedgerAdded()
-replies[5] = { expired }
+replies[5] = { expired, more and 1 or 0 }
 return replies
 `;
 

@@ -19,7 +19,6 @@ import {
   LIMITS_LUA,
   limitsScriptArgs,
   mergeSettlementSums,
-  RESERVATION_SWEEP_LIMIT,
   RESERVATION_TTL_MS,
   SEED_SPEND_LUA,
 } from './limits.scripts';
@@ -92,11 +91,11 @@ type AdmitReply = [string, number, number, ...number[]];
 interface LimitsRedis extends Redis {
   /**
    * Settlements, summed settlements, lease operations, admissions (see limits.scripts.ts) → their
-   * replies, lane by lane, then [how many expired reservations the call freed].
+   * replies, lane by lane, then [how many expired reservations the call freed, 1 when more may be due].
    */
   sbLimits(
     ...args: Array<string | number>
-  ): Promise<[Array<number | string>, number[], LeaseReply[], AdmitReply[], [number]]>;
+  ): Promise<[Array<number | string>, number[], LeaseReply[], AdmitReply[], [number, number]]>;
   /** Seeds a spend counter unless it exists (SEED_SPEND_LUA). */
   sbSeedSpend(counter: string, seeded: string, nano: number, ttl: number, ...ids: string[]): Promise<number>;
   /** Renews this instance's lease-ledger heartbeat (LEASE_HEARTBEAT_LUA). */
@@ -493,10 +492,11 @@ export class LimitsService implements OnModuleDestroy {
         this.instance,
         '',
       ];
-      const reply = await this.redis.sbLimits(...limitsScriptArgs(head, [[], [], [], []]));
-      const expired = Number(reply[4]?.[0] ?? 0);
-      total += expired;
-      if (expired < RESERVATION_SWEEP_LIMIT) break;
+      const [, , , , [expired, more]] = await this.redis.sbLimits(
+        ...limitsScriptArgs(head, [[], [], [], []]),
+      );
+      total += Number(expired);
+      if (!Number(more)) break;
     }
     return total;
   }
