@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from '../app.module';
-import { sendError } from '../common/errors/dialect-exception.filter';
+import { sendError } from '../http/errors/dialect-exception.filter';
 import { jsonBodyMiddleware } from '../common/http/json-body.middleware';
 import { requestIdOf } from '../common/http/request-context';
 import type { Logger } from '../common/logging/logger';

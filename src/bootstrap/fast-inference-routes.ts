@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
-import { sendError } from '../common/errors/dialect-exception.filter';
+import { sendError } from '../http/errors/dialect-exception.filter';
 import { decorateRawRequest } from '../common/http/inference-request';
 import { readJsonBody } from '../common/http/json-body';
 import { queueHeader } from '../common/http/response-headers';

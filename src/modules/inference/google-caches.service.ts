@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { GatewayError } from '../../common/errors/gateway-error';
-import { toGatewayError } from '../../common/errors/provider-error.mapping';
+import { toGatewayError } from './pipeline/provider-error.mapping';
 import { encodeCursor } from '../../common/http/cursor-page';
 import { requestIdOf } from '../../common/http/request-context';
 import type { ProviderContext } from '../../providers/core/adapter';
