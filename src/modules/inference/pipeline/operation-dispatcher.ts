@@ -15,9 +15,4 @@ export class OperationDispatcher {
   serve(name: OperationName, req: InferenceRequest, res: InferenceResponse): Promise<void> {
     return this.pipeline.serve(this.operations.get(name), req, res);
   }
-
-  /** The operation of a Google `models/{model}:{action}` path. */
-  googleModelOperation(target: string | undefined): OperationName {
-    return this.operations.forGoogleAction(target);
-  }
 }
