@@ -79,7 +79,13 @@ describe('toOpenAiChunks (issue 14 item 9)', () => {
     const resp: ChatResponse = {
       id: 'x',
       created: 1,
-      choices: [{ index: 0, finishReason: 'stop', message: { role: 'assistant', content: 'Hi' } }],
+      choices: [
+        {
+          index: 0,
+          finishReason: 'stop',
+          message: { role: 'assistant', content: [{ type: 'text', text: 'Hi' }] },
+        },
+      ],
       providerMetadata: { modelVersion: 'gemini-2.5-flash', groundingMetadata: grounding },
     };
     const body = toOpenAiChatResponse(resp, 'm');
