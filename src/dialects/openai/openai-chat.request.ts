@@ -8,6 +8,7 @@ import type {
   ResponseFormat,
   ToolChoice,
   ToolDefinition,
+  ToolResultBlock,
   ToolUseBlock,
 } from '../../providers/core/canonical';
 import { DialectValidationError } from '../dialect-validation-error';
@@ -165,19 +166,16 @@ function parseToolResult(
   content: MediaBlock[],
   name: string | undefined,
   path: string,
-) {
+): ToolResultBlock {
   const id = m.tool_call_id ?? (m.role === 'function' ? m.name : undefined);
   if (typeof id !== 'string')
     throw new DialectValidationError(
       `'${path}.tool_call_id' is required for tool messages`,
       `${path}.tool_call_id`,
     );
-  return {
-    type: 'tool_result' as const,
-    toolUseId: id,
-    ...(name !== undefined ? { name } : {}),
-    content,
-  };
+  const result: ToolResultBlock = { type: 'tool_result', toolUseId: id, content };
+  if (name !== undefined) result.name = name;
+  return result;
 }
 
 /** LiteLLM's message-level `cache_control` (the seed's form) marks every part of that message. */

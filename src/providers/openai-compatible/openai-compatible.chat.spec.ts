@@ -1,9 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fixtureDir, parseFixtureStream } from '../core/__fixtures__/codec-fixtures';
 import type { DeploymentTarget, ProviderAdapter } from '../core/adapter';
 import type { ChatRequest, ChatStreamEvent } from '../core/canonical';
 import { ProviderError } from '../core/provider-error';
-import { parseSse } from '../core/sse';
 import { openAiCtx } from './__fixtures__/openai-context';
 import {
   azureOpenAiAdapter,
@@ -19,10 +18,7 @@ import {
  * - `<case>.sse` + `<case>.res.json`: raw SSE in, `{expected: {events, error?}}` out
  * - `<case>.error.json`: `{status, headers, body}` in, the ProviderError's fields out
  */
-const DIR = join(__dirname, '__fixtures__');
-const files = readdirSync(DIR);
-const read = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(join(DIR, name), 'utf8')) as Record<string, unknown>;
+const { files, read, text } = fixtureDir(join(__dirname, '__fixtures__'));
 
 const ADAPTERS: Record<string, ProviderAdapter> = {
   openai: openAiAdapter,
@@ -46,10 +42,6 @@ function caught(fn: () => unknown): unknown {
     return err;
   }
   return undefined;
-}
-
-async function* chunked(text: string, size: number): AsyncGenerator<string> {
-  for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
 }
 
 describe('openai-compatible chat codec: request fixtures (canonical in, wire out)', () => {
@@ -94,17 +86,9 @@ describe('openai-compatible chat codec: response fixtures (wire in, canonical ou
 
 describe('openai-compatible chat codec: stream fixtures (SSE in, canonical events out)', () => {
   it.each(files.filter((f) => f.endsWith('.sse')))('%s', async (file) => {
-    const raw = readFileSync(join(DIR, file), 'utf8');
     const fx = read(file.replace(/\.sse$/, '.res.json'));
     const expected = fx.expected as { events: ChatStreamEvent[]; error?: { kind: string } };
-    // Odd chunk sizes split lines and JSON across reads, as a real socket does.
-    const events: ChatStreamEvent[] = [];
-    let error: unknown;
-    try {
-      for await (const ev of codec.parseStream(parseSse(chunked(raw, 7)), openAiCtx())) events.push(ev);
-    } catch (err) {
-      error = err;
-    }
+    const { events, error } = await parseFixtureStream(codec, text(file), openAiCtx());
     expect(events).toEqual(expected.events);
     if (expected.error) {
       expect(error).toBeInstanceOf(ProviderError);
