@@ -44,10 +44,10 @@ describe('/docs-json: OpenAPI 3.1, generated from the route table that serves th
     const schemas = (doc.components.schemas ?? {}) as Json;
     for (const name of Object.keys(schemas))
       expect(() => ajv.getSchema(`urn:switchboard:docs#/components/schemas/${name}`)).not.toThrow();
-    for (const [path, item] of Object.entries(doc.paths))
+    for (const item of Object.values(doc.paths))
       for (const op of Object.values(item))
         for (const schema of schemasOf(op))
-          expect(() => ajv.compile({ ...schema, $id: undefined, $ref: absolute(schema.$ref) })).not.toThrow();
+          expect(() => ajv.compile({ $ref: absolute(schema.$ref) })).not.toThrow();
   });
 
   it('lists every route of the table, with typed request, answer and stream schemas', () => {
