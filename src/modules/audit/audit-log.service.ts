@@ -122,8 +122,9 @@ function toView(r: {
     action: r.action,
     target_type: r.targetType,
     target_id: r.targetId,
-    before: r.before ?? null,
-    after: r.after ?? null,
+    // Written from admin views (objects) or left out: an object or null.
+    before: (r.before ?? null) as Record<string, unknown> | null,
+    after: (r.after ?? null) as Record<string, unknown> | null,
     request_id: r.requestId,
   };
 }

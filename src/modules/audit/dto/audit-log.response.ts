@@ -38,10 +38,10 @@ export class AuditLogResponse {
   target_id!: string | null;
 
   @ApiProperty(SNAPSHOT)
-  before!: unknown;
+  before!: Record<string, unknown> | null;
 
   @ApiProperty(SNAPSHOT)
-  after!: unknown;
+  after!: Record<string, unknown> | null;
 
   @ApiProperty({ type: String, nullable: true })
   request_id!: string | null;
