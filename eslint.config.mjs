@@ -50,5 +50,15 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Shared plumbing: nothing domain-specific. Errors are rendered at the HTTP edge (src/http/).
+    files: ['src/common/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/modules/**', '**/dialects/**', '**/providers/**', '**/http/errors/**'] },
+      ],
+    },
+  },
   { files: ['bench/**', 'scripts/**', 'test/**'], rules: { 'no-console': 'off' } },
 );

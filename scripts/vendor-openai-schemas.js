@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
- * Extracts the component schemas that the OpenAI-dialect schema tests check against from OpenAI's
- * published OpenAPI document, with every schema they reference, into
- * test/vendor/openai-openapi.components.json (the whole document is ~3 MB of YAML and takes seconds
- * to parse; the extract is what the tests need, unchanged).
+ * Extracts the component schemas of the OpenAI dialect's requests and answers from OpenAI's published
+ * OpenAPI document, with every schema they reference, into src/http/openapi/openai.schemas.json: the
+ * gateway's own OpenAPI document (/docs-json) types the OpenAI routes with them, and the OpenAI-dialect
+ * tests check answers against them (the whole document is ~3 MB of YAML and takes seconds to parse;
+ * the extract is what is needed, unchanged).
  *
  *   git clone https://github.com/openai/openai-openapi && git -C openai-openapi rev-parse HEAD
  *   node scripts/vendor-openai-schemas.js openai-openapi/openapi.yaml <that commit>
@@ -14,8 +15,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 const YAML = require('yaml');
 
-/** The answers of the OpenAI dialect that the gateway serves. */
+/** The requests and answers of the OpenAI dialect that the gateway serves. */
 const ROOTS = [
+  'CreateChatCompletionRequest',
+  'CreateEmbeddingRequest',
   'CreateChatCompletionResponse',
   'CreateChatCompletionStreamResponse',
   'CreateEmbeddingResponse',
@@ -51,7 +54,7 @@ function main() {
     roots: ROOTS,
     components: { schemas: sortKeys(schemas) },
   };
-  const target = path.resolve(__dirname, '..', 'test', 'vendor', 'openai-openapi.components.json');
+  const target = path.resolve(__dirname, '..', 'src', 'http', 'openapi', 'openai.schemas.json');
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.writeFileSync(target, JSON.stringify(out, null, 2) + '\n');
   process.stdout.write(`${Object.keys(schemas).length} schemas → ${path.relative(process.cwd(), target)}\n`);

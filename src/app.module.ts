@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { DialectExceptionFilter } from './common/errors/dialect-exception.filter';
+import { DialectExceptionFilter } from './http/errors/dialect-exception.filter';
 import { LoggerModule } from './common/logging/logger.module';
 import type { Logger } from './common/logging/logger';
 import { ConfigModule } from './config/config.module';

@@ -1,10 +1,23 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import { request } from 'node:http';
 import OpenAI from 'openai';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../src/generated/prisma/client';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
 import { startGateway, type TestGateway } from './support/gateway';
+
+/** An error answer in any dialect's shape (OpenAI, Anthropic, Google, Kling). */
+interface DialectErrorBody {
+  type?: string;
+  code?: number;
+  request_id?: string;
+  error: {
+    message: string;
+    type?: string;
+    param?: string | null;
+    code?: string | number | null;
+    status?: string;
+  };
+}
 
 describe('foundation: the OpenAI dialect end to end', () => {
   let fake: FakeOpenAi;
@@ -171,14 +184,14 @@ models:
       messages: [{ role: 'wizard', content: 'x' }],
     });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as any).error.param).toBe('messages[0].role');
+    expect(((await res.json()) as DialectErrorBody).error.param).toBe('messages[0].role');
     const invalid = await fetch(`${gw.url}/v1/chat/completions`, {
       method: 'POST',
       headers: auth(),
       body: '{"model":',
     });
     expect(invalid.status).toBe(400);
-    expect(((await invalid.json()) as any).error).toMatchObject({
+    expect(((await invalid.json()) as DialectErrorBody).error).toMatchObject({
       code: 'invalid_json',
       type: 'invalid_request_error',
     });
@@ -207,7 +220,7 @@ models:
     for (const path of BODY_ROUTES)
       for (const [headers, body] of bodies) {
         const res = await send(path, headers, body);
-        const { error } = (await res.json()) as any;
+        const { error } = (await res.json()) as DialectErrorBody;
         got.push(`${path} ${res.status} ${error.status ?? error.type}`);
       }
     const want = BODY_ROUTES.flatMap((path) =>
@@ -248,7 +261,7 @@ models:
         JSON.stringify({ model: 'demo', messages: [{ role: 'user', content: 'x' }] }),
       );
       expect({ path, status: res.status }).toEqual({ path, status: 400 });
-      const body = (await res.json()) as any;
+      const body = (await res.json()) as DialectErrorBody;
       const message = "'content-type: text/plain;charset=UTF-8'";
       if (path.startsWith('/v1beta'))
         expect(body.error).toEqual({
@@ -276,11 +289,11 @@ models:
       new Uint8Array([123, 125]),
     );
     expect(bare.status).toBe(400);
-    expect(((await bare.json()) as any).error.message).toContain('no content-type');
+    expect(((await bare.json()) as DialectErrorBody).error.message).toContain('no content-type');
   });
 
   it('answers every dialect prefix in its own error shape, before its endpoints exist', async () => {
-    const cases: Array<[string, Record<string, string>, (b: any) => void]> = [
+    const cases: Array<[string, Record<string, string>, (b: DialectErrorBody) => void]> = [
       [
         '/v1/messages',
         { 'x-api-key': 'bad' },
@@ -312,7 +325,7 @@ models:
         body: '{}',
       });
       expect(res.status).toBe(401);
-      const body = await res.json();
+      const body = (await res.json()) as DialectErrorBody;
       check(body);
       messages.add(JSON.stringify(body).includes('Invalid API key') ? 'same' : JSON.stringify(body));
     }
@@ -334,7 +347,7 @@ models:
     const list = await client.models.list();
     expect(list.data.map((m) => m.id).sort()).toEqual(['demo', 'gpt-fake']);
     const bare = await fetch(`${gw.url}/models`, { headers: auth() });
-    expect(((await bare.json()) as any).data).toHaveLength(2);
+    expect(((await bare.json()) as { data: OpenAI.Models.Model[] }).data).toHaveLength(2);
     expect((await fetch(`${gw.url}/health/live`)).status).toBe(200);
     expect(await (await fetch(`${gw.url}/health/ready`)).json()).toEqual({
       status: 'ok',
@@ -342,7 +355,10 @@ models:
       redis: true,
     });
     expect((await fetch(`${gw.url}/docs`)).status).toBe(200);
-    const spec = (await (await fetch(`${gw.url}/docs-json`)).json()) as any;
+    const spec = (await (await fetch(`${gw.url}/docs-json`)).json()) as {
+      paths: Record<string, unknown>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
     expect(Object.keys(spec.paths)).toContain('/v1/chat/completions');
     // The key is an opaque virtual API key, not a JWT.
     expect(spec.components.securitySchemes.bearer).toMatchObject({

@@ -1,16 +1,24 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
-import { AdminClient } from './support/admin-client';
+import {
+  AdminClient,
+  type AdminErrorBody,
+  type KeyPage,
+  type KeyWithSecretsResponse,
+  type TeamResponse,
+} from './support/admin-client';
 import { startGateway, type TestGateway } from './support/gateway';
+
+/** What a key route may answer: a key (with its secrets from create and rotate) or an error. */
+type KeyAnswer = Partial<KeyWithSecretsResponse> & Partial<AdminErrorBody>;
 
 describe('virtual keys: the role matrix of contract §2', () => {
   let gw: TestGateway;
   let admin: AdminClient;
-  let teamA: any;
-  let teamB: any;
-  let member: any;
-  let teamAdmin: any;
-  let adminKey: any;
-  let keyInB: any;
+  let teamA: TeamResponse;
+  let teamB: TeamResponse;
+  let member: KeyWithSecretsResponse;
+  let teamAdmin: KeyWithSecretsResponse;
+  let adminKey: KeyWithSecretsResponse;
+  let keyInB: KeyWithSecretsResponse;
 
   beforeAll(async () => {
     gw = await startGateway();
@@ -25,8 +33,8 @@ describe('virtual keys: the role matrix of contract §2', () => {
 
   afterAll(async () => gw?.close());
 
-  const as = (key: string, method: string, path: string, body?: unknown) =>
-    admin.request(method, path, body, key);
+  const as = <T = KeyAnswer>(key: string, method: string, path: string, body?: unknown) =>
+    admin.request<T>(method, path, body, key);
 
   it('a member may call models and its own /v1/key, and gets 403 on every /admin route', async () => {
     expect((await as(member.key, 'GET', '/v1/key')).status).toBe(200);
@@ -46,11 +54,13 @@ describe('virtual keys: the role matrix of contract §2', () => {
   });
 
   it('a team admin manages keys of its own team only', async () => {
-    const list = await as(teamAdmin.key, 'GET', '/admin/keys');
+    const list = await as<KeyPage>(teamAdmin.key, 'GET', '/admin/keys');
     expect(list.status).toBe(200);
-    expect(list.body.data.every((k: any) => k.team_id === teamA.id)).toBe(true);
-    expect(list.body.data.map((k: any) => k.id)).toEqual(expect.arrayContaining([member.id, teamAdmin.id]));
-    const created = await as(teamAdmin.key, 'POST', '/admin/keys', { name: 'by-team-admin' });
+    expect(list.body.data.every((k) => k.team_id === teamA.id)).toBe(true);
+    expect(list.body.data.map((k) => k.id)).toEqual(expect.arrayContaining([member.id, teamAdmin.id]));
+    const created = await as<KeyWithSecretsResponse>(teamAdmin.key, 'POST', '/admin/keys', {
+      name: 'by-team-admin',
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ team_id: teamA.id, role: 'member' });
     expect((await as(teamAdmin.key, 'GET', `/admin/keys/${member.id}`)).status).toBe(200);
@@ -88,7 +98,7 @@ describe('virtual keys: the role matrix of contract §2', () => {
     expect((await as(adminKey.key, 'GET', '/admin/audit-logs')).status).toBe(200);
     const t = await as(adminKey.key, 'POST', '/admin/teams', { name: 'by-admin-key' });
     expect(t.status).toBe(201);
-    expect((await as(adminKey.key, 'POST', '/admin/keys', { role: 'team_admin' })).body.error.param).toBe(
+    expect((await as(adminKey.key, 'POST', '/admin/keys', { role: 'team_admin' })).body.error?.param).toBe(
       'team_id',
     );
   });
@@ -114,7 +124,7 @@ describe('virtual keys: the role matrix of contract §2', () => {
       { role, team: 'b' as const },
     ]);
     type Target = (typeof targets)[number];
-    let adminInA: any;
+    let adminInA: KeyWithSecretsResponse;
     let seq = 0;
 
     beforeAll(async () => {
@@ -141,13 +151,17 @@ describe('virtual keys: the role matrix of contract §2', () => {
      * contract's; refused writes leave the key as it was and never hand out a secret.
      */
     async function matrix(
-      act: (actorKey: string, target: any, t: Target) => Promise<{ status: number; body: any }>,
+      act: (
+        actorKey: string,
+        target: KeyWithSecretsResponse,
+        t: Target,
+      ) => Promise<{ status: number; body: KeyAnswer }>,
       expect_: (actor: (typeof actors)[number], t: Target) => number,
       { writes = true } = {},
     ): Promise<void> {
       const cells = actors.flatMap((actor) => targets.map((t) => ({ actor, t })));
       // Reads share one key per target; writes get a key per cell, made one actor's row at a time.
-      const fixtures: any[] = [];
+      const fixtures: KeyWithSecretsResponse[] = [];
       const shared = writes ? undefined : await Promise.all(targets.map(makeTarget));
       for (const _actor of actors) fixtures.push(...(shared ?? (await Promise.all(targets.map(makeTarget)))));
       const got: Record<string, number> = {};
@@ -185,9 +199,9 @@ describe('virtual keys: the role matrix of contract §2', () => {
     it('list: a key is listed exactly when the caller may read it', async () => {
       await matrix(
         async (key, target) => {
-          const r = await as(key, 'GET', `/admin/keys?name=${target.name}`);
+          const r = await as<KeyAnswer & Partial<KeyPage>>(key, 'GET', `/admin/keys?name=${target.name}`);
           if (r.status !== 200) return r;
-          return { status: r.body.data.some((k: any) => k.id === target.id) ? 200 : 404, body: r.body };
+          return { status: r.body.data?.some((k) => k.id === target.id) ? 200 : 404, body: r.body };
         },
         // Listing another team is no error for a team admin: its own team is listed instead.
         (actor, t) => {
@@ -235,7 +249,7 @@ describe('virtual keys: the role matrix of contract §2', () => {
         ['POST', `/admin/keys/${victim.id}/revoke`],
       ]) {
         const r = await as(teamAdmin.key, method, path, method === 'POST' ? {} : undefined);
-        expect({ path, status: r.status, code: r.body.error.code }).toEqual({
+        expect({ path, status: r.status, code: r.body.error?.code }).toEqual({
           path,
           status: 404,
           code: 'not_found',

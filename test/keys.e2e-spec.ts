@@ -1,10 +1,26 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import { createHash } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type OpenAI from 'openai';
 import { PrismaClient } from '../src/generated/prisma/client';
 import { INVALID_KEY_MESSAGE } from '../src/common/errors/gateway-error';
-import { AdminClient } from './support/admin-client';
+import {
+  AdminClient,
+  type AdminErrorBody,
+  type AdminResponse,
+  type AuditLogPage,
+  type KeyPage,
+  type KeyResponse,
+  type KeyWithSecretsResponse,
+  type TeamPage,
+  type TeamResponse,
+} from './support/admin-client';
 import { startGateway, type TestGateway } from './support/gateway';
+
+/** An authentication error in any of the three dialects' shapes. */
+interface DialectErrorBody {
+  type?: string;
+  error: { message: string; type?: string; code?: string | number; status?: string };
+}
 
 const chatBody = (model = 'demo') => JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] });
 
@@ -32,8 +48,8 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
     secrets.push(k.key, k.webhook_secret);
     return k;
   };
-  const adminGet = async (path: string, key?: string) => {
-    const r = await admin.request('GET', path, undefined, key);
+  const adminGet = async <T>(path: string, key?: string) => {
+    const r = await admin.request<T>('GET', path, undefined, key);
     responses.push(JSON.stringify(r.body));
     return r;
   };
@@ -69,15 +85,15 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
       spend_usd: '0',
       metadata: { owner: 'ci' },
     });
-    expect(Date.parse(k.budget_reset_at) - Date.parse(k.created_at)).toBe(86_400_000);
+    expect(Date.parse(k.budget_reset_at!) - Date.parse(k.created_at)).toBe(86_400_000);
     const row = await db.apiKey.findUniqueOrThrow({ where: { id: k.id } });
     expect(row.keyHash).toBe(createHash('sha256').update(k.key).digest('hex'));
     expect(JSON.stringify(row)).not.toContain(k.key);
     expect(JSON.stringify(row)).not.toContain(k.webhook_secret);
-    const got = await adminGet(`/admin/keys/${k.id}`);
+    const got = await adminGet<KeyResponse>(`/admin/keys/${k.id}`);
     expect(got.status).toBe(200);
-    expect(got.body.key).toBeUndefined();
-    expect(got.body.webhook_secret).toBeUndefined();
+    expect(got.body).not.toHaveProperty('key');
+    expect(got.body).not.toHaveProperty('webhook_secret');
     expect(got.body.key_prefix).toBe(k.key_prefix);
   });
 
@@ -94,7 +110,7 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
 
   it("serves GET /v1/key: the calling key's own view, no secret", async () => {
     const k = await newKey({ name: 'me' });
-    const me = await adminGet('/v1/key', k.key);
+    const me = await adminGet<KeyResponse>('/v1/key', k.key);
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({
       id: k.id,
@@ -103,12 +119,17 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
       role: 'member',
       spend_usd: '0',
     });
-    expect(me.body.key).toBeUndefined();
+    expect(me.body).not.toHaveProperty('key');
     const master = await adminGet('/v1/key');
     expect(master.body).toMatchObject({ role: 'admin', id: null });
   });
 
-  const DIALECT_PROBES: Array<{ name: string; method: string; path: string; check: (body: any) => void }> = [
+  const DIALECT_PROBES: Array<{
+    name: string;
+    method: string;
+    path: string;
+    check: (body: DialectErrorBody) => void;
+  }> = [
     {
       name: 'openai',
       method: 'POST',
@@ -173,7 +194,7 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
         headers: { ...bearer(key), 'content-type': 'application/json' },
         body: p.method === 'POST' ? chatBody() : undefined,
       });
-      const body = await res.json();
+      const body = (await res.json()) as DialectErrorBody;
       expect({ dialect: p.name, status: res.status }).toEqual({ dialect: p.name, status: 401 });
       p.check(body);
     }
@@ -218,7 +239,7 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
       body: chatBody(),
     });
     expect(missing.status).toBe(401);
-    expect(((await missing.json()) as any).error.message).toBe(INVALID_KEY_MESSAGE);
+    expect(((await missing.json()) as AdminErrorBody).error.message).toBe(INVALID_KEY_MESSAGE);
   });
 
   it('keeps a rotated-out key working for the grace period, then refuses it', async () => {
@@ -251,12 +272,14 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
       (await admin.request('PATCH', `/admin/teams/${team.id}`, { allowed_models: ['gpt/*'] })).status,
     ).toBe(200);
     expect((await chat(bearer(k.key))).status).toBe(403);
-    const models: any = await (await fetch(`${gw.url}/v1/models`, { headers: bearer(k.key) })).json();
+    const models = (await (await fetch(`${gw.url}/v1/models`, { headers: bearer(k.key) })).json()) as {
+      data: OpenAI.Models.Model[];
+    };
     expect(models.data).toEqual([]);
   });
 
   it('validates admin input: unknown or invalid fields get a 400 naming them; money is a decimal string', async () => {
-    const unknown = await admin.request('POST', '/admin/keys', { name: 'x', colour: 'red' });
+    const unknown = await admin.request<AdminErrorBody>('POST', '/admin/keys', { name: 'x', colour: 'red' });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error).toMatchObject({ type: 'invalid_request_error', param: 'colour' });
     expect(unknown.body.error.message).toContain('colour');
@@ -271,24 +294,29 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
       ['team_id', 'nope'],
       ['allowed_models', 'demo'],
     ] as const) {
-      const r = await admin.request('POST', '/admin/keys', { [field]: value });
+      const r = await admin.request<Partial<AdminErrorBody>>('POST', '/admin/keys', { [field]: value });
       expect({ field, status: r.status, param: r.body.error?.param }).toEqual({
         field,
         status: 400,
         param: field,
       });
     }
-    const badTeam = await admin.request('POST', '/admin/teams', { max_budget_usd: '1' });
+    const badTeam = await admin.request<AdminErrorBody>('POST', '/admin/teams', { max_budget_usd: '1' });
     expect(badTeam.body.error.param).toBe('name');
     const exact = await newKey({ max_budget_usd: 0.1 });
     expect(exact.max_budget_usd).toBe('0.1');
     const str = await newKey({ max_budget_usd: '1234567.0000000001' });
     expect(str.max_budget_usd).toBe('1234567.0000000001');
     expect(
-      (await admin.request('PATCH', `/admin/keys/${str.id}`, { max_budget_usd: null })).body.max_budget_usd,
+      (await admin.request<KeyResponse>('PATCH', `/admin/keys/${str.id}`, { max_budget_usd: null })).body
+        .max_budget_usd,
     ).toBeNull();
-    expect((await admin.request('GET', '/admin/keys?limit=1001')).body.error.param).toBe('limit');
-    expect((await admin.request('GET', '/admin/keys?cursor=garbage')).body.error.param).toBe('cursor');
+    expect((await admin.request<AdminErrorBody>('GET', '/admin/keys?limit=1001')).body.error.param).toBe(
+      'limit',
+    );
+    expect((await admin.request<AdminErrorBody>('GET', '/admin/keys?cursor=garbage')).body.error.param).toBe(
+      'cursor',
+    );
     expect((await admin.request('GET', '/admin/keys/00000000-0000-0000-0000-000000000000')).status).toBe(404);
   });
 
@@ -300,11 +328,11 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const r: any = await adminGet(
+      const r: AdminResponse<KeyPage> = await adminGet<KeyPage>(
         `/admin/keys?team_id=${team.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
       );
       expect(r.status).toBe(200);
-      seen.push(...r.body.data.map((k: any) => k.id));
+      seen.push(...r.body.data.map((k) => k.id));
       cursor = r.body.next_cursor;
       pages++;
     } while (cursor);
@@ -312,10 +340,12 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
     expect(seen.sort()).toEqual([...ids].sort());
     await admin.revokeKey(ids[0]);
     expect(
-      (await adminGet(`/admin/keys?team_id=${team.id}&revoked=true`)).body.data.map((k: any) => k.id),
+      (await adminGet<KeyPage>(`/admin/keys?team_id=${team.id}&revoked=true`)).body.data.map((k) => k.id),
     ).toEqual([ids[0]]);
-    expect((await adminGet(`/admin/keys?team_id=${team.id}&revoked=false`)).body.data).toHaveLength(4);
-    const teams = await adminGet('/admin/teams?limit=1');
+    expect((await adminGet<KeyPage>(`/admin/keys?team_id=${team.id}&revoked=false`)).body.data).toHaveLength(
+      4,
+    );
+    const teams = await adminGet<TeamPage>('/admin/teams?limit=1');
     expect(teams.body.data).toHaveLength(1);
     expect(teams.body.next_cursor).toEqual(expect.any(String));
   });
@@ -334,7 +364,7 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
       tpm_limit: 1000,
       spend_usd: '0',
     });
-    expect(new Date(team.budget_reset_at).getUTCDate()).toBe(new Date(team.created_at).getUTCDate());
+    expect(new Date(team.budget_reset_at!).getUTCDate()).toBe(new Date(team.created_at).getUTCDate());
     const k = await newKey({ team_id: team.id });
     expect((await chat(bearer(k.key))).status).toBe(200);
     const patched = await admin.request('PATCH', `/admin/teams/${team.id}`, { name: 'ops-2', rpm_limit: 10 });
@@ -346,15 +376,20 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
 
   it('audits every admin write with actor, action, target, before/after without secrets and request id', async () => {
     const actorKey = await newKey({ role: 'admin' });
-    const created = await admin.request('POST', '/admin/keys', { name: 'audited' }, actorKey.key);
+    const created = await admin.request<KeyWithSecretsResponse>(
+      'POST',
+      '/admin/keys',
+      { name: 'audited' },
+      actorKey.key,
+    );
     secrets.push(created.body.key, created.body.webhook_secret);
     const id = created.body.id;
     await admin.request('PATCH', `/admin/keys/${id}`, { name: 'audited-2' }, actorKey.key);
     const rot = await admin.rotateKey(id, 0);
     secrets.push(rot.key, rot.webhook_secret);
     await admin.revokeKey(id);
-    const logs = await adminGet(`/admin/audit-logs?target_id=${id}`);
-    expect(logs.body.data.map((l: any) => l.action)).toEqual([
+    const logs = await adminGet<AuditLogPage>(`/admin/audit-logs?target_id=${id}`);
+    expect(logs.body.data.map((l) => l.action)).toEqual([
       'key.revoke',
       'key.rotate',
       'key.update',
@@ -369,7 +404,7 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
       request_id: expect.any(String),
     });
     expect(update).toMatchObject({ before: { name: 'audited' }, after: { name: 'audited-2' } });
-    expect(rotate.after.key_prefix).not.toBe(rotate.before.key_prefix);
+    expect(rotate.after?.key_prefix).not.toBe(rotate.before?.key_prefix);
     expect(revoke).toMatchObject({
       actor: { type: 'master', key_id: null },
       before: { revoked_at: null },
@@ -380,8 +415,8 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
       headers: { ...bearer(gw.masterKey), 'content-type': 'application/json', 'x-request-id': 'audit-req-1' },
       body: JSON.stringify({ name: 'rid' }),
     });
-    const team: any = await withRequestId.json();
-    const teamLog = await adminGet(`/admin/audit-logs?target_id=${team.id}`);
+    const team = (await withRequestId.json()) as TeamResponse;
+    const teamLog = await adminGet<AuditLogPage>(`/admin/audit-logs?target_id=${team.id}`);
     expect(teamLog.body.data[0]).toMatchObject({ action: 'team.create', request_id: 'audit-req-1' });
     const all = await adminGet('/admin/audit-logs?limit=1000');
     for (const s of secrets) expect(JSON.stringify(all.body)).not.toContain(s);

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { LimitsService } from '../src/modules/limits/limits.service';
@@ -14,6 +13,12 @@ import { startPrivateRedis, type PrivateRedis } from './support/redis-server';
  * Redis unreachable (contract §1 SWITCHBOARD_LIMITS_ON_REDIS_FAILURE). Each gateway talks to a private
  * redis-server that the test kills and starts again (empty: no persistence), never the shared one.
  */
+/** An error answer in any dialect's shape (OpenAI, Anthropic, Google). */
+interface DialectErrorBody {
+  type?: string;
+  error: Record<string, unknown>;
+}
+
 interface OutageRig {
   fake: FakeOpenAi;
   redis: PrivateRedis;
@@ -85,7 +90,7 @@ function chat(
   key: string,
   requestId: string,
   stream = false,
-): Promise<{ status: number; ms: number; body: any }> {
+): Promise<{ status: number; ms: number; body: unknown }> {
   const t0 = Date.now();
   return fetch(`${gw.url}/v1/chat/completions`, {
     method: 'POST',
@@ -97,7 +102,7 @@ function chat(
     body: JSON.stringify({ model: 'gpt-fake', stream, messages: [{ role: 'user', content: requestId }] }),
   }).then(async (r) => {
     const text = await r.text();
-    let body: any = text;
+    let body: unknown = text;
     try {
       body = JSON.parse(text);
     } catch {
@@ -187,7 +192,7 @@ describe('metering: Redis unreachable, limits fail closed', () => {
         'anthropic-version': '2023-06-01',
       },
       body: JSON.stringify(body),
-    }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as DialectErrorBody }));
 
   it('refuses with 503 in the caller dialect while Redis is down, records nothing, and serves again once it is back', async () => {
     expect((await chat(gw, limitedKey, 'closed-up-0')).status).toBe(200);
@@ -277,11 +282,13 @@ describe('metering: Redis restarted empty, limits fail open, spend seeded from P
       await waitUntil(async () => (await keySpend()).rows === 1, 10_000);
 
       // The spill retry waits until the next admission has seeded the counter (the order that doubled it).
-      const usage = gw.app.get(UsageService) as any;
-      const retry = usage.retry.bind(usage);
+      const usage = gw.app.get(UsageService);
+      // `retry` is private: the test holds the spill retry back through this structural view of it.
+      const retrying = usage as unknown as { retry(): Promise<void> };
+      const retry = retrying.retry.bind(usage);
       let open!: () => void;
       const gate = new Promise<void>((resolve) => (open = resolve));
-      usage.retry = async () => {
+      retrying.retry = async () => {
         await gate;
         return retry();
       };

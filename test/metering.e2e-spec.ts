@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import { randomUUID } from 'node:crypto';
 import OpenAI from 'openai';
 import { AuthService } from '../src/modules/auth/auth.service';
@@ -6,6 +5,12 @@ import type { Identity, LimitSettings } from '../src/modules/auth/identity';
 import { inlineDataPart, startFakeGemini, type FakeGemini } from './fakes/fake-gemini';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
 import { fakeOpenAiCatalogYaml } from './support/catalog-yaml';
+import type {
+  AdminErrorBody,
+  ModelResponse,
+  UsageLogPage,
+  UsageSummaryResponse,
+} from './support/admin-client';
 import { startGateway, type TestGateway } from './support/gateway';
 
 /**
@@ -70,10 +75,10 @@ function chat(gw: TestGateway, token: string, body: Record<string, unknown> = {}
 /** A request whose reservation and cost are its 10 output tokens (prompt `x`). */
 const TEN_TOKENS_OUT = { max_tokens: 10, messages: [{ role: 'user', content: 'x' }] };
 
-async function adminGet(gw: TestGateway, path: string): Promise<any> {
+async function adminGet<T>(gw: TestGateway, path: string): Promise<T> {
   const res = await fetch(`${gw.url}${path}`, { headers: { authorization: `Bearer ${gw.masterKey}` } });
   expect(res.status).toBe(200);
-  return res.json();
+  return (await res.json()) as T;
 }
 
 describe('metering: exact tokens and cost in the reports', () => {
@@ -126,7 +131,7 @@ describe('metering: exact tokens and cost in the reports', () => {
     }
 
     const logs = await waitFor(async () => {
-      const page = await adminGet(gw, '/admin/usage/logs?model=gpt-fake');
+      const page = await adminGet<UsageLogPage>(gw, '/admin/usage/logs?model=gpt-fake');
       return page.data.length >= 3 ? page : undefined;
     });
     expect(logs.data).toHaveLength(3);
@@ -157,8 +162,11 @@ describe('metering: exact tokens and cost in the reports', () => {
     const abortedCost = (6 * 0.15 + abortedRow.completion_tokens * 0.6) / 1e6;
     expect(Number(abortedRow.cost_usd)).toBeCloseTo(abortedCost, 12);
 
-    const summary = await adminGet(gw, '/admin/usage/summary?group_by=day,model,provider');
-    const row = summary.data.find((r: any) => r.model === 'gpt-fake');
+    const summary = await adminGet<UsageSummaryResponse>(
+      gw,
+      '/admin/usage/summary?group_by=day,model,provider',
+    );
+    const row = summary.data.find((r) => r.model === 'gpt-fake');
     expect(row).toMatchObject({
       day: new Date().toISOString().slice(0, 10),
       provider: 'openai',
@@ -169,27 +177,27 @@ describe('metering: exact tokens and cost in the reports', () => {
       cached_tokens: 200,
     });
     const { default: Decimal } = await import('decimal.js');
-    expect(row.cost_usd).toBe(new Decimal('0.00135').plus('0.00012').plus(abortedRow.cost_usd).toFixed());
+    expect(row?.cost_usd).toBe(new Decimal('0.00135').plus('0.00012').plus(abortedRow.cost_usd).toFixed());
     expect(summary.totals.cost_usd).toBe(
-      summary.data.reduce((s: any, r: any) => s.plus(r.cost_usd), new Decimal(0)).toFixed(),
+      summary.data.reduce((s, r) => s.plus(r.cost_usd), new Decimal(0)).toFixed(),
     );
 
     // a partial-day range reads the raw table and agrees with the rollup
-    const raw = await adminGet(
+    const raw = await adminGet<UsageSummaryResponse>(
       gw,
       `/admin/usage/summary?group_by=model&from=${new Date(Date.now() - 3_600_000).toISOString()}`,
     );
-    expect(raw.data.find((r: any) => r.model === 'gpt-fake')).toMatchObject({
+    expect(raw.data.find((r) => r.model === 'gpt-fake')).toMatchObject({
       requests: 3,
-      cost_usd: row.cost_usd,
+      cost_usd: row?.cost_usd,
     });
   });
 
   it('serves logs as cursor pages and as CSV, and /v1/usage', async () => {
-    const first = await adminGet(gw, '/admin/usage/logs?limit=2');
+    const first = await adminGet<UsageLogPage>(gw, '/admin/usage/logs?limit=2');
     expect(first.data).toHaveLength(2);
     expect(first.next_cursor).toEqual(expect.any(String));
-    const second = await adminGet(gw, `/admin/usage/logs?limit=2&cursor=${first.next_cursor}`);
+    const second = await adminGet<UsageLogPage>(gw, `/admin/usage/logs?limit=2&cursor=${first.next_cursor}`);
     expect(second.data[0].id).not.toBe(first.data[1].id);
     const csv = await fetch(`${gw.url}/admin/usage/logs?format=csv`, {
       headers: { authorization: `Bearer ${gw.masterKey}` },
@@ -198,7 +206,7 @@ describe('metering: exact tokens and cost in the reports', () => {
     const lines = (await csv.text()).trim().split('\n');
     expect(lines[0]).toMatch(/^id,request_id,created_at,/);
     expect(lines.length).toBeGreaterThanOrEqual(4);
-    const mine = await adminGet(gw, '/v1/usage');
+    const mine = await adminGet<UsageSummaryResponse>(gw, '/v1/usage');
     expect(mine.totals.requests).toBeGreaterThanOrEqual(3);
     const bad = await fetch(`${gw.url}/admin/usage/summary?group_by=color`, {
       headers: { authorization: `Bearer ${gw.masterKey}` },
@@ -285,7 +293,7 @@ describe('metering: budgets', () => {
             max_tokens: 10,
             messages: [{ role: 'user', content: 'x' }],
           }),
-        }).then(async (r) => ({ status: r.status, body: (await r.json()) as any })),
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as AdminErrorBody })),
       ),
     );
     const ok = results.filter((r) => r.status === 200);
@@ -295,7 +303,7 @@ describe('metering: budgets', () => {
     expect(refused[0].body.error).toMatchObject({ type: 'insufficient_quota', code: 'budget_exceeded' });
 
     const summary = await waitFor(async () => {
-      const s = await adminGet(gw, `/admin/usage/summary?key_id=${identity.keyId}`);
+      const s = await adminGet<UsageSummaryResponse>(gw, `/admin/usage/summary?key_id=${identity.keyId}`);
       return s.totals.requests === 5 ? s : undefined;
     });
     expect(summary.totals.cost_usd).toBe('0.05');
@@ -348,7 +356,7 @@ models:
     chat(gw, token, { model, messages: [{ role: 'user', content: 'draw' }], ...extra });
   const spent = (keyId: string, requests: number) =>
     waitFor(async () => {
-      const s = await adminGet(gw, `/admin/usage/summary?key_id=${keyId}`);
+      const s = await adminGet<UsageSummaryResponse>(gw, `/admin/usage/summary?key_id=${keyId}`);
       return s.totals.requests === requests ? (s.totals.cost_usd as string) : undefined;
     });
   /** Gemini's usage for a prompt of `prompt` tokens and 1,000 output tokens. */
@@ -373,7 +381,7 @@ models:
 
     const bad = await pricing({ long_context: { threshold_tokens: '200k', input_per_mtok: '2.50' } });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as any).error).toMatchObject({
+    expect(((await bad.json()) as AdminErrorBody).error).toMatchObject({
       param: 'long_context.threshold_tokens',
       message: expect.stringContaining('long_context.threshold_tokens must be a positive integer'),
     });
@@ -384,7 +392,7 @@ models:
       long_context: { threshold_tokens: 100_000, input_per_mtok: '2.50', output_per_mtok: '2e1' },
     });
     expect(put.status).toBe(200);
-    expect(((await put.json()) as any).pricing.long_context).toEqual({
+    expect(((await put.json()) as ModelResponse).pricing.long_context).toEqual({
       threshold_tokens: '100000',
       input_per_mtok: '2.50',
       output_per_mtok: '20',
@@ -396,7 +404,7 @@ models:
 
     // null drops the override: the shipped tier (above 200k) is back, so 150k is the lower tier
     const reset = await pricing({ long_context: null });
-    expect(((await reset.json()) as any).pricing.long_context.threshold_tokens).toBe('200000');
+    expect(((await reset.json()) as ModelResponse).pricing.long_context?.threshold_tokens).toBe('200000');
     gemini.script({ parts: [{ text: 'long' }], usageMetadata: usage(150_000) });
     expect((await ask(token, 'gemini-pro')).status).toBe(200);
     // + 150000 × 1.25 + 1000 × 10 per M = 0.1975
@@ -447,7 +455,7 @@ models:
     await waitFor(async () => (gemini.requestsFor('generateContent').length >= arrived ? true : undefined));
     const second = await ask(token, 'gemini-flash', { max_tokens: 1300 });
     expect(second.status).toBe(429);
-    expect(((await second.json()) as any).error.code).toBe('budget_exceeded');
+    expect(((await second.json()) as AdminErrorBody).error.code).toBe('budget_exceeded');
     expect((await first).status).toBe(200);
   });
 
@@ -537,7 +545,7 @@ describe('metering: rate limits across two instances sharing Redis', () => {
     expect(r1.headers.get('x-ratelimit-limit-tokens')).toBeNull();
     const r4 = await call(rig.gw2, 'sk-sb-rpm');
     expect(r4.status).toBe(429);
-    expect(((await r4.json()) as any).error).toMatchObject({
+    expect(((await r4.json()) as AdminErrorBody).error).toMatchObject({
       type: 'rate_limit_error',
       code: 'rate_limit_exceeded',
     });
@@ -551,7 +559,10 @@ describe('metering: rate limits across two instances sharing Redis', () => {
       expect(durationMs(r.headers.get('x-ratelimit-reset-requests')!)).toBeLessThanOrEqual(60_000);
     // refused requests are not metered
     await new Promise((r) => setTimeout(r, 1500));
-    const s = await adminGet(rig.gw1, `/admin/usage/summary?key_id=${identities.get('sk-sb-rpm')!.keyId}`);
+    const s = await adminGet<UsageSummaryResponse>(
+      rig.gw1,
+      `/admin/usage/summary?key_id=${identities.get('sk-sb-rpm')!.keyId}`,
+    );
     expect(s.totals.requests).toBe(3);
   });
 
@@ -625,7 +636,7 @@ describe('metering: budget leases across two instances sharing Redis', () => {
     expect(okInBurst + more).toBe(100);
     const keyId = identities.get('sk-sb-leased')!.keyId;
     const summary = await waitFor(async () => {
-      const s = await adminGet(rig.gw1, `/admin/usage/summary?key_id=${keyId}`);
+      const s = await adminGet<UsageSummaryResponse>(rig.gw1, `/admin/usage/summary?key_id=${keyId}`);
       return s.totals.requests === 100 ? s : undefined;
     });
     expect(summary.totals.cost_usd).toBe('1');

@@ -1,11 +1,17 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import OpenAI from 'openai';
 import { randomBytes } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../src/generated/prisma/client';
 import { SecretBox } from '../src/common/crypto/secret-box';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
-import { AdminClient } from './support/admin-client';
+import {
+  AdminClient,
+  type AdminErrorBody,
+  type AuditLogPage,
+  type DeploymentResponse,
+  type ModelPage,
+  type ModelResponse,
+} from './support/admin-client';
 import { startGateway, type GatewayOptions, type TestGateway } from './support/gateway';
 import { databaseUrl } from './support/test-databases';
 
@@ -37,15 +43,15 @@ describe('routing config: YAML sync across restarts, the demo model, LiteLLM pro
       headers: { authorization: `Bearer ${gw.masterKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
     });
-    const body = (await res.json()) as any;
+    const body = (await res.json()) as Partial<AdminErrorBody>;
     return { status: res.status, code: body.error?.code };
   };
   const publicModels = async (gw: TestGateway) =>
     (
       (await (
         await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${gw.masterKey}` } })
-      ).json()) as any
-    ).data.map((m: any) => m.id);
+      ).json()) as { data: OpenAI.Models.Model[] }
+    ).data.map((m) => m.id);
   const catalogYaml = (models: Array<{ name: string; extra?: string }>) =>
     'models:\n' +
     models
@@ -89,18 +95,18 @@ describe('routing config: YAML sync across restarts, the demo model, LiteLLM pro
     for (const model of ['stays', 'api-made', 'adopted'])
       expect((await chatStatus(second, model)).status).toBe(200);
     // `adopted` had a deployment of its own from the admin API: it stays, as an API model with that deployment.
-    expect((await admin2.request('GET', '/admin/models/adopted')).body).toMatchObject({
+    expect((await admin2.request<ModelResponse>('GET', '/admin/models/adopted')).body).toMatchObject({
       source: 'api',
       deployments: [{ provider: 'mock', source: 'api' }],
     });
     expect(await publicModels(second)).toEqual(expect.arrayContaining(['stays', 'api-made', 'adopted']));
     expect(await publicModels(second)).not.toContain('gone');
-    const audit = (await admin2.request('GET', '/admin/audit-logs?limit=100')).body.data.filter(
-      (e: any) => e.actor.type === 'config',
+    const audit = (await admin2.request<AuditLogPage>('GET', '/admin/audit-logs?limit=100')).body.data.filter(
+      (e) => e.actor.type === 'config',
     );
     expect(
       audit
-        .map((e: any) => `${e.action} ${e.target_type === 'model' ? e.target_id : e.before.model_name}`)
+        .map((e) => `${e.action} ${e.target_type === 'model' ? e.target_id : e.before?.model_name}`)
         .sort(),
     ).toEqual([
       'deployment.delete adopted',
@@ -148,7 +154,10 @@ describe('routing config: YAML sync across restarts, the demo model, LiteLLM pro
 
   it('refuses to delete a YAML model through the admin API (the file owns it)', async () => {
     const gw = await boot({ yaml: catalogYaml([{ name: 'from-file' }]) });
-    const res = await new AdminClient(gw.url, gw.masterKey).request('DELETE', '/admin/models/from-file');
+    const res = await new AdminClient(gw.url, gw.masterKey).request<AdminErrorBody>(
+      'DELETE',
+      '/admin/models/from-file',
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain('YAML');
     expect((await chatStatus(gw, 'from-file')).status).toBe(200);
@@ -199,16 +208,18 @@ describe('routing config: YAML sync across restarts, the demo model, LiteLLM pro
     });
     gws.push(gw);
     const headers = { authorization: `Bearer ${gw.masterKey}` };
-    const models = (await (await fetch(`${gw.url}/admin/models?limit=1000`, { headers })).json()) as any;
-    const byName = new Map<string, any>(models.data.map((m: any) => [m.name, m]));
-    expect(byName.get('gemini-2.5-flash').deployments[0]).toMatchObject({
+    const models = (await (
+      await fetch(`${gw.url}/admin/models?limit=1000`, { headers })
+    ).json()) as ModelPage;
+    const byName = new Map(models.data.map((m) => [m.name, m]));
+    expect(byName.get('gemini-2.5-flash')?.deployments[0]).toMatchObject({
       provider: 'gemini',
       upstream_model: 'gemini-2.5-flash-preview-04-17',
       has_api_key: true,
       source: 'config',
     });
-    expect(byName.get('gemini-pro').fallbacks).toEqual(['gpt-4o']);
-    expect(byName.get('gpt-4o').deployments[0]).toMatchObject({
+    expect(byName.get('gemini-pro')?.fallbacks).toEqual(['gpt-4o']);
+    expect(byName.get('gpt-4o')?.deployments[0]).toMatchObject({
       provider: 'openai',
       upstream_model: 'gpt-4o-mini',
       rpm_limit: 100,
@@ -250,7 +261,7 @@ describe('routing config: YAML sync across restarts, the demo model, LiteLLM pro
           api_key: 'sk-openai-upstream',
         }),
       })
-    ).json()) as any;
+    ).json()) as DeploymentResponse;
     const prisma = new PrismaClient({
       adapter: new PrismaPg({ connectionString: first.config.databaseUrl }),
     });

@@ -1,5 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
 import { sleep, startFakeServer, type FakeServer } from './fakes/fake-http';
 import { startGateway, type TestGateway } from './support/gateway';
@@ -104,7 +103,7 @@ router:
       .withResponse();
   const upstreamOf = (r: { response: Response }) => r.response.headers.get('x-switchboard-upstream-model');
   const sentTo = (fake: FakeOpenAi, upstream: string) =>
-    fake.chatRequests().filter((r) => (r.body as any).model === upstream).length;
+    fake.chatRequests().filter((r) => (r.body as { model?: string }).model === upstream).length;
 
   it('splits traffic 3:1 by weight: 400 requests land within 0.75 ± 0.075', async () => {
     const counts: Record<string, number> = {};
@@ -160,9 +159,9 @@ router:
 
   it('returns the 429 with Retry-After when retries cannot help', async () => {
     a.script({ kind: 'error', status: 429, headers: { 'retry-after': '120' } });
-    const err: any = await ask('single').catch((e) => e);
+    const err = (await ask('single').catch((e: unknown) => e)) as APIError;
     expect(err.status).toBe(429);
-    expect(err.headers.get('retry-after')).toBe('120');
+    expect(err.headers?.get('retry-after')).toBe('120');
   });
 
   it('sends a context-length error to the context-window fallback', async () => {
@@ -264,9 +263,9 @@ router:
   it('skips a deployment at its rpm limit: 429 with Retry-After when every one is at its limit', async () => {
     await ask('limited');
     await ask('limited');
-    const err: any = await ask('limited').catch((e) => e);
+    const err = (await ask('limited').catch((e: unknown) => e)) as APIError;
     expect(err.status).toBe(429);
-    expect(Number(err.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(err.headers?.get('retry-after'))).toBeGreaterThan(0);
     expect(sentTo(b, 'limited-b')).toBe(2);
   });
 });

@@ -1,7 +1,6 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import OpenAI from 'openai';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
-import { AdminClient } from './support/admin-client';
+import { AdminClient, type KeyResponse, type TeamResponse } from './support/admin-client';
 import { fakeOpenAiCatalogYaml } from './support/catalog-yaml';
 import { startGateway, type TestGateway } from './support/gateway';
 
@@ -29,15 +28,17 @@ describe('spend_usd in the key and team views follows the metered cost exactly',
       await client.chat.completions.create({ model: 'gpt-fake', messages: [{ role: 'user', content: 'x' }] });
     }
     // 2 × (1000 × 0.15 + 2000 × 0.60) / 1M = 0.0027
-    let key: any;
+    let key: KeyResponse | undefined;
     for (let i = 0; i < 60; i++) {
-      key = (await admin.request('GET', `/admin/keys/${created.id}`)).body;
+      key = (await admin.request<KeyResponse>('GET', `/admin/keys/${created.id}`)).body;
       if (key.spend_usd === '0.0027') break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(key.spend_usd).toBe('0.0027');
-    expect((await admin.request('GET', `/admin/teams/${team.id}`)).body.spend_usd).toBe('0.0027');
+    expect(key?.spend_usd).toBe('0.0027');
+    expect((await admin.request<TeamResponse>('GET', `/admin/teams/${team.id}`)).body.spend_usd).toBe(
+      '0.0027',
+    );
     const self = await fetch(`${gw.url}/v1/key`, { headers: { authorization: `Bearer ${created.key}` } });
-    expect(((await self.json()) as any).spend_usd).toBe('0.0027');
+    expect(((await self.json()) as KeyResponse).spend_usd).toBe('0.0027');
   });
 });

@@ -3,12 +3,14 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from '../app.module';
-import { sendError } from '../common/errors/dialect-exception.filter';
+import { sendError } from '../http/errors/dialect-exception.filter';
 import { jsonBodyMiddleware } from '../common/http/json-body.middleware';
 import { requestIdOf } from '../common/http/request-context';
 import type { Logger } from '../common/logging/logger';
 import type { AppConfig } from '../config/config.types';
 import { AuthService } from '../modules/auth/auth.service';
+import { withRouteTable } from '../http/openapi/route-openapi';
+import { ROUTE_TABLE } from '../http/route-table';
 import { installFastInferenceRoutes } from './fast-inference-routes';
 
 /** Builds the HTTP application (used by main.ts and by the e2e tests). */
@@ -34,6 +36,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     .setTitle('Switchboard')
     .setDescription('Enterprise AI gateway: OpenAI, Anthropic and Google dialects; admin API')
     .setVersion('0.1.0')
+    .setOpenAPIVersion('3.1.0')
     .addBearerAuth({
       type: 'http',
       scheme: 'bearer',
@@ -42,9 +45,15 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
         'A Switchboard virtual API key (`sk-sb-…`, made with POST /admin/keys) or the master key, an opaque secret. Also accepted as `x-api-key`, `x-goog-api-key` or `?key=`.',
     })
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), {
-    jsonDocumentUrl: 'docs-json',
-  });
+  // The admin side from its controllers, the dialect routes from the route table that serves them.
+  SwaggerModule.setup(
+    'docs',
+    app,
+    () => withRouteTable(SwaggerModule.createDocument(app, doc), ROUTE_TABLE),
+    {
+      jsonDocumentUrl: 'docs-json',
+    },
+  );
   if (config.role !== 'worker') {
     try {
       await app.init();

@@ -1,28 +1,22 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
-import { sendError } from '../common/errors/dialect-exception.filter';
 import { decorateRawRequest } from '../common/http/inference-request';
 import { readJsonBody } from '../common/http/json-body';
 import { queueHeader } from '../common/http/response-headers';
 import { requestIdOf } from '../common/http/request-context';
 import type { Logger } from '../common/logging/logger';
 import { AuthService } from '../modules/auth/auth.service';
-import type { OperationName } from '../modules/inference/pipeline/operation';
-import { OperationDispatcher } from '../modules/inference/pipeline/operation-dispatcher';
-
-interface FastRoute {
-  operation: OperationName;
-  params: Record<string, string>;
-}
-
-const GOOGLE_MODEL_ROUTE = /^\/(?:gemini\/)?v1beta\/models\/([^/]+)$/;
-const GOOGLE_CACHES_ROUTE = /^\/(?:gemini\/)?v1beta\/cachedContents$/;
+import { sendError } from '../http/errors/dialect-exception.filter';
+import { readMultipartBody } from '../http/multipart-body';
+import { routeDispatch } from '../http/route-dispatch';
+import { RouteMatcher, type RouteMatch } from '../http/route-matcher';
+import { ROUTE_TABLE } from '../http/route-table';
 
 /**
- * The inference hot path without Express or Nest's per-request pipeline: the few POST routes that
- * carry model traffic are matched here and handed to the metered pipeline directly; everything else (admin,
- * health, docs, unknown routes) falls through to the Nest application. The Nest controllers for the
- * same routes stay registered: they document the API and serve as the fallback.
+ * The dialect routes without Express or Nest's per-request pipeline: every route of the route table
+ * (src/http/route-table.ts) is matched here, its body read as the entry says, and served by the metered
+ * pipeline or its service; everything else (admin, health, metrics, docs, unknown routes) falls
+ * through to the Nest application.
  */
 export function installFastInferenceRoutes(
   app: INestApplication,
@@ -30,37 +24,33 @@ export function installFastInferenceRoutes(
   logger: Logger,
 ): void {
   const server = app.getHttpServer() as Server;
-  const inference = app.get(OperationDispatcher);
   const auth = app.get(AuthService);
+  const matcher = new RouteMatcher(ROUTE_TABLE);
+  const dispatch = routeDispatch(app);
   const [nestListener] = server.listeners('request') as Array<
     (req: IncomingMessage, res: ServerResponse) => void
   >;
   if (!nestListener) throw new Error('fast routes: the HTTP server has no request listener');
 
-  const match = (method: string | undefined, path: string): FastRoute | undefined => {
-    if (method !== 'POST') return undefined;
-    if (path === '/v1/chat/completions' || path === '/chat/completions')
-      return { operation: 'chat.completions', params: {} };
-    if (path === '/v1/embeddings' || path === '/embeddings') return { operation: 'embeddings', params: {} };
-    const g = GOOGLE_MODEL_ROUTE.exec(path);
-    if (g) return { operation: inference.googleModelOperation(g[1]), params: { target: g[1] } };
-    return GOOGLE_CACHES_ROUTE.test(path) ? { operation: 'cachedContents.create', params: {} } : undefined;
+  const readBody = async (req: IncomingMessage, route: RouteMatch): Promise<unknown> => {
+    try {
+      if (route.entry.body === 'json') return await readJsonBody(req, maxBodyBytes);
+      if (route.entry.body === 'multipart') return await readMultipartBody(req, maxBodyBytes);
+      return undefined;
+    } catch (err) {
+      throw await auth.refusalFor(req, err);
+    }
   };
 
   const serve = async (
     req: IncomingMessage,
     res: ServerResponse,
-    route: FastRoute,
+    route: RouteMatch,
     path: string,
     search: string,
   ) => {
-    let body: unknown;
-    try {
-      body = await readJsonBody(req, maxBodyBytes);
-    } catch (err) {
-      throw await auth.refusalFor(req, err);
-    }
-    await inference.serve(route.operation, decorateRawRequest(req, route.params, body, path, search), res);
+    const body = await readBody(req, route);
+    await dispatch(route.entry, decorateRawRequest(req, route.params, body, path, search), res);
   };
 
   server.removeListener('request', nestListener);
@@ -68,7 +58,7 @@ export function installFastInferenceRoutes(
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
-    const route = match(req.method, path);
+    const route = matcher.match(req.method, path);
     if (!route) return nestListener(req, res);
     queueHeader(res, 'x-request-id', requestIdOf(req));
     serve(req, res, route, path, q === -1 ? '' : url.slice(q + 1)).catch((err: unknown) =>

@@ -1,17 +1,57 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- test helper: admin JSON bodies are read loosely */
-/** A tiny client for the admin API, for tests that need teams and keys. */
-export interface AdminResponse<T = any> {
+import type { AuditLogPage, AuditLogResponse } from '../../src/modules/audit/dto/audit-log.response';
+import type { KeyPage, KeyResponse, KeyWithSecretsResponse } from '../../src/modules/keys/dto/key.response';
+import type {
+  DeploymentPage,
+  DeploymentResponse,
+  ModelPage,
+  ModelResponse,
+  RouterSettingsResponse,
+} from '../../src/modules/routing/admin/catalog-admin.response';
+import type { TeamPage, TeamResponse } from '../../src/modules/teams/dto/team.response';
+import type {
+  UsageLogPage,
+  UsageLogResponse,
+  UsageSummaryResponse,
+} from '../../src/modules/usage/dto/usage.response';
+
+/** The admin API's answers, as /docs-json describes them (the response DTOs of src/modules). */
+export type {
+  AuditLogPage,
+  AuditLogResponse,
+  DeploymentPage,
+  DeploymentResponse,
+  KeyPage,
+  KeyResponse,
+  KeyWithSecretsResponse,
+  ModelPage,
+  ModelResponse,
+  RouterSettingsResponse,
+  TeamPage,
+  TeamResponse,
+  UsageLogPage,
+  UsageLogResponse,
+  UsageSummaryResponse,
+};
+
+/** An error answer of the admin API (the OpenAI error shape, contract §3). */
+export interface AdminErrorBody {
+  error: { message: string; type: string; code: string | null; param: string | null };
+}
+
+export interface AdminResponse<T> {
   status: number;
+  /** The parsed JSON body, as the caller declares it (`request<KeyResponse>(…)`); undefined when empty. */
   body: T;
 }
 
+/** A tiny client for the admin API, for tests that need teams and keys. */
 export class AdminClient {
   constructor(
     readonly baseUrl: string,
     readonly key: string,
   ) {}
 
-  async request<T = any>(
+  async request<T = unknown>(
     method: string,
     path: string,
     body?: unknown,
@@ -26,13 +66,13 @@ export class AdminClient {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
   /** Creates a team; throws unless 201. */
-  async createTeam(body: Record<string, unknown> = {}): Promise<any> {
+  async createTeam(body: Record<string, unknown> = {}): Promise<TeamResponse> {
     return this.ok(
-      await this.request('POST', '/admin/teams', {
+      await this.request<TeamResponse>('POST', '/admin/teams', {
         name: `team-${Math.random().toString(36).slice(2, 8)}`,
         ...body,
       }),
@@ -41,17 +81,17 @@ export class AdminClient {
   }
 
   /** Creates a key; the result carries the plaintext `key` and `webhook_secret`. Throws unless 201. */
-  async createKey(body: Record<string, unknown> = {}): Promise<any> {
-    return this.ok(await this.request('POST', '/admin/keys', body), 201);
+  async createKey(body: Record<string, unknown> = {}): Promise<KeyWithSecretsResponse> {
+    return this.ok(await this.request<KeyWithSecretsResponse>('POST', '/admin/keys', body), 201);
   }
 
-  async revokeKey(id: string): Promise<any> {
-    return this.ok(await this.request('POST', `/admin/keys/${id}/revoke`), 200);
+  async revokeKey(id: string): Promise<KeyResponse> {
+    return this.ok(await this.request<KeyResponse>('POST', `/admin/keys/${id}/revoke`), 200);
   }
 
-  async rotateKey(id: string, gracePeriodSeconds?: number): Promise<any> {
+  async rotateKey(id: string, gracePeriodSeconds?: number): Promise<KeyWithSecretsResponse> {
     return this.ok(
-      await this.request(
+      await this.request<KeyWithSecretsResponse>(
         'POST',
         `/admin/keys/${id}/rotate`,
         gracePeriodSeconds === undefined ? {} : { grace_period_seconds: gracePeriodSeconds },

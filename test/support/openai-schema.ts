@@ -1,7 +1,7 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
-import vendored from '../vendor/openai-openapi.components.json';
+import vendored from '../../src/http/openapi/openai.schemas.json';
 
-/** The component schemas vendored from OpenAI's OpenAPI document (test/vendor/README.md). */
+/** The component schemas vendored from OpenAI's OpenAPI document (src/http/openapi/README.md). */
 export type OpenAiSchemaName =
   | 'CreateChatCompletionResponse'
   | 'CreateChatCompletionStreamResponse'

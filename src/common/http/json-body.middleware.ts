@@ -1,13 +1,17 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { AuthService } from '../../modules/auth/auth.service';
 import { readJsonBody } from './json-body';
+
+/** Turns a body error into what the caller is told (a 401 first for a caller without a valid key). */
+export interface BodyErrorRefusal {
+  refusalFor(req: Request, err: unknown): Promise<unknown>;
+}
 
 /**
  * Express middleware for the non-hot routes (admin, health): the body is read once with the size
  * limit; errors go to `next(err)` so the dialect filter renders them (invalid JSON or a body not
  * sent as JSON → 400, too large → 413), and to a caller without a valid key as a 401 instead.
  */
-export function jsonBodyMiddleware(maxBytes: number, auth: AuthService) {
+export function jsonBodyMiddleware(maxBytes: number, auth: BodyErrorRefusal) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     readJsonBody(req, maxBytes).then(
       (body) => {

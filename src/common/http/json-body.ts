@@ -61,7 +61,7 @@ function notJson(type: string | undefined): GatewayError {
   );
 }
 
-function tooLarge(maxBytes: number): GatewayError {
+export function tooLarge(maxBytes: number): GatewayError {
   return new GatewayError(
     'request_too_large',
     `Request body exceeds the ${maxBytes}-byte limit (SWITCHBOARD_MAX_BODY_BYTES)`,

@@ -6,6 +6,7 @@ import { decodeCursor, pageLimit, toPage, type Page } from '../../common/http/cu
 import { PrismaService } from '../../database/prisma.service';
 import type { Actor } from '../auth/request-identity';
 import type { AuditLogQuery } from './dto/audit-log.query';
+import type { AuditLogResponse } from './dto/audit-log.response';
 
 /** Field names that never reach the audit log, whatever object is handed in. */
 const SECRET_FIELDS = new Set([
@@ -84,7 +85,7 @@ export class AuditLogService {
     );
   }
 
-  async list(q: AuditLogQuery): Promise<Page<object>> {
+  async list(q: AuditLogQuery): Promise<Page<AuditLogResponse>> {
     const limit = pageLimit(q);
     const after = decodeCursor(q.cursor, (v): v is string => typeof v === 'string' && /^\d+$/.test(v));
     const rows = await this.prisma.auditLog.findMany({
@@ -113,7 +114,7 @@ function toView(r: {
   before: unknown;
   after: unknown;
   requestId: string | null;
-}): object {
+}): AuditLogResponse {
   return {
     id: r.id.toString(),
     created_at: r.createdAt.toISOString(),
@@ -121,8 +122,9 @@ function toView(r: {
     action: r.action,
     target_type: r.targetType,
     target_id: r.targetId,
-    before: r.before ?? null,
-    after: r.after ?? null,
+    // Written from admin views (objects) or left out: an object or null.
+    before: (r.before ?? null) as Record<string, unknown> | null,
+    after: (r.after ?? null) as Record<string, unknown> | null,
     request_id: r.requestId,
   };
 }

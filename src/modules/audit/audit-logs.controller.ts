@@ -1,10 +1,10 @@
 import { Controller, Get, Query, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Page } from '../../common/http/cursor-page';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminGuard } from '../auth/admin.guard';
 import { adminValidationPipe } from '../auth/admin-validation.pipe';
 import { AuditLogService } from './audit-log.service';
 import { AuditLogQuery } from './dto/audit-log.query';
+import { AuditLogPage } from './dto/audit-log.response';
 
 @ApiTags('Admin: audit')
 @ApiBearerAuth()
@@ -18,7 +18,8 @@ export class AuditLogsController {
   @ApiOperation({
     summary: 'Admin writes, newest first: actor, action, target, before/after (secrets removed), request id',
   })
-  list(@Query() q: AuditLogQuery): Promise<Page<object>> {
+  @ApiOkResponse({ type: AuditLogPage })
+  list(@Query() q: AuditLogQuery): Promise<AuditLogPage> {
     return this.audit.list(q);
   }
 }

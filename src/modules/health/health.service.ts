@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../database/prisma.service';
 import { RedisService } from '../../database/redis.service';
+import type { ReadinessResponse } from './dto/health.response';
 
 @Injectable()
 export class HealthService {
@@ -9,7 +10,7 @@ export class HealthService {
     private readonly redis: RedisService,
   ) {}
 
-  async readiness(): Promise<{ status: 'ok' | 'unavailable'; postgres: boolean; redis: boolean }> {
+  async readiness(): Promise<ReadinessResponse> {
     const [postgres, redis] = await Promise.all([
       withTimeout(
         this.prisma.$queryRawUnsafe('SELECT 1').then(() => true),

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { InferenceRequest } from '../../common/http/inference-request';
 import { GatewayError } from '../../common/errors/gateway-error';
-import { toGatewayError } from '../../common/errors/provider-error.mapping';
+import { toGatewayError } from './pipeline/provider-error.mapping';
 import { encodeCursor } from '../../common/http/cursor-page';
 import { requestIdOf } from '../../common/http/request-context';
 import type { ProviderContext } from '../../providers/core/adapter';
@@ -50,7 +50,7 @@ export class GoogleCachesService {
   ) {}
 
   /** The caller's caches (an admin's: all), newest first; `pageSize` (≤ 1000) and `pageToken`. */
-  async list(req: Request): Promise<unknown> {
+  async list(req: InferenceRequest): Promise<unknown> {
     const identity = await this.auth.authenticate(req);
     const size = listPageSize(req.query.pageSize);
     const offset = pageOffset(req.query.pageToken);
@@ -61,7 +61,7 @@ export class GoogleCachesService {
       : { cachedContents: page };
   }
 
-  async get(req: Request, id: string): Promise<unknown> {
+  async get(req: InferenceRequest, id: string): Promise<unknown> {
     const { ctx, name, deployment } = await this.owned(req, id);
     const body = await this.callOwner(ctx, name, 'GET');
     return withModel(body, publicModelOf(deployment, body));
@@ -72,7 +72,7 @@ export class GoogleCachesService {
    * from the expiry Gemini's answer reports, else the one asked for when `updateMask` (if given)
    * names it, counted from the stored expiry it replaces (one extension at a time per cache).
    */
-  async update(req: Request, id: string): Promise<unknown> {
+  async update(req: InferenceRequest, id: string): Promise<unknown> {
     const { identity, ctx, name, deployment, model, row } = await this.owned(req, id);
     const { updateMask } = req.query;
     const mask = typeof updateMask === 'string' ? `updateMask=${encodeURIComponent(updateMask)}` : undefined;
@@ -114,7 +114,7 @@ export class GoogleCachesService {
     return withModel(applied ? withExpiry(body, applied) : body, publicModelOf(deployment, body));
   }
 
-  async remove(req: Request, id: string): Promise<unknown> {
+  async remove(req: InferenceRequest, id: string): Promise<unknown> {
     const { ctx, name } = await this.owned(req, id);
     const body = await this.callOwner(ctx, name, 'DELETE');
     await this.registry.forget(name);
@@ -125,7 +125,7 @@ export class GoogleCachesService {
    * Authenticates and finds the cache, its deployment and model: a cache that is not the caller's
    * (an admin may reach any) answers the same 404 as one that does not exist.
    */
-  private async owned(req: Request, id: string) {
+  private async owned(req: InferenceRequest, id: string) {
     const identity: Identity = await this.auth.authenticate(req);
     const name = `cachedContents/${id}`;
     const notFound = () => new GatewayError('not_found', `${name} not found`, { param: 'name' });

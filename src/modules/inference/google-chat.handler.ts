@@ -9,12 +9,9 @@ import { estimatePromptTokens } from '../../providers/core/token-estimate';
 import type { ChatDialect, ParsedChat } from './chat-dialect';
 import type { ResponseContext } from './pipeline/operation';
 
-/** `gemini-2.5-flash:generateContent` (the path segment after `models/`) → model and action. */
-export function splitModelAction(target: string | undefined): { model: string; action: string } {
-  const raw = decodeURIComponent(target ?? '');
-  const i = raw.lastIndexOf(':');
-  if (i <= 0) throw new DialectValidationError(`'${raw}' must look like {model}:{action}`, 'model');
-  return { model: raw.slice(0, i).replace(/^models\//, ''), action: raw.slice(i + 1) };
+/** The model and action of a `models/{model}:{action}` route (the route table's parameters). */
+export function modelActionOf(params: Record<string, string>): { model: string; action: string } {
+  return { model: (params.model ?? '').replace(/^models\//, ''), action: params.action ?? '' };
 }
 
 /**
@@ -26,7 +23,7 @@ export class GoogleChatHandler implements ChatDialect {
   readonly wire = 'gemini' as const;
 
   parse(body: unknown, params: Record<string, string>, query: Record<string, unknown>): ParsedChat {
-    const { model, action } = splitModelAction(params.target);
+    const { model, action } = modelActionOf(params);
     if (action !== 'generateContent' && action !== 'streamGenerateContent') {
       throw new DialectValidationError(`unsupported action ':${action}'`, 'action');
     }

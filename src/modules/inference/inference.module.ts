@@ -4,34 +4,24 @@ import { MediaInliner } from '../media/media-inliner';
 import { ProvidersModule } from '../providers/providers.module';
 import { RoutingModule } from '../routing/routing.module';
 import { UsageModule } from '../usage/usage.module';
-import { ChatCompletionsController } from './chat-completions.controller';
 import { ChatRequestPreparer } from './chat-request-preparer';
 import { ChatResponseValidator } from './chat-response-validator';
-import { EmbeddingsController } from './embeddings.controller';
-import { GoogleCachesController } from './google-caches.controller';
 import { GoogleCachesService } from './google-caches.service';
 import { GoogleChatHandler } from './google-chat.handler';
-import { GoogleModelsController } from './google-models.controller';
 import { ModelListService } from './model-list.service';
-import { ModelsController } from './models.controller';
 import { OpenAiChatHandler } from './openai-chat.handler';
 import { InferenceOperations } from './operations/inference-operations';
 import { MeteredPipeline } from './pipeline/metered-pipeline';
-import { OperationDispatcher } from './pipeline/operation-dispatcher';
+import { OperationDispatcher } from './operations/operation-dispatcher';
 import { GeminiCacheChanges } from './preparation/gemini-cache-changes';
 import { GeminiCacheMetering } from './preparation/gemini-cache-metering';
 import { GeminiCacheRegistry } from './preparation/gemini-cache-registry';
 import { GeminiContextCaches } from './preparation/gemini-context-caches';
 
+/** The dialect routes' services; the routes themselves are the route table's (src/http/route-table.ts). */
 @Module({
   imports: [AuthModule, RoutingModule, UsageModule, ProvidersModule],
-  controllers: [
-    ChatCompletionsController,
-    EmbeddingsController,
-    ModelsController,
-    GoogleModelsController,
-    GoogleCachesController,
-  ],
+  exports: [OperationDispatcher, ModelListService, GoogleCachesService],
   providers: [
     MeteredPipeline,
     InferenceOperations,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { InferenceRequest } from '../../common/http/inference-request';
 import { GatewayError } from '../../common/errors/gateway-error';
 import { requestIdOf } from '../../common/http/request-context';
 import { AuthService } from '../auth/auth.service';
@@ -19,7 +19,7 @@ export class ModelListService {
     private readonly catalog: CatalogService,
   ) {}
 
-  async listForOpenAi(req: Request): Promise<unknown> {
+  async listForOpenAi(req: InferenceRequest): Promise<unknown> {
     const data = (await this.visibleModels(req)).map((name) => this.openAiModel(name));
     return { object: 'list', data };
   }
@@ -29,7 +29,7 @@ export class ModelListService {
    * and wildcard names included, answered under the name asked for), under the visibility rules of
    * the list; anything else is 404 `model_not_found`, whether unknown or not allowed to this key.
    */
-  async retrieveForOpenAi(req: Request): Promise<unknown> {
+  async retrieveForOpenAi(req: InferenceRequest): Promise<unknown> {
     const identity = await this.identityOf(req);
     const name = decodeURIComponent(req.path.replace(OPENAI_MODEL_PATH, ''));
     const model = this.catalog.resolve(name)?.model;
@@ -43,7 +43,7 @@ export class ModelListService {
   }
 
   /** Google shape (`GET /v1beta/models`), as `@google/genai`'s `models.list` reads it. */
-  async listForGoogle(req: Request): Promise<unknown> {
+  async listForGoogle(req: InferenceRequest): Promise<unknown> {
     const models = (await this.visibleModels(req)).map((name) => ({
       name: `models/${name}`,
       baseModelId: name,
@@ -59,7 +59,7 @@ export class ModelListService {
     return { models };
   }
 
-  private async visibleModels(req: Request): Promise<string[]> {
+  private async visibleModels(req: InferenceRequest): Promise<string[]> {
     const identity = await this.identityOf(req);
     return this.catalog
       .list()
@@ -67,7 +67,7 @@ export class ModelListService {
       .map((m) => m.name);
   }
 
-  private identityOf(req: Request): Promise<Identity> {
+  private identityOf(req: InferenceRequest): Promise<Identity> {
     requestIdOf(req);
     return this.auth.authenticate(req);
   }

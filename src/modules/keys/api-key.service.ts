@@ -21,6 +21,7 @@ import { limitData } from '../teams/dto/limit-fields.dto';
 import { SPEND_READER, spendPeriodStart, type SpendReader } from '../teams/spend-reader';
 import { isUuid, TeamsService } from '../teams/teams.service';
 import type { CreateKeyDto, KeyListQuery, RotateKeyDto, UpdateKeyDto } from './dto/key.dto';
+import type { KeyResponse, KeyWithSecretsResponse, MasterKeyResponse } from './dto/key.response';
 import { generateKey, generateWebhookSecret } from './key-material';
 import { MASTER_KEY_VIEW, toKeyView } from './key.view';
 
@@ -44,7 +45,7 @@ export class ApiKeyService {
     @Inject(SPEND_READER) private readonly spend: SpendReader,
   ) {}
 
-  async create(dto: CreateKeyDto, actor: Actor): Promise<object> {
+  async create(dto: CreateKeyDto, actor: Actor): Promise<KeyWithSecretsResponse> {
     const teamId = dto.team_id ?? teamScopeOf(actor.identity) ?? null;
     await this.checkAssignment(actor.identity, teamId, dto.role ?? 'member');
     const material = generateKey();
@@ -73,7 +74,7 @@ export class ApiKeyService {
     return { ...(await this.view(key)), key: material.key, webhook_secret: webhookSecret };
   }
 
-  async list(q: KeyListQuery, identity: Identity): Promise<Page<object>> {
+  async list(q: KeyListQuery, identity: Identity): Promise<Page<KeyResponse>> {
     const scope = teamScopeOf(identity);
     if (scope && q.team_id && q.team_id !== scope) assertTeamInScope(identity, q.team_id);
     const teamId = scope ?? q.team_id;
@@ -93,17 +94,17 @@ export class ApiKeyService {
     return { data: await Promise.all(page.data.map((k) => this.view(k))), next_cursor: page.next_cursor };
   }
 
-  async get(id: string, identity: Identity): Promise<object> {
+  async get(id: string, identity: Identity): Promise<KeyResponse> {
     return this.view(await this.findInScope(id, identity));
   }
 
   /** `GET /v1/key`: the calling key's own view. */
-  async self(identity: Identity): Promise<object> {
+  async self(identity: Identity): Promise<KeyResponse | MasterKeyResponse> {
     if (identity.kind === 'master' || !identity.keyId) return MASTER_KEY_VIEW;
     return this.view(await this.find(identity.keyId));
   }
 
-  async update(id: string, dto: UpdateKeyDto, actor: Actor): Promise<object> {
+  async update(id: string, dto: UpdateKeyDto, actor: Actor): Promise<KeyResponse> {
     const key = await this.change(id, actor, 'key.update', async (old, tx) => {
       const teamId = dto.team_id === undefined ? old.teamId : dto.team_id;
       if (dto.team_id !== undefined || dto.role !== undefined)
@@ -121,14 +122,14 @@ export class ApiKeyService {
     return this.view(key);
   }
 
-  async revoke(id: string, actor: Actor): Promise<object> {
+  async revoke(id: string, actor: Actor): Promise<KeyResponse> {
     const key = await this.change(id, actor, 'key.revoke', async (old) =>
       old.revokedAt ? null : { revokedAt: new Date(), previousKeyHash: null, previousKeyExpiresAt: null },
     );
     return this.view(key);
   }
 
-  async rotate(id: string, dto: RotateKeyDto, actor: Actor): Promise<object> {
+  async rotate(id: string, dto: RotateKeyDto, actor: Actor): Promise<KeyWithSecretsResponse> {
     const grace = dto.grace_period_seconds ?? 0;
     const material = generateKey();
     const webhookSecret = generateWebhookSecret();
@@ -219,7 +220,7 @@ export class ApiKeyService {
     return key;
   }
 
-  private async view(k: ApiKey): Promise<Record<string, unknown>> {
+  private async view(k: ApiKey): Promise<KeyResponse> {
     return toKeyView(k, await this.spend.keySpendUsd(k.id, spendPeriodStart(k)));
   }
 }

@@ -1,8 +1,9 @@
 import type { ApiKey } from '../../generated/prisma/client';
+import type { KeyResponse, MasterKeyResponse } from './dto/key.response';
 import { budgetResetAt, isBudgetDuration } from '../usage/budget-period';
 
 /** The admin API's snake_case view of a key (also `GET /v1/key`): never a hash or secret. */
-export function toKeyView(k: ApiKey, spendUsd: string, now = new Date()): Record<string, unknown> {
+export function toKeyView(k: ApiKey, spendUsd: string, now = new Date()): KeyResponse {
   return {
     id: k.id,
     name: k.name,
@@ -15,7 +16,7 @@ export function toKeyView(k: ApiKey, spendUsd: string, now = new Date()): Record
     rpm_limit: k.rpmLimit,
     tpm_limit: k.tpmLimit,
     expires_at: k.expiresAt?.toISOString() ?? null,
-    metadata: k.metadata,
+    metadata: k.metadata as Record<string, unknown>, // an object: validated on write, `{}` by default
     spend_usd: spendUsd,
     budget_reset_at: isBudgetDuration(k.budgetDuration)
       ? budgetResetAt(k.budgetPeriodStart, k.budgetDuration, now).toISOString()
@@ -30,7 +31,7 @@ export function toKeyView(k: ApiKey, spendUsd: string, now = new Date()): Record
 }
 
 /** The master key's `GET /v1/key` view: an admin with no record, team or limits. */
-export const MASTER_KEY_VIEW = {
+export const MASTER_KEY_VIEW: MasterKeyResponse = {
   id: null,
   name: 'master',
   key_prefix: null,

@@ -10,14 +10,14 @@ import {
   UseGuards,
   UsePipes,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Page } from '../../common/http/cursor-page';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminGuard, AllowTeamAdmin } from '../auth/admin.guard';
 import { adminValidationPipe } from '../auth/admin-validation.pipe';
 import type { Identity } from '../auth/identity';
 import { CurrentActor, CurrentIdentity, type Actor } from '../auth/request-identity';
 import { ApiKeyService } from './api-key.service';
 import { CreateKeyDto, KeyListQuery, RotateKeyDto, UpdateKeyDto } from './dto/key.dto';
+import { KeyPage, KeyResponse, KeyWithSecretsResponse } from './dto/key.response';
 
 @ApiTags('Admin: keys')
 @ApiBearerAuth()
@@ -30,32 +30,41 @@ export class KeysController {
 
   @Post()
   @ApiOperation({ summary: 'Create a virtual key; `key` and `webhook_secret` appear in this response only' })
-  create(@Body() dto: CreateKeyDto, @CurrentActor() actor: Actor): Promise<object> {
+  @ApiCreatedResponse({ type: KeyWithSecretsResponse })
+  create(@Body() dto: CreateKeyDto, @CurrentActor() actor: Actor): Promise<KeyWithSecretsResponse> {
     return this.keys.create(dto, actor);
   }
 
   @Get()
   @ApiOperation({ summary: 'List keys (cursor pages; team admins see their team only)' })
-  list(@Query() q: KeyListQuery, @CurrentIdentity() identity: Identity): Promise<Page<object>> {
+  @ApiOkResponse({ type: KeyPage })
+  list(@Query() q: KeyListQuery, @CurrentIdentity() identity: Identity): Promise<KeyPage> {
     return this.keys.list(q, identity);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Get a key (never its secret)' })
-  get(@Param('id') id: string, @CurrentIdentity() identity: Identity): Promise<object> {
+  @ApiOkResponse({ type: KeyResponse })
+  get(@Param('id') id: string, @CurrentIdentity() identity: Identity): Promise<KeyResponse> {
     return this.keys.get(id, identity);
   }
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change a key (null clears a limit); every replica sees it at once' })
-  update(@Param('id') id: string, @Body() dto: UpdateKeyDto, @CurrentActor() actor: Actor): Promise<object> {
+  @ApiOkResponse({ type: KeyResponse })
+  update(
+    @Param('id') id: string,
+    @Body() dto: UpdateKeyDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<KeyResponse> {
     return this.keys.update(id, dto, actor);
   }
 
   @Post(':id/revoke')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke a key: it stops working on every replica within a second' })
-  revoke(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<object> {
+  @ApiOkResponse({ type: KeyResponse })
+  revoke(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<KeyResponse> {
     return this.keys.revoke(id, actor);
   }
 
@@ -64,7 +73,12 @@ export class KeysController {
   @ApiOperation({
     summary: 'Rotate a key: a new secret, the old one valid for grace_period_seconds (default 0)',
   })
-  rotate(@Param('id') id: string, @Body() dto: RotateKeyDto, @CurrentActor() actor: Actor): Promise<object> {
+  @ApiOkResponse({ type: KeyWithSecretsResponse })
+  rotate(
+    @Param('id') id: string,
+    @Body() dto: RotateKeyDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<KeyWithSecretsResponse> {
     return this.keys.rotate(id, dto, actor);
   }
 }

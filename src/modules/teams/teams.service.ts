@@ -16,6 +16,7 @@ import type { Actor } from '../auth/request-identity';
 import { AuditLogService } from '../audit/audit-log.service';
 import { limitData } from './dto/limit-fields.dto';
 import type { CreateTeamDto, TeamListQuery, UpdateTeamDto } from './dto/team.dto';
+import type { TeamDeletedResponse, TeamResponse } from './dto/team.response';
 import { SPEND_READER, spendPeriodStart, type SpendReader } from './spend-reader';
 import { toTeamView } from './team.view';
 
@@ -29,7 +30,7 @@ export class TeamsService {
     @Inject(SPEND_READER) private readonly spend: SpendReader,
   ) {}
 
-  async create(dto: CreateTeamDto, actor: Actor): Promise<object> {
+  async create(dto: CreateTeamDto, actor: Actor): Promise<TeamResponse> {
     const team = await this.prisma.$transaction(async (tx) => {
       const t = await tx.team.create({
         data: { name: dto.name, ...limitData(dto) } as Prisma.TeamCreateInput,
@@ -45,7 +46,7 @@ export class TeamsService {
     return this.view(team);
   }
 
-  async list(q: TeamListQuery): Promise<Page<object>> {
+  async list(q: TeamListQuery): Promise<Page<TeamResponse>> {
     const limit = pageLimit(q);
     const rows = await this.prisma.team.findMany({
       where: {
@@ -60,11 +61,11 @@ export class TeamsService {
     return { data: await Promise.all(page.data.map((t) => this.view(t))), next_cursor: page.next_cursor };
   }
 
-  async get(id: string): Promise<object> {
+  async get(id: string): Promise<TeamResponse> {
     return this.view(await this.find(id));
   }
 
-  async update(id: string, dto: UpdateTeamDto, actor: Actor): Promise<object> {
+  async update(id: string, dto: UpdateTeamDto, actor: Actor): Promise<TeamResponse> {
     const team = await this.prisma.$transaction(async (tx) => {
       const before = await this.find(id, tx);
       const data = { ...limitData(dto), ...(dto.name !== undefined ? { name: dto.name } : {}) };
@@ -83,7 +84,7 @@ export class TeamsService {
   }
 
   /** Soft delete: the team disappears from lists and its keys stop working. */
-  async remove(id: string, actor: Actor): Promise<object> {
+  async remove(id: string, actor: Actor): Promise<TeamDeletedResponse> {
     await this.prisma.$transaction(async (tx) => {
       const before = await this.find(id, tx);
       await tx.team.update({ where: { id }, data: { deletedAt: new Date() } });
@@ -105,7 +106,7 @@ export class TeamsService {
     return team;
   }
 
-  private async view(t: Team): Promise<object> {
+  private async view(t: Team): Promise<TeamResponse> {
     return toTeamView(t, await this.spend.teamSpendUsd(t.id, spendPeriodStart(t)));
   }
 }

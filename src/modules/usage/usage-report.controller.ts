@@ -1,10 +1,11 @@
 import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AdminGuard, AllowTeamAdmin, KeyGuard } from '../auth/admin.guard';
 import { CurrentIdentity } from '../auth/request-identity';
 import type { Identity } from '../auth/identity';
-import { UsageReportService, type UsageSummary } from './usage-report.service';
+import { UsageLogPage, UsageSummaryResponse } from './dto/usage.response';
+import { UsageReportService } from './usage-report.service';
 
 @ApiTags('Admin: usage')
 @Controller('admin/usage')
@@ -18,12 +19,25 @@ export class AdminUsageController {
     summary:
       'Usage totals grouped by any of day, model, key, team, provider (from/to, team_id, key_id, model filters)',
   })
-  summary(@Query() q: Record<string, unknown>, @CurrentIdentity() identity: Identity): Promise<UsageSummary> {
+  @ApiOkResponse({ type: UsageSummaryResponse })
+  summary(
+    @Query() q: Record<string, unknown>,
+    @CurrentIdentity() identity: Identity,
+  ): Promise<UsageSummaryResponse> {
     return this.reports.summary(this.reports.parseGroupBy(q.group_by), this.reports.filters(q, identity));
   }
 
   @Get('logs')
   @ApiOperation({ summary: 'One row per usage record, newest first, cursor pages; ?format=csv streams CSV' })
+  @ApiExtraModels(UsageLogPage)
+  @ApiOkResponse({
+    description:
+      'JSON pages; with ?format=csv, every matching record as CSV (the same columns, a header row)',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(UsageLogPage) } },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
   async logs(
     @Query() q: Record<string, unknown>,
     @CurrentIdentity() identity: Identity,
@@ -43,7 +57,8 @@ export class SelfUsageController {
 
   @Get(['v1/usage', 'usage'])
   @ApiOperation({ summary: "The calling key's usage (summary shape)" })
-  usage(@Query() q: Record<string, unknown>, @Req() req: Request): Promise<UsageSummary> {
+  @ApiOkResponse({ type: UsageSummaryResponse })
+  usage(@Query() q: Record<string, unknown>, @Req() req: Request): Promise<UsageSummaryResponse> {
     return this.reports.summary(
       this.reports.parseGroupBy(q.group_by),
       this.reports.filters(q, req.identity!, true),

@@ -5,7 +5,7 @@ import { estimateTextPromptTokens } from '../../../providers/core/token-estimate
 import { DialectValidationError } from '../../../dialects/dialect-validation-error';
 import { reserveEstimateNano } from '../../usage/pricing/reserve-estimate';
 import type { GoogleChatHandler } from '../google-chat.handler';
-import { splitModelAction } from '../google-chat.handler';
+import { modelActionOf } from '../google-chat.handler';
 import type { Operation, OperationName } from '../pipeline/operation';
 import { named } from '../preparation/gemini-cache-access';
 import type { GeminiCacheRegistry } from '../preparation/gemini-cache-registry';
@@ -33,7 +33,7 @@ export function googlePassthroughOperation(
     name,
     wire: 'gemini',
     parse(body, params) {
-      const { model, action } = splitModelAction(params.target);
+      const { model, action } = modelActionOf(params);
       if (!actions.includes(action))
         throw new DialectValidationError(`unsupported action ':${action}'`, 'action');
       const p = fromGooglePassthroughBody(body);

@@ -9,7 +9,7 @@ import { GeminiCacheRegistry } from '../preparation/gemini-cache-registry';
 import { cacheCreateOperation } from './cache-create.operation';
 import { chatOperation } from './chat.operation';
 import { embeddingsOperation } from './embeddings.operation';
-import { GOOGLE_PASSTHROUGH_ACTIONS, googlePassthroughOperation } from './google-passthrough.operation';
+import { googlePassthroughOperation } from './google-passthrough.operation';
 
 /** Every metered operation, by name, built once with what its attempts need. */
 @Injectable()
@@ -37,14 +37,6 @@ export class InferenceOperations {
 
   get(name: OperationName): Operation<unknown> {
     return this.byName[name];
-  }
-
-  /** The operation a Google `models/{model}:{action}` path names (an unknown action is generateContent's 400). */
-  forGoogleAction(target: string | undefined): OperationName {
-    const action = target?.slice(target.lastIndexOf(':') + 1);
-    for (const name of ['countTokens', 'google.embeddings'] as const)
-      if (action && GOOGLE_PASSTHROUGH_ACTIONS[name]?.includes(action)) return name;
-    return 'generateContent';
   }
 }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '../../../common/errors/gateway-error';
-import { toGatewayError } from '../../../common/errors/provider-error.mapping';
+import { toGatewayError } from './provider-error.mapping';
 import { uuid7 } from '../../../common/ids/uuid7';
 import type { InferenceRequest, InferenceResponse } from '../../../common/http/inference-request';
 import { requestIdOf } from '../../../common/http/request-context';

@@ -9,14 +9,14 @@ import {
 import type { Request, Response } from 'express';
 import { dialectOfPath } from '../../dialects/dialect';
 import { renderErrorBody } from '../../dialects/error-bodies';
-import { LOGGER } from '../logging/logger.module';
-import type { Logger } from '../logging/logger';
-import { GatewayError, type GatewayErrorCode } from './gateway-error';
+import { LOGGER } from '../../common/logging/logger.module';
+import type { Logger } from '../../common/logging/logger';
+import { GatewayError, type GatewayErrorCode } from '../../common/errors/gateway-error';
 import { AuthService } from '../../modules/auth/auth.service';
-import { toGatewayError } from './provider-error.mapping';
-import { requestIdOf } from '../http/request-context';
-import type { InferenceRequest } from '../http/inference-request';
-import { sendJson } from '../http/send-json';
+import { toGatewayError } from '../../modules/inference/pipeline/provider-error.mapping';
+import { requestIdOf } from '../../common/http/request-context';
+import type { InferenceRequest } from '../../common/http/inference-request';
+import { sendJson } from '../../common/http/send-json';
 import type { ServerResponse } from 'node:http';
 
 /** The one place errors become HTTP bodies: the dialect is chosen by the route prefix (contract §3). */

@@ -1,5 +1,5 @@
-import { ProviderError } from '../../providers/core/provider-error';
-import { GatewayError } from './gateway-error';
+import { ProviderError } from '../../../providers/core/provider-error';
+import { GatewayError } from '../../../common/errors/gateway-error';
 
 /** Upstream failure → client-facing error (contract §9.8). */
 export function fromProviderError(err: ProviderError): GatewayError {

@@ -1,0 +1,81 @@
+import type { RouteEntry } from './route-table';
+
+export interface RouteMatch {
+  entry: RouteEntry;
+  /** Path parameters (decoded) and the entry's constants. */
+  params: Record<string, string>;
+}
+
+interface Pattern {
+  re: RegExp;
+  names: string[];
+  entry: RouteEntry;
+}
+
+const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/**
+ * Matches a request against the route table, compiled once: paths without parameters by one map
+ * lookup (the chat hot path), templated ones by their regular expressions, tried per method.
+ */
+export class RouteMatcher {
+  private readonly exact = new Map<string, RouteMatch>();
+  private readonly patterns = new Map<string, Pattern[]>();
+
+  constructor(table: readonly RouteEntry[]) {
+    for (const entry of table) {
+      for (const path of entry.paths) {
+        if (!path.includes('{')) {
+          this.exact.set(`${entry.method} ${path}`, { entry, params: { ...entry.constants } });
+          continue;
+        }
+        const list = this.patterns.get(entry.method) ?? [];
+        list.push({ ...compile(path, entry.restParam === true), entry });
+        this.patterns.set(entry.method, list);
+      }
+    }
+  }
+
+  match(method: string | undefined, path: string): RouteMatch | undefined {
+    const hit = this.exact.get(`${method} ${path}`);
+    if (hit)
+      return hit.entry.constants
+        ? { entry: hit.entry, params: { ...hit.params } }
+        : { entry: hit.entry, params: NO_PARAMS };
+    for (const p of this.patterns.get(method ?? '') ?? []) {
+      const m = p.re.exec(path);
+      if (!m) continue;
+      const params: Record<string, string> = { ...p.entry.constants };
+      for (let i = 0; i < p.names.length; i++) {
+        const value = decode(m[i + 1]);
+        if (value === undefined) return undefined;
+        params[p.names[i]] = value;
+      }
+      return { entry: p.entry, params };
+    }
+    return undefined;
+  }
+}
+
+/** `/v1beta/models/{model}:generateContent` → a regular expression with one group per parameter. */
+function compile(template: string, rest: boolean): { re: RegExp; names: string[] } {
+  const names: string[] = [];
+  const parts = template.split(/(\{[^}]+\})/);
+  const last = parts.map((p) => p.startsWith('{')).lastIndexOf(true);
+  const source = parts
+    .map((part, i) => {
+      if (!part.startsWith('{')) return part.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+      names.push(part.slice(1, -1));
+      return rest && i === last ? '(.+)' : '([^/]+)';
+    })
+    .join('');
+  return { re: new RegExp(`^${source}$`), names };
+}
+
+function decode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}
