@@ -39,8 +39,11 @@ const head = () => {
   return h.slice(0, headLength);
 };
 
+// Builds since issue 15 (reservation records) read a hold (ms, 0 = default) and a task flag per admission.
+const readsHold = scripts.LIMITS_LUA.includes('reservation-deadlines');
 function admit(id) {
   const a = [id, subjects.length, 50];
+  if (readsHold) a.push(0, 0);
   for (const base of subjects) a.push(base, 1_000_000_000, 1_000_000_000_000, 1e15, 'p', 2_000, 3600);
   return a;
 }

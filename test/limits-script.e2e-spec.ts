@@ -48,7 +48,20 @@ describe('limits script (real Redis)', () => {
     return [settled, leased, admitted, summed];
   };
   // subject: base, rpm, tpm, budgetNano, period, reserveNano, ttl
-  const admit = (id: string, reserve: number) => [id, 1, 10, base, 100, 1000, 5_000, period, reserve, 3600];
+  const admit = (id: string, reserve: number) => [
+    id,
+    1,
+    10,
+    0,
+    0,
+    base,
+    100,
+    1000,
+    5_000,
+    period,
+    reserve,
+    3600,
+  ];
   // request: id, payload, n, extraTokens, leased, earlier batches, may be seeded; subject: base, tpm, budget, period,
   // costNano, heldNano
   const settle = (id: string, cost: number, held: number, leased = 0, earlier = '', maybeSeeded = 0) => [
@@ -122,7 +135,7 @@ describe('limits script (real Redis)', () => {
     // a request for one subject with only rate limits: id, n, est tokens, base, rpm, tpm, no budget
     const admitAt = async (at: number, id: string, rpm: number, tpm = 0, est = 0) => {
       clock = at;
-      const [, , [reply]] = await run([], [[id, 1, est, wbase, rpm, tpm, -1, 'pw', 0, 0]]);
+      const [, , [reply]] = await run([], [[id, 1, est, 0, 0, wbase, rpm, tpm, -1, 'pw', 0, 0]]);
       clock = '';
       // verdict, subject, now, rpmUsed, rpmResetMs, tpmUsed, tpmResetMs
       return reply;
@@ -184,14 +197,14 @@ describe('limits script (real Redis)', () => {
       clock = t0;
       const [, [granted]] = await run([], [], leaseArgs(8));
       expect(granted.slice(0, 4)).toEqual([8, t0, 8, 60_000]);
-      const [, , [after]] = await run([], [[`l1`, 1, 0, wbase, 100, 0, -1, 'pw', 0, 0]]);
+      const [, , [after]] = await run([], [[`l1`, 1, 0, 0, 0, wbase, 100, 0, -1, 'pw', 0, 0]]);
       expect(after[3]).toBe(9);
       clock = t0 + 1_000;
       // 5 of its 8 slots unused: given back; the 3 used stay counted at the grant time
       await run([], [], [leaseArgs(0, [granted[6], t0, 8, 5, 0, 0])[0]]);
       expect(await windowTotal(`${wbase}:rpm`)).toBe(4);
       clock = t0 + 60_000;
-      const [, , [later]] = await run([], [[`l2`, 1, 0, wbase, 100, 0, -1, 'pw', 0, 0]]);
+      const [, , [later]] = await run([], [[`l2`, 1, 0, 0, 0, wbase, 100, 0, -1, 'pw', 0, 0]]);
       expect([later[0], later[3]]).toEqual(['ok', 1]);
       clock = '';
     });
@@ -444,7 +457,7 @@ describe('limits script (real Redis)', () => {
   describe('one-by-one reservations on a budget without a period (no expiry of their own)', () => {
     const rbase = `${prefix}:lim:key:r1`;
     // id, n, est; subject: base, no rpm/tpm, budget 1,000,000 nano, period 'all', reserve 2,000, no TTL
-    const admitR = (id: string) => [id, 1, 0, rbase, 0, 0, 1_000_000, 'all', 2_000, 0];
+    const admitR = (id: string) => [id, 1, 0, 0, 0, rbase, 0, 0, 1_000_000, 'all', 2_000, 0];
     // id, payload, n, extra, not leased, no earlier batch, not seeded; subject: base, tpm, budget, period, cost, held
     const settleR = (id: string, cost: number) => [
       id,
@@ -463,7 +476,8 @@ describe('limits script (real Redis)', () => {
     ];
     const resv = () => num(`${rbase}:resv:all`);
     const spend = () => num(`${rbase}:spend:all`);
-    const deadlines = `${ledgerPrefix}resv-deadlines`;
+    const deadlines = `${ledgerPrefix}reservation-deadlines`;
+    const recordOf = (id: string) => `${ledgerPrefix}reservation:${id}`;
 
     beforeAll(() => redis.set(`${rbase}:spend:all`, 0));
     afterEach(() => {
@@ -489,11 +503,12 @@ describe('limits script (real Redis)', () => {
       const [[again]] = await run([settleR('r1', 700)], []);
       expect([late, again]).toEqual([1, 0]);
       expect([await resv(), await spend()]).toEqual([5_000, 700]);
-      expect(await redis.zscore(deadlines, `r1\0${rbase}\0all`)).toBeNull();
+      expect(await redis.zscore(deadlines, 'r1')).toBeNull();
+      expect(await redis.exists(recordOf('r1'))).toBe(0);
       await redis.set(`${rbase}:resv:all`, 0);
     });
 
-    it('an owner that lives but never settles: freed at the deadline; a settlement after it still counts its spend once; the entry goes a day later', async () => {
+    it('an owner that lives but never settles: freed at the deadline; a settlement after it still counts its spend once; the record goes a day later', async () => {
       const t = Date.now();
       instance = 'forgetful';
       await redis.zadd(`${ledgerPrefix}alive`, t + 10 * RESERVATION_FORGET_MS, 'forgetful'); // it lives
@@ -511,12 +526,131 @@ describe('limits script (real Redis)', () => {
       const [[again]] = await run([settleR('r2', 300)], []);
       expect([late, again]).toEqual([1, 0]);
       expect([await resv(), await spend()]).toEqual([0, before + 300]);
-      // r3 never settles: its entry (holding 0) is dropped RESERVATION_FORGET_MS later
-      expect(await redis.hget(`${rbase}:resvh:all`, 'r3')).toBe('0');
-      clock = t + RESERVATION_TTL_MS + RESERVATION_FORGET_MS;
-      await run([], []);
-      expect(await redis.hexists(`${rbase}:resvh:all`, 'r3')).toBe(0);
+      // r3 never settles: its record stays, expired, for RESERVATION_FORGET_MS (Redis' own expiry)
+      expect(await redis.hget(recordOf('r3'), 'state')).toBe('expired');
+      const ttl = await redis.pttl(recordOf('r3'));
+      expect(ttl).toBeGreaterThan(RESERVATION_FORGET_MS - 60_000);
+      expect(ttl).toBeLessThanOrEqual(RESERVATION_FORGET_MS);
       expect(await redis.zcard(deadlines)).toBe(0);
+    });
+  });
+
+  describe('reservation records, on a clock the test drives', () => {
+    const tbase = `${prefix}:lim:team:t7`;
+    const HOUR = 3_600_000;
+    const recordOf = (id: string) => `${ledgerPrefix}reservation:${id}`;
+    const deadlines = `${ledgerPrefix}reservation-deadlines`;
+    // a task: id, n, est 10, hold, task; subject: base, no rpm, tpm 1,000,000, budget 1,000,000, period 'all', reserve 5,000
+    const task = (id: string, hold: number) => [
+      id,
+      1,
+      10,
+      hold,
+      1,
+      tbase,
+      0,
+      1_000_000,
+      1_000_000,
+      'all',
+      5_000,
+      0,
+    ];
+    // by id: id, payload ('' = release), -1, costNano, tokens
+    const byId = (id: string, cost: number | null) =>
+      cost === null ? [id, '', -1, 0, 0, 0] : [id, `{"id":"${id}"}`, -1, cost, 25, 0];
+    const resv = () => num(`${tbase}:resv:all`);
+    const spend = () => num(`${tbase}:spend:all`);
+    /** One script call with no requests from `who` at `at`: what its sweep freed. */
+    const sweep = async (who: string, at: number) =>
+      (
+        (await redis.eval(
+          LIMITS_LUA,
+          1,
+          stream,
+          ...limitsScriptArgs(
+            [`${prefix}:usage:settled:`, `b${++batches}`, ledgerPrefix, who, at],
+            [[], [], [], []],
+          ),
+        )) as unknown[][]
+      )[4][0] as number;
+    const t = Date.UTC(2026, 11, 3, 12, 0, 0);
+
+    beforeAll(() => redis.set(`${tbase}:spend:all`, 0));
+    afterEach(() => {
+      instance = 'i1';
+      clock = '';
+    });
+
+    it('a task held for six hours: written with the admission, out of its owner ledger; survives the request deadline, sweeps and its owner death; settled by id once (tokens beyond the estimate counted)', async () => {
+      instance = 'owner';
+      clock = t;
+      const [, , [ok]] = await run([], [task('x1', 6 * HOUR)]);
+      expect(ok[0]).toBe('ok');
+      expect(await redis.hgetall(recordOf('x1'))).toEqual({
+        state: 'open',
+        owner: 'owner',
+        ledger: '0',
+        deadline: String(t + 6 * HOUR),
+        est: '10',
+        amount: '5000',
+        subjects: `${tbase}\tall\t5000\t1\t1`,
+      });
+      expect(await held('owner', tbase, 'all')).toBe(0);
+      expect(await resv()).toBe(5_000);
+      await redis.zadd(`${ledgerPrefix}alive`, 1, 'owner'); // it died
+      expect(await sweep('other', t + RESERVATION_TTL_MS)).toBe(0);
+      expect(await sweep('other', t + 6 * HOUR - 1)).toBe(0);
+      expect(await resv()).toBe(5_000);
+      instance = 'worker';
+      clock = t + 6 * HOUR - 1;
+      const [[first, again, release]] = await run(
+        [byId('x1', 1_234), byId('x1', 1_234), byId('x1', null)],
+        [],
+      );
+      expect([first, again, release]).toEqual(['settled', 'already-settled', 'already-settled']);
+      expect([await resv(), await spend()]).toEqual([0, 1_234]);
+      // 25 tokens used, 10 estimated (those left the window hours ago): 15 more counted now
+      expect(await windowTotal(`${tbase}:tpm`)).toBe(15);
+      expect(await redis.zscore(deadlines, 'x1')).toBeNull();
+      // just settled: the sweep at its deadline frees nothing again
+      expect(await sweep('other', t + 6 * HOUR)).toBe(0);
+      expect(await resv()).toBe(0);
+      expect(await redis.pttl(recordOf('x1'))).toBeGreaterThan(RESERVATION_FORGET_MS - 60_000);
+    });
+
+    it('two sweepers at the deadline: freed once; a settlement in the same call as the expiry counts its spend once and frees nothing again', async () => {
+      const before = await spend();
+      clock = t;
+      await run([], [task('x2', 1_000), task('x3', 1_000)]);
+      expect(await resv()).toBe(10_000);
+      const swept = await Promise.all([
+        sweep('s1', t + 1_000),
+        sweep('s2', t + 1_000),
+        sweep('s3', t + 1_000),
+      ]);
+      expect(swept.reduce((a, b) => a + b, 0)).toBe(2);
+      expect(await resv()).toBe(0);
+      expect(await redis.hget(recordOf('x2'), 'state')).toBe('expired');
+      clock = t + 2_000;
+      const [[late, release, again]] = await run([byId('x2', 700), byId('x3', null), byId('x2', 700)], []);
+      expect([late, release, again]).toEqual(['settled', 'already-expired', 'already-settled']);
+      expect([await resv(), await spend()]).toEqual([0, before + 700]);
+    });
+
+    it("drains the previous build's deadlines (base:resvh entries), through their owner ledger", async () => {
+      const legacy = `${ledgerPrefix}resv-deadlines`;
+      await redis.hset(`${tbase}:resvh:all`, 'old1', '3000:oldowner');
+      await redis.hincrby(ledgerOf('oldowner'), field(tbase, 'all'), 3_000);
+      await redis.zadd(`${ledgerPrefix}alive`, t + 10 * HOUR, 'oldowner');
+      await redis.incrby(`${tbase}:resv:all`, 3_000);
+      await redis.zadd(legacy, t + 5, `old1\0${tbase}\0all`);
+      expect(await sweep('s1', t + 4)).toBe(0);
+      expect(await resv()).toBe(3_000);
+      await sweep('s1', t + 5);
+      expect(await resv()).toBe(0);
+      expect(await redis.hexists(`${tbase}:resvh:all`, 'old1')).toBe(0);
+      expect(await redis.zcard(legacy)).toBe(0);
+      expect(await held('oldowner', tbase, 'all')).toBe(0);
     });
   });
 });

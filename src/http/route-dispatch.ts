@@ -3,7 +3,7 @@ import type { InferenceRequest, InferenceResponse } from '../common/http/inferen
 import { sendJson } from '../common/http/send-json';
 import { GoogleCachesService } from '../modules/inference/google-caches.service';
 import { ModelListService } from '../modules/inference/model-list.service';
-import { OperationDispatcher } from '../modules/inference/pipeline/operation-dispatcher';
+import { OperationDispatcher } from '../modules/inference/operations/operation-dispatcher';
 import type { RouteEntry, ServiceRouteName } from './route-table';
 
 type ServiceCall = (req: InferenceRequest) => Promise<unknown>;

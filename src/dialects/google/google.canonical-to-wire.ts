@@ -43,17 +43,41 @@ export function toGeminiResponse(resp: ChatResponse, publicModel: string): Gemin
   return out;
 }
 
+/**
+ * Blocks → parts, in order: adjacent thinking blocks → one thought part (redacted thinking has no
+ * Gemini form), text, images, audio and tool uses. An empty text is sent only when it is all the
+ * answer says (thinking aside).
+ */
 function toParts(m: AssistantMessage): GeminiPart[] {
   const parts: GeminiPart[] = [];
-  const thoughts =
-    m.reasoningContent ?? m.thinkingBlocks?.map((b) => (b.type === 'thinking' ? b.thinking : '')).join('');
-  if (thoughts) parts.push({ text: thoughts, thought: true });
-  if (m.content !== null && (m.content.length > 0 || (!m.toolCalls?.length && !m.audio && !m.images?.length)))
-    parts.push({ text: m.content });
-  for (const img of m.images ?? []) parts.push(mediaPart(img.url));
-  if (m.audio) parts.push({ inlineData: { mimeType: audioMime(m.audio.format), data: m.audio.data } });
-  for (const call of m.toolCalls ?? [])
-    parts.push(functionCallPart(call.name, call.arguments, call.id, call.thoughtSignature));
+  const onlyText = m.content.every(
+    (b) => b.type === 'text' || b.type === 'thinking' || b.type === 'redacted_thinking',
+  );
+  for (const b of m.content) {
+    switch (b.type) {
+      case 'thinking': {
+        const last = parts[parts.length - 1];
+        if (last?.thought === true) last.text += b.thinking;
+        else if (b.thinking) parts.push({ text: b.thinking, thought: true });
+        break;
+      }
+      case 'text':
+        if (b.text.length > 0 || onlyText) parts.push({ text: b.text });
+        break;
+      case 'image':
+        parts.push(mediaPart(b.url));
+        break;
+      case 'audio':
+        parts.push({ inlineData: { mimeType: audioMime(b.format), data: b.data } });
+        break;
+      case 'tool_use':
+        parts.push(functionCallPart(b.name, b.arguments, b.id, b.thoughtSignature));
+        break;
+      case 'file':
+        parts.push(b.data !== undefined ? mediaPart(b.data) : { fileData: { fileUri: b.uri ?? '' } });
+        break;
+    }
+  }
   return parts;
 }
 
@@ -166,6 +190,8 @@ export async function* toGeminiStream(
         break;
       case 'reasoning':
         if (ev.text) yield chunk(ev.choice, { text: ev.text, thought: true });
+        break;
+      case 'redacted_reasoning':
         break;
       case 'image':
         yield chunk(ev.choice, mediaPart(ev.url));

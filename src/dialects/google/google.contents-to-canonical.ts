@@ -1,4 +1,10 @@
-import type { ChatMessage, ContentPart, ToolCall } from '../../providers/core/canonical';
+import type {
+  AssistantBlock,
+  AssistantMessage,
+  ChatMessage,
+  MediaBlock,
+  ToolUseBlock,
+} from '../../providers/core/canonical';
 import { fail, field, isObj, optArray, optObj, optString, type Obj } from './google.fields';
 
 type Detail = 'low' | 'medium' | 'high' | 'ultra_high';
@@ -17,9 +23,10 @@ interface PendingCall {
 
 /**
  * `systemInstruction` + `contents` → canonical messages. A `model` turn becomes one assistant
- * message (thought parts → reasoningContent, functionCall parts → toolCalls with their thought
- * signature); a `user` turn's functionResponse parts become tool messages answering the matching
- * call (by `id`, else the oldest unanswered call of that name). Thought signatures on text parts and
+ * message whose blocks keep the parts' order (adjacent thought parts → one thinking block,
+ * functionCall parts → tool uses with their thought signature); a `user` turn's functionResponse
+ * parts become user messages of one tool result each, answering the matching call (by `id`, else
+ * the oldest unanswered call of that name). Thought signatures on text parts and
  * `videoMetadata` have no canonical field and are not carried.
  */
 export function fromGeminiContents(contents: unknown, systemInstruction: unknown): ChatMessage[] {
@@ -54,9 +61,8 @@ function fromSystemInstruction(v: unknown): ChatMessage {
 }
 
 function fromModelTurn(parts: unknown[], path: string, calls: PendingCall[], turn: number): ChatMessage {
-  const message: ChatMessage = { role: 'assistant', content: [] };
-  let reasoning = '';
-  const toolCalls: ToolCall[] = [];
+  const content: AssistantBlock[] = [];
+  let toolCalls = 0;
   parts.forEach((raw, j) => {
     const p = asPart(raw, `${path}.parts[${j}]`);
     const where = `${path}.parts[${j}]`;
@@ -66,30 +72,32 @@ function fromModelTurn(parts: unknown[], path: string, calls: PendingCall[], tur
       if (!name) fail(`${where}.functionCall.name`, 'is required');
       const args = field(fc, 'args') ?? {};
       if (!isObj(args)) fail(`${where}.functionCall.args`, 'expected an object');
-      const id = optString(fc, 'id', `${where}.functionCall.id`) ?? `call_${turn}_${toolCalls.length}`;
-      const call: ToolCall = { id, name, arguments: JSON.stringify(args) };
+      const id = optString(fc, 'id', `${where}.functionCall.id`) ?? `call_${turn}_${toolCalls}`;
+      const call: ToolUseBlock = { type: 'tool_use', id, name, arguments: JSON.stringify(args) };
       const sig = optString(p, 'thoughtSignature', `${where}.thoughtSignature`);
       if (sig) call.thoughtSignature = sig;
-      toolCalls.push(call);
+      content.push(call);
+      toolCalls++;
       calls.push({ id, name, answered: false });
       return;
     }
     if (field(p, 'functionResponse') !== undefined)
       fail(`${where}.functionResponse`, 'a functionResponse belongs in a user turn');
-    if (typeof field(p, 'text') === 'string' && field(p, 'thought') === true) {
-      reasoning += field(p, 'text') as string;
+    const text = field(p, 'text');
+    if (typeof text === 'string' && field(p, 'thought') === true) {
+      const last = content[content.length - 1];
+      if (last?.type === 'thinking') last.thinking += text;
+      else if (text) content.push({ type: 'thinking', thinking: text });
       return;
     }
-    message.content.push(mediaOrText(p, where));
+    content.push(mediaOrText(p, where));
   });
-  if (reasoning) message.reasoningContent = reasoning;
-  if (toolCalls.length > 0) message.toolCalls = toolCalls;
-  return message;
+  return { role: 'assistant', content } satisfies AssistantMessage;
 }
 
 function fromUserTurn(parts: unknown[], path: string, calls: PendingCall[]): ChatMessage[] {
   const out: ChatMessage[] = [];
-  let pending: ContentPart[] = [];
+  let pending: MediaBlock[] = [];
   const flush = () => {
     if (pending.length > 0) out.push({ role: 'user', content: pending });
     pending = [];
@@ -117,10 +125,15 @@ function fromUserTurn(parts: unknown[], path: string, calls: PendingCall[]): Cha
     const response = field(fr, 'response') ?? {};
     flush();
     out.push({
-      role: 'tool',
-      toolCallId: call.id,
-      name,
-      content: [{ type: 'text', text: JSON.stringify(response) }],
+      role: 'user',
+      content: [
+        {
+          type: 'tool_result',
+          toolUseId: call.id,
+          name,
+          content: [{ type: 'text', text: JSON.stringify(response) }],
+        },
+      ],
     });
   });
   flush();
@@ -133,7 +146,7 @@ function asPart(v: unknown, path: string): Obj {
 }
 
 /** text / inlineData / fileData / executableCode / codeExecutionResult → one canonical content part. */
-function mediaOrText(p: Obj, where: string): ContentPart {
+function mediaOrText(p: Obj, where: string): MediaBlock {
   const text = field(p, 'text');
   if (typeof text === 'string') return { type: 'text', text };
   const detail = detailOf(p, where);
@@ -179,7 +192,7 @@ function detailOf(p: Obj, where: string): Detail | undefined {
   return DETAIL_BY_RESOLUTION[level] ?? fail(`${where}.mediaResolution.level`, `unknown level "${level}"`);
 }
 
-function withDetail<T extends ContentPart>(part: T, detail: Detail | undefined): T {
+function withDetail<T extends MediaBlock>(part: T, detail: Detail | undefined): T {
   return detail && (part.type === 'image' || part.type === 'file') ? { ...part, detail } : part;
 }
 

@@ -14,6 +14,62 @@ function fieldOf(body: unknown): string | undefined {
 }
 
 describe('fromOpenAiChatRequest', () => {
+  it('maps messages to ordered blocks: thinking, content, tool uses; a tool message is a tool result', () => {
+    const { request } = fromOpenAiChatRequest({
+      model: 'm',
+      messages: [
+        { role: 'developer', content: 'Be brief.' },
+        { role: 'user', content: 'Weather?', name: 'ann' },
+        {
+          role: 'assistant',
+          content: 'Checking.',
+          reasoning_content: 'Need the tool.',
+          tool_calls: [
+            {
+              id: 'c1',
+              type: 'function',
+              function: { name: 'w', arguments: '{}' },
+              provider_specific_fields: { thought_signature: 'sig' },
+            },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'c1', content: [{ type: 'text', text: '18C' }] },
+        {
+          role: 'assistant',
+          content: null,
+          reasoning_content: 'joined',
+          thinking_blocks: [
+            { type: 'thinking', thinking: 'joined', signature: 'EqQB' },
+            { type: 'redacted_thinking', data: 'cmVk' },
+          ],
+        },
+      ],
+    });
+    expect(request.messages).toEqual([
+      { role: 'system', content: [{ type: 'text', text: 'Be brief.' }] },
+      { role: 'user', content: [{ type: 'text', text: 'Weather?' }], name: 'ann' },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'thinking', thinking: 'Need the tool.' },
+          { type: 'text', text: 'Checking.' },
+          { type: 'tool_use', id: 'c1', name: 'w', arguments: '{}', thoughtSignature: 'sig' },
+        ],
+      },
+      {
+        role: 'user',
+        content: [{ type: 'tool_result', toolUseId: 'c1', content: [{ type: 'text', text: '18C' }] }],
+      },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'thinking', thinking: 'joined', signature: 'EqQB' },
+          { type: 'redacted_thinking', data: 'cmVk' },
+        ],
+      },
+    ]);
+  });
+
   it('maps the common parameters to the canonical request', () => {
     const { publicModel, stream, request } = fromOpenAiChatRequest({
       ...base,

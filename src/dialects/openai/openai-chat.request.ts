@@ -1,13 +1,15 @@
 import type {
+  AssistantBlock,
   CacheControl,
   ChatMessage,
   ChatRequest,
-  ContentPart,
+  MediaBlock,
   ReasoningEffort,
   ResponseFormat,
-  ToolCall,
   ToolChoice,
   ToolDefinition,
+  ToolResultBlock,
+  ToolUseBlock,
 } from '../../providers/core/canonical';
 import { DialectValidationError } from '../dialect-validation-error';
 import {
@@ -107,6 +109,11 @@ function parseMessages(v: unknown): ChatMessage[] {
   return v.map((m, i) => parseMessage(m, `messages[${i}]`));
 }
 
+/**
+ * One OpenAI message → one canonical message (indices stay those of the wire, for error params).
+ * An assistant turn's blocks: thinking (`thinking_blocks`, else `reasoning_content`), then its content,
+ * then its tool calls; a `tool` message is a user turn holding one `tool_result` block.
+ */
 function parseMessage(v: unknown, path: string): ChatMessage {
   if (!v || typeof v !== 'object') throw new DialectValidationError(`'${path}' must be an object`, path);
   const m = v as Record<string, unknown>;
@@ -116,38 +123,63 @@ function parseMessage(v: unknown, path: string): ChatMessage {
       `${path}.role`,
     );
   }
-  const role =
-    m.role === 'developer' ? 'system' : m.role === 'function' ? 'tool' : (m.role as ChatMessage['role']);
-  const out: ChatMessage = {
-    role,
-    content: withMessageCacheControl(
-      parseContent(m.content, `${path}.content`),
-      m.cache_control,
-      `${path}.cache_control`,
-    ),
-  };
-  if (typeof m.name === 'string') out.name = m.name;
-  if (role === 'assistant') {
-    if (Array.isArray(m.tool_calls))
-      out.toolCalls = m.tool_calls.map((c, j) => parseToolCall(c, `${path}.tool_calls[${j}]`));
-    if (typeof m.reasoning_content === 'string') out.reasoningContent = m.reasoning_content;
-    if (Array.isArray(m.thinking_blocks))
-      out.thinkingBlocks = m.thinking_blocks as ChatMessage['thinkingBlocks'];
+  const content = withMessageCacheControl(
+    parseContent(m.content, `${path}.content`),
+    m.cache_control,
+    `${path}.cache_control`,
+  );
+  const name = typeof m.name === 'string' ? m.name : undefined;
+  switch (m.role) {
+    case 'system':
+    case 'developer':
+      return name !== undefined ? { role: 'system', content, name } : { role: 'system', content };
+    case 'user':
+      return name !== undefined ? { role: 'user', content, name } : { role: 'user', content };
+    case 'assistant':
+      return parseAssistant(m, content, name, path);
+    default:
+      return { role: 'user', content: [parseToolResult(m, content, name, path)] };
   }
-  if (role === 'tool') {
-    const id = m.tool_call_id ?? (m.role === 'function' ? m.name : undefined);
-    if (typeof id !== 'string')
-      throw new DialectValidationError(
-        `'${path}.tool_call_id' is required for tool messages`,
-        `${path}.tool_call_id`,
-      );
-    out.toolCallId = id;
-  }
-  return out;
+}
+
+function parseAssistant(
+  m: Record<string, unknown>,
+  content: MediaBlock[],
+  name: string | undefined,
+  path: string,
+): ChatMessage {
+  const blocks: AssistantBlock[] = [];
+  if (Array.isArray(m.thinking_blocks) && m.thinking_blocks.length > 0)
+    blocks.push(...(m.thinking_blocks as AssistantBlock[]));
+  else if (typeof m.reasoning_content === 'string' && m.reasoning_content)
+    blocks.push({ type: 'thinking', thinking: m.reasoning_content });
+  blocks.push(...content);
+  if (Array.isArray(m.tool_calls))
+    m.tool_calls.forEach((c, j) => blocks.push(parseToolCall(c, `${path}.tool_calls[${j}]`)));
+  return name !== undefined
+    ? { role: 'assistant', content: blocks, name }
+    : { role: 'assistant', content: blocks };
+}
+
+function parseToolResult(
+  m: Record<string, unknown>,
+  content: MediaBlock[],
+  name: string | undefined,
+  path: string,
+): ToolResultBlock {
+  const id = m.tool_call_id ?? (m.role === 'function' ? m.name : undefined);
+  if (typeof id !== 'string')
+    throw new DialectValidationError(
+      `'${path}.tool_call_id' is required for tool messages`,
+      `${path}.tool_call_id`,
+    );
+  const result: ToolResultBlock = { type: 'tool_result', toolUseId: id, content };
+  if (name !== undefined) result.name = name;
+  return result;
 }
 
 /** LiteLLM's message-level `cache_control` (the seed's form) marks every part of that message. */
-function withMessageCacheControl(parts: ContentPart[], raw: unknown, path: string): ContentPart[] {
+function withMessageCacheControl(parts: MediaBlock[], raw: unknown, path: string): MediaBlock[] {
   if (raw === undefined || raw === null) return parts;
   if (typeof raw !== 'object' || (raw as { type?: unknown }).type !== 'ephemeral') {
     throw new DialectValidationError(`'${path}' must be {"type": "ephemeral", "ttl"?: "<seconds>s"}`, path);
@@ -156,7 +188,7 @@ function withMessageCacheControl(parts: ContentPart[], raw: unknown, path: strin
   return parts.map((p) => (p.type === 'audio' || p.cacheControl ? p : { ...p, cacheControl }));
 }
 
-function parseToolCall(v: unknown, path: string): ToolCall {
+function parseToolCall(v: unknown, path: string): ToolUseBlock {
   const c = (v ?? {}) as {
     id?: unknown;
     function?: { name?: unknown; arguments?: unknown };
@@ -166,7 +198,8 @@ function parseToolCall(v: unknown, path: string): ToolCall {
     throw new DialectValidationError(`'${path}' needs an 'id' and a 'function.name'`, path);
   }
   const args = c.function.arguments;
-  const call: ToolCall = {
+  const call: ToolUseBlock = {
+    type: 'tool_use',
     id: c.id,
     name: c.function.name,
     arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}),
@@ -176,7 +209,7 @@ function parseToolCall(v: unknown, path: string): ToolCall {
   return call;
 }
 
-function parseContent(v: unknown, path: string): ContentPart[] {
+function parseContent(v: unknown, path: string): MediaBlock[] {
   if (v === undefined || v === null) return [];
   if (typeof v === 'string') return [{ type: 'text', text: v }];
   if (!Array.isArray(v))
@@ -184,9 +217,9 @@ function parseContent(v: unknown, path: string): ContentPart[] {
   return v.map((p, i) => parsePart(p, `${path}[${i}]`));
 }
 
-function parsePart(v: unknown, path: string): ContentPart {
+function parsePart(v: unknown, path: string): MediaBlock {
   const p = (v ?? {}) as Record<string, unknown>;
-  const cacheControl = p.cache_control as ContentPart extends { cacheControl?: infer C } ? C : never;
+  const cacheControl = p.cache_control as CacheControl | undefined;
   switch (p.type) {
     case 'text':
       if (typeof p.text !== 'string')
@@ -199,7 +232,7 @@ function parsePart(v: unknown, path: string): ContentPart {
           : (p.image_url as { url?: unknown; detail?: string; format?: string } | undefined);
       if (typeof img?.url !== 'string')
         throw new DialectValidationError(`'${path}.image_url.url' must be a string`, `${path}.image_url.url`);
-      const part: ContentPart = { type: 'image', url: img.url };
+      const part: MediaBlock = { type: 'image', url: img.url };
       if (img.detail) part.detail = img.detail as typeof part.detail;
       if (img.format) part.mimeType = img.format;
       if (cacheControl) part.cacheControl = cacheControl;

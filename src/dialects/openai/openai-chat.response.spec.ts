@@ -79,12 +79,53 @@ describe('toOpenAiChunks (issue 14 item 9)', () => {
     const resp: ChatResponse = {
       id: 'x',
       created: 1,
-      choices: [{ index: 0, finishReason: 'stop', message: { role: 'assistant', content: 'Hi' } }],
+      choices: [
+        {
+          index: 0,
+          finishReason: 'stop',
+          message: { role: 'assistant', content: [{ type: 'text', text: 'Hi' }] },
+        },
+      ],
       providerMetadata: { modelVersion: 'gemini-2.5-flash', groundingMetadata: grounding },
     };
     const body = toOpenAiChatResponse(resp, 'm');
     expect(body).not.toHaveProperty('system_fingerprint');
     expect(body).not.toHaveProperty('modelVersion');
     expect(body.groundingMetadata).toEqual(grounding);
+  });
+});
+
+describe('toOpenAiChatResponse: blocks', () => {
+  const answer = (content: ChatResponse['choices'][0]['message']['content']) =>
+    toOpenAiChatResponse(
+      {
+        id: 'x',
+        created: 1,
+        choices: [{ index: 0, finishReason: 'stop', message: { role: 'assistant', content } }],
+      },
+      'm',
+    ) as { choices: Array<{ message: Record<string, unknown> }> };
+
+  it('no text block → content null; unsigned thinking → reasoning_content only', () => {
+    const { message } = answer([{ type: 'thinking', thinking: 'hmm' }]).choices[0];
+    expect(message).toEqual({ role: 'assistant', content: null, refusal: null, reasoning_content: 'hmm' });
+  });
+
+  it('signed or redacted thinking also travels as LiteLLM thinking_blocks, in order', () => {
+    const { message } = answer([
+      { type: 'thinking', thinking: 'a', signature: 'EqQB' },
+      { type: 'redacted_thinking', data: 'cmVk' },
+      { type: 'text', text: '42' },
+    ]).choices[0];
+    expect(message).toEqual({
+      role: 'assistant',
+      content: '42',
+      refusal: null,
+      reasoning_content: 'a',
+      thinking_blocks: [
+        { type: 'thinking', thinking: 'a', signature: 'EqQB' },
+        { type: 'redacted_thinking', data: 'cmVk' },
+      ],
+    });
   });
 });

@@ -1,4 +1,5 @@
 import type { AssistantMessage, ChatResponse, ChatStreamEvent, Usage } from '../../providers/core/canonical';
+import { hasSignedThinking, textOf, thinkingTextOf } from '../../providers/core/content';
 import { toOpenAiUsage } from '../../providers/openai-compatible/openai.usage';
 
 /** Canonical response → OpenAI `chat.completion`, with the public model name (contract §9.17). */
@@ -29,27 +30,47 @@ function clientMetadata(meta: Record<string, unknown> | undefined): Record<strin
   return rest;
 }
 
+/**
+ * Blocks → OpenAI message: text blocks joined into `content` (null without any), thinking joined into
+ * `reasoning_content` (DeepSeek/LiteLLM) plus LiteLLM's `thinking_blocks` when a signature or a
+ * redacted block must travel, tool uses as `tool_calls`, generated images and audio.
+ */
 function toOpenAiAssistantMessage(m: AssistantMessage): Record<string, unknown> {
-  const out: Record<string, unknown> = { role: 'assistant', content: m.content, refusal: m.refusal ?? null };
-  if (m.reasoningContent) out.reasoning_content = m.reasoningContent;
-  if (m.thinkingBlocks?.length) out.thinking_blocks = m.thinkingBlocks;
-  if (m.toolCalls?.length) {
-    out.tool_calls = m.toolCalls.map((c) => ({
-      id: c.id,
-      type: 'function',
-      function: { name: c.name, arguments: c.arguments },
-      ...(c.thoughtSignature ? { provider_specific_fields: { thought_signature: c.thoughtSignature } } : {}),
-    }));
+  const out: Record<string, unknown> = {
+    role: 'assistant',
+    content: textOf(m.content),
+    refusal: m.refusal ?? null,
+  };
+  const reasoning = thinkingTextOf(m.content);
+  if (reasoning) out.reasoning_content = reasoning;
+  if (hasSignedThinking(m.content))
+    out.thinking_blocks = m.content.filter((b) => b.type === 'thinking' || b.type === 'redacted_thinking');
+  const calls: Array<Record<string, unknown>> = [];
+  const images: Array<Record<string, unknown>> = [];
+  let audio: Record<string, unknown> | undefined;
+  for (const b of m.content) {
+    if (b.type === 'tool_use')
+      calls.push({
+        id: b.id,
+        type: 'function',
+        function: { name: b.name, arguments: b.arguments },
+        ...(b.thoughtSignature
+          ? { provider_specific_fields: { thought_signature: b.thoughtSignature } }
+          : {}),
+      });
+    else if (b.type === 'image') images.push({ type: 'image_url', image_url: { url: b.url } });
+    else if (b.type === 'audio')
+      audio = {
+        id: `audio_${Date.now().toString(36)}`,
+        data: b.data,
+        format: b.format,
+        transcript: b.transcript ?? '',
+        expires_at: 0,
+      };
   }
-  if (m.audio)
-    out.audio = {
-      id: `audio_${Date.now().toString(36)}`,
-      data: m.audio.data,
-      format: m.audio.format,
-      transcript: m.audio.transcript ?? '',
-      expires_at: 0,
-    };
-  if (m.images?.length) out.images = m.images.map((i) => ({ type: 'image_url', image_url: { url: i.url } }));
+  if (calls.length > 0) out.tool_calls = calls;
+  if (audio) out.audio = audio;
+  if (images.length > 0) out.images = images;
   return out;
 }
 
@@ -105,6 +126,8 @@ export async function* toOpenAiChunks(
         break;
       case 'reasoning':
         yield chunk(ev.choice, withRole(ev.choice, { reasoning_content: ev.text }));
+        break;
+      case 'redacted_reasoning':
         break;
       case 'refusal':
         yield chunk(ev.choice, withRole(ev.choice, { refusal: ev.text }));

@@ -13,7 +13,13 @@ const request = (enforceValidation?: boolean, s: Record<string, unknown> = schem
 const answer = (content: string | null): ChatResponse => ({
   id: 'x',
   created: 0,
-  choices: [{ index: 0, finishReason: 'stop', message: { role: 'assistant', content } }],
+  choices: [
+    {
+      index: 0,
+      finishReason: 'stop',
+      message: { role: 'assistant', content: content === null ? [] : [{ type: 'text', text: content }] },
+    },
+  ],
 });
 
 describe('ChatResponseValidator (enforce_validation, contract §9.23)', () => {

@@ -4,6 +4,7 @@ import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
 import { GatewayError } from '../../common/errors/gateway-error';
 import type { ChatRequest, ChatResponse, ChatStreamEvent } from '../../providers/core/canonical';
+import { textOf } from '../../providers/core/content';
 
 const MAX_COMPILED = 500;
 
@@ -25,7 +26,7 @@ export class ChatResponseValidator {
   private readonly compiled = new Map<string, ValidateFunction | Error>();
 
   check(req: ChatRequest, resp: ChatResponse): void {
-    const failure = this.forRequest(req)?.failureOf(resp.choices[0]?.message.content ?? '');
+    const failure = this.forRequest(req)?.failureOf(textOf(resp.choices[0]?.message.content ?? []) ?? '');
     if (failure) throw failure;
   }
 

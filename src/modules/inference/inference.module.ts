@@ -12,7 +12,7 @@ import { ModelListService } from './model-list.service';
 import { OpenAiChatHandler } from './openai-chat.handler';
 import { InferenceOperations } from './operations/inference-operations';
 import { MeteredPipeline } from './pipeline/metered-pipeline';
-import { OperationDispatcher } from './pipeline/operation-dispatcher';
+import { OperationDispatcher } from './operations/operation-dispatcher';
 import { GeminiCacheChanges } from './preparation/gemini-cache-changes';
 import { GeminiCacheMetering } from './preparation/gemini-cache-metering';
 import { GeminiCacheRegistry } from './preparation/gemini-cache-registry';

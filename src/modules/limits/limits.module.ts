@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LimitsService } from './limits.service';
+import { ReservationSweeper } from './reservation-sweeper';
 
-@Module({ providers: [LimitsService], exports: [LimitsService] })
+@Module({ providers: [LimitsService, ReservationSweeper], exports: [LimitsService] })
 export class LimitsModule {}

@@ -16,14 +16,25 @@
  *                            estimate)
  *   base:spend:<period>      settled spend in the budget period, integer nano-USD (seeded from Postgres)
  *   base:resv:<period>       open reservations plus the unused part of leases, nano-USD
- *   base:resvh:<period>      hash: usage event id → its one-by-one reservation, `<nano>:<owner instance>`
- *                            (settlement is idempotent on it)
+ * Reservation records, under the lease-ledger prefix `<prefix>:lease:`:
+ *   reservation:<id>         hash, one per reservation admitted one by one with a budget reserved, and
+ *                            per task (ADMIT task = 1), written by its admission: state (open | expired |
+ *                            settled | released), owner (instance), ledger (1: the owner's ledger holds
+ *                            it too: a request's; 0: a task's, which outlives its owner), deadline (ms),
+ *                            amount (nano-USD per budget subject), est (tokens), subjects (one line
+ *                            each: base TAB period TAB nano-USD reserved TAB tpm 0/1 TAB budget 0/1).
+ *                            The id is the usage event id. A request's settlement by its own
+ *                            instance (SETTLE with subjects) ends and deletes it; settlement or release
+ *                            by id (SETTLE with n = -1), and expiry, leave it for RESERVATION_FORGET_MS.
+ *   reservation-deadlines    sorted set, score = deadline (ms), member = id, of the open records.
+ *   resv-deadlines           the previous build's deadlines (members id NUL base NUL period, pointing at
+ *                            `base:resvh:<period>` hash entries `<nano>:<owner>`): only drained.
  * Keys are built inside the scripts, so this layout assumes one Redis (not Cluster).
  *
  * KEYS: the usage stream. ARGV: the settled-marker prefix, this batch's id, the lease-ledger prefix
  * (`<prefix>:lease:`), this instance's id, the clock in ms ('' = Redis TIME; tests drive it), then four
  * lanes, each a count followed by its requests' values: settlements, summed settlements, lease
- * operations, admissions → { settle, sum, lease, admit replies }.
+ * operations, admissions → { settle, sum, lease, admit replies, { reservations expired by this call } }.
  *
  * Lease ledger: the budget reservation an instance's leases and one-by-one admissions added and that
  * neither a give-back nor a settlement has freed yet is kept in `<lease prefix>ledger:<instance>` (hash:
@@ -34,11 +45,13 @@
  * reservations stop counting within LEDGER_TTL_MS instead of at the end of the budget period (or never,
  * without one). An instance reclaimed while alive (stalled past the deadline) frees nothing twice: its
  * id is refused leases from then on (LEASE replies k = -1), and it moves to a new id whose ledger only
- * its new reservations feed. Every one-by-one reservation also has a deadline (`<lease prefix>
- * resv-deadlines`, RESERVATION_TTL_MS after its admission): then it is freed even if its owner lives,
- * and its settlement, if it still comes, counts its spend and frees nothing.
+ * its new reservations feed. Every reservation record also has a deadline (RESERVATION_TTL_MS after a
+ * request's admission by default; a task's chooses its own): every call first frees up to
+ * RESERVATION_SWEEP_LIMIT open records whose deadline passed, even if their owner lives, marking them
+ * expired; a settlement that still comes counts its spend, once, and frees nothing.
  *
- * ADMIT  per request: eventId, n, estTokens, then per subject 7 values:
+ * ADMIT  per request: eventId, n, estTokens, holdMs (the record's deadline from now; 0 = RESERVATION_TTL_MS),
+ *        task (0/1: always write a record, kept out of the owner's ledger), then per subject 7 values:
  *        base, rpm (0 = none), tpm (0 = none), budgetNano (-1 = none), period, reserveNano, ttlSeconds (0 = keep)
  *   → per request { verdict, subjectIndex, nowMs, per subject: rpmUsed, rpmResetMs, tpmUsed, tpmResetMs }
  *   verdict: ok | rpm | tpm | budget | seed (the spend counter of subject `subjectIndex` is missing)
@@ -64,6 +77,10 @@
  *        then per subject 6 values:
  *        base, tpm (0/1), budget (0/1), period, costNano, reservedNano (what its admission reserved; 0 = none)
  *   An empty payload releases the reservation without appending anything (request never sent upstream).
+ *   By id, from any instance: id, payload ('' = release), -1, costNano, tokens (the usage's total), may
+ *   be seeded (0/1): the
+ *   record says what to free and count (tokens beyond its estimate, the cost per budget subject); → the
+ *   outcome: settled | released | already-<state> | unknown (no record: the event is appended anyway).
  *   → per request 1 when counted now, 0 when counted before. The event is appended either way (the
  *   writer deduplicates records on their id): the batch's events go to the stream as one entry, field
  *   `e` holding one event JSON per line. A request admitted one by one that holds a reservation
@@ -89,8 +106,10 @@ export const LEDGER_HEARTBEAT_MS = 5_000;
  * far longer than any request runs (deployment timeouts default to 120 s).
  */
 export const RESERVATION_TTL_MS = 3_600_000;
-/** After that, its settlement still counts its spend for this long (then its entry is dropped). */
+/** After that (or once settled or released by id), its record stays this long (then it is dropped). */
 export const RESERVATION_FORGET_MS = 86_400_000;
+/** Each script call frees at most this many reservations whose deadline passed (the reply says how many). */
+export const RESERVATION_SWEEP_LIMIT = 8;
 
 /** How long a seed's marks of counted events are kept (s): their settlements come once Redis is back. */
 const SEEDED_MARKS_TTL_S = 86_400;
@@ -167,19 +186,23 @@ local function ledgerFree(base, period, nano)
   return ledgerTake(ledger, base, period, nano)
 end
 
--- One-by-one reservations: base:resvh:<period> maps the request's event id to "<nano>:<owner instance>"
--- (the owner's ledger holds it too), and the deadlines set (score = deadline, ms; member
--- id NUL base NUL period) frees each RESERVATION_TTL_MS after its admission even if its owner lives.
-local deadlines = ledgerPrefix .. 'resv-deadlines'
+-- Reservation records (see the header): <ledger prefix>reservation:<id>, a hash. The deadlines set
+-- (score = deadline, ms; member = id) frees each open one at its deadline even if its owner lives.
+local recordPrefix = ledgerPrefix .. 'reservation:'
+local deadlines = ledgerPrefix .. 'reservation-deadlines'
 local RESERVATION_TTL_MS = ${RESERVATION_TTL_MS}
 local RESERVATION_FORGET_MS = ${RESERVATION_FORGET_MS}
 
--- A reservation's entry: its nano-USD still held (0 once its deadline freed it) and the ledger key of
--- its owner (nil for an entry written before owners were recorded: it frees what it says).
-local function reservationOf(v)
-  local nano, owner = string.match(v, '^(%d+):?(.*)$')
-  if owner == '' or owner == nil then return tonumber(nano) or 0, nil end
-  return tonumber(nano), ledgerPrefix .. 'ledger:' .. owner
+-- A record as a table (nil when there is none).
+local function readRecord(id)
+  local f = redis.call('HMGET', recordPrefix .. id, 'state', 'owner', 'ledger', 'subjects', 'est')
+  if not f[1] then return nil end
+  return { state = f[1], owner = f[2], ledger = f[3], subjects = f[4] or '', est = tonumber(f[5]) or 0 }
+end
+
+-- Its subjects: one line each, base TAB period TAB nano held TAB tpm (0/1) TAB budget (0/1).
+local function eachSubject(r)
+  return string.gmatch(r.subjects, '([^\\t\\n]+)\\t([^\\t\\n]+)\\t(%d+)\\t(%d)\\t(%d)')
 end
 
 -- What may be freed of a reservation: what its owner's ledger still holds of it.
@@ -188,24 +211,16 @@ local function reservationFree(base, period, nano, ownerLedger)
   return nano
 end
 
--- What this call's settlements end of one-by-one reservations, per owner ledger and subject: freed
--- once per call (at most what the ledger still holds of it), when the settlements' changes are applied.
+-- What this call ends of open reservations, per owner ledger and subject: freed once per call (at most
+-- what the ledger still holds of it), when the settlements' changes are applied.
 local reservationsEnded = {}
 local function freeEndedReservations()
   for _, e in pairs(reservationsEnded) do
     giveBack(e.base .. ':resv:' .. e.period, reservationFree(e.base, e.period, e.nano, e.ledger))
   end
 end
-
--- Ends a one-by-one reservation at its settlement: returns whether it was open (the settlement counts
--- now; it is the request's idempotency marker); what it frees is freed with the call's others.
-local function endReservation(base, period, id)
-  local hk = base .. ':resvh:' .. period
-  local v = redis.call('HGET', hk, id)
-  if not v then return false end
-  redis.call('HDEL', hk, id)
-  redis.call('ZREM', deadlines, id .. '\\0' .. base .. '\\0' .. period)
-  local nano, ownerLedger = reservationOf(v)
+local function endHolding(ownerLedger, base, period, nano)
+  if nano <= 0 then return end
   local k = (ownerLedger or '') .. '\\0' .. base .. '\\0' .. period
   local e = reservationsEnded[k]
   if e then
@@ -213,27 +228,62 @@ local function endReservation(base, period, id)
   else
     reservationsEnded[k] = { ledger = ownerLedger, base = base, period = period, nano = nano }
   end
+end
+
+-- Frees what an open record holds, with the call's others, and takes it off the deadlines.
+local function freeRecord(id, r)
+  redis.call('ZREM', deadlines, id)
+  local ownerLedger = nil
+  if r.ledger == '1' then ownerLedger = ledgerPrefix .. 'ledger:' .. r.owner end
+  for base, period, held in eachSubject(r) do
+    endHolding(ownerLedger, base, period, tonumber(held))
+  end
+end
+
+-- Ends a request's reservation at its settlement by the instance that admitted it: returns whether the
+-- settlement counts now (the record was open, or expired: its spend still counts, once). The record is
+-- the request's idempotency marker; it is deleted.
+local function endReservation(id)
+  local r = readRecord(id)
+  if not r or r.state == 'settled' or r.state == 'released' then return false end
+  if r.state == 'open' then freeRecord(id, r) end
+  redis.call('DEL', recordPrefix .. id)
   return true
 end
 
--- Frees (at most eight) reservations whose deadline passed; their entries stay, holding 0, for
+-- Frees (at most limit) open reservations whose deadline passed, marking them expired; the record stays
 -- RESERVATION_FORGET_MS, so that a settlement that still comes counts its spend (and frees nothing).
-local function expireReservations()
-  for _, m in ipairs(redis.call('ZRANGEBYSCORE', deadlines, '-inf', nowMs, 'LIMIT', 0, 8)) do
-    local id, base, period = string.match(m, '^(.-)%z(.-)%z(.*)$')
-    local hk = base .. ':resvh:' .. period
-    local v = redis.call('HGET', hk, id)
-    local nano, ownerLedger = 0, nil
-    if v then nano, ownerLedger = reservationOf(v) end
-    if nano > 0 then
-      giveBack(base .. ':resv:' .. period, reservationFree(base, period, nano, ownerLedger))
-      redis.call('HSET', hk, id, '0')
-      redis.call('ZADD', deadlines, nowMs + RESERVATION_FORGET_MS, m)
-    else
-      if v then redis.call('HDEL', hk, id) end
-      redis.call('ZREM', deadlines, m)
+-- Also drains the deadlines of the previous layout (base:resvh:<period> hash entries "<nano>:<owner>",
+-- members id NUL base NUL period) left by an older build. Returns how many it expired.
+local function expireReservations(limit)
+  local expired = 0
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', deadlines, '-inf', nowMs, 'LIMIT', 0, limit)) do
+    local r = readRecord(id)
+    redis.call('ZREM', deadlines, id)
+    if r and r.state == 'open' then
+      freeRecord(id, r)
+      redis.call('HSET', recordPrefix .. id, 'state', 'expired')
+      redis.call('PEXPIRE', recordPrefix .. id, RESERVATION_FORGET_MS)
+      expired = expired + 1
     end
   end
+  local legacy = ledgerPrefix .. 'resv-deadlines'
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', legacy, '-inf', nowMs, 'LIMIT', 0, limit)) do
+    local id, base, period = string.match(m, '^(.-)%z(.-)%z(.*)$')
+    redis.call('ZREM', legacy, m)
+    if id then
+      local hk = base .. ':resvh:' .. period
+      local v = redis.call('HGET', hk, id)
+      if v then
+        redis.call('HDEL', hk, id)
+        local nano, owner = string.match(v, '^(%d+):?(.*)$')
+        local ownerLedger = nil
+        if owner and owner ~= '' then ownerLedger = ledgerPrefix .. 'ledger:' .. owner end
+        endHolding(ownerLedger, base, period, tonumber(nano) or 0)
+      end
+    end
+  end
+  return expired
 end
 
 -- Gives back the ledgers of (at most two) instances whose heartbeat deadline has passed.
@@ -414,14 +464,55 @@ local function applySettled()
 end
 
 
+-- A settlement (payload = the usage event) or release (payload '') of a reservation by its id, from any
+-- instance: the record says what it holds and for whom. Values: id, payload, -1, costNano, tokens (the
+-- usage's total), may be seeded (0/1, as in settle()). Returns the record's new state (settled,
+-- released) the first time; then already-<state> (expired: the sweep released it), or unknown (no such
+-- record, or gone a day after it ended: a settlement's event is appended anyway, counting nothing; the
+-- writer keeps one record per id). A record that expired still counts a settlement's spend (once), and
+-- frees nothing again.
+local function settleById(p)
+  local id = ARGV[p]
+  local payload = ARGV[p + 1]
+  local nextP = p + 6
+  local release = payload == ''
+  local r = readRecord(id)
+  if not r then
+    if not release then events[#events + 1] = payload end
+    return 'unknown', nextP
+  end
+  if r.state == 'settled' or r.state == 'released' or (release and r.state == 'expired') then
+    return 'already-' .. r.state, nextP
+  end
+  if r.state == 'open' then freeRecord(id, r) end
+  if not release then
+    local cost = tonumber(ARGV[p + 3])
+    local extra = math.max(0, tonumber(ARGV[p + 4]) - r.est)
+    local maybeSeeded = ARGV[p + 5] == '1'
+    for base, period, _, tpm, budget in eachSubject(r) do
+      if tpm == '1' then bump(tokensAdded, base .. ':tpm', extra) end
+      if budget == '1' and not (maybeSeeded and redis.call('HDEL', base .. ':seeded:' .. period, id) == 1) then
+        bump(spendAdded, base .. ':spend:' .. period, cost)
+      end
+    end
+    events[#events + 1] = payload
+  end
+  local state = release and 'released' or 'settled'
+  redis.call('HSET', recordPrefix .. id, 'state', state)
+  redis.call('PEXPIRE', recordPrefix .. id, RESERVATION_FORGET_MS)
+  return state, nextP
+end
+
 -- One request whose values start at ARGV[p]; returns 1 (counted now) or 0, and where the next starts.
--- Idempotency: the first reservation of a request admitted one by one is its marker (ended once); the others count unless a batch an earlier attempt went out in left its marker. The event is
+-- Idempotency: the reservation record of a request admitted one by one is its marker (ended once); the
+-- others count unless a batch an earlier attempt went out in left its marker. The event is
 -- appended to the stream either way: the writer drops repeats, so an event is never lost, even when
 -- Redis lost the reservation (a restart without persistence).
 local function settle(p)
   local id = ARGV[p]
   local payload = ARGV[p + 1]
   local n = tonumber(ARGV[p + 2])
+  if n < 0 then return settleById(p) end
   local extra = tonumber(ARGV[p + 3])
   local leased = ARGV[p + 4] == '1'
   local earlier = ARGV[p + 5]
@@ -439,8 +530,7 @@ local function settle(p)
   end
   local counts = true
   if first then
-    local o = s0 + first * 6
-    counts = endReservation(ARGV[o], ARGV[o + 3], id)
+    counts = endReservation(id)
   else
     for b in string.gmatch(earlier, '[^,]+') do
       if redis.call('EXISTS', ARGV[1] .. 'batch:' .. b) == 1 then
@@ -458,8 +548,6 @@ local function settle(p)
       local held = tonumber(ARGV[o + 5])
       if held > 0 and leased then
         bump(reservedFreed, base .. ':resv:' .. period, ledgerFree(base, period, held))
-      elseif held > 0 and i ~= first then
-        endReservation(base, period, id)
       end
       if ARGV[o + 1] == '1' then bump(tokensAdded, base .. ':tpm', extra) end
       if ARGV[o + 2] == '1' and not (maybeSeeded and redis.call('HDEL', base .. ':seeded:' .. period, id) == 1) then
@@ -542,13 +630,16 @@ local function admit(p)
   local id = ARGV[p]
   local n = tonumber(ARGV[p + 1])
   local est = tonumber(ARGV[p + 2])
-  local nextP = p + 3 + n * 7
+  local hold = tonumber(ARGV[p + 3])
+  local task = ARGV[p + 4] == '1'
+  local s0 = p + 5
+  local nextP = s0 + n * 7
   local verdict = 'ok'
   local who = 0
   local out = { 'ok', 0, nowMs }
   local subjects = {}
   for i = 0, n - 1 do
-    local o = p + 3 + i * 7
+    local o = s0 + i * 7
     local rpm = tonumber(ARGV[o + 1])
     local tpm = tonumber(ARGV[o + 2])
     local budget = tonumber(ARGV[o + 3])
@@ -565,33 +656,53 @@ local function admit(p)
   out[1] = verdict
   out[2] = who
   local ok = verdict == 'ok'
+  -- The reservation record: written when a budget is reserved (always, for a task) unless it exists.
+  local rec = nil
+  if ok then
+    local want = task
+    for i = 0, n - 1 do
+      if subjects[i + 1].kresv and tonumber(ARGV[s0 + i * 7 + 5]) > 0 then want = true end
+    end
+    if want and redis.call('EXISTS', recordPrefix .. id) == 0 then
+      if hold <= 0 then hold = RESERVATION_TTL_MS end
+      rec = { amount = 0 }
+    end
+  end
   for i = 0, n - 1 do
-    local o = p + 3 + i * 7
+    local o = s0 + i * 7
     local s = subjects[i + 1]
     local rpm = tonumber(ARGV[o + 1])
     local tpm = tonumber(ARGV[o + 2])
+    local budget = tonumber(ARGV[o + 3])
     local reserve = tonumber(ARGV[o + 5])
-    local ttl = tonumber(ARGV[o + 6])
     if ok and s.krpm then count(s.krpm, 1) end
     if ok and s.ktpm and est > 0 then count(s.ktpm, est) end
     views(out, s, rpm, tpm)
-    if ok and s.kresv and reserve > 0 then
-      local hk = ARGV[o] .. ':resvh:' .. ARGV[o + 4]
-      if redis.call('HSETNX', hk, id, reserve .. ':' .. instance) == 1 then
-        -- No other reservation open: the counter and its hash may be new.
-        if add(s.kresv, reserve, ttl) == reserve and ttl > 0 then redis.call('EXPIRE', hk, ttl) end
-        local field = ARGV[o] .. '\\0' .. ARGV[o + 4]
-        ledgerAdded[field] = (ledgerAdded[field] or 0) + reserve
-        redis.call('ZADD', deadlines, nowMs + RESERVATION_TTL_MS, id .. '\\0' .. ARGV[o] .. '\\0' .. ARGV[o + 4])
+    if rec then
+      local held = 0
+      if s.kresv and reserve > 0 then held = reserve end
+      rec[i + 1] = table.concat({ ARGV[o], ARGV[o + 4], held, tpm > 0 and 1 or 0, budget >= 0 and 1 or 0 }, '\\t')
+      if held > 0 then
+        rec.amount = math.max(rec.amount, held)
+        add(s.kresv, held, tonumber(ARGV[o + 6]))
+        if not task then
+          local field = ARGV[o] .. '\\0' .. ARGV[o + 4]
+          ledgerAdded[field] = (ledgerAdded[field] or 0) + held
+        end
       end
     end
+  end
+  if rec then
+    redis.call('HSET', recordPrefix .. id, 'state', 'open', 'owner', instance, 'ledger', task and '0' or '1',
+      'deadline', nowMs + hold, 'est', est, 'amount', rec.amount, 'subjects', table.concat(rec, '\\n'))
+    redis.call('ZADD', deadlines, nowMs + hold, id)
   end
   return out, nextP
 end
 
 -- The four lanes, in order; the settlements' counter changes are applied before leases and admissions.
 reclaimLedgers()
-expireReservations()
+local expired = expireReservations(${RESERVATION_SWEEP_LIMIT})
 local p = 6
 local replies = {}
 for lane, fn in ipairs({ settle, settleSum, lease, admit }) do
@@ -606,6 +717,7 @@ for lane, fn in ipairs({ settle, settleSum, lease, admit }) do
 end
 flushWindows()
 flushLedgerAdded()
+replies[5] = { expired }
 return replies
 `;
 

@@ -19,10 +19,18 @@ import {
   LIMITS_LUA,
   limitsScriptArgs,
   mergeSettlementSums,
+  RESERVATION_SWEEP_LIMIT,
+  RESERVATION_TTL_MS,
   SEED_SPEND_LUA,
 } from './limits.scripts';
 import { periodSpendSql } from '../usage/spend-pending';
 import { AdmissionLeases, type LeaseReply } from './admission-leases';
+import {
+  parseReservationRecord,
+  reservationOutcome,
+  type ReservationOutcome,
+  type ReservationRecord,
+} from './reservation-record';
 import { ScriptBatcher, type LaneMerger, type ScriptArgs } from './script-batcher';
 import { rateLimitHeaders, retryAfterSeconds, type LimitView } from './rate-window';
 
@@ -49,6 +57,15 @@ export interface Admission {
   leased: boolean;
   /** For a leased admission: the lease ledger (instance id) its reservation is recorded in. */
   ledger?: string;
+  /**
+   * The id of its reservation record in Redis (the event id), when it has one: admitted one by one with
+   * a budget reserved, or a task's (reserveForTask). Any instance can settle or release it by this id.
+   */
+  reservationId?: string;
+  /** The record's deadline (epoch ms, Redis' clock): past it, a sweep gives the reservation back. */
+  deadlineMs?: number;
+  /** A task's (reserveForTask): settle() and release() go by its record's id. */
+  task?: boolean;
   subjects: SubjectPlan[];
   estTokens: number;
   /** `x-ratelimit-*` headers for the response (empty when no rate limit applies). */
@@ -64,11 +81,22 @@ export interface AdmitRequest {
   reserveNano: number;
 }
 
+/** A reservation held for a task settled later, possibly by another process (reserveForTask). */
+export interface TaskReservationRequest extends AdmitRequest {
+  /** How long the reservation is held before a sweep gives it back (ms from admission). */
+  holdMs: number;
+}
+
 type AdmitReply = [string, number, number, ...number[]];
 
 interface LimitsRedis extends Redis {
-  /** Settlements, summed settlements, lease operations, admissions (see limits.scripts.ts) → their replies, lane by lane. */
-  sbLimits(...args: Array<string | number>): Promise<[number[], number[], LeaseReply[], AdmitReply[]]>;
+  /**
+   * Settlements, summed settlements, lease operations, admissions (see limits.scripts.ts) → their
+   * replies, lane by lane, then [how many expired reservations the call freed].
+   */
+  sbLimits(
+    ...args: Array<string | number>
+  ): Promise<[Array<number | string>, number[], LeaseReply[], AdmitReply[], [number]]>;
   /** Seeds a spend counter unless it exists (SEED_SPEND_LUA). */
   sbSeedSpend(counter: string, seeded: string, nano: number, ttl: number, ...ids: string[]): Promise<number>;
   /** Renews this instance's lease-ledger heartbeat (LEASE_HEARTBEAT_LUA). */
@@ -227,17 +255,9 @@ export class LimitsService implements OnModuleDestroy {
       admission.headers = rateLimitHeaders(leased.requests, leased.tokens);
       return admission;
     }
-    const args: ScriptArgs = [req.eventId, subjects.length, estTokens];
-    for (const s of subjects)
-      args.push(s.base, s.rpm, s.tpm, s.budgetNano, s.period, s.reserveNano, s.ttlSeconds);
     let reply: AdmitReply;
     try {
-      if (this.redisDown) throw new Error('Redis connection is down');
-      reply = await this.batcher.call<AdmitReply>(ADMIT_LANE, args).reply;
-      for (let seeds = 0; reply[0] === 'seed' && seeds < subjects.length; seeds++) {
-        await this.seedSpend(subjects[Number(reply[1])]);
-        reply = await this.batcher.call<AdmitReply>(ADMIT_LANE, args).reply;
-      }
+      reply = await this.admitInRedis(admission, 0, false);
     } catch (err) {
       if (err instanceof GatewayError) throw err;
       this.logger.warn(
@@ -249,27 +269,76 @@ export class LimitsService implements OnModuleDestroy {
       // counts the whole request's tokens and cost for these subjects.
       return { ...admission, estTokens: 0 };
     }
-    const [verdict, who] = reply;
-    const rpmViews: LimitView[] = [];
-    const tpmViews: LimitView[] = [];
-    const views = subjects.map((s, i) => {
-      const c = 3 + i * 4;
-      const r: LimitView = { limit: s.rpm, used: Number(reply[c]), resetMs: Number(reply[c + 1]) };
-      const t: LimitView = { limit: s.tpm, used: Number(reply[c + 2]), resetMs: Number(reply[c + 3]) };
-      if (s.rpm > 0) rpmViews.push(r);
-      if (s.tpm > 0) tpmViews.push(t);
-      return { r, t };
-    });
-    admission.headers = rateLimitHeaders(rpmViews, tpmViews);
-    if (verdict === 'ok') {
+    admission.headers = replyHeaders(subjects, reply);
+    if (reply[0] === 'ok') {
       admission.reserved = true;
       return admission;
     }
-    const s = subjects[Number(who)];
+    throw this.refusal(admission, reply);
+  }
+
+  /**
+   * Reserves a task's budget estimate for `holdMs` (hours, for a video task) and checks and counts it
+   * like a request (rate limits included), always one by one: the reservation is a record in Redis that
+   * any instance settles or releases by its id (settleReservation, releaseReservation), exactly once;
+   * the owner's death does not give it back, its deadline does. Refused (429) like admit(); with Redis
+   * unreachable, refused (503) whatever SWITCHBOARD_LIMITS_ON_REDIS_FAILURE says, as nothing could be
+   * held.
+   */
+  async reserveForTask(req: TaskReservationRequest): Promise<Admission> {
+    if (!this.enabled) return this.unmetered(req.eventId);
+    if (!(req.holdMs > 0)) throw new Error('reserveForTask: holdMs must be positive');
+    const admission: Admission = {
+      eventId: req.eventId,
+      reserved: false,
+      leased: false,
+      subjects: this.plan(req),
+      estTokens: Math.max(0, Math.ceil(req.promptTokens)),
+      headers: {},
+    };
+    let reply: AdmitReply;
+    try {
+      reply = await this.admitInRedis(admission, Math.ceil(req.holdMs), true);
+    } catch (err) {
+      if (err instanceof GatewayError) throw err;
+      throw this.unavailable();
+    }
+    admission.headers = replyHeaders(admission.subjects, reply);
+    if (reply[0] !== 'ok') throw this.refusal(admission, reply);
+    admission.reserved = admission.task = true;
+    return admission;
+  }
+
+  /**
+   * Admits one by one in Redis (ADMIT lane), seeding missing spend counters; on 'ok' with a record
+   * written, sets the admission's reservation id and deadline.
+   */
+  private async admitInRedis(admission: Admission, holdMs: number, task: boolean): Promise<AdmitReply> {
+    const subjects = admission.subjects;
+    const args: ScriptArgs = [admission.eventId, subjects.length, admission.estTokens, holdMs, task ? 1 : 0];
+    for (const s of subjects)
+      args.push(s.base, s.rpm, s.tpm, s.budgetNano, s.period, s.reserveNano, s.ttlSeconds);
+    if (this.redisDown) throw new Error('Redis connection is down');
+    let reply = await this.batcher.call<AdmitReply>(ADMIT_LANE, args).reply;
+    for (let seeds = 0; reply[0] === 'seed' && seeds < subjects.length; seeds++) {
+      await this.seedSpend(subjects[Number(reply[1])]);
+      reply = await this.batcher.call<AdmitReply>(ADMIT_LANE, args).reply;
+    }
+    if (reply[0] === 'ok' && (task || subjects.some((s) => s.budgetNano >= 0 && s.reserveNano > 0))) {
+      admission.reservationId = admission.eventId;
+      admission.deadlineMs = Number(reply[2]) + (holdMs > 0 ? holdMs : RESERVATION_TTL_MS);
+    }
+    return reply;
+  }
+
+  /** The 429 for a refused admission. */
+  private refusal(admission: Admission, reply: AdmitReply): GatewayError {
+    const [verdict, who] = reply;
+    const s = admission.subjects[Number(who)];
     if (verdict === 'budget') {
       const retry =
         s.periodStart && s.ttlSeconds > 0 ? retryAfterSeconds(s.ttlSeconds * 1000 - 86_400_000) : undefined;
-      throw new GatewayError(
+      return new GatewayError(
         'budget_exceeded',
         `Budget exceeded for this ${s.kind}: spend has reached max_budget_usd`,
         {
@@ -278,10 +347,10 @@ export class LimitsService implements OnModuleDestroy {
         },
       );
     }
-    const v = views[Number(who)];
-    const waitMs = verdict === 'rpm' ? v.r.resetMs : v.t.resetMs;
+    const c = 3 + Number(who) * 4;
+    const waitMs = Number(verdict === 'rpm' ? reply[c + 1] : reply[c + 3]);
     const what = verdict === 'rpm' ? `${s.rpm} requests per minute` : `${s.tpm} tokens per minute`;
-    throw new GatewayError('rate_limit_exceeded', `Rate limit reached for this ${s.kind}: ${what}`, {
+    return new GatewayError('rate_limit_exceeded', `Rate limit reached for this ${s.kind}: ${what}`, {
       retryAfterSeconds: retryAfterSeconds(waitMs),
       headers: admission.headers,
     });
@@ -323,6 +392,7 @@ export class LimitsService implements OnModuleDestroy {
     earlierBatches: string[] = [],
     mayBeSeeded = false,
   ): Settlement {
+    if (admission?.task) return this.callSettle(SETTLE_LANE, settleByIdArgs(event, mayBeSeeded));
     const subjects = admission?.subjects ?? [];
     const costNano = toNanoUsd(event.costUsd || '0');
     const total = (event.usage?.promptTokens ?? 0) + (event.usage?.completionTokens ?? 0);
@@ -357,6 +427,10 @@ export class LimitsService implements OnModuleDestroy {
 
   /** Releases a reservation for a request that was never sent upstream (no usage record, no spend). */
   async release(admission: Admission): Promise<void> {
+    if (admission.task) {
+      await this.releaseReservation(admission.eventId);
+      return;
+    }
     if (admission.subjects.length === 0) return;
     if (summable(admission, [])) {
       const sum: ScriptArgs = ['', admission.subjects.length];
@@ -375,6 +449,56 @@ export class LimitsService implements OnModuleDestroy {
     ];
     for (const s of admission.subjects) args.push(s.base, 0, 0, s.period, 0, this.holds(admission, s));
     await this.callSettle(SETTLE_LANE, args).settled;
+  }
+
+  /**
+   * Settles a reservation record by its id, from any instance: `event.id` is the reservation's id (its
+   * admission's event id). Frees what the record holds (through its owner's ledger for a request's),
+   * counts the event's cost against each budget subject and its tokens beyond the estimate against each
+   * tpm limit, and appends the event to the usage stream, atomically and exactly once (a repeat reports
+   * `already-settled` and counts nothing; a race with releaseReservation has one winner). An expired
+   * record still counts the spend, once. With no record (`unknown`) the event is still appended (the
+   * writer keeps one record per id), counting nothing. Rejects while Redis is unreachable: retry it.
+   */
+  async settleReservation(event: UsageEvent): Promise<ReservationOutcome> {
+    if (!this.enabled) return 'unknown';
+    return reservationOutcome(await this.callSettle(SETTLE_LANE, settleByIdArgs(event, false)).reply);
+  }
+
+  /** Releases a reservation record by its id, from any instance, exactly once (see settleReservation). */
+  async releaseReservation(id: string): Promise<ReservationOutcome> {
+    if (!this.enabled) return 'unknown';
+    return reservationOutcome(await this.callSettle(SETTLE_LANE, [id, '', -1, 0, 0, 0]).reply);
+  }
+
+  /** The reservation record, as Redis holds it now (undefined when there is none). */
+  async reservation(id: string): Promise<ReservationRecord | undefined> {
+    return parseReservationRecord(id, await this.redis.hgetall(`${this.ledgerPrefix}reservation:${id}`));
+  }
+
+  /**
+   * Gives back the reservations whose deadline passed (and the ledgers of instances that died), marking
+   * them expired; returns how many. Every script call does a little of this; the worker role also calls
+   * it on an interval (ReservationSweeper). Atomic per call: sweepers on several replicas free each
+   * reservation once, and never one settled or released before.
+   */
+  async sweepReservations(maxCalls = 100): Promise<number> {
+    let total = 0;
+    for (let i = 0; i < maxCalls; i++) {
+      const head = [
+        this.streamKey,
+        this.settledPrefix,
+        `${this.instance}.sweep`,
+        this.ledgerPrefix,
+        this.instance,
+        '',
+      ];
+      const reply = await this.redis.sbLimits(...limitsScriptArgs(head, [[], [], [], []]));
+      const expired = Number(reply[4]?.[0] ?? 0);
+      total += expired;
+      if (expired < RESERVATION_SWEEP_LIMIT) break;
+    }
+    return total;
   }
 
   /**
@@ -400,17 +524,17 @@ export class LimitsService implements OnModuleDestroy {
     );
   }
 
-  private callSettle(lane: number, args: ScriptArgs): Settlement {
+  private callSettle(lane: number, args: ScriptArgs): Settlement & { reply: Promise<unknown> } {
     if (this.redisDown) {
       const down = Promise.reject(new Error('Redis connection is down'));
       down.catch(() => undefined);
-      return { sent: down, settled: down, batchId: () => undefined };
+      return { sent: down, settled: down, reply: down, batchId: () => undefined };
     }
-    const call = this.batcher.call<number>(lane, args);
+    const call = this.batcher.call<unknown>(lane, args);
     const settled = call.reply.then(() => undefined);
     const sent = call.sent.then((left) => (left ? undefined : settled));
     sent.catch(() => undefined);
-    return { sent, settled, batchId: () => call.batchId };
+    return { sent, settled, reply: call.reply, batchId: () => call.batchId };
   }
 
   private plan(req: AdmitRequest): SubjectPlan[] {
@@ -515,6 +639,25 @@ function budgetPeriodOf(l: LimitSettings, now: number): BudgetPeriod {
     budgetPeriods.set(l, p);
   }
   return p;
+}
+
+/** A settlement by the reservation record's id (SETTLE lane, n = -1): the event's id is the record's. */
+function settleByIdArgs(event: UsageEvent, mayBeSeeded: boolean): ScriptArgs {
+  const tokens = (event.usage?.promptTokens ?? 0) + (event.usage?.completionTokens ?? 0);
+  const costNano = toNanoUsd(event.costUsd || '0');
+  return [event.id, serializeUsageEvent(event), -1, costNano, tokens, mayBeSeeded ? 1 : 0];
+}
+
+/** The `x-ratelimit-*` headers of an ADMIT reply. */
+function replyHeaders(subjects: SubjectPlan[], reply: AdmitReply): Record<string, string> {
+  const rpmViews: LimitView[] = [];
+  const tpmViews: LimitView[] = [];
+  subjects.forEach((s, i) => {
+    const c = 3 + i * 4;
+    if (s.rpm > 0) rpmViews.push({ limit: s.rpm, used: Number(reply[c]), resetMs: Number(reply[c + 1]) });
+    if (s.tpm > 0) tpmViews.push({ limit: s.tpm, used: Number(reply[c + 2]), resetMs: Number(reply[c + 3]) });
+  });
+  return rateLimitHeaders(rpmViews, tpmViews);
 }
 
 function mergersByLane(byLane: Record<number, LaneMerger>): Array<LaneMerger | undefined> {

@@ -3,7 +3,7 @@ import { GatewayError } from '../../common/errors/gateway-error';
 import { SafeFetchError, SafeHttpClient } from '../../common/http/safe-fetch';
 import { APP_CONFIG } from '../../config/app-config';
 import type { AppConfig } from '../../config/config.types';
-import type { ChatRequest, ContentPart } from '../../providers/core/canonical';
+import type { ChatMessage, ChatRequest, ContentBlock } from '../../providers/core/canonical';
 import { ProviderError } from '../../providers/core/provider-error';
 import { guessMimeType, toDataUri } from '../../providers/gemini/gemini.media';
 import { MAX_REMOTE_MEDIA_BYTES, mediaMimeType, needsFetching } from './remote-media';
@@ -61,12 +61,13 @@ export class MediaInliner implements OnModuleDestroy {
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, jobs.length) }, worker));
 
-    const messages = req.messages.map((m) => ({ ...m, content: [...m.content] }));
+    // An image stays an image and a file a file, so each message keeps the blocks its role allows.
+    const messages = req.messages.map((m) => ({ ...m, content: [...m.content] as ContentBlock[] }));
     for (const [job, media] of fetched) {
       const part = messages[job.message].content[job.part];
       messages[job.message].content[job.part] = inlined(part, media);
     }
-    return { ...req, messages };
+    return { ...req, messages: messages as ChatMessage[] };
   }
 
   private async fetchOne(job: Job, declared: string | undefined, signal?: CancelSignal) {
@@ -131,7 +132,7 @@ function mimeDeclared(req: ChatRequest, job: Job): string | undefined {
   return part.type === 'image' || part.type === 'file' ? part.mimeType : undefined;
 }
 
-function inlined(part: ContentPart, media: { dataUri: string; mimeType: string }): ContentPart {
+function inlined(part: ContentBlock, media: { dataUri: string; mimeType: string }): ContentBlock {
   if (part.type === 'image') return { ...part, url: media.dataUri };
   if (part.type === 'file') {
     const { uri: _uri, ...rest } = part;

@@ -3,6 +3,7 @@ import { LOGGER } from '../../common/logging/logger.module';
 import type { Logger } from '../../common/logging/logger';
 import { SqlPool } from '../../database/sql-pool.service';
 import { LimitsService, type Admission, type Settlement } from '../limits/limits.service';
+import type { ReservationOutcome } from '../limits/reservation-record';
 import { MetricsService } from '../metrics/metrics.service';
 import type { UsageEvent } from './usage-event';
 import { INSERT_USAGE_SQL, usageInsertParams } from './usage-stream';
@@ -86,7 +87,7 @@ export class UsageService implements OnModuleDestroy {
 
   /** Gives back the reservation of a request that never reached a provider. */
   release(admission: Admission): void {
-    if (admission.subjects.length === 0) return;
+    if (admission.subjects.length === 0 && !admission.task) return;
     const p = this.limits
       .release(admission)
       .catch((err: unknown) =>
@@ -94,6 +95,23 @@ export class UsageService implements OnModuleDestroy {
       )
       .finally(() => this.inFlight.delete(p));
     this.inFlight.add(p);
+  }
+
+  /**
+   * Records a task's usage event against its reservation record, from any process (a worker settling a
+   * task another instance admitted): `event.id` is the reservation's id. Exactly once; see
+   * LimitsService.settleReservation. Rejects while Redis is unreachable (the caller retries: the
+   * settlement is idempotent on the id). The metrics count the event on the first settlement only.
+   */
+  async settleReservation(event: UsageEvent): Promise<ReservationOutcome> {
+    const outcome = await this.limits.settleReservation(event);
+    if (outcome === 'settled' || outcome === 'unknown') this.metrics.observe(event);
+    return outcome;
+  }
+
+  /** Gives back a task's reservation by its id, from any process, exactly once (never sent upstream). */
+  releaseReservation(id: string): Promise<ReservationOutcome> {
+    return this.limits.releaseReservation(id);
   }
 
   /** Events waiting for Redis (for metrics). */

@@ -3,7 +3,7 @@
  * Wire formats live only in `src/dialects/*` and in each provider's `*.wire.ts`.
  */
 
-export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
+export type ChatRole = ChatMessage['role'];
 
 export interface CacheControl {
   type: 'ephemeral';
@@ -11,52 +11,116 @@ export interface CacheControl {
   ttl?: string;
 }
 
-export type ContentPart =
-  | { type: 'text'; text: string; cacheControl?: CacheControl }
-  /** `url` is https://, gs:// or a data: URI. */
-  | {
-      type: 'image';
-      url: string;
-      detail?: 'low' | 'medium' | 'high' | 'ultra_high' | 'auto';
-      mimeType?: string;
-      cacheControl?: CacheControl;
-    }
-  /** Raw base64 audio, `format` such as "wav" or "mp3". */
-  | { type: 'audio'; data: string; format: string }
-  /** A file by data URI (`data`) or by reference (`uri`: https://, gs://, an uploaded file id). */
-  | {
-      type: 'file';
-      data?: string;
-      uri?: string;
-      mimeType?: string;
-      filename?: string;
-      detail?: 'low' | 'medium' | 'high' | 'ultra_high' | 'auto';
-      cacheControl?: CacheControl;
-    };
+type Detail = 'low' | 'medium' | 'high' | 'ultra_high' | 'auto';
 
-export interface ToolCall {
+export interface TextBlock {
+  type: 'text';
+  text: string;
+  cacheControl?: CacheControl;
+}
+
+/** `url` is https://, gs:// or a data: URI. */
+export interface ImageBlock {
+  type: 'image';
+  url: string;
+  detail?: Detail;
+  mimeType?: string;
+  cacheControl?: CacheControl;
+}
+
+/** Raw base64 audio, `format` such as "wav", "mp3" or "pcm16"; `transcript` on generated audio. */
+export interface AudioBlock {
+  type: 'audio';
+  data: string;
+  format: string;
+  transcript?: string;
+}
+
+/** A file by data URI (`data`) or by reference (`uri`: https://, gs://, an uploaded file id). */
+export interface FileBlock {
+  type: 'file';
+  data?: string;
+  uri?: string;
+  mimeType?: string;
+  filename?: string;
+  detail?: Detail;
+  cacheControl?: CacheControl;
+}
+
+/** Model reasoning; `signature` (Anthropic) must be replayed unchanged with the next turn. */
+export interface ThinkingBlock {
+  type: 'thinking';
+  thinking: string;
+  signature?: string;
+}
+
+/** Reasoning the provider encrypted (Anthropic `redacted_thinking`), replayed unchanged. */
+export interface RedactedThinkingBlock {
+  type: 'redacted_thinking';
+  data: string;
+}
+
+export interface ToolUseBlock {
+  type: 'tool_use';
   id: string;
   name: string;
-  /** JSON text of the arguments, as OpenAI carries it. */
+  /** JSON text of the arguments (OpenAI carries text; an object input is serialised once). */
   arguments: string;
   /** Gemini thought signature attached to this call, echoed back unchanged on the next turn. */
   thoughtSignature?: string;
 }
 
-export interface ChatMessage {
-  role: ChatRole;
-  content: ContentPart[];
+/** The answer to the `tool_use` block whose id is `toolUseId`. */
+export interface ToolResultBlock {
+  type: 'tool_result';
+  toolUseId: string;
+  /** The function's name, when the caller gave it (Gemini needs it; OpenAI's legacy `function` role). */
   name?: string;
-  /** assistant turns */
-  toolCalls?: ToolCall[];
-  reasoningContent?: string;
-  /** Anthropic-style thinking blocks carried back verbatim (signature included). */
-  thinkingBlocks?: Array<
-    { type: 'thinking'; thinking: string; signature?: string } | { type: 'redacted_thinking'; data: string }
-  >;
-  /** tool turns */
-  toolCallId?: string;
+  content: MediaBlock[];
+  isError?: boolean;
+  cacheControl?: CacheControl;
 }
+
+/** Media and text: what a system prompt and a user turn carry besides tool results. */
+export type MediaBlock = TextBlock | ImageBlock | AudioBlock | FileBlock;
+export type UserBlock = MediaBlock | ToolResultBlock;
+export type AssistantBlock =
+  | TextBlock
+  | ThinkingBlock
+  | RedactedThinkingBlock
+  | ToolUseBlock
+  | ImageBlock
+  | AudioBlock
+  | FileBlock;
+export type ContentBlock = UserBlock | AssistantBlock;
+
+export interface SystemMessage {
+  role: 'system';
+  content: MediaBlock[];
+  name?: string;
+}
+
+/** A user turn; tool results are blocks of it (first, in the order of the calls they answer). */
+export interface UserMessage {
+  role: 'user';
+  content: UserBlock[];
+  name?: string;
+}
+
+/** An assistant turn: its blocks in the order the model produced them. */
+export interface AssistantMessage {
+  role: 'assistant';
+  content: AssistantBlock[];
+  name?: string;
+  /** OpenAI's refusal text, which is not content. */
+  refusal?: string;
+}
+
+/**
+ * One turn of a conversation; its content is an ordered list of blocks, so a provider or dialect
+ * that orders thinking, text and tool use (Anthropic, Responses, Gemini) round-trips that order.
+ */
+export type ChatMessage = SystemMessage | UserMessage | AssistantMessage;
 
 export type ToolDefinition =
   | {
@@ -149,19 +213,6 @@ export interface Usage {
   estimated?: boolean;
 }
 
-export interface AssistantMessage {
-  role: 'assistant';
-  content: string | null;
-  reasoningContent?: string;
-  refusal?: string | null;
-  toolCalls?: ToolCall[];
-  /** Generated audio (pcm16 base64 etc.). */
-  audio?: { data: string; format: string; transcript?: string };
-  /** Generated images as data URIs. */
-  images?: Array<{ url: string }>;
-  thinkingBlocks?: ChatMessage['thinkingBlocks'];
-}
-
 export interface ChatChoice {
   index: number;
   message: AssistantMessage;
@@ -178,23 +229,34 @@ export interface ChatResponse {
   providerMetadata?: Record<string, unknown>;
 }
 
+/**
+ * Block boundaries in a stream. Content events of one choice belong to the block of the event before
+ * them when they are of the same kind (a `tool_call` also needs the same `index`); a change of kind
+ * starts the next block. `block`, set only by producers whose upstream numbers its blocks (Anthropic's
+ * content-block index), says so explicitly; it keeps two adjacent blocks of one kind apart. Consumers
+ * that need positions (Anthropic, Responses) count them with `StreamBlockCounter` (stream-blocks.ts):
+ * nothing is allocated per chunk for it.
+ */
 export type ChatStreamEvent =
   | { type: 'start'; id?: string }
-  | { type: 'text'; choice: number; text: string }
-  | { type: 'reasoning'; choice: number; text: string }
-  | { type: 'refusal'; choice: number; text: string }
+  | { type: 'text'; choice: number; text: string; block?: number }
+  /** `signature` closes a thinking block (Anthropic's signature_delta). */
+  | { type: 'reasoning'; choice: number; text: string; signature?: string; block?: number }
+  | { type: 'redacted_reasoning'; choice: number; data: string; block?: number }
+  | { type: 'refusal'; choice: number; text: string; block?: number }
   | {
       type: 'tool_call';
       choice: number;
-      /** position of the call within the message */
+      /** position of the call among the message's tool calls */
       index: number;
       id?: string;
       name?: string;
       argumentsDelta: string;
       thoughtSignature?: string;
+      block?: number;
     }
-  | { type: 'audio'; choice: number; data: string; transcript?: string }
-  | { type: 'image'; choice: number; url: string }
+  | { type: 'audio'; choice: number; data: string; transcript?: string; block?: number }
+  | { type: 'image'; choice: number; url: string; block?: number }
   | { type: 'finish'; choice: number; reason: FinishReason }
   | { type: 'usage'; usage: Usage }
   | { type: 'metadata'; metadata: Record<string, unknown> };

@@ -1,9 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fixtureDir, parseFixtureStream } from '../core/__fixtures__/codec-fixtures';
 import type { DeploymentTarget, HttpRequestSpec } from '../core/adapter';
 import type { ChatRequest, ChatStreamEvent } from '../core/canonical';
 import { ProviderError } from '../core/provider-error';
-import { parseSse } from '../core/sse';
 import { geminiCtx } from './__fixtures__/gemini-context';
 import { geminiAdapter } from './gemini.adapter';
 import { geminiChatCodec } from './gemini.chat';
@@ -14,10 +13,7 @@ import { geminiChatCodec } from './gemini.chat';
  * - `<case>.res.json`: `{wire (GenerateContentResponse), expected (ChatResponse without created)}` or `{wire, error}`
  * - `<case>.sse` + `<case>.res.json`: raw CRLF-framed SSE in, `{expected: {events, error?}}` out
  */
-const DIR = join(__dirname, '__fixtures__');
-const files = readdirSync(DIR);
-const read = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(join(DIR, name), 'utf8')) as Record<string, unknown>;
+const { files, read, text } = fixtureDir(join(__dirname, '__fixtures__'));
 
 function expectProviderError(fn: () => unknown, expected: { kind: string; param?: string }): void {
   let caught: unknown;
@@ -29,10 +25,6 @@ function expectProviderError(fn: () => unknown, expected: { kind: string; param?
   expect(caught).toBeInstanceOf(ProviderError);
   const err = caught as ProviderError;
   expect({ kind: err.kind, ...(expected.param !== undefined ? { param: err.param } : {}) }).toEqual(expected);
-}
-
-async function* chunked(text: string, size: number): AsyncGenerator<string> {
-  for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
 }
 
 describe('gemini chat codec: request fixtures (canonical in, wire out)', () => {
@@ -87,19 +79,11 @@ describe('gemini chat codec: response fixtures (wire in, canonical out)', () => 
 describe('gemini chat codec: stream fixtures (SSE in, canonical events out)', () => {
   const cases = files.filter((f) => f.endsWith('.sse'));
   it.each(cases)('%s', async (file) => {
-    const raw = readFileSync(join(DIR, file), 'utf8');
+    const raw = text(file);
     expect(raw).toContain('\r\n\r\n');
     const fx = read(file.replace(/\.sse$/, '.res.json'));
     const expected = fx.expected as { events: ChatStreamEvent[]; error?: { kind: string } };
-    // Odd chunk sizes split CRLF pairs and JSON across reads, as a real socket does.
-    const events: ChatStreamEvent[] = [];
-    let error: unknown;
-    try {
-      for await (const ev of geminiChatCodec.parseStream(parseSse(chunked(raw, 7)), geminiCtx()))
-        events.push(ev);
-    } catch (err) {
-      error = err;
-    }
+    const { events, error } = await parseFixtureStream(geminiChatCodec, raw, geminiCtx());
     expect(events).toEqual(expected.events);
     if (expected.error) {
       expect(error).toBeInstanceOf(ProviderError);

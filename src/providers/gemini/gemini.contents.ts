@@ -1,4 +1,11 @@
-import type { ChatMessage, ContentPart } from '../core/canonical';
+import type {
+  AssistantBlock,
+  ChatMessage,
+  MediaBlock,
+  ToolResultBlock,
+  ToolUseBlock,
+  UserBlock,
+} from '../core/canonical';
 import { invalidParam } from './gemini.errors';
 import { audioMimeType, guessMimeType, mediaResolutionOf, parseDataUri } from './gemini.media';
 import type { GeminiContent, GeminiPart } from './gemini.wire';
@@ -15,14 +22,17 @@ export interface GeminiConversation {
 
 /**
  * Canonical messages → `contents` + `systemInstruction`. System messages (wherever they are) form
- * the system instruction; assistant turns become `model` turns whose tool calls are `functionCall`
- * parts with their thought signature restored; tool results become `user` turns of
- * `functionResponse` parts named after the matching call. Adjacent turns of one role are merged,
- * as Gemini wants parallel function responses in one turn.
+ * the system instruction; assistant turns become `model` turns whose tool uses are `functionCall`
+ * parts with their thought signature restored (thinking is not sent back); tool results become
+ * `functionResponse` parts named after the matching call. Blocks keep their order. Adjacent turns of
+ * one role are merged, as Gemini wants parallel function responses in one turn. Error params name
+ * the OpenAI wire field (`messages[i].content[j]` counts media blocks only, `tool_calls[k]` tool uses).
  */
 export function toGeminiContents(messages: ChatMessage[], opts: ContentOptions): GeminiConversation {
   const callNames = new Map<string, string>();
-  for (const m of messages) for (const c of m.toolCalls ?? []) callNames.set(c.id, c.name);
+  for (const m of messages)
+    if (m.role === 'assistant')
+      for (const b of m.content) if (b.type === 'tool_use') callNames.set(b.id, b.name);
 
   const systemParts: GeminiPart[] = [];
   const contents: GeminiContent[] = [];
@@ -35,25 +45,13 @@ export function toGeminiContents(messages: ChatMessage[], opts: ContentOptions):
 
   messages.forEach((m, i) => {
     const where = `messages[${i}]`;
-    switch (m.role) {
-      case 'system':
-        systemParts.push(...toGeminiParts(m.content, where, opts));
-        break;
-      case 'user':
-        push('user', toGeminiParts(m.content, where, opts));
-        break;
-      case 'assistant':
-        push('model', [...toGeminiParts(m.content, where, opts), ...toFunctionCallParts(m, where)]);
-        break;
-      case 'tool':
-        push('user', [toFunctionResponsePart(m, where, callNames)]);
-        break;
-    }
+    if (m.role === 'system') systemParts.push(...toGeminiParts(m.content, where, opts));
+    else push(m.role === 'user' ? 'user' : 'model', toTurnParts(m.content, where, opts, callNames));
   });
   return systemParts.length > 0 ? { contents, systemInstruction: { parts: systemParts } } : { contents };
 }
 
-export function toGeminiParts(content: ContentPart[], where: string, opts: ContentOptions): GeminiPart[] {
+export function toGeminiParts(content: MediaBlock[], where: string, opts: ContentOptions): GeminiPart[] {
   const parts: GeminiPart[] = [];
   content.forEach((p, j) => {
     const part = toGeminiPart(p, `${where}.content[${j}]`, opts);
@@ -62,7 +60,27 @@ export function toGeminiParts(content: ContentPart[], where: string, opts: Conte
   return parts;
 }
 
-function toGeminiPart(p: ContentPart, where: string, opts: ContentOptions): GeminiPart | undefined {
+function toTurnParts(
+  content: Array<UserBlock | AssistantBlock>,
+  where: string,
+  opts: ContentOptions,
+  callNames: Map<string, string>,
+): GeminiPart[] {
+  const parts: GeminiPart[] = [];
+  let media = 0;
+  let calls = 0;
+  for (const b of content) {
+    let part: GeminiPart | undefined;
+    if (b.type === 'tool_use') part = toFunctionCallPart(b, `${where}.tool_calls[${calls++}]`);
+    else if (b.type === 'tool_result') part = toFunctionResponsePart(b, where, callNames);
+    else if (b.type !== 'thinking' && b.type !== 'redacted_thinking')
+      part = toGeminiPart(b, `${where}.content[${media++}]`, opts);
+    if (part) parts.push(part);
+  }
+  return parts;
+}
+
+function toGeminiPart(p: MediaBlock, where: string, opts: ContentOptions): GeminiPart | undefined {
   switch (p.type) {
     case 'text':
       return p.text.length > 0 ? { text: p.text } : undefined;
@@ -116,13 +134,11 @@ function withResolution(
   return res ? { ...part, mediaResolution: res } : part;
 }
 
-function toFunctionCallParts(m: ChatMessage, where: string): GeminiPart[] {
-  return (m.toolCalls ?? []).map((call, j) => {
-    const args = parseArguments(call.arguments, `${where}.tool_calls[${j}].function.arguments`);
-    const part: GeminiPart = { functionCall: { name: call.name, args } };
-    if (call.thoughtSignature) part.thoughtSignature = call.thoughtSignature;
-    return part;
-  });
+function toFunctionCallPart(call: ToolUseBlock, where: string): GeminiPart {
+  const args = parseArguments(call.arguments, `${where}.function.arguments`);
+  const part: GeminiPart = { functionCall: { name: call.name, args } };
+  if (call.thoughtSignature) part.thoughtSignature = call.thoughtSignature;
+  return part;
 }
 
 function parseArguments(text: string, param: string): Record<string, unknown> {
@@ -138,15 +154,19 @@ function parseArguments(text: string, param: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function toFunctionResponsePart(m: ChatMessage, where: string, callNames: Map<string, string>): GeminiPart {
-  const name = (m.toolCallId !== undefined ? callNames.get(m.toolCallId) : undefined) ?? m.name;
+function toFunctionResponsePart(
+  result: ToolResultBlock,
+  where: string,
+  callNames: Map<string, string>,
+): GeminiPart {
+  const name = callNames.get(result.toolUseId) ?? result.name;
   if (!name)
     throw invalidParam(
       `${where}.tool_call_id`,
-      `no assistant tool call with id "${m.toolCallId ?? ''}" precedes this tool result`,
+      `no assistant tool call with id "${result.toolUseId}" precedes this tool result`,
     );
   let text = '';
-  for (const p of m.content) {
+  for (const p of result.content) {
     if (p.type !== 'text') throw invalidParam(`${where}.content`, 'tool results sent to Gemini must be text');
     text += p.text;
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { joinUrl, type ContextCacheCodec, type HttpRequestSpec, type ProviderContext } from '../core/adapter';
 import type { ChatMessage, ChatRequest } from '../core/canonical';
+import { cacheControlsOf } from '../core/content';
 import { ProviderError } from '../core/provider-error';
 import { toGeminiContents } from './gemini.contents';
 import { parseGeminiError } from './gemini.errors';
@@ -32,8 +33,7 @@ export interface GeminiCachePlan {
 const TTL = /^\d+(\.\d+)?s$/;
 
 export function planGeminiContextCache(req: ChatRequest, ctx: ProviderContext): GeminiCachePlan | undefined {
-  const marked = (m: ChatMessage) =>
-    m.content.some((p) => p.type !== 'audio' && p.cacheControl !== undefined);
+  const marked = (m: ChatMessage) => cacheControlsOf(m).length > 0;
   if (!req.messages.some(marked)) return undefined;
   // The first continuous block of marked turns (system messages go to the cache wherever they are).
   const block: number[] = [];
@@ -58,8 +58,8 @@ export function planGeminiContextCache(req: ChatRequest, ctx: ProviderContext): 
   const content = { model: geminiModelResource(ctx), ...conversation, ...tools };
   const displayName = `switchboard-${createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 40)}`;
   const ttl = cached
-    .flatMap((m) => m.content)
-    .map((p) => (p.type !== 'audio' ? p.cacheControl?.ttl : undefined))
+    .flatMap(cacheControlsOf)
+    .map((c) => c.ttl)
     .find((t): t is string => typeof t === 'string' && TTL.test(t));
 
   const body = { ...content, ...(ttl ? { ttl } : {}), displayName };

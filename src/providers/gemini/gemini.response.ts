@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { AssistantMessage, ChatChoice, ChatResponse, ToolCall } from '../core/canonical';
+import type {
+  AssistantBlock,
+  AssistantMessage,
+  AudioBlock,
+  ChatChoice,
+  ChatResponse,
+} from '../core/canonical';
 import { ProviderError } from '../core/provider-error';
 import { parseGeminiError } from './gemini.errors';
 import { concatBase64 } from './gemini.media';
@@ -56,11 +62,11 @@ export function fromGeminiResponse(body: unknown, requestId: string): ChatRespon
 
   let choices: ChatChoice[];
   if (res.promptFeedback?.blockReason) {
-    choices = [{ index: 0, message: { role: 'assistant', content: null }, finishReason: 'content_filter' }];
+    choices = [{ index: 0, message: { role: 'assistant', content: [] }, finishReason: 'content_filter' }];
   } else {
     choices = (res.candidates ?? []).map((c, i) => fromCandidate(c, c.index ?? i, idBase, metadata));
     if (choices.length === 0)
-      choices = [{ index: 0, message: { role: 'assistant', content: null }, finishReason: 'stop' }];
+      choices = [{ index: 0, message: { role: 'assistant', content: [] }, finishReason: 'stop' }];
   }
   for (const c of res.candidates ?? []) {
     for (const key of CANDIDATE_METADATA_KEYS)
@@ -80,68 +86,77 @@ export function fromGeminiResponse(body: unknown, requestId: string): ChatRespon
   return out;
 }
 
+/**
+ * A candidate's parts → blocks in wire order. Adjacent text parts (code rendered as Markdown
+ * included) form one text block, adjacent thought parts one thinking block; audio parts form one
+ * audio block (their bytes joined) where the first one was.
+ */
 function fromCandidate(
   c: GeminiCandidate,
   index: number,
   idBase: string,
   metadata: GeminiProviderMetadata,
 ): ChatChoice {
-  let text = '';
-  let hasText = false;
-  let reasoning = '';
-  const toolCalls: ToolCall[] = [];
-  const images: Array<{ url: string }> = [];
-  const audio: string[] = [];
-  let audioFormat = 'pcm16';
+  const content: AssistantBlock[] = [];
+  let tail = '';
+  let toolCalls = 0;
+  let audio: AudioBlock | undefined;
+  const audioChunks: string[] = [];
   const code: GeminiPart[] = [];
+  const appendText = (text: string) => {
+    const last = content[content.length - 1];
+    if (last?.type === 'text') last.text += text;
+    else content.push({ type: 'text', text });
+    tail = text;
+  };
 
   for (const part of c.content?.parts ?? []) {
     const m = meaningOf(part);
     if (!m) continue;
     switch (m.kind) {
       case 'text':
-        text += m.text;
-        hasText = true;
+        appendText(m.text);
         break;
-      case 'reasoning':
-        reasoning += m.text;
+      case 'reasoning': {
+        const last = content[content.length - 1];
+        if (last?.type === 'thinking') last.thinking += m.text;
+        else content.push({ type: 'thinking', thinking: m.text });
         break;
+      }
       case 'code':
-        text += appendCode(text, m.text);
-        hasText = true;
+        appendText(appendCode(tail, m.text));
         code.push(m.raw);
         break;
       case 'tool_call': {
-        const call: ToolCall = {
-          id: m.id ?? toolCallIdFor(idBase, index, toolCalls.length),
+        const call: AssistantBlock = {
+          type: 'tool_use',
+          id: m.id ?? toolCallIdFor(idBase, index, toolCalls),
           name: m.name,
           arguments: m.arguments,
         };
         if (m.thoughtSignature) call.thoughtSignature = m.thoughtSignature;
-        toolCalls.push(call);
+        toolCalls++;
+        content.push(call);
         break;
       }
       case 'image':
-        images.push({ url: m.url });
+        content.push({ type: 'image', url: m.url });
         break;
       case 'audio':
-        audio.push(m.data);
-        audioFormat = m.format;
+        if (!audio) content.push((audio = { type: 'audio', data: '', format: m.format }));
+        audio.format = m.format;
+        audioChunks.push(m.data);
         break;
     }
   }
+  if (audio) audio.data = concatBase64(audioChunks);
   if (code.length > 0) ((metadata.codeExecution ??= []) as unknown[]).push(...code);
 
-  const message: AssistantMessage = { role: 'assistant', content: hasText ? text : null };
-  if (reasoning) message.reasoningContent = reasoning;
-  if (toolCalls.length > 0) message.toolCalls = toolCalls;
-  if (images.length > 0) message.images = images;
-  if (audio.length > 0) message.audio = { data: concatBase64(audio), format: audioFormat };
-
+  const message: AssistantMessage = { role: 'assistant', content };
   const choice: ChatChoice = {
     index,
     message,
-    finishReason: fromGeminiFinishReason(c.finishReason, toolCalls.length > 0),
+    finishReason: fromGeminiFinishReason(c.finishReason, toolCalls > 0),
   };
   const logprobs = fromGeminiLogprobs(c.logprobsResult);
   if (logprobs) choice.logprobs = logprobs;

@@ -10,7 +10,9 @@ import type { CancelSignal } from '../core/cancel';
  */
 function mockReply(req: ChatRequest, ctx: ProviderContext): { text: string; usage: Usage } {
   const fixed = ctx.deployment.settings.response;
-  const lastUser = [...req.messages].reverse().find((m) => m.role === 'user');
+  const lastUser = [...req.messages]
+    .reverse()
+    .find((m) => m.role === 'user' && !m.content.some((b) => b.type === 'tool_result'));
   const prompt = lastUser?.content.map((p) => (p.type === 'text' ? p.text : `[${p.type}]`)).join(' ') ?? '';
   let text = typeof fixed === 'string' ? fixed : `This is a mock response to: ${prompt.slice(0, 200)}`;
   const words = text.split(' ');
@@ -57,7 +59,7 @@ const mockChat: LocalChatHandler = {
       created: Math.floor(Date.now() / 1000),
       choices: Array.from({ length: n }, (_, index) => ({
         index,
-        message: { role: 'assistant' as const, content: text },
+        message: { role: 'assistant' as const, content: [{ type: 'text' as const, text }] },
         finishReason: 'stop' as const,
       })),
       usage: { ...usage, completionTokens: usage.completionTokens * n },

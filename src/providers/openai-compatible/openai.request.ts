@@ -1,4 +1,12 @@
-import type { ChatMessage, ChatRequest, ContentPart, ToolChoice, ToolDefinition } from '../core/canonical';
+import type {
+  AssistantMessage,
+  ChatRequest,
+  MediaBlock,
+  ToolChoice,
+  ToolDefinition,
+  UserMessage,
+} from '../core/canonical';
+import { thinkingTextOf } from '../core/content';
 import { ProviderError } from '../core/provider-error';
 import type { OpenAiContentPart, OpenAiMessage } from './openai.wire';
 
@@ -18,7 +26,7 @@ export function toOpenAiChatBody(
   const body: Record<string, unknown> = {
     ...(req.extensions?.openai ?? {}),
     model: upstreamModel,
-    messages: req.messages.map((m) => toOpenAiMessage(m, opts)),
+    messages: toOpenAiMessages(req, opts),
   };
   if (req.stream) {
     body.stream = true;
@@ -61,32 +69,75 @@ function setIf(body: Record<string, unknown>, key: string, value: unknown): void
   if (value !== undefined) body[key] = value;
 }
 
-function toOpenAiMessage(m: ChatMessage, opts: OpenAiRequestOptions): OpenAiMessage {
-  const out: OpenAiMessage = { role: m.role, content: toOpenAiContent(m) };
-  if (m.name) out.name = m.name;
-  if (m.role === 'assistant') {
-    if (m.toolCalls?.length) {
-      out.tool_calls = m.toolCalls.map((c) => ({
-        id: c.id,
-        type: 'function',
-        function: { name: c.name, arguments: c.arguments },
-      }));
-      if (out.content === '') out.content = null;
-    }
-    if (opts.replayReasoningContent && m.reasoningContent) out.reasoning_content = m.reasoningContent;
+/**
+ * Canonical messages → OpenAI messages. A user turn's tool results become `tool` messages (in block
+ * order, the rest of the turn after them as a user message); an assistant turn's thinking is dropped
+ * unless the host wants it replayed (`reasoning_content`), its tool uses become `tool_calls`.
+ */
+function toOpenAiMessages(req: ChatRequest, opts: OpenAiRequestOptions): OpenAiMessage[] {
+  const out: OpenAiMessage[] = [];
+  for (const m of req.messages) {
+    if (m.role === 'assistant') out.push(toOpenAiAssistant(m, opts));
+    else if (m.role === 'user' && m.content.some((b) => b.type === 'tool_result')) pushUserTurn(out, m);
+    // No tool result in it: all of it is media and text.
+    else out.push(withName({ role: m.role, content: toOpenAiContent(m.content as MediaBlock[]) }, m.name));
   }
-  if (m.role === 'tool') out.tool_call_id = m.toolCallId;
   return out;
 }
 
-function toOpenAiContent(m: ChatMessage): string | OpenAiContentPart[] {
-  if (m.content.every((p) => p.type === 'text')) {
-    return m.content.map((p) => (p as { text: string }).text).join('');
-  }
-  return m.content.map(toOpenAiPart);
+function withName(msg: OpenAiMessage, name: string | undefined): OpenAiMessage {
+  if (name) msg.name = name;
+  return msg;
 }
 
-function toOpenAiPart(p: ContentPart): OpenAiContentPart {
+function pushUserTurn(out: OpenAiMessage[], m: UserMessage): void {
+  let rest: MediaBlock[] = [];
+  const flush = () => {
+    if (rest.length > 0) out.push(withName({ role: 'user', content: toOpenAiContent(rest) }, m.name));
+    rest = [];
+  };
+  for (const b of m.content) {
+    if (b.type !== 'tool_result') {
+      rest.push(b);
+      continue;
+    }
+    flush();
+    const tool = withName({ role: 'tool', content: toOpenAiContent(b.content) }, b.name);
+    tool.tool_call_id = b.toolUseId;
+    out.push(tool);
+  }
+  flush();
+}
+
+function toOpenAiAssistant(m: AssistantMessage, opts: OpenAiRequestOptions): OpenAiMessage {
+  const media: MediaBlock[] = [];
+  const calls: NonNullable<OpenAiMessage['tool_calls']> = [];
+  for (const b of m.content) {
+    if (b.type === 'tool_use')
+      calls.push({ id: b.id, type: 'function', function: { name: b.name, arguments: b.arguments } });
+    else if (b.type !== 'thinking' && b.type !== 'redacted_thinking') media.push(b);
+  }
+  const out: OpenAiMessage = { role: 'assistant', content: toOpenAiContent(media) };
+  if (m.name) out.name = m.name;
+  if (calls.length > 0) {
+    out.tool_calls = calls;
+    if (out.content === '') out.content = null;
+  }
+  if (opts.replayReasoningContent) {
+    const reasoning = thinkingTextOf(m.content);
+    if (reasoning) out.reasoning_content = reasoning;
+  }
+  return out;
+}
+
+function toOpenAiContent(content: MediaBlock[]): string | OpenAiContentPart[] {
+  if (content.every((p) => p.type === 'text')) {
+    return content.map((p) => (p as { text: string }).text).join('');
+  }
+  return content.map(toOpenAiPart);
+}
+
+function toOpenAiPart(p: MediaBlock): OpenAiContentPart {
   switch (p.type) {
     case 'text':
       return { type: 'text', text: p.text };

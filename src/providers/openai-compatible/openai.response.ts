@@ -1,4 +1,10 @@
-import type { AssistantMessage, ChatResponse, ChatStreamEvent, FinishReason } from '../core/canonical';
+import type {
+  AssistantBlock,
+  AssistantMessage,
+  ChatResponse,
+  ChatStreamEvent,
+  FinishReason,
+} from '../core/canonical';
 import { ProviderError } from '../core/provider-error';
 import type { SseEvent } from '../core/sse';
 import { fromOpenAiUsage } from './openai.usage';
@@ -41,27 +47,34 @@ export function fromOpenAiChatResponse(body: unknown): ChatResponse {
   };
 }
 
+/**
+ * OpenAI message → blocks, in the order the Google dialect renders parts: thinking (LiteLLM's
+ * `thinking_blocks`, which carry signatures, else `reasoning_content`), text, images, audio, tool uses.
+ */
 function fromOpenAiMessage(m: OpenAiMessage): AssistantMessage {
-  const out: AssistantMessage = {
-    role: 'assistant',
-    content: typeof m.content === 'string' ? m.content : null,
-  };
-  if (m.reasoning_content) out.reasoningContent = m.reasoning_content;
-  if (m.refusal) out.refusal = m.refusal;
-  if (m.tool_calls?.length) {
-    out.toolCalls = m.tool_calls.map((c) => ({
+  const content: AssistantBlock[] = [];
+  if (m.thinking_blocks?.length) content.push(...m.thinking_blocks);
+  else if (m.reasoning_content) content.push({ type: 'thinking', thinking: m.reasoning_content });
+  if (typeof m.content === 'string') content.push({ type: 'text', text: m.content });
+  for (const i of m.images ?? []) content.push({ type: 'image', url: i.image_url.url });
+  if (m.audio?.data) {
+    const audio: AssistantBlock = { type: 'audio', data: m.audio.data, format: m.audio.format ?? 'pcm16' };
+    if (m.audio.transcript !== undefined) audio.transcript = m.audio.transcript;
+    content.push(audio);
+  }
+  for (const c of m.tool_calls ?? []) {
+    const call: AssistantBlock = {
+      type: 'tool_use',
       id: c.id,
       name: c.function.name,
       arguments: c.function.arguments,
-      ...(c.provider_specific_fields?.thought_signature
-        ? { thoughtSignature: c.provider_specific_fields.thought_signature }
-        : {}),
-    }));
+    };
+    if (c.provider_specific_fields?.thought_signature)
+      call.thoughtSignature = c.provider_specific_fields.thought_signature;
+    content.push(call);
   }
-  if (m.audio?.data)
-    out.audio = { data: m.audio.data, format: m.audio.format ?? 'pcm16', transcript: m.audio.transcript };
-  if (m.images?.length) out.images = m.images.map((i) => ({ url: i.image_url.url }));
-  if (m.thinking_blocks?.length) out.thinkingBlocks = m.thinking_blocks;
+  const out: AssistantMessage = { role: 'assistant', content };
+  if (m.refusal) out.refusal = m.refusal;
   return out;
 }
 

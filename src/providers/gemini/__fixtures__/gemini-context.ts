@@ -1,19 +1,7 @@
 import type { DeploymentTarget, ProviderContext } from '../../core/adapter';
+import { fixtureCtx } from '../../core/__fixtures__/codec-fixtures';
 
 /** The deployment every golden fixture runs against, overridden by the fixture's `deployment`. */
 export function geminiCtx(deployment: Partial<DeploymentTarget> = {}): ProviderContext {
-  return {
-    requestId: 'req-1',
-    deployment: {
-      id: 'dep-1',
-      provider: 'gemini',
-      upstreamModel: 'gemini-2.5-flash',
-      apiKey: 'test-key',
-      connectTimeoutMs: 5000,
-      timeoutMs: 120000,
-      streamIdleTimeoutMs: 60000,
-      settings: {},
-      ...deployment,
-    },
-  };
+  return fixtureCtx('gemini', 'gemini-2.5-flash', deployment);
 }

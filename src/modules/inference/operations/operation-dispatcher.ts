@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { InferenceRequest, InferenceResponse } from '../../../common/http/inference-request';
-import { InferenceOperations } from '../operations/inference-operations';
-import { MeteredPipeline } from './metered-pipeline';
-import type { OperationName } from './operation';
+import { MeteredPipeline } from '../pipeline/metered-pipeline';
+import type { OperationName } from '../pipeline/operation';
+import { InferenceOperations } from './inference-operations';
 
 /** The HTTP edge's one entry into the inference path: an operation by name, through the pipeline. */
 @Injectable()
