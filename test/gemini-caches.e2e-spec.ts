@@ -1,11 +1,33 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import Decimal from 'decimal.js';
+import type { CachedContent } from '@google/genai';
 import OpenAI from 'openai';
+import type {
+  ChatCompletionContentPartText,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
 import { ensureUndiciGlobalDispatcher, startFakeGemini, type FakeGemini } from './fakes/fake-gemini';
 import type { Identity } from '../src/modules/auth/identity';
 import { GeminiCacheRegistry } from '../src/modules/inference/preparation/gemini-cache-registry';
-import { AdminClient } from './support/admin-client';
+import {
+  AdminClient,
+  type ModelResponse,
+  type UsageLogPage,
+  type UsageLogResponse,
+} from './support/admin-client';
 import { startGateway, type TestGateway } from './support/gateway';
+
+/** A Google-dialect error. */
+interface GoogleErrorBody {
+  error: { code: number; message: string; status: string };
+}
+
+/** A cachedContents answer of the gateway: `name`, `expireTime` and `usageMetadata` are always there. */
+type GatewayCache = CachedContent & Required<Pick<CachedContent, 'name' | 'expireTime' | 'usageMetadata'>>;
+
+/** `GET cachedContents`. */
+interface CachedContentList {
+  cachedContents: GatewayCache[];
+}
 
 const DOC = 'A long document about cookies. '.repeat(400);
 const AGREEMENT = 'Here is the full text of a complex legal agreement'.repeat(4000);
@@ -69,10 +91,10 @@ describe('Gemini cachedContents: owned by their key, admitted and metered (issue
     });
   const upstreamCreates = () =>
     gemini.requests.filter((r) => r.method === 'POST' && r.path === '/v1beta/cachedContents').length;
-  const usageOf = async (keyId: string, endpoint: string, count = 1): Promise<any[]> => {
+  const usageOf = async (keyId: string, endpoint: string, count = 1): Promise<UsageLogResponse[]> => {
     for (let i = 0; i < 100; i++) {
-      const page = (await admin.request('GET', `/admin/usage/logs?key_id=${keyId}`)).body;
-      const rows = page.data.filter((r: any) => r.endpoint === endpoint);
+      const page = (await admin.request<UsageLogPage>('GET', `/admin/usage/logs?key_id=${keyId}`)).body;
+      const rows = page.data.filter((r) => r.endpoint === endpoint);
       if (rows.length >= count) return rows;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -87,7 +109,10 @@ describe('Gemini cachedContents: owned by their key, admitted and metered (issue
     const before = upstreamCreates();
     const res = await createCache(broke.key, { ttl: '86400s' });
     expect(res.status).toBe(429);
-    expect(((await res.json()) as any).error).toMatchObject({ code: 429, status: 'RESOURCE_EXHAUSTED' });
+    expect(((await res.json()) as GoogleErrorBody).error).toMatchObject({
+      code: 429,
+      status: 'RESOURCE_EXHAUSTED',
+    });
     expect(upstreamCreates()).toBe(before);
     const chat = await google(broke.key, 'POST', 'models/gemini-flash:generateContent', {
       contents: [{ role: 'user', parts: [{ text: 'hi' }] }],
@@ -121,7 +146,7 @@ describe('Gemini cachedContents: owned by their key, admitted and metered (issue
     const res = await createCache(alice.key);
     expect(res.status).toBe(200);
     expect(res.headers.get('x-ratelimit-limit-requests')).toBe('1000');
-    const cache = (await res.json()) as any;
+    const cache = (await res.json()) as GatewayCache;
     const tokens = cache.usageMetadata.totalTokenCount as number;
     expect(tokens).toBeGreaterThan(1000);
     // Not Gemini's default hour: the two hours asked for.
@@ -140,7 +165,8 @@ describe('Gemini cachedContents: owned by their key, admitted and metered (issue
       cost_usd: write.plus(storage(tokens, 7200)).toFixed(),
     });
 
-    const listed = ((await (await google(alice.key, 'GET', 'cachedContents')).json()) as any).cachedContents;
+    const listed = ((await (await google(alice.key, 'GET', 'cachedContents')).json()) as CachedContentList)
+      .cachedContents;
     expect(listed).toEqual([
       expect.objectContaining({
         name: cache.name,
@@ -153,11 +179,11 @@ describe('Gemini cachedContents: owned by their key, admitted and metered (issue
   });
 
   it("another team's key gets 404 on get, patch, delete and use, and its list leaves the cache out; an admin sees it", async () => {
-    const cache = (await (await createCache(alice.key, { displayName: 'private' })).json()) as any;
+    const cache = (await (await createCache(alice.key, { displayName: 'private' })).json()) as GatewayCache;
     const id = cache.name.replace('cachedContents/', '');
     const notFound = async (res: Response) => {
       expect(res.status).toBe(404);
-      expect(((await res.json()) as any).error).toMatchObject({ code: 404, status: 'NOT_FOUND' });
+      expect(((await res.json()) as GoogleErrorBody).error).toMatchObject({ code: 404, status: 'NOT_FOUND' });
     };
     const generates = gemini.requestsFor('generateContent').length;
     await notFound(await google(bob.key, 'GET', `cachedContents/${id}`));
@@ -189,9 +215,12 @@ describe('Gemini cachedContents: owned by their key, admitted and metered (issue
     });
     expect(viaOpenAi.status).toBe(404);
     // The field the caller used is the one named.
-    expect(((await viaOpenAi.json()) as any).error).toMatchObject({ param: 'cached_content' });
+    expect(((await viaOpenAi.json()) as { error: OpenAI.ErrorObject }).error).toMatchObject({
+      param: 'cached_content',
+    });
     expect(gemini.requestsFor('generateContent')).toHaveLength(generates);
-    const bobs = ((await (await google(bob.key, 'GET', 'cachedContents')).json()) as any).cachedContents;
+    const bobs = ((await (await google(bob.key, 'GET', 'cachedContents')).json()) as CachedContentList)
+      .cachedContents;
     expect(bobs).toEqual([]);
 
     // The owner still has it, and can use it; an admin key and the master key see it too.
@@ -202,19 +231,20 @@ describe('Gemini cachedContents: owned by their key, admitted and metered (issue
     });
     expect(used.status).toBe(200);
     expect((await google(adminKey.key, 'GET', `cachedContents/${id}`)).status).toBe(200);
-    const all = ((await (await google(gw.masterKey, 'GET', 'cachedContents')).json()) as any).cachedContents;
-    expect(all.map((c: any) => c.name)).toContain(cache.name);
+    const all = ((await (await google(gw.masterKey, 'GET', 'cachedContents')).json()) as CachedContentList)
+      .cachedContents;
+    expect(all.map((c) => c.name)).toContain(cache.name);
     expect((await google(adminKey.key, 'DELETE', `cachedContents/${id}`)).status).toBe(200);
     await notFound(await google(alice.key, 'GET', `cachedContents/${id}`));
   });
 
   it('extending the TTL meters the added hours (tokens × hours × storage price)', async () => {
-    const cache = (await (await createCache(alice.key, { displayName: 'extend' })).json()) as any;
+    const cache = (await (await createCache(alice.key, { displayName: 'extend' })).json()) as GatewayCache;
     const tokens = cache.usageMetadata.totalTokenCount as number;
     const later = new Date(Date.parse(cache.expireTime) + 3_600_000).toISOString();
     const res = await google(alice.key, 'PATCH', cache.name, { expireTime: later });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as any).expireTime).toBe(later);
+    expect(((await res.json()) as GatewayCache).expireTime).toBe(later);
     const [record] = await usageOf(alice.id, 'cache_extend');
     expect(record).toMatchObject({ status_code: 200, cost_usd: storage(tokens, 3600).toFixed() });
     // Shortening it adds nothing to pay.
@@ -226,7 +256,7 @@ describe('Gemini cachedContents: owned by their key, admitted and metered (issue
 
   it('a PATCH is billed for the expiry Gemini applied: not for one its updateMask leaves out, and two concurrent extensions pay for the added hour once', async () => {
     const ivy = await admin.createKey({ name: 'ivy' });
-    const cache = (await (await createCache(ivy.key, { displayName: 'masked' })).json()) as any;
+    const cache = (await (await createCache(ivy.key, { displayName: 'masked' })).json()) as GatewayCache;
     const tokens = cache.usageMetadata.totalTokenCount as number;
     const path = (mask: string) => `${cache.name}?updateMask=${mask}`;
     // A mask without the expiry: Gemini keeps it (its answer here carries no expireTime).
@@ -237,7 +267,7 @@ describe('Gemini cachedContents: owned by their key, admitted and metered (issue
       const res = await google(ivy.key, 'PATCH', path('expireTime'), { ttl: '90000s' });
       expect(res.status).toBe(200);
       // (the fake's clock made it a few ms from the gateway's)
-      const kept = Date.parse(((await res.json()) as any).expireTime);
+      const kept = Date.parse(((await res.json()) as GatewayCache).expireTime);
       expect(Math.abs(kept - Date.parse(cache.expireTime))).toBeLessThan(1000);
     } finally {
       gemini.showCacheExpireTime(false);
@@ -251,14 +281,14 @@ describe('Gemini cachedContents: owned by their key, admitted and metered (issue
     const records = await usageOf(ivy.id, 'cache_extend', 3);
     await new Promise((r) => setTimeout(r, 300));
     expect(await usageOf(ivy.id, 'cache_extend')).toHaveLength(3);
-    const billed = records.reduce((sum: Decimal, r: any) => sum.plus(r.cost_usd), new Decimal(0));
+    const billed = records.reduce((sum: Decimal, r) => sum.plus(r.cost_usd), new Decimal(0));
     // One added hour in all (each record rounds up at 10 places; the fake's ms of clock skew cost less).
     expect(billed.minus(storage(tokens, 3600)).abs().lte('0.000000001')).toBe(true);
   });
 
   it('a cache named under the other spellings Google reads (cached_content, generate_content_request) is checked too; a field given twice is a 400', async () => {
-    const cache = (await (await createCache(alice.key, { displayName: 'spellings' })).json()) as any;
-    const own = (await (await createCache(bob.key, { displayName: 'bobs' })).json()) as any;
+    const cache = (await (await createCache(alice.key, { displayName: 'spellings' })).json()) as GatewayCache;
+    const own = (await (await createCache(bob.key, { displayName: 'bobs' })).json()) as GatewayCache;
     const counts = gemini.requestsFor('countTokens').length;
     const generates = gemini.requestsFor('generateContent').length;
     const contents = [{ role: 'user', parts: [{ text: 'x' }] }];
@@ -268,7 +298,7 @@ describe('Gemini cachedContents: owned by their key, admitted and metered (issue
     ]) {
       const res = await google(bob.key, 'POST', 'models/gemini-flash:countTokens', body);
       expect(res.status).toBe(404);
-      expect(((await res.json()) as any).error).toMatchObject({ code: 404, status: 'NOT_FOUND' });
+      expect(((await res.json()) as GoogleErrorBody).error).toMatchObject({ code: 404, status: 'NOT_FOUND' });
     }
     for (const body of [
       { contents, cachedContent: null, cached_content: cache.name },
@@ -276,7 +306,7 @@ describe('Gemini cachedContents: owned by their key, admitted and metered (issue
     ]) {
       const res = await google(bob.key, 'POST', 'models/gemini-flash:generateContent', body);
       expect(res.status).toBe(400);
-      expect(((await res.json()) as any).error.message).toContain('cachedContent');
+      expect(((await res.json()) as GoogleErrorBody).error.message).toContain('cachedContent');
     }
     const twice = await google(bob.key, 'POST', 'models/gemini-flash:countTokens', {
       generateContentRequest: { contents, cachedContent: own.name },
@@ -292,7 +322,7 @@ describe('Gemini cachedContents: owned by their key, admitted and metered (issue
     const asked = new Date(Date.now() + 10 * 3_600_000).toISOString();
     const res = await createCache(frank.key, { ttl: undefined, expire_time: asked });
     expect(res.status).toBe(200);
-    const cache = (await res.json()) as any;
+    const cache = (await res.json()) as GatewayCache;
     expect(cache.expireTime).toBe(asked);
     const tokens = cache.usageMetadata.totalTokenCount as number;
     const [created] = await usageOf(frank.id, 'cache_create');
@@ -350,10 +380,10 @@ describe('Gemini cachedContents: owned by their key, admitted and metered (issue
   it('bad ttl / expireTime / pageToken are 400s naming the field', async () => {
     const badTtl = await createCache(alice.key, { ttl: 'forever' });
     expect(badTtl.status).toBe(400);
-    expect(((await badTtl.json()) as any).error.message).toContain('ttl');
+    expect(((await badTtl.json()) as GoogleErrorBody).error.message).toContain('ttl');
     const past = await createCache(alice.key, { ttl: undefined, expireTime: '2001-01-01T00:00:00Z' });
     expect(past.status).toBe(400);
-    expect(((await past.json()) as any).error.message).toContain('expireTime');
+    expect(((await past.json()) as GoogleErrorBody).error.message).toContain('expireTime');
     const badToken = await google(alice.key, 'GET', 'cachedContents?pageToken=nope');
     expect(badToken.status).toBe(400);
   });
@@ -361,10 +391,16 @@ describe('Gemini cachedContents: owned by their key, admitted and metered (issue
   it('cache_control caches are never shared across keys: each key gets, and pays for, its own', async () => {
     const carol = await admin.createKey({ name: 'carol' });
     const dave = await admin.createKey({ name: 'dave' });
-    const messages: any[] = [
+    const messages: ChatCompletionMessageParam[] = [
       {
         role: 'system',
-        content: [{ type: 'text', text: AGREEMENT, cache_control: { type: 'ephemeral', ttl: '3600s' } }],
+        content: [
+          {
+            type: 'text',
+            text: AGREEMENT,
+            cache_control: { type: 'ephemeral', ttl: '3600s' }, // the gateway's extension
+          } as ChatCompletionContentPartText,
+        ],
       },
       { role: 'user', content: 'What are the key terms?' },
     ];
@@ -373,7 +409,9 @@ describe('Gemini cachedContents: owned by their key, admitted and metered (issue
     for (const key of [carol.key, dave.key, carol.key]) {
       const client = new OpenAI({ apiKey: key, baseURL: `${gw.url}/v1`, maxRetries: 0 });
       await client.chat.completions.create({ model: 'gemini-flash', messages });
-      named.push((gemini.requestsFor('generateContent').at(-1)!.body as any).cachedContent);
+      named.push(
+        (gemini.requestsFor('generateContent').at(-1)!.body as { cachedContent: string }).cachedContent,
+      );
     }
     expect(upstreamCreates()).toBe(before + 2);
     expect(named[0]).toMatch(/^cachedContents\//);
@@ -410,9 +448,10 @@ describe('Gemini cachedContents: owned by their key, admitted and metered (issue
               content: [{ type: 'text', text: AGREEMENT, cache_control: { type: 'ephemeral' } }],
             },
             { role: 'user', content: 'What are the key terms?' },
-          ] as any,
+          ] as ChatCompletionMessageParam[],
         });
-        return (gemini.requestsFor('generateContent').at(-1)!.body as any).cachedContent;
+        return (gemini.requestsFor('generateContent').at(-1)!.body as { cachedContent: string })
+          .cachedContent;
       };
       const first = await chat();
       expect(first).toMatch(/^cachedContents\//);
@@ -434,13 +473,13 @@ describe('Gemini cachedContents: owned by their key, admitted and metered (issue
   });
 
   it('the admin pricing API takes cache_storage_per_mtok_hour, and the next creation is billed with it', async () => {
-    const put = await admin.request('PUT', '/admin/models/gemini-flash/pricing', {
+    const put = await admin.request<ModelResponse>('PUT', '/admin/models/gemini-flash/pricing', {
       cache_storage_per_mtok_hour: '3.00',
     });
     expect(put.status).toBe(200);
     expect(put.body.pricing).toMatchObject({ input_per_mtok: INPUT, cache_storage_per_mtok_hour: '3.00' });
     const erin = await admin.createKey({ name: 'erin' });
-    const cache = (await (await createCache(erin.key, { ttl: '3600s' })).json()) as any;
+    const cache = (await (await createCache(erin.key, { ttl: '3600s' })).json()) as GatewayCache;
     const tokens = cache.usageMetadata.totalTokenCount as number;
     const [record] = await usageOf(erin.id, 'cache_create');
     expect(record.cost_usd).toBe(

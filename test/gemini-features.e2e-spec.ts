@@ -1,8 +1,16 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
-import { GoogleGenAI } from '@google/genai';
+import { GoogleGenAI, type Content, type GenerationConfig, type Tool } from '@google/genai';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
+import type {
+  ChatCompletion,
+  ChatCompletionContentPart,
+  ChatCompletionContentPartText,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionMessage,
+  ChatCompletionMessageParam,
+  ChatCompletionTool,
+} from 'openai/resources/chat/completions';
 import {
   ensureUndiciGlobalDispatcher,
   inlineDataPart,
@@ -10,6 +18,25 @@ import {
   type FakeGemini,
 } from './fakes/fake-gemini';
 import { startGateway, type TestGateway } from './support/gateway';
+
+/** A generateContent body as the gateway sends it to Gemini (REST, camelCase). */
+interface GeminiGenerateBody {
+  contents: Content[];
+  systemInstruction?: Content;
+  cachedContent?: string;
+  generationConfig?: GenerationConfig;
+  tools?: Tool[];
+}
+
+/** An OpenAI-dialect error, with the gateway's `raw_response` of a failed schema check. */
+interface OpenAiErrorBody {
+  error: OpenAI.ErrorObject & { raw_response?: string };
+}
+
+/** A Google-dialect error. */
+interface GoogleErrorBody {
+  error: { code: number; message: string; status: string };
+}
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from(
@@ -81,7 +108,7 @@ models:
     await new Promise<void>((r) => (media ? media.close(() => r()) : r()));
   });
 
-  const lastGenerate = () => gemini.requestsFor('generateContent').at(-1)!.body as any;
+  const lastGenerate = () => gemini.requestsFor('generateContent').at(-1)!.body as GeminiGenerateBody;
   const cacheCreates = () =>
     gemini.requests.filter((r) => r.method === 'POST' && r.path === '/v1beta/cachedContents');
   const chatRaw = (g: TestGateway, body: unknown) =>
@@ -102,7 +129,10 @@ models:
             content: [
               { type: 'text', text: 'Describe these.' },
               { type: 'image_url', image_url: { url: `${mediaBase}/moved` } },
-              { type: 'file', file: { file_id: `${mediaBase}/contract`, format: 'application/pdf' } } as any,
+              {
+                type: 'file',
+                file: { file_id: `${mediaBase}/contract`, format: 'application/pdf' },
+              } as ChatCompletionContentPart.File,
               { type: 'image_url', image_url: { url: 'gs://bucket/kept.png' } },
             ],
           },
@@ -133,7 +163,7 @@ models:
         ],
       });
       expect(res.status).toBe(400);
-      const body = (await res.json()) as any;
+      const body = (await res.json()) as OpenAiErrorBody;
       expect(body.error).toMatchObject({
         type: 'invalid_request_error',
         param: 'messages[0].content[1].image_url.url',
@@ -151,7 +181,7 @@ models:
         ],
       });
       expect(res.status).toBe(400);
-      const body = (await res.json()) as any;
+      const body = (await res.json()) as OpenAiErrorBody;
       expect(body.error.param).toBe('messages[0].content[0].image_url.url');
       expect(body.error.message).toMatch(/HTTP 404/);
     });
@@ -180,14 +210,27 @@ models:
   });
 
   describe('context caching', () => {
-    const seedMessages = (agreement = AGREEMENT, ttl?: string): any[] => [
+    const seedMessages = (agreement = AGREEMENT, ttl?: string): ChatCompletionMessageParam[] => [
       {
         role: 'system',
         content: [
-          { type: 'text', text: agreement, cache_control: { type: 'ephemeral', ...(ttl ? { ttl } : {}) } },
+          {
+            type: 'text',
+            text: agreement,
+            cache_control: { type: 'ephemeral', ...(ttl ? { ttl } : {}) },
+          } as ChatCompletionContentPartText, // cache_control: the gateway's extension
         ],
       },
-      { role: 'user', content: [{ type: 'text', text: QUESTION, cache_control: { type: 'ephemeral' } }] },
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'text',
+            text: QUESTION,
+            cache_control: { type: 'ephemeral' },
+          } as ChatCompletionContentPartText,
+        ],
+      },
     ];
 
     it('cache_control creates one cachedContents entry that identical requests reuse (memory, then another replica via Postgres)', async () => {
@@ -213,7 +256,7 @@ models:
       const calls = gemini
         .requestsFor('generateContent')
         .slice(generates)
-        .map((r) => r.body as any);
+        .map((r) => r.body as GeminiGenerateBody);
       expect(calls).toHaveLength(2);
       for (const body of calls) {
         expect(body.cachedContent).toMatch(/^cachedContents\//);
@@ -291,7 +334,7 @@ models:
       gemini.script({ parts: [{ text: '[{"recipe_name":"Snickerdoodle"}]' }] });
       const res = await chatRaw(gw, request);
       expect(res.status).toBe(200);
-      expect(((await res.json()) as any).choices[0].message.content).toBe(
+      expect(((await res.json()) as ChatCompletion).choices[0].message.content).toBe(
         '[{"recipe_name":"Snickerdoodle"}]',
       );
       expect(lastGenerate().generationConfig).toMatchObject({
@@ -305,7 +348,7 @@ models:
       gemini.script({ parts: [{ text: raw }] });
       const res = await chatRaw(gw, request);
       expect(res.status).toBe(502);
-      const body = (await res.json()) as any;
+      const body = (await res.json()) as OpenAiErrorBody;
       expect(body.error).toMatchObject({
         code: 'response_schema_validation_failed',
         type: 'api_error',
@@ -314,7 +357,9 @@ models:
       expect(body.error.message).toContain("must have required property 'recipe_name'");
       // The OpenAI SDK surfaces it as an APIError carrying the same fields.
       gemini.script({ parts: [{ text: raw }] });
-      await expect(openai.chat.completions.create(request as any)).rejects.toMatchObject({
+      await expect(
+        openai.chat.completions.create(request as ChatCompletionCreateParamsNonStreaming),
+      ).rejects.toMatchObject({
         status: 502,
         code: 'response_schema_validation_failed',
       });
@@ -346,11 +391,11 @@ models:
     gemini.script({ parts: [{ text: 'Here is a cat.' }, inlineDataPart('image/png', b64)] });
     const res = await openai.chat.completions.create({
       model: 'gemini-image',
-      modalities: ['image', 'text'] as any,
+      modalities: ['image', 'text'] as Array<'text' | 'audio'>, // `image` is the gateway's extension,
       messages: [{ role: 'user', content: 'Generate an image of a cat' }],
     });
-    expect(lastGenerate().generationConfig.responseModalities).toEqual(['TEXT', 'IMAGE']);
-    const message = res.choices[0].message as any;
+    expect(lastGenerate().generationConfig?.responseModalities).toEqual(['TEXT', 'IMAGE']);
+    const message = res.choices[0].message as ChatCompletionMessage & { images?: unknown[] };
     expect(message.content).toBe('Here is a cat.');
     expect(message.images).toEqual([
       { type: 'image_url', image_url: { url: `data:image/png;base64,${b64}` } },
@@ -368,9 +413,9 @@ models:
     gemini.script({ parts: [{ text: 'It is 18°C now' }], candidate: { groundingMetadata: grounding } });
     const res = (await openai.chat.completions.create({
       model: 'gemini-flash',
-      tools: [{ googleSearch: {} }] as any,
+      tools: [{ googleSearch: {} }] as unknown as ChatCompletionTool[], // a Gemini built-in tool,
       messages: [{ role: 'user', content: 'What is the weather in San Francisco?' }],
-    })) as any;
+    })) as ChatCompletion & { groundingMetadata?: unknown };
     expect(lastGenerate().tools).toEqual([{ googleSearch: {} }]);
     expect(res.choices[0].message.content).toBe('It is 18°C now');
     expect(res.groundingMetadata).toEqual([grounding]);
@@ -428,21 +473,24 @@ models:
         headers: { 'x-goog-api-key': gw.masterKey },
       });
       expect(unknown.status).toBe(404);
-      expect(((await unknown.json()) as any).error).toMatchObject({ code: 404, status: 'NOT_FOUND' });
+      expect(((await unknown.json()) as GoogleErrorBody).error).toMatchObject({
+        code: 404,
+        status: 'NOT_FOUND',
+      });
       const badModel = await fetch(`${gw.url}/gemini/v1beta/cachedContents`, {
         method: 'POST',
         headers: { 'x-goog-api-key': gw.masterKey, 'content-type': 'application/json' },
         body: JSON.stringify({ model: 'models/nope', contents: [{ role: 'user', parts: [{ text: 'x' }] }] }),
       });
       expect(badModel.status).toBe(404);
-      expect(((await badModel.json()) as any).error.status).toBe('NOT_FOUND');
+      expect(((await badModel.json()) as GoogleErrorBody).error.status).toBe('NOT_FOUND');
       const anonymous = await fetch(`${gw.url}/v1beta/cachedContents`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: '{}',
       });
       expect(anonymous.status).toBe(401);
-      expect(((await anonymous.json()) as any).error.status).toBe('UNAUTHENTICATED');
+      expect(((await anonymous.json()) as GoogleErrorBody).error.status).toBe('UNAUTHENTICATED');
     });
   });
 });

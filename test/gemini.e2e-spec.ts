@@ -1,6 +1,16 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
-import { GoogleGenAI } from '@google/genai';
-import OpenAI from 'openai';
+import {
+  GoogleGenAI,
+  type Content,
+  type GenerateContentResponse,
+  type GenerationConfig,
+} from '@google/genai';
+import OpenAI, { APIError } from 'openai';
+import type {
+  ChatCompletionAssistantMessageParam,
+  ChatCompletionCreateParams,
+  ChatCompletionMessage,
+  ChatCompletionMessageToolCall,
+} from 'openai/resources/chat/completions';
 import {
   ensureUndiciGlobalDispatcher,
   functionCallPart,
@@ -10,6 +20,13 @@ import {
 } from './fakes/fake-gemini';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
 import { startGateway, type TestGateway } from './support/gateway';
+
+/** A generateContent / batchEmbedContents body as the gateway sends it to Gemini (REST, camelCase). */
+interface GeminiRequestBody {
+  contents: Content[];
+  generationConfig?: GenerationConfig;
+  requests?: unknown[];
+}
 
 describe('Gemini through the gateway: Google SDK and OpenAI SDK, both directions', () => {
   let gemini: FakeGemini;
@@ -60,7 +77,7 @@ models:
     const sent = gemini.requestsFor('generateContent').at(-1)!;
     expect(sent.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
     expect(sent.headers['x-goog-api-key']).toBe(gemini.apiKey);
-    expect((sent.body as any).generationConfig).toEqual({ temperature: 0.3 });
+    expect((sent.body as GeminiRequestBody).generationConfig).toEqual({ temperature: 0.3 });
   });
 
   it('@google/genai with the bare base URL: streamGenerateContent (SSE) with usage on the last chunk', async () => {
@@ -69,13 +86,13 @@ models:
       contents: 'stream me',
     });
     let text = '';
-    let last: any;
+    let last: GenerateContentResponse | undefined;
     for await (const chunk of stream) {
       text += chunk.text ?? '';
       last = chunk;
     }
     expect(text).toContain('stream me');
-    expect(last.usageMetadata.promptTokenCount).toBeGreaterThan(0);
+    expect(last?.usageMetadata?.promptTokenCount).toBeGreaterThan(0);
   });
 
   it('countTokens and embedContent pass through to the Gemini deployment', async () => {
@@ -100,10 +117,12 @@ models:
       reasoning_effort: 'low',
       messages: [{ role: 'user', content: 'q' }],
     });
-    const sent = gemini.requestsFor('generateContent').at(-1)!.body as any;
-    expect(sent.generationConfig.thinkingConfig).toEqual({ thinkingBudget: 1024, includeThoughts: true });
+    const sent = gemini.requestsFor('generateContent').at(-1)!.body as GeminiRequestBody;
+    expect(sent.generationConfig?.thinkingConfig).toEqual({ thinkingBudget: 1024, includeThoughts: true });
     expect(res.choices[0].message.content).toBe('Answer.');
-    expect((res.choices[0].message as any).reasoning_content).toBe('Let me think.');
+    expect(
+      (res.choices[0].message as ChatCompletionMessage & { reasoning_content?: string }).reasoning_content,
+    ).toBe('Let me think.');
     expect(res.model).toBe('gemini-flash');
   });
 
@@ -113,9 +132,9 @@ models:
       reasoning_effort: 'high',
       messages: [{ role: 'user', content: 'q' }],
     });
-    const sent = gemini.requestsFor('generateContent').at(-1)!.body as any;
-    expect(sent.generationConfig.thinkingConfig.thinkingLevel).toBe('high');
-    expect(sent.generationConfig.temperature).toBe(1);
+    const sent = gemini.requestsFor('generateContent').at(-1)!.body as GeminiRequestBody;
+    expect(sent.generationConfig?.thinkingConfig?.thinkingLevel).toBe('high');
+    expect(sent.generationConfig?.temperature).toBe(1);
   });
 
   it('the -nothink suffix turns thinking off on 2.5 Flash', async () => {
@@ -124,8 +143,8 @@ models:
       messages: [{ role: 'user', content: 'q' }],
     });
     expect(res.model).toBe('gemini-2.5-flash-nothink');
-    const sent = gemini.requestsFor('generateContent').at(-1)!.body as any;
-    expect(sent.generationConfig.thinkingConfig).toEqual({ thinkingBudget: 0, includeThoughts: false });
+    const sent = gemini.requestsFor('generateContent').at(-1)!.body as GeminiRequestBody;
+    expect(sent.generationConfig?.thinkingConfig).toEqual({ thinkingBudget: 0, includeThoughts: false });
   });
 
   it('OpenAI SDK streams from Gemini with a final usage chunk', async () => {
@@ -136,13 +155,13 @@ models:
       messages: [{ role: 'user', content: 'hey' }],
     });
     let text = '';
-    let usage: any;
+    let usage: OpenAI.CompletionUsage | undefined;
     for await (const c of stream) {
       text += c.choices[0]?.delta?.content ?? '';
       if (c.usage) usage = c.usage;
     }
     expect(text).toContain('hey');
-    expect(usage.prompt_tokens).toBeGreaterThan(0);
+    expect(usage?.prompt_tokens).toBeGreaterThan(0);
     expect(gemini.requestsFor('streamGenerateContent').at(-1)!.query.get('alt')).toBe('sse');
   });
 
@@ -162,7 +181,9 @@ models:
       tools,
       messages: [{ role: 'user', content: 'weather?' }],
     });
-    const call = first.choices[0].message.tool_calls![0] as any;
+    const call = first.choices[0].message.tool_calls![0] as ChatCompletionMessageToolCall & {
+      provider_specific_fields: { thought_signature?: string };
+    };
     expect(first.choices[0].finish_reason).toBe('tool_calls');
     expect(call.provider_specific_fields.thought_signature).toBe('sig-abc');
     await openai.chat.completions.create({
@@ -170,13 +191,13 @@ models:
       tools,
       messages: [
         { role: 'user', content: 'weather?' },
-        first.choices[0].message as any,
+        first.choices[0].message as ChatCompletionAssistantMessageParam,
         { role: 'tool', tool_call_id: call.id, content: '{"temp":21}' },
       ],
     });
-    const sent = gemini.requestsFor('generateContent').at(-1)!.body as any;
-    const modelTurn = sent.contents.find((c: any) => c.role === 'model');
-    expect(modelTurn.parts[0]).toMatchObject({
+    const sent = gemini.requestsFor('generateContent').at(-1)!.body as GeminiRequestBody;
+    const modelTurn = sent.contents.find((c) => c.role === 'model');
+    expect(modelTurn?.parts?.[0]).toMatchObject({
       functionCall: { name: 'get_weather', args: { city: 'Paris' } },
       thoughtSignature: 'sig-abc',
     });
@@ -192,7 +213,7 @@ models:
     expect(gem.data.map((d) => d.index)).toEqual([0, 1]);
     expect(gem.data[0].embedding.length).toBeGreaterThan(0);
     expect(gem.usage.prompt_tokens).toBeGreaterThan(0);
-    const sent = gemini.requestsFor('batchEmbedContents').at(-1)!.body as any;
+    const sent = gemini.requestsFor('batchEmbedContents').at(-1)!.body as GeminiRequestBody;
     expect(sent.requests).toEqual([
       { model: 'models/gemini-2.5-flash', content: { parts: [{ text: 'alpha' }] }, outputDimensionality: 8 },
       { model: 'models/gemini-2.5-flash', content: { parts: [{ text: 'beta' }] }, outputDimensionality: 8 },
@@ -202,17 +223,17 @@ models:
       headers: { authorization: `Bearer ${gw.masterKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'gemini-flash', input: 'alpha', encoding_format: 'base64' }),
     });
-    const b64Body = (await b64.json()) as any;
+    const b64Body = (await b64.json()) as { data: Array<{ embedding: unknown }> };
     expect(typeof b64Body.data[0].embedding).toBe('string');
     const oai = await openai.embeddings.create({ model: 'gpt-fake', input: 'hello' });
     expect(oai.model).toBe('gpt-fake');
     expect(oai.data[0].embedding.map((v) => Number(v.toFixed(5)))).toEqual([0.1, 0.2, 0.3]);
     expect(openaiUpstream.requests.at(-1)!.body).toMatchObject({ model: 'gpt-4o-mini', input: 'hello' });
-    const bad = await openai.embeddings
+    const bad = (await openai.embeddings
       .create({ model: 'gemini-flash', input: [] as string[] })
-      .catch((e) => e);
+      .catch((e: unknown) => e)) as APIError;
     expect(bad.status).toBe(400);
-    expect(bad.error.param).toBe('input');
+    expect((bad.error as OpenAI.ErrorObject).param).toBe('input');
   });
 
   it('Google SDK → an OpenAI deployment is translated both ways', async () => {
@@ -228,7 +249,7 @@ models:
     });
     expect(res.text).toBe('from openai');
     expect(res.usageMetadata).toMatchObject({ promptTokenCount: 4, candidatesTokenCount: 2 });
-    const sent = openaiUpstream.chatRequests().at(-1)!.body as any;
+    const sent = openaiUpstream.chatRequests().at(-1)!.body as ChatCompletionCreateParams;
     expect(sent.messages).toEqual([
       { role: 'system', content: 'be brief' },
       { role: 'user', content: 'hi' },
@@ -253,7 +274,7 @@ models:
       body: JSON.stringify({ contents: [{ parts: [{ text: 'x' }] }] }),
     });
     expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as any).error.status).toBe('NOT_FOUND');
+    expect(((await unknown.json()) as { error: { status: string } }).error.status).toBe('NOT_FOUND');
     const viaKeyParam = await fetch(`${gw.url}/v1beta/models/gemini-flash:countTokens?key=${gw.masterKey}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -1,10 +1,20 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import OpenAI from 'openai';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsStreaming,
+} from 'openai/resources/chat/completions';
 import { startFakeGemini, type FakeGemini } from './fakes/fake-gemini';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
-import { AdminClient } from './support/admin-client';
+import { AdminClient, type UsageLogPage, type UsageLogResponse } from './support/admin-client';
 import { startGateway, type TestGateway } from './support/gateway';
 import { expectOpenAiShape, expectOpenAiStream, readSse } from './support/openai-schema';
+
+/** A chat completion whose message carries the gateway's documented extensions (`images`, …). */
+type ChatCompletionWith<M> = ChatCompletion & { choices: Array<{ message: M }> };
+
+/** SSE frames of a chat stream, as the SDK's chunk type (their shape is checked by `expectOpenAiStream`). */
+const chunks = (frames: Array<Record<string, unknown>>) => frames as unknown as ChatCompletionChunk[];
 
 /**
  * Every answer of the OpenAI dialect, on every provider path (Gemini translated, OpenAI passthrough,
@@ -66,14 +76,14 @@ models:
     it.each(['gemini-flash', 'gpt-fake', 'demo'])('%s: a CreateChatCompletionResponse', async (model) => {
       const res = await post('/v1/chat/completions', chatBody(model));
       expect(res.status).toBe(200);
-      const body = (await res.json()) as any;
+      const body = (await res.json()) as ChatCompletion;
       expectOpenAiShape('CreateChatCompletionResponse', body);
       expect(body.model).toBe(model);
     });
 
     it('Gemini: no system_fingerprint, and no modelVersion (the upstream model is in a header)', async () => {
       const res = await post('/v1/chat/completions', chatBody('gemini-flash'));
-      const body = (await res.json()) as any;
+      const body = (await res.json()) as ChatCompletion;
       expect(body).not.toHaveProperty('system_fingerprint');
       expect(body).not.toHaveProperty('modelVersion');
       expect(res.headers.get('x-switchboard-upstream-model')).toBe('gemini-2.5-flash');
@@ -94,7 +104,7 @@ models:
             tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }],
           }),
         )
-      ).json()) as any;
+      ).json()) as ChatCompletion;
       expectOpenAiShape('CreateChatCompletionResponse', body, { extensions: ['reasoning_content'] });
       expect(body.choices[0]).toMatchObject({
         finish_reason: 'tool_calls',
@@ -116,7 +126,7 @@ models:
       gemini.script({ parts: [{ text: 'Hé' }], candidate: { logprobsResult } });
       const body = (await (
         await post('/v1/chat/completions', chatBody('gemini-flash', { logprobs: true, top_logprobs: 2 }))
-      ).json()) as any;
+      ).json()) as ChatCompletion;
       expectOpenAiShape('CreateChatCompletionResponse', body);
       expect(body.choices[0].logprobs).toEqual({
         content: [
@@ -139,7 +149,9 @@ models:
       gemini.script({
         parts: [{ text: 'Here.' }, { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } }],
       });
-      const image = (await (await post('/v1/chat/completions', chatBody('gemini-flash'))).json()) as any;
+      const image = (await (
+        await post('/v1/chat/completions', chatBody('gemini-flash'))
+      ).json()) as ChatCompletionWith<{ images?: unknown[] }>;
       expectOpenAiShape('CreateChatCompletionResponse', image, { extensions: ['images'] });
       expect(image.choices[0].message.images).toHaveLength(1);
       gemini.script({ parts: [{ inlineData: { mimeType: 'audio/L16;codec=pcm;rate=24000', data: pcm } }] });
@@ -148,7 +160,7 @@ models:
           '/v1/chat/completions',
           chatBody('gemini-flash', { modalities: ['audio'], audio: { voice: 'Kore', format: 'pcm16' } }),
         )
-      ).json()) as any;
+      ).json()) as ChatCompletion;
       expectOpenAiShape('CreateChatCompletionResponse', audio, { extensions: ['format'] });
       expect(audio.choices[0].message.audio).toMatchObject({ data: pcm, format: 'pcm16' });
     });
@@ -195,13 +207,13 @@ models:
         ),
       );
       expectOpenAiStream(frames, { includeUsage: false, extensions: ['reasoning_content'] });
-      const deltas = frames.map((f: any) => f.choices[0].delta);
+      const deltas = chunks(frames).map((f) => f.choices[0].delta);
       expect(deltas).toContainEqual(
         expect.objectContaining({
           tool_calls: [expect.objectContaining({ index: 0, type: 'function', function: expect.anything() })],
         }),
       );
-      expect((frames.at(-1) as any).choices[0].finish_reason).toBe('tool_calls');
+      expect(chunks(frames).at(-1)?.choices[0].finish_reason).toBe('tool_calls');
     });
 
     it('Gemini grounding metadata rides on the finish chunk, never on a chunk of its own', async () => {
@@ -214,7 +226,7 @@ models:
         await post('/v1/chat/completions', chatBody('gemini-flash', { stream: true })),
       );
       expectOpenAiStream(frames, { includeUsage: false, extensions: ['groundingMetadata', 'safetyRatings'] });
-      const last = frames[frames.length - 1] as any;
+      const last = chunks(frames)[frames.length - 1] as ChatCompletionChunk & { groundingMetadata?: unknown };
       expect(last.choices[0].finish_reason).toBe('stop');
       expect(last.groundingMetadata).toEqual([grounding]);
       for (const f of frames) {
@@ -245,9 +257,9 @@ models:
 
   describe('models', () => {
     it('GET /v1/models is a ListModelsResponse', async () => {
-      const body = (await (await get('/v1/models')).json()) as any;
+      const body = (await (await get('/v1/models')).json()) as { data: OpenAI.Models.Model[] };
       expectOpenAiShape('ListModelsResponse', body);
-      expect(body.data.map((m: any) => m.id)).toEqual(
+      expect(body.data.map((m) => m.id)).toEqual(
         expect.arrayContaining(['gemini-flash', 'gpt-fake', 'team/gemini-pro']),
       );
     });
@@ -262,7 +274,7 @@ models:
       ]) {
         const res = await get(path);
         expect({ path, status: res.status }).toEqual({ path, status: 200 });
-        const body = (await res.json()) as any;
+        const body = (await res.json()) as OpenAI.Models.Model;
         expectOpenAiShape('Model', body);
         expect(body).toMatchObject({ id, object: 'model', owned_by: 'switchboard' });
       }
@@ -277,7 +289,7 @@ models:
       ]) {
         const res = await get(path, key);
         expect(res.status).toBe(404);
-        const body = (await res.json()) as any;
+        const body = (await res.json()) as { error: OpenAI.ErrorObject };
         expectOpenAiShape('ErrorResponse', body);
         expect(body.error).toMatchObject({
           type: 'not_found_error',
@@ -286,8 +298,10 @@ models:
         });
       }
       expect((await get('/v1/models/gpt-fake', limitedKey)).status).toBe(200);
-      const limitedList = (await (await get('/v1/models', limitedKey)).json()) as any;
-      expect(limitedList.data.map((m: any) => m.id)).toEqual(['gpt-fake']);
+      const limitedList = (await (await get('/v1/models', limitedKey)).json()) as {
+        data: OpenAI.Models.Model[];
+      };
+      expect(limitedList.data.map((m) => m.id)).toEqual(['gpt-fake']);
       const anonymous = await fetch(`${gw.url}/v1/models/gpt-fake`);
       expect(anonymous.status).toBe(401);
       expectOpenAiShape('ErrorResponse', await anonymous.json());
@@ -358,7 +372,9 @@ models:
         expect(error).toEqual(validationError(bad));
         expectOpenAiShape('ErrorResponse', error, { extensions: ['raw_response'] });
         expectOpenAiStream(frames, { includeUsage: true });
-        const streamed = frames.map((f: any) => f.choices[0]?.delta?.content ?? '').join('');
+        const streamed = chunks(frames)
+          .map((f) => f.choices[0]?.delta?.content ?? '')
+          .join('');
         expect(streamed).toBe(bad);
       },
     );
@@ -374,10 +390,12 @@ models:
 
     it('the openai SDK raises the error event as an APIError while iterating', async () => {
       answerWith('gemini-flash', bad);
-      const stream = await openai.chat.completions.create(enforced('gemini-flash', { stream: true }) as any);
+      const stream = await openai.chat.completions.create(
+        enforced('gemini-flash', { stream: true }) as ChatCompletionCreateParamsStreaming,
+      );
       let text = '';
       const failure = await (async () => {
-        for await (const c of stream as any) text += c.choices[0]?.delta?.content ?? '';
+        for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
       })().catch((e: unknown) => e);
       expect(text).toBe(bad);
       expect(failure).toBeInstanceOf(OpenAI.APIError);
@@ -393,7 +411,7 @@ models:
       const body = await res.json();
       expect(body).toEqual(validationError(bad));
       expectOpenAiShape('ErrorResponse', body, { extensions: ['raw_response'] });
-      const sent = upstream.chatRequests().at(-1)!.body as any;
+      const sent = upstream.chatRequests().at(-1)!.body as Record<string, unknown>;
       expect(sent).not.toHaveProperty('enforce_validation');
       expect(sent.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'recipes', schema } });
       answerWith('gpt-fake', good);
@@ -405,9 +423,9 @@ models:
       const own = await admin.createKey({});
       answerWith('gpt-fake', bad);
       await (await post('/v1/chat/completions', enforced('gpt-fake', { stream: true }), own.key)).text();
-      let rows: any[] = [];
+      let rows: UsageLogResponse[] = [];
       for (let i = 0; i < 100 && rows.length === 0; i++) {
-        rows = (await admin.request('GET', `/admin/usage/logs?key_id=${own.id}`)).body.data;
+        rows = (await admin.request<UsageLogPage>('GET', `/admin/usage/logs?key_id=${own.id}`)).body.data;
         if (rows.length === 0) await new Promise((r) => setTimeout(r, 100));
       }
       expect(rows).toEqual([

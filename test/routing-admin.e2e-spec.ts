@@ -1,8 +1,15 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import OpenAI from 'openai';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../src/generated/prisma/client';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
+import type {
+  AdminErrorBody,
+  DeploymentPage,
+  DeploymentResponse,
+  ModelPage,
+  ModelResponse,
+  RouterSettingsResponse,
+} from './support/admin-client';
 import { startGateway, type TestGateway } from './support/gateway';
 
 const SECRET = 'sk-upstream-admin-secret-abc123';
@@ -65,9 +72,9 @@ router:
     expect(rows[0].api_key_enc).toMatch(/^v1:/);
     expect(rows[0].api_key_enc).not.toContain(SECRET);
     const res = await call(gw, 'GET', '/admin/models');
-    const body = (await res.json()) as any;
+    const body = (await res.json()) as ModelPage;
     expect(res.status).toBe(200);
-    const m = body.data.find((x: any) => x.name === 'cfg-model');
+    const m = body.data.find((x) => x.name === 'cfg-model');
     expect(m).toMatchObject({ source: 'config', deployments: [{ has_api_key: true, provider: 'openai' }] });
     expect(JSON.stringify(body)).not.toContain(SECRET);
     expect(body.next_cursor).toBeNull();
@@ -84,7 +91,7 @@ router:
       rpm_limit: 1000,
     });
     expect(res.status).toBe(201);
-    const d = (await res.json()) as any;
+    const d = (await res.json()) as DeploymentResponse;
     expect(d).toMatchObject({
       model_name: 'api-model',
       has_api_key: true,
@@ -97,7 +104,7 @@ router:
     });
     expect(d).not.toHaveProperty('api_key');
     expect(JSON.stringify(d)).not.toContain(SECRET);
-    const got = (await (await call(gw, 'GET', `/admin/deployments/${d.id}`)).json()) as any;
+    const got = (await (await call(gw, 'GET', `/admin/deployments/${d.id}`)).json()) as DeploymentResponse;
     expect(got).toMatchObject({ id: d.id, has_api_key: true });
     expect(JSON.stringify(got)).not.toContain(SECRET);
     const raw = await prisma.$queryRawUnsafe<Array<{ api_key_enc: string }>>(
@@ -119,7 +126,7 @@ router:
       upstream_model: 'y',
     });
     expect(bad1.status).toBe(400);
-    expect(((await bad1.json()) as any).error).toMatchObject({
+    expect(((await bad1.json()) as AdminErrorBody).error).toMatchObject({
       param: 'provider',
       message: expect.stringContaining('provider'),
     });
@@ -130,17 +137,17 @@ router:
       wieght: 3,
     });
     expect(bad2.status).toBe(400);
-    expect(((await bad2.json()) as any).error.message).toContain('wieght');
+    expect(((await bad2.json()) as AdminErrorBody).error.message).toContain('wieght');
     const bad3 = await call(gw, 'POST', '/admin/deployments', {
       model_name: 'x',
       provider: 'openai',
       upstream_model: 'y',
       weight: -1,
     });
-    expect(((await bad3.json()) as any).error.param).toBe('weight');
+    expect(((await bad3.json()) as AdminErrorBody).error.param).toBe('weight');
     const bad4 = await call(gw, 'PUT', '/admin/router', { strategy: 'fastest' });
     expect(bad4.status).toBe(400);
-    expect(((await bad4.json()) as any).error.param).toBe('strategy');
+    expect(((await bad4.json()) as AdminErrorBody).error.param).toBe('strategy');
     expect((await call(gw, 'GET', '/admin/deployments/00000000-0000-0000-0000-000000000000')).status).toBe(
       404,
     );
@@ -154,7 +161,7 @@ router:
         upstream_model: 'x',
       });
       expect(res.status).toBe(400);
-      expect(((await res.json()) as any).error).toMatchObject({
+      expect(((await res.json()) as AdminErrorBody).error).toMatchObject({
         param: 'provider',
         message: expect.stringContaining(`provider "${provider}" is not served by this build`),
       });
@@ -166,10 +173,10 @@ router:
         provider: 'mock',
         upstream_model: 'm',
       })
-    ).json()) as any;
+    ).json()) as DeploymentResponse;
     const patch = await call(gw, 'PATCH', `/admin/deployments/${created.id}`, { provider: 'seedance' });
     expect(patch.status).toBe(400);
-    expect(((await patch.json()) as any).error.param).toBe('provider');
+    expect(((await patch.json()) as AdminErrorBody).error.param).toBe('provider');
     await call(gw, 'DELETE', `/admin/deployments/${created.id}`);
   });
 
@@ -188,15 +195,17 @@ router:
         upstream_model: `m${i}`,
       });
     }
-    const p1 = (await (await call(gw, 'GET', '/admin/deployments?model_name=paged&limit=2')).json()) as any;
+    const p1 = (await (
+      await call(gw, 'GET', '/admin/deployments?model_name=paged&limit=2')
+    ).json()) as DeploymentPage;
     expect(p1.data).toHaveLength(2);
     expect(p1.next_cursor).toEqual(expect.any(String));
     const p2 = (await (
       await call(gw, 'GET', `/admin/deployments?model_name=paged&limit=2&cursor=${p1.next_cursor}`)
-    ).json()) as any;
+    ).json()) as DeploymentPage;
     expect(p2.data).toHaveLength(1);
     expect(p2.next_cursor).toBeNull();
-    expect(new Set([...p1.data, ...p2.data].map((d: any) => d.upstream_model))).toEqual(
+    expect(new Set([...p1.data, ...p2.data].map((d) => d.upstream_model))).toEqual(
       new Set(['m0', 'm1', 'm2']),
     );
     expect((await call(gw, 'GET', '/admin/deployments?cursor=garbage')).status).toBe(400);
@@ -208,11 +217,11 @@ router:
         input_per_mtok: '0.20',
         output_per_mtok: 1.5,
       })
-    ).json()) as any;
+    ).json()) as ModelResponse;
     expect(p.pricing_overrides).toEqual({ input_per_mtok: '0.20', output_per_mtok: '1.5' });
     const p2 = (await (
       await call(gw, 'PUT', '/admin/models/api-model/pricing', { cached_input_per_mtok: '0.05' })
-    ).json()) as any;
+    ).json()) as ModelResponse;
     expect(p2.pricing_overrides).toEqual({
       input_per_mtok: '0.20',
       output_per_mtok: '1.5',
@@ -229,7 +238,7 @@ router:
         context_window_fallbacks: ['cfg-model'],
         content_policy_fallbacks: [],
       })
-    ).json()) as any;
+    ).json()) as ModelResponse;
     expect(f).toMatchObject({
       fallbacks: ['cfg-model'],
       context_window_fallbacks: ['cfg-model'],
@@ -237,11 +246,11 @@ router:
     });
     const unknown = await call(gw, 'PUT', '/admin/models/api-model/fallbacks', { fallbacks: ['nope'] });
     expect(unknown.status).toBe(400);
-    expect(((await unknown.json()) as any).error.param).toBe('fallbacks[0]');
+    expect(((await unknown.json()) as AdminErrorBody).error.param).toBe('fallbacks[0]');
 
     const a = (await (
       await call(gw, 'PUT', '/admin/models/api-model/aliases', { aliases: ['my-alias'] })
-    ).json()) as any;
+    ).json()) as ModelResponse;
     expect(a.aliases).toEqual(['my-alias']);
     const viaAlias = await chat(gw, 'my-alias');
     expect(viaAlias.data.model).toBe('my-alias');
@@ -262,7 +271,7 @@ router:
     expect(r.data.model).toBe('openrouter/meta-llama/llama-3-70b');
     expect(r.response.headers.get('x-switchboard-upstream-model')).toBe('meta-llama/llama-3-70b');
     expect(fake.chatRequests().at(-1)!.body).toMatchObject({ model: 'meta-llama/llama-3-70b' });
-    const m = (await (await call(gw, 'GET', '/admin/models/openrouter/*')).json()) as any;
+    const m = (await (await call(gw, 'GET', '/admin/models/openrouter/*')).json()) as ModelResponse;
     expect(m).toMatchObject({ name: 'openrouter/*', wildcard: true });
   });
 
@@ -282,10 +291,11 @@ router:
       cooldown: { failures: 3, window_seconds: 60, cooldown_seconds: 10 },
     });
     const row = await prisma.routerSettings.findUnique({ where: { id: 1 } });
-    expect((row!.settings as any).effective.strategy).toBe('usage-based');
+    expect((row!.settings as { effective: { strategy: string } }).effective.strategy).toBe('usage-based');
     await waitFor(
       async () =>
-        ((await (await call(gw2, 'GET', '/admin/router')).json()) as any).strategy === 'usage-based',
+        ((await (await call(gw2, 'GET', '/admin/router')).json()) as RouterSettingsResponse).strategy ===
+        'usage-based',
       1000,
     );
   });
@@ -299,7 +309,7 @@ router:
         base_url: `${fake.baseUrl}/v1`,
         api_key: SECRET,
       })
-    ).json()) as any;
+    ).json()) as DeploymentResponse;
     const t0 = Date.now();
     await waitFor(
       async () =>
@@ -317,7 +327,7 @@ router:
       async () =>
         await chat(gw2, 'replica-model').then(
           () => false,
-          (e: any) => e.status === 503,
+          (e: { status?: number }) => e.status === 503,
         ),
       1000,
     );

@@ -1,8 +1,8 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import dialectBase from '../vendor/openapi-3.1/dialect-base.schema.json';
-import metaBase from '../vendor/openapi-3.1/meta-base.schema.json';
-import schemaBase from '../vendor/openapi-3.1/schema-base.json';
-import schema from '../vendor/openapi-3.1/schema.json';
+import dialectBase from '../vendor/openapi-3.1-dialect-base.json';
+import metaBase from '../vendor/openapi-3.1-meta-base.json';
+import schemaBase from '../vendor/openapi-3.1-schema-base.json';
+import schema from '../vendor/openapi-3.1-schema.json';
 
 /**
  * The official OpenAPI 3.1 schema reaches each Schema Object through `$dynamicRef: "#meta"`, which
@@ -18,7 +18,7 @@ const structure: object = JSON.parse(
 let validator: ValidateFunction | undefined;
 
 /**
- * Checks a whole document against the official OpenAPI 3.1 JSON Schemas (test/vendor/openapi-3.1):
+ * Checks a whole document against the official OpenAPI 3.1 JSON Schemas (test/vendor/README.md):
  * its structure (paths, operations, parameters, responses, components) and every Schema Object in it
  * as a JSON Schema 2020-12 schema of the OpenAPI dialect. Formats of the document's own fields (`uri`,
  * `uri-reference`, `email`, `media-range`) are not checked.

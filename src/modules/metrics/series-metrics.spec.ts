@@ -22,4 +22,22 @@ describe('series metrics', () => {
     expect(text).toContain('t_latency_seconds_sum{model="m",status="200"} 5.55');
     expect(text).toContain('t_latency_seconds_count{model="m",status="200"} 3');
   });
+
+  it("work through the registry's other public calls: getSingleMetric, getMetricsAsJSON, resetMetrics", async () => {
+    const registry = new Registry();
+    const requests = new SeriesCounter('t_requests_total', 'requests', registry);
+    requests.inc('m', () => ({ model: 'm' }), 2);
+    expect(registry.getSingleMetric('t_requests_total')).toBe(requests);
+    expect(await registry.getMetricsAsJSON()).toEqual([
+      expect.objectContaining({
+        name: 't_requests_total',
+        type: 'counter',
+        values: [{ labels: { model: 'm' }, value: 2 }],
+      }),
+    ]);
+    registry.resetMetrics();
+    expect(await registry.getSingleMetricAsString('t_requests_total')).toBe(
+      '# HELP t_requests_total requests\n# TYPE t_requests_total counter',
+    );
+  });
 });
