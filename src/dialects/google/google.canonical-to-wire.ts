@@ -45,7 +45,7 @@ export function toGeminiResponse(resp: ChatResponse, publicModel: string): Gemin
 
 /**
  * Blocks → parts, in order: adjacent thinking blocks → one thought part (redacted thinking has no
- * Gemini form), text, images, audio and tool uses. An empty text is sent only when it is all the
+ * Gemini form), text, images, audio, files and tool uses. An empty text is sent only when it is all the
  * answer says (thinking aside).
  */
 function toParts(m: AssistantMessage): GeminiPart[] {
@@ -74,7 +74,9 @@ function toParts(m: AssistantMessage): GeminiPart[] {
         parts.push(functionCallPart(b.name, b.arguments, b.id, b.thoughtSignature));
         break;
       case 'file':
-        parts.push(b.data !== undefined ? mediaPart(b.data) : { fileData: { fileUri: b.uri ?? '' } });
+        if (b.data !== undefined && !b.data.startsWith('data:') && b.mimeType)
+          parts.push({ inlineData: { mimeType: b.mimeType, data: b.data } });
+        else if (b.data !== undefined || b.uri !== undefined) parts.push(mediaPart(b.data ?? b.uri ?? ''));
         break;
     }
   }

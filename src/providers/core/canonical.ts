@@ -100,7 +100,10 @@ export interface SystemMessage {
   name?: string;
 }
 
-/** A user turn; tool results are blocks of it (first, in the order of the calls they answer). */
+/**
+ * A user turn. Tool results are blocks of it, as in Anthropic, Responses and Gemini; OpenAI's `tool`
+ * messages each become a user turn of one `tool_result` (the OpenAI codec splits them out again).
+ */
 export interface UserMessage {
   role: 'user';
   content: UserBlock[];
@@ -117,8 +120,9 @@ export interface AssistantMessage {
 }
 
 /**
- * One turn of a conversation; its content is an ordered list of blocks, so a provider or dialect
- * that orders thinking, text and tool use (Anthropic, Responses, Gemini) round-trips that order.
+ * One turn of a conversation, by role (there is no `tool` role: see `UserMessage`); its content is
+ * an ordered list of blocks, so a provider or dialect that orders thinking, text and tool use
+ * (Anthropic, Responses, Gemini) round-trips that order.
  */
 export type ChatMessage = SystemMessage | UserMessage | AssistantMessage;
 
