@@ -47,4 +47,6 @@ for (let round = 0; round < 6; round++) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 for (const [name, xs] of Object.entries(samples))
-  console.log(`${name.padEnd(16)} ${median(xs).toFixed(0).padStart(6)} ns per request (median of ${xs.length})`);
+  console.log(
+    `${name.padEnd(16)} ${median(xs).toFixed(0).padStart(6)} ns per request (median of ${xs.length})`,
+  );
