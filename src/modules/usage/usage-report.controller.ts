@@ -1,13 +1,22 @@
 import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AdminGuard, AllowTeamAdmin, KeyGuard } from '../auth/admin.guard';
 import { CurrentIdentity } from '../auth/request-identity';
 import type { Identity } from '../auth/identity';
+import { ApiSelfUsageQuery, ApiUsageLogsQuery, ApiUsageSummaryQuery } from './dto/usage.query';
 import { UsageLogPage, UsageSummaryResponse } from './dto/usage.response';
 import { UsageReportService } from './usage-report.service';
 
 @ApiTags('Admin: usage')
+@ApiBearerAuth()
 @Controller('admin/usage')
 @UseGuards(AdminGuard)
 @AllowTeamAdmin()
@@ -19,6 +28,7 @@ export class AdminUsageController {
     summary:
       'Usage totals grouped by any of day, model, key, team, provider (from/to, team_id, key_id, model filters)',
   })
+  @ApiUsageSummaryQuery()
   @ApiOkResponse({ type: UsageSummaryResponse })
   summary(
     @Query() q: Record<string, unknown>,
@@ -29,6 +39,7 @@ export class AdminUsageController {
 
   @Get('logs')
   @ApiOperation({ summary: 'One row per usage record, newest first, cursor pages; ?format=csv streams CSV' })
+  @ApiUsageLogsQuery()
   @ApiExtraModels(UsageLogPage)
   @ApiOkResponse({
     description:
@@ -50,6 +61,7 @@ export class AdminUsageController {
 }
 
 @ApiTags('OpenAI')
+@ApiBearerAuth()
 @Controller()
 @UseGuards(KeyGuard)
 export class SelfUsageController {
@@ -57,6 +69,7 @@ export class SelfUsageController {
 
   @Get(['v1/usage', 'usage'])
   @ApiOperation({ summary: "The calling key's usage (summary shape)" })
+  @ApiSelfUsageQuery()
   @ApiOkResponse({ type: UsageSummaryResponse })
   usage(@Query() q: Record<string, unknown>, @Req() req: Request): Promise<UsageSummaryResponse> {
     return this.reports.summary(

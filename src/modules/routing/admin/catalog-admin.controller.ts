@@ -17,6 +17,7 @@ import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import { AdminGuard } from '../../auth/admin.guard';
@@ -41,7 +42,7 @@ import {
 } from './catalog-admin.response';
 import { CatalogAdminService } from './catalog-admin.service';
 
-@ApiTags('admin: catalog')
+@ApiTags('Admin: catalog')
 @ApiBearerAuth()
 @Controller('admin')
 @UseGuards(AdminGuard)
@@ -50,6 +51,9 @@ export class CatalogAdminController {
   constructor(private readonly service: CatalogAdminService) {}
 
   @Post('deployments')
+  @ApiOperation({
+    summary: 'Add a deployment; a new model_name creates that public model (`prefix/*`: a wildcard model)',
+  })
   @ApiCreatedResponse({ type: DeploymentResponse })
   createDeployment(
     @Body() dto: CreateDeploymentDto,
@@ -59,18 +63,21 @@ export class CatalogAdminController {
   }
 
   @Get('deployments')
+  @ApiOperation({ summary: 'List deployments (cursor pages), optionally of one public model' })
   @ApiOkResponse({ type: DeploymentPage })
   listDeployments(@Query() q: ListDeploymentsQuery): Promise<DeploymentPage> {
     return this.service.listDeployments(q);
   }
 
   @Get('deployments/:id')
+  @ApiOperation({ summary: 'Get a deployment (never its credential: has_api_key only)' })
   @ApiOkResponse({ type: DeploymentResponse })
   getDeployment(@Param('id') id: string): Promise<DeploymentResponse> {
     return this.service.getDeployment(id);
   }
 
   @Patch('deployments/:id')
+  @ApiOperation({ summary: 'Change a deployment (null clears base_url, api_key, rpm_limit, tpm_limit)' })
   @ApiOkResponse({ type: DeploymentResponse })
   updateDeployment(
     @Param('id') id: string,
@@ -81,6 +88,7 @@ export class CatalogAdminController {
   }
 
   @Delete('deployments/:id')
+  @ApiOperation({ summary: 'Delete a deployment' })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted' })
   deleteDeployment(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<void> {
@@ -88,18 +96,21 @@ export class CatalogAdminController {
   }
 
   @Get('models')
+  @ApiOperation({ summary: 'List public models with their deployments, prices, fallbacks and aliases' })
   @ApiOkResponse({ type: ModelPage })
   listModels(@Query() q: ListModelsQuery): Promise<ModelPage> {
     return this.service.listModels(q);
   }
 
   @Get('models/*name')
+  @ApiOperation({ summary: 'Get a public model (the name may contain `/`)' })
   @ApiOkResponse({ type: ModelResponse })
   getModel(@Param('name') name: string | string[]): Promise<ModelResponse> {
     return this.service.getModel(modelName(name));
   }
 
   @Delete('models/*name')
+  @ApiOperation({ summary: 'Delete a public model and its deployments (not one declared in the YAML)' })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted, with its deployments' })
   deleteModel(@Param('name') name: string | string[], @CurrentActor() actor: Actor): Promise<void> {
@@ -107,6 +118,7 @@ export class CatalogAdminController {
   }
 
   @Put('models/*name/pricing')
+  @ApiOperation({ summary: 'Merge price overrides over the shipped table (null removes an override)' })
   @ApiOkResponse({ type: ModelResponse })
   setPricing(
     @Param('name') name: string | string[],
@@ -117,6 +129,7 @@ export class CatalogAdminController {
   }
 
   @Put('models/*name/fallbacks')
+  @ApiOperation({ summary: 'Set the fallbacks, context-window and content-policy fallbacks' })
   @ApiOkResponse({ type: ModelResponse })
   setFallbacks(
     @Param('name') name: string | string[],
@@ -127,6 +140,7 @@ export class CatalogAdminController {
   }
 
   @Put('models/*name/aliases')
+  @ApiOperation({ summary: 'Set the aliases a client may call the model by' })
   @ApiOkResponse({ type: ModelResponse })
   setAliases(
     @Param('name') name: string | string[],
@@ -137,12 +151,16 @@ export class CatalogAdminController {
   }
 
   @Get('router')
+  @ApiOperation({ summary: 'The router settings in force' })
   @ApiOkResponse({ type: RouterSettingsResponse })
   getRouter(): RouterSettingsResponse {
     return this.service.getRouter();
   }
 
   @Put('router')
+  @ApiOperation({
+    summary: 'Change the router settings (fields left out keep their value); survives restarts',
+  })
   @ApiOkResponse({ type: RouterSettingsResponse })
   putRouter(@Body() dto: RouterSettingsDto, @CurrentActor() actor: Actor): Promise<RouterSettingsResponse> {
     return this.service.putRouter(dto, actor);
