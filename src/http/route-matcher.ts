@@ -19,14 +19,17 @@ const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, st
  * lookup (the chat hot path), templated ones by their regular expressions, tried per method.
  */
 export class RouteMatcher {
-  private readonly exact = new Map<string, RouteMatch>();
+  /** Method → path → match: no key is built per request. */
+  private readonly exact = new Map<string, Map<string, RouteMatch>>();
   private readonly patterns = new Map<string, Pattern[]>();
 
   constructor(table: readonly RouteEntry[]) {
     for (const entry of table) {
       for (const path of entry.paths) {
         if (!path.includes('{')) {
-          this.exact.set(`${entry.method} ${path}`, { entry, params: { ...entry.constants } });
+          const byPath = this.exact.get(entry.method) ?? new Map<string, RouteMatch>();
+          byPath.set(path, { entry, params: entry.constants ? { ...entry.constants } : NO_PARAMS });
+          this.exact.set(entry.method, byPath);
           continue;
         }
         const list = this.patterns.get(entry.method) ?? [];
@@ -37,11 +40,9 @@ export class RouteMatcher {
   }
 
   match(method: string | undefined, path: string): RouteMatch | undefined {
-    const hit = this.exact.get(`${method} ${path}`);
-    if (hit)
-      return hit.entry.constants
-        ? { entry: hit.entry, params: { ...hit.params } }
-        : { entry: hit.entry, params: NO_PARAMS };
+    const hit = this.exact.get(method ?? '')?.get(path);
+    // Shared when the entry has no parameters at all (nothing writes to a request's params).
+    if (hit) return hit.entry.constants ? { entry: hit.entry, params: { ...hit.params } } : hit;
     for (const p of this.patterns.get(method ?? '') ?? []) {
       const m = p.re.exec(path);
       if (!m) continue;

@@ -5,13 +5,15 @@ import type { GeminiCacheRegistry } from '../preparation/gemini-cache-registry';
 
 /**
  * A provider-side cache named in a request must be the caller's (or the caller an admin): the 404 of
- * an unknown cache otherwise, naming the field it was given in.
+ * an unknown cache otherwise, naming the field it was given in. Undefined when the request names none.
  */
-export async function requireOwnCache(
+export function requireOwnCache(
   registry: GeminiCacheRegistry,
   identity: Identity,
   cache: NamedCache | undefined,
-): Promise<void> {
-  if (cache === undefined || (await registry.mayUse(identity, cache.name))) return;
-  throw new GatewayError('not_found', `${cache.name} not found`, { param: cache.field });
+): Promise<void> | undefined {
+  if (cache === undefined) return undefined;
+  return registry.mayUse(identity, cache.name).then((allowed) => {
+    if (!allowed) throw new GatewayError('not_found', `${cache.name} not found`, { param: cache.field });
+  });
 }

@@ -83,7 +83,8 @@ export class MeteredPipeline {
     const eventId = uuid7();
     const admission = await this.admit(eventId, identity, op, parsed, resolved, res);
     // After the limits: a flood of requests naming made-up resources is rate limited like any other.
-    if (op.authorize) await this.released(admission, () => op.authorize!(identity, parsed));
+    const owned = op.authorize?.(identity, parsed);
+    if (owned) await this.released(admission, owned);
     state.admitted = true;
     const abort = new Cancellation();
     res.on('close', () => {
@@ -158,10 +159,10 @@ export class MeteredPipeline {
     return op.onResolved ? op.onResolved(resolved, parsed) : resolved;
   }
 
-  /** Runs `check`; when it throws, the admission is given back first (nothing went upstream). */
-  private async released(admission: Admission, check: () => Promise<void>): Promise<void> {
+  /** Awaits `check`; when it rejects, the admission is given back first (nothing went upstream). */
+  private async released(admission: Admission, check: Promise<void>): Promise<void> {
     try {
-      await check();
+      await check;
     } catch (err) {
       this.usage.release(admission);
       throw err;

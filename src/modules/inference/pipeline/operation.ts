@@ -103,8 +103,11 @@ export interface Operation<R = unknown> {
    * operation (a 400 naming `model` if none), or applies the model's settings to the request.
    */
   onResolved?(resolved: ResolvedModel, parsed: ParsedCall<R>): ResolvedModel;
-  /** Checks the caller's right to resources the request names (after admission; throws to refuse). */
-  authorize?(identity: Identity, parsed: ParsedCall<R>): Promise<void>;
+  /**
+   * Checks the caller's right to resources the request names (after admission; rejects to refuse).
+   * Undefined when the request names none: nothing is awaited on the common path.
+   */
+  authorize?(identity: Identity, parsed: ParsedCall<R>): Promise<void> | undefined;
   attempt(a: Attempt<R>): Promise<AttemptOutcome>;
   /**
    * After a successful JSON answer was metered, before it is sent: e.g. remember the owner of what was
