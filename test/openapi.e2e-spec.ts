@@ -100,6 +100,15 @@ describe('/docs-json: OpenAPI 3.1, generated from the route table that serves th
       }
   });
 
+  it('answers HEAD on a GET route of the table as GET, without a body', async () => {
+    const res = await fetch(`${gw.url}/v1/models`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${gw.masterKey}` },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
+  });
+
   async function call(
     method: string,
     path: string,

@@ -17,6 +17,11 @@ describe('RouteMatcher over the route table', () => {
     expect(serves('GET', '/v1/chat/completions')).toBeUndefined();
   });
 
+  it('serves HEAD as GET', () => {
+    expect(serves('HEAD', '/v1/models')?.serves).toEqual({ service: 'models.list' });
+    expect(serves('HEAD', '/v1/chat/completions')).toBeUndefined();
+  });
+
   it('hands a Google model action its model (decoded) and its action', () => {
     expect(serves('POST', '/v1beta/models/gemini-flash:streamGenerateContent')).toEqual({
       serves: { operation: 'generateContent' },

@@ -39,7 +39,9 @@ export class RouteMatcher {
     }
   }
 
-  match(method: string | undefined, path: string): RouteMatch | undefined {
+  /** `HEAD` is served as `GET` (Node sends no body with the answer to a HEAD request). */
+  match(requestMethod: string | undefined, path: string): RouteMatch | undefined {
+    const method = requestMethod === 'HEAD' ? 'GET' : requestMethod;
     const hit = this.exact.get(method ?? '')?.get(path);
     // Shared when the entry has no parameters at all (nothing writes to a request's params).
     if (hit) return hit.entry.constants ? { entry: hit.entry, params: { ...hit.params } } : hit;
