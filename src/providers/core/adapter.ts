@@ -42,6 +42,8 @@ export interface DeploymentTarget {
 export interface ProviderContext {
   deployment: DeploymentTarget;
   requestId: string;
+  /** The clock of codecs that sign their requests (Kling's JWT), epoch ms; `Date.now()` when absent. */
+  nowMs?: number;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
