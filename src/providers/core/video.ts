@@ -44,6 +44,8 @@ export interface VideoTaskSnapshot {
   outputs: Array<{ url: string; durationSeconds?: string }>;
   /** Seconds the task is billed for (exact decimal text), once it succeeded. */
   billableSeconds?: string;
+  /** Tokens the task is billed for, where the provider bills video by tokens (Seedance). */
+  billableTokens?: number;
   error?: { code?: string; message: string };
 }
 
@@ -53,6 +55,8 @@ export interface VideoCodec {
   parseSubmit(body: unknown, req: VideoRequest): VideoTaskRef;
   buildPoll(task: VideoTaskRef, ctx: ProviderContext): HttpRequestSpec;
   parsePoll(body: unknown): VideoTaskSnapshot;
+  /** Cancels a task that has not started, where the provider can (Seedance: a queued task). */
+  buildCancel?(task: VideoTaskRef, ctx: ProviderContext): HttpRequestSpec;
   parseError(
     status: number,
     body: unknown,
