@@ -55,6 +55,8 @@ export interface VideoCodec {
   parseSubmit(body: unknown, req: VideoRequest): VideoTaskRef;
   buildPoll(task: VideoTaskRef, ctx: ProviderContext): HttpRequestSpec;
   parsePoll(body: unknown): VideoTaskSnapshot;
+  /** The request that downloads an output, where it needs the deployment's credentials (Veo files). */
+  buildDownload?(url: string, ctx: ProviderContext): HttpRequestSpec;
   /** Cancels a task that has not started, where the provider can (Seedance: a queued task). */
   buildCancel?(task: VideoTaskRef, ctx: ProviderContext): HttpRequestSpec;
   parseError(
