@@ -1,5 +1,6 @@
 import { joinUrl, type HttpRequestSpec, type ProviderContext } from '../core/adapter';
 import { ProviderError, type ProviderErrorKind } from '../core/provider-error';
+import { secondsText, unknownStatusSnapshot } from '../core/video-snapshot';
 import type { VideoCodec, VideoImage, VideoTaskSnapshot, VideoTaskState } from '../core/video';
 import { klingJwt } from './kling.jwt';
 
@@ -64,14 +65,7 @@ export const klingVideoCodec: VideoCodec = {
     const data = (envelopeData(body) ?? {}) as Obj;
     const status = String(data.task_status ?? '');
     const state = STATES[status];
-    if (!state)
-      // An unknown status is an error, not "still running": a task must not be polled forever.
-      return {
-        state: 'failed',
-        upstreamStatus: status,
-        outputs: [],
-        error: { message: `unknown Kling task status '${status}'` },
-      };
+    if (!state) return unknownStatusSnapshot('Kling', status);
     const videos = ((data.task_result as Obj | undefined)?.videos ?? []) as Array<Obj>;
     const outputs = videos
       .filter((v) => typeof v.url === 'string')
@@ -138,11 +132,7 @@ function sumSeconds(values: string[]): string {
     const m = /^(\d+)(?:\.(\d{1,3}))?$/.exec(v.trim());
     if (m) millis += Number(m[1]) * 1000 + Number((m[2] ?? '').padEnd(3, '0'));
   }
-  const whole = Math.floor(millis / 1000);
-  const frac = String(millis % 1000)
-    .padStart(3, '0')
-    .replace(/0+$/, '');
-  return frac ? `${whole}.${frac}` : String(whole);
+  return secondsText(millis);
 }
 
 /** Kling's error codes (providers.md §3.4) → error kinds; the HTTP status where the code is unknown. */

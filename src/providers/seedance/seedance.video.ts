@@ -1,5 +1,6 @@
 import { joinUrl, type HttpRequestSpec, type ProviderContext } from '../core/adapter';
 import { ProviderError, type ProviderErrorKind } from '../core/provider-error';
+import { secondsText, unknownStatusSnapshot } from '../core/video-snapshot';
 import type { VideoCodec, VideoImage, VideoRequest, VideoTaskSnapshot, VideoTaskState } from '../core/video';
 
 /** Volcengine Ark (BytePlus ModelArk: `https://ark.ap-southeast.bytepluses.com/api/v3`). */
@@ -58,14 +59,7 @@ export const seedanceVideoCodec: VideoCodec = {
     const task = (body ?? {}) as Obj;
     const status = String(task.status ?? '');
     const state = STATES[status];
-    if (!state)
-      // An unknown status is an error, not "still running": a task must not be polled forever.
-      return {
-        state: 'failed',
-        upstreamStatus: status,
-        outputs: [],
-        error: { message: `unknown Seedance task status '${status}'` },
-      };
+    if (!state) return unknownStatusSnapshot('Seedance', status);
     const video = (task.content as Obj | undefined)?.video_url;
     const seconds = durationOf(task);
     const outputs =
@@ -111,11 +105,7 @@ function durationOf(task: Obj): string | undefined {
   if (typeof task.duration === 'number' && task.duration >= 0) return String(task.duration);
   const { frames, framespersecond: fps } = task;
   if (typeof frames !== 'number' || typeof fps !== 'number' || fps <= 0) return undefined;
-  const millis = Math.round((frames * 1000) / fps);
-  const frac = String(millis % 1000)
-    .padStart(3, '0')
-    .replace(/0+$/, '');
-  return frac ? `${Math.floor(millis / 1000)}.${frac}` : String(millis / 1000);
+  return secondsText(Math.round((frames * 1000) / fps));
 }
 
 function taskPath(id: string): string {
