@@ -53,6 +53,18 @@ export interface RouterConfig {
   cooldown: { failures: number; windowSeconds: number; cooldownSeconds: number };
 }
 
+/** Video task polling (contract §5). */
+export interface VideoTaskSettings {
+  /** SWITCHBOARD_VIDEO_POLL_MS: the first poll's delay, doubled after each poll (default 2,000). */
+  firstPollMs: number;
+  /** SWITCHBOARD_VIDEO_POLL_MAX_MS: the longest gap between two polls (default 30,000). */
+  maxPollMs: number;
+  /** SWITCHBOARD_VIDEO_MAX_AGE_SECONDS: a task still running after this fails with task_timeout (default 7,200). */
+  maxAgeSeconds: number;
+  /** SWITCHBOARD_VIDEO_WORKER_CONCURRENCY: polls one worker runs at once (default 50). */
+  concurrency: number;
+}
+
 export interface AppConfig {
   nodeEnv: string | undefined;
   production: boolean;
@@ -76,6 +88,7 @@ export interface AppConfig {
   logLevel: string;
   /** Key prefix for every Redis key and BullMQ queue (tests isolate runs with it). */
   redisPrefix: string;
+  video: VideoTaskSettings;
   models: ModelConfig[];
   router: RouterConfig;
 }

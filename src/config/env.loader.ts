@@ -105,5 +105,11 @@ export function loadEnv(env: Env): Omit<AppConfig, 'models' | 'router'> {
       'info',
     ),
     redisPrefix: env.SWITCHBOARD_REDIS_PREFIX || 'sb',
+    video: {
+      firstPollMs: intVar(env, 'SWITCHBOARD_VIDEO_POLL_MS', 2_000, 10),
+      maxPollMs: intVar(env, 'SWITCHBOARD_VIDEO_POLL_MAX_MS', 30_000, 10),
+      maxAgeSeconds: intVar(env, 'SWITCHBOARD_VIDEO_MAX_AGE_SECONDS', 7_200, 1),
+      concurrency: intVar(env, 'SWITCHBOARD_VIDEO_WORKER_CONCURRENCY', 50, 1),
+    },
   };
 }

@@ -1,6 +1,8 @@
 import { PROVIDER_IDS, type ProviderAdapter, type ProviderId } from './core/adapter';
 import { geminiAdapter } from './gemini/gemini.adapter';
+import { klingAdapter } from './kling/kling.adapter';
 import { mockAdapter } from './mock/mock.adapter';
+import { seedanceAdapter } from './seedance/seedance.adapter';
 import {
   azureOpenAiAdapter,
   deepSeekAdapter,
@@ -15,6 +17,8 @@ const ADAPTERS: Partial<Record<ProviderId, ProviderAdapter>> = {
   'azure-openai': azureOpenAiAdapter,
   deepseek: deepSeekAdapter,
   gemini: geminiAdapter,
+  kling: klingAdapter,
+  seedance: seedanceAdapter,
   mock: mockAdapter,
 };
 

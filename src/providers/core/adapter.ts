@@ -9,6 +9,7 @@ import type {
 import type { ProviderError } from './provider-error';
 import type { SseEvent } from './sse';
 import type { CancelSignal } from './cancel';
+import type { VideoCodec } from './video';
 
 export const PROVIDER_IDS = [
   'openai',
@@ -156,6 +157,8 @@ export interface ProviderAdapter {
   readonly passthrough?: PassthroughCodec;
   readonly embeddings?: EmbeddingsCodec;
   readonly contextCache?: ContextCacheCodec;
+  /** Async video generation (submit, poll, download), when the provider has it. */
+  readonly video?: VideoCodec;
 }
 
 /** Joins a base URL and a documented path without doubling or losing slashes. */

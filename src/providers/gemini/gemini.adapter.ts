@@ -3,8 +3,9 @@ import { geminiChatCodec } from './gemini.chat';
 import { geminiContextCacheCodec } from './gemini.context-cache';
 import { geminiEmbeddingsCodec } from './gemini.embeddings';
 import { geminiPassthroughCodec } from './gemini.passthrough';
+import { veoVideoCodec } from '../veo/veo.video';
 
-/** Google Gemini API (generativelanguage v1beta): chat (incl. TTS and image output), passthrough, embeddings. */
+/** Google Gemini API (generativelanguage v1beta): chat (incl. TTS and image output), passthrough, embeddings, Veo video. */
 export const geminiAdapter: ProviderAdapter = {
   id: 'gemini',
   capabilities: {
@@ -14,11 +15,12 @@ export const geminiAdapter: ProviderAdapter = {
     vision: true,
     audioInput: true,
     embeddings: true,
-    video: false,
+    video: true,
     mediaUrls: false,
   },
   chat: geminiChatCodec,
   passthrough: geminiPassthroughCodec,
   embeddings: geminiEmbeddingsCodec,
   contextCache: geminiContextCacheCodec,
+  video: veoVideoCodec,
 };

@@ -1,0 +1,204 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../../database/prisma.service';
+import type { Prisma, VideoTask } from '../../generated/prisma/client';
+import type { VideoRequest } from '../../providers/core/video';
+import type { Identity } from '../auth/identity';
+import {
+  TERMINAL_VIDEO_STATUSES,
+  type VideoDialect,
+  type VideoOutput,
+  type VideoTaskStatus,
+  type VideoTaskView,
+} from './video-task.view';
+
+export type VideoTaskRow = VideoTask;
+export type VideoSettlementState = VideoTask['settlement'];
+
+/** A task as the submit stores it, before the provider answered. */
+export interface NewVideoTask {
+  id: string;
+  keyId?: string;
+  teamId?: string;
+  model: string;
+  deploymentId: string;
+  provider: string;
+  upstreamModel: string;
+  dialect: VideoDialect;
+  request: VideoRequest;
+  seconds?: string;
+  size?: string;
+  resolution?: string;
+  callbackUrl?: string;
+  reservationId: string;
+  reservedUsd: string;
+  remixedFromId?: string;
+  settlement: VideoSettlementState;
+}
+
+const NON_TERMINAL: VideoTaskStatus[] = ['queued', 'in_progress'];
+
+/**
+ * The `video_tasks` table: one row per task, every status change a compare-and-swap on the current
+ * status (`transition`), the settlement a compare-and-swap of its own (`settle`), so two workers racing
+ * on one task change it once.
+ */
+@Injectable()
+export class VideoTaskStore {
+  constructor(private readonly db: PrismaService) {}
+
+  async create(t: NewVideoTask): Promise<void> {
+    await this.db.videoTask.create({
+      data: {
+        id: t.id,
+        keyId: t.keyId ?? null,
+        teamId: t.teamId ?? null,
+        model: t.model,
+        deploymentId: t.deploymentId,
+        provider: t.provider,
+        upstreamModel: t.upstreamModel,
+        dialect: t.dialect,
+        request: t.request as unknown as Prisma.InputJsonValue,
+        seconds: t.seconds ?? null,
+        size: t.size ?? null,
+        resolution: t.resolution ?? null,
+        callbackUrl: t.callbackUrl ?? null,
+        reservationId: t.reservationId,
+        reservedUsd: t.reservedUsd,
+        remixedFromId: t.remixedFromId ?? null,
+        settlement: t.settlement,
+      },
+    });
+  }
+
+  get(id: string): Promise<VideoTaskRow | null> {
+    return this.db.videoTask.findUnique({ where: { id } });
+  }
+
+  /** The task if the caller may see it: its own key's (the master key sees every task); never a deleted one. */
+  async owned(id: string, identity: Identity): Promise<VideoTaskRow | undefined> {
+    const row = await this.get(id);
+    if (!row || row.deletedAt) return undefined;
+    if (identity.kind === 'master') return row;
+    return row.keyId === identity.keyId ? row : undefined;
+  }
+
+  /** The provider accepted the task: its id upstream (once; false when the row moved on meanwhile). */
+  async accepted(id: string, upstreamTaskId: string, upstreamRoute: string | undefined, nextPollAt: Date) {
+    const r = await this.db.videoTask.updateMany({
+      where: { id, upstreamTaskId: null },
+      data: { upstreamTaskId, upstreamRoute: upstreamRoute ?? null, submittedAt: new Date(), nextPollAt },
+    });
+    return r.count === 1;
+  }
+
+  /**
+   * Compare-and-swap of the status: applies `data` and moves to `to` only when the task is in one of
+   * `from`. True when this call made the change.
+   */
+  async transition(
+    id: string,
+    from: readonly VideoTaskStatus[],
+    to: VideoTaskStatus,
+    data: Prisma.VideoTaskUpdateManyMutationInput = {},
+  ): Promise<boolean> {
+    const terminal = TERMINAL_VIDEO_STATUSES.includes(to);
+    const r = await this.db.videoTask.updateMany({
+      where: { id, status: { in: [...from] } },
+      data: { ...data, status: to, ...(terminal ? { completedAt: new Date(), nextPollAt: null } : {}) },
+    });
+    return r.count === 1;
+  }
+
+  /** One poll that changed no status: progress, the provider's word, the next poll time. */
+  async polled(id: string, data: { progress?: number; upstreamStatus?: string; nextPollAt: Date }) {
+    await this.db.videoTask.updateMany({
+      where: { id, status: { in: NON_TERMINAL } },
+      data: {
+        ...(data.progress !== undefined ? { progress: data.progress } : {}),
+        ...(data.upstreamStatus !== undefined ? { upstreamStatus: data.upstreamStatus } : {}),
+        nextPollAt: data.nextPollAt,
+        lastPolledAt: new Date(),
+        pollCount: { increment: 1 },
+      },
+    });
+  }
+
+  /** Compare-and-swap of the settlement: true when this call moved it from `from` to `to`. */
+  async settle(id: string, from: VideoSettlementState, to: VideoSettlementState, costUsd?: string) {
+    const r = await this.db.videoTask.updateMany({
+      where: { id, settlement: from },
+      data: { settlement: to, settledAt: new Date(), ...(costUsd !== undefined ? { costUsd } : {}) },
+    });
+    return r.count === 1;
+  }
+
+  async markDeleted(id: string): Promise<void> {
+    await this.db.videoTask.updateMany({ where: { id }, data: { deletedAt: new Date() } });
+  }
+
+  async callbackDone(id: string, attempts: number, delivered: boolean): Promise<void> {
+    await this.db.videoTask.updateMany({
+      where: { id },
+      data: { callbackAttempts: attempts, ...(delivered ? { callbackDeliveredAt: new Date() } : {}) },
+    });
+  }
+
+  /**
+   * Tasks that need the worker's attention without a job having asked: live ones whose poll is overdue
+   * by `graceMs` (their job was lost), and ended ones whose settlement never ran (a crash in between).
+   */
+  async needingAttention(now: Date, graceMs: number, limit: number): Promise<VideoTaskRow[]> {
+    const overdue = new Date(now.getTime() - graceMs);
+    return this.db.videoTask.findMany({
+      where: {
+        OR: [
+          { status: { in: NON_TERMINAL }, OR: [{ nextPollAt: { lt: overdue } }, { nextPollAt: null }] },
+          { status: { in: ['completed', 'failed', 'cancelled'] }, settlement: 'reserved' },
+        ],
+        createdAt: { lt: overdue },
+      },
+      orderBy: { createdAt: 'asc' },
+      take: limit,
+    });
+  }
+
+  /** Non-terminal tasks per status (for the metrics gauge). */
+  async countsByStatus(): Promise<Record<string, number>> {
+    const rows = await this.db.videoTask.groupBy({ by: ['status'], _count: { _all: true } });
+    return Object.fromEntries(rows.map((r) => [r.status, r._count._all]));
+  }
+
+  /** The caller's tasks, newest first, after `cursor` (`createdAt`/`id` keyset). */
+  list(where: Prisma.VideoTaskWhereInput, take: number, order: 'asc' | 'desc' = 'desc') {
+    return this.db.videoTask.findMany({
+      where: { deletedAt: null, ...where },
+      orderBy: [{ createdAt: order }, { id: order }],
+      take,
+    });
+  }
+}
+
+/** A stored row as the client dialects render it. */
+export function videoTaskView(row: VideoTaskRow): VideoTaskView {
+  const result = (row.result ?? {}) as { outputs?: VideoOutput[] };
+  const error = row.error as { code: string; message: string } | null;
+  return {
+    id: row.id,
+    dialect: row.dialect as VideoDialect,
+    model: row.model,
+    status: row.status,
+    progress: row.progress,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    ...(row.completedAt ? { completedAt: row.completedAt } : {}),
+    request: row.request as unknown as VideoRequest,
+    ...(row.upstreamRoute ? { nativeRoute: row.upstreamRoute } : {}),
+    ...(row.seconds !== null ? { seconds: row.seconds.toFixed() } : {}),
+    ...(row.size ? { size: row.size } : {}),
+    outputs: result.outputs ?? [],
+    ...(error ? { error } : {}),
+    ...(row.remixedFromId ? { remixedFromId: row.remixedFromId } : {}),
+    ...(row.upstreamStatus ? { upstreamStatus: row.upstreamStatus } : {}),
+    ...(row.costUsd !== null ? { costUsd: row.costUsd.toFixed() } : {}),
+  };
+}
