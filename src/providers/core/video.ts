@@ -49,16 +49,33 @@ export interface VideoTaskSnapshot {
   error?: { code?: string; message: string };
 }
 
+/** The values a provider's video API allows, for checking a request before it is sent. */
+export interface VideoOptions {
+  seconds?: readonly number[];
+  aspectRatios?: readonly string[];
+  resolutions?: readonly string[];
+}
+
 /** Pure translation of a provider's async video API: submit, poll, errors. */
 export interface VideoCodec {
+  /** The values this provider allows, where the codec knows them. */
+  readonly options?: VideoOptions;
   buildSubmit(req: VideoRequest, ctx: ProviderContext): HttpRequestSpec;
   parseSubmit(body: unknown, req: VideoRequest): VideoTaskRef;
   buildPoll(task: VideoTaskRef, ctx: ProviderContext): HttpRequestSpec;
   parsePoll(body: unknown): VideoTaskSnapshot;
-  /** The request that downloads an output, where it needs the deployment's credentials (Veo files). */
-  buildDownload?(url: string, ctx: ProviderContext): HttpRequestSpec;
+  /**
+   * The request that downloads an output, where it needs the deployment's credentials (Veo files, Sora
+   * content). `variant` picks another rendering where the provider has them (Sora: `thumbnail`,
+   * `spritesheet`); codecs without variants ignore it.
+   */
+  buildDownload?(url: string, ctx: ProviderContext, variant?: string): HttpRequestSpec;
   /** Cancels a task that has not started, where the provider can (Seedance: a queued task). */
   buildCancel?(task: VideoTaskRef, ctx: ProviderContext): HttpRequestSpec;
+  /** A new task re-rendering a finished one with another prompt (Sora); its answer is read by `parseSubmit`. */
+  buildRemix?(task: VideoTaskRef, prompt: string, ctx: ProviderContext): HttpRequestSpec;
+  /** Deletes a finished task and its outputs upstream, where the provider can (Sora). */
+  buildDelete?(task: VideoTaskRef, ctx: ProviderContext): HttpRequestSpec;
   parseError(
     status: number,
     body: unknown,
