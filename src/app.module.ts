@@ -17,20 +17,9 @@ import { RoutingModule } from './modules/routing/routing.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { UsageModule } from './modules/usage/usage.module';
 import { UsageSpendModule } from './modules/usage/usage-spend-reader';
-
-/** BullMQ connection options from REDIS_URL; queues live under the configured key prefix. */
-export function bullConnection(redisUrl: string) {
-  const u = new URL(redisUrl);
-  return {
-    host: u.hostname,
-    port: Number(u.port || 6379),
-    username: u.username || undefined,
-    password: u.password ? decodeURIComponent(u.password) : undefined,
-    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
-    tls: u.protocol === 'rediss:' ? {} : undefined,
-    maxRetriesPerRequest: null,
-  };
-}
+import { VideoModule } from './modules/video/video.module';
+import { VideoWorkerModule } from './modules/video/video-worker.module';
+import { bullConnection } from './database/bull-connection';
 
 /**
  * BullMQ's root module, for the roles that run background jobs (worker, all). Loaded on demand: the
@@ -65,7 +54,8 @@ export class AppModule {
         MetricsModule,
         UsageModule,
         UsageSpendModule,
-        ...(api ? [InferenceModule] : []),
+        ...(api ? [InferenceModule, VideoModule] : []),
+        ...(config.role === 'api' ? [] : [VideoWorkerModule]),
       ],
       providers: [{ provide: APP_FILTER, useClass: DialectExceptionFilter }],
     };

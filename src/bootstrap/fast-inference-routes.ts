@@ -36,6 +36,10 @@ export function installFastInferenceRoutes(
     try {
       if (route.entry.body === 'json') return await readJsonBody(req, maxBodyBytes);
       if (route.entry.body === 'multipart') return await readMultipartBody(req, maxBodyBytes);
+      if (route.entry.body === 'json-or-multipart')
+        return /^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '')
+          ? await readMultipartBody(req, maxBodyBytes)
+          : await readJsonBody(req, maxBodyBytes);
       return undefined;
     } catch (err) {
       throw await auth.refusalFor(req, err);

@@ -127,7 +127,7 @@ router:
   });
 
   it('refuses providers this build cannot serve (known ids without an adapter), naming the path', () => {
-    for (const provider of ['anthropic', 'kling', 'seedance']) {
+    for (const provider of ['anthropic']) {
       const doc = parse(
         `models:\n  - model_name: a\n    deployments:\n      - provider: ${provider}\n        upstream_model: x\n`,
       );

@@ -4,11 +4,12 @@ import { sendJson } from '../common/http/send-json';
 import { GoogleCachesService } from '../modules/inference/google-caches.service';
 import { ModelListService } from '../modules/inference/model-list.service';
 import { OperationDispatcher } from '../modules/inference/operations/operation-dispatcher';
+import { VideoApiService } from '../modules/video/video-api.service';
 import type { RouteEntry, ServiceRouteName } from './route-table';
 
 type ServiceCall = (req: InferenceRequest) => Promise<unknown>;
 
-/** Serves one matched route: a metered operation through the pipeline, or a service's JSON answer. */
+/** Serves one matched route: a metered operation through the pipeline, a video task route, or a service's JSON answer. */
 export type RouteDispatch = (
   entry: RouteEntry,
   req: InferenceRequest,
@@ -19,6 +20,7 @@ export function routeDispatch(app: INestApplication): RouteDispatch {
   const inference = app.get(OperationDispatcher);
   const models = app.get(ModelListService);
   const caches = app.get(GoogleCachesService);
+  const videos = app.get(VideoApiService);
   const id = (req: InferenceRequest) => String(req.params.id);
   const services: Record<ServiceRouteName, ServiceCall> = {
     'models.list': (req) => models.listForOpenAi(req),
@@ -31,6 +33,7 @@ export function routeDispatch(app: INestApplication): RouteDispatch {
   };
   return async (entry, req, res) => {
     if ('operation' in entry.serves) return inference.serve(entry.serves.operation, req, res);
+    if ('video' in entry.serves) return videos.serve(entry.serves.video, req, res);
     sendJson(res, 200, await services[entry.serves.service](req));
   };
 }

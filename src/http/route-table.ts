@@ -1,8 +1,12 @@
 import type { Dialect } from '../dialects/dialect';
 import type { OperationName } from '../modules/inference/pipeline/operation';
+import type { VideoRouteName } from '../modules/video/video-api.service';
 
-/** How a route's body is read: JSON (the default), multipart streamed, or none (GET, DELETE). */
-export type RouteBody = 'json' | 'multipart' | 'none';
+/**
+ * How a route's body is read: JSON (the default), multipart streamed, either one by its content type
+ * (the OpenAI SDK sends video creates as forms), or none (GET, DELETE).
+ */
+export type RouteBody = 'json' | 'multipart' | 'json-or-multipart' | 'none';
 
 /** Routes served by a plain service call (not metered): what they answer is sent as JSON, status 200. */
 export type ServiceRouteName =
@@ -20,8 +24,8 @@ export interface RouteEntry {
   paths: readonly string[];
   /** The caller's dialect: errors are answered in its shape. */
   dialect: Dialect;
-  /** A metered operation of the pipeline, or a service route. */
-  serves: { operation: OperationName } | { service: ServiceRouteName };
+  /** A metered operation of the pipeline, a service route, or a video task route (contract §5). */
+  serves: { operation: OperationName } | { service: ServiceRouteName } | { video: VideoRouteName };
   /** Constant parameters the entry hands its operation (e.g. the Google model action). */
   constants?: Readonly<Record<string, string>>;
   /** The last path parameter may span several segments (model names with `/`). */
@@ -39,6 +43,7 @@ export interface RouteEntry {
 
 const OPENAI = 'OpenAI';
 const GOOGLE = 'Google GenAI';
+const VIDEO = 'Video tasks';
 const both = (path: string) => [path, path.replace(/^\/v1/, '')];
 const google = (path: string) => [`/v1beta${path}`, `/gemini/v1beta${path}`];
 
@@ -61,6 +66,172 @@ function modelAction(
     ...schemas,
   };
 }
+
+/** A video task route (the gateway answers from its own task table; contract §5). */
+function video(
+  method: RouteEntry['method'],
+  paths: readonly string[],
+  dialect: Dialect,
+  name: VideoRouteName,
+  summary: string,
+  schemas: { request?: string; response: string },
+  extra: Partial<RouteEntry> = {},
+): RouteEntry {
+  const body = method === 'GET' || method === 'DELETE' ? 'none' : 'json';
+  return { method, paths, dialect, serves: { video: name }, body, tag: VIDEO, summary, ...schemas, ...extra };
+}
+
+const SEEDANCE_TASKS = '/seedance/api/v3/contents/generations/tasks';
+const kling = (route: string) => ({ constants: { route } });
+
+/** The video routes: the unified OpenAI API for every provider, and Kling's, Seedance's and Veo's own. */
+const VIDEO_ROUTES: readonly RouteEntry[] = [
+  video(
+    'POST',
+    both('/v1/videos'),
+    'openai',
+    'videos.create',
+    'Create a video task on any video provider (JSON or multipart; `Idempotency-Key` honoured; optional signed `callback_url`)',
+    { request: 'CreateVideoRequest', response: 'VideoResource' },
+    { body: 'json-or-multipart' },
+  ),
+  video(
+    'GET',
+    both('/v1/videos'),
+    'openai',
+    'videos.list',
+    "The calling key's video tasks (`after`, `limit`, `order`)",
+    { response: 'VideoListResource' },
+  ),
+  video(
+    'GET',
+    both('/v1/videos/{id}'),
+    'openai',
+    'videos.retrieve',
+    'A video task, as the gateway last polled it',
+    { response: 'VideoResource' },
+  ),
+  video(
+    'GET',
+    both('/v1/videos/{id}/content'),
+    'openai',
+    'videos.content',
+    'The video bytes (or `variant` thumbnail / spritesheet), streamed through the gateway; `Range` honoured (206)',
+    { response: 'VideoContent' },
+  ),
+  video(
+    'POST',
+    both('/v1/videos/{id}/remix'),
+    'openai',
+    'videos.remix',
+    'Remix a completed video on the deployment that made it (where the provider can)',
+    { request: 'RemixVideoRequest', response: 'VideoResource' },
+    { body: 'json-or-multipart' },
+  ),
+  video(
+    'DELETE',
+    both('/v1/videos/{id}'),
+    'openai',
+    'videos.delete',
+    'Delete an ended video task (hidden from lists; its usage record stays)',
+    { response: 'DeletedVideoResource' },
+  ),
+  video(
+    'POST',
+    ['/kling/v1/videos/text2video'],
+    'kling',
+    'kling.create',
+    'Kling text-to-video, native envelope',
+    { request: 'KlingCreateVideoRequest', response: 'KlingTaskEnvelope' },
+    kling('text2video'),
+  ),
+  video(
+    'POST',
+    ['/kling/v1/videos/image2video'],
+    'kling',
+    'kling.create',
+    'Kling image-to-video, native envelope',
+    { request: 'KlingCreateVideoRequest', response: 'KlingTaskEnvelope' },
+    kling('image2video'),
+  ),
+  video(
+    'GET',
+    ['/kling/v1/videos/text2video/{id}'],
+    'kling',
+    'kling.get',
+    'A Kling text-to-video task',
+    { response: 'KlingTaskEnvelope' },
+    kling('text2video'),
+  ),
+  video(
+    'GET',
+    ['/kling/v1/videos/image2video/{id}'],
+    'kling',
+    'kling.get',
+    'A Kling image-to-video task',
+    { response: 'KlingTaskEnvelope' },
+    kling('image2video'),
+  ),
+  video(
+    'POST',
+    [SEEDANCE_TASKS],
+    'seedance',
+    'seedance.create',
+    'Seedance content generation task (Ark shape)',
+    { request: 'SeedanceCreateTaskRequest', response: 'SeedanceCreatedTask' },
+  ),
+  video(
+    'GET',
+    [SEEDANCE_TASKS],
+    'seedance',
+    'seedance.list',
+    'Seedance tasks of the calling key (`page_num`, `page_size`, `filter.status`, `filter.model`)',
+    { response: 'SeedanceTaskList' },
+  ),
+  video('GET', [`${SEEDANCE_TASKS}/{id}`], 'seedance', 'seedance.get', 'A Seedance task', {
+    response: 'SeedanceTask',
+  }),
+  video(
+    'DELETE',
+    [`${SEEDANCE_TASKS}/{id}`],
+    'seedance',
+    'seedance.delete',
+    'Cancel a queued Seedance task (uncharged), or delete an ended one',
+    { response: 'Empty' },
+  ),
+  video(
+    'POST',
+    google('/models/{model}:predictLongRunning'),
+    'google',
+    'veo.predict',
+    'Veo video generation (`models.generateVideos`): a long-running operation',
+    { request: 'VeoPredictLongRunningRequest', response: 'VeoOperation' },
+  ),
+  video(
+    'GET',
+    google('/models/{model}/operations/{id}'),
+    'google',
+    'veo.operation',
+    'A Veo operation (`operations.getVideosOperation`)',
+    { response: 'VeoOperation' },
+  ),
+  video(
+    'POST',
+    google('/models/{model}:fetchPredictOperation'),
+    'google',
+    'veo.fetchOperation',
+    'A Veo operation by `operationName` (Vertex-style fetch)',
+    { request: 'VeoFetchOperationRequest', response: 'VeoOperation' },
+  ),
+  video(
+    'GET',
+    google('/files/{file}:download'),
+    'google',
+    'veo.download',
+    'A Veo output (`files.download`, `alt=media`), streamed through the gateway; `Range` honoured',
+    { response: 'VideoContent' },
+  ),
+];
 
 /**
  * Every route the dialects serve (admin, health, metrics and docs are Nest controllers): the fast
@@ -202,4 +373,5 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
     summary: 'Delete a context cache',
     response: 'Empty',
   },
+  ...VIDEO_ROUTES,
 ];

@@ -12,6 +12,7 @@ export type GatewayErrorCode =
   | 'model_not_allowed'
   | 'model_not_found'
   | 'not_found'
+  | 'conflict'
   | 'rate_limit_exceeded'
   | 'budget_exceeded'
   | 'upstream_error'
@@ -31,6 +32,7 @@ const STATUS: Record<GatewayErrorCode, number> = {
   model_not_allowed: 403,
   model_not_found: 404,
   not_found: 404,
+  conflict: 409,
   rate_limit_exceeded: 429,
   budget_exceeded: 429,
   upstream_error: 502,

@@ -55,8 +55,12 @@ function operationOf(entry: RouteEntry, path: string): Json {
   };
   if (parameters.length > 0) op.parameters = parameters;
   if (entry.request) {
-    const type = entry.body === 'multipart' ? 'multipart/form-data' : 'application/json';
-    op.requestBody = { required: true, content: { [type]: { schema: ref(entry.request) } } };
+    const schema = { schema: ref(entry.request) };
+    const content: Json = {};
+    if (entry.body !== 'multipart') content['application/json'] = schema;
+    if (entry.body === 'multipart' || entry.body === 'json-or-multipart')
+      content['multipart/form-data'] = schema;
+    op.requestBody = { required: true, content };
   }
   return op;
 }

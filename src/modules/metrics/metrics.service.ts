@@ -10,6 +10,12 @@ export interface UsagePipelineProbe {
   spilled(): number;
 }
 
+/** Sources of the video-task gauges (worker roles), read at scrape time. */
+export interface VideoTaskProbe {
+  tasksByStatus(): Promise<Record<string, number>>;
+  pollQueueDepth(): Promise<number>;
+}
+
 /**
  * Prometheus metrics (one registry per app instance). Metered requests are observed from their usage
  * event (so every endpoint is covered once); requests refused before metering (401/403/429/400) are
@@ -19,6 +25,19 @@ export interface UsagePipelineProbe {
 export class MetricsService {
   readonly registry = new Registry();
   private probe?: UsagePipelineProbe;
+  private videoProbe?: VideoTaskProbe;
+  private readonly videoPolls = new Counter({
+    name: 'switchboard_video_polls_total',
+    help: 'Video task polls by provider and result (ok, error)',
+    labelNames: ['provider', 'result'] as const,
+    registers: [this.registry],
+  });
+  private readonly videoEnded = new Counter({
+    name: 'switchboard_video_tasks_ended_total',
+    help: 'Video tasks ended by provider and outcome (completed, failed, cancelled, timeout)',
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
 
   private readonly requests = new SeriesCounter(
     'switchboard_requests_total',
@@ -84,6 +103,28 @@ export class MetricsService {
         this.set(self().probe?.spilled() ?? 0);
       },
     });
+    new Gauge({
+      name: 'switchboard_video_tasks',
+      help: 'Video tasks by status (every task the table holds)',
+      labelNames: ['status'] as const,
+      registers: [this.registry],
+      collect: async function (this: Gauge) {
+        const probe = self().videoProbe;
+        if (!probe) return;
+        const counts = await probe.tasksByStatus().catch(() => ({}) as Record<string, number>);
+        for (const status of ['queued', 'in_progress', 'completed', 'failed', 'cancelled'])
+          this.set({ status }, counts[status] ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'switchboard_video_poll_queue_depth',
+      help: 'Video poll jobs waiting, delayed or running in the BullMQ queue',
+      registers: [this.registry],
+      collect: async function (this: Gauge) {
+        const probe = self().videoProbe;
+        if (probe) this.set(await probe.pollQueueDepth().catch(() => -1));
+      },
+    });
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const me = this;
     function self(): MetricsService {
@@ -93,6 +134,18 @@ export class MetricsService {
 
   setUsageProbe(probe: UsagePipelineProbe): void {
     this.probe = probe;
+  }
+
+  setVideoProbe(probe: VideoTaskProbe): void {
+    this.videoProbe = probe;
+  }
+
+  videoPoll(provider: string, result: 'ok' | 'error'): void {
+    this.videoPolls.inc({ provider, result });
+  }
+
+  videoTaskEnded(provider: string, outcome: string): void {
+    this.videoEnded.inc({ provider, outcome });
   }
 
   observe(e: UsageEvent): void {

@@ -94,6 +94,15 @@ export class CatalogService implements OnModuleInit, OnModuleDestroy {
     return this.models.get(name);
   }
 
+  /**
+   * A deployment by its id, enabled or not, with its credential as stored now (a video task is polled
+   * with the deployment that created it, even after a key rotation).
+   */
+  deployment(id: string): CatalogDeployment | undefined {
+    for (const m of this.models.values()) for (const d of m.deployments) if (d.id === id) return d;
+    return undefined;
+  }
+
   /** Exact name → alias → `-nothink` suffix → `prefix/*` wildcard. */
   resolve(name: string): ResolvedModel | undefined {
     const direct = this.models.get(name) ?? this.models.get(this.aliases.get(name) ?? '');

@@ -21,6 +21,7 @@ const NONE: FailureClass = { retry: false, countsTowardCooldown: false, fallback
  * Pure classification of an attempt's error:
  * - rate_limit, overloaded, timeout, upstream (5xx), connection (reset, refused): retried on another
  *   deployment, counted toward cooldown, then the general fallbacks;
+ * - insufficient_credit (the provider account is out of credit): retried elsewhere, never cooled down;
  * - auth (the deployment's credential was refused): not retried, counted toward cooldown (a broken
  *   deployment should be skipped), then the general fallbacks;
  * - context_length → context_window fallbacks (general ones when none); content_filter →
@@ -46,6 +47,9 @@ export function classifyFailure(err: unknown): FailureClass {
       return { retry: true, countsTowardCooldown: true, fallback: 'general', retryAfterMs: err.retryAfterMs };
     case 'auth':
       return { retry: false, countsTowardCooldown: true, fallback: 'general' };
+    case 'insufficient_credit':
+      // Another deployment may serve; this one is not broken (no cooldown), its owner must top it up.
+      return { retry: true, countsTowardCooldown: false, fallback: 'general' };
     case 'context_length':
       return { ...NONE, fallback: 'context_window' };
     case 'content_filter':

@@ -17,6 +17,7 @@ export type VideoSettlementState = VideoTask['settlement'];
 /** A task as the submit stores it, before the provider answered. */
 export interface NewVideoTask {
   id: string;
+  requestId: string;
   keyId?: string;
   teamId?: string;
   model: string;
@@ -50,6 +51,7 @@ export class VideoTaskStore {
     await this.db.videoTask.create({
       data: {
         id: t.id,
+        requestId: t.requestId,
         keyId: t.keyId ?? null,
         teamId: t.teamId ?? null,
         model: t.model,
@@ -68,6 +70,16 @@ export class VideoTaskStore {
         settlement: t.settlement,
       },
     });
+  }
+
+  /** Another deployment is tried before any provider accepted the task. */
+  async retarget(id: string, d: { deploymentId: string; provider: string; upstreamModel: string }) {
+    await this.db.videoTask.updateMany({ where: { id, upstreamTaskId: null }, data: d });
+  }
+
+  /** A task no provider accepted: it never existed for the client. */
+  async remove(id: string): Promise<void> {
+    await this.db.videoTask.deleteMany({ where: { id, upstreamTaskId: null } });
   }
 
   get(id: string): Promise<VideoTaskRow | null> {
@@ -168,13 +180,18 @@ export class VideoTaskStore {
     return Object.fromEntries(rows.map((r) => [r.status, r._count._all]));
   }
 
-  /** The caller's tasks, newest first, after `cursor` (`createdAt`/`id` keyset). */
-  list(where: Prisma.VideoTaskWhereInput, take: number, order: 'asc' | 'desc' = 'desc') {
+  /** Tasks not deleted, by id (time-ordered ids: creation order), `take` from `skip`. */
+  list(where: Prisma.VideoTaskWhereInput, take: number, order: 'asc' | 'desc' = 'desc', skip = 0) {
     return this.db.videoTask.findMany({
       where: { deletedAt: null, ...where },
-      orderBy: [{ createdAt: order }, { id: order }],
+      orderBy: { id: order },
       take,
+      skip,
     });
+  }
+
+  count(where: Prisma.VideoTaskWhereInput): Promise<number> {
+    return this.db.videoTask.count({ where: { deletedAt: null, ...where } });
   }
 }
 

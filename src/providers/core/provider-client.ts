@@ -109,6 +109,11 @@ export class ProviderClient {
     return { status: res.status, headers: res.headers, body: await readBodyChecked(res) };
   }
 
+  /** A raw request whose body the caller reads itself (video downloads streamed to the client). */
+  open(spec: HttpRequestSpec, ctx: ProviderContext, signal?: CancelSignal): Promise<UpstreamResponse> {
+    return this.send(spec, ctx, signal);
+  }
+
   close(): Promise<void> {
     return this.http.close();
   }

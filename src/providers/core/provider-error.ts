@@ -10,7 +10,9 @@ export type ProviderErrorKind =
   | 'timeout'
   | 'upstream'
   | 'connection'
-  | 'unsupported';
+  | 'unsupported'
+  /** The deployment's provider account is out of credit: others may serve; it is not broken. */
+  | 'insufficient_credit';
 
 const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set([
   'rate_limit',

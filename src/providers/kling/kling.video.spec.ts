@@ -85,8 +85,8 @@ describe('parseKlingError', () => {
   it.each([
     [401, 1002, 'auth'],
     [401, 1004, 'auth'],
-    [429, 1101, 'auth'],
-    [429, 1102, 'auth'],
+    [429, 1101, 'insufficient_credit'],
+    [429, 1102, 'insufficient_credit'],
     [400, 1201, 'invalid_request'],
     [404, 1203, 'not_found'],
     [400, 1301, 'content_filter'],
@@ -110,7 +110,7 @@ describe('parseKlingError', () => {
   it('an error in a 200 envelope is that error, on submit and on poll', () => {
     const body = { code: 1102, message: 'resource pack exhausted', request_id: 'r' };
     expect(() => klingVideoCodec.parseSubmit(body, { prompt: 'x' })).toThrow(
-      expect.objectContaining({ kind: 'auth', upstreamCode: '1102' }),
+      expect.objectContaining({ kind: 'insufficient_credit', upstreamCode: '1102' }),
     );
     expect(() => klingVideoCodec.parsePoll(body)).toThrow(expect.objectContaining({ upstreamCode: '1102' }));
   });

@@ -153,8 +153,9 @@ export function parseKlingError(status: number, body: unknown): ProviderError {
 function kindOf(status: number, code: number | undefined): ProviderErrorKind {
   if (code !== undefined) {
     if (code >= 1000 && code <= 1004) return 'auth';
-    // Account exception, arrears, resource pack exhausted: this deployment cannot serve, others may.
-    if (code >= 1100 && code <= 1102) return 'auth';
+    if (code === 1100) return 'auth'; // account exception
+    // Arrears, resource pack exhausted: out of credit, not broken; others may serve.
+    if (code === 1101 || code === 1102) return 'insufficient_credit';
     if (code === 1103) return 'auth';
     if (code === 1200 || code === 1201) return 'invalid_request';
     if (code === 1202 || code === 1203) return 'not_found';

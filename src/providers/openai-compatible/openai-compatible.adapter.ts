@@ -12,11 +12,14 @@ import { parseOpenAiError } from './openai.errors';
 import { toOpenAiChatBody, type OpenAiRequestOptions } from './openai.request';
 import { fromOpenAiChatResponse, fromOpenAiStream } from './openai.response';
 import { fromOpenAiAnyUsage } from './openai.usage';
+import { soraVideoCodec } from './sora.video';
 
 interface OpenAiFlavour {
   id: ProviderId;
   defaultBaseUrl?: string;
   request: OpenAiRequestOptions;
+  /** Serves the `/v1/videos` API (Sora, or an OpenAI-compatible host that keeps it). */
+  videos?: boolean;
 }
 
 /** Operation name → path under the base URL (the base URL ends with `/v1` for OpenAI itself). */
@@ -110,7 +113,7 @@ export function createOpenAiCompatibleAdapter(flavour: OpenAiFlavour): ProviderA
       vision: true,
       audioInput: true,
       embeddings: true,
-      video: false,
+      video: flavour.videos === true,
       mediaUrls: true,
     },
     chat: createChatCodec(flavour),
@@ -125,6 +128,7 @@ export function createOpenAiCompatibleAdapter(flavour: OpenAiFlavour): ProviderA
       parseResponse: (body) => fromOpenAiEmbeddings(body),
       parseError: parseOpenAiError,
     },
+    ...(flavour.videos ? { video: soraVideoCodec } : {}),
   };
 }
 
@@ -137,10 +141,12 @@ export const openAiAdapter = createOpenAiCompatibleAdapter({
   id: 'openai',
   defaultBaseUrl: 'https://api.openai.com/v1',
   request: { maxCompletionTokensField: true, replayReasoningContent: false },
+  videos: true,
 });
 export const openAiCompatibleAdapter = createOpenAiCompatibleAdapter({
   id: 'openai-compatible',
   request: COMPAT_REQUEST,
+  videos: true,
 });
 export const azureOpenAiAdapter = createOpenAiCompatibleAdapter({
   id: 'azure-openai',

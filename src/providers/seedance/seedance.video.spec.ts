@@ -74,7 +74,7 @@ describe('parseSeedanceError', () => {
     [400, 'InvalidParameter', 'invalid_request'],
     [400, 'InputTextSensitiveContentDetected', 'content_filter'],
     [401, 'AuthenticationError', 'auth'],
-    [403, 'AccountOverdueError', 'auth'],
+    [403, 'AccountOverdueError', 'insufficient_credit'],
     [404, 'ModelNotOpen', 'auth'],
     [404, 'InvalidEndpointOrModel.NotFound', 'not_found'],
     [429, 'RateLimitExceeded.EndpointRPMExceeded', 'rate_limit'],

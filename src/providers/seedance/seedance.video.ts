@@ -147,8 +147,8 @@ export function parseSeedanceError(status: number, body: unknown): ProviderError
 
 function kindOf(status: number, code: string | undefined): ProviderErrorKind {
   if (code && /SensitiveContent|Risk|ContentSecurity/i.test(code)) return 'content_filter';
-  if (code && /Overdue|Insufficient|Unauthorized|AuthenticationError|AccessDenied|NotOpen/i.test(code))
-    return 'auth';
+  if (code && /Overdue|Insufficient|Arrear/i.test(code)) return 'insufficient_credit';
+  if (code && /Unauthorized|AuthenticationError|AccessDenied|NotOpen/i.test(code)) return 'auth';
   if (code && /NotFound/i.test(code)) return 'not_found';
   if (code && /RateLimit|QuotaExceeded|TooMany/i.test(code)) return 'rate_limit';
   if (code && /Overload|Unavailable/i.test(code)) return 'overloaded';

@@ -29,6 +29,11 @@ export function fromProviderError(err: ProviderError): GatewayError {
         'upstream_error',
         `upstream rejected the deployment's credentials${upstream}: ${err.message}`,
       );
+    case 'insufficient_credit':
+      return new GatewayError(
+        'upstream_error',
+        `the provider account of this deployment is out of credit${upstream}: ${err.message}`,
+      );
     case 'overloaded':
     case 'upstream':
     case 'connection':
