@@ -1,153 +1,39 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { googleError } from './fake-gemini';
-import { sendJson, sleep, startFakeServer, type CapturedRequest, type FakeServer } from './fake-http';
+import { sendJson, sleep, startFakeServer, type CapturedRequest } from './fake-http';
+import {
+  FAKE_VIDEO_KEYS,
+  type FakeVideo,
+  type FakeVideoKeys,
+  type FakeVideoOptions,
+  type FakeVideoTask,
+  type FakeVideoTaskState,
+  type ResolvedVideoTaskScript,
+  type VideoFault,
+  type VideoFaultPlan,
+  type VideoOp,
+  type VideoOutcome,
+  type VideoProvider,
+  type VideoTaskScript,
+} from './fake-video-api';
+import {
+  arkError,
+  authError,
+  faultReply,
+  klingError,
+  klingOk,
+  openAiError,
+  send,
+  sendText,
+  veoError,
+  type Reply,
+} from './fake-video-errors';
 import { fakeImage, fakeMp4, serveBytes } from './fake-video-media';
 
+export * from './fake-video-api';
 export type { CapturedRequest } from './fake-http';
 
-/** The four async video APIs the fake serves, each at the paths its real host uses. */
-export type VideoProvider = 'kling' | 'seedance' | 'veo' | 'sora';
-
-export const VIDEO_PROVIDERS: readonly VideoProvider[] = ['kling', 'seedance', 'veo', 'sora'];
-
-/** How a task ends once its queued and running polls are spent. */
-export type VideoOutcome =
-  /** Videos made; `durationSeconds` overrides the seconds asked for (Kling reports it, e.g. 5.1). */
-  | { kind: 'succeed'; durationSeconds?: number }
-  /** The provider's failed task (code: Seedance/Sora a string, Veo a google.rpc code; Kling has none). */
-  | { kind: 'fail'; message?: string; code?: string | number }
-  /** Blocked by safety: Veo's RAI-filtered answer; the others' content-safety failure. */
-  | { kind: 'filtered'; reasons?: string[] };
-
-/**
- * A task's script. Polls (GETs of the task) are what move it: the first `queuedPolls` answer the
- * queued status (Kling `submitted`, Seedance `queued`, Sora `queued`; Veo has none: not `done`), the
- * next `runningPolls` the running one, and every later poll the outcome. Default 1, 1, succeed.
- */
-export interface VideoTaskScript {
-  queuedPolls?: number;
-  runningPolls?: number;
-  outcome?: VideoOutcome | VideoOutcome['kind'];
-}
-
-export interface ResolvedVideoTaskScript {
-  queuedPolls: number;
-  runningPolls: number;
-  outcome: VideoOutcome;
-}
-
-export type FakeVideoTaskState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-
-/** One task as the fake holds it (live: it changes as the task is polled). */
-export interface FakeVideoTask {
-  /** The id the provider answers: Kling task_id, Seedance `cgt-…`, Sora `video_…`, Veo the operation name. */
-  id: string;
-  provider: VideoProvider;
-  model: string;
-  /** Kling's endpoint family; a task is found only under its own. */
-  route?: 'text2video' | 'image2video';
-  /** The submit body as received (multipart: the fields, files as `{filename, type, size}`). */
-  body: unknown;
-  prompt?: string;
-  script: ResolvedVideoTaskScript;
-  /** GETs of this task so far (list calls do not count). */
-  polls: number;
-  state: FakeVideoTaskState;
-  /** The provider's own status word now. */
-  status: string;
-  createdAtMs: number;
-  updatedAtMs: number;
-  /** Seconds asked for (or the provider's default), or the scripted `durationSeconds` once succeeded. */
-  durationSeconds: number;
-  /** Output file ids once succeeded (Veo: one per `sampleCount`). */
-  files: string[];
-  /** Download requests served for this task's files (each ranged read counts). */
-  downloads: number;
-  error?: { code?: string | number; message: string };
-  /**
-   * What the answers are made from: Seedance resolution, ratio, fps, seed, frames; Sora size, seconds,
-   * progress, remixedFrom; Veo sampleCount, filteredReasons; `deleted` once a DELETE removed the task.
-   */
-  params: Record<string, unknown>;
-}
-
-/** The operations faults can target. */
-export type VideoOp = 'submit' | 'poll' | 'list' | 'cancel' | 'remix' | 'delete' | 'download';
-
-/** A fault, answered in the targeted provider's own error shape. */
-export type VideoFault =
-  /** 429 with `retry-after` (default 1 s): Kling 1302, Ark RateLimitExceeded, Google RESOURCE_EXHAUSTED, OpenAI rate_limit_exceeded. */
-  | { kind: 'rate_limit'; retryAfterSeconds?: number }
-  /** 500 by default (502/503/504 as given): Kling 5000–5002, Ark InternalServiceError/ServerOverloaded, Google INTERNAL/UNAVAILABLE, OpenAI server_error. */
-  | { kind: 'server_error'; status?: number }
-  /** Out of credit: Kling 429 code 1102, Ark 403 AccountOverdueError, Google 429 quota, OpenAI 429 insufficient_quota. */
-  | { kind: 'out_of_credit' }
-  /** Never answer (until the fake closes): for timeouts. */
-  | { kind: 'hang' }
-  /** Destroy the socket without answering. */
-  | { kind: 'reset' }
-  /** Wait, then answer normally. */
-  | { kind: 'delay'; ms: number };
-
-/** The next `times` (default 1) requests matching provider and op (either absent: any) get `fault`. */
-export interface VideoFaultPlan {
-  provider?: VideoProvider;
-  op?: VideoOp;
-  times?: number;
-  fault: VideoFault;
-}
-
-export interface FakeVideoKeys {
-  kling: { accessKey: string; secretKey: string };
-  seedance: string;
-  veo: string;
-  sora: string;
-}
-
-export interface FakeVideoOptions {
-  keys?: Partial<FakeVideoKeys>;
-  /** The script of tasks `next()` did not script. */
-  defaults?: VideoTaskScript;
-  /** Veo file downloads answer 302 to a signed storage URL on the fake (UNCONFIRMED upstream behaviour). */
-  veoDownloadRedirect?: boolean;
-}
-
-export interface FakeVideo extends FakeServer {
-  /** The fake's root, `http://127.0.0.1:<port>` (same as `baseUrl`). */
-  url: string;
-  /** Each provider's base_url as its codec takes it: root, root + `/api/v3`, root, root + `/v1`. */
-  baseUrls: Record<VideoProvider, string>;
-  keys: FakeVideoKeys;
-  /** The deployment `api_key` per provider (Kling: `access_key:secret_key`). */
-  deploymentKeys: Record<VideoProvider, string>;
-  /** Every task submitted, in order (live objects). */
-  tasks: FakeVideoTask[];
-  /** Accepted submits per provider (Sora remixes included). */
-  submits: Record<VideoProvider, number>;
-  task(id: string): FakeVideoTask | undefined;
-  /** Replaces the default script (fields not given keep the built-in defaults 1, 1, succeed). */
-  setDefaults(script: VideoTaskScript): void;
-  /** Scripts the next accepted submit (of `provider`, or of any provider when absent); queued in order. */
-  next(script: VideoTaskScript & { provider?: VideoProvider }): void;
-  /** Queues a fault; plans are matched in the order given. */
-  inject(plan: VideoFaultPlan): void;
-  /** Drops scripted submits and pending faults. */
-  clearScripts(): void;
-  /** The exact bytes the fake serves for a task's output (`sample`: Veo's n-th sample). */
-  bytesOf(taskId: string, sample?: number): Buffer;
-}
-
-/** Credentials the fake accepts unless `startFakeVideo({ keys })` says otherwise. */
-export const FAKE_VIDEO_KEYS: FakeVideoKeys = {
-  kling: { accessKey: 'fake-kling-ak', secretKey: 'fake-kling-sk' },
-  seedance: 'fake-ark-key',
-  veo: 'fake-veo-key',
-  sora: 'fake-sora-key',
-};
-
 type Json = Record<string, unknown>;
-type Reply = { status: number; body: unknown; headers?: Record<string, string> };
 
 const FINAL = new Set<FakeVideoTaskState>(['succeeded', 'failed', 'cancelled']);
 
@@ -926,209 +812,6 @@ function classify(
   return undefined;
 }
 
-/** Each provider's credential check; the refusal in its own shape. */
-function authError(provider: VideoProvider, req: CapturedRequest, keys: FakeVideoKeys): Reply | undefined {
-  const authorization = req.headers.authorization;
-  if (provider === 'kling') return klingAuthError(authorization, keys.kling);
-  if (provider === 'seedance' && authorization !== `Bearer ${keys.seedance}`)
-    return arkError(
-      401,
-      'AuthenticationError',
-      'The API key in the request is missing or invalid.',
-      'Unauthorized',
-    );
-  if (provider === 'sora' && authorization !== `Bearer ${keys.sora}`)
-    return openAiError(401, 'Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key');
-  if (provider === 'veo') {
-    const key = req.headers['x-goog-api-key'] ?? req.query.get('key');
-    if (key === undefined || key === null)
-      return veoError(
-        403,
-        "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
-        'PERMISSION_DENIED',
-      );
-    if (key !== keys.veo)
-      return {
-        status: 400,
-        body: googleError(400, 'API key not valid. Please pass a valid API key.', 'INVALID_ARGUMENT', [
-          {
-            '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
-            reason: 'API_KEY_INVALID',
-            domain: 'googleapis.com',
-            metadata: { service: 'generativelanguage.googleapis.com' },
-          },
-        ]),
-      };
-  }
-  return undefined;
-}
-
-/**
- * Kling's JWT check (providers.md §3.1, §3.4): 1001 no Authorization, 1002 not a well-formed HS256
- * JWT, 1000 unknown `iss` or a bad signature, 1003 before `nbf`, 1004 at or after `exp`.
- */
-function klingAuthError(
-  authorization: string | undefined,
-  pair: { accessKey: string; secretKey: string },
-): Reply | undefined {
-  if (!authorization) return klingError(401, 1001, 'Authorization is empty');
-  const token = /^Bearer (\S+)$/.exec(authorization)?.[1];
-  const parts = token?.split('.') ?? [];
-  if (parts.length !== 3) return klingError(401, 1002, 'Authorization is invalid');
-  let header: Json;
-  let payload: Json;
-  try {
-    header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')) as Json;
-    payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as Json;
-  } catch {
-    return klingError(401, 1002, 'Authorization is invalid');
-  }
-  if (header.alg !== 'HS256') return klingError(401, 1002, 'Authorization is invalid');
-  if (payload.iss !== pair.accessKey) return klingError(401, 1000, 'Authentication failed');
-  const expected = createHmac('sha256', pair.secretKey).update(`${parts[0]}.${parts[1]}`).digest();
-  const given = Buffer.from(parts[2], 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected))
-    return klingError(401, 1000, 'Authentication failed');
-  const now = Math.floor(Date.now() / 1000);
-  if (typeof payload.nbf === 'number' && payload.nbf > now)
-    return klingError(401, 1003, 'Authorization is not yet valid');
-  if (typeof payload.exp !== 'number' || payload.exp <= now)
-    return klingError(401, 1004, 'Authorization has expired');
-  return undefined;
-}
-
-function faultReply(provider: VideoProvider, fault: VideoFault, storage: boolean): Reply {
-  const retryAfter = fault.kind === 'rate_limit' ? (fault.retryAfterSeconds ?? 1) : undefined;
-  const headers = retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : undefined;
-  const status =
-    fault.kind === 'server_error'
-      ? (fault.status ?? 500)
-      : fault.kind === 'out_of_credit' && provider === 'seedance'
-        ? 403
-        : 429;
-  if (storage) return { status, body: `fake storage fault ${status}`, headers };
-  let reply: Reply;
-  if (provider === 'kling') {
-    if (fault.kind === 'rate_limit') reply = klingError(429, 1302, 'API request rate exceeds the limit');
-    else if (fault.kind === 'out_of_credit')
-      reply = klingError(429, 1102, 'Account balance not enough: the resource pack is exhausted or expired');
-    else
-      reply = klingError(
-        status,
-        status === 503 ? 5001 : status === 504 ? 5002 : 5000,
-        'Internal server error',
-      );
-  } else if (provider === 'seedance') {
-    if (fault.kind === 'rate_limit')
-      reply = arkError(
-        429,
-        'RateLimitExceeded.EndpointRPMExceeded',
-        'The request has exceeded the RPM limit of the endpoint. Please try again later.',
-        'TooManyRequests',
-      );
-    else if (fault.kind === 'out_of_credit')
-      reply = arkError(
-        403,
-        'AccountOverdueError',
-        'The request failed because your account has an overdue balance.',
-        'Forbidden',
-      );
-    else if (status === 503)
-      reply = arkError(
-        503,
-        'ServerOverloaded',
-        'The service is currently unable to handle additional requests due to server overload.',
-        'ServiceUnavailable',
-      );
-    else
-      reply = arkError(
-        status,
-        'InternalServiceError',
-        'The service encountered an unexpected internal error.',
-        'InternalServerError',
-      );
-  } else if (provider === 'veo') {
-    if (fault.kind === 'rate_limit')
-      reply = veoError(429, 'Resource has been exhausted (e.g. check quota).', 'RESOURCE_EXHAUSTED', [
-        { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${retryAfter}s` },
-      ]);
-    else if (fault.kind === 'out_of_credit')
-      reply = veoError(
-        429,
-        'You exceeded your current quota, please check your plan and billing details.',
-        'RESOURCE_EXHAUSTED',
-      );
-    else
-      reply = veoError(
-        status,
-        status === 503 ? 'The model is overloaded. Please try again later.' : 'Internal error encountered.',
-      );
-  } else if (fault.kind === 'rate_limit')
-    reply = openAiError(
-      429,
-      'Rate limit reached for requests. Please try again later.',
-      'requests',
-      'rate_limit_exceeded',
-    );
-  else if (fault.kind === 'out_of_credit')
-    reply = openAiError(
-      429,
-      'You exceeded your current quota, please check your plan and billing details.',
-      'insufficient_quota',
-      'insufficient_quota',
-    );
-  else
-    reply = openAiError(
-      status,
-      'The server had an error while processing your request. Sorry about that!',
-      'server_error',
-      null,
-    );
-  return { ...reply, ...(headers ? { headers } : {}) };
-}
-
-function klingOk(data: unknown): Reply {
-  return { status: 200, body: { code: 0, message: 'SUCCEED', request_id: requestId(), data } };
-}
-
-function klingError(status: number, code: number, message: string): Reply {
-  return { status, body: { code, message, request_id: requestId() } };
-}
-
-/** Ark's `{error: {code, message, param, type}}`; the message ends with the request id, as Ark's do. */
-function arkError(status: number, code: string, message: string, type: string, param = ''): Reply {
-  return { status, body: { error: { code, message: `${message} Request id: ${requestId()}`, param, type } } };
-}
-
-function veoError(status: number, message: string, statusName?: string, details?: Json[]): Reply {
-  return { status, body: googleError(status, message, statusName, details) };
-}
-
-function openAiError(
-  status: number,
-  message: string,
-  type: string,
-  code: string | null,
-  param: string | null = null,
-): Reply {
-  return { status, body: { error: { message, type, param, code } } };
-}
-
-function send(res: ServerResponse, reply: Reply): void {
-  if (typeof reply.body === 'string') return sendText(res, reply.status, reply.body, reply.headers);
-  sendJson(res, reply.status, reply.body, reply.headers);
-}
-
-function sendText(
-  res: ServerResponse,
-  status: number,
-  text: string,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'content-type': 'text/plain', ...headers });
-  res.end(text);
-}
-
 function resolveScript(
   script: VideoTaskScript,
   base: ResolvedVideoTaskScript | undefined,
@@ -1171,10 +854,6 @@ function arkId(): string {
 function randomId(length: number): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
   return [...randomBytes(length)].map((b) => alphabet[b % alphabet.length]).join('');
-}
-
-function requestId(): string {
-  return randomBytes(12).toString('base64url');
 }
 
 /** The create/remix body: JSON, or multipart form fields (files as `{filename, type, size}`). */
