@@ -6,7 +6,10 @@ export interface CapturedRequest {
   path: string;
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
+  /** The JSON body parsed, else the body as UTF-8 text (undefined when empty). */
   body: unknown;
+  /** The body's bytes as they came (multipart uploads, binary bodies). */
+  raw: Buffer;
 }
 
 export type FakeHandler = (req: CapturedRequest, res: ServerResponse) => void | Promise<void>;
@@ -24,7 +27,8 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer 
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
+      const raw = Buffer.concat(chunks);
+      const text = raw.toString('utf8');
       let body: unknown = text;
       try {
         body = text ? JSON.parse(text) : undefined;
@@ -38,6 +42,7 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer 
         query: url.searchParams,
         headers: req.headers,
         body,
+        raw,
       };
       requests.push(captured);
       Promise.resolve(handler(captured, res)).catch((err: unknown) => {
