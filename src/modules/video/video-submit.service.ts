@@ -9,6 +9,7 @@ import type { AppConfig } from '../../config/config.types';
 import { RedisService } from '../../database/redis.service';
 import { ProviderError } from '../../providers/core/provider-error';
 import type { VideoRequest, VideoTaskRef } from '../../providers/core/video';
+import { checkVideoOptions, type VideoFieldNames } from '../../providers/core/video-options';
 import { AuthService } from '../auth/auth.service';
 import type { Identity } from '../auth/identity';
 import { toGatewayError } from '../inference/pipeline/provider-error.mapping';
@@ -44,6 +45,18 @@ export interface VideoSubmitOptions {
 }
 
 const IDEMPOTENCY_TTL_SECONDS = 86_400;
+
+/** The request fields a provider may refuse, as each dialect names them. */
+const FIELD_NAMES: Record<VideoDialect, VideoFieldNames> = {
+  openai: { seconds: 'seconds', aspectRatio: 'size', resolution: 'size' },
+  kling: { seconds: 'duration', aspectRatio: 'aspect_ratio', resolution: 'mode' },
+  seedance: { seconds: 'duration', aspectRatio: 'ratio', resolution: 'resolution' },
+  veo: {
+    seconds: 'parameters.durationSeconds',
+    aspectRatio: 'parameters.aspectRatio',
+    resolution: 'parameters.resolution',
+  },
+};
 /** A task reservation outlives the task's maximum age by this much, for an admin to resolve a held one. */
 const HOLD_AFTER_MAX_AGE_MS = 7 * 86_400_000;
 
@@ -110,6 +123,8 @@ export class VideoSubmitService {
     let sent = false;
     const attempt = async (info: AttemptInfo): Promise<VideoTaskRef> => {
       const ep = this.endpointFor(info, opts.requestId);
+      if (!opts.remixOf)
+        checkVideoOptions(call.request, ep.codec.options, info.target.provider, FIELD_NAMES[opts.dialect]);
       const spec = opts.remixOf
         ? this.remixSpec(ep, opts.remixOf, call.request.prompt ?? '')
         : ep.codec.buildSubmit(call.request, ep.ctx);

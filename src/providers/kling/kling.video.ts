@@ -9,6 +9,9 @@ export const KLING_DEFAULT_BASE_URL = 'https://api-singapore.klingai.com';
 
 type Obj = Record<string, unknown>;
 
+/** Kling's quality modes by the resolution they make (`std` 720p, `pro` 1080p). */
+const KLING_MODES: Record<string, string> = { '720p': 'std', '1080p': 'pro' };
+
 const STATES: Record<string, VideoTaskState> = {
   submitted: 'queued',
   processing: 'running',
@@ -23,6 +26,12 @@ const STATES: Record<string, VideoTaskState> = {
  * `access_key:secret_key`.
  */
 export const klingVideoCodec: VideoCodec = {
+  options: {
+    seconds: [5, 10],
+    aspectRatios: ['16:9', '9:16', '1:1'],
+    resolutions: ['std', 'pro', '720p', '1080p'],
+  },
+
   buildSubmit(req, ctx) {
     const route = req.image || req.lastFrame ? 'image2video' : 'text2video';
     const body: Obj = { model_name: ctx.deployment.upstreamModel };
@@ -32,7 +41,7 @@ export const klingVideoCodec: VideoCodec = {
     if (req.lastFrame) body.image_tail = klingImage(req.lastFrame);
     if (req.durationSeconds !== undefined) body.duration = String(req.durationSeconds);
     if (req.aspectRatio !== undefined && route === 'text2video') body.aspect_ratio = req.aspectRatio;
-    if (req.resolution !== undefined) body.mode = req.resolution;
+    if (req.resolution !== undefined) body.mode = KLING_MODES[req.resolution] ?? req.resolution;
     if (req.audio !== undefined) body.sound = req.audio ? 'on' : 'off';
     Object.assign(body, req.extensions?.kling);
     if (route === 'text2video' && typeof body.prompt !== 'string')

@@ -23,6 +23,12 @@ const STATES: Record<string, VideoTaskState> = {
  * queued task cancelled by `DELETE …/tasks/{id}`. A task is billed by the tokens its answer reports.
  */
 export const seedanceVideoCodec: VideoCodec = {
+  options: {
+    seconds: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+    aspectRatios: ['16:9', '4:3', '1:1', '3:4', '9:16', '21:9', 'adaptive'],
+    resolutions: ['480p', '720p', '1080p'],
+  },
+
   buildSubmit(req, ctx) {
     const content: Obj[] = [];
     const text = promptWithCommands(req);

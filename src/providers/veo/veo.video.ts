@@ -14,6 +14,9 @@ type Obj = Record<string, unknown>;
  * duration: the seconds billed are the request's (`durationSeconds` × samples), kept by the caller.
  */
 export const veoVideoCodec: VideoCodec = {
+  // Veo 3.x takes 4, 6 or 8 seconds; Veo 2 takes 5 to 8.
+  options: { seconds: [4, 5, 6, 7, 8], aspectRatios: ['16:9', '9:16'], resolutions: ['720p', '1080p'] },
+
   buildSubmit(req, ctx) {
     if (req.seed !== undefined) throw refused('seed', 'Veo on the Gemini API takes no seed (Vertex AI only)');
     if (req.audio === false)
