@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
-import { sleep, startFakeServer, type FakeServer } from './fakes/fake-http';
+import { startFakeServer, type FakeServer } from './fakes/fake-http';
 import { startFakeVideo, type FakeVideo } from './fakes/fake-video';
 import { AdminClient } from './support/admin-client';
+import { eventually } from './support/eventually';
 import { startGateway, type TestGateway } from './support/gateway';
+import { FAST_VIDEO_POLLS, videoCatalogYaml } from './support/video-catalog';
 
 interface UsageLog {
   id: string;
@@ -18,17 +20,6 @@ interface UsageLog {
   video_seconds: string;
   cost_usd: string;
   key_id: string | null;
-}
-
-/** Polls `fn` until it answers something truthy (or fails after `ms`). */
-async function eventually<T>(fn: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(50);
-  }
 }
 
 /**
@@ -57,24 +48,11 @@ describe('video tasks', () => {
       });
       res.writeHead(status).end();
     });
-    const dep = (provider: string, upstream: string, base: string, apiKey: string) =>
-      `    deployments:\n      - { provider: ${provider}, upstream_model: ${upstream}, base_url: "${base}", api_key: "${apiKey}" }`;
-    const yaml = `
-models:
-  - model_name: kling-v2-1-master
-${dep('kling', 'kling-v2-1-master', fake.baseUrls.kling, fake.deploymentKeys.kling)}
-  - model_name: seedance-1-0-pro-250528
-${dep('seedance', 'seedance-1-0-pro-250528', fake.baseUrls.seedance, fake.deploymentKeys.seedance)}
-  - model_name: veo-3.0-generate-001
-${dep('gemini', 'veo-3.0-generate-001', fake.baseUrls.veo, fake.deploymentKeys.veo)}
-  - model_name: sora-2
-${dep('openai', 'sora-2', fake.baseUrls.sora, fake.deploymentKeys.sora)}
-`;
+    const yaml = videoCatalogYaml(fake);
     gw = await startGateway({
       yaml,
       env: {
-        SWITCHBOARD_VIDEO_POLL_MS: '40',
-        SWITCHBOARD_VIDEO_POLL_MAX_MS: '200',
+        ...FAST_VIDEO_POLLS,
         // @google/genai's files.download reads the file id only from an https URI (contract §5).
         SWITCHBOARD_PUBLIC_URL: 'https://gateway.example',
       },

@@ -63,6 +63,8 @@ export interface VideoTaskSettings {
   maxAgeSeconds: number;
   /** SWITCHBOARD_VIDEO_WORKER_CONCURRENCY: polls one worker runs at once (default 50). */
   concurrency: number;
+  /** SWITCHBOARD_VIDEO_RECOVERY_MS: how often a worker looks for tasks whose job was lost (default 15,000). */
+  recoveryMs: number;
 }
 
 export interface AppConfig {

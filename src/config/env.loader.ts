@@ -110,6 +110,7 @@ export function loadEnv(env: Env): Omit<AppConfig, 'models' | 'router'> {
       maxPollMs: intVar(env, 'SWITCHBOARD_VIDEO_POLL_MAX_MS', 30_000, 10),
       maxAgeSeconds: intVar(env, 'SWITCHBOARD_VIDEO_MAX_AGE_SECONDS', 7_200, 1),
       concurrency: intVar(env, 'SWITCHBOARD_VIDEO_WORKER_CONCURRENCY', 50, 1),
+      recoveryMs: intVar(env, 'SWITCHBOARD_VIDEO_RECOVERY_MS', 15_000, 100),
     },
   };
 }

@@ -7,12 +7,10 @@ import { MetricsService } from '../metrics/metrics.service';
 import { VideoQueue } from './video-queue';
 import { VideoTaskStore } from './video-task.store';
 
-/** How often the worker looks for tasks without a live job. */
-export const VIDEO_RECOVERY_MS = 15_000;
 const BATCH = 500;
 
 /**
- * Restart safety (roles `worker` and `all`): at boot and every VIDEO_RECOVERY_MS, every live task whose
+ * Restart safety (roles `worker` and `all`): at boot and every SWITCHBOARD_VIDEO_RECOVERY_MS, every live task whose
  * poll is overdue (its job was lost with Redis, or never enqueued because the process died) and every
  * ended task whose settlement never ran gets a poll job again (a no-op where its job exists), so no task
  * is lost or left unsettled whatever restarted.
@@ -37,7 +35,7 @@ export class VideoRecovery implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     void this.scan();
-    this.timer = setInterval(() => void this.scan(), VIDEO_RECOVERY_MS);
+    this.timer = setInterval(() => void this.scan(), this.config.video.recoveryMs);
     this.timer.unref();
   }
 
@@ -46,7 +44,7 @@ export class VideoRecovery implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.running) return 0;
     this.running = true;
     try {
-      const grace = this.config.video.maxPollMs + VIDEO_RECOVERY_MS;
+      const grace = this.config.video.maxPollMs + this.config.video.recoveryMs;
       const rows = await this.store.needingAttention(new Date(), grace, BATCH);
       for (const row of rows) await this.queue.schedulePoll(row.id, 0);
       if (rows.length > 0) this.logger.info({ tasks: rows.length }, 'video: tasks re-enqueued');
