@@ -158,7 +158,7 @@ describe('fake video providers, driven by the gateway codecs and the openai SDK'
       const broke = await exec(klingVideoCodec.buildSubmit({ prompt: 'x' }, c));
       expect([broke.status, (broke.body as { code: number }).code]).toEqual([429, 1102]);
       expect(klingVideoCodec.parseError(broke.status, broke.body, {})).toMatchObject({
-        kind: 'auth',
+        kind: 'insufficient_credit',
         upstreamCode: '1102',
       });
       const limited = await exec(klingVideoCodec.buildSubmit({ prompt: 'x' }, c));
@@ -253,7 +253,7 @@ describe('fake video providers, driven by the gateway codecs and the openai SDK'
       const overdue = await exec(seedanceVideoCodec.buildSubmit({ prompt: 'x' }, c));
       expect(overdue.status).toBe(403);
       expect(seedanceVideoCodec.parseError(overdue.status, overdue.body, {})).toMatchObject({
-        kind: 'auth',
+        kind: 'insufficient_credit',
         upstreamCode: 'AccountOverdueError',
       });
       fake.next({ provider: 'seedance', outcome: 'filtered' });

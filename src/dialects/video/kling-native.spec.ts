@@ -4,7 +4,6 @@ import { DialectValidationError } from '../dialect-validation-error';
 import { VIEWS } from './__fixtures__/views';
 import {
   KLING_DEFAULT_MODEL,
-  klingErrorBody,
   klingTaskEnvelope,
   klingTaskIdOf,
   parseKlingCreate,
@@ -129,14 +128,6 @@ describe('Kling renderers', () => {
 
   it('leave task_info empty without an external id', () => {
     expect((klingTaskEnvelope(VIEWS.queued, 'r').data as Record<string, unknown>).task_info).toEqual({});
-  });
-
-  it('render errors with the service code for the status', () => {
-    expect(klingErrorBody(400, 'bad', 'r')).toEqual({ code: 1201, message: 'bad', request_id: 'r' });
-    expect([401, 403, 404, 413, 429, 500, 503].map((s) => klingErrorBody(s, 'm', 'r').code)).toEqual([
-      1000, 1103, 1203, 1201, 1302, 5000, 5000,
-    ]);
-    expect(klingErrorBody(429, 'm', 'r', true).code).toBe(1102);
   });
 
   it('read a task id back', () => {

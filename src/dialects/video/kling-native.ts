@@ -159,30 +159,6 @@ function statusMessage(view: VideoTaskView): string {
   return '';
 }
 
-/**
- * Kling's service code for an HTTP status (contract §3; Kling's error table: 1000 auth, 1102 resource
- * pack exhausted, 1103 no access, 1201 bad parameter, 1203 no such resource, 1302 rate, 5000 server).
- */
-export function klingErrorCode(httpStatus: number, budgetExceeded = false): number {
-  if (budgetExceeded) return 1102;
-  if (httpStatus === 401) return 1000;
-  if (httpStatus === 403) return 1103;
-  if (httpStatus === 404) return 1203;
-  if (httpStatus === 429) return 1302;
-  if (httpStatus >= 500) return 5000;
-  return 1201;
-}
-
-/** An error in Kling's envelope: `{code, message, request_id}` with the service code for the status. */
-export function klingErrorBody(
-  httpStatus: number,
-  message: string,
-  requestId: string,
-  budgetExceeded = false,
-): Obj {
-  return { code: klingErrorCode(httpStatus, budgetExceeded), message, request_id: requestId };
-}
-
 /** The gateway task id in a Kling `task_id` (the id itself, 32 lowercase hex), or undefined. */
 export function klingTaskIdOf(publicId: string): string | undefined {
   return TASK_ID_PATTERN.test(publicId) ? publicId : undefined;

@@ -4,7 +4,6 @@ import { DialectValidationError } from '../dialect-validation-error';
 import { VIEWS, view } from './__fixtures__/views';
 import {
   parseSeedanceCreate,
-  seedanceErrorBody,
   seedanceIdOf,
   seedanceTask,
   seedanceTaskList,
@@ -153,23 +152,4 @@ describe('Seedance renderers', () => {
     expect(seedanceIdOf('0123456789abcdef0123456789abcdef')).toBeUndefined();
   });
 
-  it("render errors in Ark's shape", () => {
-    expect(seedanceErrorBody(400, 'bad url', 'content[0].image_url.url')).toEqual({
-      error: {
-        code: 'InvalidParameter',
-        message: 'bad url',
-        param: 'content[0].image_url.url',
-        type: 'BadRequest',
-      },
-    });
-    expect(seedanceErrorBody(404, 'no such task')).toEqual({
-      error: { code: 'NotFound', message: 'no such task', type: 'NotFound' },
-    });
-    expect(
-      [401, 403, 429, 502].map((s) => (seedanceErrorBody(s, 'm').error as { code: string }).code),
-    ).toEqual(['AuthenticationError', 'AccessDenied', 'RateLimitExceeded', 'InternalServiceError']);
-    expect((seedanceErrorBody(429, 'm', undefined, true).error as { code: string }).code).toBe(
-      'QuotaExceeded',
-    );
-  });
 });

@@ -69,9 +69,9 @@ export class VideoSettlement {
     if (row.settlement !== 'held' || !row.reservationId) return false;
     const cost = action === 'charge' ? (costUsd ?? row.reservedUsd.toFixed()) : '0';
     const next: VideoSettlementState = action === 'charge' ? 'charged' : 'released';
-    if (!(await this.store.settle(row.id, 'held', next, cost))) return false;
+    // Redis first (idempotent on the id: a racing second resolve counts nothing), then the row.
     await this.usage.settleReservation(this.eventOf(row, cost, action === 'charge' ? 200 : 504));
-    return true;
+    return this.store.settle(row.id, 'held', next, cost);
   }
 
   /** A submit sent whose answer never came: a failed task, its reservation held. */
