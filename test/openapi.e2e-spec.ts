@@ -1,4 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
+import { randomBytes } from 'node:crypto';
+import { PrismaService } from '../src/database/prisma.service';
 import { ROUTE_TABLE } from '../src/http/route-table';
 import { openApi31DocumentErrors } from './support/openapi-validate';
 import { startGateway, type TestGateway } from './support/gateway';
@@ -8,7 +10,11 @@ type Operation = {
   requestBody?: { content: Record<string, { schema?: Json }> };
   responses: Record<string, { content?: Record<string, { schema?: Json }> }>;
 };
-type Document = { openapi: string; paths: Record<string, Record<string, Operation>>; components: Json };
+type Document = {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas?: Json } & Json;
+};
 
 const METHODS = ['get', 'post', 'patch', 'put', 'delete'];
 /**
@@ -59,7 +65,13 @@ describe('/docs-json: OpenAPI 3.1, generated from the route table that serves th
           documented: true,
         });
         const answer = op!.responses['200'].content!;
-        expect(answer['application/json'].schema).toEqual({ $ref: `#/components/schemas/${entry.response}` });
+        // Video bytes are answered as `video/mp4` (and 206 for a byte range), everything else as JSON.
+        const media = entry.response === 'VideoContent' ? 'video/mp4' : 'application/json';
+        expect(Object.keys(answer).filter((m) => m !== 'text/event-stream')).toEqual([media]);
+        expect(answer[media].schema).toEqual({ $ref: `#/components/schemas/${entry.response}` });
+        if (media !== 'application/json') expect(op!.responses['206'].content).toEqual(answer);
+        expect(doc.components.schemas).toHaveProperty(entry.response);
+        if (entry.request) expect(doc.components.schemas).toHaveProperty(entry.request);
         if (entry.stream)
           expect(answer['text/event-stream'].schema).toEqual({
             $ref: `#/components/schemas/${entry.stream}`,
@@ -100,6 +112,78 @@ describe('/docs-json: OpenAPI 3.1, generated from the route table that serves th
       }
   });
 
+  it('answers the video routes in the shapes the document gives them, errors included', async () => {
+    const db = gw.app.get(PrismaService);
+    const id = randomBytes(16).toString('hex');
+    const failed = randomBytes(16).toString('hex');
+    for (const [taskId, status] of [
+      [id, 'completed'],
+      [failed, 'failed'],
+    ] as const)
+      await db.videoTask.create({
+        data: {
+          id: taskId,
+          model: 'video-public',
+          deploymentId: 'dep-1',
+          provider: 'kling',
+          upstreamModel: 'kling-v2-master',
+          upstreamTaskId: `up-${taskId}`,
+          upstreamRoute: 'text2video',
+          dialect: 'kling',
+          status,
+          progress: status === 'completed' ? 100 : 10,
+          request: { prompt: 'a cat', durationSeconds: 5, resolution: '720p', aspectRatio: '16:9' },
+          result: { outputs: [{ url: 'https://cdn.example/v.mp4', durationSeconds: '5' }] },
+          ...(status === 'failed' ? { error: { code: 'upstream_error', message: 'it failed' } } : {}),
+          seconds: '5',
+          size: '1280x720',
+          settlement: status === 'completed' ? 'charged' : 'released',
+          completedAt: new Date(),
+        },
+      });
+    const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+    ajv.addSchema({ $id: 'urn:switchboard:answers', components: doc.components });
+    const expectAnswer = async (method: string, path: string, status: number, body?: unknown) => {
+      const res = await fetch(`${gw.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${gw.masterKey}`, 'content-type': 'application/json' },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const template = templateOf(method, path);
+      const op = doc.paths[template][method.toLowerCase()];
+      const answer = status === 200 ? op.responses['200'] : op.responses.default;
+      const ref = answer.content!['application/json'].schema!.$ref;
+      const validate = ajv.compile({ $ref: `urn:switchboard:answers${String(ref)}` });
+      const json: unknown = await res.json();
+      expect({ path, status: res.status, errors: validate(json) ? [] : validate.errors }).toEqual({
+        path,
+        status,
+        errors: [],
+      });
+      return json;
+    };
+    for (const task of [id, failed]) {
+      await expectAnswer('GET', `/v1/videos/video_${task}`, 200);
+      await expectAnswer('GET', `/kling/v1/videos/text2video/${task}`, 200);
+      await expectAnswer('GET', `/seedance/api/v3/contents/generations/tasks/cgt-${task}`, 200);
+      await expectAnswer('GET', `/v1beta/models/video-public/operations/${task}`, 200);
+      await expectAnswer('POST', '/v1beta/models/video-public:fetchPredictOperation', 200, {
+        operationName: `models/video-public/operations/${task}`,
+      });
+    }
+    expect(await expectAnswer('GET', '/v1/videos', 200)).toMatchObject({ data: [{}, {}] });
+    expect(await expectAnswer('GET', '/seedance/api/v3/contents/generations/tasks', 200)).toMatchObject({
+      total: 0,
+    });
+    const missing = randomBytes(16).toString('hex');
+    await expectAnswer('GET', `/v1/videos/video_${missing}`, 404);
+    await expectAnswer('GET', `/kling/v1/videos/image2video/${missing}`, 404);
+    await expectAnswer('POST', '/kling/v1/videos/text2video', 400, { model_name: 'video-public' });
+    await expectAnswer('GET', `/seedance/api/v3/contents/generations/tasks/cgt-${missing}`, 404);
+    await expectAnswer('POST', '/seedance/api/v3/contents/generations/tasks', 400, { model: 'x' });
+    await expectAnswer('GET', `/v1beta/models/video-public/operations/${missing}`, 404);
+  });
+
   it('answers HEAD on a GET route of the table as GET, without a body', async () => {
     const res = await fetch(`${gw.url}/v1/models`, {
       method: 'HEAD',
@@ -123,6 +207,15 @@ describe('/docs-json: OpenAPI 3.1, generated from the route table that serves th
     return { status: res.status, text: text.replace(path, '') };
   }
 });
+
+/** The route-table path template a concrete path was made from. */
+function templateOf(method: string, path: string): string {
+  const entry = ROUTE_TABLE.flatMap((e) => (e.method === method ? e.paths : [])).find((p) =>
+    new RegExp(`^${p.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path),
+  );
+  if (!entry) throw new Error(`no route-table path for ${method} ${path}`);
+  return entry;
+}
 
 /** The schemas an operation names for its bodies. */
 function schemasOf(op: Operation): Json[] {

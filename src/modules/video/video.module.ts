@@ -3,6 +3,8 @@ import { AuthModule } from '../auth/auth.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { RoutingModule } from '../routing/routing.module';
 import { UsageModule } from '../usage/usage.module';
+import { VideoTasksAdminController } from './admin/video-tasks-admin.controller';
+import { VideoTasksAdminService } from './admin/video-tasks-admin.service';
 import { VideoApiService } from './video-api.service';
 import { VideoCallbacks } from './video-callbacks';
 import { VideoContentService } from './video-content.service';
@@ -17,6 +19,7 @@ import { VideoUpstream } from './video-upstream';
 /** Video tasks (contract §5): the client APIs, the task table, settlement; the worker side is VideoWorkerModule. */
 @Module({
   imports: [AuthModule, RoutingModule, UsageModule, ProvidersModule],
+  controllers: [VideoTasksAdminController],
   providers: [
     VideoApiService,
     VideoCallbacks,
@@ -28,6 +31,7 @@ import { VideoUpstream } from './video-upstream';
     VideoTaskControl,
     VideoTaskStore,
     VideoUpstream,
+    VideoTasksAdminService,
   ],
   exports: [VideoApiService, VideoPoller, VideoCallbacks, VideoQueue, VideoTaskStore, VideoSettlement],
 })
