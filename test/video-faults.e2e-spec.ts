@@ -122,6 +122,86 @@ describe('video tasks: races and faults', () => {
     }
   }, 60_000);
 
+  describe('provider trouble', () => {
+    let gw: TestGateway;
+    let admin: AdminClient;
+    beforeAll(async () => {
+      const k = (upstream: string, extra = '') =>
+        `      - { provider: kling, upstream_model: ${upstream}, base_url: "${fake.baseUrls.kling}", api_key: "${fake.deploymentKeys.kling}", timeout_ms: 500${extra} }`;
+      const yaml = `models:
+  - model_name: kling-pair
+    deployments:
+${k('kling-v2-1-master', ', priority: 0')}
+${k('kling-v2-1-master', ', priority: 1')}
+`;
+      gw = await startGateway({ yaml, env: { ...FAST_VIDEO_POLLS, SWITCHBOARD_VIDEO_MAX_AGE_SECONDS: '2' } });
+      admin = new AdminClient(gw.url, gw.masterKey);
+    });
+    afterAll(async () => {
+      await gw?.close();
+    });
+
+    const klingCreate = (body: Record<string, unknown> = {}) =>
+      fetch(`${gw.url}/kling/v1/videos/text2video`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model_name: 'kling-pair', prompt: 'p', duration: '5', ...body }),
+      });
+
+    it('an account out of credit is reported and the other deployment serves, without a cooldown', async () => {
+      fake.inject({ provider: 'kling', op: 'submit', fault: { kind: 'out_of_credit' } });
+      const res = await klingCreate();
+      expect(res.status).toBe(200);
+      expect(gw.logs.some((l) => l.includes('out of credit'))).toBe(true);
+      const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+      expect(metrics).toMatch(/switchboard_deployment_out_of_credit_total\{[^}]*provider="kling"[^}]*\} 1/);
+    });
+
+    it('a submit whose answer timed out is not retried elsewhere: 504, one upstream submit, its reservation held', async () => {
+      const posts = () =>
+        fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/text2video')).length;
+      const before = posts();
+      fake.inject({ provider: 'kling', op: 'submit', fault: { kind: 'hang' } });
+      const res = await klingCreate({ prompt: 'hangs' });
+      expect(res.status).toBe(504);
+      expect(posts()).toBe(before + 1);
+      const held = await admin.request<{ data: Array<{ error: { code: string } }> }>(
+        'GET',
+        '/admin/video-tasks?settlement=held',
+      );
+      expect(held.body.data.map((t) => t.error.code)).toContain('submit_timeout');
+    });
+
+    it('past the maximum age a task fails with task_timeout and holds its reservation until an admin releases it', async () => {
+      fake.next({ provider: 'kling', queuedPolls: 10_000 });
+      const res = await klingCreate({ prompt: 'forever' });
+      const env = (await res.json()) as { data: { task_id: string } };
+      const id = env.data.task_id;
+      const task = await eventually(async () => {
+        const t = await admin.request<{ status: string; settlement: string; error: { code: string } | null }>(
+          'GET',
+          `/admin/video-tasks/${id}`,
+        );
+        return t.body.settlement === 'held' ? t.body : undefined;
+      }, 15_000);
+      expect(task).toMatchObject({ status: 'failed', error: { code: 'task_timeout' } });
+      const resolved = await admin.request<{ settlement: string }>(
+        'POST',
+        `/admin/video-tasks/${id}/resolve`,
+        {
+          action: 'release',
+        },
+      );
+      expect(resolved.status).toBe(200);
+      expect(resolved.body.settlement).toBe('released');
+      const rows = await eventually(async () => {
+        const r = (await tasksWithRecords(gw.config.databaseUrl)).filter((t) => t.id === id);
+        return r.length === 1 && r[0].records === 1 ? r : undefined;
+      });
+      expect(Number(rows[0].record_cost)).toBe(0);
+    });
+  });
+
   describe('restarts', () => {
     let redis: PrivateRedis;
     const procs: Proc[] = [];

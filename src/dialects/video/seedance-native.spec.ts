@@ -2,12 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DialectValidationError } from '../dialect-validation-error';
 import { VIEWS, view } from './__fixtures__/views';
-import {
-  parseSeedanceCreate,
-  seedanceIdOf,
-  seedanceTask,
-  seedanceTaskList,
-} from './seedance-native';
+import { parseSeedanceCreate, seedanceIdOf, seedanceTask, seedanceTaskList } from './seedance-native';
 
 const golden: unknown = JSON.parse(
   readFileSync(join(__dirname, '__fixtures__', 'seedance-tasks.json'), 'utf8'),
@@ -151,5 +146,4 @@ describe('Seedance renderers', () => {
     expect(seedanceIdOf('cgt-20250331175019-68d9t')).toBeUndefined();
     expect(seedanceIdOf('0123456789abcdef0123456789abcdef')).toBeUndefined();
   });
-
 });

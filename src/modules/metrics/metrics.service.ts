@@ -32,6 +32,12 @@ export class MetricsService {
     labelNames: ['provider', 'result'] as const,
     registers: [this.registry],
   });
+  private readonly outOfCredit = new Counter({
+    name: 'switchboard_deployment_out_of_credit_total',
+    help: "Calls a provider refused because the deployment's account is out of credit (not a cooldown: top it up)",
+    labelNames: ['deployment_id', 'provider'] as const,
+    registers: [this.registry],
+  });
   private readonly videoEnded = new Counter({
     name: 'switchboard_video_tasks_ended_total',
     help: 'Video tasks ended by provider and outcome (completed, failed, cancelled, timeout)',
@@ -142,6 +148,10 @@ export class MetricsService {
 
   videoPoll(provider: string, result: 'ok' | 'error'): void {
     this.videoPolls.inc({ provider, result });
+  }
+
+  deploymentOutOfCredit(deploymentId: string, provider: string): void {
+    this.outOfCredit.inc({ deployment_id: deploymentId, provider });
   }
 
   videoTaskEnded(provider: string, outcome: string): void {

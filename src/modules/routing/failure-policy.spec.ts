@@ -39,6 +39,14 @@ describe('classifyFailure', () => {
     });
   });
 
+  it('insufficient_credit: retried on another deployment, never cools this one down', () => {
+    expect(classifyFailure(pe('insufficient_credit'))).toEqual({
+      retry: true,
+      countsTowardCooldown: false,
+      fallback: 'general',
+    });
+  });
+
   it('context_length and content_filter choose their fallback chains and never cool a deployment down', () => {
     expect(classifyFailure(pe('context_length'))).toEqual({
       retry: false,

@@ -14,6 +14,7 @@ import { AuthService } from '../auth/auth.service';
 import type { Identity } from '../auth/identity';
 import { toGatewayError } from '../inference/pipeline/provider-error.mapping';
 import { LimitsService, type Admission } from '../limits/limits.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { CatalogService } from '../routing/catalog.service';
 import type { ResolvedModel } from '../routing/catalog.types';
 import { RouteReserveRates } from '../routing/route-reserve-rates';
@@ -81,6 +82,7 @@ export class VideoSubmitService {
     private readonly upstream: VideoUpstream,
     private readonly settlement: VideoSettlement,
     private readonly queue: VideoQueue,
+    private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -161,6 +163,7 @@ export class VideoSubmitService {
         // The provider may have taken a task whose answer never came: never retried elsewhere.
         if (err instanceof ProviderError && (err.kind === 'timeout' || err.kind === 'connection'))
           throw new SubmitOutcomeUnknown(err);
+        if (err instanceof ProviderError && err.kind === 'insufficient_credit') this.outOfCredit(info, err);
         throw err;
       }
     };
@@ -229,6 +232,15 @@ export class VideoSubmitService {
       teamId: identity.teamId ?? null,
       model,
     });
+  }
+
+  /** Reported to the admin (log and metric); the router tries another deployment without cooling this one down. */
+  private outOfCredit(info: AttemptInfo, err: ProviderError): void {
+    this.metrics.deploymentOutOfCredit(info.target.id, info.target.provider);
+    this.logger.warn(
+      { deployment_id: info.target.id, provider: info.target.provider, upstream_code: err.upstreamCode },
+      'provider account of this deployment is out of credit: top it up (the deployment is not cooled down)',
+    );
   }
 
   /** The catalog model of a video call, narrowed to the deployments that make videos. */

@@ -69,6 +69,18 @@ export interface Capabilities {
   mediaUrls: boolean;
 }
 
+/** A provider that only makes videos (Kling, Seedance). */
+export const VIDEO_ONLY_CAPABILITIES: Capabilities = {
+  chat: false,
+  streaming: false,
+  tools: false,
+  vision: false,
+  audioInput: false,
+  embeddings: false,
+  video: true,
+  mediaUrls: true,
+};
+
 /** Pure translation between the canonical schema and one provider's wire format. No I/O. */
 export interface ChatCodec {
   readonly kind: 'http';
