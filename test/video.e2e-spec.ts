@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GoogleGenAI } from '@google/genai';
-import OpenAI from 'openai';
+import OpenAI, { toFile } from 'openai';
 import { startFakeServer, type FakeServer } from './fakes/fake-http';
 import { startFakeVideo, type FakeVideo } from './fakes/fake-video';
 import { AdminClient } from './support/admin-client';
@@ -301,5 +301,59 @@ describe('video tasks', () => {
     });
     expect(seconds.status).toBe(400);
     expect(await seconds.json()).toMatchObject({ error: { param: 'seconds' } });
+  });
+
+  it('remix, list and delete on the unified API; a form upload reaches Kling image-to-video', async () => {
+    const source = await openai.videos.create({ model: 'sora-2', prompt: 'a cat', seconds: '4' });
+    await completed(source.id);
+    const remix = await openai.videos.remix(source.id, { prompt: 'a cat in the rain' });
+    expect(remix).toMatchObject({ remixed_from_video_id: source.id, model: 'sora-2' });
+    expect((await completed(remix.id)).status).toBe('completed');
+    const upstreamRemix = fake.tasks.filter((t) => t.provider === 'sora').at(-1)!;
+    expect(upstreamRemix.params.remixedFrom).toBeDefined();
+
+    const page = await openai.videos.list({ limit: 2 });
+    expect(page.data).toHaveLength(2);
+    expect(page.data[0].id).toBe(remix.id);
+    const deleted = await openai.videos.delete(remix.id);
+    expect(deleted).toMatchObject({ id: remix.id, deleted: true });
+    await expect(openai.videos.retrieve(remix.id)).rejects.toMatchObject({ status: 404 });
+
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const fromImage = await openai.videos.create({
+      model: 'kling-v2-1-master' as 'sora-2',
+      prompt: 'it moves',
+      seconds: '5' as '4',
+      input_reference: await toFile(png, 'frame.png', { type: 'image/png' }),
+    });
+    expect((await completed(fromImage.id)).status).toBe('completed');
+    const upstream = fake.tasks.filter((t) => t.provider === 'kling').at(-1)!;
+    expect(upstream.route).toBe('image2video');
+    expect((upstream.body as { image: string }).image).toBe(png.toString('base64'));
+  });
+
+  it('Veo fetchPredictOperation answers the same operation; usage summary and metrics carry video', async () => {
+    const ai = new GoogleGenAI({ apiKey: key.key, httpOptions: { baseUrl: gw.url } });
+    const op = await ai.models.generateVideos({ model: 'veo-3.0-generate-001', source: { prompt: 'x' } });
+    const res = await fetch(`${gw.url}/v1beta/models/veo-3.0-generate-001:fetchPredictOperation`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': key.key, 'content-type': 'application/json' },
+      body: JSON.stringify({ operationName: op.name }),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { name: string }).name).toBe(op.name);
+
+    const summary = await admin.request<{ totals: { video_seconds: string; cost_usd: string } }>(
+      'GET',
+      `/admin/usage/summary?key_id=${key.id}`,
+    );
+    expect(Number(summary.body.totals.video_seconds)).toBeGreaterThan(0);
+    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(metrics).toMatch(/switchboard_video_tasks\{status="completed"\} [1-9]/);
+    expect(metrics).toMatch(/switchboard_video_polls_total\{provider="kling",result="ok"\} [1-9]/);
+    expect(metrics).toContain('switchboard_video_poll_queue_depth');
   });
 });

@@ -113,7 +113,7 @@ export class VideoApiService {
       'videos.delete': async (req, res, who) => {
         const row = await this.task(who, openAiVideoIdOf(param(req, 'id')), 'video_id');
         await this.control.delete(row);
-        sendJson(res, 200, openAiVideoDeleted(openAiVideoId(row.id)));
+        sendJson(res, 200, openAiVideoDeleted(row.id));
       },
       'kling.create': (req, res, who) => {
         const route = param(req, 'route') as KlingRoute;
