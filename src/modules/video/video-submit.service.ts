@@ -18,7 +18,12 @@ import { MetricsService } from '../metrics/metrics.service';
 import { CatalogService } from '../routing/catalog.service';
 import type { ResolvedModel } from '../routing/catalog.types';
 import { RouteReserveRates } from '../routing/route-reserve-rates';
-import { RouterService, RoutingFailure, type AttemptInfo } from '../routing/router.service';
+import {
+  RouterService,
+  RoutingFailure,
+  type AttemptInfo,
+  type RoutedResult,
+} from '../routing/router.service';
 import { fixed, shift, toText } from '../usage/pricing/fixed-decimal';
 import { VideoQueue } from './video-queue';
 import { VideoSettlement } from './video-settlement';
@@ -167,16 +172,9 @@ export class VideoSubmitService {
         throw err;
       }
     };
+    let routed: RoutedResult<VideoTaskRef>;
     try {
-      const routed = await this.router.run(resolved, attempt);
-      await this.store.accepted(
-        id,
-        routed.value.upstreamTaskId,
-        routed.value.route,
-        new Date(Date.now() + this.config.video.firstPollMs),
-      );
-      await this.queue.schedulePoll(id, this.config.video.firstPollMs);
-      return (await this.store.get(id))!;
+      routed = await this.router.run(resolved, attempt);
     } catch (err) {
       const failure = err instanceof RoutingFailure ? err : new RoutingFailure(err);
       await this.failedSubmit(
@@ -194,6 +192,24 @@ export class VideoSubmitService {
         failure.error instanceof SubmitOutcomeUnknown ? failure.error.providerError : failure.error,
       );
     }
+    // Accepted upstream: from here a failure never gives the reservation back. Were the row not
+    // updated, the worker finds it (no upstream id after 10 minutes: held for an admin); were the job
+    // not queued, the recovery scan queues it.
+    await this.store.accepted(
+      id,
+      routed.value.upstreamTaskId,
+      routed.value.route,
+      new Date(Date.now() + this.config.video.firstPollMs),
+    );
+    await this.queue
+      .schedulePoll(id, this.config.video.firstPollMs)
+      .catch((err: unknown) =>
+        this.logger.warn(
+          { task_id: id, err: err instanceof Error ? err.message : String(err) },
+          'video: first poll not queued; the recovery scan will queue it',
+        ),
+      );
+    return (await this.store.get(id))!;
   }
 
   /**
