@@ -136,7 +136,8 @@ async function submit(base, i) {
     }
     if (res.status !== 200 || typeof json?.id !== 'string')
       return { sent, answered: Date.now(), error: `${res.status} ${text.slice(0, 200)}` };
-    return { sent, answered: Date.now(), id: json.id };
+    // The OpenAI dialect decorates the row id (32 hex characters) as `video_<id>`.
+    return { sent, answered: Date.now(), id: json.id.replace(/^video_/, '') };
   } catch (err) {
     return { sent, answered: Date.now(), error: err.message };
   }
