@@ -406,4 +406,18 @@ async function validateMixed(reqs) {
   }
 }
 
-module.exports = { startFakeUpstream, direct, bare, gateway, portkey, validate, validateMixed };
+module.exports = {
+  startFakeUpstream,
+  direct,
+  bare,
+  gateway,
+  portkey,
+  validate,
+  validateMixed,
+  // for the focused benches (video-tasks.js) that start the gateway their own way
+  MASTER_KEY,
+  startCommand,
+  buildGatewayIfNeeded,
+  prepareDatabase,
+  poll,
+};
