@@ -249,7 +249,11 @@ async function main() {
     cwd: ROOT,
     env: { ...env, PORT: String(port), SWITCHBOARD_ROLE: 'api' },
   });
-  const worker = spawnPinned(WORKER_CORE, process.execPath, [...start.flags, mainJs], {
+  // BENCH_CPU_PROF_DIR: a CPU profile of the worker (V8 .cpuprofile) for finding where a poll's time goes.
+  const profile = process.env.BENCH_CPU_PROF_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+    : [];
+  const worker = spawnPinned(WORKER_CORE, process.execPath, [...start.flags, ...profile, mainJs], {
     cwd: ROOT,
     env: { ...env, SWITCHBOARD_ROLE: 'worker' },
   });

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../database/prisma.service';
+import { SqlPool } from '../../database/sql-pool.service';
+import { POLLED_SQL, SELECT_TASK_SQL, taskFromSql, type VideoTaskSqlRow } from './video-task.sql';
 import type { Prisma, VideoTask } from '../../generated/prisma/client';
 import type { VideoRequest } from '../../providers/core/video';
 import type { Identity } from '../auth/identity';
@@ -45,7 +47,10 @@ const NON_TERMINAL: VideoTaskStatus[] = ['queued', 'in_progress'];
  */
 @Injectable()
 export class VideoTaskStore {
-  constructor(private readonly db: PrismaService) {}
+  constructor(
+    private readonly db: PrismaService,
+    private readonly sql: SqlPool,
+  ) {}
 
   async create(t: NewVideoTask): Promise<void> {
     await this.db.videoTask.create({
@@ -82,8 +87,9 @@ export class VideoTaskStore {
     await this.db.videoTask.deleteMany({ where: { id, upstreamTaskId: null } });
   }
 
-  get(id: string): Promise<VideoTaskRow | null> {
-    return this.db.videoTask.findUnique({ where: { id } });
+  async get(id: string): Promise<VideoTaskRow | null> {
+    const [row] = await this.sql.query<VideoTaskSqlRow>(SELECT_TASK_SQL, [id]);
+    return row ? taskFromSql(row) : null;
   }
 
   /** The task if the caller may see it: its own key's (the master key sees every task); never a deleted one. */
@@ -123,16 +129,12 @@ export class VideoTaskStore {
 
   /** One poll that changed no status: progress, the provider's word, the next poll time. */
   async polled(id: string, data: { progress?: number; upstreamStatus?: string; nextPollAt: Date }) {
-    await this.db.videoTask.updateMany({
-      where: { id, status: { in: NON_TERMINAL } },
-      data: {
-        ...(data.progress !== undefined ? { progress: data.progress } : {}),
-        ...(data.upstreamStatus !== undefined ? { upstreamStatus: data.upstreamStatus } : {}),
-        nextPollAt: data.nextPollAt,
-        lastPolledAt: new Date(),
-        pollCount: { increment: 1 },
-      },
-    });
+    await this.sql.query(POLLED_SQL, [
+      id,
+      data.progress ?? null,
+      data.upstreamStatus ?? null,
+      data.nextPollAt,
+    ]);
   }
 
   /** Compare-and-swap of the settlement: true when this call moved it from `from` to `to`. */
