@@ -39,6 +39,7 @@ const args = Object.fromEntries(
 );
 const TASKS = Number(args.tasks ?? 2000);
 const RATE = Number(args.rate ?? 200);
+const MAX_INFLIGHT = Number(args['max-inflight'] ?? 64);
 const POLLS = Number(args.polls ?? 10);
 const FIRST_MS = Number(args['poll-ms'] ?? 1000);
 const MAX_MS = Number(args['poll-max-ms'] ?? 2000);
@@ -139,21 +140,33 @@ async function submit(base, i) {
     // The OpenAI dialect decorates the row id (32 hex characters) as `video_<id>`.
     return { sent, answered: Date.now(), id: json.id.replace(/^video_/, '') };
   } catch (err) {
-    return { sent, answered: Date.now(), error: err.message };
+    const cause = err.cause?.code ?? err.cause?.message;
+    return { sent, answered: Date.now(), error: cause ? `${err.message} (${cause})` : err.message };
   }
 }
 
-/** Submits `n` tasks at `rate` per second (on a 10 ms tick); resolves with their results in order. */
+/**
+ * Submits `n` tasks at `rate` per second (on a 10 ms tick), at most MAX_INFLIGHT unanswered at once (a
+ * client pool, as real clients have; an unbounded open loop past the API's capacity only measures the
+ * listen backlog); resolves with their results in order.
+ */
 async function submitPaced(base, n, rate, offset = 0) {
   const out = new Array(n);
   const pending = [];
   const t0 = Date.now();
   let next = 0;
+  let inflight = 0;
   while (next < n) {
     const due = Math.min(n, Math.floor(((Date.now() - t0) * rate) / 1000) + 1);
-    for (; next < due; next++) {
+    for (; next < due && inflight < MAX_INFLIGHT; next++) {
       const i = next;
-      pending.push(submit(base, offset + i).then((r) => (out[i] = r)));
+      inflight++;
+      pending.push(
+        submit(base, offset + i).then((r) => {
+          inflight--;
+          out[i] = r;
+        }),
+      );
     }
     if (next < n) await sleep(10);
   }
@@ -245,14 +258,15 @@ async function main() {
   };
   if (!CONCURRENCY) delete env.SWITCHBOARD_VIDEO_WORKER_CONCURRENCY;
   const port = await freePort();
-  const api = spawnPinned(OTHERS_CORE, process.execPath, [...start.flags, mainJs], {
-    cwd: ROOT,
-    env: { ...env, PORT: String(port), SWITCHBOARD_ROLE: 'api' },
-  });
-  // BENCH_CPU_PROF_DIR: a CPU profile of the worker (V8 .cpuprofile) for finding where a poll's time goes.
+  // BENCH_CPU_PROF_DIR: CPU profiles of the API and the worker (V8 .cpuprofile), to see where a submit's
+  // and a poll's time goes.
   const profile = process.env.BENCH_CPU_PROF_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
     : [];
+  const api = spawnPinned(OTHERS_CORE, process.execPath, [...start.flags, ...profile, mainJs], {
+    cwd: ROOT,
+    env: { ...env, PORT: String(port), SWITCHBOARD_ROLE: 'api' },
+  });
   const worker = spawnPinned(WORKER_CORE, process.execPath, [...start.flags, ...profile, mainJs], {
     cwd: ROOT,
     env: { ...env, SWITCHBOARD_ROLE: 'worker' },

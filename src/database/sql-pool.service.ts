@@ -3,10 +3,11 @@ import { Pool, type QueryResultRow } from 'pg';
 import { DATABASE_URL } from './database.tokens';
 
 /**
- * A small plain-pg pool for the few bulk statements where Prisma's query pipeline costs more than the
- * statement itself: the usage writer's batch insert (one parameter holding hundreds of rows as JSON
- * went through Prisma's query compiler on every batch, about half the worker's CPU). Opened on first
- * use, so a process that never writes usage batches holds no extra connection.
+ * A small plain-pg pool for the statements where Prisma's query pipeline costs more than the statement
+ * itself: the usage writer's batch insert (one parameter holding hundreds of rows as JSON went through
+ * Prisma's query compiler on every batch, about half the worker's CPU) and the video tasks' per-poll
+ * and per-submit statements (video-task.sql.ts). Opened on first use, so a process that runs none of
+ * them holds no extra connection.
  */
 @Injectable()
 export class SqlPool implements OnModuleDestroy {
@@ -18,7 +19,7 @@ export class SqlPool implements OnModuleDestroy {
     if (!this.pool) {
       this.pool = new Pool({
         connectionString: this.databaseUrl,
-        max: 2,
+        max: 4,
         idleTimeoutMillis: 30_000,
         connectionTimeoutMillis: 5_000,
       });

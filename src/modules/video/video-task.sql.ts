@@ -1,9 +1,9 @@
 import { Prisma, type VideoTask } from '../../generated/prisma/client';
 
 /**
- * The statements the poller runs on every poll, in plain SQL (SqlPool): through Prisma's query compiler
- * they were about half of a worker's CPU per poll (bench/results/video-tasks.md). Everything else on
- * `video_tasks` goes through Prisma.
+ * The statements every poll and every submit runs, in plain SQL (SqlPool): through Prisma's query
+ * compiler they were about half of a worker's CPU per poll and a third of an API's per submit (profiles
+ * of bench/video-tasks.js). The rarer writes on `video_tasks` go through Prisma.
  */
 export const SELECT_TASK_SQL = 'SELECT * FROM video_tasks WHERE id = $1';
 
@@ -16,6 +16,18 @@ export const POLLED_SQL = `UPDATE video_tasks SET
   poll_count = poll_count + 1,
   updated_at = now()
   WHERE id = $1 AND status IN ('queued', 'in_progress')`;
+
+/** A new task, before the provider answered ($1…$19, in VideoTaskStore.create order). */
+export const INSERT_TASK_SQL = `INSERT INTO video_tasks (id, request_id, key_id, team_id, model, deployment_id,
+  provider, upstream_model, dialect, request, seconds, size, resolution, callback_url, reservation_id,
+  reserved_usd, remixed_from_id, settlement, created_at, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+  $18::video_settlement, $19, $19)`;
+
+/** The provider took the task: its id upstream, once ($1 id, $2 upstream id, $3 route, $4 first poll). */
+export const ACCEPTED_SQL = `UPDATE video_tasks SET upstream_task_id = $2, upstream_route = $3,
+  submitted_at = now(), next_poll_at = $4, updated_at = now()
+  WHERE id = $1 AND upstream_task_id IS NULL`;
 
 /** A `video_tasks` row as pg returns it (numerics as text, timestamps as Date, JSON parsed). */
 export type VideoTaskSqlRow = Record<string, unknown>;

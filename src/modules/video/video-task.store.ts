@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../database/prisma.service';
 import { SqlPool } from '../../database/sql-pool.service';
-import { POLLED_SQL, SELECT_TASK_SQL, taskFromSql, type VideoTaskSqlRow } from './video-task.sql';
+import {
+  ACCEPTED_SQL,
+  INSERT_TASK_SQL,
+  POLLED_SQL,
+  SELECT_TASK_SQL,
+  taskFromSql,
+  type VideoTaskSqlRow,
+} from './video-task.sql';
 import type { Prisma, VideoTask } from '../../generated/prisma/client';
 import type { VideoRequest } from '../../providers/core/video';
 import type { Identity } from '../auth/identity';
@@ -53,28 +60,27 @@ export class VideoTaskStore {
   ) {}
 
   async create(t: NewVideoTask): Promise<void> {
-    await this.db.videoTask.create({
-      data: {
-        id: t.id,
-        requestId: t.requestId,
-        keyId: t.keyId ?? null,
-        teamId: t.teamId ?? null,
-        model: t.model,
-        deploymentId: t.deploymentId,
-        provider: t.provider,
-        upstreamModel: t.upstreamModel,
-        dialect: t.dialect,
-        request: t.request as unknown as Prisma.InputJsonValue,
-        seconds: t.seconds ?? null,
-        size: t.size ?? null,
-        resolution: t.resolution ?? null,
-        callbackUrl: t.callbackUrl ?? null,
-        reservationId: t.reservationId,
-        reservedUsd: t.reservedUsd,
-        remixedFromId: t.remixedFromId ?? null,
-        settlement: t.settlement,
-      },
-    });
+    await this.sql.query(INSERT_TASK_SQL, [
+      t.id,
+      t.requestId,
+      t.keyId ?? null,
+      t.teamId ?? null,
+      t.model,
+      t.deploymentId,
+      t.provider,
+      t.upstreamModel,
+      t.dialect,
+      JSON.stringify(t.request),
+      t.seconds ?? null,
+      t.size ?? null,
+      t.resolution ?? null,
+      t.callbackUrl ?? null,
+      t.reservationId,
+      t.reservedUsd,
+      t.remixedFromId ?? null,
+      t.settlement,
+      new Date(),
+    ]);
   }
 
   /** Another deployment is tried before any provider accepted the task. */
@@ -102,11 +108,7 @@ export class VideoTaskStore {
 
   /** The provider accepted the task: its id upstream (once; false when the row moved on meanwhile). */
   async accepted(id: string, upstreamTaskId: string, upstreamRoute: string | undefined, nextPollAt: Date) {
-    const r = await this.db.videoTask.updateMany({
-      where: { id, upstreamTaskId: null },
-      data: { upstreamTaskId, upstreamRoute: upstreamRoute ?? null, submittedAt: new Date(), nextPollAt },
-    });
-    return r.count === 1;
+    await this.sql.query(ACCEPTED_SQL, [id, upstreamTaskId, upstreamRoute ?? null, nextPollAt]);
   }
 
   /**
