@@ -133,6 +133,8 @@ export type ToolDefinition =
       description?: string;
       parameters?: Record<string, unknown>;
       strict?: boolean;
+      /** Anthropic `cache_control` on a tool definition (caches the tools up to and including it). */
+      cacheControl?: CacheControl;
     }
   /** Provider built-in tools (Gemini googleSearch, urlContext, codeExecution…), config passed through. */
   | {
