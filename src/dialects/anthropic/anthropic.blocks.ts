@@ -37,7 +37,7 @@ export function parseUserContent(v: unknown, path: string, sink: BlockSink): Use
     const b = requireObject(raw, p);
     if (b.type === 'tool_result') out.push(parseToolResult(b, p));
     else if (b.type === 'tool_use' || b.type === 'thinking' || b.type === 'redacted_thinking')
-      fail(`${p}.type`, `'${b.type}' is only allowed in assistant turns`);
+      fail(`${p}.type`, `must not be '${b.type}' in a user turn`);
     else {
       const media = parseMediaBlock(b, p, sink);
       if (media) out.push(media);
@@ -58,9 +58,8 @@ export function parseAssistantContent(v: unknown, path: string, sink: BlockSink)
         const thinking = requireString(b.thinking, `${p}.thinking`);
         const signature = optString(b.signature, `${p}.signature`);
         out.push(
-          signature !== undefined
-            ? { type: 'thinking', thinking, signature }
-            : { type: 'thinking', thinking },
+          // An empty signature (a translated answer's thinking, sent back) is no signature.
+          signature ? { type: 'thinking', thinking, signature } : { type: 'thinking', thinking },
         );
         break;
       }
@@ -76,7 +75,7 @@ export function parseAssistantContent(v: unknown, path: string, sink: BlockSink)
         });
         break;
       case 'tool_result':
-        fail(`${p}.type`, "'tool_result' is only allowed in user turns");
+        fail(`${p}.type`, "must not be 'tool_result' in an assistant turn");
         break;
       default: {
         const media = parseMediaBlock(b, p, sink);

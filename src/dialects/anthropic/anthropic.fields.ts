@@ -12,7 +12,8 @@ export function fail(path: string, what: string): never {
 }
 
 export function requireObject(v: unknown, path: string): Json {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) fail(path, 'must be an object');
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    fail(path, v === undefined ? 'is required' : 'must be an object');
   return v as Json;
 }
 

@@ -89,7 +89,8 @@ export function toolInputOf(args: string): unknown {
 function toAnthropicBlock(b: AssistantBlock): Record<string, unknown> | undefined {
   switch (b.type) {
     case 'text':
-      return { type: 'text', text: b.text };
+      // Anthropic refuses empty text blocks when a client sends the turn back.
+      return b.text ? { type: 'text', text: b.text } : undefined;
     case 'thinking':
       return { type: 'thinking', thinking: b.thinking, signature: b.signature ?? '' };
     case 'redacted_thinking':
