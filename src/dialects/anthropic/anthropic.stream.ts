@@ -29,13 +29,6 @@ export function formatAnthropicSse(ev: AnthropicSseEvent): string {
   return `event: ${ev.event}\ndata: ${JSON.stringify(ev.data)}\n\n`;
 }
 
-interface OpenBlock {
-  /** The canonical stream's block number (StreamBlockCounter). */
-  block: number;
-  /** The block's position in the message (`index`). */
-  index: number;
-}
-
 /**
  * Canonical stream events → the Messages SSE sequence `@anthropic-ai/sdk` reads: `message_start`
  * (content empty), then per block `content_block_start` / `content_block_delta`… / `content_block_stop`
@@ -58,28 +51,30 @@ export async function* toAnthropicEvents(
   /** Message index of each tool call's block, by canonical block number. */
   const toolIndexes = new Map<number, number>();
   let started = false;
-  let open: OpenBlock | undefined;
+  /** The open block: its canonical number and its message index (-1 when none is open). */
+  let openBlock = -1;
+  let openIndex = -1;
   let nextIndex = 0;
   let usage: Usage | undefined;
   let finish: FinishReason | undefined;
   let refused = false;
 
   const close = function* (): Generator<AnthropicSseEvent> {
-    if (!open) return;
-    yield { event: 'content_block_stop', data: { type: 'content_block_stop', index: open.index } };
-    open = undefined;
+    if (openIndex === -1) return;
+    yield { event: 'content_block_stop', data: { type: 'content_block_stop', index: openIndex } };
+    openBlock = openIndex = -1;
   };
-  /** Continues the open block when it is `block`, else closes it and starts `block` as `contentBlock`. */
-  const enter = function* (
+  /** Closes the open block and starts `block` as `contentBlock` (called only on a change of block). */
+  const start = function* (
     block: number,
     contentBlock: Record<string, unknown>,
   ): Generator<AnthropicSseEvent> {
-    if (open?.block === block) return;
     yield* close();
-    open = { block, index: nextIndex++ };
+    openBlock = block;
+    openIndex = nextIndex++;
     yield {
       event: 'content_block_start',
-      data: { type: 'content_block_start', index: open.index, content_block: contentBlock },
+      data: { type: 'content_block_start', index: openIndex, content_block: contentBlock },
     };
   };
   const delta = (index: number, d: Record<string, unknown>): AnthropicSseEvent => ({
@@ -98,36 +93,35 @@ export async function* toAnthropicEvents(
       case 'refusal': {
         if (ev.choice !== 0) break;
         if (ev.type === 'refusal') refused = true;
-        yield* enter(counter.blockOf(ev), { type: 'text', text: '' });
-        if (ev.text && open) yield delta(open.index, { type: 'text_delta', text: ev.text });
+        const block = counter.blockOf(ev);
+        if (block !== openBlock) yield* start(block, { type: 'text', text: '' });
+        if (ev.text) yield delta(openIndex, { type: 'text_delta', text: ev.text });
         break;
       }
       case 'reasoning': {
         if (ev.choice !== 0) break;
-        yield* enter(counter.blockOf(ev), { type: 'thinking', thinking: '', signature: '' });
-        if (!open) break;
-        if (ev.text) yield delta(open.index, { type: 'thinking_delta', thinking: ev.text });
-        if (ev.signature) yield delta(open.index, { type: 'signature_delta', signature: ev.signature });
+        const block = counter.blockOf(ev);
+        if (block !== openBlock) yield* start(block, { type: 'thinking', thinking: '', signature: '' });
+        if (ev.text) yield delta(openIndex, { type: 'thinking_delta', thinking: ev.text });
+        if (ev.signature) yield delta(openIndex, { type: 'signature_delta', signature: ev.signature });
         break;
       }
       case 'redacted_reasoning':
         if (ev.choice !== 0) break;
-        yield* enter(counter.blockOf(ev), { type: 'redacted_thinking', data: ev.data });
+        yield* start(counter.blockOf(ev), { type: 'redacted_thinking', data: ev.data });
         yield* close();
         break;
       case 'tool_call': {
         if (ev.choice !== 0) break;
         const block = counter.blockOf(ev);
-        const known = toolIndexes.get(block);
-        if (known === undefined) {
+        let index = toolIndexes.get(block);
+        if (index === undefined) {
           const id = ev.id ?? `toolu_${messageId.slice(4)}_${ev.index}`;
-          yield* enter(block, { type: 'tool_use', id, name: ev.name ?? '', input: {} });
-          if (open) toolIndexes.set(block, open.index);
+          yield* start(block, { type: 'tool_use', id, name: ev.name ?? '', input: {} });
+          toolIndexes.set(block, (index = openIndex));
         }
-        if (ev.argumentsDelta) {
-          const index = toolIndexes.get(block) ?? 0;
+        if (ev.argumentsDelta)
           yield delta(index, { type: 'input_json_delta', partial_json: ev.argumentsDelta });
-        }
         break;
       }
       case 'finish':

@@ -59,12 +59,12 @@ export class AnthropicChatHandler implements ChatDialect {
       publicModel: ctx.publicModel,
       endWith: () => checkFailureEvent(ctx),
     });
-    yield* withErrorEvent(
-      (async function* () {
-        for await (const ev of rendered) yield formatAnthropicSse(ev);
-      })(),
-      ctx,
-    );
+    try {
+      for await (const ev of rendered) yield formatAnthropicSse(ev);
+    } catch (err) {
+      yield errorFrame(err, ctx);
+      throw err;
+    }
   }
 
   /**
@@ -94,8 +94,8 @@ export class AnthropicChatHandler implements ChatDialect {
     const check = ctx.answerCheck;
     const from = `"model":${JSON.stringify(ctx.upstreamModel)}`;
     const to = `"model":${JSON.stringify(ctx.publicModel)}`;
-    async function* frames(): AsyncIterable<string> {
-      let heldStop: string | undefined;
+    let heldStop: string | undefined;
+    try {
       for await (const ev of events) {
         let data = ev.data;
         if (ev.event === 'message_start' && from !== to) data = withPublicModel(data, from, to, ctx);
@@ -104,11 +104,13 @@ export class AnthropicChatHandler implements ChatDialect {
         if (check && ev.event === 'message_stop') heldStop = frame;
         else yield frame;
       }
-      const failure = checkFailureEvent(ctx);
-      if (failure) yield formatAnthropicSse(failure);
-      else if (heldStop) yield heldStop;
+    } catch (err) {
+      yield errorFrame(err, ctx);
+      throw err;
     }
-    yield* withErrorEvent(frames(), ctx);
+    const failure = checkFailureEvent(ctx);
+    if (failure) yield formatAnthropicSse(failure);
+    else if (heldStop) yield heldStop;
   }
 }
 
@@ -133,19 +135,14 @@ function checkFailureEvent(ctx: ResponseContext): AnthropicSseEvent | undefined 
 }
 
 /**
- * Frames as they come; when the upstream fails mid-stream, an `event: error` frame with the error in
- * the Anthropic shape (as Anthropic itself sends after a 200), then the error is thrown on so the
- * request is recorded as failed.
+ * The `event: error` frame of an upstream failure mid-stream, in the Anthropic shape (as Anthropic
+ * itself sends after a 200). The caller throws the error on after it, so the request is recorded as
+ * failed.
  */
-async function* withErrorEvent(frames: AsyncIterable<string>, ctx: ResponseContext): AsyncIterable<string> {
-  try {
-    yield* frames;
-  } catch (err) {
-    yield formatAnthropicSse(
-      anthropicErrorEvent(renderErrorBody('anthropic', toGatewayError(err), ctx.requestId)),
-    );
-    throw err;
-  }
+function errorFrame(err: unknown, ctx: ResponseContext): string {
+  return formatAnthropicSse(
+    anthropicErrorEvent(renderErrorBody('anthropic', toGatewayError(err), ctx.requestId)),
+  );
 }
 
 /**
