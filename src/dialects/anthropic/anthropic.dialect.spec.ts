@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChatResponse, ChatStreamEvent } from '../../providers/core/canonical';
 import { DialectValidationError } from '../dialect-validation-error';
+import { anthropicForwardHeaders } from './anthropic.headers';
 import {
   anthropicCountTokensAnswer,
   fromAnthropicMessagesRequest,
@@ -180,5 +181,22 @@ describe('anthropic dialect: stream fixtures (canonical events in, Messages SSE 
       'content_block_stop',
       'error',
     ]);
+  });
+});
+
+describe('anthropic dialect: forwarded client headers', () => {
+  it('keeps anthropic-version and anthropic-beta (repeated betas joined), nothing else', () => {
+    expect(
+      anthropicForwardHeaders({
+        'anthropic-version': '2023-06-01',
+        'anthropic-beta': ['files-api-2025-04-14', 'interleaved-thinking-2025-05-14'],
+        'x-api-key': 'secret',
+        authorization: 'Bearer x',
+      }),
+    ).toEqual({
+      'anthropic-version': '2023-06-01',
+      'anthropic-beta': 'files-api-2025-04-14,interleaved-thinking-2025-05-14',
+    });
+    expect(anthropicForwardHeaders({ 'content-type': 'application/json' })).toBeUndefined();
   });
 });

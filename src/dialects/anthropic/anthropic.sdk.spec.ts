@@ -4,7 +4,11 @@ import { AnthropicChatHandler } from '../../modules/inference/anthropic-chat.han
 import type { ResponseContext } from '../../modules/inference/pipeline/operation';
 import type { ChatResponse, ChatStreamEvent } from '../../providers/core/canonical';
 import { ProviderError } from '../../providers/core/provider-error';
-import { fromAnthropicMessagesRequest } from './anthropic.request';
+import {
+  anthropicCountTokensAnswer,
+  fromAnthropicMessagesRequest,
+  parseAnthropicCountTokens,
+} from './anthropic.request';
 
 /**
  * The Messages answers the dialect renders, read by the real `@anthropic-ai/sdk` 0.x and 1.x (fetch
@@ -247,5 +251,17 @@ describe.each(SDKS)('@anthropic-ai/sdk %s reads the dialect', (_version, makeCli
       ['tool_result'],
     ]);
     expect(req.toolChoice).toBe('auto');
+  });
+
+  it('countTokens: what it sends parses without max_tokens, and it reads {input_tokens}', async () => {
+    answer.json = anthropicCountTokensAnswer(42);
+    const counted = await client.messages.countTokens({
+      model: 'claude-public',
+      system: 'sys',
+      messages: [{ role: 'user', content: 'How many?' }],
+    });
+    expect(sent[0].url).toBe('http://gw.test/v1/messages/count_tokens');
+    expect(parseAnthropicCountTokens(sent[0].body).request.messages).toHaveLength(2);
+    expect(counted.input_tokens).toBe(42);
   });
 });

@@ -32,8 +32,9 @@ export class AnthropicChatHandler implements ChatDialect {
 
   parse(body: unknown): ParsedChat {
     // TODO(issue 17): the passthrough must forward the client's `anthropic-version` and
-    // `anthropic-beta` headers (contract §9.13); ParsedCall has no field for client headers yet
-    // (e.g. `forwardHeaders?: Record<string, string>`), and parse() does not receive the headers.
+    // `anthropic-beta` (contract §9.13). parse() does not receive the request headers and ParsedCall
+    // has no field for them in this tree; the integration sets `forwardHeaders` from
+    // `anthropicForwardHeaders(req.headers)` (src/dialects/anthropic/anthropic.headers.ts).
     return parsedCall(fromAnthropicMessagesRequest(body), 'messages');
   }
 
