@@ -56,9 +56,8 @@ export function anthropicCountTokensAnswer(tokens: number): { input_tokens: numb
 }
 
 function parseBody(raw: unknown, messagesCall: boolean): ParsedAnthropicMessages {
-  const body = raw === undefined || raw === null ? fail('body', 'must be a JSON object') : raw;
-  if (typeof body !== 'object' || Array.isArray(body)) fail('body', 'must be a JSON object');
-  const b = body as Json;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('body', 'must be a JSON object');
+  const b = raw as Json;
   const publicModel = requireString(b.model, 'model');
   if (!publicModel) fail('model', 'is required');
   const maxTokens = optInteger(b.max_tokens, 'max_tokens', 1);
