@@ -133,6 +133,8 @@ export type ToolDefinition =
       description?: string;
       parameters?: Record<string, unknown>;
       strict?: boolean;
+      /** Anthropic prompt caching: the tool list up to this tool is cached. */
+      cacheControl?: CacheControl;
     }
   /** Provider built-in tools (Gemini googleSearch, urlContext, codeExecution…), config passed through. */
   | {
