@@ -45,7 +45,8 @@ export function fromAnthropicBlocks(blocks: readonly AnthropicResponseBlock[]): 
 /** A `POST /v1/messages` answer → canonical. Pure but for `created` (now). */
 export function fromAnthropicResponse(body: unknown, requestId: string): ChatResponse {
   const r = body as Partial<AnthropicMessageResponse> | undefined;
-  if (r && typeof r === 'object' && (r as { type?: string }).type === 'error') throw parseAnthropicError(200, body, {});
+  if (r && typeof r === 'object' && (r as { type?: string }).type === 'error')
+    throw parseAnthropicError(200, body, {});
   if (!r || typeof r !== 'object' || !Array.isArray(r.content)) {
     throw new ProviderError({ kind: 'upstream', message: 'Anthropic answer is not a message', raw: body });
   }
