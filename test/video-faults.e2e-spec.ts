@@ -172,6 +172,20 @@ ${k('kling-v2-1-master', ', priority: 1')}
       expect(held.body.data.map((t) => t.error.code)).toContain('submit_timeout');
     });
 
+    it('a deployment with a task in progress cannot be deleted (409), only disabled', async () => {
+      fake.next({ provider: 'kling', queuedPolls: 10_000 });
+      expect((await klingCreate({ prompt: 'keeps running' })).status).toBe(200);
+      const list = await admin.request<{ data: Array<{ id: string; model_name: string }> }>(
+        'GET',
+        '/admin/deployments?limit=100',
+      );
+      const ids = list.body.data.filter((d) => d.model_name === 'kling-pair').map((d) => d.id);
+      const refused = await Promise.all(ids.map((id) => admin.request('DELETE', `/admin/deployments/${id}`)));
+      expect(refused.some((r) => r.status === 409)).toBe(true);
+      const body = refused.find((r) => r.status === 409)!.body as { error: { code: string } };
+      expect(body.error.code).toBe('conflict');
+    });
+
     it('past the maximum age a task fails with task_timeout and holds its reservation until an admin releases it', async () => {
       fake.next({ provider: 'kling', queuedPolls: 10_000 });
       const res = await klingCreate({ prompt: 'forever' });

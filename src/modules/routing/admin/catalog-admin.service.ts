@@ -178,6 +178,7 @@ export class CatalogAdminService {
 
   async deleteDeployment(id: string, actor: Actor): Promise<void> {
     const current = await this.findDeployment(id);
+    await this.refuseWhileVideoTasksLive([id]);
     await this.prisma.$transaction(async (tx) => {
       await tx.deployment.delete({ where: { id } });
       await this.audit.record(tx, actor, {
@@ -188,6 +189,21 @@ export class CatalogAdminService {
       });
     });
     await this.changed('deployment.delete', id);
+  }
+
+  /**
+   * A video task is polled, downloaded and remixed through the deployment that created it: while any is
+   * queued or running, its deployment can be disabled (no new calls) but not deleted.
+   */
+  private async refuseWhileVideoTasksLive(deploymentIds: string[]): Promise<void> {
+    const live = await this.prisma.videoTask.count({
+      where: { deploymentId: { in: deploymentIds }, status: { in: ['queued', 'in_progress'] } },
+    });
+    if (live > 0)
+      throw new GatewayError(
+        'conflict',
+        `${live} video task(s) in progress use this deployment; disable it (enabled: false) and delete it once they end`,
+      );
   }
 
   // ---- models ----
@@ -222,6 +238,7 @@ export class CatalogAdminService {
       throw invalidRequest(
         `Model '${name}' is declared in the YAML file: remove it from the file (it goes at the next boot)`,
       );
+    await this.refuseWhileVideoTasksLive(model.deployments.map((d) => d.id));
     await this.prisma.$transaction(async (tx) => {
       await tx.model.delete({ where: { name } });
       if (name === DEMO_MODEL)
