@@ -34,6 +34,7 @@ export const THINKING_BUDGET_BY_EFFORT: Readonly<Record<'minimal' | 'low' | 'med
  * - Turns keep their blocks in order; consecutive turns of one role are merged (tool results of
  *   several OpenAI `tool` messages become one user turn).
  * - `reasoning` → `thinking: {type: "enabled", budget_tokens}` (see `thinkingOf`); none/disable → none.
+ *   With thinking on, temperature, top_p and top_k are left out (Anthropic refuses them with thinking).
  * - `response_format: json_schema` → structured outputs (`output_config.format`); `json_object` is
  *   refused (no JSON mode without a schema). `n > 1`, `logprobs`, audio output and other providers'
  *   built-in tools are refused naming the field; seed and penalties are dropped (no equivalent).
@@ -73,9 +74,12 @@ export function toAnthropicRequest(req: ChatRequest, upstreamModel: string): Ant
   if (system.length > 0) body.system = system;
   if (req.stream) body.stream = true;
   if (req.stop?.length) body.stop_sequences = req.stop;
-  if (req.temperature !== undefined) body.temperature = req.temperature;
-  if (req.topP !== undefined) body.top_p = req.topP;
-  if (req.topK !== undefined) body.top_k = req.topK;
+  // Extended thinking refuses temperature ≠ 1, top_k and top_p < 0.95: with thinking they are left out.
+  if (!thinking) {
+    if (req.temperature !== undefined) body.temperature = req.temperature;
+    if (req.topP !== undefined) body.top_p = req.topP;
+    if (req.topK !== undefined) body.top_k = req.topK;
+  }
   if (req.user) body.metadata = { user_id: req.user };
   if (req.tools?.length) {
     body.tools = req.tools.map(toAnthropicTool);
