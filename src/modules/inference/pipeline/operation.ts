@@ -34,6 +34,11 @@ export interface ParsedCall<R = unknown> {
   clientWantsStreamUsage: boolean;
   /** Streamed answers are SSE unless the dialect says otherwise (Google without `alt=sse`: a JSON array). */
   streamFormat: 'sse' | 'json-array';
+  /**
+   * Client headers a passthrough forwards to a deployment of the dialect's wire (the Anthropic
+   * dialect: `anthropic-version`, `anthropic-beta`), set by the dialect; translated calls ignore them.
+   */
+  forwardHeaders?: Record<string, string>;
 }
 
 /** What an answer's serialiser needs to know about the call. */
