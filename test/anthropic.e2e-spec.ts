@@ -209,4 +209,85 @@ models:
     const g = await ai.models.generateContent({ model: 'claude-sonnet-4-5', contents: 'from google sdk' });
     expect(g.text).toContain('from google sdk');
   });
+
+  it('count_tokens: counted by an Anthropic deployment, estimated for any other', async () => {
+    const client = SDKS[0][1](gw.url, key);
+    const params = { messages: [{ role: 'user' as const, content: 'count these words please' }] };
+    const upstream = await client.messages.countTokens({ model: 'claude-sonnet-4-5', ...params });
+    expect(upstream.input_tokens).toBeGreaterThan(0);
+    expect(anthropic.countTokensRequests().length).toBeGreaterThan(0);
+    const local = await client.messages.countTokens({ model: 'gpt-fake', ...params });
+    expect(local.input_tokens).toBeGreaterThan(0);
+  });
+
+  it('a Gemini deployment answers the Anthropic SDK, JSON and stream', async () => {
+    const client = SDKS[1][1](gw.url, key);
+    const msg = await client.messages.create({
+      model: 'gemini-fake',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'hello gemini' }],
+    });
+    expect(msg).toMatchObject({ type: 'message', model: 'gemini-fake' });
+    expect(msg.content[0].type).toBe('text');
+    const final = await client.messages
+      .stream({ model: 'gemini-fake', max_tokens: 64, messages: [{ role: 'user', content: 'hello gemini' }] })
+      .finalMessage();
+    expect(final.content[0].type).toBe('text');
+  });
+
+  it('an upstream failure mid-stream reaches the SDK as an error event; the request is recorded failed', async () => {
+    const client = SDKS[1][1](gw.url, key);
+    anthropic.inject({ kind: 'stream_error', afterEvents: 3, type: 'overloaded_error', message: 'busy' });
+    await expect(
+      client.messages
+        .stream({
+          model: 'claude-sonnet-4-5',
+          max_tokens: 64,
+          messages: [{ role: 'user', content: 'cut me' }],
+        })
+        .finalMessage(),
+    ).rejects.toThrow(/busy|overloaded/);
+    const failed = await eventually(async () => {
+      const r = (await logs('claude-sonnet-4-5')).filter((l) => l.status_code >= 400);
+      return r.length > 0 ? r : undefined;
+    });
+    expect(failed[0].endpoint).toBe('messages');
+  });
+
+  it('thinking with signatures round-trips through passthrough in a tool loop', async () => {
+    const client = SDKS[1][1](gw.url, key);
+    const tools = [
+      {
+        name: 'get_weather',
+        description: 'w',
+        input_schema: { type: 'object' as const, properties: { city: { type: 'string' } } },
+      },
+    ];
+    const first = await client.messages.create({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 2048,
+      thinking: { type: 'enabled', budget_tokens: 1024 },
+      tools,
+      tool_choice: { type: 'any' },
+      messages: [{ role: 'user', content: 'get_weather for {"city":"Oslo"}' }],
+    });
+    const toolUse = first.content.find((b) => b.type === 'tool_use');
+    expect(first.content[0].type).toBe('thinking');
+    expect(toolUse).toBeDefined();
+    const second = await client.messages.create({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 2048,
+      thinking: { type: 'enabled', budget_tokens: 1024 },
+      tools,
+      messages: [
+        { role: 'user', content: 'get_weather for {"city":"Oslo"}' },
+        { role: 'assistant', content: first.content },
+        {
+          role: 'user',
+          content: [{ type: 'tool_result', tool_use_id: (toolUse as { id: string }).id, content: 'sunny' }],
+        },
+      ],
+    });
+    expect(second.content.some((b) => b.type === 'text')).toBe(true);
+  });
 });

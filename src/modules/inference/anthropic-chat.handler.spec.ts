@@ -6,6 +6,7 @@ import { parseSse, type SseEvent } from '../../providers/core/sse';
 import { AnthropicChatHandler } from './anthropic-chat.handler';
 import { AnswerCheck } from './chat-response-validator';
 import type { ResponseContext } from './pipeline/operation';
+import { StreamErrorReported } from './pipeline/streams';
 
 const handler = new AnthropicChatHandler();
 const baseCtx: ResponseContext = {
@@ -178,7 +179,7 @@ describe('AnthropicChatHandler.passthroughStream', () => {
     const events = (await eventsOf(upstreamSse)).slice(0, 3);
     const cut = new ProviderError({ kind: 'connection', message: 'socket hang up' });
     const { text, error } = await collect(handler.passthroughStream(from(events, cut), baseCtx));
-    expect(error).toBe(cut);
+    expect((error as StreamErrorReported).failure).toBe(cut);
     const out = await eventsOf(text);
     expect(out.map((e) => e.event)).toEqual(['message_start', 'ping', 'content_block_start', 'error']);
     expect(JSON.parse(out[3].data).error).toEqual({
@@ -222,7 +223,7 @@ describe('AnthropicChatHandler.toSseFrames', () => {
     const { text, error } = await collect(
       handler.toSseFrames(from(stream.slice(0, 1), limited), baseCtx, 'x'),
     );
-    expect(error).toBe(limited);
+    expect((error as StreamErrorReported).failure).toBe(limited);
     const out = await eventsOf(text);
     expect(out.at(-1)?.event).toBe('error');
     expect(JSON.parse(out.at(-1)?.data ?? '')).toMatchObject({

@@ -1,4 +1,7 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { Injectable } from '@nestjs/common';
+import { parseAnthropicError } from '../../providers/anthropic/anthropic.errors';
+import { anthropicForwardHeaders } from '../../dialects/anthropic/anthropic.headers';
 import { JsonText } from '../../common/http/send-json';
 import {
   fromAnthropicMessagesRequest,
@@ -19,6 +22,7 @@ import { estimatePromptTokens } from '../../providers/core/token-estimate';
 import type { ChatDialect, ParsedChat } from './chat-dialect';
 import { replaceModel } from './openai-chat.handler';
 import type { ResponseContext } from './pipeline/operation';
+import { StreamErrorReported } from './pipeline/streams';
 import { toGatewayError } from './pipeline/provider-error.mapping';
 
 /**
@@ -31,11 +35,12 @@ export class AnthropicChatHandler implements ChatDialect {
   readonly wire = 'anthropic' as const;
 
   parse(body: unknown): ParsedChat {
-    // TODO(issue 17): the passthrough must forward the client's `anthropic-version` and
-    // `anthropic-beta` (contract §9.13). parse() does not receive the request headers and ParsedCall
-    // has no field for them in this tree; the integration sets `forwardHeaders` from
-    // `anthropicForwardHeaders(req.headers)` (src/dialects/anthropic/anthropic.headers.ts).
     return parsedCall(fromAnthropicMessagesRequest(body), 'messages');
+  }
+
+  /** The client's `anthropic-version` and `anthropic-beta`, forwarded on passthrough (contract §9.13). */
+  forwardHeaders(headers: IncomingHttpHeaders): Record<string, string> | undefined {
+    return anthropicForwardHeaders(headers);
   }
 
   /**
@@ -64,7 +69,7 @@ export class AnthropicChatHandler implements ChatDialect {
       for await (const ev of rendered) yield formatAnthropicSse(ev);
     } catch (err) {
       yield errorFrame(err, ctx);
-      throw err;
+      throw new StreamErrorReported(err);
     }
   }
 
@@ -104,10 +109,13 @@ export class AnthropicChatHandler implements ChatDialect {
         const frame = formatSse(data, ev.event);
         if (check && ev.event === 'message_stop') heldStop = frame;
         else yield frame;
+        // The upstream's own error event (after a 200): passed on as is, and the request fails.
+        if (ev.event === 'error') throw new StreamErrorReported(upstreamStreamError(data));
       }
     } catch (err) {
+      if (err instanceof StreamErrorReported) throw err;
       yield errorFrame(err, ctx);
-      throw err;
+      throw new StreamErrorReported(err);
     }
     const failure = checkFailureEvent(ctx);
     if (failure) yield formatAnthropicSse(failure);
@@ -133,6 +141,15 @@ function parsedCall(p: ParsedAnthropicMessages, endpoint: string): ParsedChat {
 function checkFailureEvent(ctx: ResponseContext): AnthropicSseEvent | undefined {
   const failure = ctx.answerCheck?.failure();
   return failure ? anthropicErrorEvent(renderErrorBody('anthropic', failure, ctx.requestId)) : undefined;
+}
+
+/** An upstream `event: error` payload as the provider error it reports. */
+function upstreamStreamError(data: string): unknown {
+  try {
+    return parseAnthropicError(200, JSON.parse(data), {});
+  } catch {
+    return parseAnthropicError(200, undefined, {});
+  }
 }
 
 /**

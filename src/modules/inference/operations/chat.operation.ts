@@ -35,6 +35,7 @@ export function chatOperation(
     name,
     wire: dialect.wire,
     parse: (body, params, query) => dialect.parse(body, params, query),
+    ...(dialect.forwardHeaders ? { forwardHeaders: (h) => dialect.forwardHeaders!(h) } : {}),
     reserveNano(parsed, rates, resolved) {
       const req = parsed.request;
       const output =

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { ProviderAdapter, ProviderContext, WireFormat } from '../../../providers/core/adapter';
 import type { CancelSignal } from '../../../providers/core/cancel';
 import type { Identity } from '../../auth/identity';
@@ -15,6 +16,8 @@ export const OPERATION_NAMES = [
   'countTokens',
   'google.embeddings',
   'cachedContents.create',
+  'messages',
+  'messages.countTokens',
 ] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];
 
@@ -101,6 +104,8 @@ export interface Operation<R = unknown> {
   /** The caller's wire format: a deployment speaking it gets the body passed through. */
   readonly wire: WireFormat;
   parse(body: unknown, params: Record<string, string>, query: Record<string, unknown>): ParsedCall<R>;
+  /** Client headers a passthrough forwards (set on `ParsedCall.forwardHeaders`); absent: none. */
+  forwardHeaders?(headers: IncomingHttpHeaders): Record<string, string> | undefined;
   /** The budget reserved before the call, in nano-USD (an integer) (priced at the route's costliest rates). */
   reserveNano(parsed: ParsedCall<R>, rates: ReserveRates, resolved: ResolvedModel): number;
   /**
