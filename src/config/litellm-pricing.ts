@@ -9,6 +9,7 @@ const PER_TOKEN_FIELDS: Record<string, string> = {
   output_cost_per_token: 'output_per_mtok',
   cache_read_input_token_cost: 'cached_input_per_mtok',
   cache_creation_input_token_cost: 'cache_write_per_mtok',
+  cache_creation_input_token_cost_above_1hr: 'cache_write_1h_per_mtok',
   output_cost_per_reasoning_token: 'reasoning_per_mtok',
   input_cost_per_audio_token: 'audio_input_per_mtok',
   cache_read_input_audio_token_cost: 'cached_audio_input_per_mtok',

@@ -126,25 +126,34 @@ router:
     ).toThrow('models[0].pricing.long_context_threshold_tokens: unknown pricing field');
   });
 
-  it('refuses providers this build cannot serve (known ids without an adapter), naming the path', () => {
-    for (const provider of ['anthropic']) {
+  it('refuses providers this build cannot serve (unknown ids), naming the path and the served ones', () => {
+    for (const provider of ['acme', 'bedrock']) {
       const doc = parse(
         `models:\n  - model_name: a\n    deployments:\n      - provider: ${provider}\n        upstream_model: x\n`,
       );
       expect(() => parseYamlConfig(doc, env)).toThrow(
-        `models[0].deployments[0].provider: provider "${provider}" is not served by this build (served: openai,`,
+        `models[0].deployments[0].provider: unknown provider "${provider}" (served: openai,`,
       );
     }
     const litellm = parse(
-      'model_list:\n  - model_name: claude\n    litellm_params:\n      model: anthropic/claude-sonnet-4-5\n',
+      'model_list:\n  - model_name: x\n    litellm_params:\n      model: acme/some-model\n',
     );
     expect(() => parseYamlConfig(litellm, env)).toThrow(
-      'model_list[0].litellm_params.model: provider "anthropic" is not served by this build',
+      'model_list[0].litellm_params.model: unknown provider "acme"',
     );
-    const served = parse(
-      'models:\n  - model_name: a\n    deployments:\n      - provider: mock\n        upstream_model: x\n',
+    for (const provider of ['mock', 'anthropic']) {
+      const served = parse(
+        `models:\n  - model_name: a\n    deployments:\n      - provider: ${provider}\n        upstream_model: x\n`,
+      );
+      expect(parseYamlConfig(served, env).models[0].deployments[0].provider).toBe(provider);
+    }
+    const claude = parse(
+      'model_list:\n  - model_name: claude\n    litellm_params:\n      model: anthropic/claude-sonnet-4-5\n',
     );
-    expect(parseYamlConfig(served, env).models[0].deployments[0].provider).toBe('mock');
+    expect(parseYamlConfig(claude, env).models[0].deployments[0]).toMatchObject({
+      provider: 'anthropic',
+      upstreamModel: 'claude-sonnet-4-5',
+    });
   });
 
   it('accepts the LiteLLM proxy config from the seed documents unchanged', () => {

@@ -35,6 +35,7 @@ const PRICING_FIELDS: string[] = [
   'output_per_mtok',
   'cached_input_per_mtok',
   'cache_write_per_mtok',
+  'cache_write_1h_per_mtok',
   'cache_storage_per_mtok_hour',
   'reasoning_per_mtok',
   'audio_input_per_mtok',

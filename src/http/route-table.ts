@@ -42,6 +42,7 @@ export interface RouteEntry {
 }
 
 const OPENAI = 'OpenAI';
+const ANTHROPIC = 'Anthropic';
 const GOOGLE = 'Google GenAI';
 const VIDEO = 'Video tasks';
 const both = (path: string) => [path, path.replace(/^\/v1/, '')];
@@ -385,6 +386,31 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
     tag: GOOGLE,
     summary: 'Delete a context cache',
     response: 'Empty',
+  },
+  {
+    method: 'POST',
+    paths: ['/v1/messages'],
+    dialect: 'anthropic',
+    serves: { operation: 'messages' },
+    body: 'json',
+    tag: ANTHROPIC,
+    summary:
+      'Anthropic Messages (JSON or SSE): passed through to Anthropic deployments (unknown fields and beta headers kept), translated to any other chat provider',
+    request: 'AnthropicMessagesRequest',
+    response: 'AnthropicMessage',
+    stream: 'AnthropicStreamEvent',
+  },
+  {
+    method: 'POST',
+    paths: ['/v1/messages/count_tokens'],
+    dialect: 'anthropic',
+    serves: { operation: 'messages.countTokens' },
+    body: 'json',
+    tag: ANTHROPIC,
+    summary:
+      'Count the input tokens of a Messages request (by an Anthropic deployment, else estimated locally)',
+    request: 'AnthropicCountTokensRequest',
+    response: 'AnthropicCountTokensResponse',
   },
   ...VIDEO_ROUTES,
 ];

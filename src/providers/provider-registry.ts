@@ -1,3 +1,4 @@
+import { anthropicAdapter } from './anthropic/anthropic.adapter';
 import { PROVIDER_IDS, type ProviderAdapter, type ProviderId } from './core/adapter';
 import { geminiAdapter } from './gemini/gemini.adapter';
 import { klingAdapter } from './kling/kling.adapter';
@@ -15,6 +16,7 @@ const ADAPTERS: Partial<Record<ProviderId, ProviderAdapter>> = {
   openai: openAiAdapter,
   'openai-compatible': openAiCompatibleAdapter,
   'azure-openai': azureOpenAiAdapter,
+  anthropic: anthropicAdapter,
   deepseek: deepSeekAdapter,
   gemini: geminiAdapter,
   kling: klingAdapter,

@@ -1,6 +1,7 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { Dialect } from '../../dialects/dialect';
 import type { RouteEntry } from '../route-table';
+import { ANTHROPIC_SCHEMAS } from './anthropic.schemas';
 import { GOOGLE_SCHEMAS } from './google.schemas';
 import { nullableTo31 } from './nullable-to-3-1';
 import openai from './openai.schemas.json';
@@ -16,6 +17,7 @@ const ERROR_SCHEMA: Partial<Record<Dialect, string>> = {
   google: 'GoogleErrorResponse',
   kling: 'KlingErrorResponse',
   seedance: 'SeedanceErrorResponse',
+  anthropic: 'AnthropicErrorResponse',
 };
 
 /** Answers that are bytes, not JSON: their media type (the schema says `contentMediaType`). */
@@ -102,6 +104,7 @@ export function withRouteTable(doc: OpenAPIObject, table: readonly RouteEntry[])
   components.schemas = {
     ...(openai.components.schemas as Json),
     ...GOOGLE_SCHEMAS,
+    ...ANTHROPIC_SCHEMAS,
     ...VIDEO_SCHEMAS,
     ...components.schemas,
   } as typeof components.schemas;

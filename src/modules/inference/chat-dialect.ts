@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { WireFormat } from '../../providers/core/adapter';
 import type { ChatRequest, ChatResponse, ChatStreamEvent } from '../../providers/core/canonical';
 import type { SseEvent } from '../../providers/core/sse';
@@ -13,6 +14,8 @@ export type ParsedChat = ParsedCall<ChatRequest>;
 export interface ChatDialect {
   readonly wire: WireFormat;
   parse(body: unknown, params: Record<string, string>, query: Record<string, unknown>): ParsedChat;
+  /** Client headers a passthrough forwards (Anthropic's version and beta flags); absent: none. */
+  forwardHeaders?(headers: IncomingHttpHeaders): Record<string, string> | undefined;
   toJson(resp: ChatResponse, ctx: ResponseContext): unknown;
   /** SSE text frames, terminator included (after the error of a failed `ctx.answerCheck`). */
   toSseFrames(

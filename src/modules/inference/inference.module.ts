@@ -4,6 +4,7 @@ import { MediaInliner } from '../media/media-inliner';
 import { ProvidersModule } from '../providers/providers.module';
 import { RoutingModule } from '../routing/routing.module';
 import { UsageModule } from '../usage/usage.module';
+import { AnthropicChatHandler } from './anthropic-chat.handler';
 import { ChatRequestPreparer } from './chat-request-preparer';
 import { ChatResponseValidator } from './chat-response-validator';
 import { GoogleCachesService } from './google-caches.service';
@@ -30,6 +31,7 @@ import { GeminiContextCaches } from './preparation/gemini-context-caches';
     ChatResponseValidator,
     OpenAiChatHandler,
     GoogleChatHandler,
+    AnthropicChatHandler,
     ModelListService,
     MediaInliner,
     GeminiCacheChanges,

@@ -140,7 +140,7 @@ function parseJson(text: string): unknown {
 const MODEL_KEY = '"model"';
 
 /** `text` with its only `"model":"<from>"` member set to `to`; undefined when that is not exactly so. */
-function replaceModel(text: string, from: string, to: string): string | undefined {
+export function replaceModel(text: string, from: string, to: string): string | undefined {
   const at = text.indexOf(MODEL_KEY);
   if (at === -1 || text.includes(MODEL_KEY, at + MODEL_KEY.length)) return undefined;
   const member = `${MODEL_KEY}:${JSON.stringify(from)}`;

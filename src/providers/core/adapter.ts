@@ -102,18 +102,29 @@ export interface LocalChatHandler {
   stream(req: ChatRequest, ctx: ProviderContext, signal?: CancelSignal): AsyncIterable<ChatStreamEvent>;
 }
 
+/** The usage of one passthrough stream so far, fed every chunk (parsed JSON, or undefined) in order. */
+export interface StreamUsageAccumulator {
+  /** The merged usage after this chunk, or undefined when the chunk carried none. */
+  add(chunk: unknown): Usage | undefined;
+}
+
 /**
  * Passthrough for a client dialect equal to the provider's wire format: the body is forwarded as is
  * (unknown fields kept), only the model (and credentials) are replaced; usage is still extracted.
  */
 export interface PassthroughCodec {
   readonly wire: WireFormat;
-  /** `operation` is the dialect's operation name, e.g. `chat.completions` or `generateContent`. */
+  /**
+   * `operation` is the dialect's operation name, e.g. `chat.completions` or `generateContent`.
+   * `clientHeaders` are the client's headers the dialect chose to forward (Anthropic:
+   * `anthropic-version`, `anthropic-beta`); a codec uses only those it knows.
+   */
   buildRequest(
     operation: string,
     body: Record<string, unknown>,
     ctx: ProviderContext,
     stream: boolean,
+    clientHeaders?: Record<string, string>,
   ): HttpRequestSpec;
   usageFromResponse(operation: string, body: unknown): Usage | undefined;
   /**
@@ -121,6 +132,12 @@ export interface PassthroughCodec {
    * already parsed as JSON by the caller (undefined when it is not JSON), so each chunk is parsed once.
    */
   usageFromStreamChunk(operation: string, chunk: unknown): Usage | undefined;
+  /**
+   * For a wire that spreads usage over several events (Anthropic: input and cache counts in
+   * message_start, cumulative output in message_delta): a fresh accumulator per stream, used instead
+   * of `usageFromStreamChunk`.
+   */
+  streamUsage?(operation: string): StreamUsageAccumulator;
   parseError(
     status: number,
     body: unknown,

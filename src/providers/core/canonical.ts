@@ -133,6 +133,8 @@ export type ToolDefinition =
       description?: string;
       parameters?: Record<string, unknown>;
       strict?: boolean;
+      /** Anthropic `cache_control` on a tool definition (caches the tools up to and including it). */
+      cacheControl?: CacheControl;
     }
   /** Provider built-in tools (Gemini googleSearch, urlContext, codeExecution…), config passed through. */
   | {
@@ -206,7 +208,10 @@ export interface Usage {
   completionTokens: number;
   reasoningTokens?: number;
   cachedTokens?: number;
+  /** Tokens written to a provider prompt cache (Anthropic `cache_creation_input_tokens`), a part of `promptTokens`. */
   cacheWriteTokens?: number;
+  /** The part of `cacheWriteTokens` written with a 1-hour TTL (Anthropic `ephemeral_1h_input_tokens`), priced apart. */
+  cacheWrite1hTokens?: number;
   /** Audio prompt tokens, cached ones included (both Gemini and OpenAI count them so). */
   audioInputTokens?: number;
   /** The cached tokens that are audio (a part of both `cachedTokens` and `audioInputTokens`), when reported. */

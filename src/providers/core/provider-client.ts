@@ -70,8 +70,9 @@ export class ProviderClient {
     ctx: ProviderContext,
     stream: boolean,
     signal?: CancelSignal,
+    clientHeaders?: Record<string, string>,
   ): Promise<PassthroughResult> {
-    const res = await this.send(codec.buildRequest(operation, body, ctx, stream), ctx, signal);
+    const res = await this.send(codec.buildRequest(operation, body, ctx, stream, clientHeaders), ctx, signal);
     const contentType = String(res.headers['content-type'] ?? '');
     if (res.status >= 400) throw codec.parseError(res.status, await readBodyChecked(res), res.headers);
     if (stream && contentType.includes('text/event-stream')) {

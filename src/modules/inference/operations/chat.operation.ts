@@ -35,6 +35,7 @@ export function chatOperation(
     name,
     wire: dialect.wire,
     parse: (body, params, query) => dialect.parse(body, params, query),
+    ...(dialect.forwardHeaders ? { forwardHeaders: (h) => dialect.forwardHeaders!(h) } : {}),
     reserveNano(parsed, rates, resolved) {
       const req = parsed.request;
       const output =
@@ -63,13 +64,23 @@ async function attemptChat(
   if (adapter.passthrough && adapter.passthrough.wire === dialect.wire) {
     const codec = adapter.passthrough;
     const operation = parsed.endpoint;
-    const result = await deps.client.passthrough(codec, operation, parsed.body, ctx, parsed.stream, signal);
+    const result = await deps.client.passthrough(
+      codec,
+      operation,
+      parsed.body,
+      ctx,
+      parsed.stream,
+      signal,
+      parsed.forwardHeaders,
+    );
     if (result.events) {
       const events = await peekFirst(result.events);
+      // A wire that spreads usage over events (Anthropic) merges it per stream; others read each chunk.
+      const usageSoFar = codec.streamUsage?.(operation);
       const observed = tap(events, (ev) => {
         const chunk = parseChunk(ev.data);
         meter.observeChunk(chunk);
-        meter.usage(codec.usageFromStreamChunk(operation, chunk));
+        meter.usage(usageSoFar ? usageSoFar.add(chunk) : codec.usageFromStreamChunk(operation, chunk));
       });
       return {
         kind: 'stream',

@@ -2,10 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { ProviderClient } from '../../../providers/core/provider-client';
 import { ChatRequestPreparer } from '../chat-request-preparer';
 import { ChatResponseValidator } from '../chat-response-validator';
+import { AnthropicChatHandler } from '../anthropic-chat.handler';
 import { GoogleChatHandler } from '../google-chat.handler';
 import { OpenAiChatHandler } from '../openai-chat.handler';
 import type { Operation, OperationName } from '../pipeline/operation';
 import { GeminiCacheRegistry } from '../preparation/gemini-cache-registry';
+import { anthropicCountTokensOperation } from './anthropic-count-tokens.operation';
 import { cacheCreateOperation } from './cache-create.operation';
 import { chatOperation } from './chat.operation';
 import { completionsOperation } from './completions.operation';
@@ -24,6 +26,7 @@ export class InferenceOperations {
     caches: GeminiCacheRegistry,
     openai: OpenAiChatHandler,
     google: GoogleChatHandler,
+    anthropic: AnthropicChatHandler,
   ) {
     const chat = { client, preparer, validator, caches };
     this.byName = {
@@ -34,6 +37,8 @@ export class InferenceOperations {
       countTokens: erased(googlePassthroughOperation('countTokens', google, client, caches)),
       'google.embeddings': erased(googlePassthroughOperation('google.embeddings', google, client, caches)),
       'cachedContents.create': erased(cacheCreateOperation(client, caches)),
+      messages: erased(chatOperation('messages', anthropic, chat)),
+      'messages.countTokens': erased(anthropicCountTokensOperation(anthropic, client)),
     };
   }
 

@@ -7,6 +7,7 @@ import type { AttemptInfo } from '../../routing/router.service';
 import type { AttemptOutcome } from './operation';
 import type { RequestMeter } from './request-meter';
 import { errorTypeOf } from './error-type';
+import { StreamErrorReported } from './streams';
 
 /**
  * The HTTP edge of the pipeline: writes an attempt's outcome once, as JSON or as a stream (SSE or a
@@ -55,7 +56,9 @@ export class AnswerWriter {
         { request_id: meter.requestId, err: err instanceof Error ? err.message : String(err) },
         'stream ended with an error',
       );
-      res.destroy();
+      // Told in-band (an error event the client's SDK raises): end the answer so that frame arrives.
+      if (err instanceof StreamErrorReported && !res.destroyed) res.end();
+      else res.destroy();
     }
   }
 }

@@ -245,7 +245,9 @@ export class MeteredPipeline {
 
 function parse<R>(op: Operation<R>, req: InferenceRequest): ParsedCall<R> {
   try {
-    return op.parse(req.body, req.params as Record<string, string>, req.query);
+    const parsed = op.parse(req.body, req.params as Record<string, string>, req.query);
+    if (op.forwardHeaders) parsed.forwardHeaders = op.forwardHeaders(req.headers);
+    return parsed;
   } catch (err) {
     if (err instanceof DialectValidationError)
       throw new GatewayError('invalid_request', err.message, { param: err.param });

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { ProviderAdapter, ProviderContext, WireFormat } from '../../../providers/core/adapter';
 import type { CancelSignal } from '../../../providers/core/cancel';
 import type { Identity } from '../../auth/identity';
@@ -16,6 +17,8 @@ export const OPERATION_NAMES = [
   'countTokens',
   'google.embeddings',
   'cachedContents.create',
+  'messages',
+  'messages.countTokens',
 ] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];
 
@@ -35,6 +38,11 @@ export interface ParsedCall<R = unknown> {
   clientWantsStreamUsage: boolean;
   /** Streamed answers are SSE unless the dialect says otherwise (Google without `alt=sse`: a JSON array). */
   streamFormat: 'sse' | 'json-array';
+  /**
+   * Client headers a passthrough forwards to a deployment of the dialect's wire (the Anthropic
+   * dialect: `anthropic-version`, `anthropic-beta`), set by the dialect; translated calls ignore them.
+   */
+  forwardHeaders?: Record<string, string>;
 }
 
 /** What an answer's serialiser needs to know about the call. */
@@ -97,6 +105,8 @@ export interface Operation<R = unknown> {
   /** The caller's wire format: a deployment speaking it gets the body passed through. */
   readonly wire: WireFormat;
   parse(body: unknown, params: Record<string, string>, query: Record<string, unknown>): ParsedCall<R>;
+  /** Client headers a passthrough forwards (set on `ParsedCall.forwardHeaders`); absent: none. */
+  forwardHeaders?(headers: IncomingHttpHeaders): Record<string, string> | undefined;
   /** The budget reserved before the call, in nano-USD (an integer) (priced at the route's costliest rates). */
   reserveNano(parsed: ParsedCall<R>, rates: ReserveRates, resolved: ResolvedModel): number;
   /**

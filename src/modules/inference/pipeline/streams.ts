@@ -31,3 +31,14 @@ export async function* tap<T>(events: AsyncIterable<T>, onEvent: (ev: T) => void
     yield ev;
   }
 }
+
+/**
+ * A stream failure the dialect already told the client about in its own stream (Anthropic's
+ * `event: error`): the answer ends normally after that frame instead of being cut. `cause` is the error.
+ */
+export class StreamErrorReported extends Error {
+  constructor(readonly failure: unknown) {
+    super(failure instanceof Error ? failure.message : String(failure));
+    this.name = 'StreamErrorReported';
+  }
+}

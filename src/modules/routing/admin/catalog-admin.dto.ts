@@ -295,6 +295,10 @@ export class PricingDto {
     | null;
   @ApiPropertyOptional() @ValidateIf(given) @IsMoney() cached_input_per_mtok?: string | number | null;
   @ApiPropertyOptional() @ValidateIf(given) @IsMoney() cache_write_per_mtok?: string | number | null;
+  @ApiPropertyOptional({ description: 'Anthropic 1-hour cache writes (default: cache_write_per_mtok)' })
+  @ValidateIf(given)
+  @IsMoney()
+  cache_write_1h_per_mtok?: string | number | null;
   @ApiPropertyOptional({ description: 'Gemini context cache storage, per 1M tokens per hour of TTL' })
   @ValidateIf(given)
   @IsMoney()

@@ -55,6 +55,8 @@ export class ModelPricingResponse {
   @ApiPropertyOptional(PRICE()) output_per_mtok?: string;
   @ApiPropertyOptional(PRICE('default: input_per_mtok')) cached_input_per_mtok?: string;
   @ApiPropertyOptional(PRICE()) cache_write_per_mtok?: string;
+  @ApiPropertyOptional(PRICE('Anthropic 1-hour cache writes; default: cache_write_per_mtok'))
+  cache_write_1h_per_mtok?: string;
   @ApiPropertyOptional(PRICE('Gemini context caches: tokens × TTL hours'))
   cache_storage_per_mtok_hour?: string;
   @ApiPropertyOptional(PRICE('default: output_per_mtok')) reasoning_per_mtok?: string;

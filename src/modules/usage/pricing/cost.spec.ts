@@ -50,6 +50,41 @@ describe('costOf (contract §9.5), hand-computed', () => {
     expect(c.toFixed()).toBe('0.007275');
   });
 
+  it('Anthropic: 1-hour cache writes at cache_write_1h_per_mtok, the rest of the writes at the 5-minute price', () => {
+    // claude-sonnet-4-5; prompt = 100 input + 2000 read + (300 5m + 200 1h) write = 2600
+    // 100 × 3 + 2000 × 0.30 + 300 × 3.75 + 200 × 6 + 300 × 15 = 300 + 600 + 1125 + 1200 + 4500 = 7725 per M
+    const usage = {
+      promptTokens: 2600,
+      completionTokens: 300,
+      cachedTokens: 2000,
+      cacheWriteTokens: 500,
+      cacheWrite1hTokens: 200,
+    };
+    expect(costOf(usage, PRICE_TABLE['claude-sonnet-4-5']).toFixed()).toBe('0.007725');
+    // every prompt token once: all 1h → 500 × 6 = 3000 (not 500 × 3.75 + 500 × 6)
+    const all1h = { ...usage, cacheWrite1hTokens: 500 };
+    expect(costOf(all1h, PRICE_TABLE['claude-sonnet-4-5']).toFixed()).toBe('0.0084');
+    // a 1h count above the writes (a malformed report) is capped at the writes
+    expect(costOf({ ...usage, cacheWrite1hTokens: 9000 }, PRICE_TABLE['claude-sonnet-4-5']).toFixed()).toBe(
+      '0.0084',
+    );
+  });
+
+  it('Anthropic: 1-hour writes fall back to cache_write_per_mtok, then to the input price', () => {
+    const usage = {
+      promptTokens: 1000,
+      completionTokens: 0,
+      cacheWriteTokens: 1000,
+      cacheWrite1hTokens: 400,
+    };
+    // 600 × 1.25 + 400 × 1.25 = 1250 per M
+    expect(costOf(usage, { input_per_mtok: '1', cache_write_per_mtok: '1.25' }).toFixed()).toBe('0.00125');
+    // no cache-write prices at all: every write at input
+    expect(costOf(usage, { input_per_mtok: '1' }).toFixed()).toBe('0.001');
+    // haiku 4.5: 600 × 1.25 + 400 × 2 = 750 + 800 = 1550 per M
+    expect(costOf(usage, PRICE_TABLE['claude-haiku-4-5']).toFixed()).toBe('0.00155');
+  });
+
   it('DeepSeek: cache hit and miss', () => {
     // (10000 − 6000) × 0.28 + 6000 × 0.028 + 1000 × 0.42 = 1120 + 168 + 420 = 1708 per M
     const c = costOf(

@@ -22,7 +22,7 @@ const SECONDS_PER_HOUR_MTOK = 3_600n * 1_000_000n;
 /**
  * Exact-decimal cost of one request (contract §9.5), never through a binary float (BigInt fixed point).
  * `promptTokens` includes cached tokens and cache writes (Anthropic codecs sum them), each priced at
- * its own rate. Reasoning tokens are part of completion, priced at `reasoning_per_mtok` (default: output);
+ * its own rate; the 1-hour part of the cache writes (`cacheWrite1hTokens`) at `cache_write_1h_per_mtok`. Reasoning tokens are part of completion, priced at `reasoning_per_mtok` (default: output);
  * audio input and audio/image output tokens (subsets of prompt/completion) at their own prices. Audio
  * input includes its cached part (Gemini and OpenAI count it so): cached audio is priced at
  * `cached_audio_input_per_mtok`, so every prompt token is billed once, as uncached text, uncached audio,
@@ -40,6 +40,7 @@ export function costTextOf(usage: Usage | undefined, pricing: PricingInput, extr
     const p = pricingForPrompt(pricing, usage.promptTokens);
     const cached = usage.cachedTokens ?? 0;
     const cacheWrite = usage.cacheWriteTokens ?? 0;
+    const cacheWrite1h = Math.min(usage.cacheWrite1hTokens ?? 0, cacheWrite);
     const audioIn = usage.audioInputTokens ?? 0;
     const cachedAudio = cachedAudioTokens(usage, cached, audioIn);
     const completion = usage.completionTokens;
@@ -51,7 +52,8 @@ export function costTextOf(usage: Usage | undefined, pricing: PricingInput, extr
       [Math.max(0, usage.promptTokens - cached - cacheWrite - uncachedAudio), RATE.input],
       [cached - cachedAudio, RATE.cachedInput],
       [cachedAudio, RATE.cachedAudioInput],
-      [cacheWrite, RATE.cacheWrite],
+      [cacheWrite - cacheWrite1h, RATE.cacheWrite],
+      [cacheWrite1h, RATE.cacheWrite1h],
       [uncachedAudio, RATE.audioInput],
       [completion - reasoning - audioOut - imageOut, RATE.output],
       [reasoning, RATE.reasoning],

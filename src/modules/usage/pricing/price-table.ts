@@ -10,7 +10,8 @@ import type { LongContextPricing, PricingInput } from '../../../config/config.ty
  * - OpenAI: https://platform.openai.com/docs/pricing (cached input = "Cached input" column; Sora 2
  *   per second of video by resolution).
  * - Anthropic: https://docs.anthropic.com/en/docs/about-claude/pricing (cache write = 5-minute cache
- *   writes, 1.25 × input; cache read = 0.1 × input).
+ *   writes, 1.25 × input; `cache_write_1h_per_mtok` = 1-hour cache writes, 2 × input; cache read =
+ *   0.1 × input; read 2026-12 from platform.claude.com/docs/en/about-claude/pricing).
  * - Google Gemini API: https://ai.google.dev/gemini-api/docs/pricing (Pro models priced in two tiers:
  *   prompts ≤ 200k tokens, and above, where the whole request bills at the upper rates; cached input =
  *   context caching price, cached audio its audio price; `cache_storage_per_mtok_hour` = the caching
@@ -74,65 +75,104 @@ export const PRICE_TABLE: Readonly<Record<string, PricingInput>> = {
     per_video_second_by_resolution: { '720p': '0.30', '1080p': '0.50', '1024p': '0.50' },
   },
 
-  // ── Anthropic (prompt_tokens = input + cache read + cache write, contract §9.5) ──────────────
+  // ── Anthropic (prompt_tokens = input + cache read + cache write, contract §9.5; 5-minute cache
+  //    writes at 1.25 × input, 1-hour writes at 2 × input, cache reads at 0.1 × input) ────────────────
+  'claude-opus-4-8': {
+    input_per_mtok: '5.00',
+    output_per_mtok: '25.00',
+    cache_write_per_mtok: '6.25',
+    cache_write_1h_per_mtok: '10.00',
+    cached_input_per_mtok: '0.50',
+  },
+  'claude-opus-4-7': {
+    input_per_mtok: '5.00',
+    output_per_mtok: '25.00',
+    cache_write_per_mtok: '6.25',
+    cache_write_1h_per_mtok: '10.00',
+    cached_input_per_mtok: '0.50',
+  },
+  'claude-opus-4-6': {
+    input_per_mtok: '5.00',
+    output_per_mtok: '25.00',
+    cache_write_per_mtok: '6.25',
+    cache_write_1h_per_mtok: '10.00',
+    cached_input_per_mtok: '0.50',
+  },
   'claude-opus-4-5': {
     input_per_mtok: '5.00',
     output_per_mtok: '25.00',
     cache_write_per_mtok: '6.25',
+    cache_write_1h_per_mtok: '10.00',
     cached_input_per_mtok: '0.50',
   },
   'claude-opus-4-1': {
     input_per_mtok: '15.00',
     output_per_mtok: '75.00',
     cache_write_per_mtok: '18.75',
+    cache_write_1h_per_mtok: '30.00',
     cached_input_per_mtok: '1.50',
   },
   'claude-opus-4': {
     input_per_mtok: '15.00',
     output_per_mtok: '75.00',
     cache_write_per_mtok: '18.75',
+    cache_write_1h_per_mtok: '30.00',
     cached_input_per_mtok: '1.50',
+  },
+  'claude-sonnet-4-6': {
+    input_per_mtok: '3.00',
+    output_per_mtok: '15.00',
+    cache_write_per_mtok: '3.75',
+    cache_write_1h_per_mtok: '6.00',
+    cached_input_per_mtok: '0.30',
   },
   'claude-sonnet-4-5': {
     input_per_mtok: '3.00',
     output_per_mtok: '15.00',
     cache_write_per_mtok: '3.75',
+    cache_write_1h_per_mtok: '6.00',
     cached_input_per_mtok: '0.30',
   },
   'claude-sonnet-4': {
     input_per_mtok: '3.00',
     output_per_mtok: '15.00',
     cache_write_per_mtok: '3.75',
+    cache_write_1h_per_mtok: '6.00',
     cached_input_per_mtok: '0.30',
   },
   'claude-3-7-sonnet': {
     input_per_mtok: '3.00',
     output_per_mtok: '15.00',
     cache_write_per_mtok: '3.75',
+    cache_write_1h_per_mtok: '6.00',
     cached_input_per_mtok: '0.30',
   },
   'claude-3-5-sonnet': {
     input_per_mtok: '3.00',
     output_per_mtok: '15.00',
     cache_write_per_mtok: '3.75',
+    cache_write_1h_per_mtok: '6.00',
     cached_input_per_mtok: '0.30',
   },
   'claude-haiku-4-5': {
     input_per_mtok: '1.00',
     output_per_mtok: '5.00',
     cache_write_per_mtok: '1.25',
+    cache_write_1h_per_mtok: '2.00',
     cached_input_per_mtok: '0.10',
   },
   'claude-3-5-haiku': {
     input_per_mtok: '0.80',
     output_per_mtok: '4.00',
     cache_write_per_mtok: '1.00',
+    cache_write_1h_per_mtok: '1.60',
     cached_input_per_mtok: '0.08',
   },
   'claude-3-haiku': {
     input_per_mtok: '0.25',
     output_per_mtok: '1.25',
     cache_write_per_mtok: '0.30',
+    cache_write_1h_per_mtok: '0.50',
     cached_input_per_mtok: '0.03',
   },
 

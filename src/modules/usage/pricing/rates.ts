@@ -26,6 +26,8 @@ export const RATE = {
     'input_per_mtok',
   ),
   cacheWrite: rate('cache_write_per_mtok', 'input_per_mtok'),
+  /** Anthropic's 1-hour cache writes: their own price, else the (5-minute) cache-write price, else input. */
+  cacheWrite1h: rate('cache_write_1h_per_mtok', 'cache_write_per_mtok', 'input_per_mtok'),
   audioInput: rate('audio_input_per_mtok', 'input_per_mtok'),
   output: rate('output_per_mtok'),
   reasoning: rate('reasoning_per_mtok', 'output_per_mtok'),
