@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import type { Completion, CompletionCreateParamsNonStreaming } from 'openai/resources/completions';
+import { startFakeAnthropic, type FakeAnthropic } from './fakes/fake-anthropic';
 import { startFakeGemini, type FakeGemini } from './fakes/fake-gemini';
 import { DEFAULT_USAGE, startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
 import { AdminClient, type UsageLogPage, type UsageLogResponse } from './support/admin-client';
@@ -16,12 +17,14 @@ type Json = Record<string, unknown>;
  */
 describe('POST /v1/completions (legacy), through the metered pipeline', () => {
   let gemini: FakeGemini;
+  let anthropic: FakeAnthropic;
   let upstream: FakeOpenAi;
   let gw: TestGateway;
   let admin: AdminClient;
 
   beforeAll(async () => {
     gemini = await startFakeGemini();
+    anthropic = await startFakeAnthropic();
     upstream = await startFakeOpenAi();
     gw = await startGateway({
       yaml: `
@@ -32,6 +35,9 @@ models:
   - model_name: gemini-flash
     deployments:
       - { provider: gemini, upstream_model: gemini-2.5-flash, api_key: ${gemini.apiKey}, base_url: "${gemini.baseUrl}" }
+  - model_name: claude
+    deployments:
+      - { provider: anthropic, upstream_model: claude-sonnet-4-5, api_key: "${anthropic.apiKey}", base_url: "${anthropic.baseUrl}" }
   - model_name: mixed
     deployments:
       - { provider: gemini, upstream_model: gemini-2.5-flash, api_key: ${gemini.apiKey}, base_url: "${gemini.baseUrl}", weight: 100 }
@@ -44,6 +50,7 @@ models:
   afterAll(async () => {
     await gw?.close();
     await gemini?.close();
+    await anthropic?.close();
     await upstream?.close();
   });
 
@@ -254,6 +261,58 @@ models:
       );
       expectCompletionStream(chunks, 'gemini-flash');
       expect(chunks.every((c) => c.choices.length === 1 && !('usage' in c))).toBe(true);
+    });
+  });
+
+  describe('translated to an Anthropic deployment', () => {
+    it('JSON: one user message, max_tokens 16 by default, no thinking; a text_completion; metered', async () => {
+      const { client, keyId } = await caller();
+      anthropic.next({ text: 'a dragon', usage: { input_tokens: 8, output_tokens: 3 } });
+      const answer = await client.completions.create({ model: 'claude', prompt: 'Once there was' });
+      expectOpenAiShape('CreateCompletionResponse', answer);
+      expect(answer).toMatchObject({
+        model: 'claude',
+        choices: [{ text: 'a dragon', index: 0, logprobs: null, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 8, completion_tokens: 3 },
+      });
+      const sent = anthropic.messageRequests().at(-1)!.body as Json;
+      expect(sent).toMatchObject({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 16,
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'Once there was' }] }],
+      });
+      expect(sent).not.toHaveProperty('thinking');
+      const [row] = await rowsOf(keyId);
+      expect(row).toMatchObject({
+        endpoint: 'completions',
+        provider: 'anthropic',
+        status_code: 200,
+        prompt_tokens: 8,
+        completion_tokens: 3,
+      });
+    });
+
+    it('stream with include_usage: the text, the finish chunk, the usage chunk; metered', async () => {
+      const { client, keyId } = await caller();
+      anthropic.next({ text: 'Hello from Claude', usage: { input_tokens: 5, output_tokens: 4 } });
+      const chunks = await collect(
+        await client.completions.create({
+          model: 'claude',
+          prompt: 'Say hello',
+          stream: true,
+          stream_options: { include_usage: true },
+        }),
+      );
+      expectCompletionStream(chunks, 'claude');
+      expect(chunks.map((c) => c.choices[0]?.text ?? '').join('')).toBe('Hello from Claude');
+      expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 5, completion_tokens: 4 } });
+      const [row] = await rowsOf(keyId);
+      expect(row).toMatchObject({
+        endpoint: 'completions',
+        stream: true,
+        prompt_tokens: 5,
+        completion_tokens: 4,
+      });
     });
   });
 
