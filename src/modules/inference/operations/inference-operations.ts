@@ -8,6 +8,8 @@ import { OpenAiChatHandler } from '../openai-chat.handler';
 import type { Operation, OperationName } from '../pipeline/operation';
 import { GeminiCacheRegistry } from '../preparation/gemini-cache-registry';
 import { anthropicCountTokensOperation } from './anthropic-count-tokens.operation';
+import { speechOperation } from './audio-speech.operation';
+import { transcriptionOperation } from './audio-transcription.operation';
 import { cacheCreateOperation } from './cache-create.operation';
 import { chatOperation } from './chat.operation';
 import { completionsOperation } from './completions.operation';
@@ -39,6 +41,9 @@ export class InferenceOperations {
       'cachedContents.create': erased(cacheCreateOperation(client, caches)),
       messages: erased(chatOperation('messages', anthropic, chat)),
       'messages.countTokens': erased(anthropicCountTokensOperation(anthropic, client)),
+      'audio.transcriptions': erased(transcriptionOperation('audio.transcriptions', client)),
+      'audio.translations': erased(transcriptionOperation('audio.translations', client)),
+      'audio.speech': erased(speechOperation(client)),
     };
   }
 

@@ -1,7 +1,7 @@
 import type { ChatStreamEvent, Usage } from '../../../providers/core/canonical';
 import type { Identity } from '../../auth/identity';
 import type { AttemptInfo } from '../../routing/router.service';
-import { costTextOf } from '../../usage/pricing/cost';
+import { costTextOf, type CostExtras } from '../../usage/pricing/cost';
 import { effectivePricing } from '../../usage/pricing/price-table';
 import type { UsageEvent } from '../../usage/usage-event';
 
@@ -36,6 +36,7 @@ export class RequestMeter {
   private status = 0;
   private errorType?: string;
   private stored?: CacheStorage;
+  private audio?: string;
 
   constructor(private readonly init: MeterInit) {}
 
@@ -59,6 +60,11 @@ export class RequestMeter {
   /** Provider-side storage the call bought (a context cache's tokens × seconds), priced with the usage. */
   storage(stored: CacheStorage): void {
     this.stored = stored;
+  }
+
+  /** Seconds of audio the call transcribed or produced (decimal text), recorded and priced at `per_audio_second`. */
+  audioSeconds(seconds: string): void {
+    this.audio = seconds;
   }
 
   firstByte(): void {
@@ -114,12 +120,21 @@ export class RequestMeter {
           ? costTextOf(
               usage,
               effectivePricing(model.pricing, this.info?.target.upstreamModel, model.name),
-              this.stored ? { cacheStorage: this.stored } : undefined,
+              this.extras(),
             )
           : '0',
+      ...(this.audio ? { audioSeconds: this.audio } : {}),
       latencyMs: Math.round(performance.now() - this.started),
       ttftMs: this.ttftMs,
       stream: this.init.stream,
+    };
+  }
+
+  private extras(): CostExtras | undefined {
+    if (!this.stored && !this.audio) return undefined;
+    return {
+      ...(this.stored ? { cacheStorage: this.stored } : {}),
+      ...(this.audio ? { audioSeconds: this.audio } : {}),
     };
   }
 
