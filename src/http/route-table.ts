@@ -277,6 +277,42 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
     response: 'CreateEmbeddingResponse',
   },
   {
+    method: 'POST',
+    paths: both('/v1/audio/transcriptions'),
+    dialect: 'openai',
+    serves: { operation: 'audio.transcriptions' },
+    body: 'multipart',
+    tag: OPENAI,
+    summary:
+      'OpenAI transcription (multipart upload re-sent to an OpenAI-wire deployment; json, text, srt, verbose_json, vtt); metered by tokens or audio seconds',
+    request: 'CreateTranscriptionRequest',
+    response: 'CreateTranscriptionResponse',
+  },
+  {
+    method: 'POST',
+    paths: both('/v1/audio/translations'),
+    dialect: 'openai',
+    serves: { operation: 'audio.translations' },
+    body: 'multipart',
+    tag: OPENAI,
+    summary:
+      'OpenAI translation to English (multipart upload re-sent to an OpenAI-wire deployment); metered by audio seconds',
+    request: 'CreateTranslationRequest',
+    response: 'CreateTranscriptionResponse',
+  },
+  {
+    method: 'POST',
+    paths: both('/v1/audio/speech'),
+    dialect: 'openai',
+    serves: { operation: 'audio.speech' },
+    body: 'json',
+    tag: OPENAI,
+    summary:
+      'OpenAI text-to-speech: passed through to OpenAI-wire deployments (audio streamed back), translated to Gemini TTS (wav or pcm)',
+    request: 'CreateSpeechRequest',
+    response: 'SpeechAudio',
+  },
+  {
     method: 'GET',
     paths: both('/v1/models'),
     dialect: 'openai',

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { fakeOpenAiAudio } from './fake-openai-audio';
 import { sendJson, sleep, startFakeServer, type CapturedRequest, type FakeServer } from './fake-http';
 
 /** A scripted reply for the next request(s); unscripted requests get the default answer. */
@@ -34,7 +35,7 @@ export const DEFAULT_USAGE = { prompt_tokens: 11, completion_tokens: 7 };
 /**
  * Fake OpenAI upstream speaking the exact wire format (providers.md §6): chat completions JSON and SSE
  * (`data:` frames, usage chunk with `choices: []` before `[DONE]` when `stream_options.include_usage`),
- * legacy completions (`text_completion`, JSON and SSE alike), embeddings, models, Bearer auth, OpenAI error bodies, 429 with retry-after, resets, slow and broken streams.
+ * legacy completions (`text_completion`, JSON and SSE alike), embeddings, audio (fake-openai-audio.ts), models, Bearer auth, OpenAI error bodies, 429 with retry-after, resets, slow and broken streams.
  */
 export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<FakeOpenAi> {
   const queue: FakeOpenAiReply[] = [];
@@ -57,6 +58,7 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
       });
     }
     if (req.path.endsWith('/embeddings')) return embeddings(req, res);
+    if (req.path.includes('/audio/') && (await fakeOpenAiAudio(req, res))) return;
     if (req.path.endsWith('/completions') && !req.path.endsWith('/chat/completions'))
       return legacyCompletion(req, res, queue.shift(), `cmpl-fake${++counter}`);
     if (!req.path.endsWith('/chat/completions')) {

@@ -62,7 +62,8 @@ export function speechOperation(client: ProviderClient): Operation<ParsedSpeech>
         const spec = codec.buildRequest('audio.speech', parsed.body, ctx, false);
         const res = await client.openAccepted(spec, codec.parseError, ctx, signal);
         meter.usage({ promptTokens: req.input.length, completionTokens: 0 });
-        const contentType = headerValue(res.headers, 'content-type') ?? SPEECH_CONTENT_TYPES[req.responseFormat];
+        const contentType =
+          headerValue(res.headers, 'content-type') ?? SPEECH_CONTENT_TYPES[req.responseFormat];
         const pcmBytes = req.responseFormat === 'pcm' ? 0 : req.responseFormat === 'wav' ? 44 : undefined;
         return {
           kind: 'raw',
@@ -130,7 +131,11 @@ async function* guarded(body: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
 }
 
 /** The same, and the seconds of 24 kHz 16-bit mono PCM they held (after `header` bytes) recorded at the end. */
-async function* timed(body: AsyncIterable<Buffer>, header: number, meter: RequestMeter): AsyncGenerator<Buffer> {
+async function* timed(
+  body: AsyncIterable<Buffer>,
+  header: number,
+  meter: RequestMeter,
+): AsyncGenerator<Buffer> {
   let bytes = 0;
   for await (const chunk of guarded(body)) {
     bytes += chunk.length;

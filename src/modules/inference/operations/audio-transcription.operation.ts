@@ -49,7 +49,8 @@ export function transcriptionOperation(
       };
     },
     reserveNano: (parsed, rates) => reserveEstimateNano(parsed.promptTokens, RESERVED_OUTPUT_TOKENS, rates),
-    onResolved: (resolved) => openAiWireOnly(resolved, `${name.replace('.', '/')} is served by OpenAI-wire models`),
+    onResolved: (resolved) =>
+      openAiWireOnly(resolved, `${name.replace('.', '/')} is served by OpenAI-wire models`),
     async attempt({ adapter, parsed, ctx, rctx, meter, signal }) {
       const codec = adapter.passthrough;
       if (codec?.wire !== 'openai' || !codec.buildUpload)
@@ -77,8 +78,11 @@ export function transcriptionOperation(
       const fromFile = wavDurationSeconds(parsed.request.file.data);
       const fromCues = format === 'srt' || format === 'vtt' ? lastCueEndSeconds(text) : undefined;
       const seconds = reported.seconds ?? fromFile ?? fromCues;
-      const estimated = reported.usage === undefined && reported.seconds === undefined && fromFile === undefined;
-      meter.usage(reported.usage ?? { promptTokens: 0, completionTokens: 0, ...(estimated ? { estimated } : {}) });
+      const estimated =
+        reported.usage === undefined && reported.seconds === undefined && fromFile === undefined;
+      meter.usage(
+        reported.usage ?? { promptTokens: 0, completionTokens: 0, ...(estimated ? { estimated } : {}) },
+      );
       if (seconds !== undefined) meter.audioSeconds(secondsText(seconds));
       if (json !== undefined && typeof json === 'object') return { kind: 'json', body: new JsonText(text) };
       return { kind: 'raw', contentType: contentType ?? 'text/plain; charset=utf-8', body: text };
