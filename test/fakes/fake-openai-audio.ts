@@ -84,7 +84,7 @@ function invalid(res: ServerResponse, message: string, param: string | null): vo
 function durationOf(data: Buffer): number {
   if (data.length >= 44 && data.toString('ascii', 0, 4) === 'RIFF') {
     const byteRate = data.readUInt32LE(28);
-    const size = data.readUInt32LE(40);
+    const size = Math.min(data.readUInt32LE(40), data.length - 44);
     if (byteRate > 0) return size / byteRate;
   }
   return 1;
