@@ -149,7 +149,8 @@ models:
         'segment',
       ]);
       const [row] = await rowsOf(keyId);
-      expect(row).toMatchObject({ audio_seconds: '0.5', cost_usd: '0.00005' });
+      // The answer's `usage.seconds` (what OpenAI bills: whole seconds) wins over its `duration` (0.5).
+      expect(row).toMatchObject({ audio_seconds: '1', cost_usd: '0.0001' });
     });
 
     it('srt: the transcript as text with its cues', async () => {
