@@ -40,6 +40,23 @@ export function transcriptionMeteringOf(body: unknown): TranscriptionMetering {
 }
 
 /**
+ * The metering of a streamed transcription (gpt-4o-transcribe with `stream=true`), read whole: the
+ * `usage` of its `transcript.text.done` event.
+ */
+export function streamedTranscriptionMeteringOf(sse: string): TranscriptionMetering {
+  let out: TranscriptionMetering = {};
+  for (const line of sse.split(/\r?\n/)) {
+    if (!line.startsWith('data:') || !line.includes('transcript.text.done')) continue;
+    try {
+      out = transcriptionMeteringOf(JSON.parse(line.slice(5)));
+    } catch {
+      /* not JSON: no usage */
+    }
+  }
+  return out;
+}
+
+/**
  * The end of the last cue of an SRT (`00:01:02,500`) or WebVTT (`00:01:02.500`, hours optional)
  * transcript, in seconds: a lower bound of the audio's length. Undefined when there is no cue.
  */

@@ -1,5 +1,9 @@
 import type { MultipartBody } from '../../http/multipart-body';
-import { lastCueEndSeconds, transcriptionMeteringOf } from './openai-audio-usage';
+import {
+  lastCueEndSeconds,
+  streamedTranscriptionMeteringOf,
+  transcriptionMeteringOf,
+} from './openai-audio-usage';
 import { fromOpenAiSpeechRequest, fromOpenAiTranscriptionForm } from './openai-audio';
 
 const file = { field: 'file', filename: 'a.wav', contentType: 'audio/wav', data: Buffer.from('RIFF') };
@@ -93,6 +97,10 @@ describe('OpenAI audio requests', () => {
     });
     expect(transcriptionMeteringOf({ text: 'x', duration: 2.5 })).toEqual({ seconds: 2.5 });
     expect(transcriptionMeteringOf('plain text')).toEqual({});
+    const sse =
+      'data: {"type":"transcript.text.delta","delta":"hi"}\n\n' +
+      'data: {"type":"transcript.text.done","text":"hi","usage":{"type":"tokens","input_tokens":7,"output_tokens":2}}\n\n';
+    expect(streamedTranscriptionMeteringOf(sse)).toEqual({ usage: { promptTokens: 7, completionTokens: 2 } });
     expect(
       lastCueEndSeconds('1\n00:00:00,000 --> 00:00:01,500\na\n\n2\n00:00:01,500 --> 00:01:02,25\nb'),
     ).toBe(62.25);

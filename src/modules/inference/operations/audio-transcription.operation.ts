@@ -3,6 +3,7 @@ import { fromOpenAiTranscriptionForm, type ParsedTranscription } from '../../../
 import {
   lastCueEndSeconds,
   secondsText,
+  streamedTranscriptionMeteringOf,
   transcriptionMeteringOf,
 } from '../../../dialects/openai/openai-audio-usage';
 import { headerValue, parseBodyText, toProviderError } from '../../../providers/core/http-executor';
@@ -21,7 +22,9 @@ const RESERVED_OUTPUT_TOKENS = 1_024;
  * OpenAI `POST /v1/audio/transcriptions` and `/v1/audio/translations` (multipart): served by
  * OpenAI-wire deployments only (another model: a 400 naming `model`). The parsed form is encoded once
  * more, `model` replaced, and sent on; the answer comes back in the asked `response_format`: json and
- * verbose_json as the upstream's JSON text, text/srt/vtt as text with the upstream's content type.
+ * verbose_json as the upstream's JSON text, text/srt/vtt as text with the upstream's content type. A
+ * streamed transcription (`stream=true`, gpt-4o-transcribe) is read whole and sent as the SSE text it
+ * was, metered from its `transcript.text.done` event.
  *
  * Metering: tokens when the answer reports them (`usage.input_tokens`, its audio part from
  * `input_token_details.audio_tokens`: gpt-4o-transcribe), else zero tokens; audio seconds from
@@ -73,8 +76,9 @@ export function transcriptionOperation(
       }
       const format = parsed.request.responseFormat;
       const contentType = headerValue(res.headers, 'content-type');
-      const json = format === 'json' || format === 'verbose_json' ? parseBodyText(text) : undefined;
-      const reported = transcriptionMeteringOf(json);
+      const sse = contentType?.includes('text/event-stream') === true;
+      const json = !sse && (format === 'json' || format === 'verbose_json') ? parseBodyText(text) : undefined;
+      const reported = sse ? streamedTranscriptionMeteringOf(text) : transcriptionMeteringOf(json);
       const fromFile = wavDurationSeconds(parsed.request.file.data);
       const fromCues = format === 'srt' || format === 'vtt' ? lastCueEndSeconds(text) : undefined;
       const seconds = reported.seconds ?? fromFile ?? fromCues;
