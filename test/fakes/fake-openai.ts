@@ -39,6 +39,8 @@ export type FakeOpenAiReply =
 export interface FakeOpenAi extends FakeServer {
   /** Queue replies, consumed one per request in order. */
   script(...replies: FakeOpenAiReply[]): void;
+  /** Drop the replies queued by `script` and not yet used. */
+  clearScripts(): void;
   /** Requests to chat completions only. */
   chatRequests(): CapturedRequest[];
 }
@@ -103,6 +105,7 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
   return {
     ...fake,
     script: (...replies) => queue.push(...replies),
+    clearScripts: () => void queue.splice(0),
     chatRequests: () => fake.requests.filter((r) => r.path.endsWith('/chat/completions')),
   };
 }
