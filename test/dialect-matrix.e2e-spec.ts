@@ -466,17 +466,6 @@ const KNOWN_BUGS: Record<string, string> = {};
  */
 const ANTHROPIC_DROPS_GEMINI_SIGNATURE =
   'Anthropic dialect drops the Gemini thoughtSignature of a tool call (no field carries it)';
-/**
- * Bug: the Google dialect drops Anthropic's thinking signature. A signed thinking block becomes a bare
- * thought part (google.canonical-to-wire.ts toParts / the stream's `reasoning` case ignore
- * `signature`) and a thought part sent back becomes an unsigned thinking block, so with thinking on
- * the tool-result turn reaches Anthropic without its signed thinking: 400 "a final assistant message
- * must start with a thinking block".
- */
-for (const stream of [false, true])
-  KNOWN_BUGS[
-    `google generateContent (@google/genai 2.x) → anthropic stream=${stream}: with thinking on, the signed thinking block comes back first in the tool-use turn`
-  ] = 'Google dialect drops the Anthropic thinking signature';
 for (const sdk of ['1.x', '0.x'])
   for (const stream of [false, true])
     KNOWN_BUGS[
