@@ -254,6 +254,19 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
   },
   {
     method: 'POST',
+    paths: both('/v1/completions'),
+    dialect: 'openai',
+    serves: { operation: 'completions' },
+    body: 'json',
+    tag: OPENAI,
+    summary:
+      'OpenAI legacy completions (JSON or SSE stream): passed through to OpenAI deployments, translated (one prompt) to any chat provider',
+    request: 'CreateCompletionRequest',
+    response: 'CreateCompletionResponse',
+    stream: 'CreateCompletionResponse',
+  },
+  {
+    method: 'POST',
     paths: both('/v1/embeddings'),
     dialect: 'openai',
     serves: { operation: 'embeddings' },

@@ -43,6 +43,8 @@ export interface FakeOpenAi extends FakeServer {
   clearScripts(): void;
   /** Requests to chat completions only. */
   chatRequests(): CapturedRequest[];
+  /** Requests to legacy completions (`/v1/completions`) only. */
+  completionRequests(): CapturedRequest[];
 }
 
 export const DEFAULT_USAGE = { prompt_tokens: 11, completion_tokens: 7 };
@@ -50,7 +52,7 @@ export const DEFAULT_USAGE = { prompt_tokens: 11, completion_tokens: 7 };
 /**
  * Fake OpenAI upstream speaking the exact wire format (providers.md §6): chat completions JSON and SSE
  * (`data:` frames, usage chunk with `choices: []` before `[DONE]` when `stream_options.include_usage`),
- * embeddings, models, Bearer auth, OpenAI error bodies, 429 with retry-after, resets, slow and broken streams.
+ * legacy completions (`text_completion`, JSON and SSE alike), embeddings, models, Bearer auth, OpenAI error bodies, 429 with retry-after, resets, slow and broken streams.
  */
 export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<FakeOpenAi> {
   const queue: FakeOpenAiReply[] = [];
@@ -73,6 +75,8 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
       });
     }
     if (req.path.endsWith('/embeddings')) return embeddings(req, res);
+    if (req.path.endsWith('/completions') && !req.path.endsWith('/chat/completions'))
+      return legacyCompletion(req, res, queue.shift(), `cmpl-fake${++counter}`);
     if (!req.path.endsWith('/chat/completions')) {
       return sendJson(res, 404, {
         error: {
@@ -107,6 +111,8 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
     script: (...replies) => queue.push(...replies),
     clearScripts: () => void queue.splice(0),
     chatRequests: () => fake.requests.filter((r) => r.path.endsWith('/chat/completions')),
+    completionRequests: () =>
+      fake.requests.filter((r) => r.path.endsWith('/completions') && !r.path.endsWith('/chat/completions')),
   };
 }
 
@@ -269,4 +275,77 @@ function embeddings(req: CapturedRequest, res: ServerResponse) {
     model: body.model,
     usage: { prompt_tokens: inputs.length * 3, total_tokens: inputs.length * 3 },
   });
+}
+
+/**
+ * Legacy `POST /v1/completions`: `text_completion` JSON, or the same object streamed with `text`
+ * deltas (`finish_reason` null until the last choice chunk), `usage: null` on each chunk and a usage
+ * chunk (`choices: []`) before `[DONE]` when `stream_options.include_usage`. Scripted `text`, `error`
+ * and `reset` replies apply; one choice per prompt × `n`.
+ */
+async function legacyCompletion(
+  req: CapturedRequest,
+  res: ServerResponse,
+  reply: FakeOpenAiReply | undefined,
+  id: string,
+) {
+  if (reply?.kind === 'error')
+    return sendJson(res, reply.status, reply.body ?? errorBody(reply.status), reply.headers);
+  if (reply?.kind === 'reset') return void res.socket?.destroy();
+  const body = req.body as {
+    model?: unknown;
+    prompt?: unknown;
+    n?: number;
+    stream?: boolean;
+    stream_options?: { include_usage?: boolean };
+  };
+  if (typeof body.model !== 'string' || body.prompt === undefined) {
+    return sendJson(res, 400, {
+      error: {
+        message: 'you must provide a model parameter and a prompt',
+        type: 'invalid_request_error',
+        param: null,
+        code: null,
+      },
+    });
+  }
+  // Several prompts (strings or token-id arrays) get their own choices; one token-id array is one prompt.
+  const several = Array.isArray(body.prompt) && body.prompt.length > 0 && typeof body.prompt[0] !== 'number';
+  const prompts = several ? (body.prompt as unknown[]).length : 1;
+  const choices = prompts * (body.n ?? 1);
+  const text = reply?.kind === 'text' ? reply.text : ' there was a fake upstream.';
+  const usage = usageOf(reply);
+  const base = { id, object: 'text_completion', created: 1_700_000_000, model: body.model };
+  if (!body.stream) {
+    return sendJson(res, 200, {
+      ...base,
+      choices: Array.from({ length: choices }, (_, index) => ({
+        text,
+        index,
+        logprobs: null,
+        finish_reason: 'length',
+      })),
+      usage: {
+        prompt_tokens: usage.prompt_tokens,
+        completion_tokens: usage.completion_tokens,
+        total_tokens: usage.total_tokens,
+      },
+    });
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  const includeUsage = body.stream_options?.include_usage === true;
+  const frame = (choice: Record<string, unknown> | undefined, u: unknown = null) =>
+    `data: ${JSON.stringify({ ...base, choices: choice ? [choice] : [], ...(includeUsage ? { usage: u } : {}) })}\n\n`;
+  for (const piece of text.match(/.{1,6}/g) ?? [''])
+    res.write(frame({ text: piece, index: 0, logprobs: null, finish_reason: null }));
+  res.write(frame({ text: '', index: 0, logprobs: null, finish_reason: 'length' }));
+  if (includeUsage)
+    res.write(
+      frame(undefined, {
+        prompt_tokens: usage.prompt_tokens,
+        completion_tokens: usage.completion_tokens,
+        total_tokens: usage.total_tokens,
+      }),
+    );
+  res.end('data: [DONE]\n\n');
 }

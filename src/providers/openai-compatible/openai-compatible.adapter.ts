@@ -84,7 +84,7 @@ function createPassthrough(flavour: OpenAiFlavour): PassthroughCodec {
     wire: 'openai',
     buildRequest(operation, body, ctx, stream) {
       const out: Record<string, unknown> = { ...body, model: ctx.deployment.upstreamModel };
-      if (stream && operation === 'chat.completions') {
+      if (stream && (operation === 'chat.completions' || operation === 'completions')) {
         const opts = (body.stream_options as Record<string, unknown> | undefined) ?? {};
         out.stream_options = { ...opts, include_usage: true };
       }

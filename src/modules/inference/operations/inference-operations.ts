@@ -10,6 +10,7 @@ import { GeminiCacheRegistry } from '../preparation/gemini-cache-registry';
 import { anthropicCountTokensOperation } from './anthropic-count-tokens.operation';
 import { cacheCreateOperation } from './cache-create.operation';
 import { chatOperation } from './chat.operation';
+import { completionsOperation } from './completions.operation';
 import { embeddingsOperation } from './embeddings.operation';
 import { googlePassthroughOperation } from './google-passthrough.operation';
 
@@ -31,6 +32,7 @@ export class InferenceOperations {
     this.byName = {
       'chat.completions': erased(chatOperation('chat.completions', openai, chat)),
       generateContent: erased(chatOperation('generateContent', google, chat)),
+      completions: erased(completionsOperation(client, openai)),
       embeddings: erased(embeddingsOperation(client)),
       countTokens: erased(googlePassthroughOperation('countTokens', google, client, caches)),
       'google.embeddings': erased(googlePassthroughOperation('google.embeddings', google, client, caches)),

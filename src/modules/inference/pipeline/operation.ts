@@ -11,6 +11,7 @@ import type { RequestMeter } from './request-meter';
 /** Every metered operation the gateway serves; the route table names one per route. */
 export const OPERATION_NAMES = [
   'chat.completions',
+  'completions',
   'embeddings',
   'generateContent',
   'countTokens',

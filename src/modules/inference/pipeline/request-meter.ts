@@ -138,6 +138,8 @@ export class RequestMeter {
 function generatedChars(ev: unknown): number {
   const e = ev as {
     choices?: Array<{
+      /** A legacy completion chunk's text. */
+      text?: unknown;
       delta?: {
         content?: unknown;
         reasoning_content?: unknown;
@@ -150,7 +152,7 @@ function generatedChars(ev: unknown): number {
   const len = (v: unknown) => (typeof v === 'string' ? v.length : 0);
   let n = 0;
   for (const c of e?.choices ?? []) {
-    n += len(c.delta?.content) + len(c.delta?.reasoning_content);
+    n += len(c.text) + len(c.delta?.content) + len(c.delta?.reasoning_content);
     for (const t of c.delta?.tool_calls ?? []) n += len(t.function?.arguments);
   }
   if (e?.delta) n += len(e.delta.text) + len(e.delta.thinking) + len(e.delta.partial_json);
