@@ -454,7 +454,7 @@ const PROVIDERS: Array<[string, ProviderCase]> = [
 
 /**
  * Pairs that fail because of a known gateway bug (`it.failing`, so a fix turns them red until removed).
- * Key: `${dialect} → ${provider} stream=${stream}`.
+ * Key: `${dialect} → ${provider} stream=${stream}: ${what the test checks}`.
  */
 const KNOWN_BUGS: Record<string, string> = {};
 /**
