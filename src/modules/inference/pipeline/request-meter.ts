@@ -123,7 +123,8 @@ export class RequestMeter {
               this.extras(),
             )
           : '0',
-      ...(this.audio ? { audioSeconds: this.audio } : {}),
+      // Set on every event (undefined when none), so the literal keeps one shape: no spread per request.
+      audioSeconds: this.audio,
       latencyMs: Math.round(performance.now() - this.started),
       ttftMs: this.ttftMs,
       stream: this.init.stream,
