@@ -9,6 +9,7 @@ import type {
 import type { ProviderError } from './provider-error';
 import type { SseEvent } from './sse';
 import type { CancelSignal } from './cancel';
+import type { ImagesCodec } from './images';
 import type { VideoCodec } from './video';
 
 export const PROVIDER_IDS = [
@@ -188,6 +189,8 @@ export interface ProviderAdapter {
   readonly contextCache?: ContextCacheCodec;
   /** Async video generation (submit, poll, download), when the provider has it. */
   readonly video?: VideoCodec;
+  /** Image generation and edits (OpenAI's images API, passed through; Gemini image models, translated). */
+  readonly images?: ImagesCodec;
 }
 
 /** Joins a base URL and a documented path without doubling or losing slashes. */

@@ -13,6 +13,7 @@ import { chatOperation } from './chat.operation';
 import { completionsOperation } from './completions.operation';
 import { embeddingsOperation } from './embeddings.operation';
 import { googlePassthroughOperation } from './google-passthrough.operation';
+import { imagesOperation } from './images.operation';
 
 /** Every metered operation, by name, built once with what its attempts need. */
 @Injectable()
@@ -39,6 +40,8 @@ export class InferenceOperations {
       'cachedContents.create': erased(cacheCreateOperation(client, caches)),
       messages: erased(chatOperation('messages', anthropic, chat)),
       'messages.countTokens': erased(anthropicCountTokensOperation(anthropic, client)),
+      'images.generations': erased(imagesOperation('images.generations', client)),
+      'images.edits': erased(imagesOperation('images.edits', client)),
     };
   }
 

@@ -19,6 +19,8 @@ export const OPERATION_NAMES = [
   'cachedContents.create',
   'messages',
   'messages.countTokens',
+  'images.generations',
+  'images.edits',
 ] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];
 

@@ -1,7 +1,7 @@
 import type { ChatStreamEvent, Usage } from '../../../providers/core/canonical';
 import type { Identity } from '../../auth/identity';
 import type { AttemptInfo } from '../../routing/router.service';
-import { costTextOf } from '../../usage/pricing/cost';
+import { costTextOf, type CostExtras } from '../../usage/pricing/cost';
 import { effectivePricing } from '../../usage/pricing/price-table';
 import type { UsageEvent } from '../../usage/usage-event';
 
@@ -36,6 +36,7 @@ export class RequestMeter {
   private status = 0;
   private errorType?: string;
   private stored?: CacheStorage;
+  private imageCount = 0;
 
   constructor(private readonly init: MeterInit) {}
 
@@ -59,6 +60,11 @@ export class RequestMeter {
   /** Provider-side storage the call bought (a context cache's tokens × seconds), priced with the usage. */
   storage(stored: CacheStorage): void {
     this.stored = stored;
+  }
+
+  /** Images the call produced (image generation and edits), priced at `per_image`. */
+  images(count: number): void {
+    this.imageCount = count;
   }
 
   firstByte(): void {
@@ -109,17 +115,27 @@ export class RequestMeter {
       statusCode: this.status || 500,
       errorType: this.errorType,
       usage,
+      ...(this.imageCount > 0 ? { images: this.imageCount } : {}),
       costUsd:
-        usage && model
+        (usage || this.imageCount > 0) && model
           ? costTextOf(
               usage,
               effectivePricing(model.pricing, this.info?.target.upstreamModel, model.name),
-              this.stored ? { cacheStorage: this.stored } : undefined,
+              this.extras(),
             )
           : '0',
       latencyMs: Math.round(performance.now() - this.started),
       ttftMs: this.ttftMs,
       stream: this.init.stream,
+    };
+  }
+
+  /** What the cost adds beyond tokens: images made, provider-side storage bought. */
+  private extras(): CostExtras | undefined {
+    if (!this.stored && this.imageCount === 0) return undefined;
+    return {
+      ...(this.stored ? { cacheStorage: this.stored } : {}),
+      ...(this.imageCount > 0 ? { images: this.imageCount } : {}),
     };
   }
 
