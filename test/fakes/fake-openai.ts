@@ -54,7 +54,8 @@ export const DEFAULT_USAGE = { prompt_tokens: 11, completion_tokens: 7 };
 /**
  * Fake OpenAI upstream speaking the exact wire format (providers.md §6): chat completions JSON and SSE
  * (`data:` frames, usage chunk with `choices: []` before `[DONE]` when `stream_options.include_usage`),
- * legacy completions (`text_completion`, JSON and SSE alike), embeddings, models, Bearer auth, OpenAI error bodies, 429 with retry-after, resets, slow and broken streams.
+ * legacy completions (`text_completion`, JSON and SSE alike), embeddings, images (generations JSON,
+ * edits multipart), models, Bearer auth, OpenAI error bodies, 429 with retry-after, resets, slow and broken streams.
  */
 export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<FakeOpenAi> {
   const queue: FakeOpenAiReply[] = [];

@@ -67,6 +67,8 @@ describe('geminiImagesCodec.buildRequest', () => {
     [{ n: 2 }, 'n'],
     [{ responseFormat: 'url' as const }, 'response_format'],
     [{ size: '1000x100' }, 'size'],
+    [{ fields: { background: 'transparent' } }, 'background'],
+    [{ fields: { output_format: 'webp' } }, 'output_format'],
     [
       {
         kind: 'edit' as const,

@@ -16,7 +16,8 @@ const RATIO_TOLERANCE = 0.03;
  * `size` as the nearest `imageConfig.aspectRatio`; the answer's `inlineData` parts become `b64_json`
  * images, metered from `usageMetadata` (image output tokens) and the images counted. Refused with a
  * 400 naming the field: `n` > 1 (one call makes one image), `response_format: url` (Gemini returns
- * bytes, not links), `mask` (Gemini edits by instruction, without masks), a size of no supported ratio.
+ * bytes, not links), `mask` (Gemini edits by instruction, without masks), `background: transparent`,
+ * an `output_format` other than png, a size of no supported ratio. `quality` is a hint and not sent.
  */
 export const geminiImagesCodec: ImagesCodec = {
   buildRequest(call, ctx) {
@@ -25,6 +26,11 @@ export const geminiImagesCodec: ImagesCodec = {
     if (call.responseFormat === 'url')
       throw invalidParam('response_format', "a Gemini image model returns image bytes; use 'b64_json'");
     if (call.mask) throw invalidParam('mask', 'a Gemini image model edits by instruction and takes no mask');
+    if (call.fields.background === 'transparent')
+      throw invalidParam('background', 'a Gemini image model makes no transparent backgrounds');
+    const format = call.fields.output_format;
+    if (format !== undefined && format !== null && format !== 'png')
+      throw invalidParam('output_format', "a Gemini image model answers PNG images; use 'png' (or omit it)");
     const parts: GeminiPart[] = call.images.map((img) => ({
       inlineData: {
         mimeType: img.contentType || 'image/png',
