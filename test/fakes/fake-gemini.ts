@@ -40,6 +40,8 @@ export interface FakeReply {
 export interface FakeGemini extends FakeServer {
   apiKey: string;
   script(...next: FakeReply[]): void;
+  /** Drop the replies queued by `script` and not yet used. */
+  clearScripts(): void;
   /** Requests to one operation (`generateContent`, `streamGenerateContent`, …). */
   requestsFor(operation: string): CapturedRequest[];
   /** Holds every cachedContents creation this long before answering (0: answer at once). */
@@ -244,6 +246,7 @@ export async function startFakeGemini(
     ...fake,
     apiKey,
     script: (...next) => void queue.push(...next),
+    clearScripts: () => void queue.splice(0),
     requestsFor: (operation) => fake.requests.filter((r) => r.path.endsWith(`:${operation}`)),
     delayCacheCreates: (ms) => void (cacheCreateDelayMs = ms),
     showCacheExpireTime: (show) => void (hideExpireTime = !show),
