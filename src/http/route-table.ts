@@ -313,6 +313,30 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
     response: 'SpeechAudio',
   },
   {
+    method: 'POST',
+    paths: both('/v1/images/generations'),
+    dialect: 'openai',
+    serves: { operation: 'images.generations' },
+    body: 'json',
+    tag: OPENAI,
+    summary:
+      'OpenAI image generation: passed through to OpenAI-wire deployments, translated to Gemini image models (n=1, b64_json); metered per image',
+    request: 'CreateImageRequest',
+    response: 'ImagesResponse',
+  },
+  {
+    method: 'POST',
+    paths: both('/v1/images/edits'),
+    dialect: 'openai',
+    serves: { operation: 'images.edits' },
+    body: 'multipart',
+    tag: OPENAI,
+    summary:
+      'OpenAI image edit (multipart `image` / `image[]`, optional `mask`): the form re-sent to OpenAI-wire deployments, translated to Gemini image models (no mask); metered per image',
+    request: 'CreateImageEditRequest',
+    response: 'ImagesResponse',
+  },
+  {
     method: 'GET',
     paths: both('/v1/models'),
     dialect: 'openai',

@@ -354,6 +354,7 @@ function answerChunks(
       },
     ];
   }
+  if (!reply?.parts && asksForImage(body)) return [imageAnswer(body, modelVersion, responseId)];
   const parts = reply?.parts ?? defaultParts(body);
   const answered = parts
     .filter((p) => !p.thought)
@@ -400,6 +401,52 @@ function defaultParts(body: Json): Json[] {
     ((body.generationConfig as Json | undefined)?.thinkingConfig as Json | undefined)?.includeThoughts ===
     true;
   return thinking ? [thoughtPart('Thinking about the echo.'), ...parts] : parts;
+}
+
+/** Output tokens of one generated image (gemini-2.5-flash-image: 1,290 at 1024×1024). */
+export const GEMINI_IMAGE_OUTPUT_TOKENS = 1290;
+/** Prompt tokens of one inline input image (Gemini counts 258 per image up to 384 px a side). */
+export const GEMINI_IMAGE_INPUT_TOKENS = 258;
+/** A 1×1 PNG, base64: the image the fake's image models make. */
+export const GEMINI_TINY_PNG_B64 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+
+function asksForImage(body: Json): boolean {
+  const modalities = (body.generationConfig as Json | undefined)?.responseModalities;
+  return Array.isArray(modalities) && modalities.includes('IMAGE');
+}
+
+/**
+ * An image model's answer (responseModalities with IMAGE): one PNG `inlineData` part, usage with the
+ * prompt's text and image tokens and the image output tokens in `candidatesTokensDetails`.
+ */
+function imageAnswer(body: Json, modelVersion: string, responseId: string): Json {
+  const parts = ((body.contents as Json[]) ?? []).flatMap((c) => (c.parts as Json[] | undefined) ?? []);
+  const text = parts.map((p) => (typeof p.text === 'string' ? p.text : '')).join('');
+  const images = parts.filter((p) => p.inlineData).length;
+  const textTokens = tokens(text);
+  const promptTokens = textTokens + images * GEMINI_IMAGE_INPUT_TOKENS;
+  return {
+    candidates: [
+      {
+        content: { parts: [inlineDataPart('image/png', GEMINI_TINY_PNG_B64)], role: 'model' },
+        finishReason: 'STOP',
+        index: 0,
+      },
+    ],
+    usageMetadata: {
+      promptTokenCount: promptTokens,
+      candidatesTokenCount: GEMINI_IMAGE_OUTPUT_TOKENS,
+      totalTokenCount: promptTokens + GEMINI_IMAGE_OUTPUT_TOKENS,
+      promptTokensDetails: [
+        { modality: 'TEXT', tokenCount: textTokens },
+        ...(images ? [{ modality: 'IMAGE', tokenCount: images * GEMINI_IMAGE_INPUT_TOKENS }] : []),
+      ],
+      candidatesTokensDetails: [{ modality: 'IMAGE', tokenCount: GEMINI_IMAGE_OUTPUT_TOKENS }],
+    },
+    modelVersion,
+    responseId,
+  };
 }
 
 /** A whole generateContent answer from the stream chunks (parts joined, last chunk's metadata). */

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import busboy from 'busboy';
 import { fakeOpenAiAudio } from './fake-openai-audio';
 import { sendJson, sleep, startFakeServer, type CapturedRequest, type FakeServer } from './fake-http';
 
@@ -46,6 +47,25 @@ export interface FakeOpenAi extends FakeServer {
   chatRequests(): CapturedRequest[];
   /** Requests to legacy completions (`/v1/completions`) only. */
   completionRequests(): CapturedRequest[];
+  /** Requests to `/images/generations` and `/images/edits`. */
+  imageRequests(): CapturedRequest[];
+}
+
+/** A 1×1 transparent PNG, base64: what the fake's images answers carry. */
+export const TINY_PNG_B64 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+
+/** The gpt-image usage the fake's images answers report, per image. */
+export const IMAGE_USAGE_PER_IMAGE = { input_tokens: 20, output_tokens: 272 };
+
+/** One part of an edit's form, as the fake read it. */
+export interface FakeFormPart {
+  field: string;
+  /** Text fields: the value; files: undefined. */
+  value?: string;
+  filename?: string;
+  contentType?: string;
+  bytes?: number;
 }
 
 export const DEFAULT_USAGE = { prompt_tokens: 11, completion_tokens: 7 };
@@ -53,7 +73,9 @@ export const DEFAULT_USAGE = { prompt_tokens: 11, completion_tokens: 7 };
 /**
  * Fake OpenAI upstream speaking the exact wire format (providers.md §6): chat completions JSON and SSE
  * (`data:` frames, usage chunk with `choices: []` before `[DONE]` when `stream_options.include_usage`),
- * legacy completions (`text_completion`, JSON and SSE alike), embeddings, audio (fake-openai-audio.ts), models, Bearer auth, OpenAI error bodies, 429 with retry-after, resets, slow and broken streams.
+ * legacy completions (`text_completion`, JSON and SSE alike), embeddings, audio (fake-openai-audio.ts),
+ * images (generations JSON, edits multipart), models, Bearer auth, OpenAI error bodies, 429 with
+ * retry-after, resets, slow and broken streams.
  */
 export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<FakeOpenAi> {
   const queue: FakeOpenAiReply[] = [];
@@ -77,6 +99,8 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
     }
     if (req.path.endsWith('/embeddings')) return embeddings(req, res);
     if (req.path.includes('/audio/') && (await fakeOpenAiAudio(req, res))) return;
+    if (req.path.endsWith('/images/generations') || req.path.endsWith('/images/edits'))
+      return images(req, res, queue.shift());
     if (req.path.endsWith('/completions') && !req.path.endsWith('/chat/completions'))
       return legacyCompletion(req, res, queue.shift(), `cmpl-fake${++counter}`);
     if (!req.path.endsWith('/chat/completions')) {
@@ -113,9 +137,82 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
     script: (...replies) => queue.push(...replies),
     clearScripts: () => void queue.splice(0),
     chatRequests: () => fake.requests.filter((r) => r.path.endsWith('/chat/completions')),
+    imageRequests: () => fake.requests.filter((r) => r.path.includes('/images/')),
     completionRequests: () =>
       fake.requests.filter((r) => r.path.endsWith('/completions') && !r.path.endsWith('/chat/completions')),
   };
+}
+
+/**
+ * `/images/generations` (JSON) and `/images/edits` (multipart: `image` or `image[]` files, optional
+ * `mask`, text fields): `n` images of a tiny PNG as `b64_json` (or a `url` when dall-e asks), gpt-image
+ * `usage` when the model is a gpt-image one; 400 `invalid_request_error` naming a missing `prompt` or
+ * `image`, as OpenAI answers.
+ */
+async function images(req: CapturedRequest, res: ServerResponse, reply: FakeOpenAiReply | undefined) {
+  if (reply?.kind === 'error')
+    return sendJson(res, reply.status, reply.body ?? errorBody(reply.status), reply.headers);
+  const edit = req.path.endsWith('/edits');
+  let fields: Record<string, unknown>;
+  let files: FakeFormPart[] = [];
+  if (edit) {
+    const parts = await parseForm(req);
+    if (!parts) return sendJson(res, 400, invalidRequest('Expected a multipart form', null));
+    fields = Object.fromEntries(parts.filter((p) => p.value !== undefined).map((p) => [p.field, p.value]));
+    files = parts.filter((p) => p.value === undefined);
+    if (!files.some((f) => f.field === 'image' || f.field === 'image[]'))
+      return sendJson(res, 400, invalidRequest("Missing required parameter: 'image'.", 'image'));
+  } else fields = (req.body ?? {}) as Record<string, unknown>;
+  if (typeof fields.prompt !== 'string' || !fields.prompt)
+    return sendJson(res, 400, invalidRequest("Missing required parameter: 'prompt'.", 'prompt'));
+  const n = Number(fields.n ?? 1);
+  const model = String(fields.model ?? 'dall-e-2');
+  const url = fields.response_format === 'url' || (model === 'dall-e-2' && !fields.response_format);
+  const data = Array.from({ length: n }, () =>
+    url ? { url: 'https://fake.openai.test/image.png' } : { b64_json: TINY_PNG_B64 },
+  );
+  const body: Record<string, unknown> = { created: Math.floor(Date.now() / 1000), data };
+  if (model.startsWith('gpt-image')) {
+    const input = IMAGE_USAGE_PER_IMAGE.input_tokens;
+    const output = IMAGE_USAGE_PER_IMAGE.output_tokens * n;
+    body.usage = {
+      input_tokens: input,
+      output_tokens: output,
+      total_tokens: input + output,
+      input_tokens_details: { text_tokens: input, image_tokens: 0 },
+    };
+  }
+  sendJson(res, 200, body);
+}
+
+/** The form of a captured multipart request, or undefined when it is not one. */
+function parseForm(req: CapturedRequest): Promise<FakeFormPart[] | undefined> {
+  const type = req.headers['content-type'] ?? '';
+  if (!/^multipart\/form-data/i.test(type)) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const parts: FakeFormPart[] = [];
+    const parser = busboy({ headers: req.headers });
+    parser.on('field', (field, value) => parts.push({ field, value }));
+    parser.on('file', (field, stream, info) => {
+      let bytes = 0;
+      stream.on('data', (c: Buffer) => (bytes += c.length));
+      stream.on('end', () =>
+        parts.push({ field, filename: info.filename, contentType: info.mimeType, bytes }),
+      );
+    });
+    parser.on('close', () => resolve(parts));
+    parser.on('error', () => resolve(undefined));
+    parser.end(req.raw);
+  });
+}
+
+/** The captured form of an edit request (for assertions). */
+export function formOf(req: CapturedRequest): Promise<FakeFormPart[] | undefined> {
+  return parseForm(req);
+}
+
+function invalidRequest(message: string, param: string | null) {
+  return { error: { message, type: 'invalid_request_error', param, code: null } };
 }
 
 function errorBody(status: number) {

@@ -7,6 +7,7 @@ export type OpenAiSchemaName =
   | 'CreateChatCompletionStreamResponse'
   | 'CreateCompletionResponse'
   | 'CreateEmbeddingResponse'
+  | 'ImagesResponse'
   | 'ListModelsResponse'
   | 'Model'
   | 'ErrorResponse';

@@ -10,6 +10,7 @@ import type { UploadForm } from './multipart-encode';
 import type { ProviderError } from './provider-error';
 import type { SseEvent } from './sse';
 import type { CancelSignal } from './cancel';
+import type { ImagesCodec } from './images';
 import type { VideoCodec } from './video';
 
 export const PROVIDER_IDS = [
@@ -228,6 +229,8 @@ export interface ProviderAdapter {
   readonly video?: VideoCodec;
   /** Text-to-speech translated from OpenAI's `/audio/speech` (Gemini TTS). */
   readonly speech?: SpeechCodec;
+  /** Image generation and edits (OpenAI's images API, passed through; Gemini image models, translated). */
+  readonly images?: ImagesCodec;
 }
 
 /** Joins a base URL and a documented path without doubling or losing slashes. */

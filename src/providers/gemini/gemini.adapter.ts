@@ -2,11 +2,12 @@ import type { ProviderAdapter } from '../core/adapter';
 import { geminiChatCodec } from './gemini.chat';
 import { geminiContextCacheCodec } from './gemini.context-cache';
 import { geminiEmbeddingsCodec } from './gemini.embeddings';
+import { geminiImagesCodec } from './gemini.images';
 import { geminiPassthroughCodec } from './gemini.passthrough';
 import { geminiSpeechCodec } from './gemini.speech';
 import { veoVideoCodec } from '../veo/veo.video';
 
-/** Google Gemini API (generativelanguage v1beta): chat (incl. TTS and image output), passthrough, embeddings, Veo video. */
+/** Google Gemini API (generativelanguage v1beta): chat (incl. TTS and image output), passthrough, embeddings, OpenAI-style images, Veo video. */
 export const geminiAdapter: ProviderAdapter = {
   id: 'gemini',
   capabilities: {
@@ -25,4 +26,5 @@ export const geminiAdapter: ProviderAdapter = {
   contextCache: geminiContextCacheCodec,
   video: veoVideoCodec,
   speech: geminiSpeechCodec,
+  images: geminiImagesCodec,
 };

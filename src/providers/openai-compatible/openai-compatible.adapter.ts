@@ -10,6 +10,7 @@ import {
 import { encodeMultipart } from '../core/multipart-encode';
 import { fromOpenAiEmbeddings, toOpenAiEmbeddingsBody } from './openai.embeddings';
 import { parseOpenAiError } from './openai.errors';
+import { openAiImagesCodec } from './openai.images';
 import { toOpenAiChatBody, type OpenAiRequestOptions } from './openai.request';
 import { fromOpenAiChatResponse, fromOpenAiStream } from './openai.response';
 import { fromOpenAiAnyUsage } from './openai.usage';
@@ -21,6 +22,8 @@ interface OpenAiFlavour {
   request: OpenAiRequestOptions;
   /** Serves the `/v1/videos` API (Sora, or an OpenAI-compatible host that keeps it). */
   videos?: boolean;
+  /** Serves OpenAI's images API (`/images/generations`, `/images/edits`). */
+  images?: boolean;
 }
 
 /** Operation name → path under the base URL (the base URL ends with `/v1` for OpenAI itself). */
@@ -30,6 +33,7 @@ const OPERATION_PATHS: Record<string, string> = {
   embeddings: '/embeddings',
   responses: '/responses',
   'images.generations': '/images/generations',
+  'images.edits': '/images/edits',
 };
 
 function baseUrlOf(ctx: ProviderContext, flavour: OpenAiFlavour): string {
@@ -138,6 +142,14 @@ export function createOpenAiCompatibleAdapter(flavour: OpenAiFlavour): ProviderA
       parseError: parseOpenAiError,
     },
     ...(flavour.videos ? { video: soraVideoCodec } : {}),
+    ...(flavour.images
+      ? {
+          images: openAiImagesCodec({
+            url: (ctx, operation) => urlFor(ctx, flavour, operation),
+            headers: (ctx) => headersFor(ctx, flavour),
+          }),
+        }
+      : {}),
   };
 }
 
@@ -151,15 +163,18 @@ export const openAiAdapter = createOpenAiCompatibleAdapter({
   defaultBaseUrl: 'https://api.openai.com/v1',
   request: { maxCompletionTokensField: true, replayReasoningContent: false },
   videos: true,
+  images: true,
 });
 export const openAiCompatibleAdapter = createOpenAiCompatibleAdapter({
   id: 'openai-compatible',
   request: COMPAT_REQUEST,
   videos: true,
+  images: true,
 });
 export const azureOpenAiAdapter = createOpenAiCompatibleAdapter({
   id: 'azure-openai',
   request: { ...COMPAT_REQUEST, maxCompletionTokensField: true },
+  images: true,
 });
 export const deepSeekAdapter = createOpenAiCompatibleAdapter({
   id: 'deepseek',

@@ -15,6 +15,7 @@ import { chatOperation } from './chat.operation';
 import { completionsOperation } from './completions.operation';
 import { embeddingsOperation } from './embeddings.operation';
 import { googlePassthroughOperation } from './google-passthrough.operation';
+import { imagesOperation } from './images.operation';
 
 /** Every metered operation, by name, built once with what its attempts need. */
 @Injectable()
@@ -44,6 +45,8 @@ export class InferenceOperations {
       'audio.transcriptions': erased(transcriptionOperation('audio.transcriptions', client)),
       'audio.translations': erased(transcriptionOperation('audio.translations', client)),
       'audio.speech': erased(speechOperation(client)),
+      'images.generations': erased(imagesOperation('images.generations', client)),
+      'images.edits': erased(imagesOperation('images.edits', client)),
     };
   }
 

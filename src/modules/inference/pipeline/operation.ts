@@ -22,6 +22,8 @@ export const OPERATION_NAMES = [
   'audio.transcriptions',
   'audio.translations',
   'audio.speech',
+  'images.generations',
+  'images.edits',
 ] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];
 

@@ -37,6 +37,7 @@ export class RequestMeter {
   private errorType?: string;
   private stored?: CacheStorage;
   private audio?: string;
+  private imageCount = 0;
 
   constructor(private readonly init: MeterInit) {}
 
@@ -65,6 +66,11 @@ export class RequestMeter {
   /** Seconds of audio the call transcribed or produced (decimal text), recorded and priced at `per_audio_second`. */
   audioSeconds(seconds: string): void {
     this.audio = seconds;
+  }
+
+  /** Images the call produced (image generation and edits), priced at `per_image`. */
+  images(count: number): void {
+    this.imageCount = count;
   }
 
   firstByte(): void {
@@ -115,15 +121,16 @@ export class RequestMeter {
       statusCode: this.status || 500,
       errorType: this.errorType,
       usage,
+      // Optional members set on every event (undefined when none): the literal keeps one shape.
+      images: this.imageCount > 0 ? this.imageCount : undefined,
       costUsd:
-        usage && model
+        (usage || this.imageCount > 0 || this.audio) && model
           ? costTextOf(
               usage,
               effectivePricing(model.pricing, this.info?.target.upstreamModel, model.name),
               this.extras(),
             )
           : '0',
-      // Set on every event (undefined when none), so the literal keeps one shape: no spread per request.
       audioSeconds: this.audio,
       latencyMs: Math.round(performance.now() - this.started),
       ttftMs: this.ttftMs,
@@ -131,11 +138,13 @@ export class RequestMeter {
     };
   }
 
+  /** What the cost adds beyond tokens: images made, audio seconds, provider-side storage bought. */
   private extras(): CostExtras | undefined {
-    if (!this.stored && !this.audio) return undefined;
+    if (!this.stored && !this.audio && this.imageCount === 0) return undefined;
     return {
       ...(this.stored ? { cacheStorage: this.stored } : {}),
       ...(this.audio ? { audioSeconds: this.audio } : {}),
+      ...(this.imageCount > 0 ? { images: this.imageCount } : {}),
     };
   }
 

@@ -1,5 +1,5 @@
 import type { PricingInput } from '../../../config/config.types';
-import { add, ceilUnits, max, type Fixed } from './fixed-decimal';
+import { add, ceilUnits, fixed, max, mul, type Fixed } from './fixed-decimal';
 import { longContextThreshold, pricingForPrompt } from './long-context';
 import { OUTPUT_RATES, perMillion, price, RATE } from './rates';
 
@@ -21,6 +21,8 @@ interface ReserveTier {
  */
 export interface ReserveRates {
   perRequest: Fixed;
+  /** The highest `per_image` price (image generation and edits). */
+  perImage: Fixed;
   /** Ascending `above`; the first tier takes any prompt. */
   tiers: ReserveTier[];
 }
@@ -50,6 +52,7 @@ export function reserveRatesOf(pricings: readonly PricingInput[]): ReserveRates 
   };
   return {
     perRequest: pricings.reduce((m, p) => max(m, price(p, RATE.perRequest)), ZERO),
+    perImage: pricings.reduce((m, p) => max(m, price(p, RATE.perImage)), ZERO),
     tiers: [tierAt(-1), ...thresholds.map(tierAt)],
   };
 }
@@ -80,6 +83,11 @@ export function reserveEstimateNano(
     ),
   );
   return Number(ceilUnits(usd, 9));
+}
+
+/** `images` × the highest `per_image` price of the route, in nano-USD rounded up (image calls add it). */
+export function perImageReserveNano(images: number, rates: ReserveRates): number {
+  return Number(ceilUnits(mul(fixed(images), rates.perImage), 9));
 }
 
 function ratesOfPricing(p: PricingInput): ReserveRates {
