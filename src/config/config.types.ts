@@ -91,6 +91,8 @@ export interface AppConfig {
   /** Key prefix for every Redis key and BullMQ queue (tests isolate runs with it). */
   redisPrefix: string;
   video: VideoTaskSettings;
+  /** SWITCHBOARD_RESPONSES_RETENTION_DAYS: days a stored Responses answer is kept (default 30). */
+  responsesRetentionDays: number;
   models: ModelConfig[];
   router: RouterConfig;
 }

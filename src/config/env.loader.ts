@@ -112,5 +112,6 @@ export function loadEnv(env: Env): Omit<AppConfig, 'models' | 'router'> {
       concurrency: intVar(env, 'SWITCHBOARD_VIDEO_WORKER_CONCURRENCY', 50, 1),
       recoveryMs: intVar(env, 'SWITCHBOARD_VIDEO_RECOVERY_MS', 15_000, 100),
     },
+    responsesRetentionDays: intVar(env, 'SWITCHBOARD_RESPONSES_RETENTION_DAYS', 30, 1),
   };
 }

@@ -4,6 +4,7 @@ import { sendJson } from '../common/http/send-json';
 import { GoogleCachesService } from '../modules/inference/google-caches.service';
 import { ModelListService } from '../modules/inference/model-list.service';
 import { OperationDispatcher } from '../modules/inference/operations/operation-dispatcher';
+import { ResponsesService } from '../modules/inference/responses/responses.service';
 import { VideoApiService } from '../modules/video/video-api.service';
 import type { RouteEntry, ServiceRouteName } from './route-table';
 
@@ -21,6 +22,7 @@ export function routeDispatch(app: INestApplication): RouteDispatch {
   const models = app.get(ModelListService);
   const caches = app.get(GoogleCachesService);
   const videos = app.get(VideoApiService);
+  const responses = app.get(ResponsesService);
   const id = (req: InferenceRequest) => String(req.params.id);
   const services: Record<ServiceRouteName, ServiceCall> = {
     'models.list': (req) => models.listForOpenAi(req),
@@ -30,6 +32,8 @@ export function routeDispatch(app: INestApplication): RouteDispatch {
     'cachedContents.get': (req) => caches.get(req, id(req)),
     'cachedContents.update': (req) => caches.update(req, id(req)),
     'cachedContents.delete': (req) => caches.remove(req, id(req)),
+    'responses.retrieve': (req) => responses.retrieve(req, id(req)),
+    'responses.delete': (req) => responses.remove(req, id(req)),
   };
   return async (entry, req, res) => {
     if ('operation' in entry.serves) return inference.serve(entry.serves.operation, req, res);

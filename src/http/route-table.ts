@@ -16,7 +16,9 @@ export type ServiceRouteName =
   | 'cachedContents.list'
   | 'cachedContents.get'
   | 'cachedContents.update'
-  | 'cachedContents.delete';
+  | 'cachedContents.delete'
+  | 'responses.retrieve'
+  | 'responses.delete';
 
 export interface RouteEntry {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -335,6 +337,39 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
       'OpenAI image edit (multipart `image` / `image[]`, optional `mask`): the form re-sent to OpenAI-wire deployments, translated to Gemini image models (no mask); metered per image',
     request: 'CreateImageEditRequest',
     response: 'ImagesResponse',
+  },
+  {
+    method: 'POST',
+    paths: both('/v1/responses'),
+    dialect: 'openai',
+    serves: { operation: 'responses' },
+    body: 'json',
+    tag: OPENAI,
+    summary:
+      'OpenAI Responses (JSON or SSE): passed through to `openai` deployments, translated to any other chat provider; `store` (default true) keeps the answer for `previous_response_id` (expanded by the gateway) and GET',
+    request: 'CreateResponse',
+    response: 'Response',
+    stream: 'ResponseStreamEvent',
+  },
+  {
+    method: 'GET',
+    paths: both('/v1/responses/{id}'),
+    dialect: 'openai',
+    serves: { service: 'responses.retrieve' },
+    body: 'none',
+    tag: OPENAI,
+    summary: "A stored response of the calling key (another key's: 404)",
+    response: 'Response',
+  },
+  {
+    method: 'DELETE',
+    paths: both('/v1/responses/{id}'),
+    dialect: 'openai',
+    serves: { service: 'responses.delete' },
+    body: 'none',
+    tag: OPENAI,
+    summary: 'Delete a stored response of the calling key',
+    response: 'DeleteResponseResult',
   },
   {
     method: 'GET',

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import busboy from 'busboy';
 import { fakeOpenAiAudio } from './fake-openai-audio';
+import { fakeOpenAiResponses } from './fake-openai-responses';
 import { sendJson, sleep, startFakeServer, type CapturedRequest, type FakeServer } from './fake-http';
 
 /** Usage figures a scripted reply answers with (default {@link DEFAULT_USAGE}). */
@@ -49,6 +50,8 @@ export interface FakeOpenAi extends FakeServer {
   completionRequests(): CapturedRequest[];
   /** Requests to `/images/generations` and `/images/edits`. */
   imageRequests(): CapturedRequest[];
+  /** Requests to `/responses` (the Responses API, answered by fake-openai-responses.ts). */
+  responsesRequests(): CapturedRequest[];
 }
 
 /** A 1×1 transparent PNG, base64: what the fake's images answers carry. */
@@ -98,6 +101,8 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
       });
     }
     if (req.path.endsWith('/embeddings')) return embeddings(req, res);
+    if (req.path.endsWith('/responses') && req.method === 'POST')
+      return fakeOpenAiResponses(req, res, ++counter);
     if (req.path.includes('/audio/') && (await fakeOpenAiAudio(req, res))) return;
     if (req.path.endsWith('/images/generations') || req.path.endsWith('/images/edits'))
       return images(req, res, queue.shift());
@@ -138,6 +143,7 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
     clearScripts: () => void queue.splice(0),
     chatRequests: () => fake.requests.filter((r) => r.path.endsWith('/chat/completions')),
     imageRequests: () => fake.requests.filter((r) => r.path.includes('/images/')),
+    responsesRequests: () => fake.requests.filter((r) => r.path.endsWith('/responses')),
     completionRequests: () =>
       fake.requests.filter((r) => r.path.endsWith('/completions') && !r.path.endsWith('/chat/completions')),
   };

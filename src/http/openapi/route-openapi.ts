@@ -2,6 +2,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import type { Dialect } from '../../dialects/dialect';
 import type { RouteEntry } from '../route-table';
 import { ANTHROPIC_SCHEMAS } from './anthropic.schemas';
+import { RESPONSES_SCHEMAS } from './responses.schemas';
 import { GOOGLE_SCHEMAS } from './google.schemas';
 import { nullableTo31 } from './nullable-to-3-1';
 import openai from './openai.schemas.json';
@@ -119,6 +120,7 @@ export function withRouteTable(doc: OpenAPIObject, table: readonly RouteEntry[])
     ...(openai.components.schemas as Json),
     ...GOOGLE_SCHEMAS,
     ...ANTHROPIC_SCHEMAS,
+    ...RESPONSES_SCHEMAS,
     ...VIDEO_SCHEMAS,
     ...AUDIO_SCHEMAS,
     ...components.schemas,

@@ -18,11 +18,14 @@ import { GeminiCacheChanges } from './preparation/gemini-cache-changes';
 import { GeminiCacheMetering } from './preparation/gemini-cache-metering';
 import { GeminiCacheRegistry } from './preparation/gemini-cache-registry';
 import { GeminiContextCaches } from './preparation/gemini-context-caches';
+import { ResponsesChatHandler } from './responses-chat.handler';
+import { ResponseStore } from './responses/response-store';
+import { ResponsesService } from './responses/responses.service';
 
 /** The dialect routes' services; the routes themselves are the route table's (src/http/route-table.ts). */
 @Module({
   imports: [AuthModule, RoutingModule, UsageModule, ProvidersModule],
-  exports: [OperationDispatcher, ModelListService, GoogleCachesService],
+  exports: [OperationDispatcher, ModelListService, GoogleCachesService, ResponsesService],
   providers: [
     MeteredPipeline,
     InferenceOperations,
@@ -39,6 +42,9 @@ import { GeminiContextCaches } from './preparation/gemini-context-caches';
     GeminiCacheMetering,
     GeminiContextCaches,
     GoogleCachesService,
+    ResponsesChatHandler,
+    ResponseStore,
+    ResponsesService,
   ],
 })
 export class InferenceModule {}

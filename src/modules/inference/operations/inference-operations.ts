@@ -16,6 +16,9 @@ import { completionsOperation } from './completions.operation';
 import { embeddingsOperation } from './embeddings.operation';
 import { googlePassthroughOperation } from './google-passthrough.operation';
 import { imagesOperation } from './images.operation';
+import { responsesOperation } from './responses.operation';
+import { ResponsesChatHandler } from '../responses-chat.handler';
+import { ResponseStore } from '../responses/response-store';
 
 /** Every metered operation, by name, built once with what its attempts need. */
 @Injectable()
@@ -30,6 +33,8 @@ export class InferenceOperations {
     openai: OpenAiChatHandler,
     google: GoogleChatHandler,
     anthropic: AnthropicChatHandler,
+    responses: ResponsesChatHandler,
+    store: ResponseStore,
   ) {
     const chat = { client, preparer, validator, caches };
     this.byName = {
@@ -47,6 +52,7 @@ export class InferenceOperations {
       'audio.speech': erased(speechOperation(client)),
       'images.generations': erased(imagesOperation('images.generations', client)),
       'images.edits': erased(imagesOperation('images.edits', client)),
+      responses: erased(responsesOperation(responses, chat, store)),
     };
   }
 

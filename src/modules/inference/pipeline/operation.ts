@@ -24,6 +24,7 @@ export const OPERATION_NAMES = [
   'audio.speech',
   'images.generations',
   'images.edits',
+  'responses',
 ] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];
 
