@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { renderErrorBody } from '../../dialects/error-bodies';
 import { fromResponsesRequest } from '../../dialects/openai-responses/responses.request';
-import { toResponsesObject, type ResponseHeader } from '../../dialects/openai-responses/responses.response';
+import {
+  newResponseId,
+  toResponsesObject,
+  type ResponseHeader,
+} from '../../dialects/openai-responses/responses.response';
 import { formatResponsesSse, toResponsesEvents } from '../../dialects/openai-responses/responses.stream';
 import type { ChatResponse, ChatStreamEvent } from '../../providers/core/canonical';
 import { formatSse, type SseEvent } from '../../providers/core/sse';
@@ -53,7 +57,7 @@ export class ResponsesChatHandler implements ChatDialect {
   toJson(resp: ChatResponse, ctx: ResponseContext, header?: ResponseHeader): unknown {
     return toResponsesObject(
       resp,
-      header ?? { id: `resp_${ctx.requestId}`, publicModel: ctx.publicModel, createdAt: now() },
+      header ?? { id: newResponseId(), publicModel: ctx.publicModel, createdAt: now() },
     );
   }
 
@@ -62,7 +66,11 @@ export class ResponsesChatHandler implements ChatDialect {
     ctx: ResponseContext,
     id: string,
   ): AsyncIterable<string> {
-    return this.renderStream(events, ctx, { id, publicModel: ctx.publicModel, createdAt: now() });
+    return this.renderStream(events, ctx, {
+      id: id.startsWith('resp_') ? id : newResponseId(),
+      publicModel: ctx.publicModel,
+      createdAt: now(),
+    });
   }
 
   /** The Responses SSE frames of a translated stream; `onCompleted` gets the final Response. */

@@ -1,5 +1,6 @@
 import type { ChatMessage, ChatRequest } from '../../../providers/core/canonical';
 import type { ProviderAdapter } from '../../../providers/core/adapter';
+import { estimatePromptTokens } from '../../../providers/core/token-estimate';
 import { responsesInputToMessages } from '../../../dialects/openai-responses/responses.request';
 import { newResponseId, toResponsesObject } from '../../../dialects/openai-responses/responses.response';
 import type { Identity } from '../../auth/identity';
@@ -41,6 +42,8 @@ export function responsesOperation(
         await own;
         const row = await store.owned(identity, previous, 'previous_response_id');
         parsed.request.messages = continued(row.conversation, parsed.request.messages);
+        // Reserved on the call's own input already; estimates from here on count the whole conversation.
+        parsed.promptTokens = estimatePromptTokens(parsed.request);
       })();
     },
     attempt: (a) => attemptResponses(handler, deps, store, a),
