@@ -20,6 +20,7 @@ import { UsageSpendModule } from './modules/usage/usage-spend-reader';
 import { VideoModule } from './modules/video/video.module';
 import { VideoWorkerModule } from './modules/video/video-worker.module';
 import { bullConnection } from './database/bull-connection';
+import { ResponsesPurgeModule } from './modules/inference/responses/responses-purge.module';
 
 /**
  * BullMQ's root module, for the roles that run background jobs (worker, all). Loaded on demand: the
@@ -55,7 +56,7 @@ export class AppModule {
         UsageModule,
         UsageSpendModule,
         ...(api ? [InferenceModule, VideoModule] : []),
-        ...(config.role === 'api' ? [] : [VideoWorkerModule]),
+        ...(config.role === 'api' ? [] : [VideoWorkerModule, ResponsesPurgeModule]),
       ],
       providers: [{ provide: APP_FILTER, useClass: DialectExceptionFilter }],
     };

@@ -1,16 +1,11 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '../../../common/errors/gateway-error';
-import { LOGGER } from '../../../common/logging/logger.module';
-import type { Logger } from '../../../common/logging/logger';
 import { APP_CONFIG } from '../../../config/app-config';
 import type { AppConfig } from '../../../config/config.types';
 import { PrismaService } from '../../../database/prisma.service';
 import type { Prisma } from '../../../generated/prisma/client';
 import type { ChatMessage } from '../../../providers/core/canonical';
 import type { Identity } from '../../auth/identity';
-
-/** How often the worker role deletes expired stored responses (ms). */
-export const RESPONSES_PURGE_MS = 60 * 60_000;
 
 /** A stored Responses answer, as its owner reads it back. */
 export interface StoredResponseRow {
@@ -25,16 +20,14 @@ export interface StoredResponseRow {
 /**
  * `stored_responses`: Responses answers saved with `store` (the default), each its creating key's
  * alone (the master key's rows have no key id), kept SWITCHBOARD_RESPONSES_RETENTION_DAYS. Expired
- * rows are invisible at once (read filters on `expires_at`) and deleted by the worker role hourly.
+ * rows are invisible at once (reads filter on `expires_at`) and deleted by the worker role hourly
+ * (ResponsesPurger).
  */
 @Injectable()
-export class ResponseStore implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer?: NodeJS.Timeout;
-
+export class ResponseStore {
   constructor(
     private readonly prisma: PrismaService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /** Saves an answer for `identity`'s key. */
@@ -80,25 +73,6 @@ export class ResponseStore implements OnApplicationBootstrap, OnModuleDestroy {
       where: { expiresAt: { lte: new Date() } },
     });
     return count;
-  }
-
-  onApplicationBootstrap(): void {
-    if (this.config.role === 'api') return;
-    this.timer = setInterval(() => void this.purge(), RESPONSES_PURGE_MS);
-    this.timer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
-  }
-
-  private async purge(): Promise<void> {
-    try {
-      const deleted = await this.purgeExpired();
-      if (deleted > 0) this.logger.info({ deleted }, 'responses: expired stored responses deleted');
-    } catch (err) {
-      this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'responses: purge failed');
-    }
   }
 }
 
