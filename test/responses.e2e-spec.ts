@@ -126,6 +126,37 @@ models:
     });
   });
 
+  it('create({stream: true}) on Gemini: typed events, sequence numbers in order, completed last', async () => {
+    const { client } = await caller();
+    const stream = await client.responses.create({
+      model: 'gemini-fake',
+      input: 'events please',
+      stream: true,
+    });
+    const seen: Array<{ type: string; sequence_number: number }> = [];
+    for await (const ev of stream) seen.push(ev);
+    expect(seen.map((e) => e.sequence_number)).toEqual(seen.map((_e, i) => i));
+    const last = seen[seen.length - 1] as unknown as { type: string; response: Response };
+    expect(last.type).toBe('response.completed');
+    expect(last.response.usage?.output_tokens).toBeGreaterThan(0);
+  });
+
+  it('an upstream stream broken mid-way ends with response.failed, nothing stored', async () => {
+    const { client } = await caller();
+    gemini.script({ parts: [{ text: 'one ' }, { text: 'two ' }, { text: 'three' }], breakAfterChunks: 1 });
+    const stream = await client.responses.create({ model: 'gemini-fake', input: 'break', stream: true });
+    const seen: Array<{ type: string }> = [];
+    try {
+      for await (const ev of stream) seen.push(ev);
+    } catch {
+      // some SDK versions throw once the connection ends early
+    }
+    const last = seen[seen.length - 1] as { type: string; response?: Response };
+    expect(last.type).toBe('response.failed');
+    expect(last.response?.status).toBe('failed');
+    await expect(client.responses.retrieve(last.response!.id)).rejects.toMatchObject({ status: 404 });
+  });
+
   it('passes through to an OpenAI deployment (JSON and stream), the model renamed, stored', async () => {
     const { client, keyId } = await caller('');
     const before = openaiFake.responsesRequests().length;
@@ -245,6 +276,9 @@ models:
     const deleted = await a.client.request<unknown>({ method: 'delete', path: `/responses/${r.id}` });
     expect(deleted).toEqual({ id: r.id, object: 'response', deleted: true });
     await expect(a.client.responses.retrieve(r.id)).rejects.toMatchObject({ status: 404 });
+    const other = await a.client.responses.create({ model: 'claude-fake', input: 'also mine' });
+    await a.client.responses.delete(other.id);
+    await expect(a.client.responses.delete(other.id)).rejects.toMatchObject({ status: 404 });
   });
 
   it('does not store with store: false', async () => {
