@@ -22,6 +22,8 @@ interface OpenAiFlavour {
   request: OpenAiRequestOptions;
   /** Serves the `/v1/videos` API (Sora, or an OpenAI-compatible host that keeps it). */
   videos?: boolean;
+  /** Paths that differ from OpenAI's on this host, by operation. */
+  paths?: Readonly<Record<string, string>>;
   /** Serves OpenAI's images API (`/images/generations`, `/images/edits`). */
   images?: boolean;
 }
@@ -43,7 +45,8 @@ function baseUrlOf(ctx: ProviderContext, flavour: OpenAiFlavour): string {
 }
 
 function urlFor(ctx: ProviderContext, flavour: OpenAiFlavour, operation: string): string {
-  const path = OPERATION_PATHS[operation] ?? `/${operation.replace(/\./g, '/')}`;
+  const path =
+    flavour.paths?.[operation] ?? OPERATION_PATHS[operation] ?? `/${operation.replace(/\./g, '/')}`;
   const base = baseUrlOf(ctx, flavour);
   if (flavour.id === 'azure-openai') {
     const version = String(ctx.deployment.settings.api_version ?? '2024-10-21');
@@ -180,4 +183,6 @@ export const deepSeekAdapter = createOpenAiCompatibleAdapter({
   id: 'deepseek',
   defaultBaseUrl: 'https://api.deepseek.com',
   request: { maxCompletionTokensField: false, replayReasoningContent: true },
+  // DeepSeek serves legacy (FIM) completions under its beta prefix only.
+  paths: { completions: '/beta/completions' },
 });

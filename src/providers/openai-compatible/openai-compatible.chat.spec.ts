@@ -107,3 +107,16 @@ describe('openai-compatible chat codec: error fixtures (status, headers and body
     expect({ kind, upstreamStatus, upstreamCode, retryAfterMs, param, message }).toEqual(fx.expected);
   });
 });
+
+describe('host-specific paths', () => {
+  it('DeepSeek serves legacy completions under /beta; chat stays at the root', () => {
+    const ctx = openAiCtx({ provider: 'deepseek', baseUrl: 'https://api.deepseek.com' });
+    const body = { model: 'x', prompt: 'def f(' };
+    expect(deepSeekAdapter.passthrough!.buildRequest('completions', body, ctx, false).url).toBe(
+      'https://api.deepseek.com/beta/completions',
+    );
+    expect(deepSeekAdapter.passthrough!.buildRequest('chat.completions', body, ctx, false).url).toBe(
+      'https://api.deepseek.com/chat/completions',
+    );
+  });
+});
