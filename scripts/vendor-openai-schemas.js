@@ -18,9 +18,11 @@ const YAML = require('yaml');
 /** The requests and answers of the OpenAI dialect that the gateway serves. */
 const ROOTS = [
   'CreateChatCompletionRequest',
+  'CreateCompletionRequest',
   'CreateEmbeddingRequest',
   'CreateChatCompletionResponse',
   'CreateChatCompletionStreamResponse',
+  'CreateCompletionResponse',
   'CreateEmbeddingResponse',
   'ListModelsResponse',
   'Model',

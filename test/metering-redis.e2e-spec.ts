@@ -217,10 +217,8 @@ describe('metering: Redis unreachable, limits fail closed', () => {
         max_tokens: 10,
         messages: [{ role: 'user', content: 'x' }],
       });
-      // The Anthropic dialect is not served yet (issue 17): its route answers a 404 in Anthropic's
-      // shape, without metering. Once it is served, this becomes the 503 `overloaded_error` above.
-      expect(anthropic.status).toBe(404);
-      expect(anthropic.body).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+      expect(anthropic.status).toBe(503);
+      expect(anthropic.body).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
 
       const google = await post('/v1beta/models/gpt-fake:generateContent', key, {
         contents: [{ role: 'user', parts: [{ text: 'x' }] }],

@@ -1,6 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import { randomBytes } from 'node:crypto';
 import { PrismaService } from '../src/database/prisma.service';
+import { BINARY_ANSWERS, TEXT_ALTERNATIVES } from '../src/http/openapi/route-openapi';
 import { ROUTE_TABLE } from '../src/http/route-table';
 import { openApi31DocumentErrors } from './support/openapi-validate';
 import { startGateway, type TestGateway } from './support/gateway';
@@ -65,11 +66,15 @@ describe('/docs-json: OpenAPI 3.1, generated from the route table that serves th
           documented: true,
         });
         const answer = op!.responses['200'].content!;
-        // Video bytes are answered as `video/mp4` (and 206 for a byte range), everything else as JSON.
-        const media = entry.response === 'VideoContent' ? 'video/mp4' : 'application/json';
-        expect(Object.keys(answer).filter((m) => m !== 'text/event-stream')).toEqual([media]);
+        // Bytes are answered with their media type (video also 206 for a byte range), everything else
+        // as JSON (transcripts also as text).
+        const media = BINARY_ANSWERS[entry.response] ?? 'application/json';
+        const text = TEXT_ALTERNATIVES[entry.response];
+        expect(Object.keys(answer).filter((m) => m !== 'text/event-stream')).toEqual(
+          text ? [media, text] : [media],
+        );
         expect(answer[media].schema).toEqual({ $ref: `#/components/schemas/${entry.response}` });
-        if (media !== 'application/json') expect(op!.responses['206'].content).toEqual(answer);
+        if (media === 'video/mp4') expect(op!.responses['206'].content).toEqual(answer);
         expect(doc.components.schemas).toHaveProperty(entry.response);
         if (entry.request) expect(doc.components.schemas).toHaveProperty(entry.request);
         if (entry.stream)

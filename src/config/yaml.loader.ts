@@ -43,6 +43,7 @@ const PRICING_FIELDS: string[] = [
   'audio_output_per_mtok',
   'per_image',
   'per_video_second',
+  'per_audio_second',
   'per_request',
 ];
 

@@ -13,7 +13,10 @@ export interface MultipartFile {
 
 /** A `multipart/form-data` body: its text fields and its files, in the order they came. */
 export interface MultipartBody {
+  /** Each field's last value. */
   fields: Record<string, string>;
+  /** Every field in the order it came, repeated ones (`timestamp_granularities[]`) included. */
+  fieldList?: Array<[name: string, value: string]>;
   files: MultipartFile[];
 }
 
@@ -39,7 +42,7 @@ export function readMultipartBody(req: IncomingMessage, maxBytes: number): Promi
     return Promise.reject(tooLarge(maxBytes));
   }
   return new Promise((resolve, reject) => {
-    const body: MultipartBody = { fields: {}, files: [] };
+    const body: MultipartBody = { fields: {}, fieldList: [], files: [] };
     let size = 0;
     let done = false;
     const fail = (err: GatewayError) => {
@@ -63,6 +66,7 @@ export function readMultipartBody(req: IncomingMessage, maxBytes: number): Promi
     });
     parser.on('field', (name, value) => {
       body.fields[name] = value;
+      body.fieldList?.push([name, value]);
     });
     parser.on('file', (field, stream, info) => {
       const chunks: Buffer[] = [];

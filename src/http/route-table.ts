@@ -254,6 +254,19 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
   },
   {
     method: 'POST',
+    paths: both('/v1/completions'),
+    dialect: 'openai',
+    serves: { operation: 'completions' },
+    body: 'json',
+    tag: OPENAI,
+    summary:
+      'OpenAI legacy completions (JSON or SSE stream): passed through to OpenAI deployments, translated (one prompt) to any chat provider',
+    request: 'CreateCompletionRequest',
+    response: 'CreateCompletionResponse',
+    stream: 'CreateCompletionResponse',
+  },
+  {
+    method: 'POST',
     paths: both('/v1/embeddings'),
     dialect: 'openai',
     serves: { operation: 'embeddings' },
@@ -262,6 +275,42 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
     summary: 'OpenAI embeddings, routed to any embeddings provider (Gemini batchEmbedContents included)',
     request: 'CreateEmbeddingRequest',
     response: 'CreateEmbeddingResponse',
+  },
+  {
+    method: 'POST',
+    paths: both('/v1/audio/transcriptions'),
+    dialect: 'openai',
+    serves: { operation: 'audio.transcriptions' },
+    body: 'multipart',
+    tag: OPENAI,
+    summary:
+      'OpenAI transcription (multipart upload re-sent to an OpenAI-wire deployment; json, text, srt, verbose_json, vtt); metered by tokens or audio seconds',
+    request: 'CreateTranscriptionRequest',
+    response: 'CreateTranscriptionResponse',
+  },
+  {
+    method: 'POST',
+    paths: both('/v1/audio/translations'),
+    dialect: 'openai',
+    serves: { operation: 'audio.translations' },
+    body: 'multipart',
+    tag: OPENAI,
+    summary:
+      'OpenAI translation to English (multipart upload re-sent to an OpenAI-wire deployment); metered by audio seconds',
+    request: 'CreateTranslationRequest',
+    response: 'CreateTranscriptionResponse',
+  },
+  {
+    method: 'POST',
+    paths: both('/v1/audio/speech'),
+    dialect: 'openai',
+    serves: { operation: 'audio.speech' },
+    body: 'json',
+    tag: OPENAI,
+    summary:
+      'OpenAI text-to-speech: passed through to OpenAI-wire deployments (audio streamed back), translated to Gemini TTS (wav or pcm)',
+    request: 'CreateSpeechRequest',
+    response: 'SpeechAudio',
   },
   {
     method: 'GET',

@@ -106,6 +106,8 @@ export interface FakeAnthropic extends FakeServer {
   apiKey: string;
   /** Queue answers for the next message calls, one per call. */
   next(...scripts: FakeAnthropicScript[]): void;
+  /** Drop the answers queued by `next` and not yet used (a refused request consumes none). */
+  clearScripts(): void;
   /** Queue a fault (or several combined) for the next request; `times` requests in a row (default 1). */
   inject(fault: FakeAnthropicFault | FakeAnthropicFault[], times?: number): void;
   /** Recorded `POST /v1/messages` calls (body and headers). */
@@ -245,6 +247,7 @@ export async function startFakeAnthropic(opts: FakeAnthropicOptions = {}): Promi
     ...fake,
     apiKey,
     next: (...next) => void scripts.push(...next),
+    clearScripts: () => void scripts.splice(0),
     inject: (fault, times = 1) => {
       for (let i = 0; i < times; i++) faults.push(Array.isArray(fault) ? fault : [fault]);
     },

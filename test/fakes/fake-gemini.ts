@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { Agent, setGlobalDispatcher } from 'undici';
+import { asksForSpeech, fakeTtsAnswer, unknownVoice } from './fake-gemini-tts';
 import { sendJson, sleep, startFakeServer, type CapturedRequest, type FakeServer } from './fake-http';
 
 export type { CapturedRequest } from './fake-http';
@@ -40,6 +41,8 @@ export interface FakeReply {
 export interface FakeGemini extends FakeServer {
   apiKey: string;
   script(...next: FakeReply[]): void;
+  /** Drop the replies queued by `script` and not yet used. */
+  clearScripts(): void;
   /** Requests to one operation (`generateContent`, `streamGenerateContent`, …). */
   requestsFor(operation: string): CapturedRequest[];
   /** Holds every cachedContents creation this long before answering (0: answer at once). */
@@ -141,7 +144,7 @@ const CACHE = /\/v1beta\/(cachedContents\/[^/:]+)$/;
  * A faithful fake of the Gemini API (providers.md §1) on 127.0.0.1: generateContent,
  * streamGenerateContent (`alt=sse`: data-only SSE frames separated by CRLF CRLF, usage on the last
  * chunk, the connection closed to end it; without `alt` a JSON array), countTokens, embedContent,
- * batchEmbedContents, cachedContents (in memory), models; `x-goog-api-key` or `?key=` checked
+ * batchEmbedContents, cachedContents (in memory), models, TTS (audio out: fake-gemini-tts.ts); `x-goog-api-key` or `?key=` checked
  * (400 API_KEY_INVALID otherwise). Every request is recorded for assertions.
  */
 export async function startFakeGemini(
@@ -244,6 +247,7 @@ export async function startFakeGemini(
     ...fake,
     apiKey,
     script: (...next) => void queue.push(...next),
+    clearScripts: () => void queue.splice(0),
     requestsFor: (operation) => fake.requests.filter((r) => r.path.endsWith(`:${operation}`)),
     delayCacheCreates: (ms) => void (cacheCreateDelayMs = ms),
     showCacheExpireTime: (show) => void (hideExpireTime = !show),
@@ -297,6 +301,11 @@ async function modelCall(
       400,
       googleError(400, '* GenerateContentRequest.contents: contents is not specified'),
     );
+  }
+  if (asksForSpeech(body)) {
+    const refused = unknownVoice(body);
+    if (refused) return sendJson(res, 400, googleError(400, refused));
+    if (!reply?.parts) reply = { ...reply, ...fakeTtsAnswer(body, tokens(JSON.stringify(body.contents))) };
   }
   const cached = typeof body.cachedContent === 'string' ? caches.get(body.cachedContent) : undefined;
   const cachedTokens = Number((cached?.usageMetadata as Json | undefined)?.totalTokenCount ?? 0);

@@ -1,21 +1,38 @@
 import type { ServerResponse } from 'node:http';
+import { fakeOpenAiAudio } from './fake-openai-audio';
 import { sendJson, sleep, startFakeServer, type CapturedRequest, type FakeServer } from './fake-http';
+
+/** Usage figures a scripted reply answers with (default {@link DEFAULT_USAGE}). */
+export interface FakeOpenAiUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens?: number;
+  reasoning_tokens?: number;
+}
+
+/**
+ * DeepSeek's extras on the OpenAI wire: `reasoning_content` on the message (and in stream deltas,
+ * before the answer), and cache hits told as `prompt_cache_hit_tokens` / `prompt_cache_miss_tokens`
+ * (no `prompt_tokens_details`).
+ */
+export interface FakeDeepSeekStyle {
+  reasoning?: string;
+  deepseekUsage?: boolean;
+}
 
 /** A scripted reply for the next request(s); unscripted requests get the default answer. */
 export type FakeOpenAiReply =
   | { kind: 'error'; status: number; body?: unknown; headers?: Record<string, string> }
   | { kind: 'reset' }
-  | {
-      kind: 'text';
-      text: string;
-      usage?: {
-        prompt_tokens: number;
-        completion_tokens: number;
-        cached_tokens?: number;
-        reasoning_tokens?: number;
-      };
-    }
-  | { kind: 'tool_call'; name: string; arguments: string }
+  | ({ kind: 'text'; text: string; usage?: FakeOpenAiUsage } & FakeDeepSeekStyle)
+  | ({
+      kind: 'tool_call';
+      name: string;
+      arguments: string;
+      /** The call's id (default `call_<n>`, n counting the fake's answers). */
+      id?: string;
+      usage?: FakeOpenAiUsage;
+    } & FakeDeepSeekStyle)
   | { kind: 'slow'; delayMs: number }
   | { kind: 'broken_stream'; afterChunks: number }
   | { kind: 'stream_chunk_delay'; delayMs: number };
@@ -23,8 +40,12 @@ export type FakeOpenAiReply =
 export interface FakeOpenAi extends FakeServer {
   /** Queue replies, consumed one per request in order. */
   script(...replies: FakeOpenAiReply[]): void;
+  /** Drop the replies queued by `script` and not yet used. */
+  clearScripts(): void;
   /** Requests to chat completions only. */
   chatRequests(): CapturedRequest[];
+  /** Requests to legacy completions (`/v1/completions`) only. */
+  completionRequests(): CapturedRequest[];
 }
 
 export const DEFAULT_USAGE = { prompt_tokens: 11, completion_tokens: 7 };
@@ -32,7 +53,7 @@ export const DEFAULT_USAGE = { prompt_tokens: 11, completion_tokens: 7 };
 /**
  * Fake OpenAI upstream speaking the exact wire format (providers.md §6): chat completions JSON and SSE
  * (`data:` frames, usage chunk with `choices: []` before `[DONE]` when `stream_options.include_usage`),
- * embeddings, models, Bearer auth, OpenAI error bodies, 429 with retry-after, resets, slow and broken streams.
+ * legacy completions (`text_completion`, JSON and SSE alike), embeddings, audio (fake-openai-audio.ts), models, Bearer auth, OpenAI error bodies, 429 with retry-after, resets, slow and broken streams.
  */
 export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<FakeOpenAi> {
   const queue: FakeOpenAiReply[] = [];
@@ -55,6 +76,9 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
       });
     }
     if (req.path.endsWith('/embeddings')) return embeddings(req, res);
+    if (req.path.includes('/audio/') && (await fakeOpenAiAudio(req, res))) return;
+    if (req.path.endsWith('/completions') && !req.path.endsWith('/chat/completions'))
+      return legacyCompletion(req, res, queue.shift(), `cmpl-fake${++counter}`);
     if (!req.path.endsWith('/chat/completions')) {
       return sendJson(res, 404, {
         error: {
@@ -80,13 +104,17 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
       stream_options?: { include_usage?: boolean };
       messages: Array<{ content: unknown }>;
     };
-    if (body.stream) return stream(res, id, body, reply);
-    return sendJson(res, 200, completion(id, body.model, reply));
+    const callId = reply?.kind === 'tool_call' ? (reply.id ?? `call_${counter}`) : '';
+    if (body.stream) return stream(res, id, body, reply, callId);
+    return sendJson(res, 200, completion(id, body.model, reply, callId));
   });
   return {
     ...fake,
     script: (...replies) => queue.push(...replies),
+    clearScripts: () => void queue.splice(0),
     chatRequests: () => fake.requests.filter((r) => r.path.endsWith('/chat/completions')),
+    completionRequests: () =>
+      fake.requests.filter((r) => r.path.endsWith('/completions') && !r.path.endsWith('/chat/completions')),
   };
 }
 
@@ -104,7 +132,19 @@ function errorBody(status: number) {
 }
 
 function usageOf(reply?: FakeOpenAiReply) {
-  const u = reply?.kind === 'text' && reply.usage ? reply.usage : DEFAULT_USAGE;
+  const u: FakeOpenAiUsage =
+    (reply?.kind === 'text' || reply?.kind === 'tool_call') && reply.usage ? reply.usage : DEFAULT_USAGE;
+  if ((reply?.kind === 'text' || reply?.kind === 'tool_call') && reply.deepseekUsage) {
+    const hit = u.cached_tokens ?? 0;
+    return {
+      prompt_tokens: u.prompt_tokens,
+      completion_tokens: u.completion_tokens,
+      total_tokens: u.prompt_tokens + u.completion_tokens,
+      prompt_cache_hit_tokens: hit,
+      prompt_cache_miss_tokens: u.prompt_tokens - hit,
+      ...(u.reasoning_tokens ? { completion_tokens_details: { reasoning_tokens: u.reasoning_tokens } } : {}),
+    };
+  }
   return {
     prompt_tokens: u.prompt_tokens,
     completion_tokens: u.completion_tokens,
@@ -120,22 +160,29 @@ function usageOf(reply?: FakeOpenAiReply) {
   };
 }
 
-function completion(id: string, model: string, reply?: FakeOpenAiReply) {
-  const message =
-    reply?.kind === 'tool_call'
+function reasoningOf(reply?: FakeOpenAiReply): string | undefined {
+  return reply?.kind === 'text' || reply?.kind === 'tool_call' ? reply.reasoning : undefined;
+}
+
+function completion(id: string, model: string, reply: FakeOpenAiReply | undefined, callId: string) {
+  const reasoning = reasoningOf(reply);
+  const message = {
+    ...(reply?.kind === 'tool_call'
       ? {
           role: 'assistant',
           content: null,
           refusal: null,
           tool_calls: [
-            { id: 'call_1', type: 'function', function: { name: reply.name, arguments: reply.arguments } },
+            { id: callId, type: 'function', function: { name: reply.name, arguments: reply.arguments } },
           ],
         }
       : {
           role: 'assistant',
           content: reply?.kind === 'text' ? reply.text : 'Hello from the fake upstream!',
           refusal: null,
-        };
+        }),
+    ...(reasoning ? { reasoning_content: reasoning } : {}),
+  };
   return {
     id,
     object: 'chat.completion',
@@ -159,7 +206,8 @@ async function stream(
   res: ServerResponse,
   id: string,
   body: { model: string; stream_options?: { include_usage?: boolean } },
-  reply?: FakeOpenAiReply,
+  reply: FakeOpenAiReply | undefined,
+  callId: string,
 ) {
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   const includeUsage = body.stream_options?.include_usage === true;
@@ -179,12 +227,27 @@ async function stream(
     frame([
       {
         index: 0,
-        delta: { role: 'assistant', content: '', refusal: null },
+        // A tool call's stream opens with `content: null`, a text answer's with ''.
+        delta: { role: 'assistant', content: reply?.kind === 'tool_call' ? null : '', refusal: null },
         logprobs: null,
         finish_reason: null,
       },
     ]),
   );
+  for (const r of (reasoningOf(reply) ?? '').match(/.{1,6}/g) ?? [])
+    res.write(frame([{ index: 0, delta: { reasoning_content: r }, logprobs: null, finish_reason: null }]));
+  if (reply?.kind === 'tool_call') {
+    // OpenAI streams a call as its id and name first, then the arguments in pieces (by `index`).
+    const call = { index: 0, id: callId, type: 'function', function: { name: reply.name, arguments: '' } };
+    res.write(frame([{ index: 0, delta: { tool_calls: [call] }, logprobs: null, finish_reason: null }]));
+    for (const a of reply.arguments.match(/.{1,5}/g) ?? []) {
+      const delta = { tool_calls: [{ index: 0, function: { arguments: a } }] };
+      res.write(frame([{ index: 0, delta, logprobs: null, finish_reason: null }]));
+    }
+    res.write(frame([{ index: 0, delta: {}, logprobs: null, finish_reason: 'tool_calls' }]));
+    if (includeUsage) res.write(frame([], usageOf(reply)));
+    return void res.end('data: [DONE]\n\n');
+  }
   for (const [i, p] of pieces.entries()) {
     if (reply?.kind === 'broken_stream' && i >= reply.afterChunks) {
       res.socket?.destroy();
@@ -214,4 +277,77 @@ function embeddings(req: CapturedRequest, res: ServerResponse) {
     model: body.model,
     usage: { prompt_tokens: inputs.length * 3, total_tokens: inputs.length * 3 },
   });
+}
+
+/**
+ * Legacy `POST /v1/completions`: `text_completion` JSON, or the same object streamed with `text`
+ * deltas (`finish_reason` null until the last choice chunk), `usage: null` on each chunk and a usage
+ * chunk (`choices: []`) before `[DONE]` when `stream_options.include_usage`. Scripted `text`, `error`
+ * and `reset` replies apply; one choice per prompt × `n`.
+ */
+async function legacyCompletion(
+  req: CapturedRequest,
+  res: ServerResponse,
+  reply: FakeOpenAiReply | undefined,
+  id: string,
+) {
+  if (reply?.kind === 'error')
+    return sendJson(res, reply.status, reply.body ?? errorBody(reply.status), reply.headers);
+  if (reply?.kind === 'reset') return void res.socket?.destroy();
+  const body = req.body as {
+    model?: unknown;
+    prompt?: unknown;
+    n?: number;
+    stream?: boolean;
+    stream_options?: { include_usage?: boolean };
+  };
+  if (typeof body.model !== 'string' || body.prompt === undefined) {
+    return sendJson(res, 400, {
+      error: {
+        message: 'you must provide a model parameter and a prompt',
+        type: 'invalid_request_error',
+        param: null,
+        code: null,
+      },
+    });
+  }
+  // Several prompts (strings or token-id arrays) get their own choices; one token-id array is one prompt.
+  const several = Array.isArray(body.prompt) && body.prompt.length > 0 && typeof body.prompt[0] !== 'number';
+  const prompts = several ? (body.prompt as unknown[]).length : 1;
+  const choices = prompts * (body.n ?? 1);
+  const text = reply?.kind === 'text' ? reply.text : ' there was a fake upstream.';
+  const usage = usageOf(reply);
+  const base = { id, object: 'text_completion', created: 1_700_000_000, model: body.model };
+  if (!body.stream) {
+    return sendJson(res, 200, {
+      ...base,
+      choices: Array.from({ length: choices }, (_, index) => ({
+        text,
+        index,
+        logprobs: null,
+        finish_reason: 'length',
+      })),
+      usage: {
+        prompt_tokens: usage.prompt_tokens,
+        completion_tokens: usage.completion_tokens,
+        total_tokens: usage.total_tokens,
+      },
+    });
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  const includeUsage = body.stream_options?.include_usage === true;
+  const frame = (choice: Record<string, unknown> | undefined, u: unknown = null) =>
+    `data: ${JSON.stringify({ ...base, choices: choice ? [choice] : [], ...(includeUsage ? { usage: u } : {}) })}\n\n`;
+  for (const piece of text.match(/.{1,6}/g) ?? [''])
+    res.write(frame({ text: piece, index: 0, logprobs: null, finish_reason: null }));
+  res.write(frame({ text: '', index: 0, logprobs: null, finish_reason: 'length' }));
+  if (includeUsage)
+    res.write(
+      frame(undefined, {
+        prompt_tokens: usage.prompt_tokens,
+        completion_tokens: usage.completion_tokens,
+        total_tokens: usage.total_tokens,
+      }),
+    );
+  res.end('data: [DONE]\n\n');
 }

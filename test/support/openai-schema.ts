@@ -5,6 +5,7 @@ import vendored from '../../src/http/openapi/openai.schemas.json';
 export type OpenAiSchemaName =
   | 'CreateChatCompletionResponse'
   | 'CreateChatCompletionStreamResponse'
+  | 'CreateCompletionResponse'
   | 'CreateEmbeddingResponse'
   | 'ListModelsResponse'
   | 'Model'

@@ -12,10 +12,10 @@ export const SSE_HEADERS = [
   'no',
 ];
 
-/** Writes frames with backpressure: waits for `drain` when the socket buffer is full. */
+/** Writes frames (text, or bytes) with backpressure: waits for `drain` when the socket buffer is full. */
 export async function writeFrames(
   res: ServerResponse,
-  frames: AsyncIterable<string>,
+  frames: AsyncIterable<string | Uint8Array>,
   onFirstFrame?: () => void,
 ): Promise<void> {
   let first = true;

@@ -44,8 +44,9 @@ export function toGeminiResponse(resp: ChatResponse, publicModel: string): Gemin
 }
 
 /**
- * Blocks → parts, in order: adjacent thinking blocks → one thought part (redacted thinking has no
- * Gemini form), text, images, audio, files and tool uses. An empty text is sent only when it is all the
+ * Blocks → parts, in order: adjacent unsigned thinking blocks → one thought part, a signed one
+ * (Anthropic) → its own thought part with the signature as `thoughtSignature`, to come back unchanged
+ * (redacted thinking has no Gemini form), text, images, audio, files and tool uses. An empty text is sent only when it is all the
  * answer says (thinking aside).
  */
 function toParts(m: AssistantMessage): GeminiPart[] {
@@ -57,7 +58,8 @@ function toParts(m: AssistantMessage): GeminiPart[] {
     switch (b.type) {
       case 'thinking': {
         const last = parts[parts.length - 1];
-        if (last?.thought === true) last.text += b.thinking;
+        if (b.signature) parts.push({ text: b.thinking, thought: true, thoughtSignature: b.signature });
+        else if (last?.thought === true && !last.thoughtSignature) last.text += b.thinking;
         else if (b.thinking) parts.push({ text: b.thinking, thought: true });
         break;
       }
@@ -192,6 +194,8 @@ export async function* toGeminiStream(
         break;
       case 'reasoning':
         if (ev.text) yield chunk(ev.choice, { text: ev.text, thought: true });
+        // The signature closing a thinking block (Anthropic): an empty thought part carrying it.
+        if (ev.signature) yield chunk(ev.choice, { text: '', thought: true, thoughtSignature: ev.signature });
         break;
       case 'redacted_reasoning':
         break;

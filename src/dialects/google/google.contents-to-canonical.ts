@@ -26,8 +26,9 @@ interface PendingCall {
  * message whose blocks keep the parts' order (adjacent thought parts → one thinking block,
  * functionCall parts → tool uses with their thought signature); a `user` turn's functionResponse
  * parts become user messages of one tool result each, answering the matching call (by `id`, else
- * the oldest unanswered call of that name). Thought signatures on text parts and
- * `videoMetadata` have no canonical field and are not carried.
+ * the oldest unanswered call of that name). A thought part's `thoughtSignature` is its thinking
+ * block's signature and closes it (how the Google dialect carries Anthropic's signed thinking); thought
+ * signatures on other text parts and `videoMetadata` have no canonical field and are not carried.
  */
 export function fromGeminiContents(contents: unknown, systemInstruction: unknown): ChatMessage[] {
   const messages: ChatMessage[] = [];
@@ -85,9 +86,12 @@ function fromModelTurn(parts: unknown[], path: string, calls: PendingCall[], tur
       fail(`${where}.functionResponse`, 'a functionResponse belongs in a user turn');
     const text = field(p, 'text');
     if (typeof text === 'string' && field(p, 'thought') === true) {
+      const signature = optString(p, 'thoughtSignature', `${where}.thoughtSignature`);
       const last = content[content.length - 1];
-      if (last?.type === 'thinking') last.thinking += text;
-      else if (text) content.push({ type: 'thinking', thinking: text });
+      if (last?.type === 'thinking' && last.signature === undefined) last.thinking += text;
+      else if (text || signature) content.push({ type: 'thinking', thinking: text });
+      const block = content[content.length - 1];
+      if (signature && block.type === 'thinking') block.signature = signature;
       return;
     }
     content.push(mediaOrText(p, where));

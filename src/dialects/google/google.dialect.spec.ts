@@ -111,3 +111,52 @@ describe('toGoogleErrorBody', () => {
     });
   });
 });
+
+describe("google dialect: Anthropic's signed thinking survives a round trip through Gemini parts", () => {
+  const thinking = { type: 'thinking' as const, thinking: 'Let me think.', signature: 'sig-1' };
+  const call = { type: 'tool_use' as const, id: 'toolu_1', name: 'f', arguments: '{"a":1}' };
+  /** The model turn sent back, then its tool's answer. */
+  const sentBack = (model: Record<string, unknown>) =>
+    fromGeminiRequest(
+      {
+        contents: [
+          { role: 'user', parts: [{ text: 'q' }] },
+          model,
+          { role: 'user', parts: [{ functionResponse: { name: 'f', response: { ok: true } } }] },
+        ],
+      },
+      'm',
+    ).messages[1];
+
+  it('JSON: the signed block is a thought part with thoughtSignature, and comes back signed', () => {
+    const res: ChatResponse = {
+      id: 'r',
+      created: 1,
+      choices: [
+        { index: 0, message: { role: 'assistant', content: [thinking, call] }, finishReason: 'tool_calls' },
+      ],
+    };
+    const content = toGeminiResponse(res, 'm').candidates![0].content!;
+    expect(content.parts![0]).toEqual({ text: 'Let me think.', thought: true, thoughtSignature: 'sig-1' });
+    expect(sentBack(content as Record<string, unknown>).content).toEqual([thinking, call]);
+  });
+
+  it('stream: the signature closing the block is an empty thought part carrying it', async () => {
+    const events: ChatStreamEvent[] = [
+      { type: 'reasoning', choice: 0, text: 'Let me ' },
+      { type: 'reasoning', choice: 0, text: 'think.' },
+      { type: 'reasoning', choice: 0, text: '', signature: 'sig-1' },
+      { type: 'reasoning', choice: 0, text: 'More.' },
+      { type: 'tool_call', choice: 0, index: 0, id: 'toolu_1', name: 'f', argumentsDelta: '{"a":1}' },
+      { type: 'finish', choice: 0, reason: 'tool_calls' },
+    ];
+    const parts: unknown[] = [];
+    for await (const c of toGeminiStream(from(events), 'm')) parts.push(...c.candidates![0].content!.parts!);
+    expect(parts[2]).toEqual({ text: '', thought: true, thoughtSignature: 'sig-1' });
+    expect(sentBack({ role: 'model', parts }).content).toEqual([
+      thinking,
+      { type: 'thinking', thinking: 'More.' },
+      { ...call, id: 'toolu_1' },
+    ]);
+  });
+});

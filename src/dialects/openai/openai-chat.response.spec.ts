@@ -45,6 +45,32 @@ describe('toOpenAiChunks (issue 14 item 9)', () => {
     }
   });
 
+  it('a signed thinking block travels whole in delta.thinking_blocks once its signature closes it; redacted too', async () => {
+    // Anthropic's stream: thinking deltas, then a signature_delta (an empty reasoning event with the signature).
+    const chunks = await chunksOf(
+      [
+        { type: 'reasoning', choice: 0, text: 'Let me ', block: 0 },
+        { type: 'reasoning', choice: 0, text: 'think.', block: 0 },
+        { type: 'reasoning', choice: 0, text: '', signature: 'sig-1', block: 0 },
+        { type: 'redacted_reasoning', choice: 0, data: 'cmVk', block: 1 },
+        { type: 'tool_call', choice: 0, index: 0, id: 'toolu_1', name: 'f', argumentsDelta: '{}' },
+        { type: 'finish', choice: 0, reason: 'tool_calls' },
+      ],
+      false,
+    );
+    const deltas = chunks.map((c) => (c.choices as Array<{ delta: Record<string, unknown> }>)[0].delta);
+    expect(deltas.filter((d) => 'reasoning_content' in d).map((d) => d.reasoning_content)).toEqual([
+      'Let me ',
+      'think.',
+    ]);
+    expect(
+      deltas.filter((d) => 'thinking_blocks' in d).flatMap((d) => d.thinking_blocks as unknown[]),
+    ).toEqual([
+      { type: 'thinking', thinking: 'Let me think.', signature: 'sig-1' },
+      { type: 'redacted_thinking', data: 'cmVk' },
+    ]);
+  });
+
   it('with include_usage: the usage chunk alone has empty choices, and comes last', async () => {
     const chunks = await chunksOf(geminiStream, true);
     expect(chunks.map((c) => (c.choices as unknown[]).length)).toEqual([1, 1, 0]);

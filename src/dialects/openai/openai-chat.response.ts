@@ -86,6 +86,9 @@ export interface OpenAiStreamOptions {
  * OpenAI has one). Every chunk but the usage chunk has one choice; the usage chunk (`choices: []`)
  * comes last, only when the client asked for it. Provider metadata, which arrives at the end, is
  * folded into the last finish chunk, held back until then; a stream that has none drops it.
+ * A signed thinking block (its signature arrives last) or a redacted one, which must be sent back
+ * unchanged, also travels whole as `delta.thinking_blocks` (LiteLLM's field, as in the JSON answer):
+ * one chunk per completed block, so a client collects them in order.
  */
 export async function* toOpenAiChunks(
   events: AsyncIterable<ChatStreamEvent>,
@@ -104,6 +107,8 @@ export async function* toOpenAiChunks(
     ...usageField,
   });
   const rolesSent = new Set<number>();
+  /** The reasoning text of each choice's open thinking block, until its signature closes it. */
+  const thinking = new Map<number, string>();
   let usage: Usage | undefined;
   let metadata: Record<string, unknown> | undefined;
   /** Finish chunks not yet sent: the last one takes the metadata. */
@@ -125,9 +130,25 @@ export async function* toOpenAiChunks(
         yield chunk(ev.choice, withRole(ev.choice, { content: ev.text }));
         break;
       case 'reasoning':
-        yield chunk(ev.choice, withRole(ev.choice, { reasoning_content: ev.text }));
+        if (ev.text) {
+          thinking.set(ev.choice, (thinking.get(ev.choice) ?? '') + ev.text);
+          yield chunk(ev.choice, withRole(ev.choice, { reasoning_content: ev.text }));
+        }
+        if (ev.signature) {
+          const block = {
+            type: 'thinking',
+            thinking: thinking.get(ev.choice) ?? '',
+            signature: ev.signature,
+          };
+          thinking.delete(ev.choice);
+          yield chunk(ev.choice, withRole(ev.choice, { thinking_blocks: [block] }));
+        }
         break;
       case 'redacted_reasoning':
+        yield chunk(
+          ev.choice,
+          withRole(ev.choice, { thinking_blocks: [{ type: 'redacted_thinking', data: ev.data }] }),
+        );
         break;
       case 'refusal':
         yield chunk(ev.choice, withRole(ev.choice, { refusal: ev.text }));

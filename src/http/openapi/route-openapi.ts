@@ -5,6 +5,7 @@ import { ANTHROPIC_SCHEMAS } from './anthropic.schemas';
 import { GOOGLE_SCHEMAS } from './google.schemas';
 import { nullableTo31 } from './nullable-to-3-1';
 import openai from './openai.schemas.json';
+import { AUDIO_SCHEMAS } from './audio.schemas';
 import { VIDEO_SCHEMAS } from './video.schemas';
 
 type Json = Record<string, unknown>;
@@ -21,7 +22,16 @@ const ERROR_SCHEMA: Partial<Record<Dialect, string>> = {
 };
 
 /** Answers that are bytes, not JSON: their media type (the schema says `contentMediaType`). */
-const BINARY_ANSWERS: Readonly<Record<string, string>> = { VideoContent: 'video/mp4' };
+export const BINARY_ANSWERS: Readonly<Record<string, string>> = {
+  VideoContent: 'video/mp4',
+  SpeechAudio: 'audio/mpeg',
+};
+/** Binary answers served by byte range (`Range` → 206). */
+const RANGED_ANSWERS: ReadonlySet<string> = new Set(['VideoContent']);
+/** JSON answers that may come as text instead (transcripts asked as text, srt or vtt): that media type. */
+export const TEXT_ALTERNATIVES: Readonly<Record<string, string>> = {
+  CreateTranscriptionResponse: 'text/plain',
+};
 
 /** The OpenAPI operation of one route-table path. */
 function operationOf(entry: RouteEntry, path: string): Json {
@@ -42,9 +52,13 @@ function operationOf(entry: RouteEntry, path: string): Json {
       description: '`sse`: server-sent events; absent: one JSON array',
     });
   const binary = BINARY_ANSWERS[entry.response];
+  const ranged = RANGED_ANSWERS.has(entry.response);
   const content: Json = { [binary ?? 'application/json']: { schema: ref(entry.response) } };
+  const text = TEXT_ALTERNATIVES[entry.response];
+  if (text)
+    content[text] = { schema: { type: 'string', description: 'The transcript as text, SRT or WebVTT' } };
   if (entry.stream) content['text/event-stream'] = { schema: ref(entry.stream) };
-  if (binary)
+  if (ranged)
     parameters.push({
       name: 'Range',
       in: 'header',
@@ -60,7 +74,7 @@ function operationOf(entry: RouteEntry, path: string): Json {
     security: [{ bearer: [] }],
     responses: {
       200: { description: 'OK', content },
-      ...(binary ? { 206: { description: 'The requested byte range', content } } : {}),
+      ...(ranged ? { 206: { description: 'The requested byte range', content } } : {}),
       ...(errors
         ? {
             default: {
@@ -106,6 +120,7 @@ export function withRouteTable(doc: OpenAPIObject, table: readonly RouteEntry[])
     ...GOOGLE_SCHEMAS,
     ...ANTHROPIC_SCHEMAS,
     ...VIDEO_SCHEMAS,
+    ...AUDIO_SCHEMAS,
     ...components.schemas,
   } as typeof components.schemas;
   return nullableTo31(doc);

@@ -3,20 +3,15 @@ import {
   kindFromStatus,
   parseRetryAfter,
   ProviderError,
+  refusedParam,
+  type HeadersLike,
   type ProviderErrorKind,
 } from '../core/provider-error';
 import type { AnthropicErrorBody, AnthropicErrorObject } from './anthropic.wire';
 
-type HeadersLike = Headers | Record<string, string | string[] | undefined>;
-
-/** A request the Messages API cannot honour: refused before any network call, naming the field. */
+/** A request the provider cannot honour: refused before any network call, naming the field. */
 export function invalidParam(param: string, message: string): ProviderError {
-  return new ProviderError({
-    kind: 'invalid_request',
-    message: `${param}: ${message}`,
-    param,
-    upstreamCode: 'invalid_request_error',
-  });
+  return refusedParam(param, message, 'invalid_request_error');
 }
 
 /** `error.type` → kind, for errors inside a 200 (a stream's `event: error`) and to refine a status. */

@@ -6,6 +6,7 @@ import type {
   EmbeddingsResponse,
   Usage,
 } from './canonical';
+import type { UploadForm } from './multipart-encode';
 import type { ProviderError } from './provider-error';
 import type { SseEvent } from './sse';
 import type { CancelSignal } from './cancel';
@@ -126,6 +127,11 @@ export interface PassthroughCodec {
     stream: boolean,
     clientHeaders?: Record<string, string>,
   ): HttpRequestSpec;
+  /**
+   * A multipart upload (OpenAI `/audio/transcriptions`, `/audio/translations`): the client's form
+   * re-encoded, its `model` field the deployment's. Only wires that take uploads have it.
+   */
+  buildUpload?(operation: string, form: UploadForm, ctx: ProviderContext): HttpRequestSpec;
   usageFromResponse(operation: string, body: unknown): Usage | undefined;
   /**
    * Usage carried by one stream chunk, if any (the last one seen wins). `chunk` is the event's data
@@ -179,6 +185,38 @@ export interface ContextCacheCodec {
   ): ProviderError;
 }
 
+/** A text-to-speech call, as the OpenAI speech request names it (the voice already the provider's). */
+export interface SpeechRequest {
+  input: string;
+  voice: string;
+  /** Style directions (OpenAI `instructions`); a provider without them says them in its prompt. */
+  instructions?: string;
+}
+
+/** Speech audio as a provider answered it: raw 16-bit little-endian PCM and its layout, with usage. */
+export interface SpeechAudio {
+  pcm: Buffer;
+  sampleRate: number;
+  channels: number;
+  usage?: Usage;
+}
+
+/**
+ * Text-to-speech for a provider whose wire is not OpenAI's (Gemini TTS models: generateContent with
+ * audio output). OpenAI-wire deployments pass `/audio/speech` through instead.
+ */
+export interface SpeechCodec {
+  buildRequest(req: SpeechRequest, ctx: ProviderContext): HttpRequestSpec;
+  parseResponse(body: unknown, ctx: ProviderContext): SpeechAudio;
+  parseError(
+    status: number,
+    body: unknown,
+    headers: Headers | Record<string, string | string[] | undefined>,
+  ): ProviderError;
+  /** The provider's own voice for an OpenAI voice name; undefined when it has none (a 400 naming `voice`). */
+  voiceFor(openAiVoice: string): string | undefined;
+}
+
 export interface ProviderAdapter {
   readonly id: ProviderId;
   readonly capabilities: Capabilities;
@@ -188,6 +226,8 @@ export interface ProviderAdapter {
   readonly contextCache?: ContextCacheCodec;
   /** Async video generation (submit, poll, download), when the provider has it. */
   readonly video?: VideoCodec;
+  /** Text-to-speech translated from OpenAI's `/audio/speech` (Gemini TTS). */
+  readonly speech?: SpeechCodec;
 }
 
 /** Joins a base URL and a documented path without doubling or losing slashes. */

@@ -110,6 +110,21 @@ export class ProviderClient {
     return { status: res.status, headers: res.headers, body: await readBodyChecked(res) };
   }
 
+  /**
+   * A request whose answer body the caller reads itself (text of any type, or bytes streamed), once
+   * the upstream accepted it: an error status is read and thrown as `parseError` says.
+   */
+  async openAccepted(
+    spec: HttpRequestSpec,
+    parseError: PassthroughCodec['parseError'],
+    ctx: ProviderContext,
+    signal?: CancelSignal,
+  ): Promise<UpstreamResponse> {
+    const res = await this.send(spec, ctx, signal);
+    if (res.status >= 400) throw parseError(res.status, await readBodyChecked(res), res.headers);
+    return res;
+  }
+
   /** A raw request whose body the caller reads itself (video downloads streamed to the client). */
   open(spec: HttpRequestSpec, ctx: ProviderContext, signal?: CancelSignal): Promise<UpstreamResponse> {
     return this.send(spec, ctx, signal);

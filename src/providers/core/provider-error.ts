@@ -80,3 +80,14 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
+
+/** Response headers as a codec receives them (fetch `Headers` or Node's header record). */
+export type HeadersLike = Headers | Record<string, string | string[] | undefined>;
+
+/**
+ * A request the provider cannot honour, refused before any network call: `invalid_request` naming the
+ * field (the message starts with it); `upstreamCode` is what the provider itself would answer.
+ */
+export function refusedParam(param: string, message: string, upstreamCode: string): ProviderError {
+  return new ProviderError({ kind: 'invalid_request', message: `${param}: ${message}`, param, upstreamCode });
+}

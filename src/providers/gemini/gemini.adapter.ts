@@ -3,6 +3,7 @@ import { geminiChatCodec } from './gemini.chat';
 import { geminiContextCacheCodec } from './gemini.context-cache';
 import { geminiEmbeddingsCodec } from './gemini.embeddings';
 import { geminiPassthroughCodec } from './gemini.passthrough';
+import { geminiSpeechCodec } from './gemini.speech';
 import { veoVideoCodec } from '../veo/veo.video';
 
 /** Google Gemini API (generativelanguage v1beta): chat (incl. TTS and image output), passthrough, embeddings, Veo video. */
@@ -23,4 +24,5 @@ export const geminiAdapter: ProviderAdapter = {
   embeddings: geminiEmbeddingsCodec,
   contextCache: geminiContextCacheCodec,
   video: veoVideoCodec,
+  speech: geminiSpeechCodec,
 };

@@ -3,20 +3,15 @@ import {
   kindFromStatus,
   parseRetryAfter,
   ProviderError,
+  refusedParam,
+  type HeadersLike,
   type ProviderErrorKind,
 } from '../core/provider-error';
 import type { GeminiErrorBody, GeminiErrorDetail } from './gemini.wire';
 
-type HeadersLike = Headers | Record<string, string | string[] | undefined>;
-
-/** A request the Gemini API cannot honour: refused before any network call, naming the field. */
+/** A request the provider cannot honour: refused before any network call, naming the field. */
 export function invalidParam(param: string, message: string): ProviderError {
-  return new ProviderError({
-    kind: 'invalid_request',
-    message: `${param}: ${message}`,
-    param,
-    upstreamCode: 'INVALID_ARGUMENT',
-  });
+  return refusedParam(param, message, 'INVALID_ARGUMENT');
 }
 
 /** `google.rpc.Code` names → kinds, for bodies that arrive with a 200 (stream error chunks). */

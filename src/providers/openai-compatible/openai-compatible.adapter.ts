@@ -7,6 +7,7 @@ import {
   type ProviderContext,
   type ProviderId,
 } from '../core/adapter';
+import { encodeMultipart } from '../core/multipart-encode';
 import { fromOpenAiEmbeddings, toOpenAiEmbeddingsBody } from './openai.embeddings';
 import { parseOpenAiError } from './openai.errors';
 import { toOpenAiChatBody, type OpenAiRequestOptions } from './openai.request';
@@ -84,11 +85,19 @@ function createPassthrough(flavour: OpenAiFlavour): PassthroughCodec {
     wire: 'openai',
     buildRequest(operation, body, ctx, stream) {
       const out: Record<string, unknown> = { ...body, model: ctx.deployment.upstreamModel };
-      if (stream && operation === 'chat.completions') {
+      if (stream && (operation === 'chat.completions' || operation === 'completions')) {
         const opts = (body.stream_options as Record<string, unknown> | undefined) ?? {};
         out.stream_options = { ...opts, include_usage: true };
       }
       return jsonRequest(urlFor(ctx, flavour, operation), headersFor(ctx, flavour), out);
+    },
+    buildUpload(operation, form, ctx) {
+      const fields = form.fields.map(([k, v]) =>
+        k === 'model' ? (['model', ctx.deployment.upstreamModel] as const) : ([k, v] as const),
+      );
+      const encoded = encodeMultipart({ fields, files: form.files });
+      const headers = { ...headersFor(ctx, flavour), 'content-type': encoded.contentType };
+      return { method: 'POST', url: urlFor(ctx, flavour, operation), headers, body: encoded.body };
     },
     usageFromResponse: (_op, body) => fromOpenAiAnyUsage((body as { usage?: unknown } | undefined)?.usage),
     usageFromStreamChunk: (_op, chunk) => usageFromOpenAiChunk(chunk),

@@ -8,8 +8,11 @@ import { OpenAiChatHandler } from '../openai-chat.handler';
 import type { Operation, OperationName } from '../pipeline/operation';
 import { GeminiCacheRegistry } from '../preparation/gemini-cache-registry';
 import { anthropicCountTokensOperation } from './anthropic-count-tokens.operation';
+import { speechOperation } from './audio-speech.operation';
+import { transcriptionOperation } from './audio-transcription.operation';
 import { cacheCreateOperation } from './cache-create.operation';
 import { chatOperation } from './chat.operation';
+import { completionsOperation } from './completions.operation';
 import { embeddingsOperation } from './embeddings.operation';
 import { googlePassthroughOperation } from './google-passthrough.operation';
 
@@ -31,12 +34,16 @@ export class InferenceOperations {
     this.byName = {
       'chat.completions': erased(chatOperation('chat.completions', openai, chat)),
       generateContent: erased(chatOperation('generateContent', google, chat)),
+      completions: erased(completionsOperation(client, openai)),
       embeddings: erased(embeddingsOperation(client)),
       countTokens: erased(googlePassthroughOperation('countTokens', google, client, caches)),
       'google.embeddings': erased(googlePassthroughOperation('google.embeddings', google, client, caches)),
       'cachedContents.create': erased(cacheCreateOperation(client, caches)),
       messages: erased(chatOperation('messages', anthropic, chat)),
       'messages.countTokens': erased(anthropicCountTokensOperation(anthropic, client)),
+      'audio.transcriptions': erased(transcriptionOperation('audio.transcriptions', client)),
+      'audio.translations': erased(transcriptionOperation('audio.translations', client)),
+      'audio.speech': erased(speechOperation(client)),
     };
   }
 

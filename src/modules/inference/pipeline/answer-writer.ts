@@ -37,6 +37,16 @@ export class AnswerWriter {
       sendJson(res, 200, completed ? await completed(outcome.body) : outcome.body);
       return;
     }
+    if (outcome.kind === 'raw') return this.writeRaw(res, outcome, meter, commit);
+    await this.writeStream(res, outcome, meter, commit);
+  }
+
+  private async writeStream(
+    res: InferenceResponse,
+    outcome: Extract<AttemptOutcome, { kind: 'stream' }>,
+    meter: RequestMeter,
+    commit: () => Promise<void>,
+  ): Promise<void> {
     writeHeadWithQueued(
       res,
       200,
@@ -59,6 +69,42 @@ export class AnswerWriter {
       // Told in-band (an error event the client's SDK raises): end the answer so that frame arrives.
       if (err instanceof StreamErrorReported && !res.destroyed) res.end();
       else res.destroy();
+    }
+  }
+
+  /**
+   * A non-JSON body: a whole one is metered, then sent with its length; a streamed one (speech audio)
+   * is written with backpressure and metered at its end (a failure mid-way destroys the answer).
+   */
+  private async writeRaw(
+    res: InferenceResponse,
+    outcome: Extract<AttemptOutcome, { kind: 'raw' }>,
+    meter: RequestMeter,
+    commit: () => Promise<void>,
+  ): Promise<void> {
+    const { body, contentType } = outcome;
+    if (typeof body === 'string' || body instanceof Uint8Array) {
+      meter.succeeded(200);
+      await commit();
+      const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+      writeHeadWithQueued(res, 200, ['content-type', contentType, 'content-length', String(length)]);
+      res.end(body);
+      return;
+    }
+    writeHeadWithQueued(res, 200, ['content-type', contentType]);
+    try {
+      await writeFrames(res, body, () => meter.firstByte());
+      if (res.destroyed) meter.failed(499, 'connection');
+      else meter.succeeded(200);
+      await commit();
+      res.end();
+    } catch (err) {
+      meter.failed(res.destroyed ? 499 : 502, errorTypeOf(err));
+      this.logger.warn(
+        { request_id: meter.requestId, err: err instanceof Error ? err.message : String(err) },
+        'raw answer ended with an error',
+      );
+      res.destroy();
     }
   }
 }

@@ -11,6 +11,7 @@ import type { RequestMeter } from './request-meter';
 /** Every metered operation the gateway serves; the route table names one per route. */
 export const OPERATION_NAMES = [
   'chat.completions',
+  'completions',
   'embeddings',
   'generateContent',
   'countTokens',
@@ -18,6 +19,9 @@ export const OPERATION_NAMES = [
   'cachedContents.create',
   'messages',
   'messages.countTokens',
+  'audio.transcriptions',
+  'audio.translations',
+  'audio.speech',
 ] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];
 
@@ -63,6 +67,11 @@ export interface ResponseContext {
 /** What one successful attempt produced, before anything was written to the client. */
 export type AttemptOutcome =
   | { kind: 'json'; body: unknown }
+  /**
+   * A body that is not JSON (a transcript as text, srt or vtt; speech audio) sent with its content
+   * type: whole, or streamed chunk by chunk as the upstream sends it.
+   */
+  | { kind: 'raw'; contentType: string; body: string | Uint8Array | AsyncIterable<Uint8Array> }
   | {
       kind: 'stream';
       format: 'sse' | 'json-array';

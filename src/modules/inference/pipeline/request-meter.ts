@@ -1,7 +1,7 @@
 import type { ChatStreamEvent, Usage } from '../../../providers/core/canonical';
 import type { Identity } from '../../auth/identity';
 import type { AttemptInfo } from '../../routing/router.service';
-import { costTextOf } from '../../usage/pricing/cost';
+import { costTextOf, type CostExtras } from '../../usage/pricing/cost';
 import { effectivePricing } from '../../usage/pricing/price-table';
 import type { UsageEvent } from '../../usage/usage-event';
 
@@ -36,6 +36,7 @@ export class RequestMeter {
   private status = 0;
   private errorType?: string;
   private stored?: CacheStorage;
+  private audio?: string;
 
   constructor(private readonly init: MeterInit) {}
 
@@ -59,6 +60,11 @@ export class RequestMeter {
   /** Provider-side storage the call bought (a context cache's tokens × seconds), priced with the usage. */
   storage(stored: CacheStorage): void {
     this.stored = stored;
+  }
+
+  /** Seconds of audio the call transcribed or produced (decimal text), recorded and priced at `per_audio_second`. */
+  audioSeconds(seconds: string): void {
+    this.audio = seconds;
   }
 
   firstByte(): void {
@@ -114,12 +120,22 @@ export class RequestMeter {
           ? costTextOf(
               usage,
               effectivePricing(model.pricing, this.info?.target.upstreamModel, model.name),
-              this.stored ? { cacheStorage: this.stored } : undefined,
+              this.extras(),
             )
           : '0',
+      // Set on every event (undefined when none), so the literal keeps one shape: no spread per request.
+      audioSeconds: this.audio,
       latencyMs: Math.round(performance.now() - this.started),
       ttftMs: this.ttftMs,
       stream: this.init.stream,
+    };
+  }
+
+  private extras(): CostExtras | undefined {
+    if (!this.stored && !this.audio) return undefined;
+    return {
+      ...(this.stored ? { cacheStorage: this.stored } : {}),
+      ...(this.audio ? { audioSeconds: this.audio } : {}),
     };
   }
 
@@ -138,6 +154,8 @@ export class RequestMeter {
 function generatedChars(ev: unknown): number {
   const e = ev as {
     choices?: Array<{
+      /** A legacy completion chunk's text. */
+      text?: unknown;
       delta?: {
         content?: unknown;
         reasoning_content?: unknown;
@@ -150,7 +168,7 @@ function generatedChars(ev: unknown): number {
   const len = (v: unknown) => (typeof v === 'string' ? v.length : 0);
   let n = 0;
   for (const c of e?.choices ?? []) {
-    n += len(c.delta?.content) + len(c.delta?.reasoning_content);
+    n += len(c.text) + len(c.delta?.content) + len(c.delta?.reasoning_content);
     for (const t of c.delta?.tool_calls ?? []) n += len(t.function?.arguments);
   }
   if (e?.delta) n += len(e.delta.text) + len(e.delta.thinking) + len(e.delta.partial_json);

@@ -325,6 +325,10 @@ export class PricingDto {
 
   @ApiPropertyOptional() @ValidateIf(given) @IsMoney() per_image?: string | number | null;
   @ApiPropertyOptional() @ValidateIf(given) @IsMoney() per_video_second?: string | number | null;
+  @ApiPropertyOptional({ description: 'Audio transcribed or spoken, per second (whisper-1: 0.0001)' })
+  @ValidateIf(given)
+  @IsMoney()
+  per_audio_second?: string | number | null;
   @ApiPropertyOptional() @ValidateIf(given) @IsMoney() per_request?: string | number | null;
 
   @ApiPropertyOptional({ example: { '720p': '0.10', '1080p': '0.15' } })

@@ -67,6 +67,7 @@ export class ModelPricingResponse {
   @ApiPropertyOptional({ type: LongContextPricingResponse }) long_context?: LongContextPricingResponse;
   @ApiPropertyOptional(PRICE()) per_image?: string;
   @ApiPropertyOptional(PRICE()) per_video_second?: string;
+  @ApiPropertyOptional(PRICE('audio transcribed or spoken, per second')) per_audio_second?: string;
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { type: 'string' },

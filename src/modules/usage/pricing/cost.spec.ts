@@ -189,6 +189,19 @@ describe('costOf (contract §9.5), hand-computed', () => {
     ).toBe('0.0000017');
   });
 
+  it('per audio second (whisper-1), beside any tokens', () => {
+    expect(costOf(undefined, PRICE_TABLE['whisper-1'], { audioSeconds: '90.5' }).toFixed()).toBe('0.00905');
+    expect(
+      costOf(
+        { promptTokens: 1_000_000, completionTokens: 0 },
+        { input_per_mtok: '1', per_audio_second: '0.01' },
+        {
+          audioSeconds: '2',
+        },
+      ).toFixed(),
+    ).toBe('1.02');
+  });
+
   it('per image, per request, per video second and by resolution', () => {
     expect(costOf(undefined, PRICE_TABLE['dall-e-3'], { images: 3 }).toFixed()).toBe('0.12');
     expect(costOf(undefined, { per_request: '0.002' }).toFixed()).toBe('0.002');

@@ -10,6 +10,8 @@ export { reserveEstimateNano } from './reserve-estimate';
 export interface CostExtras {
   images?: number;
   videoSeconds?: string;
+  /** Seconds of audio transcribed or spoken (decimal text), at `per_audio_second`. */
+  audioSeconds?: string;
   resolution?: string;
   /** A context cache kept: `tokens` stored for `seconds` (decimal text), at `cache_storage_per_mtok_hour`. */
   cacheStorage?: { tokens: number; seconds: string };
@@ -75,6 +77,7 @@ export function costTextOf(usage: Usage | undefined, pricing: PricingInput, extr
       ),
     );
   }
+  if (extra.audioSeconds) parts.push(mul(fixed(extra.audioSeconds), price(pricing, RATE.perAudioSecond)));
   if (extra.videoSeconds) {
     const byRes = pricing.per_video_second_by_resolution;
     const resPrice = typeof byRes === 'object' && extra.resolution ? byRes[extra.resolution] : undefined;

@@ -55,6 +55,7 @@ export const PRICE_TABLE: Readonly<Record<string, PricingInput>> = {
     audio_input_per_mtok: '40.00',
     audio_output_per_mtok: '80.00',
   },
+  'whisper-1': { per_audio_second: '0.0001' },
   'gpt-4o-mini-tts': { input_per_mtok: '0.60', output_per_mtok: '12.00', audio_output_per_mtok: '12.00' },
   o1: { input_per_mtok: '15.00', cached_input_per_mtok: '7.50', output_per_mtok: '60.00' },
   o3: { input_per_mtok: '2.00', cached_input_per_mtok: '0.50', output_per_mtok: '8.00' },

@@ -37,6 +37,8 @@ export const RATE = {
   perImage: rate('per_image'),
   cacheStoragePerHour: rate('cache_storage_per_mtok_hour'),
   perVideoSecond: rate('per_video_second'),
+  /** Audio priced by duration (whisper-1: $0.006 a minute = `0.0001` a second), apart from any tokens. */
+  perAudioSecond: rate('per_audio_second'),
 } as const;
 
 /** The rates an output token can be billed at without asking for audio (text, reasoning, image). */
