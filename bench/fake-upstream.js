@@ -4,6 +4,9 @@
  *   - OpenAI  POST …/chat/completions                         (JSON, or SSE when "stream": true)
  *   - Gemini  POST …/models/<model>:generateContent            (JSON)
  *             POST …/models/<model>:streamGenerateContent?alt=sse (SSE, \r\n\r\n frames, no [DONE])
+ *   - Anthropic POST …/v1/messages                             (JSON, or SSE when "stream": true: message_start,
+ *             content_block_start, ping, content_block_delta × 9, content_block_stop, message_delta, message_stop;
+ *             `x-api-key` and `anthropic-version` required, as Anthropic does)
  * Anything else answers 404. Usage: node bench/fake-upstream.js [--port=N]
  * Prints `LISTENING <port>` on stdout once ready. FAKE_CHUNK_DELAY_MS (default 0) spaces stream chunks.
  */
@@ -78,8 +81,71 @@ function geminiChunks() {
   return parts.map((t, i) => `data: ${JSON.stringify(geminiJson(t, i === parts.length - 1, rid))}\r\n\r\n`);
 }
 
-function sendStream(res, frames) {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+/** Anthropic's usage of the answer (providers.md §7.2): input excludes cache reads and writes. */
+const ANTHROPIC_INPUT_USAGE = {
+  input_tokens: USAGE.prompt_tokens,
+  cache_creation_input_tokens: 0,
+  cache_read_input_tokens: 0,
+  cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+};
+
+/** A Messages API answer (`type: "message"`), as `POST /v1/messages` returns it without `stream`. */
+function anthropicJson(model) {
+  return {
+    id: `msg_${id()}`,
+    type: 'message',
+    role: 'assistant',
+    model,
+    content: [{ type: 'text', text: TEXT }],
+    stop_reason: 'end_turn',
+    stop_sequence: null,
+    usage: { ...ANTHROPIC_INPUT_USAGE, output_tokens: USAGE.completion_tokens, service_tier: 'standard' },
+  };
+}
+
+/**
+ * The same answer as Anthropic streams it (providers.md §7.3): `event: <type>` + `data: {"type":<type>,…}`
+ * frames, ping after the first content_block_start, cumulative output_tokens in message_delta, no [DONE].
+ */
+function anthropicChunks(model) {
+  const { cache_creation: _split, ...startUsage } = ANTHROPIC_INPUT_USAGE;
+  const events = [
+    {
+      type: 'message_start',
+      message: {
+        id: `msg_${id()}`,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...startUsage, output_tokens: 1, service_tier: 'standard' },
+      },
+    },
+    { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+    { type: 'ping' },
+    ...PIECES.map((text) => ({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } })),
+    { type: 'content_block_stop', index: 0 },
+    {
+      type: 'message_delta',
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      usage: { output_tokens: USAGE.completion_tokens },
+    },
+    { type: 'message_stop' },
+  ];
+  return events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+}
+
+/** Anthropic's error body (providers.md §7.4). */
+const anthropicError = (type, message) => ({
+  type: 'error',
+  error: { type, message },
+  request_id: `req_${id()}`,
+});
+
+function sendStream(res, frames, headers = {}) {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers });
   let i = 0;
   const next = () => {
     if (i >= frames.length) return res.end();
@@ -90,9 +156,13 @@ function sendStream(res, frames) {
   next();
 }
 
-function sendJson(res, status, obj) {
+function sendJson(res, status, obj, headers = {}) {
   const body = JSON.stringify(obj);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    ...headers,
+  });
   res.end(body);
 }
 
@@ -109,11 +179,39 @@ function handle(req, res, raw) {
     if (body.stream) return sendStream(res, openaiChunks(model, !!body.stream_options?.include_usage));
     return sendJson(res, 200, openaiJson(model));
   }
+  if (req.method === 'POST' && /\/v1\/messages(\?|$)/.test(url)) return anthropic(req, res, body);
   if (req.method === 'POST' && url.includes(':streamGenerateContent')) return sendStream(res, geminiChunks());
   if (req.method === 'POST' && url.includes(':generateContent')) {
     return sendJson(res, 200, geminiJson(TEXT, true, id()));
   }
   return sendJson(res, 404, { error: { message: `no route ${req.method} ${url}` } });
+}
+
+/** `POST /v1/messages`: the key and version headers checked as Anthropic does, then the answer. */
+function anthropic(req, res, body) {
+  const headers = { 'request-id': `req_${id()}` };
+  if (!req.headers['x-api-key']) {
+    return sendJson(
+      res,
+      401,
+      anthropicError('authentication_error', 'x-api-key header is required'),
+      headers,
+    );
+  }
+  if (!req.headers['anthropic-version']) {
+    return sendJson(
+      res,
+      400,
+      anthropicError('invalid_request_error', 'anthropic-version: header is required'),
+      headers,
+    );
+  }
+  const model = body.model || 'claude-sonnet-4-5';
+  if (body.stream) {
+    const sse = { ...headers, 'content-type': 'text/event-stream; charset=utf-8' };
+    return sendStream(res, anthropicChunks(model), sse);
+  }
+  return sendJson(res, 200, anthropicJson(model), headers);
 }
 
 function start(port = 0) {

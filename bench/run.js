@@ -2,8 +2,8 @@
 'use strict';
 /**
  * Switchboard benchmark runner: gateway overhead against a bare Node proxy and the fake upstream.
- * See bench/README.md. Writes bench/results/latest.md and bench/results/latest.json
- * (with --soak: lib/soak.js, bench/results/soak.md and soak.json).
+ * See bench/README.md. Writes bench/results/latest.md and bench/results/latest.json (--out=NAME: NAME.md
+ * and NAME.json instead; with --soak: lib/soak.js, bench/results/soak.md and soak.json).
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -13,12 +13,16 @@ const { HAS_TASKSET, cpuMicros, memMB, rssSampler } = require('./lib/proc');
 const { pickTool, runLoad, runProbe } = require('./lib/load');
 const T = require('./lib/targets');
 const { aggregate, markdown } = require('./lib/report');
+const { NAMES: SCENARIOS, parseScenarios, isStream, isMessages } = require('./lib/scenarios');
 
 const USAGE = `usage: npm run bench -- [options]
   --quick                 ~1 minute smoke run (1 s load runs, 0.5 s probes)
   --only=a,b              targets: direct, bare, gateway, portkey (default: direct,bare,gateway)
   --peers                 also measure peers installed in bench/peers (Portkey)
-  --scenario=a,b          nonstream, stream (default: both)
+  --scenario=a,b          nonstream, stream (chat completions, every target); messages-translated,
+                          messages-translated-stream (POST /v1/messages for bench-openai, translated),
+                          messages-passthrough, messages-passthrough-stream (for bench-anthropic, passed
+                          through): gateway only. Shorthands: chat, messages, all (default: all)
   --conc=1,16,64          concurrency levels
   --rounds=N              interleaved rounds, medians reported (default 3)
   --duration=S            seconds per load run (default 6)
@@ -29,6 +33,7 @@ const USAGE = `usage: npm run bench -- [options]
   --no-limits             virtual key without rate limits or budget, and no team (default: a key in a team,
                           both with rpm/tpm limits and a budget far out of reach, so admission runs)
   --chunk-delay-ms=N      fake upstream pause between stream chunks (default 0)
+  --out=NAME              write bench/results/NAME.md and NAME.json instead of latest.md / latest.json
   --soak                  soak instead: fake upstream + gateway only, one long run of mixed OpenAI/Gemini
                           traffic (JSON and stream), gateway RSS sampled every 10 s, bench/results/soak.md
                           (--only, --scenario, --conc, --rounds, --duration do not apply)
@@ -46,7 +51,8 @@ const list = (v) =>
 
 const DEFAULTS = {
   targets: ['direct', 'bare', 'gateway'],
-  scenarios: ['nonstream', 'stream'],
+  scenarios: SCENARIOS,
+  out: 'latest',
   conc: [1, 16, 64],
   rounds: 3,
   duration: 6,
@@ -71,7 +77,7 @@ function parseArgs(argv) {
     } else if (k === 'quick') continue;
     else if (k === 'peers') o.targets.push('portkey');
     else if (k === 'only') o.only = list(v);
-    else if (k === 'scenario') o.scenarios = list(v).map((s) => s.replace('non-stream', 'nonstream'));
+    else if (k === 'scenario') o.scenarios = list(v);
     else if (k === 'conc') o.conc = list(v).map(Number);
     else if (k === 'rounds') o.rounds = Number(v);
     else if (k === 'duration') o.duration = Number(v);
@@ -86,14 +92,15 @@ function parseArgs(argv) {
     else if (k === 'soak-duration') o.soakDuration = Number(v);
     else if (k === 'soak-conc') o.soakConc = Number(v);
     else if (k === 'chunk-delay-ms') o.chunkDelayMs = Number(v);
+    else if (k === 'out') o.out = v;
     else throw new Error(`unknown option ${a}\n${USAGE}`);
   }
   if (o.only) o.targets = o.only;
-  const bad = [
-    ...o.targets.filter((t) => !ALL_TARGETS.includes(t)),
-    ...o.scenarios.filter((s) => !/^(non)?stream$/.test(s)),
-  ];
-  if (bad.length) throw new Error(`unknown target or scenario: ${bad.join(', ')}\n${USAGE}`);
+  const bad = o.targets.filter((t) => !ALL_TARGETS.includes(t));
+  if (bad.length) throw new Error(`unknown target: ${bad.join(', ')}\n${USAGE}`);
+  o.scenarios = parseScenarios(o.scenarios);
+  if (!o.scenarios.length) throw new Error(`no scenario\n${USAGE}`);
+  if (!/^[\w.-]+$/.test(o.out)) throw new Error(`--out must be a plain file name (no extension)\n${USAGE}`);
   if (!(o.soakDuration >= 1) || !(Number.isInteger(o.soakConc) && o.soakConc >= 1)) {
     throw new Error(`--soak-duration must be ≥ 1 s and --soak-conc a positive integer\n${USAGE}`);
   }
@@ -110,8 +117,8 @@ async function measureLoad(tool, t, scenario, conc, seconds) {
   return { ...r, cpuUsPerReq: r.requests ? cpu / r.requests : null, rssMB: stopRss() };
 }
 
-async function measureProbe(t, conc, seconds) {
-  const req = t.request('stream');
+async function measureProbe(t, scenario, conc, seconds) {
+  const req = t.request(scenario);
   const r = await runProbe(
     { url: req.url, headers: req.headers, body: req.body },
     conc,
@@ -180,7 +187,21 @@ async function main() {
             ? T.direct(up)
             : await T[name](up, { virtualKey: o.virtualKey, limits: o.limits, log });
         cleanup.push(t.stop);
-        await T.validate(t, o.scenarios);
+        await T.validate(
+          t,
+          o.scenarios.filter((sc) => !isMessages(sc)),
+        );
+        // A Messages scenario that fails drops only itself (with the reason), not the target's chat figures.
+        for (const sc of o.scenarios.filter((s) => isMessages(s) && t.request(s))) {
+          try {
+            await T.validate(t, [sc]);
+          } catch (err) {
+            log(`SKIPPING ${name} ${sc}: ${err.message}`);
+            skipped.push({ name: `${name} ${sc}`, reason: err.message });
+            const serve = t.request;
+            t.request = (s) => (s === sc ? null : serve(s));
+          }
+        }
         targets.push(t);
       } catch (err) {
         log(`SKIPPING ${name}: ${err.message}`);
@@ -190,23 +211,27 @@ async function main() {
     if (!targets.length) throw new Error('no target could be started');
     for (const t of targets) if (t.note) meta.pinning += `; ${t.note}`;
 
-    for (const t of targets) for (const sc of o.scenarios) await runLoad(tool, t.request(sc), 16, o.warmup);
+    const serving = (sc) => targets.filter((t) => t.request(sc));
+    for (const t of targets) {
+      for (const sc of o.scenarios) if (t.request(sc)) await runLoad(tool, t.request(sc), 16, o.warmup);
+    }
 
     const records = [];
-    const total = o.scenarios.length * o.conc.length * o.rounds * targets.length;
+    const total = o.scenarios.reduce((sum, sc) => sum + serving(sc).length, 0) * o.conc.length * o.rounds;
     let n = 0;
     for (const scenario of o.scenarios) {
+      const ts = serving(scenario);
       for (const conc of o.conc) {
         for (let round = 0; round < o.rounds; round++) {
           // interleave targets, rotating the order each round so none always goes first
-          const order = targets.map((_, i) => targets[(i + round) % targets.length]);
+          const order = ts.map((_, i) => ts[(i + round) % ts.length]);
           for (const t of order) {
             const base = { round, scenario, conc, target: t.name };
             const m = await measureLoad(tool, t, scenario, conc, o.duration);
             records.push({ ...base, kind: 'load', ...m });
             let line = `${m.rps.toFixed(0)} req/s, p50 ${m.p50?.toFixed(3)} ms, ${m.cpuUsPerReq?.toFixed(0)} µs CPU/req`;
-            if (scenario === 'stream') {
-              const p = await measureProbe(t, conc, o.probeDuration);
+            if (isStream(scenario)) {
+              const p = await measureProbe(t, scenario, conc, o.probeDuration);
               records.push({ ...base, kind: 'probe', ...p });
               line += `, first byte p50 ${p.fb50?.toFixed(3)} ms`;
             }
@@ -221,12 +246,12 @@ async function main() {
     const agg = aggregate(records);
     const md = await pretty(markdown(meta, agg, targets, skipped));
     fs.mkdirSync(RESULTS, { recursive: true });
-    fs.writeFileSync(path.join(RESULTS, 'latest.md'), md);
+    fs.writeFileSync(path.join(RESULTS, `${o.out}.md`), md);
     const info = targets.map((t) => ({ name: t.name, label: t.label, hwmMB: t.hwmMB }));
     const json = { meta, targets: info, skipped, medians: agg, records };
-    fs.writeFileSync(path.join(RESULTS, 'latest.json'), JSON.stringify(json, null, 2) + '\n');
+    fs.writeFileSync(path.join(RESULTS, `${o.out}.json`), JSON.stringify(json, null, 2) + '\n');
     console.log(`\n${md}`);
-    log('wrote bench/results/latest.md and bench/results/latest.json');
+    log(`wrote bench/results/${o.out}.md and bench/results/${o.out}.json`);
   } finally {
     await stopAll();
   }

@@ -1,6 +1,7 @@
 'use strict';
 /** Medians over rounds, ratios against the bare proxy, and the markdown report. */
 const { median } = require('./stats');
+const { SCENARIOS, MESSAGES_GROUPS, TRANSLATION_CPU_LIMIT, isMessages } = require('./scenarios');
 
 const LOAD_FIELDS = ['rps', 'p50', 'p90', 'p99', 'cpuUsPerReq', 'rssMB'];
 const PROBE_FIELDS = ['rps', 'fb50', 'fb90', 'fb99', 'tot50', 'tot90', 'tot99'];
@@ -12,6 +13,11 @@ const CHECKS = [
   { label: 'stream first byte p50 at conc 1, over bare proxy', goal: '≤ 0.5 ms' },
   { label: 'peak RSS (VmHWM, whole run)', goal: '≤ 150 MB' },
   { label: 'errors + non-2xx answers, all runs', goal: '0' },
+  {
+    label:
+      '/v1/messages translated to OpenAI: CPU µs/req ÷ chat completions, highest over conc (JSON · stream)',
+    goal: `≤ ${TRANSLATION_CPU_LIMIT}×`,
+  },
 ];
 
 const key = (kind, scenario, conc, target) => `${kind}|${scenario}|${conc}|${target}`;
@@ -88,8 +94,30 @@ function probeTable(agg, concs, targets) {
   return rows.join('\n');
 }
 
+/** Translated CPU per request ÷ chat's in each measured cell of `group` for target `name`: [{ conc, ratio }]. */
+function translationRatios(agg, group, concs, name) {
+  const [chat, translated] = group;
+  return concs
+    .map((c) => {
+      const ref = agg[key('load', chat, c, name)]?.cpuUsPerReq;
+      const x = agg[key('load', translated, c, name)]?.cpuUsPerReq;
+      return { conc: c, ratio: x != null && ref ? x / ref : null };
+    })
+    .filter((r) => r.ratio != null);
+}
+
+const cpuMark = (ratio) => (ratio <= TRANSLATION_CPU_LIMIT ? ' ✅' : ' ❌');
+
+/** "1.12× ✅ (conc 16)": the highest translated/chat CPU ratio of `group`, or n/a when not measured. */
+function worstTranslation(agg, group, concs, name) {
+  const rs = translationRatios(agg, group, concs, name);
+  if (!rs.length) return 'n/a';
+  const worst = rs.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+  return `${worst.ratio.toFixed(2)}×${cpuMark(worst.ratio)} (conc ${worst.conc})`;
+}
+
 /** One value and pass/fail per check for target `t`. */
-function checkValues(agg, t) {
+function checkValues(agg, t, concs) {
   const g = (kind, sc, c, name) => agg[key(kind, sc, c, name)];
   const mark = (ok) => (ok == null ? '' : ok ? ' ✅' : ' ❌');
   const nsT = g('load', 'nonstream', 16, t.name);
@@ -107,14 +135,92 @@ function checkValues(agg, t) {
     fb == null ? 'n/a' : `${signed(fb, 3)} ms${mark(fb <= 0.5)}`,
     rss == null ? 'n/a' : `${fmt(rss, 0)} MB${mark(rss <= 150)}`,
     `${errors}${mark(errors === 0)}`,
+    ['json', 'stream']
+      .map((g) => worstTranslation(agg, MESSAGES_GROUPS[g], concs, t.name))
+      .join(' · ')
+      .replace(/^n\/a · n\/a$/, 'n/a'),
+  ];
+}
+
+/** The rows of `group`'s scenarios for target `name`, each conc: chat first, the Messages ones beside it. */
+function messagesRows(agg, kind, group, concs, name, columns) {
+  const rows = [];
+  for (const c of concs) {
+    const ref = agg[key(kind, group[0], c, name)] || {};
+    for (const sc of group) {
+      const m = agg[key(kind, sc, c, name)];
+      if (m) rows.push(`| ${c} | ${SCENARIOS[sc].label} | ${columns(m, ref, sc === group[1]).join(' | ')} |`);
+    }
+  }
+  return rows;
+}
+
+/**
+ * The Anthropic Messages section for target `t`: JSON, stream first byte, stream throughput, each
+ * cell's figures with their ratio to the chat completions request in the same cell; the translated
+ * request's CPU per request marked against the issue's limit.
+ */
+function messagesSection(agg, concs, t) {
+  const load = (m, ref, translated) => [
+    cell(m.rps, ref.rps, 0),
+    cell(m.p50, ref.p50, 3),
+    cell(m.p90, ref.p90, 3),
+    cell(m.p99, ref.p99, 3),
+    cell(m.cpuUsPerReq, ref.cpuUsPerReq, 0) +
+      (translated && m.cpuUsPerReq != null && ref.cpuUsPerReq
+        ? cpuMark(m.cpuUsPerReq / ref.cpuUsPerReq)
+        : ''),
+    cell(m.rssMB, ref.rssMB, 0),
+    String(m.errors),
+  ];
+  const probe = (m, ref) => [
+    cell(m.fb50, ref.fb50, 3),
+    cell(m.fb99, ref.fb99, 3),
+    cell(m.tot50, ref.tot50, 3),
+    cell(m.tot99, ref.tot99, 3),
+    String(m.errors),
+  ];
+  const loadHead = [
+    '| conc | request | req/s | p50 ms | p90 ms | p99 ms | CPU µs/req | peak RSS MB | errors |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  const probeHead = [
+    '| conc | request | first byte p50 ms | first byte p99 ms | total p50 ms | total p99 ms | errors |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  const table = (head, rows) => (rows.length ? [...head, ...rows].join('\n') : '_not measured_');
+  return [
+    '',
+    `## Anthropic Messages — POST /v1/messages beside chat — ${t.label}`,
+    '',
+    'The same prompt (`"Say hello"`, `max_tokens: 16`) in the Anthropic dialect (`x-api-key`, ' +
+      '`anthropic-version: 2023-06-01`): for `bench-openai` the gateway translates it to OpenAI chat ' +
+      'completions and the answer back to a Message (scenarios `messages-translated`, ' +
+      '`messages-translated-stream`); for `bench-anthropic` (an `anthropic` deployment on the fake ' +
+      'upstream) it passes it through (`messages-passthrough`, `messages-passthrough-stream`). ' +
+      "Each figure's ratio is to the chat completions request for `bench-openai` (passed through) in " +
+      `the same cell; the translated request's CPU per request is marked against issue 17's limit, ` +
+      `≤ ${TRANSLATION_CPU_LIMIT}× chat's.`,
+    '',
+    '### JSON',
+    '',
+    table(loadHead, messagesRows(agg, 'load', MESSAGES_GROUPS.json, concs, t.name, load)),
+    '',
+    '### Stream — first byte and total (stream probe, node:http client)',
+    '',
+    table(probeHead, messagesRows(agg, 'probe', MESSAGES_GROUPS.stream, concs, t.name, probe)),
+    '',
+    '### Stream — throughput (load generator; latencies are to the end of the stream)',
+    '',
+    table(loadHead, messagesRows(agg, 'load', MESSAGES_GROUPS.stream, concs, t.name, load)),
   ];
 }
 
 function markdown(meta, agg, targets, skipped) {
   const subjects = targets.filter((t) => t.name !== 'direct');
-  const checks = subjects.map((t) => checkValues(agg, t));
+  const checks = subjects.map((t) => checkValues(agg, t, meta.conc));
   const out = [
-    '# Switchboard benchmark — latest run',
+    `# Switchboard benchmark — ${meta.out && meta.out !== 'latest' ? `run (${meta.out})` : 'latest run'}`,
     '',
     `${meta.date} · ${meta.cpu} (${meta.cores} cores) · Node ${meta.node} · load: ${meta.tool} · ` +
       `pinning: ${meta.pinning} · ${meta.rounds} interleaved rounds, medians · ${meta.duration} s per load run, ` +
@@ -150,10 +256,14 @@ function markdown(meta, agg, targets, skipped) {
       loadTable(agg, 'stream', meta.conc, targets),
     );
   }
+  const messagesTargets = targets.filter((t) =>
+    meta.scenarios.some((sc) => isMessages(sc) && meta.conc.some((c) => agg[key('load', sc, c, t.name)])),
+  );
+  for (const t of messagesTargets) out.push(...messagesSection(agg, meta.conc, t));
   if (skipped.length) {
     out.push(
       '',
-      '## Skipped targets',
+      '## Skipped targets and scenarios',
       '',
       ...skipped.map((s) => `- **${s.name}**: ${s.reason.split('\n')[0]}`),
     );

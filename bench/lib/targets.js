@@ -1,7 +1,9 @@
 'use strict';
 /**
  * The systems under test. Each start function resolves with a target:
- *   { name, label, pid, request(scenario) -> { url, headers, body, expect }, stop() }
+ *   { name, label, pid, request(scenario) -> { url, headers, body, expect, check? } | null, stop() }
+ * (request answers null for a scenario the target does not serve: only the gateway serves the
+ * Anthropic Messages scenarios, see lib/scenarios.js)
  * (the gateway also has workerPid and mixedRequests() for the soak)
  * or throws an Error whose message says why the target is skipped.
  * Gateways run pinned to core 0; the fake upstream shares core 1 with the load generator.
@@ -13,6 +15,7 @@ const crypto = require('node:crypto');
 const { spawnSync } = require('node:child_process');
 const { spawnPinned, waitForLine, freePort, stop, pinServices } = require('./proc');
 const { benchPrefix, clearPrefix } = require('./redis-prefix');
+const { SCENARIOS, isMessages, isStream } = require('./scenarios');
 
 const ROOT = path.join(__dirname, '..', '..');
 const BENCH = path.join(ROOT, 'bench');
@@ -29,15 +32,49 @@ const chatBody = (model, stream) =>
     ...(stream ? { stream: true } : {}),
   });
 
-/** A request builder for an OpenAI-compatible endpoint at `base`. */
+/** A request builder for an OpenAI-compatible endpoint at `base` (chat scenarios only; null for the others). */
 const openaiRequest =
   (base, model, extraHeaders = {}) =>
-  (scenario) => ({
-    url: `${base}/v1/chat/completions`,
-    headers: { 'content-type': 'application/json', ...extraHeaders },
-    body: chatBody(model, scenario === 'stream'),
-    expect: scenario === 'stream' ? '[DONE]' : '"chat.completion"',
+  (scenario) =>
+    isMessages(scenario)
+      ? null
+      : {
+          url: `${base}/v1/chat/completions`,
+          headers: { 'content-type': 'application/json', ...extraHeaders },
+          body: chatBody(model, isStream(scenario)),
+          expect: isStream(scenario) ? '[DONE]' : '"chat.completion"',
+        };
+
+/** The Anthropic SDK's default version header. */
+const ANTHROPIC_VERSION = '2023-06-01';
+
+/** The same small prompt in the Anthropic Messages dialect. */
+const messagesBody = (model, stream) =>
+  JSON.stringify({
+    model,
+    max_tokens: 16,
+    messages: [{ role: 'user', content: 'Say hello' }],
+    ...(stream ? { stream: true } : {}),
   });
+
+/**
+ * A request builder for the gateway's `POST /v1/messages` at `base` (Messages scenarios only), with the
+ * key in `x-api-key` as the Anthropic SDK sends it; the model is the scenario's (`bench-openai` is
+ * translated, `bench-anthropic` passed through). `check`: what validate() also wants in the answer (usage).
+ */
+const messagesRequest = (base, key) => (scenario) => {
+  if (!isMessages(scenario)) return null;
+  const stream = isStream(scenario);
+  return {
+    url: `${base}/v1/messages`,
+    headers: { 'content-type': 'application/json', 'x-api-key': key, 'anthropic-version': ANTHROPIC_VERSION },
+    body: messagesBody(SCENARIOS[scenario].gatewayModel, stream),
+    expect: stream ? 'message_stop' : '"type":"message"',
+    check: stream
+      ? ['event: message_start', 'text_delta', 'event: message_delta', '"output_tokens"']
+      : ['"usage"', '"input_tokens"', '"output_tokens"', '"stop_reason":"end_turn"'],
+  };
+};
 
 async function poll(url, ok, timeoutMs, child) {
   const deadline = Date.now() + timeoutMs;
@@ -175,6 +212,12 @@ function gatewayConfig(upPort) {
       '        upstream_model: gemini-2.5-flash',
       '        api_key: fake',
       `        base_url: http://127.0.0.1:${upPort}`,
+      '  - model_name: bench-anthropic',
+      '    deployments:',
+      '      - provider: anthropic',
+      '        upstream_model: claude-sonnet-4-5',
+      '        api_key: sk-ant-fake',
+      `        base_url: http://127.0.0.1:${upPort}`,
       '',
     ].join('\n'),
   );
@@ -292,6 +335,13 @@ function gatewayMixedRequests(base, key) {
   return reqs.map((r) => ({ ...r, method: 'POST', url: `${base}${r.path}` }));
 }
 
+/** The gateway serves every scenario: chat for `bench-openai`, Messages for the scenario's model. */
+function gatewayRequest(base, key) {
+  const chat = openaiRequest(base, 'bench-openai', { authorization: `Bearer ${key}` });
+  const messages = messagesRequest(base, key);
+  return (scenario) => (isMessages(scenario) ? messages(scenario) : chat(scenario));
+}
+
 async function gateway(up, { virtualKey, limits = true, log }) {
   const main = buildGatewayIfNeeded(log);
   const databaseUrl =
@@ -342,7 +392,7 @@ async function gateway(up, { virtualKey, limits = true, log }) {
       label: `Switchboard gateway (${mode})`,
       pid: api.pid,
       workerPid: worker.pid,
-      request: openaiRequest(base, 'bench-openai', { authorization: `Bearer ${key}` }),
+      request: gatewayRequest(base, key),
       mixedRequests: () => gatewayMixedRequests(base, key),
       note: services.note,
       stop: stopAll,
@@ -381,14 +431,20 @@ async function portkey(up) {
   };
 }
 
-/** Send one request per scenario and check the answer; throws with the reason on failure. */
+/**
+ * Send one request per scenario the target serves and check the answer (`expect`, and every `check`
+ * string); throws with the reason on failure.
+ */
 async function validate(target, scenarios) {
   for (const sc of scenarios) {
     const r = target.request(sc);
+    if (!r) continue;
     const res = await fetch(r.url, { method: 'POST', headers: r.headers, body: r.body });
     const text = await res.text();
-    if (res.status !== 200 || !text.includes(r.expect)) {
-      throw new Error(`${sc} request answered ${res.status}: ${text.slice(0, 300)}`);
+    const missing = [r.expect, ...(r.check || [])].filter((e) => !text.includes(e));
+    if (res.status !== 200 || missing.length) {
+      const why = res.status !== 200 ? '' : ` without ${missing.join(', ')}`;
+      throw new Error(`${sc} request answered ${res.status}${why}: ${text.slice(0, 300)}`);
     }
   }
 }
