@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { GatewayError } from '../../../common/errors/gateway-error';
 import type { DialectValidationError } from '../../../dialects/dialect-validation-error';
 import {
   fromOpenAiCompletionRequest,
@@ -11,10 +10,9 @@ import type { ProviderClient } from '../../../providers/core/provider-client';
 import { ProviderError } from '../../../providers/core/provider-error';
 import { formatSse } from '../../../providers/core/sse';
 import { estimateTextPromptTokens } from '../../../providers/core/token-estimate';
-import { getAdapter } from '../../../providers/provider-registry';
-import type { ResolvedModel } from '../../routing/catalog.types';
 import { reserveEstimateNano } from '../../usage/pricing/reserve-estimate';
 import type { OpenAiChatHandler } from '../openai-chat.handler';
+import { openAiWireOnly } from './openai-wire-only';
 import type { Operation, ResponseContext } from '../pipeline/operation';
 import { parseChunk, peekFirst, tap } from '../pipeline/streams';
 
@@ -66,7 +64,7 @@ export function completionsOperation(
       reserveEstimateNano(parsed.promptTokens, parsed.request.reserveOutputTokens, rates, false),
     onResolved: (resolved, parsed) => {
       const refusal = parsed.request.passthroughOnly;
-      return refusal ? openAiWireOnly(resolved, refusal) : resolved;
+      return refusal ? openAiWireOnly(resolved, refusal.message, refusal.param) : resolved;
     },
     async attempt({ adapter, parsed, ctx, rctx, meter, signal }) {
       const codec = adapter.passthrough;
@@ -95,34 +93,6 @@ export function completionsOperation(
       const resp = await client.complete(adapter, request, ctx, signal);
       meter.usage(resp.usage);
       return { kind: 'json', body: toOpenAiCompletion(resp, rctx.publicModel) };
-    },
-  };
-}
-
-/**
- * The model with only its deployments that pass a completion through to OpenAI's wire, and then no
- * fallbacks (a model of mixed providers is served by its OpenAI side); none: a 400 naming the field.
- * A fallback model that reaches a deployment of another wire is refused there (the attempt's check).
- */
-function openAiWireOnly(resolved: ResolvedModel, refusal: DialectValidationError): ResolvedModel {
-  const deployments = resolved.model.deployments.filter(
-    (d) => getAdapter(d.provider)?.passthrough?.wire === 'openai',
-  );
-  if (deployments.length === resolved.model.deployments.length) return resolved;
-  if (deployments.length === 0)
-    throw new GatewayError(
-      'invalid_request',
-      `${refusal.message}; model '${resolved.requestedName}' has none`,
-      { param: refusal.param },
-    );
-  return {
-    ...resolved,
-    model: {
-      ...resolved.model,
-      deployments,
-      fallbacks: [],
-      contextWindowFallbacks: [],
-      contentPolicyFallbacks: [],
     },
   };
 }
