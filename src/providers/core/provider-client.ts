@@ -159,7 +159,8 @@ async function readBodyChecked(res: UpstreamResponse): Promise<unknown> {
   return parseBodyText(await readTextChecked(res));
 }
 
-async function readTextChecked(res: UpstreamResponse): Promise<string> {
+/** An upstream body read whole as text; a transport failure mid-body is a typed ProviderError. */
+export async function readTextChecked(res: UpstreamResponse): Promise<string> {
   try {
     return await res.body.text();
   } catch (err) {

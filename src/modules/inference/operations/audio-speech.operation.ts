@@ -5,7 +5,7 @@ import {
 } from '../../../dialects/openai/openai-audio';
 import { secondsText } from '../../../dialects/openai/openai-audio-usage';
 import { headerValue, parseBodyText, toProviderError } from '../../../providers/core/http-executor';
-import type { ProviderClient } from '../../../providers/core/provider-client';
+import { readTextChecked, type ProviderClient } from '../../../providers/core/provider-client';
 import { ProviderError } from '../../../providers/core/provider-error';
 import { estimateTextPromptTokens } from '../../../providers/core/token-estimate';
 import { pcmDurationSeconds, pcmToWav } from '../../../providers/core/wav';
@@ -103,12 +103,7 @@ export function speechOperation(client: ProviderClient): Operation<ParsedSpeech>
         ctx,
         signal,
       );
-      let text: string;
-      try {
-        text = await res.body.text();
-      } catch (err) {
-        throw toProviderError(err);
-      }
+      const text = await readTextChecked(res);
       const audio = speech.parseResponse(parseBodyText(text), ctx);
       const format = { sampleRate: audio.sampleRate, channels: audio.channels, bitsPerSample: 16 };
       meter.usage(audio.usage ?? { promptTokens: parsed.promptTokens, completionTokens: 0, estimated: true });

@@ -6,8 +6,8 @@ import {
   streamedTranscriptionMeteringOf,
   transcriptionMeteringOf,
 } from '../../../dialects/openai/openai-audio-usage';
-import { headerValue, parseBodyText, toProviderError } from '../../../providers/core/http-executor';
-import type { ProviderClient } from '../../../providers/core/provider-client';
+import { headerValue, parseBodyText } from '../../../providers/core/http-executor';
+import { readTextChecked, type ProviderClient } from '../../../providers/core/provider-client';
 import { ProviderError } from '../../../providers/core/provider-error';
 import { estimateTextPromptTokens } from '../../../providers/core/token-estimate';
 import { wavDurationSeconds } from '../../../providers/core/wav';
@@ -68,12 +68,7 @@ export function transcriptionOperation(
         ctx,
         signal,
       );
-      let text: string;
-      try {
-        text = await res.body.text();
-      } catch (err) {
-        throw toProviderError(err);
-      }
+      const text = await readTextChecked(res);
       const format = parsed.request.responseFormat;
       const contentType = headerValue(res.headers, 'content-type');
       const sse = contentType?.includes('text/event-stream') === true;
