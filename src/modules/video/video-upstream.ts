@@ -7,6 +7,7 @@ import type { CancelSignal } from '../../providers/core/cancel';
 import type { UpstreamResponse } from '../../providers/core/http-executor';
 import { ProviderClient } from '../../providers/core/provider-client';
 import { ProviderError } from '../../providers/core/provider-error';
+import { withoutCredential } from '../../providers/core/redact-secrets';
 import type { VideoCodec } from '../../providers/core/video';
 import { ProviderRegistry } from '../providers/provider-registry.service';
 import { CatalogService } from '../routing/catalog.service';
@@ -65,7 +66,8 @@ export class VideoUpstream implements OnModuleDestroy {
   /** Sends a request and answers its parsed body; an HTTP error is the codec's ProviderError. */
   async call(ep: VideoEndpoint, spec: HttpRequestSpec, signal?: CancelSignal): Promise<unknown> {
     const res = await this.client.sendRaw(spec, ep.ctx, signal);
-    if (res.status >= 400) throw ep.codec.parseError(res.status, res.body, res.headers);
+    if (res.status >= 400)
+      throw withoutCredential(ep.codec.parseError(res.status, res.body, res.headers), ep.ctx);
     return res.body;
   }
 
@@ -73,7 +75,7 @@ export class VideoUpstream implements OnModuleDestroy {
   async open(ep: VideoEndpoint, spec: HttpRequestSpec, signal?: CancelSignal): Promise<UpstreamResponse> {
     const res = await this.client.open(spec, ep.ctx, signal);
     if (res.status >= 400 && res.status !== 416)
-      throw ep.codec.parseError(res.status, await bodyOf(res), res.headers);
+      throw withoutCredential(ep.codec.parseError(res.status, await bodyOf(res), res.headers), ep.ctx);
     return res;
   }
 
@@ -98,7 +100,7 @@ export class VideoUpstream implements OnModuleDestroy {
       throw new ProviderError({ kind, message: `the provider's video URL was not fetched: ${err.message}` });
     }
     if (res.status < 400 || res.status === 416) return res;
-    throw ep.codec.parseError(res.status, await bodyOf(res), res.headers);
+    throw withoutCredential(ep.codec.parseError(res.status, await bodyOf(res), res.headers), ep.ctx);
   }
 }
 

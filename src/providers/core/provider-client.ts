@@ -13,6 +13,7 @@ import type {
   EmbeddingsResponse,
 } from './canonical';
 import { HttpExecutor, parseBodyText, toProviderError, type UpstreamResponse } from './http-executor';
+import { withoutCredential } from './redact-secrets';
 import { ProviderError } from './provider-error';
 import { parseSse, type SseEvent } from './sse';
 import type { CancelSignal } from './cancel';
@@ -46,7 +47,7 @@ export class ProviderClient {
     if (chat.kind === 'local') return chat.complete(req, ctx, signal);
     const res = await this.send(chat.buildRequest(req, ctx), ctx, signal);
     const body = await readBodyChecked(res);
-    if (res.status >= 400) throw chat.parseError(res.status, body, res.headers);
+    if (res.status >= 400) throw withoutCredential(chat.parseError(res.status, body, res.headers), ctx);
     return chat.parseResponse(body, ctx);
   }
 
@@ -59,7 +60,8 @@ export class ProviderClient {
     const chat = requireChat(adapter);
     if (chat.kind === 'local') return localStream(chat, req, ctx, signal);
     const res = await this.send(chat.buildRequest(req, ctx), ctx, signal);
-    if (res.status >= 400) throw chat.parseError(res.status, await readBodyChecked(res), res.headers);
+    if (res.status >= 400)
+      throw withoutCredential(chat.parseError(res.status, await readBodyChecked(res), res.headers), ctx);
     return guardStream(chat.parseStream(parseSse(res.body), ctx));
   }
 
@@ -74,7 +76,8 @@ export class ProviderClient {
   ): Promise<PassthroughResult> {
     const res = await this.send(codec.buildRequest(operation, body, ctx, stream, clientHeaders), ctx, signal);
     const contentType = String(res.headers['content-type'] ?? '');
-    if (res.status >= 400) throw codec.parseError(res.status, await readBodyChecked(res), res.headers);
+    if (res.status >= 400)
+      throw withoutCredential(codec.parseError(res.status, await readBodyChecked(res), res.headers), ctx);
     if (stream && contentType.includes('text/event-stream')) {
       return { status: res.status, headers: res.headers, events: guardStream(parseSse(res.body)) };
     }
@@ -96,7 +99,7 @@ export class ProviderClient {
       });
     const res = await this.send(codec.buildRequest(req, ctx), ctx, signal);
     const body = await readBodyChecked(res);
-    if (res.status >= 400) throw codec.parseError(res.status, body, res.headers);
+    if (res.status >= 400) throw withoutCredential(codec.parseError(res.status, body, res.headers), ctx);
     return codec.parseResponse(body, ctx);
   }
 
@@ -121,7 +124,8 @@ export class ProviderClient {
     signal?: CancelSignal,
   ): Promise<UpstreamResponse> {
     const res = await this.send(spec, ctx, signal);
-    if (res.status >= 400) throw parseError(res.status, await readBodyChecked(res), res.headers);
+    if (res.status >= 400)
+      throw withoutCredential(parseError(res.status, await readBodyChecked(res), res.headers), ctx);
     return res;
   }
 
