@@ -353,6 +353,7 @@ models:
       status: 'ok',
       postgres: true,
       redis: true,
+      limits: true,
     });
     expect((await fetch(`${gw.url}/docs`)).status).toBe(200);
     const spec = (await (await fetch(`${gw.url}/docs-json`)).json()) as {
