@@ -95,6 +95,8 @@ export interface AppConfig {
   responsesRetentionDays: number;
   models: ModelConfig[];
   router: RouterConfig;
+  /** Keys of a LiteLLM-format YAML file Switchboard does not use, by path (logged at boot). */
+  ignoredYamlKeys?: string[];
 }
 
 export const DEFAULT_ROUTER: RouterConfig = {
