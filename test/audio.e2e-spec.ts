@@ -3,14 +3,10 @@ import { startFakeGemini, type FakeGemini } from './fakes/fake-gemini';
 import { fakeTtsPcm } from './fakes/fake-gemini-tts';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
 import { fakeSpeechBytes, fakeTranscript, readFakeForm } from './fakes/fake-openai-audio';
-import {
-  AdminClient,
-  type UsageLogPage,
-  type UsageLogResponse,
-  type UsageSummaryResponse,
-} from './support/admin-client';
+import { AdminClient, type UsageLogPage, type UsageLogResponse } from './support/admin-client';
 import { eventually } from './support/eventually';
 import { startGateway, type TestGateway } from './support/gateway';
+import { rollupAndRawTotals } from './support/usage-totals';
 
 /** A mono 16-bit PCM WAV file of `seconds` at 16 kHz (what a small recording looks like). */
 function wavFile(seconds: number): Buffer {
@@ -94,19 +90,6 @@ models:
       return rows.length >= count ? rows : undefined;
     });
 
-  /**
-   * The key's summary read from the daily rollup (all time: whole days only) and from the raw records
-   * (a range inside one day around its records); both must say the same.
-   */
-  async function summariesOf(keyId: string, createdAt: string) {
-    const t = Date.parse(createdAt);
-    const range = `&from=${new Date(t - 1).toISOString()}&to=${new Date(t + 1).toISOString()}`;
-    const read = async (q: string) =>
-      (await admin.request<UsageSummaryResponse>('GET', `/admin/usage/summary?key_id=${keyId}${q}`)).body
-        .totals;
-    return { rollup: await read(''), raw: await read(range) };
-  }
-
   const lastAudioRequest = (path: string) => upstream.requests.filter((r) => r.path === path).at(-1)!;
 
   describe('transcriptions and translations (OpenAI deployments)', () => {
@@ -141,7 +124,7 @@ models:
         cost_usd: '0.0002',
         estimated: false,
       });
-      const { rollup, raw } = await summariesOf(keyId, row.created_at);
+      const { rollup, raw } = await rollupAndRawTotals(admin, keyId, row.created_at);
       expect(rollup).toMatchObject({ requests: 1, audio_seconds: '2', images: 0, cost_usd: '0.0002' });
       expect(rollup).toEqual(raw);
     });
@@ -291,7 +274,7 @@ models:
         cost_usd: '0.00033',
         estimated: false,
       });
-      const { rollup, raw } = await summariesOf(keyId, row.created_at);
+      const { rollup, raw } = await rollupAndRawTotals(admin, keyId, row.created_at);
       expect(rollup).toMatchObject({ audio_seconds: '1.2', cost_usd: '0.00033' });
       expect(rollup).toEqual(raw);
     });

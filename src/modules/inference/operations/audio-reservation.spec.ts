@@ -1,4 +1,5 @@
 import type { ProviderClient } from '../../../providers/core/provider-client';
+import { wavHeader } from '../../../providers/core/wav';
 import type { ResolvedModel } from '../../routing/catalog.types';
 import { reserveRatesOf } from '../../usage/pricing/reserve-estimate';
 import { speechOperation } from './audio-speech.operation';
@@ -7,23 +8,13 @@ import { reservedAudioSeconds, transcriptionOperation } from './audio-transcript
 const client = {} as ProviderClient;
 const resolved = {} as ResolvedModel;
 
-/** A WAV header for `seconds` of 16 kHz 16-bit mono, and that many bytes of samples. */
+/** A WAV file of `seconds` of 16 kHz 16-bit mono silence. */
 function wav(seconds: number): Buffer {
   const data = Buffer.alloc(seconds * 32_000);
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'ascii');
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVEfmt ', 8, 'ascii');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(16_000, 24);
-  h.writeUInt32LE(32_000, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36, 'ascii');
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
+  return Buffer.concat([
+    wavHeader(data.length, { sampleRate: 16_000, channels: 1, bitsPerSample: 16 }),
+    data,
+  ]);
 }
 
 describe('audio reservations: seconds × per_audio_second, bounded from the request', () => {
