@@ -109,7 +109,14 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
       const scripted = reply?.kind === 'text' || reply?.kind === 'tool_call' ? reply : undefined;
       return fakeOpenAiResponses(req, res, ++counter, scripted);
     }
-    if (req.path.includes('/audio/') && (await fakeOpenAiAudio(req, res))) return;
+    if (req.path.includes('/audio/')) {
+      const head = queue[0];
+      if (head?.kind === 'slow') {
+        queue.shift();
+        await sleep(head.delayMs);
+      }
+      if (await fakeOpenAiAudio(req, res)) return;
+    }
     if (req.path.endsWith('/images/generations') || req.path.endsWith('/images/edits'))
       return images(req, res, queue.shift());
     if (req.path.endsWith('/completions') && !req.path.endsWith('/chat/completions'))
