@@ -105,11 +105,11 @@ export async function waitUntil(
   }
 }
 
-export async function ready(base: string, proc: Proc): Promise<void> {
+export async function ready(base: string, proc: Proc, ms = 30_000): Promise<void> {
   await waitUntil(
     '/health/ready',
     async () => (await fetch(`${base}/health/ready`)).status === 200,
-    30_000,
+    ms,
     proc,
   );
 }
