@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
@@ -8,6 +7,7 @@ import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
 import { deleteRedisPrefix, TEST_MASTER_KEY } from './support/gateway';
 import {
   baseEnv,
+  connects,
   ensureBuilt,
   kill9,
   ready,
@@ -168,15 +168,4 @@ async function expectRefused(port: number, ms: number): Promise<void> {
     if (Date.now() > end) throw new Error(`port ${port} still accepts connections ${ms} ms after SIGTERM`);
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-function connects(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }
