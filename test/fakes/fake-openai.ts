@@ -37,7 +37,8 @@ export type FakeOpenAiReply =
     } & FakeDeepSeekStyle)
   | { kind: 'slow'; delayMs: number }
   | { kind: 'broken_stream'; afterChunks: number }
-  | { kind: 'stream_chunk_delay'; delayMs: number };
+  /** A stream with `delayMs` before each piece of `text` (6 characters a piece; default the usual answer). */
+  | { kind: 'stream_chunk_delay'; delayMs: number; text?: string };
 
 export interface FakeOpenAi extends FakeServer {
   /** Queue replies, consumed one per request in order. */
@@ -336,7 +337,10 @@ async function stream(
   };
   const frame = (choices: unknown[], usage: unknown = null) =>
     `data: ${JSON.stringify({ ...base, choices, ...(includeUsage ? { usage } : {}) })}\n\n`;
-  const text = reply?.kind === 'text' ? reply.text : 'Hello from the fake upstream!';
+  const text =
+    reply?.kind === 'text' || (reply?.kind === 'stream_chunk_delay' && reply.text)
+      ? reply.text!
+      : 'Hello from the fake upstream!';
   const pieces = text.match(/.{1,6}/g) ?? [''];
   const delay = reply?.kind === 'stream_chunk_delay' ? reply.delayMs : 0;
   res.write(
