@@ -65,7 +65,13 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<TestGatew
     },
   });
   const app = await createApp(config, createLogger(config.logLevel, sink));
-  await app.listen(0, '127.0.0.1');
+  try {
+    await app.listen(0, '127.0.0.1');
+  } catch (err) {
+    // A refused boot (bad Redis, bad config…): close what started, so the test run holds nothing open.
+    await app.close().catch(() => undefined);
+    throw err;
+  }
   const address = app.getHttpServer().address() as { port: number };
   return {
     url: `http://127.0.0.1:${address.port}`,

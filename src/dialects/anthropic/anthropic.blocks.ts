@@ -1,3 +1,4 @@
+import { splitToolId, toolUseFromClient } from '../tool-call-id';
 import type {
   AssistantBlock,
   FileBlock,
@@ -17,6 +18,7 @@ import {
   requireObject,
   requireString,
 } from './anthropic.fields';
+import { requireBase64 } from '../base64-data';
 
 /**
  * Anthropic content blocks → canonical blocks, in order. Block types the canonical schema has no
@@ -67,12 +69,13 @@ export function parseAssistantContent(v: unknown, path: string, sink: BlockSink)
         out.push({ type: 'redacted_thinking', data: requireString(b.data, `${p}.data`) });
         break;
       case 'tool_use':
-        out.push({
-          type: 'tool_use',
-          id: requireString(b.id, `${p}.id`),
-          name: requireString(b.name, `${p}.name`),
-          arguments: JSON.stringify(b.input === undefined ? {} : requireObject(b.input, `${p}.input`)),
-        });
+        out.push(
+          toolUseFromClient(
+            requireString(b.id, `${p}.id`),
+            requireString(b.name, `${p}.name`),
+            JSON.stringify(b.input === undefined ? {} : requireObject(b.input, `${p}.input`)),
+          ),
+        );
         break;
       case 'tool_result':
         fail(`${p}.type`, "must not be 'tool_result' in an assistant turn");
@@ -100,7 +103,7 @@ export function parseSystem(v: unknown, path: string): TextBlock[] {
 function parseToolResult(b: Json, p: string): ToolResultBlock {
   const out: ToolResultBlock = {
     type: 'tool_result',
-    toolUseId: requireString(b.tool_use_id, `${p}.tool_use_id`),
+    toolUseId: splitToolId(requireString(b.tool_use_id, `${p}.tool_use_id`)).id,
     content: parseToolResultContent(b.content, `${p}.content`),
   };
   const isError = optBoolean(b.is_error, `${p}.is_error`);
@@ -156,7 +159,7 @@ function imageBlock(b: Json, p: string): ImageBlock | FileBlock {
   switch (src.type) {
     case 'base64': {
       const mimeType = requireString(src.media_type, `${p}.source.media_type`);
-      const data = requireString(src.data, `${p}.source.data`);
+      const data = requireBase64(requireString(src.data, `${p}.source.data`), `${p}.source.data`);
       out = { type: 'image', url: `data:${mimeType};base64,${data}`, mimeType };
       break;
     }
@@ -186,7 +189,7 @@ function documentBlock(b: Json, p: string): FileBlock | TextBlock {
   switch (src.type) {
     case 'base64': {
       const mimeType = optString(src.media_type, `${p}.source.media_type`) ?? 'application/pdf';
-      const data = requireString(src.data, `${p}.source.data`);
+      const data = requireBase64(requireString(src.data, `${p}.source.data`), `${p}.source.data`);
       out = { type: 'file', data: `data:${mimeType};base64,${data}`, mimeType };
       break;
     }

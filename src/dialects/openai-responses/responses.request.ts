@@ -1,3 +1,4 @@
+import { splitToolId, toolUseFromClient } from '../tool-call-id';
 import type {
   AssistantBlock,
   ChatMessage,
@@ -20,6 +21,7 @@ import {
   requireObject,
   requireString,
 } from '../anthropic/anthropic.fields';
+import { optIntIn, TOKEN_LIMIT } from '../field-ranges';
 
 /** A Responses body once parsed. */
 export interface ParsedResponsesRequest {
@@ -60,7 +62,7 @@ export function fromResponsesRequest(raw: unknown): ParsedResponsesRequest {
   const request: ChatRequest = {
     messages,
     stream,
-    maxTokens: optInteger(b.max_output_tokens, 'max_output_tokens', 1),
+    maxTokens: optIntIn(b.max_output_tokens, 'max_output_tokens', TOKEN_LIMIT),
     temperature: optNumber(b.temperature, 'temperature', 0, 2),
     topP: optNumber(b.top_p, 'top_p', 0, 1),
     tools: parseTools(b.tools),
@@ -118,12 +120,11 @@ export function responsesInputToMessages(v: unknown, path: string): ChatMessage[
       }
       case 'function_call':
         push('assistant', [
-          {
-            type: 'tool_use',
-            id: requireString(item.call_id, `${p}.call_id`),
-            name: requireString(item.name, `${p}.name`),
-            arguments: optString(item.arguments, `${p}.arguments`) ?? '{}',
-          },
+          toolUseFromClient(
+            requireString(item.call_id, `${p}.call_id`),
+            requireString(item.name, `${p}.name`),
+            optString(item.arguments, `${p}.arguments`) ?? '{}',
+          ),
         ]);
         break;
       case 'function_call_output': {
@@ -131,7 +132,11 @@ export function responsesInputToMessages(v: unknown, path: string): ChatMessage[
         const content: MediaBlock[] =
           typeof output === 'string' ? [{ type: 'text', text: output }] : mediaContent(output, `${p}.output`);
         push('user', [
-          { type: 'tool_result', toolUseId: requireString(item.call_id, `${p}.call_id`), content },
+          {
+            type: 'tool_result',
+            toolUseId: splitToolId(requireString(item.call_id, `${p}.call_id`)).id,
+            content,
+          },
         ]);
         break;
       }
