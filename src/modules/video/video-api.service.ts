@@ -177,7 +177,15 @@ export class VideoApiService {
         ),
       'veo.fetchOperation': async (req, res, who) => {
         const name = body(req).operationName;
-        const id = typeof name === 'string' ? veoOperationIdOf(name) : undefined;
+        if (typeof name !== 'string' || name === '')
+          throw new GatewayError(
+            'invalid_request',
+            "'operationName' must be an operation name (models/{model}/operations/{id})",
+            {
+              param: 'operationName',
+            },
+          );
+        const id = veoOperationIdOf(name);
         sendJson(res, 200, this.veoOperation(req, await this.task(who, id, 'operationName')));
       },
       'veo.download': async (req, res, who) => {
