@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { startFakeAnthropic, type FakeAnthropic } from './fakes/fake-anthropic';
 import { ensureUndiciGlobalDispatcher, startFakeGemini, type FakeGemini } from './fakes/fake-gemini';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
@@ -33,6 +34,7 @@ interface Row {
 
 const MAX_BODY = 64 * 1024;
 const TRAVERSAL = '..%2f..%2fetc%2fpasswd';
+const NUL = 'a%00b';
 const CRLF = 'a%0d%0aSet-Cookie:%20x=1';
 /** The JSON text with an invalid UTF-8 sequence inside its first string value. */
 function badUtf8(json: string): Buffer {
@@ -200,6 +202,23 @@ const SPECIAL: Row[] = [
   mp('image edits: no prompt', E, multipart([['model', 'gpt-image'], ['image', 'PNG', 'a.png']]), 'prompt'),
   mp('videos: multipart cut mid-part', '/v1/videos', multipart([['model', 'sora-2'], ['prompt', 'x']], true), 'body'),
   { key: 'videos: JSON shaped like a form (fields, files)', method: 'POST', path: '/v1/videos', shape: 'openai', body: { fields: {}, files: [{}] }, names: 'model' },
+  { key: 'admin.teams: NUL in name', method: 'POST', path: '/admin/teams', shape: 'openai', admin: true, body: { name: 'a\u0000b' }, names: 'name' },
+  { key: 'admin.keys: NUL in metadata', method: 'POST', path: '/admin/keys', shape: 'openai', admin: true, body: { metadata: { a: 'x\u0000' } }, names: 'metadata' },
+  { key: 'admin.keys: NUL in a metadata key', method: 'POST', path: '/admin/keys', shape: 'openai', admin: true, body: { metadata: { 'a\u0000': 1 } }, names: 'metadata' },
+  { key: 'responses: NUL in a stored input', method: 'POST', path: '/v1/responses', shape: 'openai', body: { model: 'gpt-fake', input: 'hi\u0000', store: true }, opaque: true },
+  { key: 'videos: NUL in the prompt', method: 'POST', path: '/v1/videos', shape: 'openai', body: { model: 'sora-2', prompt: 'a\u0000cat' }, names: 'prompt' },
+  { key: 'kling: NUL in the prompt', method: 'POST', path: '/kling/v1/videos/text2video', shape: 'kling', body: { model_name: 'kling-v2-1-master', prompt: 'a\u0000cat' }, names: 'prompt' },
+  { key: 'cachedContents: NUL in displayName', method: 'POST', path: '/v1beta/cachedContents', shape: 'google', body: { model: 'models/gem', contents: CONTENTS, ttl: '60s', displayName: 'a\u0000' }, names: 'displayName' },
+  { key: 'admin.keys: NUL in a query value', method: 'GET', path: '/admin/keys?name=a%00b', shape: 'openai', admin: true, names: 'name' },
+  { key: 'responses: NUL in previous_response_id', method: 'POST', path: '/v1/responses', shape: 'openai', body: { model: 'gpt-fake', input: 'hi', previous_response_id: 'resp_\u0000' }, names: 'previous_response_id' },
+  { key: 'chat: max_tokens 1e309', method: 'POST', path: '/v1/chat/completions', shape: 'openai', body: '{"model":"gpt-fake","messages":[{"role":"user","content":"hi"}],"max_tokens":1e309}', names: 'max_tokens' },
+  { key: 'chat: temperature 1e309', method: 'POST', path: '/v1/chat/completions', shape: 'openai', body: '{"model":"gpt-fake","messages":[{"role":"user","content":"hi"}],"temperature":1e309}', names: 'temperature' },
+  { key: 'generateContent: temperature 1e309', method: 'POST', path: `${G}/gem:generateContent`, shape: 'google', body: '{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"generationConfig":{"temperature":1e309}}', names: 'temperature' },
+  { key: 'messages: max_tokens 1e309', method: 'POST', path: '/v1/messages', shape: 'anthropic', body: '{"model":"claude","max_tokens":1e309,"messages":[{"role":"user","content":"hi"}]}', names: 'max_tokens' },
+  { key: 'transcriptions: multipart without a boundary', method: 'POST', path: T, shape: 'openai', body: 'x', type: 'multipart/form-data', names: 'body' },
+  { key: 'image edits: empty image file', method: 'POST', path: E, shape: 'openai', ...multipart([['model', 'gpt-image'], ['prompt', 'x'], ['image', '', 'a.png']]), names: 'image' },
+  { key: 'image edits: unknown file field', method: 'POST', path: E, shape: 'openai', ...multipart([['model', 'gpt-image'], ['prompt', 'x'], ['image', 'PNG', 'a.png'], ['other', 'x', 'b.png']]), names: 'other' },
+  { key: 'transcriptions: response_format unknown', method: 'POST', path: T, shape: 'openai', ...multipart([['model', 'whisper'], ['response_format', 'xml'], ['file', 'RIFF', 'a.wav']]), names: 'response_format' },
   { key: 'videos: Idempotency-Key too long', method: 'POST', path: '/v1/videos', shape: 'openai', body: { model: 'sora-2', prompt: 'x' }, headers: { 'idempotency-key': 'k'.repeat(300) }, names: 'Idempotency-Key' },
   { key: 'videos: Idempotency-Key with CR/LF', method: 'POST', path: '/v1/videos', shape: 'openai', body: { model: 'sora-2', prompt: 'x' }, headers: { 'idempotency-key': CRLF }, opaque: true },
   { key: 'messages: anthropic-beta with CR/LF', method: 'POST', path: '/v1/messages', shape: 'anthropic', body: { model: 'claude', max_tokens: 10, messages: USER }, headers: { 'anthropic-beta': CRLF }, opaque: true },
@@ -245,8 +264,8 @@ const ID_ROUTES: Array<[method: string, template: string, shape: Shape, admin?: 
 ];
 
 const ID_ROWS: Row[] = ID_ROUTES.flatMap(([method, template, shape, admin]) =>
-  [CRLF, TRAVERSAL].map((id) => ({
-    key: `${method} ${template}: id ${id === CRLF ? 'with CR/LF' : 'traversal'}`,
+  [CRLF, TRAVERSAL, NUL].map((id) => ({
+    key: `${method} ${template}: id ${id === CRLF ? 'with CR/LF' : id === NUL ? 'with NUL' : 'traversal'}`,
     method,
     path: template.replace('{id}', id),
     shape,
@@ -363,6 +382,34 @@ describe('bad input on every endpoint: a 4xx in the caller’s dialect naming th
     if (row.names) expect(`${message} ${param ?? ''}`).toContain(row.names);
     expect((await fetch(`${gw.url}/health/live`)).status).toBe(200);
   }
+
+  /** Raw bytes Node's HTTP parser refuses: still a JSON 4xx in the path's dialect, the connection closed. */
+  async function sendRaw(text: string): Promise<{ status: number; body: Json }> {
+    const port = new URL(gw.url).port;
+    const answer = await new Promise<string>((resolve, reject) => {
+      let got = '';
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write(text));
+      socket.on('data', (b) => (got += b.toString('utf8')));
+      socket.on('close', () => resolve(got));
+      socket.on('error', reject);
+    });
+    const [head, body] = answer.split('\r\n\r\n');
+    return { status: Number(head.split(' ')[1]), body: JSON.parse(body) as Json };
+  }
+
+  // prettier-ignore
+  it.each([
+    ['a raw CR in x-request-id', 'GET /v1/models HTTP/1.1\r\nhost: x\r\nx-request-id: a\rb\r\n\r\n', 'openai'],
+    ['a NUL byte in x-api-key', 'POST /v1/messages HTTP/1.1\r\nhost: x\r\nx-api-key: a\u0000b\r\n\r\n', 'anthropic'],
+    ['a raw CR in anthropic-beta', 'POST /v1/messages HTTP/1.1\r\nhost: x\r\nanthropic-beta: a\rb\r\n\r\n', 'anthropic'],
+    ['a raw CR in Idempotency-Key', 'POST /seedance/api/v3/contents/generations/tasks HTTP/1.1\r\nhost: x\r\nidempotency-key: a\rb\r\n\r\n', 'seedance'],
+    ['a raw LF in a Google path', 'GET /v1beta/models/a\nb HTTP/1.1\r\nhost: x\r\n\r\n', 'google'],
+  ] as Array<[string, string, Shape]>)('raw HTTP the parser refuses: %s', async (_name, text, shape) => {
+    const { status, body } = await sendRaw(text);
+    expect(status).toBe(400);
+    dialectError(shape, status, body);
+    expect((await fetch(`${gw.url}/health/live`)).status).toBe(200);
+  });
 
   it.each(rows(false))('%s', (_key, row) => check(row));
   // Remove when wt-body / wt-validate lands (the rows then pass as plain `it`).

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '../../common/errors/gateway-error';
 import type { InferenceRequest, InferenceResponse } from '../../common/http/inference-request';
 import { requestIdOf } from '../../common/http/request-context';
+import { refuseNulText } from '../../common/validation/nul-text';
 import { sendJson } from '../../common/http/send-json';
 import { APP_CONFIG } from '../../config/app-config';
 import type { AppConfig } from '../../config/config.types';
@@ -209,6 +210,7 @@ export class VideoApiService {
     parse: () => VideoCreateCall,
     render: (row: VideoTaskRow) => unknown,
   ): Promise<void> {
+    refuseNulText(videoRequestBody(req.body));
     const call = dialectParse(parse);
     const idem = req.headers['idempotency-key'];
     const row = await this.submitter.submit(identity, call, {
