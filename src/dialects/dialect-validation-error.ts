@@ -8,3 +8,11 @@ export class DialectValidationError extends Error {
     this.name = 'DialectValidationError';
   }
 }
+
+/**
+ * A client value as error text: a string as it is, anything else as JSON. Never `String(v)`, which
+ * throws a TypeError on an object whose `toString` is data (`{"toString": 1}`).
+ */
+export function shown(v: unknown): string {
+  return typeof v === 'string' ? v : (JSON.stringify(v) ?? typeof v);
+}

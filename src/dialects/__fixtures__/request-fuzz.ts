@@ -9,6 +9,9 @@ export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 120);
 
 type Path = Array<string | number>;
 
+/** Names every object inherits: as a key or an enum value they must not reach a prototype's member. */
+const OBJECT_MEMBER_NAMES = fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf');
+
 /** Every path into `value` (objects and arrays), the root included. */
 function pathsOf(value: unknown, at: Path = []): Path[] {
   if (value === null || typeof value !== 'object') return [at];
@@ -45,8 +48,8 @@ export function bodiesNear(valid: unknown): fc.Arbitrary<unknown> {
   const mutation = fc.record({
     kind: fc.constantFrom('drop' as const, 'retype' as const, 'add' as const),
     path: fc.constantFrom(...paths),
-    value: fc.jsonValue({ maxDepth: 3 }),
-    key: fc.string({ maxLength: 12 }),
+    value: fc.oneof(fc.jsonValue({ maxDepth: 3 }), OBJECT_MEMBER_NAMES),
+    key: fc.oneof(fc.string({ maxLength: 12 }), OBJECT_MEMBER_NAMES),
   });
   const mutated = fc
     .array(mutation, { minLength: 1, maxLength: 3 })
@@ -62,7 +65,9 @@ export function bodiesNear(valid: unknown): fc.Arbitrary<unknown> {
 export function returnsOrNamesField(parse: (body: unknown) => unknown): (body: unknown) => void {
   return (body) => {
     try {
-      parse(body);
+      const call = parse(body);
+      const fn = functionPath(call, '');
+      if (fn !== undefined) throw new Error(`the parsed call holds a function at '${fn}' (a prototype member)`);
     } catch (err) {
       const typed = err instanceof DialectValidationError || (err instanceof GatewayError && err.status === 400);
       if (!typed) throw err;
@@ -71,6 +76,17 @@ export function returnsOrNamesField(parse: (body: unknown) => unknown): (body: u
       if (!named) throw new Error(`${err.name} without a field: ${err.message}`);
     }
   };
+}
+
+/** Where a parsed call holds a function (an inherited member read as data, such as `constructor`). */
+function functionPath(value: unknown, path: string): string | undefined {
+  if (typeof value === 'function') return path || '(root)';
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const found = functionPath(v, `${path}.${k}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** Asserts the contract over bodies near `valid`, plus `valid` itself parsing. */

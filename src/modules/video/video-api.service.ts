@@ -337,7 +337,7 @@ const SEEDANCE_STATUSES: Record<string, VideoTaskRow['status']> = {
 };
 
 function seedanceStatus(s: string): VideoTaskRow['status'] {
-  const status = SEEDANCE_STATUSES[s];
+  const status = Object.hasOwn(SEEDANCE_STATUSES, s) ? SEEDANCE_STATUSES[s] : undefined;
   if (!status)
     throw new GatewayError(
       'invalid_request',
