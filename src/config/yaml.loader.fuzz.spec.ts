@@ -64,6 +64,11 @@ describe('YAML config loader under fuzzing', () => {
     );
   });
 
+  // Fuzz counterexample: an empty key was refused with the path '' (a message naming nothing).
+  it('an unknown empty key is named by quoting it', () => {
+    expect(() => parseYamlConfig({ '': 0 }, env)).toThrow(expect.objectContaining({ path: '""' }) as Error);
+  });
+
   it('YAML-ish text (valid YAML cut and spliced, or noise) loads or throws a ConfigError with a path', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'sb-yaml-fuzz-')), 'switchboard.yaml');
     const text = stringify(VALID);
