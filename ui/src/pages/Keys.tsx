@@ -1,0 +1,6 @@
+import type { ReactNode } from 'react';
+import type { Session } from '../session';
+
+export function Keys({ session }: { session: Session }): ReactNode {
+  return <p>Coming soon for {session.me.role}.</p>;
+}

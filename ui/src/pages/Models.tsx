@@ -1,0 +1,5 @@
+import type { ReactNode } from 'react';
+
+export function Models(): ReactNode {
+  return <p>Coming soon.</p>;
+}
