@@ -25,10 +25,17 @@ function uiIsStale() {
 function buildUi() {
   execFileSync(
     process.execPath,
-    [require.resolve('vite/bin/vite.js'), 'build', '--config', 'ui/vite.config.ts'],
+    [
+      path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js'),
+      'build',
+      '--config',
+      'ui/vite.config.ts',
+    ],
     {
       cwd: root,
       stdio: 'inherit',
+      // Under jest NODE_ENV is 'test', and vite would then bundle React's development build.
+      env: { ...process.env, NODE_ENV: 'production' },
     },
   );
 }

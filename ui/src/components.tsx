@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { Async } from './hooks';
 import { localTime, utcTime } from './format';
 
@@ -160,4 +160,14 @@ export function formValues(form: HTMLFormElement): Record<string, string> {
     if (typeof v === 'string') out[k] = v.trim();
   });
   return out;
+}
+
+/**
+ * Enter or Space on a focusable row opens it. The key's default is cancelled: otherwise its keypress
+ * would click the button the opened dialog focuses (its Close button) and shut it at once.
+ */
+export function activateOnKey(e: KeyboardEvent, open: () => void): void {
+  if (e.key !== 'Enter' && e.key !== ' ') return;
+  e.preventDefault();
+  open();
 }

@@ -1,6 +1,17 @@
 import { useState, type ReactNode } from 'react';
 import { download, get, withQuery } from '../api';
-import { Details, Dialog, Empty, ErrorNote, Field, Loaded, Money, Pager, Time } from '../components';
+import {
+  activateOnKey,
+  Details,
+  Dialog,
+  Empty,
+  ErrorNote,
+  Field,
+  Loaded,
+  Money,
+  Pager,
+  Time,
+} from '../components';
 import { count } from '../format';
 import { useAction, useAsync, useCursor } from '../hooks';
 import type { Session } from '../session';
@@ -107,7 +118,7 @@ export function UsageLogs({ session }: { session: Session }): ReactNode {
                       tabIndex={0}
                       data-usage={r.request_id}
                       onClick={() => setDetail(r)}
-                      onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && setDetail(r)}
+                      onKeyDown={(e) => activateOnKey(e, () => setDetail(r))}
                       aria-label={`Usage record ${r.request_id}`}
                     >
                       <td>
