@@ -136,6 +136,23 @@ describe('admin console (/ui) in headless chromium', () => {
     expect(browserErrors).toEqual([]);
   }, 90_000);
 
+  it('shows the catalog, the audit log and the video tasks (empty state) to an admin', async () => {
+    await signIn(gw.masterKey);
+    await open('Models');
+    const model = page.getByRole('article', { name: 'Model gpt-fake' });
+    await expect(model.textContent()).resolves.toContain('stored (write-only)');
+    expect(await page.content()).not.toContain('sk-upstream');
+    await open('Audit log');
+    await page
+      .getByRole('row', { name: /^Audit entry / })
+      .first()
+      .waitFor();
+    expect(await page.getByRole('cell', { name: 'team.create' }).count()).toBeGreaterThan(0);
+    await open('Video tasks');
+    await expect(page.locator('.empty').textContent()).resolves.toBe('No video tasks match.');
+    expect(await page.getByRole('alert').count()).toBe(0);
+  });
+
   it('shows a team_admin only its own team', async () => {
     const alpha = await admin.createTeam({ name: 'alpha' });
     const beta = await admin.createTeam({ name: 'beta' });

@@ -153,15 +153,6 @@ export function Details({ record }: { record: Record<string, unknown> }): ReactN
   );
 }
 
-/** Text inputs' values as a record, from a form submit. */
-export function formValues(form: HTMLFormElement): Record<string, string> {
-  const out: Record<string, string> = {};
-  new FormData(form).forEach((v, k) => {
-    if (typeof v === 'string') out[k] = v.trim();
-  });
-  return out;
-}
-
 /**
  * Enter or Space on a focusable row opens it. The key's default is cancelled: otherwise its keypress
  * would click the button the opened dialog focuses (its Close button) and shut it at once.

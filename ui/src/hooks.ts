@@ -49,13 +49,15 @@ export function useAction(): {
   return { busy, error, run, clear: useCallback(() => setError(null), []) };
 }
 
-/** Cursor paging: the cursor of the page shown and the ones before it (for "previous"). */
-export function useCursor(resetOn: unknown[]): {
+export interface Cursor {
   cursor: string | undefined;
   hasPrevious: boolean;
   next: (cursor: string) => void;
   previous: () => void;
-} {
+}
+
+/** Cursor paging: the cursor of the page shown and the ones before it (for "previous"). */
+export function useCursor(resetOn: unknown[]): Cursor {
   const [stack, setStack] = useState<string[]>([]);
   useEffect(() => setStack([]), resetOn);
   return {
@@ -64,4 +66,11 @@ export function useCursor(resetOn: unknown[]): {
     next: (cursor) => setStack((s) => [...s, cursor]),
     previous: () => setStack((s) => s.slice(0, -1)),
   };
+}
+
+/** A filter record and a setter that merges a change into it. */
+export function useFilters<F extends object>(initial: F): [F, (patch: Partial<F>) => void, (f: F) => void] {
+  const [filters, setFilters] = useState(initial);
+  const set = useCallback((patch: Partial<F>) => setFilters((f) => ({ ...f, ...patch })), []);
+  return [filters, set, setFilters];
 }

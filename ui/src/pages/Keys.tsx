@@ -1,49 +1,27 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { api, get } from '../api';
-import {
-  Dialog,
-  Empty,
-  ErrorNote,
-  Field,
-  formValues,
-  Loaded,
-  Money,
-  Pager,
-  Secret,
-  Time,
-} from '../components';
-import { fromLocalInput, toLocalInput } from '../format';
-import { useAction, useAsync, useCursor } from '../hooks';
-import { LimitInputs, limitBody } from '../limits-form';
+import { ErrorNote, Field, Money, Time } from '../components';
+import { useAction, useAsync, useCursor, useFilters } from '../hooks';
+import { CreateKey, EditKey, OneTimeSecrets, RotateKey, rolesFor } from '../key-forms';
 import type { Session } from '../session';
-import type { Key, KeyWithSecrets, Page, Team } from '../types';
-
-interface Filters {
-  team_id: string;
-  role: string;
-  name: string;
-  revoked: string;
-}
+import { PagedTable } from '../table';
+import { TeamSelect, useTeams } from '../teams';
+import type { Key, KeyWithSecrets, Page } from '../types';
 
 /** Keys: filters, create (secrets shown once), edit, revoke, rotate with a grace period. */
 export function Keys({ session }: { session: Session }): ReactNode {
-  const [filters, setFilters] = useState<Filters>({ team_id: '', role: '', name: '', revoked: 'false' });
+  const [filters, set] = useFilters({ team_id: '', role: '', name: '', revoked: 'false' });
   const paging = useCursor([filters]);
   const [state, reload] = useAsync(
     () => get<Page<Key>>('/admin/keys', { ...filters, cursor: paging.cursor }),
     [filters, paging.cursor],
   );
-  const [teams] = useAsync(
-    async () => (session.isAdmin ? (await get<Page<Team>>('/admin/teams', { limit: 1000 })).data : []),
-    [],
-  );
-  const teamList = teams.status === 'ok' ? teams.data : [];
-  const teamName = (id: string | null) => (id ? (teamList.find((t) => t.id === id)?.name ?? id) : '—');
+  const teams = useTeams(session);
+  const teamName = (id: string | null) => (id ? (teams.find((t) => t.id === id)?.name ?? id) : '—');
   const [secrets, setSecrets] = useState<KeyWithSecrets | null>(null);
   const [editing, setEditing] = useState<Key | null>(null);
   const [rotating, setRotating] = useState<Key | null>(null);
   const action = useAction();
-
   const revoke = (k: Key) => {
     if (!window.confirm(`Revoke key ${k.name ?? k.key_prefix}? Calls with it are refused at once.`)) return;
     void action.run(async () => {
@@ -51,30 +29,26 @@ export function Keys({ session }: { session: Session }): ReactNode {
       reload();
     });
   };
-  const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch }));
+  const showSecrets = (k: KeyWithSecrets) => {
+    setEditing(null);
+    setRotating(null);
+    setSecrets(k);
+    reload();
+  };
 
   return (
     <section aria-label="Keys">
       {secrets && <OneTimeSecrets secrets={secrets} onDone={() => setSecrets(null)} />}
-      <CreateKey
-        session={session}
-        teams={teamList}
-        onCreated={(k) => {
-          setSecrets(k);
-          reload();
-        }}
-      />
+      <CreateKey session={session} teams={teams} onCreated={showSecrets} />
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         {session.isAdmin && (
           <Field label="Team">
-            <select value={filters.team_id} onChange={(e) => set({ team_id: e.target.value })}>
-              <option value="">all teams</option>
-              {teamList.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                </option>
-              ))}
-            </select>
+            <TeamSelect
+              teams={teams}
+              emptyLabel="all teams"
+              value={filters.team_id}
+              onChange={(team_id) => set({ team_id })}
+            />
           </Field>
         )}
         <Field label="Role">
@@ -97,79 +71,57 @@ export function Keys({ session }: { session: Session }): ReactNode {
         </Field>
       </form>
       <ErrorNote message={action.error} />
-      <Loaded state={state}>
-        {(page) =>
-          page.data.length === 0 ? (
-            <Empty>No keys match.</Empty>
-          ) : (
-            <>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Prefix</th>
-                    <th scope="col">Team</th>
-                    <th scope="col">Role</th>
-                    <th scope="col">Spend / budget</th>
-                    <th scope="col">Last used</th>
-                    <th scope="col">Expires</th>
-                    <th scope="col">Actions</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.data.map((k) => (
-                    <tr key={k.id} data-key={k.name ?? k.id}>
-                      <td title={k.id}>{k.name ?? <span className="muted">unnamed</span>}</td>
-                      <td>
-                        <code>{k.key_prefix}…</code>
-                      </td>
-                      <td>{teamName(k.team_id)}</td>
-                      <td>{k.role}</td>
-                      <td>
-                        <Money value={k.spend_usd} /> /{' '}
-                        {k.max_budget_usd ? <Money value={k.max_budget_usd} /> : 'no budget'}
-                      </td>
-                      <td>
-                        <Time iso={k.last_used_at} fallback="never" />
-                      </td>
-                      <td>
-                        {k.revoked_at ? (
-                          <span>
-                            revoked <Time iso={k.revoked_at} />
-                          </span>
-                        ) : (
-                          <Time iso={k.expires_at} fallback="never" />
-                        )}
-                      </td>
-                      <td className="actions">
-                        {!k.revoked_at && (
-                          <>
-                            <button type="button" onClick={() => setEditing(k)}>
-                              Edit
-                            </button>
-                            <button type="button" onClick={() => setRotating(k)}>
-                              Rotate
-                            </button>
-                            <button type="button" className="danger" onClick={() => revoke(k)}>
-                              Revoke
-                            </button>
-                          </>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              <Pager
-                hasPrevious={paging.hasPrevious}
-                nextCursor={page.next_cursor}
-                onPrevious={paging.previous}
-                onNext={paging.next}
-              />
-            </>
-          )
-        }
-      </Loaded>
+      <PagedTable
+        state={state}
+        paging={paging}
+        rowKey={(k) => k.id}
+        rowData={(k) => ({ 'data-key': k.name ?? k.id })}
+        empty="No keys match."
+        columns={[
+          { title: 'Name', cell: (k) => <span title={k.id}>{k.name ?? 'unnamed'}</span> },
+          { title: 'Prefix', cell: (k) => <code>{k.key_prefix}…</code> },
+          { title: 'Team', cell: (k) => teamName(k.team_id) },
+          { title: 'Role', cell: (k) => k.role },
+          {
+            title: 'Spend / budget',
+            cell: (k) => (
+              <>
+                <Money value={k.spend_usd} /> /{' '}
+                {k.max_budget_usd ? <Money value={k.max_budget_usd} /> : 'no budget'}
+              </>
+            ),
+          },
+          { title: 'Last used', cell: (k) => <Time iso={k.last_used_at} fallback="never" /> },
+          {
+            title: 'Expires',
+            cell: (k) =>
+              k.revoked_at ? (
+                <>
+                  revoked <Time iso={k.revoked_at} />
+                </>
+              ) : (
+                <Time iso={k.expires_at} fallback="never" />
+              ),
+          },
+          {
+            title: 'Actions',
+            cell: (k) =>
+              !k.revoked_at && (
+                <span className="actions">
+                  <button type="button" onClick={() => setEditing(k)}>
+                    Edit
+                  </button>
+                  <button type="button" onClick={() => setRotating(k)}>
+                    Rotate
+                  </button>
+                  <button type="button" className="danger" onClick={() => revoke(k)}>
+                    Revoke
+                  </button>
+                </span>
+              ),
+          },
+        ]}
+      />
       {editing && (
         <EditKey
           keyRow={editing}
@@ -180,172 +132,7 @@ export function Keys({ session }: { session: Session }): ReactNode {
           }}
         />
       )}
-      {rotating && (
-        <RotateKey
-          keyRow={rotating}
-          onClose={() => setRotating(null)}
-          onRotated={(k) => {
-            setRotating(null);
-            setSecrets(k);
-            reload();
-          }}
-        />
-      )}
+      {rotating && <RotateKey keyRow={rotating} onClose={() => setRotating(null)} onRotated={showSecrets} />}
     </section>
-  );
-}
-
-function rolesFor(session: Session): string[] {
-  return session.isAdmin ? ['member', 'team_admin', 'admin'] : ['member', 'team_admin'];
-}
-
-function OneTimeSecrets({ secrets, onDone }: { secrets: KeyWithSecrets; onDone: () => void }): ReactNode {
-  return (
-    <div className="notice" role="alert" aria-label="New key">
-      <strong>Copy these now: you will not see this again.</strong>
-      <Secret label="API key" value={secrets.key} />
-      <Secret label="Webhook secret" value={secrets.webhook_secret} />
-      <button type="button" onClick={onDone}>
-        I have copied them
-      </button>
-    </div>
-  );
-}
-
-function CreateKey({
-  session,
-  teams,
-  onCreated,
-}: {
-  session: Session;
-  teams: Team[];
-  onCreated: (k: KeyWithSecrets) => void;
-}): ReactNode {
-  const action = useAction();
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const form = e.currentTarget;
-    const v = formValues(form);
-    void action.run(async () => {
-      const created = await api<KeyWithSecrets>('POST', '/admin/keys', {
-        name: v.name || undefined,
-        team_id: session.isAdmin ? v.team_id || null : session.me.team_id,
-        role: v.role,
-        expires_at: fromLocalInput(v.expires_at) ?? null,
-        ...limitBody(v),
-      });
-      form.reset();
-      onCreated(created);
-    });
-  };
-  return (
-    <form className="form" aria-label="Create key" onSubmit={submit}>
-      <Field label="Key name">
-        <input name="name" maxLength={200} />
-      </Field>
-      {session.isAdmin && (
-        <Field label="Key team">
-          <select name="team_id">
-            <option value="">no team</option>
-            {teams.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </Field>
-      )}
-      <Field label="Key role">
-        <select name="role" defaultValue="member">
-          {rolesFor(session).map((r) => (
-            <option key={r}>{r}</option>
-          ))}
-        </select>
-      </Field>
-      <Field label="Expires">
-        <input name="expires_at" type="datetime-local" />
-      </Field>
-      <LimitInputs />
-      <button type="submit" disabled={action.busy}>
-        Create key
-      </button>
-      <ErrorNote message={action.error} />
-    </form>
-  );
-}
-
-function EditKey({
-  keyRow,
-  onClose,
-  onSaved,
-}: {
-  keyRow: Key;
-  onClose: () => void;
-  onSaved: () => void;
-}): ReactNode {
-  const action = useAction();
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const v = formValues(e.currentTarget);
-    void action.run(async () => {
-      await api('PATCH', `/admin/keys/${keyRow.id}`, {
-        name: v.name || undefined,
-        expires_at: fromLocalInput(v.expires_at) ?? null,
-        ...limitBody(v),
-      });
-      onSaved();
-    });
-  };
-  return (
-    <Dialog title={`Edit key ${keyRow.name ?? keyRow.key_prefix}`} onClose={onClose}>
-      <form onSubmit={submit}>
-        <Field label="Key name">
-          <input name="name" maxLength={200} defaultValue={keyRow.name ?? ''} />
-        </Field>
-        <Field label="Expires">
-          <input name="expires_at" type="datetime-local" defaultValue={toLocalInput(keyRow.expires_at)} />
-        </Field>
-        <LimitInputs value={keyRow} />
-        <button type="submit" disabled={action.busy}>
-          Save
-        </button>
-        <ErrorNote message={action.error} />
-      </form>
-    </Dialog>
-  );
-}
-
-function RotateKey({
-  keyRow,
-  onClose,
-  onRotated,
-}: {
-  keyRow: Key;
-  onClose: () => void;
-  onRotated: (k: KeyWithSecrets) => void;
-}): ReactNode {
-  const action = useAction();
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const v = formValues(e.currentTarget);
-    void action.run(async () => {
-      const rotated = await api<KeyWithSecrets>('POST', `/admin/keys/${keyRow.id}/rotate`, {
-        grace_period_seconds: Number(v.grace || 0),
-      });
-      onRotated(rotated);
-    });
-  };
-  return (
-    <Dialog title={`Rotate key ${keyRow.name ?? keyRow.key_prefix}`} onClose={onClose}>
-      <form onSubmit={submit}>
-        <Field label="Grace period (seconds the old key keeps working)">
-          <input name="grace" type="number" min={0} max={2592000} defaultValue={3600} />
-        </Field>
-        <button type="submit" disabled={action.busy}>
-          Rotate
-        </button>
-        <ErrorNote message={action.error} />
-      </form>
-    </Dialog>
   );
 }

@@ -1,6 +1,7 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { api, get } from '../api';
-import { Dialog, Empty, ErrorNote, Field, formValues, Loaded, Pager } from '../components';
+import { Dialog, Empty, ErrorNote, Field, Loaded, Pager } from '../components';
+import { ActionForm, FormDialog } from '../forms';
 import { listOf } from '../format';
 import { useAction, useAsync, useCursor } from '../hooks';
 import type { Deployment, Model, Page } from '../types';
@@ -167,11 +168,7 @@ function DeploymentForm({
   deployment?: Deployment;
   onSaved: () => void;
 }): ReactNode {
-  const action = useAction();
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const form = e.currentTarget;
-    const v = formValues(form);
+  const save = async (v: Record<string, string>) => {
     const body: Record<string, unknown> = {
       model_name: v.model_name,
       provider: v.provider,
@@ -181,18 +178,16 @@ function DeploymentForm({
       priority: Number(v.priority),
     };
     if (v.api_key) body.api_key = v.api_key;
-    void action.run(async () => {
-      if (deployment) await api('PATCH', `/admin/deployments/${deployment.id}`, body);
-      else await api('POST', '/admin/deployments', body);
-      form.reset();
-      onSaved();
-    });
+    if (deployment) await api('PATCH', `/admin/deployments/${deployment.id}`, body);
+    else await api('POST', '/admin/deployments', body);
+    onSaved();
   };
   return (
-    <form
-      className={deployment ? undefined : 'form'}
-      aria-label={deployment ? 'Edit deployment' : 'Add deployment'}
-      onSubmit={submit}
+    <ActionForm
+      label={deployment ? 'Edit deployment' : 'Add deployment'}
+      submitLabel={deployment ? 'Save' : 'Add deployment'}
+      inline={!deployment}
+      onSubmit={save}
     >
       <Field label="Public model">
         <input name="model_name" required defaultValue={deployment?.model_name} />
@@ -224,13 +219,15 @@ function DeploymentForm({
       <Field label="Priority">
         <input name="priority" type="number" min={0} max={1000} defaultValue={deployment?.priority ?? 0} />
       </Field>
-      <button type="submit" disabled={action.busy}>
-        {deployment ? 'Save' : 'Add deployment'}
-      </button>
-      <ErrorNote message={action.error} />
-    </form>
+    </ActionForm>
   );
 }
+
+const ROUTE_LISTS = [
+  ['fallbacks', 'Fallbacks'],
+  ['context_window_fallbacks', 'Context window fallbacks'],
+  ['content_policy_fallbacks', 'Content policy fallbacks'],
+] as const;
 
 function RoutesDialog({
   model,
@@ -241,40 +238,25 @@ function RoutesDialog({
   onClose: () => void;
   onSaved: () => void;
 }): ReactNode {
-  const action = useAction();
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const v = formValues(e.currentTarget);
-    void action.run(async () => {
-      await api('PUT', `${modelPath(model.name)}/aliases`, { aliases: listOf(v.aliases ?? '') });
-      await api('PUT', `${modelPath(model.name)}/fallbacks`, {
-        fallbacks: listOf(v.fallbacks ?? ''),
-        context_window_fallbacks: listOf(v.context_window_fallbacks ?? ''),
-        content_policy_fallbacks: listOf(v.content_policy_fallbacks ?? ''),
-      });
-      onSaved();
-    });
+  const save = async (v: Record<string, string>) => {
+    await api('PUT', `${modelPath(model.name)}/aliases`, { aliases: listOf(v.aliases ?? '') });
+    await api(
+      'PUT',
+      `${modelPath(model.name)}/fallbacks`,
+      Object.fromEntries(ROUTE_LISTS.map(([name]) => [name, listOf(v[name] ?? '')])),
+    );
+    onSaved();
   };
   return (
-    <Dialog title={`Aliases and fallbacks of ${model.name}`} onClose={onClose}>
-      <form onSubmit={submit}>
-        <Field label="Aliases (comma-separated)">
-          <input name="aliases" defaultValue={model.aliases.join(', ')} />
+    <FormDialog title={`Aliases and fallbacks of ${model.name}`} onClose={onClose} onSubmit={save}>
+      <Field label="Aliases (comma-separated)">
+        <input name="aliases" defaultValue={model.aliases.join(', ')} />
+      </Field>
+      {ROUTE_LISTS.map(([name, label]) => (
+        <Field key={name} label={label}>
+          <input name={name} defaultValue={model[name].join(', ')} />
         </Field>
-        <Field label="Fallbacks">
-          <input name="fallbacks" defaultValue={model.fallbacks.join(', ')} />
-        </Field>
-        <Field label="Context window fallbacks">
-          <input name="context_window_fallbacks" defaultValue={model.context_window_fallbacks.join(', ')} />
-        </Field>
-        <Field label="Content policy fallbacks">
-          <input name="content_policy_fallbacks" defaultValue={model.content_policy_fallbacks.join(', ')} />
-        </Field>
-        <button type="submit" disabled={action.busy}>
-          Save
-        </button>
-        <ErrorNote message={action.error} />
-      </form>
-    </Dialog>
+      ))}
+    </FormDialog>
   );
 }
