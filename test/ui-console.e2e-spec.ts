@@ -1,6 +1,7 @@
 import path from 'node:path';
 import OpenAI from 'openai';
 import type { Browser, Page } from 'playwright-core';
+import { Client } from 'pg';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
 import { AdminClient } from './support/admin-client';
 import { launchChromium, screenshot } from './support/browser';
@@ -98,6 +99,12 @@ describe('admin console (/ui) in headless chromium', () => {
     await expect(notice.textContent()).resolves.toContain('you will not see this again');
     const key = (await notice.locator('code[data-secret="API key"]').textContent())!;
     expect(key).toMatch(/^sk-sb-/);
+    const created = (
+      await admin.request<{ data: Array<{ id: string; team_id: string | null }> }>(
+        'GET',
+        '/admin/keys?name=ui-key',
+      )
+    ).body.data[0]!;
     await notice.getByRole('button', { name: 'I have copied them' }).click();
     expect(await page.content()).not.toContain(key);
 
@@ -117,8 +124,12 @@ describe('admin console (/ui) in headless chromium', () => {
     expect(await page.locator('[data-total="cost_usd"]').textContent()).toBe(`$${cost}`);
     expect(await page.locator('[data-total="requests"]').textContent()).toBe('1');
     await page.locator('.chart canvas').waitFor();
-    if (DOCS_SCREENSHOT)
+    if (DOCS_SCREENSHOT) {
+      await seedPastWeek(gw.config.databaseUrl, created.id, created.team_id!);
+      await page.reload();
+      await page.locator('.chart canvas').waitFor();
       await screenshot(page, 'overview', path.resolve(__dirname, '../docs/console-overview.png'));
+    }
 
     await open('Usage logs');
     const row = page.locator('tr[data-usage]').first();
@@ -175,3 +186,28 @@ describe('admin console (/ui) in headless chromium', () => {
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
   });
 });
+
+/** For the README's screenshot only: six earlier days of daily rollups, so the chart has a shape. */
+async function seedPastWeek(databaseUrl: string, keyId: string, teamId: string): Promise<void> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const days = [
+      ['gpt-fake', 'openai', 412, 3, '1.2345600000'],
+      ['gpt-fake', 'openai', 655, 9, '2.0417000000'],
+      ['claude-fake', 'anthropic', 230, 1, '3.1100000000'],
+      ['gpt-fake', 'openai', 890, 14, '2.7700500000'],
+      ['claude-fake', 'anthropic', 512, 2, '4.0200000000'],
+      ['gpt-fake', 'openai', 301, 0, '0.9800000000'],
+    ] as const;
+    for (const [i, [model, provider, requests, errors, cost]] of days.entries())
+      await db.query(
+        `INSERT INTO usage_daily (day, key_id, team_id, model, provider, requests, errors, prompt_tokens,
+           completion_tokens, reasoning_tokens, cached_tokens, video_seconds, cost_usd)
+         VALUES (current_date - $1::int, $2, $3, $4, $5, $6, $7, $8, $9, 0, 0, 0, $10)`,
+        [6 - i, keyId, teamId, model, provider, requests, errors, requests * 900, requests * 400, cost],
+      );
+  } finally {
+    await db.end();
+  }
+}

@@ -5,7 +5,7 @@ import { Empty, Field, Loaded, Money } from '../components';
 import { byCostDesc, count, daysAgo, percent } from '../format';
 import { useAsync } from '../hooks';
 import type { Session } from '../session';
-import type { Page, Team, UsageRow, UsageSummary, UsageTotals } from '../types';
+import type { Key, Page, Team, UsageRow, UsageSummary, UsageTotals } from '../types';
 
 const PRESETS = [7, 30, 90];
 const TOP = 5;
@@ -21,14 +21,18 @@ export function Overview({ session }: { session: Session }): ReactNode {
   const query = { from: range.from, to: range.to };
   const [state] = useAsync(async () => {
     const summary = (group_by?: string) => get<UsageSummary>('/admin/usage/summary', { ...query, group_by });
-    const [days, models, keys, teams, teamNames] = await Promise.all([
+    const [days, models, keys, teams, teamList, keyList] = await Promise.all([
       summary('day'),
       summary('model'),
       summary('key'),
       session.isAdmin ? summary('team') : undefined,
       session.isAdmin ? get<Page<Team>>('/admin/teams', { limit: 1000 }) : undefined,
+      get<Page<Key>>('/admin/keys', { limit: 1000 }),
     ]);
-    const names = new Map(teamNames?.data.map((t) => [t.id, t.name]));
+    const names = new Map<string, string>([
+      ...(teamList?.data.map((t) => [t.id, t.name] as const) ?? []),
+      ...keyList.data.map((k) => [k.id, k.name ?? k.key_prefix] as const),
+    ]);
     return { days, models, keys, teams, names };
   }, [range.from, range.to]);
 
@@ -54,7 +58,11 @@ export function Overview({ session }: { session: Session }): ReactNode {
                     label={(r) => (r.team_id ? (names.get(r.team_id) ?? r.team_id) : 'no team')}
                   />
                 )}
-                <Top title="Top keys" rows={keys.data} label={(r) => r.key_id ?? 'master key'} />
+                <Top
+                  title="Top keys"
+                  rows={keys.data}
+                  label={(r) => (r.key_id ? (names.get(r.key_id) ?? r.key_id) : 'master key')}
+                />
               </div>
             </>
           )
