@@ -22,7 +22,13 @@ function uiIsStale() {
   return !fs.existsSync(builtIndex) || newestMtime(uiDir) > fs.statSync(builtIndex).mtimeMs;
 }
 
+/**
+ * Builds into a directory of its own, then swaps it in: two test suites building at once (the console's
+ * browser tests, `npm start`'s prestart) never serve or delete each other's half-written files.
+ */
 function buildUi() {
+  const distDir = path.dirname(builtIndex);
+  const staging = `${distDir}.build-${process.pid}`;
   execFileSync(
     process.execPath,
     [
@@ -30,6 +36,8 @@ function buildUi() {
       'build',
       '--config',
       'ui/vite.config.ts',
+      '--outDir',
+      staging,
     ],
     {
       cwd: root,
@@ -38,6 +46,10 @@ function buildUi() {
       env: { ...process.env, NODE_ENV: 'production' },
     },
   );
+  const old = `${distDir}.old-${process.pid}`;
+  if (fs.existsSync(distDir)) fs.renameSync(distDir, old);
+  fs.renameSync(staging, distDir);
+  fs.rmSync(old, { recursive: true, force: true });
 }
 
 function buildUiIfNeeded() {

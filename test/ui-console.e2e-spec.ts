@@ -1,4 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import OpenAI from 'openai';
 import type { Browser, Page } from 'playwright-core';
 import { Client } from 'pg';
@@ -70,6 +72,13 @@ describe('admin console (/ui) in headless chromium', () => {
     expect(js.status).toBe(200);
     expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect((await fetch(`${gw.url}/ui/assets/nope.js`)).status).toBe(404);
+    // The first load (every built asset) stays under 400 KB gzipped.
+    const assets = path.resolve(__dirname, '../dist/ui/assets');
+    const gzipped = readdirSync(assets).reduce(
+      (sum, f) => sum + gzipSync(readFileSync(path.join(assets, f))).length,
+      0,
+    );
+    expect(gzipped).toBeLessThan(400 * 1024);
   });
 
   it('shows the API error for a wrong credential, not a blank page', async () => {
@@ -134,6 +143,12 @@ describe('admin console (/ui) in headless chromium', () => {
     await open('Usage logs');
     const row = page.locator('tr[data-usage]').first();
     expect(await row.locator('[data-cost]').textContent()).toBe(`$${cost}`);
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    expect(csv.suggestedFilename()).toBe('usage.csv');
+    expect(readFileSync((await csv.path())!, 'utf8')).toContain(cost);
     await row.press('Enter');
     await expect(page.getByRole('dialog').textContent()).resolves.toContain('gpt-fake');
     await page.keyboard.press('Escape');
