@@ -117,23 +117,29 @@ export function Pager({
   );
 }
 
-/** A secret shown once (a new or rotated key), with a copy button. */
+/**
+ * A secret shown once (a new or rotated key), with a copy button. Without the clipboard API (plain HTTP
+ * on a host other than localhost) the button selects the text for Ctrl+C instead.
+ */
 export function Secret({ label, value }: { label: string; value: string }): ReactNode {
-  const [copied, setCopied] = useState(false);
+  const [note, setNote] = useState('Copy');
+  const code = useRef<HTMLElement>(null);
+  const select = () => {
+    if (code.current) window.getSelection()?.selectAllChildren(code.current);
+    setNote('Selected: press Ctrl+C');
+  };
+  const copy = () => {
+    if (!navigator.clipboard) return select();
+    navigator.clipboard.writeText(value).then(() => setNote('Copied'), select);
+  };
   return (
     <div className="secret">
       <span>{label}</span>
-      <code data-secret={label}>{value}</code>
-      <button
-        type="button"
-        onClick={() =>
-          void navigator.clipboard?.writeText(value).then(
-            () => setCopied(true),
-            () => setCopied(false),
-          )
-        }
-      >
-        {copied ? 'Copied' : 'Copy'}
+      <code ref={code} data-secret={label}>
+        {value}
+      </code>
+      <button type="button" onClick={copy}>
+        {note}
       </button>
     </div>
   );
