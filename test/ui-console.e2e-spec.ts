@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
 import { AdminClient } from './support/admin-client';
 import { launchChromium, screenshot } from './support/browser';
+import { registerSecret } from './support/run-secrets';
 import { fakeOpenAiCatalogYaml } from './support/catalog-yaml';
 import { startGateway, type TestGateway } from './support/gateway';
 
@@ -108,6 +109,8 @@ describe('admin console (/ui) in headless chromium', () => {
     await expect(notice.textContent()).resolves.toContain('you will not see this again');
     const key = (await notice.locator('code[data-secret="API key"]').textContent())!;
     expect(key).toMatch(/^sk-sb-/);
+    registerSecret(key);
+    registerSecret((await notice.locator('code[data-secret="Webhook secret"]').textContent())!);
     const created = (
       await admin.request<{ data: Array<{ id: string; team_id: string | null }> }>(
         'GET',
