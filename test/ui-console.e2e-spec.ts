@@ -171,6 +171,19 @@ describe('admin console (/ui) in headless chromium', () => {
     const model = page.getByRole('article', { name: 'Model gpt-fake' });
     await expect(model.textContent()).resolves.toContain('stored (write-only)');
     expect(await page.content()).not.toContain('sk-upstream');
+    await model.getByRole('button', { name: 'Disable' }).click();
+    await model.getByRole('button', { name: 'Enable' }).waitFor();
+    await model.getByRole('button', { name: 'Enable' }).click();
+    await model.getByRole('button', { name: 'Disable' }).waitFor();
+    await model.getByRole('button', { name: 'Edit prices' }).click();
+    await page.getByRole('dialog').getByLabel('Input per 1M tokens', { exact: true }).fill('0.25');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    const stored = (
+      await admin.request<{ pricing: { input_per_mtok: string } }>('GET', '/admin/models/gpt-fake')
+    ).body.pricing.input_per_mtok;
+    expect(Number(stored)).toBe(0.25);
+    await expect(model.textContent()).resolves.toContain(`input_per_mtok ${stored}`);
     await open('Audit log');
     await page
       .getByRole('row', { name: /^Audit entry / })

@@ -130,6 +130,7 @@ export interface Model {
   context_window_fallbacks: string[];
   content_policy_fallbacks: string[];
   pricing: Record<string, unknown>;
+  pricing_overrides: Record<string, unknown>;
   deployments: Deployment[];
 }
 

@@ -1,8 +1,8 @@
 import { useState, type ReactNode } from 'react';
 import { api, get } from '../api';
 import { Dialog, Empty, ErrorNote, Field, Loaded, Pager } from '../components';
-import { ActionForm, FormDialog } from '../forms';
-import { listOf } from '../format';
+import { ActionForm } from '../forms';
+import { PricingDialog, RoutesDialog } from '../model-forms';
 import { useAction, useAsync, useCursor } from '../hooks';
 import type { Deployment, Model, Page } from '../types';
 
@@ -18,9 +18,6 @@ const PROVIDERS = [
   'mock',
 ];
 
-/** A model name in a path: each segment encoded, the slashes of `prefix/*` names kept. */
-const modelPath = (name: string) => `/admin/models/${name.split('/').map(encodeURIComponent).join('/')}`;
-
 /** The catalog: models with deployments, prices, fallbacks and aliases; deployments created, edited, disabled. */
 export function Models(): ReactNode {
   const paging = useCursor([]);
@@ -30,6 +27,7 @@ export function Models(): ReactNode {
   );
   const [editing, setEditing] = useState<Deployment | null>(null);
   const [routes, setRoutes] = useState<Model | null>(null);
+  const [pricing, setPricing] = useState<Model | null>(null);
   const action = useAction();
   const toggle = (d: Deployment) =>
     void action.run(async () => {
@@ -64,6 +62,9 @@ export function Models(): ReactNode {
                     </button>
                   </p>
                   <p>
+                    <button type="button" className="link" onClick={() => setPricing(m)}>
+                      Edit prices
+                    </button>{' '}
                     Pricing (USD per 1M tokens or per unit):{' '}
                     {Object.entries(m.pricing)
                       .filter(([, v]) => typeof v === 'string')
@@ -103,6 +104,16 @@ export function Models(): ReactNode {
           onClose={() => setRoutes(null)}
           onSaved={() => {
             setRoutes(null);
+            reload();
+          }}
+        />
+      )}
+      {pricing && (
+        <PricingDialog
+          model={pricing}
+          onClose={() => setPricing(null)}
+          onSaved={() => {
+            setPricing(null);
             reload();
           }}
         />
@@ -220,43 +231,5 @@ function DeploymentForm({
         <input name="priority" type="number" min={0} max={1000} defaultValue={deployment?.priority ?? 0} />
       </Field>
     </ActionForm>
-  );
-}
-
-const ROUTE_LISTS = [
-  ['fallbacks', 'Fallbacks'],
-  ['context_window_fallbacks', 'Context window fallbacks'],
-  ['content_policy_fallbacks', 'Content policy fallbacks'],
-] as const;
-
-function RoutesDialog({
-  model,
-  onClose,
-  onSaved,
-}: {
-  model: Model;
-  onClose: () => void;
-  onSaved: () => void;
-}): ReactNode {
-  const save = async (v: Record<string, string>) => {
-    await api('PUT', `${modelPath(model.name)}/aliases`, { aliases: listOf(v.aliases ?? '') });
-    await api(
-      'PUT',
-      `${modelPath(model.name)}/fallbacks`,
-      Object.fromEntries(ROUTE_LISTS.map(([name]) => [name, listOf(v[name] ?? '')])),
-    );
-    onSaved();
-  };
-  return (
-    <FormDialog title={`Aliases and fallbacks of ${model.name}`} onClose={onClose} onSubmit={save}>
-      <Field label="Aliases (comma-separated)">
-        <input name="aliases" defaultValue={model.aliases.join(', ')} />
-      </Field>
-      {ROUTE_LISTS.map(([name, label]) => (
-        <Field key={name} label={label}>
-          <input name={name} defaultValue={model[name].join(', ')} />
-        </Field>
-      ))}
-    </FormDialog>
   );
 }
