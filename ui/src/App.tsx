@@ -26,7 +26,7 @@ const PAGES: PageEntry[] = [
   { path: 'keys', title: 'Keys', adminOnly: false, render: (s) => <Keys session={s} /> },
   { path: 'models', title: 'Models', adminOnly: true, render: () => <Models /> },
   { path: 'usage', title: 'Usage logs', adminOnly: false, render: (s) => <UsageLogs session={s} /> },
-  { path: 'video', title: 'Video tasks', adminOnly: false, render: () => <VideoTasks /> },
+  { path: 'video', title: 'Video tasks', adminOnly: false, render: (s) => <VideoTasks session={s} /> },
   { path: 'audit', title: 'Audit log', adminOnly: true, render: () => <AuditLog /> },
 ];
 

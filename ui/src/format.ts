@@ -64,3 +64,6 @@ export function listOf(text: string): string[] {
     .map((s) => s.trim())
     .filter(Boolean);
 }
+
+/** What the API takes as money: a non-negative decimal, at most 10 digits each side of the point (an input's `pattern`). */
+export const MONEY_PATTERN = '\\d{1,10}(\\.\\d{1,10})?';

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Field } from './components';
-import { listOf } from './format';
+import { listOf, MONEY_PATTERN } from './format';
 import type { Limits } from './types';
 
 export const BUDGET_DURATIONS = ['1h', '1d', '7d', '30d', '1mo'];
@@ -13,7 +13,7 @@ export function LimitInputs({ value }: { value?: Partial<Limits> }): ReactNode {
         <input
           name="max_budget_usd"
           inputMode="decimal"
-          pattern="\d{1,10}(\.\d{1,10})?"
+          pattern={MONEY_PATTERN}
           defaultValue={value?.max_budget_usd ?? ''}
           placeholder="none"
         />

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { api } from './api';
 import { Field } from './components';
 import { FormDialog } from './forms';
-import { listOf } from './format';
+import { listOf, MONEY_PATTERN } from './format';
 import type { Model } from './types';
 
 /** A model name in a path: each segment encoded, the slashes of `prefix/*` names kept. */
@@ -42,7 +42,7 @@ export function PricingDialog({
           <input
             name={name}
             inputMode="decimal"
-            pattern="\d{1,10}(\.\d{1,10})?"
+            pattern={MONEY_PATTERN}
             placeholder={
               typeof model.pricing[name] === 'string' ? `shipped: ${String(model.pricing[name])}` : 'none'
             }
