@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Field } from './components';
 import { get } from './api';
 import { useAsync } from './hooks';
 import type { Session } from './session';
@@ -36,5 +37,25 @@ export function TeamSelect({
         </option>
       ))}
     </select>
+  );
+}
+
+/** The "Team" filter of a list: only for an admin (a team_admin's lists are its team's already). */
+export function TeamFilter({
+  session,
+  teams,
+  value,
+  onChange,
+}: {
+  session: Session;
+  teams: Team[];
+  value: string;
+  onChange: (teamId: string) => void;
+}): ReactNode {
+  if (!session.isAdmin) return null;
+  return (
+    <Field label="Team">
+      <TeamSelect teams={teams} emptyLabel="all teams" value={value} onChange={onChange} />
+    </Field>
   );
 }

@@ -5,7 +5,7 @@ import { useAction, useAsync, useCursor, useFilters } from '../hooks';
 import { CreateKey, EditKey, OneTimeSecrets, RotateKey, rolesFor } from '../key-forms';
 import type { Session } from '../session';
 import { PagedTable } from '../table';
-import { TeamSelect, useTeams } from '../teams';
+import { TeamFilter, useTeams } from '../teams';
 import type { Key, KeyWithSecrets, Page } from '../types';
 
 /** Keys: filters, create (secrets shown once), edit, revoke, rotate with a grace period. */
@@ -41,16 +41,12 @@ export function Keys({ session }: { session: Session }): ReactNode {
       {secrets && <OneTimeSecrets secrets={secrets} onDone={() => setSecrets(null)} />}
       <CreateKey session={session} teams={teams} onCreated={showSecrets} />
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-        {session.isAdmin && (
-          <Field label="Team">
-            <TeamSelect
-              teams={teams}
-              emptyLabel="all teams"
-              value={filters.team_id}
-              onChange={(team_id) => set({ team_id })}
-            />
-          </Field>
-        )}
+        <TeamFilter
+          session={session}
+          teams={teams}
+          value={filters.team_id}
+          onChange={(team_id) => set({ team_id })}
+        />
         <Field label="Role">
           <select value={filters.role} onChange={(e) => set({ role: e.target.value })}>
             <option value="">any role</option>

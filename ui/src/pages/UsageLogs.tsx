@@ -5,7 +5,7 @@ import { count } from '../format';
 import { useAction, useAsync, useCursor, useFilters } from '../hooks';
 import type { Session } from '../session';
 import { PagedTable, type Column } from '../table';
-import { TeamSelect, useTeams } from '../teams';
+import { TeamFilter, useTeams } from '../teams';
 import type { Page, UsageLog } from '../types';
 
 const NO_FILTERS = { from: '', to: '', team_id: '', key_id: '', model: '' };
@@ -52,16 +52,12 @@ export function UsageLogs({ session }: { session: Session }): ReactNode {
         <Field label="To (UTC day, exclusive)">
           <input type="date" value={filters.to} onChange={(e) => set({ to: e.target.value })} />
         </Field>
-        {session.isAdmin && (
-          <Field label="Team">
-            <TeamSelect
-              teams={teams}
-              emptyLabel="all teams"
-              value={filters.team_id}
-              onChange={(team_id) => set({ team_id })}
-            />
-          </Field>
-        )}
+        <TeamFilter
+          session={session}
+          teams={teams}
+          value={filters.team_id}
+          onChange={(team_id) => set({ team_id })}
+        />
         <Field label="Key id">
           <input
             type="search"
