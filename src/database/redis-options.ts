@@ -1,0 +1,58 @@
+import Redis, { type RedisOptions } from 'ioredis';
+import type { AppConfig } from '../config/config.types';
+
+/** What picks the Redis topology: REDIS_URL, and Sentinel when configured. */
+export type RedisTarget = Pick<AppConfig, 'redisUrl' | 'redisSentinel'>;
+
+/**
+ * A new connection to the gateway's Redis primary; every ioredis connection of the app is made here.
+ * A single node: `REDIS_URL`. Sentinel: the primary the sentinels name for `REDIS_SENTINEL_NAME`,
+ * with REDIS_URL's credentials, database and TLS. `options`: the connection's own settings (timeouts,
+ * retries, pipelining), the same on either topology.
+ */
+export function redisConnection(target: RedisTarget, name: string, options: RedisOptions = {}): Redis {
+  const own: RedisOptions = { connectionName: `switchboard-${name}`, ...options };
+  return target.redisSentinel ? new Redis(sentinelOptions(target, own)) : new Redis(target.redisUrl, own);
+}
+
+/**
+ * BullMQ's connection options (its queues and workers open their own connections from them), on the
+ * same topology; BullMQ needs `maxRetriesPerRequest: null`.
+ */
+export function bullConnection(target: RedisTarget): RedisOptions {
+  const own: RedisOptions = { maxRetriesPerRequest: null };
+  if (target.redisSentinel) return sentinelOptions(target, own);
+  const u = new URL(target.redisUrl);
+  return { host: u.hostname, port: Number(u.port || 6379), ...urlCredentials(u), ...own };
+}
+
+/**
+ * Sentinel mode. ioredis asks the sentinels for the primary at each (re)connection; on a failover it
+ * hears `+switch-master` from them and reconnects (failoverDetector), and a write refused by a
+ * demoted primary (READONLY) reconnects and is sent again to the new one, so no restart is needed.
+ * Subscriptions are renewed on the new primary (ioredis' autoResubscribe).
+ */
+function sentinelOptions(target: RedisTarget, own: RedisOptions): RedisOptions {
+  const s = target.redisSentinel!;
+  const fromUrl = urlCredentials(new URL(target.redisUrl));
+  return {
+    sentinels: s.sentinels,
+    name: s.name,
+    sentinelPassword: s.password,
+    failoverDetector: true,
+    enableTLSForSentinelMode: fromUrl.tls !== undefined,
+    reconnectOnError: (err) => (/^READONLY\b/.test(err.message) ? 2 : false),
+    ...fromUrl,
+    ...own,
+  };
+}
+
+/** Username, password, database and TLS from a `redis://` or `rediss://` URL. */
+function urlCredentials(u: URL): Pick<RedisOptions, 'username' | 'password' | 'db' | 'tls'> {
+  return {
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+  };
+}
