@@ -21,7 +21,9 @@ export function redisConnection(target: RedisTarget, name: string, options: Redi
  */
 export function bullConnection(target: RedisTarget): RedisOptions {
   const own: RedisOptions = { maxRetriesPerRequest: null };
-  if (target.redisSentinel) return sentinelOptions(target, own);
+  // BullMQ closes with QUIT, which leaves ioredis' failover-detector subscriptions open (they would
+  // hold the process); its connections follow a failover by reconnecting (killed clients, READONLY).
+  if (target.redisSentinel) return { ...sentinelOptions(target, own), failoverDetector: false };
   const u = new URL(target.redisUrl);
   return { host: u.hostname, port: Number(u.port || 6379), ...urlCredentials(u), ...own };
 }
