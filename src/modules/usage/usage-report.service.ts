@@ -11,6 +11,7 @@ import {
 import { GatewayError, invalidRequest } from '../../common/errors/gateway-error';
 import { PrismaService } from '../../database/prisma.service';
 import type { Identity } from '../auth/identity';
+import { parseProviderFilter, parseStatusFilter, type StatusRange } from './usage-log-filters';
 
 export const GROUP_FIELDS = ['day', 'model', 'key', 'team', 'provider'] as const;
 export type GroupField = (typeof GROUP_FIELDS)[number];
@@ -21,6 +22,9 @@ export interface UsageFilters {
   teamId?: string;
   keyId?: string;
   model?: string;
+  /** Logs only (the rollup keeps no status; the summary does not take these). */
+  provider?: string;
+  status?: StatusRange;
 }
 
 /** The figures of a summary row and of its totals; seconds and money as exact decimal strings. */
@@ -112,6 +116,15 @@ export class UsageReportService {
       f.teamId = identity.teamId;
     }
     return f;
+  }
+
+  /** The summary's filters and the logs' own: `provider` and `status` (usage-log-filters.ts). */
+  logFilters(q: Record<string, unknown>, identity: Identity): UsageFilters {
+    return {
+      ...this.filters(q, identity),
+      provider: parseProviderFilter(q.provider),
+      status: parseStatusFilter(q.status),
+    };
   }
 
   parseGroupBy(v: unknown): GroupField[] {
@@ -251,6 +264,8 @@ export class UsageReportService {
     if (f.keyId) where.push(`key_id = ${p(f.keyId)}::uuid`);
     if (f.teamId) where.push(`team_id = ${p(f.teamId)}::uuid`);
     if (f.model) where.push(`model = ${p(f.model)}`);
+    if (f.provider) where.push(`provider = ${p(f.provider)}`);
+    if (f.status) where.push(`status_code BETWEEN ${p(f.status.min)}::int AND ${p(f.status.max)}::int`);
     if (after) where.push(`(created_at, id) < (${p(new Date(after.t))}, ${p(after.id)}::uuid)`);
     const sql = `SELECT id::text, request_id, created_at, key_id::text, team_id::text, model, deployment_id, provider, upstream_model,
         endpoint, status_code, error_type, prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens, images,
