@@ -17,22 +17,26 @@ const KINDS = {
   vp: 'video status polls',
 };
 
-async function recordsByKind(pg, tag) {
+/** Records of the run: its tag in request_id; created_at (indexed) bounds the scan to the run's time. */
+const RUN_RECORDS = `request_id LIKE $1 AND created_at >= $2`;
+const runArgs = (tag, since) => [`soak-${tag}-%`, new Date(since - 60_000)];
+
+async function recordsByKind(pg, tag, since) {
   const { rows } = await pg.query(
     `SELECT split_part(request_id, '-', 3) AS kind, count(*)::int AS records,
             count(DISTINCT request_id)::int AS ids, max(split_part(request_id, '-', 4)::int) AS max_n
-       FROM usage_records WHERE request_id LIKE $1 GROUP BY 1`,
-    [`soak-${tag}-%`],
+       FROM usage_records WHERE ${RUN_RECORDS} GROUP BY 1`,
+    runArgs(tag, since),
   );
   return Object.fromEntries(rows.map((r) => [r.kind, r]));
 }
 
 /** What the records say per kind: { kind: { "status_code[ stream][ estimated]": n } }. */
-async function statusesByKind(pg, tag) {
+async function statusesByKind(pg, tag, since) {
   const { rows } = await pg.query(
     `SELECT split_part(request_id, '-', 3) AS kind, status_code, stream, estimated, count(*)::int AS n
-       FROM usage_records WHERE request_id LIKE $1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2`,
-    [`soak-${tag}-%`],
+       FROM usage_records WHERE ${RUN_RECORDS} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2`,
+    runArgs(tag, since),
   );
   const out = {};
   for (const r of rows) {
@@ -43,26 +47,28 @@ async function statusesByKind(pg, tag) {
 }
 
 /**
- * Waits until the usage writer has caught up (the record count stops moving for 5 s after reaching
- * the requests sent, or 90 s pass), then compares. sent: { kind: n } from the load generator.
+ * Waits until the usage writer has caught up (the record count reached the requests sent and stopped
+ * moving for 5 s; or it has not moved for 30 s; or 5 minutes), then compares. sent: { kind: n } from
+ * the load generator; since: the run's start (ms).
  */
-async function checkUsage(pg, tag, sent, log) {
+async function checkUsage(pg, tag, since, sent, log) {
   const want = Object.entries(sent)
     .filter(([k]) => k !== 'vp')
     .reduce((s, [, n]) => s + n, 0);
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 300_000;
   let last = -1;
   let stableSince = Date.now();
   let by = {};
   for (;;) {
-    by = await recordsByKind(pg, tag);
+    by = await recordsByKind(pg, tag, since);
     const total = Object.values(by).reduce((s, r) => s + r.records, 0);
     if (total !== last) [last, stableSince] = [total, Date.now()];
-    if ((total >= want && Date.now() - stableSince >= 5000) || Date.now() > deadline) break;
+    const still = Date.now() - stableSince;
+    if ((total >= want && still >= 5000) || still >= 30_000 || Date.now() > deadline) break;
     log(`usage records: ${total.toLocaleString('en-US')} of ${want.toLocaleString('en-US')}…`);
     await sleep(2000);
   }
-  const statuses = await statusesByKind(pg, tag);
+  const statuses = await statusesByKind(pg, tag, since);
   const kinds = [...new Set([...Object.keys(sent), ...Object.keys(by)])];
   const rows = kinds.map((kind) => {
     const r = by[kind] || { records: 0, ids: 0, max_n: 0 };

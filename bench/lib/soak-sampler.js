@@ -22,6 +22,56 @@ function fdCount(pid) {
   }
 }
 
+/** inode → remote port of the machine's TCP sockets (IPv4 and IPv6). */
+function tcpRemotePorts() {
+  const out = new Map();
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length > 9) out.set(f[9], parseInt(f[2].split(':')[1], 16));
+    }
+  }
+  return out;
+}
+
+/**
+ * A process's open fds by what they are: TCP sockets named by the port at the other end (`ports`:
+ * { port: name }; any other remote port: "tcp, other"), listening sockets, other sockets (Unix),
+ * pipes, anon inodes (eventfd, epoll…), files. { what: count }.
+ */
+function fdsByKind(pid, ports) {
+  const remote = tcpRemotePorts();
+  const out = {};
+  let links = [];
+  try {
+    links = fs.readdirSync(`/proc/${pid}/fd`).map((fd) => {
+      try {
+        return fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        return 'gone';
+      }
+    });
+  } catch {
+    return out;
+  }
+  for (const link of links) {
+    const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
+    let what = link.startsWith('pipe:') ? 'pipes' : link.startsWith('anon_inode:') ? link.slice(11) : 'files';
+    if (inode) {
+      const port = remote.get(inode);
+      what = port === undefined ? 'other sockets' : port === 0 ? 'listening' : ports[port] || 'tcp, other';
+    }
+    out[what] = (out[what] || 0) + 1;
+  }
+  return out;
+}
+
 /** The unlabelled samples of a Prometheus text exposition: { name: value }. */
 function parseMetrics(text) {
   const out = {};
@@ -58,14 +108,15 @@ async function scrape(url, headers) {
 }
 
 /**
- * Starts sampling at t0; stop() resolves with the samples:
- * { t, apiMB, workerMB, cpuPct, apiFds, workerFds, heapMB, handles, lagP50, lagP99, lagMax }.
+ * Starts sampling at t0. stop() resolves with the samples:
+ * { t, apiMB, workerMB, cpuPct, apiFds, workerFds, heapMB, handles, lagP50, lagP99, lagMax };
+ * once() resolves with one more sample, marked idle, after the run (the CPU share since the last one).
  */
 function startSampler(t0, { apiPid, workerPid, metricsUrl, headers }) {
   const samples = [];
   const pending = [];
   let last = { at: t0, cpu: cpuMicros(apiPid) };
-  const take = () => {
+  const take = (into = samples) => {
     const at = Date.now();
     const s = { t: (at - t0) / 1000, apiMB: null, workerMB: null, cpuPct: null };
     try {
@@ -83,18 +134,26 @@ function startSampler(t0, { apiPid, workerPid, metricsUrl, headers }) {
     }
     s.apiFds = fdCount(apiPid);
     s.workerFds = workerPid ? fdCount(workerPid) : null;
-    samples.push(s);
+    into.push(s);
     pending.push(scrape(metricsUrl, headers).then((m) => Object.assign(s, m)));
+    return s;
   };
   take(); // t = 0; its scrape also resets the event-loop histogram (its delay figures cover the start-up)
   const timer = setInterval(take, SAMPLE_SEC * 1000);
-  return async () => {
-    clearInterval(timer);
-    // the end sample, unless the last tick was just now
-    if (!samples.length || Date.now() - t0 - samples[samples.length - 1].t * 1000 > 2000) take();
-    await Promise.all(pending);
-    return samples;
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      // the end sample, unless the last tick was just now
+      if (Date.now() - t0 - samples[samples.length - 1].t * 1000 > 2000) take();
+      await Promise.all(pending);
+      return samples;
+    },
+    idle: async () => {
+      const s = take([]);
+      await Promise.all(pending);
+      return { ...s, idle: true };
+    },
   };
 }
 
-module.exports = { startSampler, parseMetrics, SAMPLE_SEC };
+module.exports = { startSampler, parseMetrics, fdsByKind, SAMPLE_SEC };

@@ -13,7 +13,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const crypto = require('node:crypto');
 const { memMB, spawnPinned, waitForLine, runToEnd, stop } = require('./proc');
-const { startSampler, SAMPLE_SEC } = require('./soak-sampler');
+const { startSampler, fdsByKind, SAMPLE_SEC } = require('./soak-sampler');
 const { checkUsage, checkVideo } = require('./soak-checks');
 const { markdown, MAX_SLOPE_MB_MIN, MAX_DRIFT, FULL_WARMUP_SEC } = require('./soak-report');
 const T = require('./targets');
@@ -188,7 +188,7 @@ async function runSoak(o, meta, { log, pretty }) {
     );
     meta.loadBefore = loadAvg();
     const t0 = Date.now();
-    const stopSampler = startSampler(t0, {
+    const sampler = startSampler(t0, {
       apiPid: t.pid,
       workerPid: t.workerPid,
       metricsUrl: `${t.base}/metrics`,
@@ -211,17 +211,35 @@ async function runSoak(o, meta, { log, pretty }) {
     } finally {
       clearInterval(progress);
     }
-    const samples = await stopSampler();
+    const samples = await sampler.stop();
     meta.loadAfter = loadAvg();
     log('load done; waiting for the usage records…');
-    const usage = await checkUsage(pg, tag, load.ids, log);
+    const usage = await checkUsage(pg, tag, t0, load.ids, log);
     const video = await checkVideo(pg, tag);
     const a = analyse(samples, o.soakDuration);
-    const res = { label: t.label, mix: reqs.map((r) => r.name), load, samples, a, usage, video, tag };
+    samples.push(await sampler.idle()); // what is left once idle (sockets, handles), outside the analysis
+    const ports = {
+      [up.port]: 'fake upstream',
+      [videoPort]: 'fake video provider',
+      [new URL(t.databaseUrl).port || 5432]: 'Postgres',
+      [new URL(process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379').port || 6379]: 'Redis',
+    };
+    const idleFds = { api: fdsByKind(t.pid, ports), worker: fdsByKind(t.workerPid, ports) };
+    const res = {
+      label: t.label,
+      mix: reqs.map((r) => r.name),
+      load,
+      samples,
+      a,
+      usage,
+      video,
+      tag,
+      idleFds,
+    };
     const md = await pretty(markdown(meta, res));
     fs.mkdirSync(RESULTS, { recursive: true });
     fs.writeFileSync(path.join(RESULTS, 'soak.md'), md);
-    const json = { meta, target: t.label, mix: res.mix, load, analysis: a, usage, video, samples };
+    const json = { meta, target: t.label, mix: res.mix, load, analysis: a, usage, video, samples, idleFds };
     fs.writeFileSync(path.join(RESULTS, 'soak.json'), JSON.stringify(json, null, 2) + '\n');
     console.log(`\n${md}`);
     log('wrote bench/results/soak.md and bench/results/soak.json');
