@@ -6,6 +6,7 @@ import type {
   ChatCompletionAssistantMessageParam,
   ChatCompletionMessageFunctionToolCall,
 } from 'openai/resources/chat/completions';
+import type { ResponseFunctionToolCall } from 'openai/resources/responses/responses';
 import { signThinking, startFakeAnthropic, type FakeAnthropic } from './fakes/fake-anthropic';
 import {
   ensureUndiciGlobalDispatcher,
@@ -281,6 +282,54 @@ function googleDriver(baseUrl: string, key: string, reasoning: boolean): Dialect
   };
 }
 
+function responsesDriver(baseUrl: string, key: string, reasoning: boolean): DialectDriver {
+  const client = new OpenAI({ apiKey: key, baseURL: `${baseUrl}/v1`, maxRetries: 0 });
+  const tools = [
+    {
+      type: 'function' as const,
+      name: 'get_weather',
+      description: TOOL_DESCRIPTION,
+      parameters: CITY_SCHEMA,
+      strict: false,
+    },
+  ];
+  const user = { role: 'user' as const, content: QUESTION };
+  const effort = reasoning ? { reasoning: { effort: 'low' as const } } : {};
+  /** The Response as the SDK hands it back; streamed, as its own `ResponseStream` assembles the events. */
+  const send = (model: string, stream: boolean, input: unknown[]) => {
+    const params = { model, tools, ...effort, input: input as never };
+    return stream ? client.responses.stream(params).finalResponse() : client.responses.create(params);
+  };
+  return {
+    async toolTurn(model, stream) {
+      const res = await send(model, stream, [user]);
+      expect(res.status).toBe('completed');
+      const calls = res.output.filter((item) => item.type === 'function_call');
+      expect(calls).toHaveLength(1);
+      const call = calls[0] as ResponseFunctionToolCall;
+      expect(call.call_id).toEqual(expect.any(String));
+      // The output items replayed as they came, the stateless way (no previous_response_id).
+      return {
+        call: { id: call.call_id, name: call.name, args: JSON.parse(call.arguments) },
+        assistant: res.output,
+      };
+    },
+    async answerTurn(model, stream, turn) {
+      const res = await send(model, stream, [
+        user,
+        ...(turn.assistant as unknown[]),
+        { type: 'function_call_output', call_id: turn.call.id, output: JSON.stringify(TOOL_RESULT) },
+      ]);
+      expect(res.status).toBe('completed');
+      // `output_text` is the SDK's own addition, which its stream helper leaves out: read the items.
+      return res.output
+        .flatMap((item) => (item.type === 'message' ? item.content : []))
+        .map((part) => (part.type === 'output_text' ? part.text : ''))
+        .join('');
+    },
+  };
+}
+
 const DIALECTS: Array<[string, MakeDriver]> = [
   ['openai chat completions (openai 6.x)', openAiDriver],
   [
@@ -294,6 +343,7 @@ const DIALECTS: Array<[string, MakeDriver]> = [
     ),
   ],
   ['google generateContent (@google/genai 2.x)', googleDriver],
+  ['openai responses (openai 6.x)', responsesDriver],
 ];
 
 // ---------------------------------------------------------------------------------------------------
@@ -326,6 +376,19 @@ function expectOpenAiPaired(body: Json): OpenAiWireMessage {
   return assistant;
 }
 
+/** Responses wire: a `function_call` item's `call_id` answered by a `function_call_output` after it. */
+function expectResponsesPaired(body: Json): void {
+  const input = body.input as Array<Json & { type?: string; call_id?: string }>;
+  const at = input.findIndex((item) => item.type === 'function_call');
+  expect(at).toBeGreaterThan(-1);
+  const call = input[at];
+  expect(call).toMatchObject({ name: 'get_weather', call_id: expect.any(String) });
+  expect(JSON.parse(String(call.arguments))).toEqual(CITY_ARGS);
+  const output = input.slice(at + 1).find((item) => item.type === 'function_call_output');
+  expect(output).toMatchObject({ call_id: call.call_id });
+  expect(JSON.parse(String(output!.output))).toEqual(TOOL_RESULT);
+}
+
 const PROVIDERS: Array<[string, ProviderCase]> = [
   [
     'openai',
@@ -339,8 +402,9 @@ const PROVIDERS: Array<[string, ProviderCase]> = [
           arguments: JSON.stringify(CITY_ARGS),
         }),
       scriptAnswer: () => openaiFake.script({ kind: 'text', text: ANSWER }),
-      lastBody: () => openaiFake.chatRequests().at(-1)!.body as Json,
-      expectPaired: (body) => void expectOpenAiPaired(body),
+      // The Responses dialect passes through to OpenAI's own /v1/responses; every other one is chat.
+      lastBody: () => openaiFake.requests.at(-1)!.body as Json,
+      expectPaired: (body) => void ('input' in body ? expectResponsesPaired(body) : expectOpenAiPaired(body)),
     },
   ],
   [
@@ -457,20 +521,6 @@ const PROVIDERS: Array<[string, ProviderCase]> = [
  * Key: `${dialect} → ${provider} stream=${stream}: ${what the test checks}`.
  */
 const KNOWN_BUGS: Record<string, string> = {};
-/**
- * Bug: the Anthropic dialect has nowhere to carry Gemini's `thoughtSignature`. A Gemini functionCall
- * becomes a plain `tool_use` block (anthropic.response.ts toAnthropicBlock drops `thoughtSignature`),
- * so the call goes back to Gemini unsigned: tolerated by Gemini 2.5, a 400 "Function call is missing a
- * thought_signature" on Gemini 3. The OpenAI dialect carries it in provider_specific_fields, the Google
- * dialect natively.
- */
-const ANTHROPIC_DROPS_GEMINI_SIGNATURE =
-  'Anthropic dialect drops the Gemini thoughtSignature of a tool call (no field carries it)';
-for (const sdk of ['1.x', '0.x'])
-  for (const stream of [false, true])
-    KNOWN_BUGS[
-      `anthropic messages (@anthropic-ai/sdk ${sdk}) → gemini stream=${stream}: the thoughtSignature on the functionCall comes back on it`
-    ] = ANTHROPIC_DROPS_GEMINI_SIGNATURE;
 
 interface UsageLog {
   model: string;

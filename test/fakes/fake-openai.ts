@@ -101,8 +101,14 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
       });
     }
     if (req.path.endsWith('/embeddings')) return embeddings(req, res);
-    if (req.path.endsWith('/responses') && req.method === 'POST')
-      return fakeOpenAiResponses(req, res, ++counter);
+    if (req.path.endsWith('/responses') && req.method === 'POST') {
+      const reply = queue.shift();
+      if (reply?.kind === 'error')
+        return sendJson(res, reply.status, reply.body ?? errorBody(reply.status), reply.headers);
+      if (reply?.kind === 'reset') return void res.socket?.destroy();
+      const scripted = reply?.kind === 'text' || reply?.kind === 'tool_call' ? reply : undefined;
+      return fakeOpenAiResponses(req, res, ++counter, scripted);
+    }
     if (req.path.includes('/audio/') && (await fakeOpenAiAudio(req, res))) return;
     if (req.path.endsWith('/images/generations') || req.path.endsWith('/images/edits'))
       return images(req, res, queue.shift());

@@ -1,3 +1,4 @@
+import { splitToolId, toolUseFromClient } from '../tool-call-id';
 import type {
   AssistantBlock,
   FileBlock,
@@ -67,12 +68,13 @@ export function parseAssistantContent(v: unknown, path: string, sink: BlockSink)
         out.push({ type: 'redacted_thinking', data: requireString(b.data, `${p}.data`) });
         break;
       case 'tool_use':
-        out.push({
-          type: 'tool_use',
-          id: requireString(b.id, `${p}.id`),
-          name: requireString(b.name, `${p}.name`),
-          arguments: JSON.stringify(b.input === undefined ? {} : requireObject(b.input, `${p}.input`)),
-        });
+        out.push(
+          toolUseFromClient(
+            requireString(b.id, `${p}.id`),
+            requireString(b.name, `${p}.name`),
+            JSON.stringify(b.input === undefined ? {} : requireObject(b.input, `${p}.input`)),
+          ),
+        );
         break;
       case 'tool_result':
         fail(`${p}.type`, "must not be 'tool_result' in an assistant turn");
@@ -100,7 +102,7 @@ export function parseSystem(v: unknown, path: string): TextBlock[] {
 function parseToolResult(b: Json, p: string): ToolResultBlock {
   const out: ToolResultBlock = {
     type: 'tool_result',
-    toolUseId: requireString(b.tool_use_id, `${p}.tool_use_id`),
+    toolUseId: splitToolId(requireString(b.tool_use_id, `${p}.tool_use_id`)).id,
     content: parseToolResultContent(b.content, `${p}.content`),
   };
   const isError = optBoolean(b.is_error, `${p}.is_error`);

@@ -1,3 +1,4 @@
+import { toolIdWithSignature } from '../tool-call-id';
 import type { AssistantBlock, ChatResponse, FinishReason, Usage } from '../../providers/core/canonical';
 
 /** A Messages `usage` object. */
@@ -96,7 +97,12 @@ function toAnthropicBlock(b: AssistantBlock): Record<string, unknown> | undefine
     case 'redacted_thinking':
       return { type: 'redacted_thinking', data: b.data };
     case 'tool_use':
-      return { type: 'tool_use', id: b.id, name: b.name, input: toolInputOf(b.arguments) };
+      return {
+        type: 'tool_use',
+        id: toolIdWithSignature(b.id, b.thoughtSignature),
+        name: b.name,
+        input: toolInputOf(b.arguments),
+      };
     case 'image':
       return { type: 'image', source: imageSource(b.url) };
     default:

@@ -1,3 +1,4 @@
+import { toolIdWithSignature } from '../tool-call-id';
 import type { ChatStreamEvent, FinishReason, Usage } from '../../providers/core/canonical';
 import { StreamBlockCounter } from '../../providers/core/stream-blocks';
 import { anthropicMessageId, toAnthropicStopReason, toAnthropicUsage } from './anthropic.response';
@@ -116,7 +117,10 @@ export async function* toAnthropicEvents(
         const block = counter.blockOf(ev);
         let index = toolIndexes.get(block);
         if (index === undefined) {
-          const id = ev.id ?? `toolu_${messageId.slice(4)}_${ev.index}`;
+          const id = toolIdWithSignature(
+            ev.id ?? `toolu_${messageId.slice(4)}_${ev.index}`,
+            ev.thoughtSignature,
+          );
           yield* start(block, { type: 'tool_use', id, name: ev.name ?? '', input: {} });
           toolIndexes.set(block, (index = openIndex));
         }

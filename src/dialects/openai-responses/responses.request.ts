@@ -1,3 +1,4 @@
+import { splitToolId, toolUseFromClient } from '../tool-call-id';
 import type {
   AssistantBlock,
   ChatMessage,
@@ -118,12 +119,11 @@ export function responsesInputToMessages(v: unknown, path: string): ChatMessage[
       }
       case 'function_call':
         push('assistant', [
-          {
-            type: 'tool_use',
-            id: requireString(item.call_id, `${p}.call_id`),
-            name: requireString(item.name, `${p}.name`),
-            arguments: optString(item.arguments, `${p}.arguments`) ?? '{}',
-          },
+          toolUseFromClient(
+            requireString(item.call_id, `${p}.call_id`),
+            requireString(item.name, `${p}.name`),
+            optString(item.arguments, `${p}.arguments`) ?? '{}',
+          ),
         ]);
         break;
       case 'function_call_output': {
@@ -131,7 +131,11 @@ export function responsesInputToMessages(v: unknown, path: string): ChatMessage[
         const content: MediaBlock[] =
           typeof output === 'string' ? [{ type: 'text', text: output }] : mediaContent(output, `${p}.output`);
         push('user', [
-          { type: 'tool_result', toolUseId: requireString(item.call_id, `${p}.call_id`), content },
+          {
+            type: 'tool_result',
+            toolUseId: splitToolId(requireString(item.call_id, `${p}.call_id`)).id,
+            content,
+          },
         ]);
         break;
       }

@@ -1,3 +1,4 @@
+import { toolIdWithSignature } from '../tool-call-id';
 import { randomUUID } from 'node:crypto';
 import type { AssistantMessage, ChatResponse, FinishReason, Usage } from '../../providers/core/canonical';
 
@@ -105,7 +106,7 @@ export function toOutputItems(message: AssistantMessage, responseId: string): Js
         id: outputItemId('fc', responseId, items.length),
         type: 'function_call',
         status: 'completed',
-        call_id: b.id,
+        call_id: toolIdWithSignature(b.id, b.thoughtSignature),
         name: b.name,
         arguments: b.arguments,
       });

@@ -1,3 +1,4 @@
+import { toolIdWithSignature } from '../tool-call-id';
 import type { ChatStreamEvent, FinishReason, Usage } from '../../providers/core/canonical';
 import { StreamBlockCounter } from '../../providers/core/stream-blocks';
 import {
@@ -177,7 +178,7 @@ export async function* toResponsesEvents(
               id,
               type: 'function_call',
               status: 'in_progress',
-              call_id: e.id ?? `call_${id.slice(3)}`,
+              call_id: toolIdWithSignature(e.id ?? `call_${id.slice(3)}`, e.thoughtSignature),
               name: e.name ?? '',
               arguments: '',
             });

@@ -43,21 +43,46 @@ async function* chunked(text: string, size: number): AsyncGenerator<string> {
   for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
 }
 
+/** The same SSE text with its line ends swapped (LF ↔ CRLF): a golden stream holds in both. */
+function swapLineEnds(raw: string): string {
+  return raw.includes('\r\n') ? raw.replace(/\r\n/g, '\n') : raw.replace(/\n/g, '\r\n');
+}
+
+async function parseOnce(
+  codec: ChatCodec,
+  raw: string,
+  pieceSize: number,
+  ctx: ProviderContext,
+): Promise<{ events: ChatStreamEvent[]; error: unknown }> {
+  const events: ChatStreamEvent[] = [];
+  let error: unknown;
+  try {
+    for await (const ev of codec.parseStream(parseSse(chunked(raw, pieceSize)), ctx)) events.push(ev);
+  } catch (err) {
+    error = err;
+  }
+  return { events, error };
+}
+
 /**
  * Runs raw SSE text through a codec's stream parser, read in odd 7-character pieces that split lines
  * and JSON across reads as a real socket does: the events it yielded and what it threw, if anything.
+ * The same text read a byte at a time, and with its line ends swapped (LF ↔ CRLF), must give the same
+ * events and the same error: every golden stream covers split frames and both line-end styles.
  */
 export async function parseFixtureStream(
   codec: ChatCodec,
   raw: string,
   ctx: ProviderContext,
 ): Promise<{ events: ChatStreamEvent[]; error: unknown }> {
-  const events: ChatStreamEvent[] = [];
-  let error: unknown;
-  try {
-    for await (const ev of codec.parseStream(parseSse(chunked(raw, 7)), ctx)) events.push(ev);
-  } catch (err) {
-    error = err;
+  const result = await parseOnce(codec, raw, 7, ctx);
+  for (const [text, size] of [
+    [raw, 1],
+    [swapLineEnds(raw), 7],
+  ] as const) {
+    const other = await parseOnce(codec, text, size, ctx);
+    expect(other.events).toEqual(result.events);
+    expect(String(other.error)).toBe(String(result.error));
   }
-  return { events, error };
+  return result;
 }
