@@ -106,10 +106,10 @@ async function seed(db) {
   // the writer's rollup (usage-stream.ts INSERT_USAGE_SQL), applied to the whole table at once
   await db.query(
     `INSERT INTO usage_daily (day, key_id, team_id, model, provider, requests, errors, prompt_tokens, completion_tokens,
-       reasoning_tokens, cached_tokens, video_seconds, cost_usd)
+       reasoning_tokens, cached_tokens, images, audio_seconds, video_seconds, cost_usd)
      SELECT (created_at AT TIME ZONE 'UTC')::date, COALESCE(key_id::text, ''), COALESCE(team_id::text, ''), model,
        COALESCE(provider, ''), count(*), count(*) FILTER (WHERE status_code >= 400), sum(prompt_tokens), sum(completion_tokens),
-       sum(reasoning_tokens), sum(cached_tokens), sum(video_seconds), sum(cost_usd)
+       sum(reasoning_tokens), sum(cached_tokens), sum(images), sum(audio_seconds), sum(video_seconds), sum(cost_usd)
      FROM usage_records GROUP BY 1, 2, 3, 4, 5`,
   );
   await db.query('ANALYZE usage_records');

@@ -36,13 +36,13 @@ async function main(): Promise<void> {
     const ctx = await NestFactory.createApplicationContext(AppModule.register(config, logger), {
       logger: ['error', 'warn'],
     });
-    closeOnSignals(ctx, logger);
+    closeOnSignals(ctx, logger, config.shutdownGraceMs);
     logger.info({ role: config.role }, 'switchboard worker started');
     return;
   }
   const app = await createApp(config, logger);
   await app.listen(config.port, '0.0.0.0');
-  closeOnSignals(app, logger, app.getHttpServer());
+  closeOnSignals(app, logger, config.shutdownGraceMs, app.getHttpServer());
   logger.info(
     { role: config.role, port: config.port },
     `switchboard listening on http://localhost:${config.port}`,

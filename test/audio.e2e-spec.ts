@@ -6,6 +6,7 @@ import { fakeSpeechBytes, fakeTranscript, readFakeForm } from './fakes/fake-open
 import { AdminClient, type UsageLogPage, type UsageLogResponse } from './support/admin-client';
 import { eventually } from './support/eventually';
 import { startGateway, type TestGateway } from './support/gateway';
+import { rollupAndRawTotals } from './support/usage-totals';
 
 /** A mono 16-bit PCM WAV file of `seconds` at 16 kHz (what a small recording looks like). */
 function wavFile(seconds: number): Buffer {
@@ -58,6 +59,10 @@ models:
     deployments:
       - { provider: openai, upstream_model: tts-1, api_key: sk-x, base_url: "${upstream.baseUrl}/v1" }
     pricing: { input_per_mtok: "15.00" }
+  - model_name: mini-tts
+    deployments:
+      - { provider: openai, upstream_model: gpt-4o-mini-tts, api_key: sk-x, base_url: "${upstream.baseUrl}/v1" }
+    pricing: { input_per_mtok: "0.60", per_audio_second: "0.00025" }
   - model_name: gemini-tts
     deployments:
       - { provider: gemini, upstream_model: gemini-2.5-flash-preview-tts, api_key: ${gemini.apiKey}, base_url: "${gemini.baseUrl}" }
@@ -73,8 +78,8 @@ models:
     await upstream?.close();
   });
 
-  async function caller(baseSuffix = '/v1') {
-    const key = await admin.createKey({});
+  async function caller(baseSuffix = '/v1', keyBody: Record<string, unknown> = {}) {
+    const key = await admin.createKey(keyBody);
     const client = new OpenAI({ apiKey: key.key, baseURL: `${gw.url}${baseSuffix}`, maxRetries: 0 });
     return { client, keyId: key.id };
   }
@@ -119,6 +124,29 @@ models:
         cost_usd: '0.0002',
         estimated: false,
       });
+      const { rollup, raw } = await rollupAndRawTotals(admin, keyId, row.created_at);
+      expect(rollup).toMatchObject({ requests: 1, audio_seconds: '2', images: 0, cost_usd: '0.0002' });
+      expect(rollup).toEqual(raw);
+    });
+
+    it('the upload reserves its seconds × per_audio_second: two concurrent calls on a budget for one, one refused', async () => {
+      // a 2-second WAV reserves 2 × 0.0001 = its whole cost, which the budget is: once the first call holds
+      // (or has spent) it, spend + reservations ≥ budget refuses the second
+      const { client, keyId } = await caller('/v1', { max_budget_usd: '0.0002' });
+      // each call held upstream for a second, so both are in flight when the second is admitted
+      upstream.script({ kind: 'slow', delayMs: 1_000 }, { kind: 'slow', delayMs: 1_000 });
+      const transcribe = async () =>
+        client.audio.transcriptions.create({
+          file: await toFile(WAV, 'hello.wav', { type: 'audio/wav' }),
+          model: 'whisper',
+        });
+      const outcomes = await Promise.allSettled([transcribe(), transcribe()]);
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      const refused = outcomes.find((o) => o.status === 'rejected');
+      expect(refused?.reason).toMatchObject({ status: 429, code: 'budget_exceeded' });
+      upstream.clearScripts();
+      const [row] = await rowsOf(keyId);
+      expect(row).toMatchObject({ audio_seconds: '2', cost_usd: '0.0002' });
     });
 
     it('text: answered as text/plain; the seconds read from the WAV header', async () => {
@@ -224,8 +252,48 @@ models:
         endpoint: 'audio.speech',
         upstream_model: 'tts-1',
         prompt_tokens: input.length,
+        // mp3: its frames read as they passed (the fake: 0.024 s a character)
+        audio_seconds: '1.08',
         cost_usd: String((input.length * 15) / 1e6),
       });
+    });
+
+    it('gpt-4o-mini-tts: characters at input_per_mtok plus the mp3 frames’ seconds at per_audio_second, exactly', async () => {
+      const { client, keyId } = await caller();
+      const input = 'Fifty characters of text, said by a small model!!!';
+      expect(input).toHaveLength(50);
+      const res = await client.audio.speech.create({ model: 'mini-tts', input, voice: 'coral' });
+      expect(Buffer.from(await res.arrayBuffer()).equals(fakeSpeechBytes(input, 'mp3'))).toBe(true);
+      const [row] = await rowsOf(keyId);
+      // 50 × 0.60 / 1e6 = 0.00003, plus 50 frames × 0.024 s = 1.2 s × 0.00025 = 0.0003
+      expect(row).toMatchObject({
+        upstream_model: 'gpt-4o-mini-tts',
+        prompt_tokens: 50,
+        completion_tokens: 0,
+        audio_seconds: '1.2',
+        cost_usd: '0.00033',
+        estimated: false,
+      });
+      const { rollup, raw } = await rollupAndRawTotals(admin, keyId, row.created_at);
+      expect(rollup).toMatchObject({ audio_seconds: '1.2', cost_usd: '0.00033' });
+      expect(rollup).toEqual(raw);
+    });
+
+    it('gpt-4o-mini-tts as opus (not decoded): the seconds estimated from the characters at 15 a second ÷ speed, marked estimated', async () => {
+      const { client, keyId } = await caller();
+      const input = 'Fifty characters of text, said by a small model!!!';
+      await (
+        await client.audio.speech.create({
+          model: 'mini-tts',
+          input,
+          voice: 'coral',
+          response_format: 'opus',
+          speed: 2,
+        })
+      ).arrayBuffer();
+      const [row] = await rowsOf(keyId);
+      // 50 / 15 / 2 = 1.667 s × 0.00025 = 0.00041675, plus 0.00003
+      expect(row).toMatchObject({ audio_seconds: '1.667', cost_usd: '0.00044675', estimated: true });
     });
 
     it('OpenAI pcm: the seconds of the PCM streamed are metered', async () => {

@@ -16,6 +16,7 @@ import {
 import { AdminClient, type UsageLogPage, type UsageLogResponse } from './support/admin-client';
 import { eventually } from './support/eventually';
 import { startGateway, type TestGateway } from './support/gateway';
+import { rollupAndRawTotals } from './support/usage-totals';
 import { expectOpenAiShape } from './support/openai-schema';
 
 type Json = Record<string, unknown>;
@@ -149,6 +150,9 @@ models:
         completion_tokens: 544,
         cost_usd: openAiCost(2),
       });
+      const { rollup, raw } = await rollupAndRawTotals(admin, keyId, row.created_at);
+      expect(rollup).toMatchObject({ requests: 1, images: 2, audio_seconds: '0', cost_usd: openAiCost(2) });
+      expect(rollup).toEqual(raw);
     });
 
     it('images.edit: a real multipart upload, re-sent upstream as a form (files, mask and fields kept; model replaced)', async () => {

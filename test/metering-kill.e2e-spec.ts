@@ -30,11 +30,22 @@ import { createTestDatabase } from './support/test-databases';
  */
 const REDIS_URL = 'redis://127.0.0.1:6379';
 
+/** What the raw records and the daily rollup each add up to; the writer keeps them equal. */
+interface Sums {
+  requests: number;
+  errors: number;
+  prompt: number;
+  completion: number;
+  images: number;
+  audio: string;
+  cost: string;
+}
+
 interface Audit {
   rows: number;
   distinctRequests: number;
-  raw: { requests: number; errors: number; prompt: number; completion: number; cost: string };
-  daily: { requests: number; errors: number; prompt: number; completion: number; cost: string };
+  raw: Sums;
+  daily: Sums;
 }
 
 async function withDb<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
@@ -48,29 +59,26 @@ async function withDb<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T>
 }
 
 async function audit(url: string): Promise<Audit> {
+  // the same figures from both tables: the rollup sums per day what the records hold per request
+  const sums = (requests: string, errors: string) => `${requests}::int AS requests, ${errors}::int AS errors,
+    COALESCE(sum(prompt_tokens), 0)::int AS prompt, COALESCE(sum(completion_tokens), 0)::int AS completion,
+    COALESCE(sum(images), 0)::int AS images, COALESCE(sum(audio_seconds), 0)::text AS audio,
+    COALESCE(sum(cost_usd), 0)::text AS cost`;
   return withDb(url, async (c) => {
-    const r = (
+    const {
+      rows,
+      distinct_requests: distinctRequests,
+      ...raw
+    } = (
       await c.query(`SELECT count(*)::int AS rows, count(DISTINCT request_id)::int AS distinct_requests,
-        count(*) FILTER (WHERE status_code >= 400)::int AS errors, COALESCE(sum(prompt_tokens), 0)::int AS prompt,
-        COALESCE(sum(completion_tokens), 0)::int AS completion, COALESCE(sum(cost_usd), 0)::text AS cost FROM usage_records`)
+        ${sums('count(*)', 'count(*) FILTER (WHERE status_code >= 400)')} FROM usage_records`)
     ).rows[0];
-    const d = (
-      await c.query(`SELECT COALESCE(sum(requests), 0)::int AS requests, COALESCE(sum(errors), 0)::int AS errors,
-        COALESCE(sum(prompt_tokens), 0)::int AS prompt, COALESCE(sum(completion_tokens), 0)::int AS completion,
-        COALESCE(sum(cost_usd), 0)::text AS cost FROM usage_daily`)
+    const daily = (
+      await c.query(
+        `SELECT ${sums('COALESCE(sum(requests), 0)', 'COALESCE(sum(errors), 0)')} FROM usage_daily`,
+      )
     ).rows[0];
-    return {
-      rows: r.rows,
-      distinctRequests: r.distinct_requests,
-      raw: { requests: r.rows, errors: r.errors, prompt: r.prompt, completion: r.completion, cost: r.cost },
-      daily: {
-        requests: d.requests,
-        errors: d.errors,
-        prompt: d.prompt,
-        completion: d.completion,
-        cost: d.cost,
-      },
-    };
+    return { rows, distinctRequests, raw: { ...raw }, daily: { ...daily } } as Audit;
   });
 }
 

@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
 import { deleteRedisPrefix, TEST_MASTER_KEY } from './support/gateway';
 import {
   baseEnv,
+  connects,
   ensureBuilt,
   ready,
   spawnProc,
@@ -103,15 +103,4 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-function connects(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }

@@ -11,6 +11,7 @@ import type { AppConfig } from '../config/config.types';
 import { AuthService } from '../modules/auth/auth.service';
 import { withRouteTable } from '../http/openapi/route-openapi';
 import { ROUTE_TABLE } from '../http/route-table';
+import { adminSecurityHeaders, docsSecurityHeaders } from './admin-security-headers';
 import { installFastInferenceRoutes } from './fast-inference-routes';
 
 /** Builds the HTTP application (used by main.ts and by the e2e tests). */
@@ -27,6 +28,8 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     res.setHeader('x-request-id', requestIdOf(req));
     next();
   });
+  app.use('/admin', adminSecurityHeaders);
+  app.use(['/docs', '/docs-json'], docsSecurityHeaders);
   app.use(jsonBodyMiddleware(config.maxBodyBytes, app.get(AuthService)));
   // Errors raised by middleware (body too large, invalid JSON) are rendered in the caller's dialect.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) =>

@@ -93,8 +93,15 @@ export interface AppConfig {
   video: VideoTaskSettings;
   /** SWITCHBOARD_RESPONSES_RETENTION_DAYS: days a stored Responses answer is kept (default 30). */
   responsesRetentionDays: number;
+  /**
+   * SWITCHBOARD_SHUTDOWN_GRACE_MS: from SIGTERM to exit (default 30,000). Requests in flight run on
+   * until the grace less a reserve for flushing usage (a fifth of it, at most 5 s), then are cut.
+   */
+  shutdownGraceMs: number;
   models: ModelConfig[];
   router: RouterConfig;
+  /** Keys of a LiteLLM-format YAML file Switchboard does not use, by path (logged at boot). */
+  ignoredYamlKeys?: string[];
 }
 
 export const DEFAULT_ROUTER: RouterConfig = {

@@ -113,5 +113,6 @@ export function loadEnv(env: Env): Omit<AppConfig, 'models' | 'router'> {
       recoveryMs: intVar(env, 'SWITCHBOARD_VIDEO_RECOVERY_MS', 15_000, 100),
     },
     responsesRetentionDays: intVar(env, 'SWITCHBOARD_RESPONSES_RETENTION_DAYS', 30, 1),
+    shutdownGraceMs: intVar(env, 'SWITCHBOARD_SHUTDOWN_GRACE_MS', 30_000, 100),
   };
 }

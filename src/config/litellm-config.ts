@@ -7,6 +7,7 @@ import {
   type RouterConfig,
   type RouterStrategy,
 } from './config.types';
+import { keyPath, unknownKeys } from './known-keys';
 import { fromLiteLlmPricing, isLiteLlmCostKey } from './litellm-pricing';
 import { asArray, asObject, optInt, optString, reqString, servedProvider } from './yaml-values';
 
@@ -59,6 +60,60 @@ const LITELLM_KNOWN = new Set([
   'stream_timeout',
   'api_version',
 ]);
+
+/** Top-level keys of LiteLLM's proxy config format; any of them makes a file LiteLLM-format. */
+export const LITELLM_ROOT_KEYS = [
+  'model_list',
+  'litellm_settings',
+  'router_settings',
+  'general_settings',
+  'environment_variables',
+];
+
+/** The LiteLLM sections read, with the keys read in each; the rest of a section is ignored. */
+const LITELLM_SECTIONS: Record<string, readonly string[]> = {
+  general_settings: [],
+  environment_variables: [],
+  router_settings: [
+    'routing_strategy',
+    'num_retries',
+    'allowed_fails',
+    'cooldown_time',
+    'fallbacks',
+    'context_window_fallbacks',
+    'content_policy_fallbacks',
+  ],
+  litellm_settings: ['num_retries', 'fallbacks', 'context_window_fallbacks', 'content_policy_fallbacks'],
+};
+const MODEL_LIST_ENTRY_KEYS = ['model_name', 'litellm_params', 'model_info'];
+
+/**
+ * Paths of the keys a LiteLLM-format file holds that Switchboard does not use: whole sections it has
+ * no counterpart for (`general_settings`), other keys of the sections it reads, and `model_list`
+ * entries' keys other than the name, the `litellm_params` (all kept: a provider setting unless known)
+ * and `model_info` prices. Key names only: values (secrets) are never named.
+ */
+export function ignoredLiteLlmKeys(root: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const isMapping = (v: unknown): v is Record<string, unknown> =>
+    !!v && typeof v === 'object' && !Array.isArray(v);
+  for (const [section, known] of Object.entries(LITELLM_SECTIONS)) {
+    const value = root[section];
+    if (value === undefined || value === null) continue;
+    if (!known.length || !isMapping(value)) out.push(section);
+    else out.push(...unknownKeys(value, known).map((k) => keyPath(section, k)));
+  }
+  const list = Array.isArray(root.model_list) ? (root.model_list as unknown[]) : [];
+  list.forEach((entry, i) => {
+    if (!isMapping(entry)) return;
+    const path = `model_list[${i}]`;
+    out.push(...unknownKeys(entry, MODEL_LIST_ENTRY_KEYS).map((k) => keyPath(path, k)));
+    if (isMapping(entry.model_info))
+      for (const k of Object.keys(entry.model_info))
+        if (!isLiteLlmCostKey(k)) out.push(`${path}.model_info.${k}`);
+  });
+  return out;
+}
 
 export function fromLiteLlmModelList(root: Record<string, unknown>, env: Env): ModelConfig[] {
   const groups = new Map<string, ModelConfig>();

@@ -12,7 +12,13 @@ import {
   type RouterConfig,
   type RouterStrategy,
 } from './config.types';
-import { fromLiteLlmModelList, fromLiteLlmRouter } from './litellm-config';
+import { keyPath, rejectUnknownKeys, unknownKeys, type KeyLevel } from './known-keys';
+import {
+  fromLiteLlmModelList,
+  fromLiteLlmRouter,
+  ignoredLiteLlmKeys,
+  LITELLM_ROOT_KEYS,
+} from './litellm-config';
 import { LONG_CONTEXT_FIELDS } from '../modules/usage/pricing/long-context';
 import {
   asArray,
@@ -47,9 +53,47 @@ const PRICING_FIELDS: string[] = [
   'per_request',
 ];
 
+/** The keys each mapping of Switchboard's own format holds (`settings` mappings are free-form). */
+const ROOT: KeyLevel = { keys: ['models', 'router', ...LITELLM_ROOT_KEYS] };
+const MODEL: KeyLevel = {
+  keys: [
+    'model_name',
+    'deployments',
+    'pricing',
+    'fallbacks',
+    'context_window_fallbacks',
+    'content_policy_fallbacks',
+    'aliases',
+    'settings',
+  ],
+  parent: { path: '', level: ROOT },
+};
+const DEPLOYMENT_KEYS = [
+  'provider',
+  'upstream_model',
+  'api_key',
+  'base_url',
+  'weight',
+  'priority',
+  'rpm_limit',
+  'tpm_limit',
+  'connect_timeout_ms',
+  'timeout_ms',
+  'stream_idle_timeout_ms',
+  'enabled',
+  'settings',
+];
+const ROUTER: KeyLevel = { keys: ['strategy', 'retries', 'cooldown'], parent: { path: '', level: ROOT } };
+const COOLDOWN_KEYS = ['failures', 'window_seconds', 'cooldown_seconds'];
+
 export interface YamlConfig {
   models: ModelConfig[];
   router: RouterConfig;
+  /**
+   * Keys of a LiteLLM-format file Switchboard does not use (`general_settings`, `model_info.mode`…),
+   * by path: logged at boot as ignored. An unknown key of Switchboard's own format stops the boot.
+   */
+  ignoredYamlKeys: string[];
 }
 
 export function loadYamlFile(file: string, env: Env): YamlConfig {
@@ -71,6 +115,9 @@ export function loadYamlFile(file: string, env: Env): YamlConfig {
 /** Validates a parsed YAML document (Switchboard's own `models:` or LiteLLM's `model_list:`). */
 export function parseYamlConfig(doc: unknown, env: Env): YamlConfig {
   const root = asObject(doc, '(root)');
+  const liteLlm = LITELLM_ROOT_KEYS.some((k) => Object.hasOwn(root, k));
+  const ignoredYamlKeys = liteLlm ? [...unknownKeys(root, ROOT.keys), ...ignoredLiteLlmKeys(root)] : [];
+  if (!liteLlm) rejectUnknownKeys(root, '', ROOT);
   const models = asArray(root.models, 'models').map((m, i) => parseModel(m, `models[${i}]`, env));
   models.push(...fromLiteLlmModelList(root, env));
   const routerRaw = root.router !== undefined ? parseRouter(root.router, 'router') : fromLiteLlmRouter(root);
@@ -80,17 +127,23 @@ export function parseYamlConfig(doc: unknown, env: Env): YamlConfig {
     if (existing) existing.deployments.push(...m.deployments);
     else merged.set(m.modelName, m);
   }
-  return { models: [...merged.values()], router: routerRaw };
+  return { models: [...merged.values()], router: routerRaw, ignoredYamlKeys };
 }
 
 function parseModel(raw: unknown, path: string, env: Env): ModelConfig {
   const m = asObject(raw, path);
+  rejectUnknownKeys(m, path, MODEL);
   const modelName = reqString(m.model_name, `${path}.model_name`, env);
   return {
     modelName,
-    deployments: asArray(m.deployments, `${path}.deployments`).map((d, i) =>
-      parseDeployment(d, `${path}.deployments[${i}]`, env),
-    ),
+    deployments: asArray(m.deployments, `${path}.deployments`).map((d, i) => {
+      const deployment = asObject(d, `${path}.deployments[${i}]`);
+      rejectUnknownKeys(deployment, `${path}.deployments[${i}]`, {
+        keys: DEPLOYMENT_KEYS,
+        parent: { path, level: MODEL },
+      });
+      return parseDeployment(deployment, `${path}.deployments[${i}]`, env);
+    }),
     pricing: m.pricing === undefined ? undefined : parsePricing(m.pricing, `${path}.pricing`),
     fallbacks: stringList(m.fallbacks, `${path}.fallbacks`, env),
     contextWindowFallbacks: stringList(m.context_window_fallbacks, `${path}.context_window_fallbacks`, env),
@@ -176,10 +229,16 @@ function parseLongContext(raw: unknown, path: string): LongContextPricing {
 
 export function parseRouter(raw: unknown, path: string): RouterConfig {
   const r = asObject(raw, path);
+  rejectUnknownKeys(r, path, ROUTER);
   const strategy = r.strategy ?? DEFAULT_ROUTER.strategy;
   if (!STRATEGIES.includes(strategy as RouterStrategy))
     throw new ConfigError(`${path}.strategy`, `must be one of ${STRATEGIES.join(', ')}`);
   const c = r.cooldown === undefined ? {} : asObject(r.cooldown, `${path}.cooldown`);
+  rejectUnknownKeys(c, keyPath(path, 'cooldown'), {
+    keys: COOLDOWN_KEYS,
+    name: 'cooldown',
+    parent: { path, level: ROUTER },
+  });
   return {
     strategy: strategy as RouterStrategy,
     retries: optInt(r.retries, `${path}.retries`, 0) ?? DEFAULT_ROUTER.retries,

@@ -1,17 +1,20 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/config.types';
+import { RedisTopologyError, redisTopologyProblem } from './redis-topology';
 
 /**
  * The shared Redis connections. Every key the app writes starts with `${redisPrefix}:` so test runs
  * and tenants sharing a server stay apart. `subscriber` is a separate connection for pub/sub.
  */
 @Injectable()
-export class RedisService implements OnModuleDestroy {
+export class RedisService implements OnModuleInit, OnModuleDestroy {
   readonly client: Redis;
   private subscriberConn?: Redis;
   readonly prefix: string;
+  /** Why this Redis cannot serve the gateway (a Cluster node), as last checked; readiness reports it. */
+  topologyProblem?: string;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.prefix = config.redisPrefix;
@@ -37,6 +40,21 @@ export class RedisService implements OnModuleDestroy {
     });
     conn.on('error', () => undefined);
     return conn;
+  }
+
+  /**
+   * Refuses to start on a Redis Cluster node (redis-topology.ts), and checks again each time the
+   * connection becomes ready (a failover may land on another server).
+   */
+  async onModuleInit(): Promise<void> {
+    const problem = await this.checkTopology(3_000);
+    if (problem) throw new RedisTopologyError(problem);
+    this.client.on('ready', () => void this.checkTopology(2_000));
+  }
+
+  private async checkTopology(timeoutMs: number): Promise<string | undefined> {
+    this.topologyProblem = await redisTopologyProblem(this.client, timeoutMs);
+    return this.topologyProblem;
   }
 
   async ping(): Promise<boolean> {

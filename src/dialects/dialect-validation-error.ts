@@ -8,3 +8,11 @@ export class DialectValidationError extends Error {
     this.name = 'DialectValidationError';
   }
 }
+
+/** How a dialect refuses a field in its own message style (shared checks take one). */
+export type FailAt = (path: string, message: string) => never;
+
+/** The plain style: `'<path>' <message>`. */
+export const failQuoted: FailAt = (path, message) => {
+  throw new DialectValidationError(`'${path}' ${message}`, path);
+};

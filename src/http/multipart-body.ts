@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 import { GatewayError } from '../common/errors/gateway-error';
+import { discardRestOf } from '../common/http/discard-body';
 import { tooLarge } from '../common/http/json-body';
 
 /** One uploaded file of a multipart body, read once into memory. */
@@ -22,13 +23,14 @@ export interface MultipartBody {
 
 /**
  * Reads a `multipart/form-data` body as it streams in (busboy), each file's bytes gathered once,
- * within `maxBytes` for the whole body (413 above it, also when the length is not announced). A body
+ * within `maxBytes` for the whole body (413 above it, also when the length is not announced; the rest
+ * is discarded so the client reads the answer). A body
  * of another type is a 400 naming `content-type`; a malformed one a 400 naming `body`.
  */
 export function readMultipartBody(req: IncomingMessage, maxBytes: number): Promise<MultipartBody> {
   const type = req.headers['content-type'] ?? '';
   if (!/^multipart\/form-data\b/i.test(type)) {
-    req.resume();
+    discardRestOf(req);
     return Promise.reject(
       new GatewayError(
         'unsupported_content_type',
@@ -38,7 +40,7 @@ export function readMultipartBody(req: IncomingMessage, maxBytes: number): Promi
     );
   }
   if (Number(req.headers['content-length'] ?? 0) > maxBytes) {
-    req.resume();
+    discardRestOf(req);
     return Promise.reject(tooLarge(maxBytes));
   }
   return new Promise((resolve, reject) => {
@@ -49,7 +51,7 @@ export function readMultipartBody(req: IncomingMessage, maxBytes: number): Promi
       if (done) return;
       done = true;
       req.unpipe(parser);
-      req.resume();
+      discardRestOf(req);
       reject(err);
     };
     let parser: busboy.Busboy;

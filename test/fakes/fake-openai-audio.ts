@@ -17,7 +17,8 @@ export function fakeTranscript(translation: boolean, filename: string, bytes: nu
 
 /**
  * The bytes the fake speaks `input` as: for `pcm`/`wav`, 24 kHz 16-bit mono samples (0.01 s a
- * character; wav with a 44-byte header), else a tagged, deterministic blob per format.
+ * character; wav with a 44-byte header), for `mp3` MP3 frames (0.024 s a character), else a tagged,
+ * deterministic blob per format.
  */
 export function fakeSpeechBytes(input: string, format: string): Buffer {
   if (format === 'pcm' || format === 'wav') {
@@ -40,6 +41,13 @@ export function fakeSpeechBytes(input: string, format: string): Buffer {
     return Buffer.concat([h, pcm]);
   }
   const digest = createHash('sha256').update(input).digest();
+  if (format === 'mp3') {
+    // one MPEG-2 Layer III frame a character: 24 kHz, 32 kbit/s, 96 bytes, 576 samples (0.024 s)
+    const frame = Buffer.alloc(96);
+    frame.set([0xff, 0xf3, 0x44, 0xc4]);
+    digest.copy(frame, 4);
+    return Buffer.concat(Array.from({ length: input.length }, () => frame));
+  }
   return Buffer.concat([Buffer.from(`FAKE-${format.toUpperCase()}:`), digest, digest]);
 }
 

@@ -37,7 +37,8 @@ export type FakeOpenAiReply =
     } & FakeDeepSeekStyle)
   | { kind: 'slow'; delayMs: number }
   | { kind: 'broken_stream'; afterChunks: number }
-  | { kind: 'stream_chunk_delay'; delayMs: number };
+  /** A stream with `delayMs` before each piece of `text` (6 characters a piece; default the usual answer). */
+  | { kind: 'stream_chunk_delay'; delayMs: number; text?: string };
 
 export interface FakeOpenAi extends FakeServer {
   /** Queue replies, consumed one per request in order. */
@@ -109,7 +110,14 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
       const scripted = reply?.kind === 'text' || reply?.kind === 'tool_call' ? reply : undefined;
       return fakeOpenAiResponses(req, res, ++counter, scripted);
     }
-    if (req.path.includes('/audio/') && (await fakeOpenAiAudio(req, res))) return;
+    if (req.path.includes('/audio/')) {
+      const head = queue[0];
+      if (head?.kind === 'slow') {
+        queue.shift();
+        await sleep(head.delayMs);
+      }
+      if (await fakeOpenAiAudio(req, res)) return;
+    }
     if (req.path.endsWith('/images/generations') || req.path.endsWith('/images/edits'))
       return images(req, res, queue.shift());
     if (req.path.endsWith('/completions') && !req.path.endsWith('/chat/completions'))
@@ -329,7 +337,10 @@ async function stream(
   };
   const frame = (choices: unknown[], usage: unknown = null) =>
     `data: ${JSON.stringify({ ...base, choices, ...(includeUsage ? { usage } : {}) })}\n\n`;
-  const text = reply?.kind === 'text' ? reply.text : 'Hello from the fake upstream!';
+  const text =
+    reply?.kind === 'text' || (reply?.kind === 'stream_chunk_delay' && reply.text)
+      ? reply.text!
+      : 'Hello from the fake upstream!';
   const pieces = text.match(/.{1,6}/g) ?? [''];
   const delay = reply?.kind === 'stream_chunk_delay' ? reply.delayMs : 0;
   res.write(

@@ -13,6 +13,7 @@ import type {
   UsageLogResponse,
   UsageSummaryResponse,
 } from '../../src/modules/usage/dto/usage.response';
+import { registerSecret } from './run-secrets';
 
 /** The admin API's answers, as /docs-json describes them (the response DTOs of src/modules). */
 export type {
@@ -82,7 +83,7 @@ export class AdminClient {
 
   /** Creates a key; the result carries the plaintext `key` and `webhook_secret`. Throws unless 201. */
   async createKey(body: Record<string, unknown> = {}): Promise<KeyWithSecretsResponse> {
-    return this.ok(await this.request<KeyWithSecretsResponse>('POST', '/admin/keys', body), 201);
+    return registered(this.ok(await this.request<KeyWithSecretsResponse>('POST', '/admin/keys', body), 201));
   }
 
   async revokeKey(id: string): Promise<KeyResponse> {
@@ -90,13 +91,15 @@ export class AdminClient {
   }
 
   async rotateKey(id: string, gracePeriodSeconds?: number): Promise<KeyWithSecretsResponse> {
-    return this.ok(
-      await this.request<KeyWithSecretsResponse>(
-        'POST',
-        `/admin/keys/${id}/rotate`,
-        gracePeriodSeconds === undefined ? {} : { grace_period_seconds: gracePeriodSeconds },
+    return registered(
+      this.ok(
+        await this.request<KeyWithSecretsResponse>(
+          'POST',
+          `/admin/keys/${id}/rotate`,
+          gracePeriodSeconds === undefined ? {} : { grace_period_seconds: gracePeriodSeconds },
+        ),
+        200,
       ),
-      200,
     );
   }
 
@@ -105,4 +108,11 @@ export class AdminClient {
       throw new Error(`admin API answered ${res.status}: ${JSON.stringify(res.body)}`);
     return res.body;
   }
+}
+
+/** A key handed out in the run: its secrets are looked for in every log at the end (run-secrets.ts). */
+function registered(k: KeyWithSecretsResponse): KeyWithSecretsResponse {
+  registerSecret(k.key);
+  registerSecret(k.webhook_secret);
+  return k;
 }

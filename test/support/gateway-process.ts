@@ -1,6 +1,7 @@
 /** Gateway processes for e2e tests that need a real process (kill -9, signals, `npm start`). */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -105,11 +106,11 @@ export async function waitUntil(
   }
 }
 
-export async function ready(base: string, proc: Proc): Promise<void> {
+export async function ready(base: string, proc: Proc, ms = 30_000): Promise<void> {
   await waitUntil(
     '/health/ready',
     async () => (await fetch(`${base}/health/ready`)).status === 200,
-    30_000,
+    ms,
     proc,
   );
 }
@@ -133,4 +134,16 @@ export function baseEnv(databaseUrl: string, prefix: string, configFile: string)
     SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true',
     LOG_LEVEL: 'warn',
   };
+}
+
+/** Whether a TCP connection to the loopback `port` is accepted. */
+export function connects(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
 }

@@ -9,6 +9,7 @@ import { createApp } from '../../src/bootstrap/create-app';
 import { createLogger } from '../../src/common/logging/logger';
 import { loadAppConfig } from '../../src/config/app-config';
 import type { AppConfig } from '../../src/config/config.types';
+import { gatewayLogFile, registerSecret } from './run-secrets';
 import { createTestDatabase } from './test-databases';
 
 export interface GatewayOptions {
@@ -53,15 +54,24 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<TestGatew
     env.SWITCHBOARD_CONFIG = file;
   }
   const config = loadAppConfig(env);
+  registerSecret(config.masterKey);
   const logs: string[] = [];
+  const logFile = gatewayLogFile(path.basename(expect.getState().testPath ?? 'e2e', '.e2e-spec.ts'));
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
       logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      logFile?.write(chunk);
       cb();
     },
   });
   const app = await createApp(config, createLogger(config.logLevel, sink));
-  await app.listen(0, '127.0.0.1');
+  try {
+    await app.listen(0, '127.0.0.1');
+  } catch (err) {
+    // A refused boot (bad Redis, bad config…): close what started, so the test run holds nothing open.
+    await app.close().catch(() => undefined);
+    throw err;
+  }
   const address = app.getHttpServer().address() as { port: number };
   return {
     url: `http://127.0.0.1:${address.port}`,
@@ -72,6 +82,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<TestGatew
     close: async () => {
       await app.close();
       await clearRedisPrefix(config.redisPrefix);
+      await new Promise<void>((resolve) => (logFile ? logFile.end(resolve) : resolve()));
     },
   };
 }

@@ -45,7 +45,8 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs = 10_000
   }
 }
 
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+/** `extraArgs`: more redis-server options (e.g. `--cluster-enabled yes`). */
+export async function startPrivateRedis(extraArgs: string[] = []): Promise<PrivateRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
@@ -66,6 +67,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
         'no',
         '--loglevel',
         'warning',
+        ...extraArgs,
       ],
       {
         stdio: 'ignore',

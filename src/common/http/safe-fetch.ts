@@ -1,4 +1,4 @@
-import { lookup as dnsLookup, promises as dnsPromises, type LookupAddress } from 'node:dns';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
 import { Agent, errors as undiciErrors, request } from 'undici';
 
@@ -36,6 +36,8 @@ export interface SafeFetchPolicy {
   /** Overrides the address check (tests); return true to refuse an address. */
   isBlockedAddress?: (ip: string) => boolean;
   connectTimeoutMs?: number;
+  /** The DNS lookup used before the request and at connect time (tests inject a rebinding resolver). */
+  lookup?: typeof dnsLookup;
 }
 
 export interface SafeFetchOptions {
@@ -49,6 +51,17 @@ export interface SafeFetchOptions {
   /** Follow up to this many redirects (GET only; other methods get the 3xx). Default 5. */
   maxRedirects?: number;
   signal?: AbortSignal;
+}
+
+/** Options of a streamed download: no body cap and no total deadline (videos are large), idle timeouts only. */
+export type SafeOpenOptions = Omit<SafeFetchOptions, 'maxBytes' | 'method' | 'body'>;
+
+/** A streamed answer: the body is the caller's to read (or destroy). */
+export interface SafeStreamResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: AsyncIterable<Buffer> & { destroy(): unknown };
+  url: string;
 }
 
 export interface SafeFetchResult {
@@ -73,7 +86,7 @@ export class SafeHttpClient {
     this.agent = new Agent({
       connect: {
         timeout: policy.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-        ...(policy.allowPrivate ? {} : { lookup: guardedLookup(this.blocked) }),
+        ...(policy.allowPrivate ? {} : { lookup: guardedLookup(this.blocked, policy.lookup ?? dnsLookup) }),
       },
       keepAliveTimeout: 10_000,
       connections: 64,
@@ -83,6 +96,29 @@ export class SafeHttpClient {
   async fetch(url: string, opts: SafeFetchOptions): Promise<SafeFetchResult> {
     const deadline = AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
+    const { res, url: answered } = await this.follow(url, opts, signal, deadline);
+    const body = await readCapped(res, opts.maxBytes, deadline);
+    return { status: res.statusCode, headers: res.headers, body, url: answered };
+  }
+
+  /**
+   * A GET whose body is streamed to the caller (downloads of provider-given URLs): the same address
+   * checks and redirect handling as `fetch`; `timeoutMs` bounds the wait for headers and each pause
+   * between body chunks, not the whole download.
+   */
+  async open(url: string, opts: SafeOpenOptions = {}): Promise<SafeStreamResult> {
+    const never = new AbortController().signal;
+    const { res, url: answered } = await this.follow(url, opts, opts.signal ?? never, never);
+    return { status: res.statusCode, headers: res.headers, body: res.body, url: answered };
+  }
+
+  /** Sends the request, following GET redirects by hand; every hop's destination is checked first. */
+  private async follow(
+    url: string,
+    opts: Omit<SafeFetchOptions, 'maxBytes'>,
+    signal: AbortSignal,
+    deadline: AbortSignal,
+  ): Promise<{ res: ResponseOf; url: string }> {
     const method = opts.method ?? 'GET';
     const maxRedirects = opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
     let current = parseHttpUrl(url);
@@ -90,14 +126,11 @@ export class SafeHttpClient {
       await this.assertDestination(current);
       const res = await this.send(current, method, opts, signal, deadline);
       const location = headerOf(res.headers, 'location');
-      if (method === 'GET' && REDIRECTS.has(res.statusCode) && location) {
-        await res.body.dump().catch(() => undefined);
-        if (hop >= maxRedirects) throw new SafeFetchError('redirects', `more than ${maxRedirects} redirects`);
-        current = parseHttpUrl(new URL(location, current).toString());
-        continue;
-      }
-      const body = await readCapped(res, opts.maxBytes, deadline);
-      return { status: res.statusCode, headers: res.headers, body, url: current.toString() };
+      if (!(method === 'GET' && REDIRECTS.has(res.statusCode) && location))
+        return { res, url: current.toString() };
+      await res.body.dump().catch(() => undefined);
+      if (hop >= maxRedirects) throw new SafeFetchError('redirects', `more than ${maxRedirects} redirects`);
+      current = parseHttpUrl(new URL(location, current).toString());
     }
   }
 
@@ -105,7 +138,7 @@ export class SafeHttpClient {
   async assertDestination(url: URL): Promise<void> {
     if (this.policy.allowPrivate) return;
     const host = bareHost(url.hostname);
-    const addresses = isIP(host) ? [host] : await resolveAll(host);
+    const addresses = isIP(host) ? [host] : await resolveAll(host, this.policy.lookup ?? dnsLookup);
     const bad = addresses.find((a) => this.blocked(a));
     if (bad !== undefined) throw refusedAddress(host, bad);
   }
@@ -117,7 +150,7 @@ export class SafeHttpClient {
   private async send(
     url: URL,
     method: string,
-    opts: SafeFetchOptions,
+    opts: Omit<SafeFetchOptions, 'maxBytes'>,
     signal: AbortSignal,
     deadline: AbortSignal,
   ) {
@@ -191,9 +224,13 @@ function bareHost(hostname: string): string {
   return hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
 }
 
-async function resolveAll(host: string): Promise<string[]> {
+async function resolveAll(host: string, lookup: typeof dnsLookup): Promise<string[]> {
   try {
-    const found = await dnsPromises.lookup(host, { all: true, verbatim: true });
+    const found = await new Promise<LookupAddress[]>((resolve, reject) =>
+      lookup(host, { all: true, verbatim: true }, (err, addresses) =>
+        err ? reject(err) : resolve(addresses),
+      ),
+    );
     if (found.length === 0) throw new Error('no addresses');
     return found.map((a) => a.address);
   } catch (err) {
@@ -211,13 +248,13 @@ function refusedAddress(host: string, ip: string): SafeFetchError {
 }
 
 /** The socket's own DNS lookup: every resolved address is checked again at connect time. */
-function guardedLookup(blocked: (ip: string) => boolean) {
+function guardedLookup(blocked: (ip: string) => boolean, lookup: typeof dnsLookup) {
   return (
     hostname: string,
     options: { all?: boolean; family?: number | string; hints?: number },
     callback: (err: Error | null, address?: string | LookupAddress[], family?: number) => void,
   ): void => {
-    dnsLookup(hostname, { ...options, all: true } as { all: true }, (err, addresses) => {
+    lookup(hostname, { ...options, all: true } as { all: true }, (err, addresses) => {
       if (err) return callback(err);
       const bad = addresses.find((a) => blocked(a.address));
       if (bad) return callback(refusedAddress(hostname, bad.address));

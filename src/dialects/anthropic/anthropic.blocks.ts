@@ -18,6 +18,7 @@ import {
   requireObject,
   requireString,
 } from './anthropic.fields';
+import { requireBase64 } from '../base64-data';
 
 /**
  * Anthropic content blocks → canonical blocks, in order. Block types the canonical schema has no
@@ -158,7 +159,7 @@ function imageBlock(b: Json, p: string): ImageBlock | FileBlock {
   switch (src.type) {
     case 'base64': {
       const mimeType = requireString(src.media_type, `${p}.source.media_type`);
-      const data = requireString(src.data, `${p}.source.data`);
+      const data = requireBase64(requireString(src.data, `${p}.source.data`), `${p}.source.data`);
       out = { type: 'image', url: `data:${mimeType};base64,${data}`, mimeType };
       break;
     }
@@ -188,7 +189,7 @@ function documentBlock(b: Json, p: string): FileBlock | TextBlock {
   switch (src.type) {
     case 'base64': {
       const mimeType = optString(src.media_type, `${p}.source.media_type`) ?? 'application/pdf';
-      const data = requireString(src.data, `${p}.source.data`);
+      const data = requireBase64(requireString(src.data, `${p}.source.data`), `${p}.source.data`);
       out = { type: 'file', data: `data:${mimeType};base64,${data}`, mimeType };
       break;
     }

@@ -18,6 +18,7 @@ import {
   requireObject,
   requireString,
 } from './anthropic.fields';
+import { optIntIn, TOKEN_LIMIT } from '../field-ranges';
 
 /** A Messages body once parsed. */
 export interface ParsedAnthropicMessages {
@@ -60,7 +61,7 @@ function parseBody(raw: unknown, messagesCall: boolean): ParsedAnthropicMessages
   const b = raw as Json;
   const publicModel = requireString(b.model, 'model');
   if (!publicModel) fail('model', 'is required');
-  const maxTokens = optInteger(b.max_tokens, 'max_tokens', 1);
+  const maxTokens = optIntIn(b.max_tokens, 'max_tokens', TOKEN_LIMIT);
   if (messagesCall && maxTokens === undefined) fail('max_tokens', 'is required');
   const stream = (messagesCall && optBoolean(b.stream, 'stream')) || false;
   const sink: BlockSink = { skipped: [] };

@@ -6,6 +6,7 @@ import type {
   ToolDefinition,
 } from '../../providers/core/canonical';
 import { CANONICAL_GENERATION_CONFIG_KEYS } from '../../providers/gemini/gemini.wire-helpers';
+import { CHOICE_COUNT, optIntIn, TOKEN_LIMIT } from '../field-ranges';
 import {
   camelCase,
   fail,
@@ -39,8 +40,8 @@ export function fromGenerationConfig(gc: Obj, req: ChatRequest, passthrough: Obj
   req.temperature = optNumber(gc, 'temperature', p('temperature'), 0, 2);
   req.topP = optNumber(gc, 'topP', p('topP'), 0, 1);
   req.topK = optInt(gc, 'topK', p('topK'), 1);
-  req.n = optInt(gc, 'candidateCount', p('candidateCount'), 1);
-  req.maxTokens = optInt(gc, 'maxOutputTokens', p('maxOutputTokens'), 1);
+  req.n = optIntIn(field(gc, 'candidateCount'), p('candidateCount'), CHOICE_COUNT, fail);
+  req.maxTokens = optIntIn(field(gc, 'maxOutputTokens'), p('maxOutputTokens'), TOKEN_LIMIT, fail);
   const stop = optArray(gc, 'stopSequences', p('stopSequences'));
   if (stop)
     req.stop = stop.map((s, i) =>

@@ -5,6 +5,7 @@ import type {
   MediaBlock,
   ToolUseBlock,
 } from '../../providers/core/canonical';
+import { requireBase64, toStandardBase64 } from '../base64-data';
 import { fail, field, isObj, optArray, optObj, optString, type Obj } from './google.fields';
 
 type Detail = 'low' | 'medium' | 'high' | 'ultra_high';
@@ -157,9 +158,10 @@ function mediaOrText(p: Obj, where: string): MediaBlock {
   const inline = optObj(p, 'inlineData', `${where}.inlineData`);
   if (inline) {
     const mimeType = optString(inline, 'mimeType', `${where}.inlineData.mimeType`);
-    const data = optString(inline, 'data', `${where}.inlineData.data`);
+    const raw = optString(inline, 'data', `${where}.inlineData.data`);
     if (!mimeType) fail(`${where}.inlineData.mimeType`, 'is required');
-    if (data === undefined) fail(`${where}.inlineData.data`, 'is required');
+    if (raw === undefined) fail(`${where}.inlineData.data`, 'is required');
+    const data = toStandardBase64(requireBase64(raw, `${where}.inlineData.data`, 'standard-or-url', fail));
     const uri = `data:${mimeType};base64,${data}`;
     if (mimeType.startsWith('image/')) return withDetail({ type: 'image', url: uri, mimeType }, detail);
     if (mimeType.startsWith('audio/')) return { type: 'audio', data, format: audioFormat(mimeType) };

@@ -21,6 +21,7 @@ import {
   requireObject,
   requireString,
 } from '../anthropic/anthropic.fields';
+import { optIntIn, TOKEN_LIMIT } from '../field-ranges';
 
 /** A Responses body once parsed. */
 export interface ParsedResponsesRequest {
@@ -61,7 +62,7 @@ export function fromResponsesRequest(raw: unknown): ParsedResponsesRequest {
   const request: ChatRequest = {
     messages,
     stream,
-    maxTokens: optInteger(b.max_output_tokens, 'max_output_tokens', 1),
+    maxTokens: optIntIn(b.max_output_tokens, 'max_output_tokens', TOKEN_LIMIT),
     temperature: optNumber(b.temperature, 'temperature', 0, 2),
     topP: optNumber(b.top_p, 'top_p', 0, 1),
     tools: parseTools(b.tools),

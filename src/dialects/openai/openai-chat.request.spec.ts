@@ -3,6 +3,8 @@ import { fromOpenAiChatRequest } from './openai-chat.request';
 
 const base = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
 
+const asPart = (p: unknown) => (typeof p === 'string' ? { type: 'text', text: p } : p);
+
 function fieldOf(body: unknown): string | undefined {
   try {
     fromOpenAiChatRequest(body);
@@ -105,6 +107,57 @@ describe('fromOpenAiChatRequest', () => {
     expect(fieldOf({ ...base, reasoning_effort: 'max' })).toBe('reasoning_effort');
     expect(fieldOf({ ...base, messages: [{ role: 'system', content: 'x', cache_control: 'yes' }] })).toBe(
       'messages[0].cache_control',
+    );
+  });
+
+  it('refuses token limits and n out of range or not integers, naming the field (issue 18)', () => {
+    for (const key of ['max_tokens', 'max_completion_tokens']) {
+      expect(fieldOf({ ...base, [key]: 1e12 })).toBe(key);
+      expect(fieldOf({ ...base, [key]: 2_147_483_648 })).toBe(key);
+      expect(fieldOf({ ...base, [key]: 1.5 })).toBe(key);
+      expect(fieldOf({ ...base, [key]: 0 })).toBe(key);
+      expect(fieldOf({ ...base, [key]: 2_147_483_647 })).toBeUndefined();
+    }
+    expect(fieldOf({ ...base, n: 1000 })).toBe('n');
+    expect(fieldOf({ ...base, n: 129 })).toBe('n');
+    expect(fieldOf({ ...base, n: 1.5 })).toBe('n');
+    expect(fieldOf({ ...base, n: 0 })).toBe('n');
+    expect(fromOpenAiChatRequest({ ...base, n: 128 }).request.n).toBe(128);
+    expect(() => fromOpenAiChatRequest({ ...base, max_tokens: 1e12 })).toThrow(
+      "'max_tokens' must be an integer from 1 to 2147483647, got 1000000000000",
+    );
+  });
+
+  it('refuses invalid base64 in data: URIs, input_audio.data and file_data, naming the field (issue 18)', () => {
+    const user = (part: unknown) => ({
+      ...base,
+      messages: [{ role: 'user', content: ['x', part].map(asPart) }],
+    });
+    const image = (url: string) => ({ type: 'image_url', image_url: { url } });
+    expect(fieldOf(user(image('data:image/png;base64,@@@')))).toBe('messages[0].content[1].image_url.url');
+    expect(fieldOf(user(image('data:image/png;base64,iVBORw0KGgo=')))).toBeUndefined();
+    expect(fieldOf(user(image('data:image/png;base64,iVBORw0KGgo')))).toBeUndefined();
+    expect(fieldOf(user(image('data:image/png;base64,iVBORw0KG')))).toBe(
+      'messages[0].content[1].image_url.url',
+    );
+    expect(fieldOf(user(image('data:image/png;base64,iVBO-w0K')))).toBe(
+      'messages[0].content[1].image_url.url',
+    );
+    expect(fieldOf(user(image('data:image/png')))).toBe('messages[0].content[1].image_url.url');
+    expect(fieldOf(user(image('https://example.com/a.png')))).toBeUndefined();
+    expect(fieldOf(user({ type: 'input_audio', input_audio: { data: 'UklGR@', format: 'wav' } }))).toBe(
+      'messages[0].content[1].input_audio.data',
+    );
+    expect(fieldOf(user({ type: 'input_audio', input_audio: { data: 'UklGRg==', format: 'wav' } }))).toBe(
+      undefined,
+    );
+    for (const fileData of ['data:application/pdf;base64,JVBER!', 'JVBER i0x']) {
+      expect(fieldOf(user({ type: 'file', file: { file_data: fileData, format: 'application/pdf' } }))).toBe(
+        'messages[0].content[1].file.file_data',
+      );
+    }
+    expect(fieldOf(user({ type: 'file', file: { file_data: 'data:application/pdf;base64,JVBERi0x' } }))).toBe(
+      undefined,
     );
   });
 

@@ -11,7 +11,9 @@ import type {
   ToolResultBlock,
   ToolUseBlock,
 } from '../../providers/core/canonical';
+import { requireBase64, requireValidDataUri } from '../base64-data';
 import { DialectValidationError } from '../dialect-validation-error';
+import { CHOICE_COUNT, optIntIn, TOKEN_LIMIT } from '../field-ranges';
 import {
   optBoolean,
   optInteger,
@@ -77,12 +79,14 @@ export function fromOpenAiChatRequest(raw: unknown): ParsedOpenAiChat {
     messages: parseMessages(body.messages),
     stream,
     streamIncludeUsage: streamOptions?.include_usage === true,
-    maxTokens: optInteger(body, 'max_completion_tokens', 1) ?? optInteger(body, 'max_tokens', 1),
+    maxTokens:
+      optIntIn(body.max_completion_tokens, 'max_completion_tokens', TOKEN_LIMIT) ??
+      optIntIn(body.max_tokens, 'max_tokens', TOKEN_LIMIT),
     temperature: optNumber(body, 'temperature', 0, 2),
     topP: optNumber(body, 'top_p', 0, 1),
     topK: optInteger(body, 'top_k', 1),
     stop: parseStop(body.stop),
-    n: optInteger(body, 'n', 1),
+    n: optIntIn(body.n, 'n', CHOICE_COUNT),
     seed: optInteger(body, 'seed', Number.MIN_SAFE_INTEGER),
     frequencyPenalty: optNumber(body, 'frequency_penalty', -2, 2),
     presencePenalty: optNumber(body, 'presence_penalty', -2, 2),
@@ -232,7 +236,7 @@ function parsePart(v: unknown, path: string): MediaBlock {
           : (p.image_url as { url?: unknown; detail?: string; format?: string } | undefined);
       if (typeof img?.url !== 'string')
         throw new DialectValidationError(`'${path}.image_url.url' must be a string`, `${path}.image_url.url`);
-      const part: MediaBlock = { type: 'image', url: img.url };
+      const part: MediaBlock = { type: 'image', url: requireValidDataUri(img.url, `${path}.image_url.url`) };
       if (img.detail) part.detail = img.detail as typeof part.detail;
       if (img.format) part.mimeType = img.format;
       if (cacheControl) part.cacheControl = cacheControl;
@@ -246,7 +250,7 @@ function parsePart(v: unknown, path: string): MediaBlock {
           `${path}.input_audio`,
         );
       }
-      return { type: 'audio', data: a.data, format: a.format };
+      return { type: 'audio', data: requireBase64(a.data, `${path}.input_audio.data`), format: a.format };
     }
     case 'file': {
       const f = (p.file ?? {}) as {
@@ -260,7 +264,7 @@ function parsePart(v: unknown, path: string): MediaBlock {
         throw new DialectValidationError(`'${path}.file' needs 'file_data' or 'file_id'`, `${path}.file`);
       return {
         type: 'file',
-        data: f.file_data,
+        data: f.file_data ? fileData(f.file_data, `${path}.file.file_data`) : undefined,
         uri: f.file_id,
         filename: f.filename,
         mimeType: f.format,
@@ -273,6 +277,12 @@ function parsePart(v: unknown, path: string): MediaBlock {
         `${path}.type`,
       );
   }
+}
+
+/** `file_data`: a data: URI, or bare base64 (with `format` naming its type). */
+function fileData(v: unknown, path: string): string {
+  if (typeof v !== 'string') throw new DialectValidationError(`'${path}' must be a string`, path);
+  return /^data:/i.test(v) ? requireValidDataUri(v, path) : requireBase64(v, path);
 }
 
 function parseStop(v: unknown): string[] | undefined {

@@ -8,6 +8,7 @@ import type {
 import { textOf } from '../../providers/core/content';
 import { toOpenAiUsage } from '../../providers/openai-compatible/openai.usage';
 import { DialectValidationError } from '../dialect-validation-error';
+import { CHOICE_COUNT, optIntIn, TOKEN_LIMIT } from '../field-ranges';
 import {
   optBoolean,
   optInteger,
@@ -60,8 +61,10 @@ export function fromOpenAiCompletionRequest(raw: unknown): ParsedOpenAiCompletio
   const prompt = parsePrompt(body.prompt);
   const stream = optBoolean(body, 'stream') ?? false;
   const includeUsage = optObject(body, 'stream_options')?.include_usage === true;
-  const maxTokens = optInteger(body, 'max_tokens', 0) ?? DEFAULT_COMPLETION_MAX_TOKENS;
-  const n = optInteger(body, 'n', 1) ?? 1;
+  // 0 is a legal legacy `max_tokens` (echo only, passthrough only).
+  const maxTokens =
+    optIntIn(body.max_tokens, 'max_tokens', { ...TOKEN_LIMIT, min: 0 }) ?? DEFAULT_COMPLETION_MAX_TOKENS;
+  const n = optIntIn(body.n, 'n', CHOICE_COUNT) ?? 1;
   const bestOf = optInteger(body, 'best_of', 0) ?? 1;
   if (bestOf > 20) throw new DialectValidationError(`'best_of' must be at most 20, got ${bestOf}`, 'best_of');
   const request: ChatRequest = {

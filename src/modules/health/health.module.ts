@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { LimitsModule } from '../limits/limits.module';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
 
-@Module({ controllers: [HealthController], providers: [HealthService] })
+@Module({ imports: [LimitsModule], controllers: [HealthController], providers: [HealthService] })
 export class HealthModule {}

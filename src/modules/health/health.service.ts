@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../database/prisma.service';
 import { RedisService } from '../../database/redis.service';
+import { LimitsService } from '../limits/limits.service';
 import type { ReadinessResponse } from './dto/health.response';
 
 @Injectable()
@@ -8,6 +9,7 @@ export class HealthService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly redis: RedisService,
+    private readonly limits: LimitsService,
   ) {}
 
   async readiness(): Promise<ReadinessResponse> {
@@ -18,7 +20,9 @@ export class HealthService {
       ),
       withTimeout(this.redis.ping(), 2000),
     ]);
-    return { status: postgres && redis ? 'ok' : 'unavailable', postgres, redis };
+    // A Redis that answers but cannot run the limits (a Cluster node, a failing script) is not ready.
+    const limits = !this.redis.topologyProblem && this.limits.scriptsRunning;
+    return { status: postgres && redis && limits ? 'ok' : 'unavailable', postgres, redis, limits };
   }
 }
 

@@ -30,4 +30,9 @@ export interface ChatDialect {
   passthroughJson(body: unknown, ctx: ResponseContext, text?: string): unknown;
   /** Rewrites a passthrough event stream into the client's frames (public model name, hidden usage…). */
   passthroughStream(events: AsyncIterable<SseEvent>, ctx: ResponseContext): AsyncIterable<string>;
+  /**
+   * The dialect's in-stream error frame for a failure after the stream began, when the dialect has one
+   * its SDKs raise (and the stream frames do not already send it themselves, as Anthropic's do).
+   */
+  failureFrame?(err: unknown, ctx: ResponseContext): string | undefined;
 }

@@ -30,6 +30,7 @@ import {
   withExpiry,
   withModel,
 } from './google-caches.wire';
+import { withoutCredential } from '../../providers/core/redact-secrets';
 
 /**
  * Google-dialect `cachedContents` (contract §4) after their creation (a metered operation of the
@@ -151,7 +152,8 @@ export class GoogleCachesService {
       const codec = getAdapter(ctx.deployment.provider)?.contextCache;
       if (!codec) throw new GatewayError('not_found', `${name} not found`, { param: 'name' });
       const res = await this.client.sendRaw(codec.buildOne(method, name, ctx, body, query), ctx);
-      if (res.status >= 400) throw codec.parseError(res.status, res.body, res.headers);
+      if (res.status >= 400)
+        throw withoutCredential(codec.parseError(res.status, res.body, res.headers), ctx);
       return res.body;
     } catch (err) {
       // The provider no longer knows it (expired, deleted elsewhere): forget the owner too.

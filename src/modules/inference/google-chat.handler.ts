@@ -8,6 +8,7 @@ import type { SseEvent } from '../../providers/core/sse';
 import { estimatePromptTokens } from '../../providers/core/token-estimate';
 import type { ChatDialect, ParsedChat } from './chat-dialect';
 import type { ResponseContext } from './pipeline/operation';
+import { toGatewayError } from './pipeline/provider-error.mapping';
 
 /** The model and action of a `models/{model}:{action}` route (the route table's parameters). */
 export function modelActionOf(params: Record<string, string>): { model: string; action: string } {
@@ -72,6 +73,15 @@ export class GoogleChatHandler implements ChatDialect {
       })(),
       ctx.streamFormat,
     );
+  }
+
+  /**
+   * A chunk `{"error": {code, message, status}}`, as Gemini itself sends mid-stream (the Google SDK
+   * raises it as an ApiError); a JSON-array answer (no `alt=sse`) is cut instead.
+   */
+  failureFrame(err: unknown, ctx: ResponseContext): string | undefined {
+    if (ctx.streamFormat !== 'sse') return undefined;
+    return `data: ${JSON.stringify(renderErrorBody('google', toGatewayError(err), ctx.requestId))}\r\n\r\n`;
   }
 }
 

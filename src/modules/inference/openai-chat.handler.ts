@@ -8,6 +8,7 @@ import { renderErrorBody } from '../../dialects/error-bodies';
 import { estimatePromptTokens } from '../../providers/core/token-estimate';
 import type { ChatDialect, ParsedChat } from './chat-dialect';
 import type { ResponseContext } from './pipeline/operation';
+import { toGatewayError } from './pipeline/provider-error.mapping';
 
 const DONE = 'data: [DONE]\n\n';
 
@@ -94,6 +95,11 @@ export class OpenAiChatHandler implements ChatDialect {
     }
     if (!ctx.clientWantsStreamUsage) data = data.replace(',"usage":null', '');
     return formatSse(data, ev.event);
+  }
+
+  /** `data: {"error": …}` (no `[DONE]` after it): the openai SDK raises it as an APIError. */
+  failureFrame(err: unknown, ctx: ResponseContext): string {
+    return formatSse(JSON.stringify(renderErrorBody('openai', toGatewayError(err), ctx.requestId)));
   }
 }
 

@@ -31,6 +31,7 @@ import {
   type ReservationRecord,
 } from './reservation-record';
 import { ScriptBatcher, type LaneMerger, type ScriptArgs } from './script-batcher';
+import { isScriptFault, SCRIPT_FAULT_WINDOW_MS } from './script-fault';
 import { rateLimitHeaders, retryAfterSeconds, type LimitView } from './rate-window';
 
 interface SubjectPlan {
@@ -137,6 +138,8 @@ export class LimitsService implements OnModuleDestroy {
   readonly enabled: boolean;
   /** Set once the connection has been ready: from then on, "not ready" means Redis is unreachable. */
   private everReady = false;
+  /** Until when the limits scripts count as failing (the last script fault + the window). */
+  private scriptFaultUntil = 0;
   readonly streamKey: string;
   private readonly settledPrefix: string;
   /** This process among the instances sharing Redis (batch ids, lease ledger); see newLedger(). */
@@ -259,6 +262,7 @@ export class LimitsService implements OnModuleDestroy {
       reply = await this.admitInRedis(admission, 0, false);
     } catch (err) {
       if (err instanceof GatewayError) throw err;
+      if (isScriptFault(err)) throw this.scriptFault(err);
       this.logger.warn(
         { err: err instanceof Error ? err.message : String(err), fail: this.failOpen ? 'open' : 'closed' },
         'limits: Redis unavailable',
@@ -367,6 +371,21 @@ export class LimitsService implements OnModuleDestroy {
    */
   get redisDown(): boolean {
     return this.everReady && this.redis.status !== 'ready';
+  }
+
+  /** False while the limits scripts fail on the server (a script fault in the last 10 s): readiness. */
+  get scriptsRunning(): boolean {
+    return Date.now() >= this.scriptFaultUntil;
+  }
+
+  /** A script Redis refused to run: never served through, whatever the failure mode says. */
+  private scriptFault(err: unknown): GatewayError {
+    this.scriptFaultUntil = Date.now() + SCRIPT_FAULT_WINDOW_MS;
+    this.logger.error(
+      { err: err instanceof Error ? err.message : String(err) },
+      'limits: Redis refused the limits script; requests are refused until it runs',
+    );
+    return this.unavailable();
   }
 
   private unavailable(): GatewayError {

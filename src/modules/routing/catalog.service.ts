@@ -68,6 +68,12 @@ export class CatalogService implements OnModuleInit, OnModuleDestroy {
       { config_file: this.config.configFile, models: models.map((m) => m.modelName), deployments },
       `YAML catalog loaded: ${models.length} models, ${deployments.length} deployments`,
     );
+    const ignored = this.config.ignoredYamlKeys ?? [];
+    if (ignored.length)
+      this.logger.warn(
+        { config_file: this.config.configFile, ignored },
+        `YAML keys ignored (LiteLLM settings Switchboard does not use): ${ignored.join(', ')}`,
+      );
   }
 
   /** Tell every replica (this one included) to reload. */

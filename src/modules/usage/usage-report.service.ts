@@ -23,25 +23,32 @@ export interface UsageFilters {
   model?: string;
 }
 
-export interface SummaryRow {
-  day?: string;
-  model?: string;
-  key_id?: string | null;
-  team_id?: string | null;
-  provider?: string | null;
+/** The figures of a summary row and of its totals; seconds and money as exact decimal strings. */
+export interface Figures {
   requests: number;
   errors: number;
   prompt_tokens: number;
   completion_tokens: number;
   reasoning_tokens: number;
   cached_tokens: number;
+  images: number;
+  audio_seconds: string;
   video_seconds: string;
   cost_usd: string;
+}
+type FigureName = keyof Figures;
+
+export interface SummaryRow extends Figures {
+  day?: string;
+  model?: string;
+  key_id?: string | null;
+  team_id?: string | null;
+  provider?: string | null;
 }
 
 export interface UsageSummary {
   data: SummaryRow[];
-  totals: Omit<SummaryRow, GroupField | 'key_id' | 'team_id'>;
+  totals: Figures;
 }
 
 export const LOG_COLUMNS = [
@@ -261,37 +268,34 @@ export class UsageReportService {
   }
 }
 
-const ROLLUP_SUMS = [
-  'sum(requests)::bigint AS requests',
-  'sum(errors)::bigint AS errors',
-  'sum(prompt_tokens)::numeric AS prompt_tokens',
-  'sum(completion_tokens)::numeric AS completion_tokens',
-  'sum(reasoning_tokens)::numeric AS reasoning_tokens',
-  'sum(cached_tokens)::numeric AS cached_tokens',
-  'sum(video_seconds) AS video_seconds',
-  'sum(cost_usd) AS cost_usd',
+/**
+ * The figures of a summary: how the rollup and usage_records each sum them (the rollup's columns are
+ * the records' sums per day, written in the same statement), and whether they leave as a number or as
+ * an exact decimal string.
+ */
+const FIGURES: ReadonlyArray<{ name: FigureName; rollup: string; raw: string; decimal?: true }> = [
+  { name: 'requests', rollup: 'sum(requests)::bigint', raw: 'count(*)::bigint' },
+  {
+    name: 'errors',
+    rollup: 'sum(errors)::bigint',
+    raw: 'count(*) FILTER (WHERE status_code >= 400)::bigint',
+  },
+  ...(['prompt_tokens', 'completion_tokens', 'reasoning_tokens', 'cached_tokens', 'images'] as const).map(
+    (name) => ({ name, rollup: `sum(${name})::numeric`, raw: `sum(${name})::numeric` }),
+  ),
+  ...(['audio_seconds', 'video_seconds', 'cost_usd'] as const).map((name) => ({
+    name,
+    rollup: `sum(${name})`,
+    raw: `sum(${name})`,
+    decimal: true as const,
+  })),
 ];
-const RAW_SUMS = [
-  'count(*)::bigint AS requests',
-  'count(*) FILTER (WHERE status_code >= 400)::bigint AS errors',
-  'sum(prompt_tokens)::numeric AS prompt_tokens',
-  'sum(completion_tokens)::numeric AS completion_tokens',
-  'sum(reasoning_tokens)::numeric AS reasoning_tokens',
-  'sum(cached_tokens)::numeric AS cached_tokens',
-  'sum(video_seconds) AS video_seconds',
-  'sum(cost_usd) AS cost_usd',
-];
-/** Re-sums the parts; every figure leaves Postgres as text (exact). */
-const OUTER_SUMS = [
-  'sum(requests)::bigint AS requests',
-  'sum(errors)::bigint AS errors',
-  'sum(prompt_tokens)::text AS prompt_tokens',
-  'sum(completion_tokens)::text AS completion_tokens',
-  'sum(reasoning_tokens)::text AS reasoning_tokens',
-  'sum(cached_tokens)::text AS cached_tokens',
-  'sum(video_seconds)::text AS video_seconds',
-  'sum(cost_usd)::text AS cost_usd',
-];
+const ROLLUP_SUMS = FIGURES.map((f) => `${f.rollup} AS ${f.name}`);
+const RAW_SUMS = FIGURES.map((f) => `${f.raw} AS ${f.name}`);
+/** Re-sums the parts; every figure leaves Postgres as text (exact), the counts as bigint. */
+const OUTER_SUMS = FIGURES.map(
+  (f) => `sum(${f.name})::${f.name === 'requests' || f.name === 'errors' ? 'bigint' : 'text'} AS ${f.name}`,
+);
 
 interface RangePlan {
   /** Whole UTC days read from usage_daily ([from, to), either end open); undefined: none. */
@@ -316,56 +320,27 @@ function isoDay(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-function metrics(r: Record<string, unknown>) {
-  return {
-    requests: Number(r.requests ?? 0),
-    errors: Number(r.errors ?? 0),
-    prompt_tokens: Number(r.prompt_tokens ?? 0),
-    completion_tokens: Number(r.completion_tokens ?? 0),
-    reasoning_tokens: Number(r.reasoning_tokens ?? 0),
-    cached_tokens: Number(r.cached_tokens ?? 0),
-    video_seconds: new Decimal(String(r.video_seconds ?? '0')).toFixed(),
-    cost_usd: new Decimal(String(r.cost_usd ?? '0')).toFixed(),
-  };
+function metrics(r: Record<string, unknown>): Figures {
+  const out = {} as Record<FigureName, number | string>;
+  for (const f of FIGURES) {
+    const v = r[f.name] ?? 0;
+    out[f.name] = f.decimal ? new Decimal(String(v)).toFixed() : Number(v);
+  }
+  return out as unknown as Figures;
 }
 
-interface Totals {
-  requests: number;
-  errors: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  reasoning_tokens: number;
-  cached_tokens: number;
-  video_seconds: Decimal;
-  cost_usd: Decimal;
-}
+type Totals = Record<FigureName, Decimal>;
 
 function emptyTotals(): Totals {
-  return {
-    requests: 0,
-    errors: 0,
-    prompt_tokens: 0,
-    completion_tokens: 0,
-    reasoning_tokens: 0,
-    cached_tokens: 0,
-    video_seconds: new Decimal(0),
-    cost_usd: new Decimal(0),
-  };
+  return Object.fromEntries(FIGURES.map((f) => [f.name, new Decimal(0)])) as Totals;
 }
 
 function addTotals(t: Totals, r: SummaryRow): void {
-  t.requests += r.requests;
-  t.errors += r.errors;
-  t.prompt_tokens += r.prompt_tokens;
-  t.completion_tokens += r.completion_tokens;
-  t.reasoning_tokens += r.reasoning_tokens;
-  t.cached_tokens += r.cached_tokens;
-  t.video_seconds = t.video_seconds.plus(r.video_seconds);
-  t.cost_usd = t.cost_usd.plus(r.cost_usd);
+  for (const f of FIGURES) t[f.name] = t[f.name].plus(r[f.name]);
 }
 
 function finishTotals(t: Totals): UsageSummary['totals'] {
-  return { ...t, video_seconds: t.video_seconds.toFixed(), cost_usd: t.cost_usd.toFixed() };
+  return metrics(Object.fromEntries(FIGURES.map((f) => [f.name, t[f.name].toFixed()])));
 }
 
 function parseTime(v: unknown, param: string): Date | undefined {

@@ -102,13 +102,14 @@ WITH src AS (
   FROM src
   ON CONFLICT (id) DO NOTHING
   RETURNING created_at, key_id, team_id, model, provider, status_code, prompt_tokens, completion_tokens,
-    reasoning_tokens, cached_tokens, video_seconds, cost_usd
+    reasoning_tokens, cached_tokens, images, audio_seconds, video_seconds, cost_usd
 ), rolled AS (
   INSERT INTO usage_daily (day, key_id, team_id, model, provider, requests, errors, prompt_tokens,
-    completion_tokens, reasoning_tokens, cached_tokens, video_seconds, cost_usd)
+    completion_tokens, reasoning_tokens, cached_tokens, images, audio_seconds, video_seconds, cost_usd)
   SELECT (created_at AT TIME ZONE 'UTC')::date, COALESCE(key_id::text, ''), COALESCE(team_id::text, ''), model,
     COALESCE(provider, ''), count(*), count(*) FILTER (WHERE status_code >= 400), sum(prompt_tokens),
-    sum(completion_tokens), sum(reasoning_tokens), sum(cached_tokens), sum(video_seconds), sum(cost_usd)
+    sum(completion_tokens), sum(reasoning_tokens), sum(cached_tokens), sum(images), sum(audio_seconds),
+    sum(video_seconds), sum(cost_usd)
   FROM ins GROUP BY 1, 2, 3, 4, 5
   ON CONFLICT (day, key_id, team_id, model, provider) DO UPDATE SET
     requests = usage_daily.requests + EXCLUDED.requests,
@@ -117,6 +118,8 @@ WITH src AS (
     completion_tokens = usage_daily.completion_tokens + EXCLUDED.completion_tokens,
     reasoning_tokens = usage_daily.reasoning_tokens + EXCLUDED.reasoning_tokens,
     cached_tokens = usage_daily.cached_tokens + EXCLUDED.cached_tokens,
+    images = usage_daily.images + EXCLUDED.images,
+    audio_seconds = usage_daily.audio_seconds + EXCLUDED.audio_seconds,
     video_seconds = usage_daily.video_seconds + EXCLUDED.video_seconds,
     cost_usd = usage_daily.cost_usd + EXCLUDED.cost_usd
   RETURNING 1

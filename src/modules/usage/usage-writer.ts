@@ -148,10 +148,41 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
     this.groupReady = true;
   }
 
-  private async read(conn: Redis, from: '0' | '>'): Promise<StreamEntry[]> {
+  /**
+   * Graceful shutdown: stops the loop, then writes what the stream holds now (this consumer's pending
+   * entries, then new ones) until it is empty or `ms` passed. Roles with no writer (`api`) leave their
+   * records in the stream for the workers.
+   */
+  async flush(ms: number): Promise<void> {
+    const conn = this.conn;
+    if (!conn) return;
+    this.stopped = true;
+    await this.loop?.catch(() => undefined);
+    const end = Date.now() + ms;
+    let from: '0' | '>' = '0';
+    while (Date.now() < end) {
+      await this.ensureGroup(conn);
+      const entries = await this.read(conn, from, false);
+      if (entries.length > 0) await this.write(conn, entries);
+      else if (from === '0') from = '>';
+      else return;
+    }
+    this.logger.warn('usage writer: stream not empty at shutdown; the next writer takes the rest');
+  }
+
+  private async read(conn: Redis, from: '0' | '>', block = true): Promise<StreamEntry[]> {
     const res = (
-      from === '0'
-        ? await conn.xreadgroup('GROUP', USAGE_GROUP, this.consumer, 'COUNT', BATCH, 'STREAMS', this.key, '0')
+      from === '0' || !block
+        ? await conn.xreadgroup(
+            'GROUP',
+            USAGE_GROUP,
+            this.consumer,
+            'COUNT',
+            BATCH,
+            'STREAMS',
+            this.key,
+            from,
+          )
         : await conn.xreadgroup(
             'GROUP',
             USAGE_GROUP,

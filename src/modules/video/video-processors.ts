@@ -22,12 +22,19 @@ export class VideoPollProcessor extends WorkerHost implements OnApplicationBoots
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly poller: VideoPoller,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {
     super();
   }
 
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.config.video.concurrency;
+  }
+
+  /** The worker's own failures (Redis unreachable or refusing its scripts): logged, it retries. */
+  @OnWorkerEvent('error')
+  onError(err: Error): void {
+    logWorkerError(this.logger, VIDEO_POLL_QUEUE, err);
   }
 
   async process(job: Job<TaskJob>, token?: string): Promise<void> {
@@ -52,6 +59,11 @@ export class VideoCallbackProcessor extends WorkerHost {
     return this.callbacks.deliver(job.data.taskId, job.attemptsMade + 1);
   }
 
+  @OnWorkerEvent('error')
+  onError(err: Error): void {
+    logWorkerError(this.logger, VIDEO_CALLBACK_QUEUE, err);
+  }
+
   @OnWorkerEvent('failed')
   onFailed(job: Job<TaskJob> | undefined, err: Error): void {
     if (!job) return;
@@ -61,4 +73,9 @@ export class VideoCallbackProcessor extends WorkerHost {
       final ? 'video: callback given up' : 'video: callback failed; retried',
     );
   }
+}
+
+/** One line per worker error (BullMQ retries on its own); unhandled, the emitter would print a stack. */
+function logWorkerError(logger: Logger, queue: string, err: Error): void {
+  logger.warn({ queue, err: err.message }, 'video: queue worker error; retrying');
 }

@@ -145,6 +145,11 @@ export interface PassthroughCodec {
    * of `usageFromStreamChunk`.
    */
   streamUsage?(operation: string): StreamUsageAccumulator;
+  /**
+   * For a wire whose streams end by closing the connection (Gemini), where a cut looks like an end:
+   * whether a chunk (parsed as for `usageFromStreamChunk`) shows the answer complete.
+   */
+  streamComplete?(operation: string, chunk: unknown): boolean;
   parseError(
     status: number,
     body: unknown,

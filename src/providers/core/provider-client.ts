@@ -13,6 +13,7 @@ import type {
   EmbeddingsResponse,
 } from './canonical';
 import { HttpExecutor, parseBodyText, toProviderError, type UpstreamResponse } from './http-executor';
+import { withoutCredential } from './redact-secrets';
 import { ProviderError } from './provider-error';
 import { parseSse, type SseEvent } from './sse';
 import type { CancelSignal } from './cancel';
@@ -45,9 +46,9 @@ export class ProviderClient {
     const chat = requireChat(adapter);
     if (chat.kind === 'local') return chat.complete(req, ctx, signal);
     const res = await this.send(chat.buildRequest(req, ctx), ctx, signal);
-    const body = await readBodyChecked(res);
-    if (res.status >= 400) throw chat.parseError(res.status, body, res.headers);
-    return chat.parseResponse(body, ctx);
+    if (res.status >= 400)
+      throw withoutCredential(chat.parseError(res.status, await readBodyChecked(res), res.headers), ctx);
+    return chat.parseResponse((await readJsonAnswer(res)).body, ctx);
   }
 
   async stream(
@@ -59,7 +60,8 @@ export class ProviderClient {
     const chat = requireChat(adapter);
     if (chat.kind === 'local') return localStream(chat, req, ctx, signal);
     const res = await this.send(chat.buildRequest(req, ctx), ctx, signal);
-    if (res.status >= 400) throw chat.parseError(res.status, await readBodyChecked(res), res.headers);
+    if (res.status >= 400)
+      throw withoutCredential(chat.parseError(res.status, await readBodyChecked(res), res.headers), ctx);
     return guardStream(chat.parseStream(parseSse(res.body), ctx));
   }
 
@@ -74,12 +76,12 @@ export class ProviderClient {
   ): Promise<PassthroughResult> {
     const res = await this.send(codec.buildRequest(operation, body, ctx, stream, clientHeaders), ctx, signal);
     const contentType = String(res.headers['content-type'] ?? '');
-    if (res.status >= 400) throw codec.parseError(res.status, await readBodyChecked(res), res.headers);
+    if (res.status >= 400)
+      throw withoutCredential(codec.parseError(res.status, await readBodyChecked(res), res.headers), ctx);
     if (stream && contentType.includes('text/event-stream')) {
       return { status: res.status, headers: res.headers, events: guardStream(parseSse(res.body)) };
     }
-    const text = await readTextChecked(res);
-    return { status: res.status, headers: res.headers, body: parseBodyText(text), text };
+    return { status: res.status, headers: res.headers, ...(await readJsonAnswer(res)) };
   }
 
   async embed(
@@ -95,9 +97,9 @@ export class ProviderClient {
         message: `provider ${adapter.id} has no embeddings endpoint`,
       });
     const res = await this.send(codec.buildRequest(req, ctx), ctx, signal);
-    const body = await readBodyChecked(res);
-    if (res.status >= 400) throw codec.parseError(res.status, body, res.headers);
-    return codec.parseResponse(body, ctx);
+    if (res.status >= 400)
+      throw withoutCredential(codec.parseError(res.status, await readBodyChecked(res), res.headers), ctx);
+    return codec.parseResponse((await readJsonAnswer(res)).body, ctx);
   }
 
   /** A raw request for codecs that need extra calls (video polls, cache creation). */
@@ -121,7 +123,8 @@ export class ProviderClient {
     signal?: CancelSignal,
   ): Promise<UpstreamResponse> {
     const res = await this.send(spec, ctx, signal);
-    if (res.status >= 400) throw parseError(res.status, await readBodyChecked(res), res.headers);
+    if (res.status >= 400)
+      throw withoutCredential(parseError(res.status, await readBodyChecked(res), res.headers), ctx);
     return res;
   }
 
@@ -157,6 +160,24 @@ function requireChat(adapter: ProviderAdapter) {
 
 async function readBodyChecked(res: UpstreamResponse): Promise<unknown> {
   return parseBodyText(await readTextChecked(res));
+}
+
+/**
+ * A successful answer's body, which must be JSON (or empty): anything else (cut short, an HTML page of
+ * a proxy) is the upstream's failure, retryable on another deployment like a 5xx.
+ */
+async function readJsonAnswer(res: UpstreamResponse): Promise<{ body: unknown; text: string }> {
+  const text = await readTextChecked(res);
+  const body = parseBodyText(text);
+  if (typeof body === 'string')
+    throw new ProviderError({
+      kind: 'upstream',
+      upstreamStatus: res.status,
+      upstreamCode: 'invalid_json',
+      message: 'upstream answered with a body that is not JSON',
+      raw: text.slice(0, 500),
+    });
+  return { body, text };
 }
 
 /** An upstream body read whole as text; a transport failure mid-body is a typed ProviderError. */

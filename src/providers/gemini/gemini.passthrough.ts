@@ -4,7 +4,7 @@ import { ProviderError } from '../core/provider-error';
 import { parseGeminiError } from './gemini.errors';
 import { geminiModelResource, geminiPost } from './gemini.http';
 import { fromGeminiUsage } from './gemini.parts';
-import type { GeminiUsageMetadata } from './gemini.wire';
+import type { GeminiGenerateContentResponse, GeminiUsageMetadata } from './gemini.wire';
 
 export const GEMINI_PASSTHROUGH_OPERATIONS = [
   'generateContent',
@@ -41,6 +41,11 @@ export const geminiPassthroughCodec: PassthroughCodec = {
   },
   usageFromStreamChunk(_operation, chunk) {
     return usageOf(chunk);
+  },
+  // Gemini ends a stream by closing the connection: only a finishReason (or a blocked prompt) ends an answer.
+  streamComplete(_operation, chunk) {
+    const c = chunk as GeminiGenerateContentResponse | undefined;
+    return Boolean(c?.candidates?.some((x) => x?.finishReason) || c?.promptFeedback?.blockReason);
   },
   parseError: parseGeminiError,
 };

@@ -44,6 +44,10 @@ describe('Veo video codec (golden fixtures)', () => {
     ]);
     const file = 'https://generativelanguage.googleapis.com/v1beta/files/3k9x:download?alt=media';
     expect(veoVideoCodec.buildDownload!(file, ctx()).headers['x-goog-api-key']).toBe('g-key');
+    // The key never goes to another host, whatever the operation says.
+    expect(() => veoVideoCodec.buildDownload!('https://evil.example/files/3k9x', ctx())).toThrow(
+      expect.objectContaining({ kind: 'upstream' }),
+    );
     expect(() => veoVideoCodec.parseSubmit({ done: false }, {})).toThrow(
       expect.objectContaining({ kind: 'upstream' }),
     );

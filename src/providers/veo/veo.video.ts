@@ -94,7 +94,15 @@ export const veoVideoCodec: VideoCodec = {
     };
   },
 
-  buildDownload: (url, ctx) => ({ method: 'GET', url, headers: geminiHeaders(ctx) }),
+  buildDownload(url, ctx) {
+    // The deployment's key goes only to the deployment's own host: a video URI elsewhere is refused.
+    if (originOf(url) !== originOf(geminiBase(ctx.deployment.baseUrl)))
+      throw new ProviderError({
+        kind: 'upstream',
+        message: "Veo gave a video URI outside the deployment's host; not fetched with its key",
+      });
+    return { method: 'GET', url, headers: geminiHeaders(ctx) };
+  },
 
   parseError: parseGeminiError,
 };
@@ -106,6 +114,14 @@ function veoImage(image: VideoImage, param: string): Obj {
 
 function refused(param: string, message: string): ProviderError {
   return new ProviderError({ kind: 'invalid_request', param, message });
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 function geminiBase(baseUrl: string | undefined): string {

@@ -6,7 +6,7 @@ export class LivenessResponse {
   status!: 'ok';
 }
 
-/** `GET /health/ready`: 200 when both stores answer, 503 otherwise (same body). */
+/** `GET /health/ready`: 200 when both stores answer and the limits run, 503 otherwise (same body). */
 export class ReadinessResponse {
   @ApiProperty({ type: String, enum: ['ok', 'unavailable'] })
   status!: 'ok' | 'unavailable';
@@ -16,4 +16,11 @@ export class ReadinessResponse {
 
   @ApiProperty({ type: Boolean, description: 'Redis answered within 2 s' })
   redis!: boolean;
+
+  @ApiProperty({
+    type: Boolean,
+    description:
+      'Rate limits and budgets can run: Redis is not a Cluster node and no limits script failed on it in the last 10 s',
+  })
+  limits!: boolean;
 }

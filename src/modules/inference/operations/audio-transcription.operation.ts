@@ -11,12 +11,30 @@ import { readTextChecked, type ProviderClient } from '../../../providers/core/pr
 import { ProviderError } from '../../../providers/core/provider-error';
 import { estimateTextPromptTokens } from '../../../providers/core/token-estimate';
 import { wavDurationSeconds } from '../../../providers/core/wav';
-import { reserveEstimateNano } from '../../usage/pricing/reserve-estimate';
+import { perAudioSecondReserveNano, reserveEstimateNano } from '../../usage/pricing/reserve-estimate';
 import type { Operation } from '../pipeline/operation';
 import { openAiWireOnly } from './openai-wire-only';
 
 /** Output tokens reserved for a transcript (the audio's own tokens are not known before the call). */
 const RESERVED_OUTPUT_TOKENS = 1_024;
+/**
+ * The lowest bitrate the duration bound assumes for an upload that is not a WAV file: 16 kbit/s
+ * (2,000 bytes a second), below any speech codec setting OpenAI's formats are usually encoded at
+ * (mp3 ≥ 32 kbit/s, m4a/aac ≥ 24, webm/ogg opus at its speech default 24–32).
+ */
+const LOWEST_BYTES_PER_SECOND = 2_000;
+
+/**
+ * The seconds of audio an upload can hold, an upper bound the reservation prices at `per_audio_second`:
+ * a WAV file's duration from its header (rounded up to whole seconds, the unit OpenAI reports), any other
+ * container its byte length at the lowest bitrate (LOWEST_BYTES_PER_SECOND). The call settles at the
+ * seconds the provider reports. Audio encoded below 16 kbit/s (opus at 6–12 kbit/s) holds more than the
+ * bound: such a call reserves less than it costs (the settlement still bills it whole).
+ */
+export function reservedAudioSeconds(file: Uint8Array): number {
+  const wav = wavDurationSeconds(file);
+  return wav !== undefined ? Math.ceil(wav) : Math.ceil(file.length / LOWEST_BYTES_PER_SECOND);
+}
 
 /**
  * OpenAI `POST /v1/audio/transcriptions` and `/v1/audio/translations` (multipart): served by
@@ -51,7 +69,9 @@ export function transcriptionOperation(
         streamFormat: 'sse',
       };
     },
-    reserveNano: (parsed, rates) => reserveEstimateNano(parsed.promptTokens, RESERVED_OUTPUT_TOKENS, rates),
+    reserveNano: (parsed, rates) =>
+      reserveEstimateNano(parsed.promptTokens, RESERVED_OUTPUT_TOKENS, rates) +
+      perAudioSecondReserveNano(reservedAudioSeconds(parsed.request.file.data), rates),
     onResolved: (resolved) =>
       openAiWireOnly(resolved, `${name.replace('.', '/')} is served by OpenAI-wire models`),
     async attempt({ adapter, parsed, ctx, rctx, meter, signal }) {

@@ -11,6 +11,7 @@ import { cacheCost } from '../preparation/gemini-cache-metering';
 import type { GeminiCacheRegistry } from '../preparation/gemini-cache-registry';
 import { API_CACHE_PREFIX } from '../preparation/gemini-cache-registry';
 import { creationLifetime, type CacheLifetime } from '../preparation/gemini-cache-ttl';
+import { withoutCredential } from '../../../providers/core/redact-secrets';
 
 interface CacheCreation {
   lifetime: CacheLifetime;
@@ -64,7 +65,8 @@ export function cacheCreateOperation(
           message: `${adapter.id} holds no context caches`,
         });
       const res = await client.sendRaw(codec.buildCreate(parsed.body, ctx), ctx, signal);
-      if (res.status >= 400) throw codec.parseError(res.status, res.body, res.headers);
+      if (res.status >= 400)
+        throw withoutCredential(codec.parseError(res.status, res.body, res.headers), ctx);
       const tokens = codec.parseCreated(res.body).tokens ?? parsed.request.tokens;
       meter.usage({ promptTokens: tokens, completionTokens: 0, cacheWriteTokens: tokens });
       meter.storage({ tokens, seconds: parsed.request.lifetime.seconds });

@@ -77,16 +77,22 @@ async function attemptChat(
       const events = await peekFirst(result.events);
       // A wire that spreads usage over events (Anthropic) merges it per stream; others read each chunk.
       const usageSoFar = codec.streamUsage?.(operation);
-      const observed = tap(events, (ev) => {
-        const chunk = parseChunk(ev.data);
-        meter.observeChunk(chunk);
-        meter.usage(usageSoFar ? usageSoFar.add(chunk) : codec.usageFromStreamChunk(operation, chunk));
-      });
+      let chunk: unknown;
+      const observed = tap(
+        events,
+        (ev) => {
+          chunk = parseChunk(ev.data);
+          meter.observeChunk(chunk);
+          meter.usage(usageSoFar ? usageSoFar.add(chunk) : codec.usageFromStreamChunk(operation, chunk));
+        },
+        codec.streamComplete && (() => codec.streamComplete!(operation, chunk)),
+      );
       return {
         kind: 'stream',
         format: rctx.streamFormat,
         frames: dialect.passthroughStream(observed, rctx),
         check,
+        failureFrame: (err) => dialect.failureFrame?.(err, rctx),
       };
     }
     meter.usage(codec.usageFromResponse(operation, result.body));
@@ -101,6 +107,7 @@ async function attemptChat(
       format: rctx.streamFormat,
       frames: dialect.toSseFrames(check ? check.watch(events) : events, rctx, id),
       check,
+      failureFrame: (err) => dialect.failureFrame?.(err, rctx),
     };
   }
   const resp = await deps.client.complete(adapter, request, ctx, signal);

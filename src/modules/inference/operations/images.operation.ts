@@ -12,6 +12,7 @@ import { getAdapter } from '../../../providers/provider-registry';
 import type { ResolvedModel } from '../../routing/catalog.types';
 import { perImageReserveNano, reserveEstimateNano } from '../../usage/pricing/reserve-estimate';
 import type { Operation } from '../pipeline/operation';
+import { withoutCredential } from '../../../providers/core/redact-secrets';
 
 /** The two image routes of the OpenAI dialect. */
 export type ImagesOperationName = 'images.generations' | 'images.edits';
@@ -62,7 +63,8 @@ export function imagesOperation(name: ImagesOperationName, client: ProviderClien
         });
       const spec = codec.buildRequest(parsed.request, ctx);
       const res = await client.sendRaw(spec, ctx, signal);
-      if (res.status >= 400) throw codec.parseError(res.status, res.body, res.headers);
+      if (res.status >= 400)
+        throw withoutCredential(codec.parseError(res.status, res.body, res.headers), ctx);
       const result = codec.parseResponse(res.body, parsed.request);
       meter.usage(result.usage);
       meter.images(result.images);

@@ -6,7 +6,7 @@ import type { Logger } from '../../../common/logging/logger';
 import type { AttemptInfo } from '../../routing/router.service';
 import type { AttemptOutcome } from './operation';
 import type { RequestMeter } from './request-meter';
-import { errorTypeOf } from './error-type';
+import { errorTypeOf, midStreamStatusOf } from './error-type';
 import { StreamErrorReported } from './streams';
 
 /**
@@ -61,13 +61,16 @@ export class AnswerWriter {
       await commit();
       res.end();
     } catch (err) {
-      meter.failed(res.destroyed ? 499 : 502, errorTypeOf(err));
+      meter.failed(res.destroyed ? 499 : midStreamStatusOf(err), errorTypeOf(err));
       this.logger.warn(
         { request_id: meter.requestId, err: err instanceof Error ? err.message : String(err) },
         'stream ended with an error',
       );
       // Told in-band (an error event the client's SDK raises): end the answer so that frame arrives.
-      if (err instanceof StreamErrorReported && !res.destroyed) res.end();
+      const frame =
+        err instanceof StreamErrorReported || res.destroyed ? undefined : outcome.failureFrame?.(err);
+      if (frame) res.write(frame);
+      if ((err instanceof StreamErrorReported || frame) && !res.destroyed) res.end();
       else res.destroy();
     }
   }
@@ -99,7 +102,7 @@ export class AnswerWriter {
       await commit();
       res.end();
     } catch (err) {
-      meter.failed(res.destroyed ? 499 : 502, errorTypeOf(err));
+      meter.failed(res.destroyed ? 499 : midStreamStatusOf(err), errorTypeOf(err));
       this.logger.warn(
         { request_id: meter.requestId, err: err instanceof Error ? err.message : String(err) },
         'raw answer ended with an error',

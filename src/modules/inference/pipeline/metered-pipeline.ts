@@ -51,7 +51,22 @@ export class MeteredPipeline {
     this.writer = new AnswerWriter(logger);
   }
 
-  async serve<R>(op: Operation<R>, req: InferenceRequest, res: InferenceResponse): Promise<void> {
+  /** The requests in progress (graceful shutdown waits for them to be metered). */
+  private readonly running = new Set<Promise<void>>();
+
+  serve<R>(op: Operation<R>, req: InferenceRequest, res: InferenceResponse): Promise<void> {
+    const served = this.serveOnce(op, req, res);
+    this.running.add(served);
+    void served.catch(() => undefined).finally(() => this.running.delete(served));
+    return served;
+  }
+
+  /** Resolves once every request in progress has ended, its usage committed (graceful shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private async serveOnce<R>(op: Operation<R>, req: InferenceRequest, res: InferenceResponse): Promise<void> {
     const state = { admitted: false };
     try {
       await this.run(op, req, res, state);

@@ -81,6 +81,11 @@ export type AttemptOutcome =
       frames: AsyncIterable<string>;
       /** Set when the stream ends with a check (enforce_validation). */
       check?: AnswerCheck;
+      /**
+       * The frame that tells the client, in its dialect, of a failure after the stream began (then the
+       * answer ends normally, so the client's SDK raises it); absent or undefined: the answer is cut.
+       */
+      failureFrame?: (err: unknown) => string | undefined;
     };
 
 /** One attempt on one deployment, as the pipeline hands it to the operation. */

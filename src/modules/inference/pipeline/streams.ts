@@ -1,3 +1,5 @@
+import { ProviderError } from '../../../providers/core/provider-error';
+
 /** Waits for the first event so upstream failures surface before the client sees a byte. */
 export async function peekFirst<T>(source: AsyncIterable<T>): Promise<AsyncIterable<T>> {
   const it = source[Symbol.asyncIterator]();
@@ -15,21 +17,46 @@ export async function peekFirst<T>(source: AsyncIterable<T>): Promise<AsyncItera
   };
 }
 
-/** One stream event's data as JSON, parsed once for every reader (undefined for `[DONE]` or non-JSON). */
+/**
+ * One stream event's data as JSON, parsed once for every reader (undefined for `[DONE]` or empty data).
+ * Data that is not JSON is a broken frame: the upstream's failure (`upstream`, `invalid_stream_event`).
+ */
 export function parseChunk(data: string): unknown {
   if (!data || data === '[DONE]') return undefined;
   try {
     return JSON.parse(data);
   } catch {
-    return undefined;
+    throw new ProviderError({
+      kind: 'upstream',
+      upstreamCode: 'invalid_stream_event',
+      message: 'upstream stream sent an event whose data is not JSON',
+      raw: data.slice(0, 500),
+    });
   }
 }
 
-export async function* tap<T>(events: AsyncIterable<T>, onEvent: (ev: T) => void): AsyncIterable<T> {
+/**
+ * The events as they come, each handed to `onEvent` first. `complete`, asked after each event (a wire
+ * whose streams end by closing the connection: Gemini), tells whether the answer is complete; a
+ * stream that ends before it is was cut, and fails (`upstream`, `stream_truncated`).
+ */
+export async function* tap<T>(
+  events: AsyncIterable<T>,
+  onEvent: (ev: T) => void,
+  complete?: () => boolean,
+): AsyncIterable<T> {
+  let completed = complete === undefined;
   for await (const ev of events) {
     onEvent(ev);
+    if (!completed) completed = complete!();
     yield ev;
   }
+  if (!completed)
+    throw new ProviderError({
+      kind: 'upstream',
+      upstreamCode: 'stream_truncated',
+      message: 'upstream stream ended before the answer was complete',
+    });
 }
 
 /**

@@ -13,6 +13,8 @@ export class UsageTotalsResponse {
   @ApiProperty(INT) completion_tokens!: number;
   @ApiProperty(INT) reasoning_tokens!: number;
   @ApiProperty(INT) cached_tokens!: number;
+  @ApiProperty({ ...INT, description: 'images generated or edited' }) images!: number;
+  @ApiProperty(DECIMAL('seconds of audio transcribed or spoken, decimal string')) audio_seconds!: string;
   @ApiProperty(DECIMAL('seconds, decimal string')) video_seconds!: string;
   @ApiProperty(DECIMAL('USD, decimal string')) cost_usd!: string;
 }

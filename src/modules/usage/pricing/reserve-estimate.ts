@@ -23,6 +23,8 @@ export interface ReserveRates {
   perRequest: Fixed;
   /** The highest `per_image` price (image generation and edits). */
   perImage: Fixed;
+  /** The highest `per_audio_second` price (transcription, translation and speech priced by duration). */
+  perAudioSecond: Fixed;
   /** Ascending `above`; the first tier takes any prompt. */
   tiers: ReserveTier[];
 }
@@ -53,6 +55,7 @@ export function reserveRatesOf(pricings: readonly PricingInput[]): ReserveRates 
   return {
     perRequest: pricings.reduce((m, p) => max(m, price(p, RATE.perRequest)), ZERO),
     perImage: pricings.reduce((m, p) => max(m, price(p, RATE.perImage)), ZERO),
+    perAudioSecond: pricings.reduce((m, p) => max(m, price(p, RATE.perAudioSecond)), ZERO),
     tiers: [tierAt(-1), ...thresholds.map(tierAt)],
   };
 }
@@ -88,6 +91,14 @@ export function reserveEstimateNano(
 /** `images` × the highest `per_image` price of the route, in nano-USD rounded up (image calls add it). */
 export function perImageReserveNano(images: number, rates: ReserveRates): number {
   return Number(ceilUnits(mul(fixed(images), rates.perImage), 9));
+}
+
+/**
+ * `seconds` (a whole number or decimal text) × the highest `per_audio_second` price of the route, in
+ * nano-USD rounded up (audio calls priced by duration add it).
+ */
+export function perAudioSecondReserveNano(seconds: number | string, rates: ReserveRates): number {
+  return Number(ceilUnits(mul(fixed(seconds), rates.perAudioSecond), 9));
 }
 
 function ratesOfPricing(p: PricingInput): ReserveRates {
