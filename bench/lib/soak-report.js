@@ -127,8 +127,9 @@ function markdown(meta, res) {
       'usage had already arrived; and 200 ' +
       "with the provider's usage when the upstream finished first (a race the load of the machine decides). Upstream " +
       '500s and a cut JSON body are retried by the gateway, then answered 502; upstream 429s, retried, are answered ' +
-      '429. A stream that breaks after the gateway has sent its head cannot change its status any more: the gateway ' +
-      'ends the connection without the final chunk (the client sees a cut stream) and records 502.',
+      '429. A stream that breaks after the gateway has sent its 200 head is told in-band: an error event in the ' +
+      "dialect's shape, then the end of the stream (the client's SDK raises it); recorded 502 with the usage " +
+      'counted locally.',
     '',
     `Video tasks in the gateway's table: ${video.rows.map((r) => `${r.status}/${r.settlement} ${n(r.tasks)}`).join(', ') || 'none'}; ` +
       `submit → settled as the client saw it: p50 ${f(load.video.settleP50 / 1000, 1)} s, max ${f(load.video.settleMax / 1000, 1)} s.`,
@@ -143,7 +144,8 @@ function markdown(meta, res) {
         `${f(s.lagP50, 2)} / ${f(s.lagP99, 2)} / ${f(s.lagMax, 2)} | ${n(s.handles)} | ${n(s.apiFds)} | ${n(s.workerFds)} |`,
     ),
     '',
-    'At t = 0 the event-loop figures cover the start-up (the histogram runs from the first scrape on).',
+    'At t = 0 the event-loop figures cover the start-up (the histogram runs from the first scrape on). ' +
+      "prom-client's histogram has a 10 ms resolution: a delay of about 10 ms is its floor, i.e. no delay.",
     '',
     `Open fds once idle, by what they are (/proc/<pid>/fd and /proc/net/tcp): API ${list(res.idleFds.api)}; ` +
       `worker ${list(res.idleFds.worker)}.`,
