@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm start` builds first when dist/ is missing or older than any source file.
+// `npm start` builds first when dist/ is missing or older than any source file (the admin console's
+// sources under ui/ included).
 const { execSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -22,4 +23,6 @@ const stale = !fs.existsSync(entry) || newestMtime(srcDir) > fs.statSync(entry).
 if (stale) {
   console.log('switchboard: building (dist/ missing or stale)…');
   execSync('npm run build', { cwd: root, stdio: 'inherit' });
+} else {
+  require('./build-ui-if-needed').buildUiIfNeeded();
 }

@@ -20,6 +20,7 @@ import { UsageSpendModule } from './modules/usage/usage-spend-reader';
 import { VideoModule } from './modules/video/video.module';
 import { VideoWorkerModule } from './modules/video/video-worker.module';
 import { bullConnection } from './database/bull-connection';
+import { UiModule } from './modules/ui/ui.module';
 import { ResponsesPurgeModule } from './modules/inference/responses/responses-purge.module';
 
 /**
@@ -55,7 +56,7 @@ export class AppModule {
         MetricsModule,
         UsageModule,
         UsageSpendModule,
-        ...(api ? [InferenceModule, VideoModule] : []),
+        ...(api ? [InferenceModule, VideoModule, UiModule] : []),
         ...(config.role === 'api' ? [] : [VideoWorkerModule, ResponsesPurgeModule]),
       ],
       providers: [{ provide: APP_FILTER, useClass: DialectExceptionFilter }],

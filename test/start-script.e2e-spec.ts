@@ -27,6 +27,8 @@ describe('npm start: SIGTERM to npm drains and stops the gateway', () => {
 
   beforeAll(async () => {
     ensureBuilt();
+    // `npm start`'s prestart builds the console when stale: build it here, not inside the readiness wait.
+    require('../scripts/build-ui-if-needed').buildUiIfNeeded();
     fake = await startFakeOpenAi({ apiKey: 'sk-upstream' });
     configFile = yamlFile(fake);
   }, 180_000);

@@ -6,6 +6,7 @@ import { queueHeader } from '../common/http/response-headers';
 import { requestIdOf } from '../common/http/request-context';
 import type { Logger } from '../common/logging/logger';
 import { AuthService } from '../modules/auth/auth.service';
+import { answerClientError } from '../http/errors/client-error';
 import { sendError } from '../http/errors/dialect-exception.filter';
 import { readMultipartBody } from '../http/multipart-body';
 import { routeDispatch } from '../http/route-dispatch';
@@ -57,6 +58,7 @@ export function installFastInferenceRoutes(
     await dispatch(route.entry, decorateRawRequest(req, route.params, body, path, search), res);
   };
 
+  server.on('clientError', answerClientError);
   server.removeListener('request', nestListener);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';

@@ -28,7 +28,8 @@ export function unknownKeys(obj: Record<string, unknown>, known: readonly string
 export function rejectUnknownKeys(obj: Record<string, unknown>, path: string, level: KeyLevel): void {
   const [key] = unknownKeys(obj, level.keys);
   if (key === undefined) return;
-  throw new ConfigError(keyPath(path, key), `unknown key; did you mean ${nearestKey(key, level)}?`);
+  // An empty key is named by quoting it (a path of '' would name nothing).
+  throw new ConfigError(keyPath(path, key || '""'), `unknown key; did you mean ${nearestKey(key, level)}?`);
 }
 
 /** The known key nearest to `key` by edit distance, as the message names it; this level wins ties. */

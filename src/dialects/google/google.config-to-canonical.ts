@@ -70,7 +70,7 @@ export function fromGenerationConfig(gc: Obj, req: ChatRequest, passthrough: Obj
   if (modalities) {
     req.modalities = modalities.map(
       (m, i) =>
-        MODALITIES[String(m).toUpperCase()] ??
+        (typeof m === 'string' ? MODALITIES[m.toUpperCase()] : undefined) ??
         fail(`${p('responseModalities')}[${i}]`, 'expected TEXT, IMAGE or AUDIO'),
     );
   }

@@ -1,3 +1,4 @@
+import { shown } from '../dialect-validation-error';
 import type {
   AssistantBlock,
   AssistantMessage,
@@ -182,11 +183,11 @@ function mediaOrText(p: Obj, where: string): MediaBlock {
   if (code)
     return {
       type: 'text',
-      text: `\`\`\`${String(field(code, 'language') ?? 'python').toLowerCase()}\n${String(field(code, 'code') ?? '')}\n\`\`\`\n`,
+      text: `\`\`\`${shown(field(code, 'language') ?? 'python').toLowerCase()}\n${shown(field(code, 'code') ?? '')}\n\`\`\`\n`,
     };
   const result = optObj(p, 'codeExecutionResult', `${where}.codeExecutionResult`);
   if (result)
-    return { type: 'text', text: `\`\`\`output\n${String(field(result, 'output') ?? '')}\n\`\`\`\n` };
+    return { type: 'text', text: `\`\`\`output\n${shown(field(result, 'output') ?? '')}\n\`\`\`\n` };
   return fail(where, 'a part needs one of text, inlineData, fileData, functionCall, functionResponse');
 }
 
@@ -195,7 +196,11 @@ function detailOf(p: Obj, where: string): Detail | undefined {
   if (!res) return undefined;
   const level = optString(res, 'level', `${where}.mediaResolution.level`);
   if (level === undefined || level === 'MEDIA_RESOLUTION_UNSPECIFIED') return undefined;
-  return DETAIL_BY_RESOLUTION[level] ?? fail(`${where}.mediaResolution.level`, `unknown level "${level}"`);
+  // Own keys only: `constructor` is no level.
+  return (
+    (Object.hasOwn(DETAIL_BY_RESOLUTION, level) ? DETAIL_BY_RESOLUTION[level] : undefined) ??
+    fail(`${where}.mediaResolution.level`, `unknown level "${level}"`)
+  );
 }
 
 function withDetail<T extends MediaBlock>(part: T, detail: Detail | undefined): T {

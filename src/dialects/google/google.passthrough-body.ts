@@ -1,5 +1,5 @@
 import { DialectValidationError } from '../dialect-validation-error';
-import { fieldOnce, isObj, type Obj } from './google.fields';
+import { fail, field, fieldOnce, isObj, optArray, optObj, type Obj } from './google.fields';
 
 /** A Google body forwarded as is to a Gemini deployment (countTokens, embedContent, batchEmbedContents). */
 export interface GooglePassthroughBody {
@@ -10,8 +10,21 @@ export interface GooglePassthroughBody {
   cachedContent?: string;
 }
 
-export function fromGooglePassthroughBody(raw: unknown): GooglePassthroughBody {
+/**
+ * The top-level fields each forwarded body must hold, by action (the shape only: Gemini checks the
+ * rest), so a body of the wrong shape is a 400 naming the field rather than whatever the upstream says.
+ */
+const SHAPES: Readonly<Record<string, { required?: string; arrays?: string[]; objects?: string[] }>> = {
+  countTokens: { arrays: ['contents', 'tools'], objects: ['generateContentRequest', 'systemInstruction'] },
+  embedContent: { required: 'content', objects: ['content'] },
+  batchEmbedContents: { required: 'requests', arrays: ['requests'] },
+  cachedContents: { arrays: ['contents', 'tools'], objects: ['systemInstruction', 'toolConfig'] },
+};
+
+/** A forwarded body (`action`: the model action, or `cachedContents`), its top-level shape checked. */
+export function fromGooglePassthroughBody(raw: unknown, action: string): GooglePassthroughBody {
   if (!isObj(raw)) throw new DialectValidationError('the request body must be a JSON object', 'body');
+  checkShape(raw, action);
   const cachedContent = countedCacheOf(raw);
   return { body: raw, text: JSON.stringify(raw), ...(cachedContent !== undefined ? { cachedContent } : {}) };
 }
@@ -32,4 +45,12 @@ export function countedCacheOf(body: Obj): string | undefined {
       'cachedContent',
     );
   return named;
+}
+
+export function checkShape(body: Obj, action: string): void {
+  const shape = SHAPES[action] ?? {};
+  if (shape.required !== undefined && field(body, shape.required) == null)
+    fail(shape.required, 'required field is missing');
+  for (const key of shape.arrays ?? []) optArray(body, key, key);
+  for (const key of shape.objects ?? []) optObj(body, key, key);
 }

@@ -1,3 +1,4 @@
+import { shown } from '../dialect-validation-error';
 import { splitToolId, toolUseFromClient } from '../tool-call-id';
 import type {
   AssistantBlock,
@@ -154,7 +155,7 @@ export function responsesInputToMessages(v: unknown, path: string): ChatMessage[
         fail(`${p}.type`, "'item_reference' is not supported by this gateway; use previous_response_id");
       // falls through (fail never returns)
       default:
-        fail(`${p}.type`, `'${String(type)}' is not supported by this gateway`);
+        fail(`${p}.type`, `'${shown(type)}' is not supported by this gateway`);
     }
   });
   return out;
@@ -215,7 +216,7 @@ function parseTools(v: unknown): ToolDefinition[] | undefined {
     const p = `tools[${i}]`;
     const t = requireObject(raw, p);
     if (t.type !== 'function')
-      fail(`${p}.type`, `'${String(t.type)}' tools are not supported by this gateway`);
+      fail(`${p}.type`, `'${shown(t.type)}' tools are not supported by this gateway`);
     const tool: ToolDefinition = { type: 'function', name: requireString(t.name, `${p}.name`) };
     const description = optString(t.description, `${p}.description`);
     if (description !== undefined) tool.description = description;

@@ -1,6 +1,6 @@
 import type { VideoImage, VideoRequest } from '../../providers/core/video';
 import type { VideoTaskStatus, VideoTaskView } from '../../modules/video/video-task.view';
-import { DialectValidationError } from '../dialect-validation-error';
+import { DialectValidationError, shown } from '../dialect-validation-error';
 import type { VideoCreateCall } from './video-create-call';
 import {
   TASK_ID_PATTERN,
@@ -97,7 +97,7 @@ function durationOf(v: unknown): string | undefined {
   if (v === undefined || v === null || v === '') return undefined;
   const text = typeof v === 'number' ? String(v) : v;
   if (text !== '5' && text !== '10')
-    throw new DialectValidationError(`'duration' must be one of '5', '10', got '${String(v)}'`, 'duration');
+    throw new DialectValidationError(`'duration' must be one of '5', '10', got '${shown(v)}'`, 'duration');
   return text;
 }
 

@@ -1,6 +1,6 @@
 import type { VideoImage, VideoRequest } from '../../providers/core/video';
 import type { VideoTaskStatus, VideoTaskView } from '../../modules/video/video-task.view';
-import { DialectValidationError } from '../dialect-validation-error';
+import { DialectValidationError, shown } from '../dialect-validation-error';
 import type { VideoCreateCall } from './video-create-call';
 import {
   TASK_ID_PATTERN,
@@ -86,7 +86,7 @@ export function parseSeedanceCreate(body: Obj): VideoCreateCall {
       images.push({ image, role, path });
     } else {
       throw new DialectValidationError(
-        `'${path}.type' must be one of 'text', 'image_url', got '${String(item.type)}'`,
+        `'${path}.type' must be one of 'text', 'image_url', got '${shown(item.type)}'`,
         `${path}.type`,
       );
     }
@@ -155,7 +155,7 @@ function pick(
 function oneOf(v: unknown, path: string, allowed: readonly string[]): string {
   if (typeof v !== 'string' || !allowed.includes(v))
     throw new DialectValidationError(
-      `'${path}' must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got '${String(v)}'`,
+      `'${path}' must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got '${shown(v)}'`,
       path,
     );
   return v;

@@ -70,7 +70,7 @@ export function sendError(
 }
 
 function isInferencePath(path: string): boolean {
-  return !/^\/(admin|health|docs|metrics)(\/|$|-)/.test(path);
+  return !/^\/(admin|health|docs|metrics|ui)(\/|$|-)/.test(path);
 }
 
 const HTTP_CODES: Record<number, GatewayErrorCode> = {

@@ -1,12 +1,21 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { GatewayError } from '../../common/errors/gateway-error';
+import { refuseNulText } from '../../common/validation/nul-text';
+
+/** The ValidationPipe, after refusing text no column can hold (U+0000) with a 400 naming its field. */
+class AdminValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    refuseNulText(value, metadata.type === 'param' ? (metadata.data ?? '') : '');
+    return super.transform(value, metadata);
+  }
+}
 
 /**
  * The ValidationPipe for admin DTOs: unknown fields are refused, values converted, and the 400 names
  * the first offending field in `param` (`metadata.x`, `allowed_models.0`).
  */
 export function adminValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new AdminValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

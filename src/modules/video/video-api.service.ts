@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '../../common/errors/gateway-error';
 import type { InferenceRequest, InferenceResponse } from '../../common/http/inference-request';
 import { requestIdOf } from '../../common/http/request-context';
+import { refuseNulText } from '../../common/validation/nul-text';
 import { sendJson } from '../../common/http/send-json';
 import { APP_CONFIG } from '../../config/app-config';
 import type { AppConfig } from '../../config/config.types';
@@ -177,7 +178,15 @@ export class VideoApiService {
         ),
       'veo.fetchOperation': async (req, res, who) => {
         const name = body(req).operationName;
-        const id = typeof name === 'string' ? veoOperationIdOf(name) : undefined;
+        if (typeof name !== 'string' || name === '')
+          throw new GatewayError(
+            'invalid_request',
+            "'operationName' must be an operation name (models/{model}/operations/{id})",
+            {
+              param: 'operationName',
+            },
+          );
+        const id = veoOperationIdOf(name);
         sendJson(res, 200, this.veoOperation(req, await this.task(who, id, 'operationName')));
       },
       'veo.download': async (req, res, who) => {
@@ -201,6 +210,7 @@ export class VideoApiService {
     parse: () => VideoCreateCall,
     render: (row: VideoTaskRow) => unknown,
   ): Promise<void> {
+    refuseNulText(videoRequestBody(req.body));
     const call = dialectParse(parse);
     const idem = req.headers['idempotency-key'];
     const row = await this.submitter.submit(identity, call, {
@@ -327,7 +337,7 @@ const SEEDANCE_STATUSES: Record<string, VideoTaskRow['status']> = {
 };
 
 function seedanceStatus(s: string): VideoTaskRow['status'] {
-  const status = SEEDANCE_STATUSES[s];
+  const status = Object.hasOwn(SEEDANCE_STATUSES, s) ? SEEDANCE_STATUSES[s] : undefined;
   if (!status)
     throw new GatewayError(
       'invalid_request',

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { SecretBox } from '../../common/crypto/secret-box';
-import { SafeHttpClient } from '../../common/http/safe-fetch';
+import { GatewayError } from '../../common/errors/gateway-error';
+import { SafeFetchError, SafeHttpClient } from '../../common/http/safe-fetch';
 import type { Logger } from '../../common/logging/logger';
 import { LOGGER } from '../../common/logging/logger.module';
 import { APP_CONFIG } from '../../config/app-config';
@@ -39,6 +40,22 @@ export class VideoCallbacks implements OnModuleDestroy {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.http = new SafeHttpClient({ allowPrivate: config.allowPrivateUrls });
+  }
+
+  /**
+   * At submit: a callback URL whose host is, or resolves to, a loopback, private or link-local address
+   * is a 400 naming `callback_url` (it would never be delivered). A name that does not resolve now is
+   * left to delivery, which checks again at connect time.
+   */
+  async assertDeliverable(url: string): Promise<void> {
+    try {
+      await this.http.assertDestination(new URL(url));
+    } catch (err) {
+      if (err instanceof SafeFetchError && err.kind === 'refused')
+        throw new GatewayError('invalid_request', `'callback_url' must be a public URL: ${err.message}`, {
+          param: 'callback_url',
+        });
+    }
   }
 
   schedule(taskId: string): Promise<void> {

@@ -22,7 +22,14 @@ export function videoRequestBody(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
+/** A body read as a form (its files hold bytes): a JSON body with `fields` and `files` members is JSON. */
 function isMultipart(body: unknown): body is MultipartBody {
   const b = body as MultipartBody | null;
-  return !!b && typeof b === 'object' && Array.isArray(b.files) && typeof b.fields === 'object';
+  return (
+    !!b &&
+    typeof b === 'object' &&
+    Array.isArray(b.files) &&
+    typeof b.fields === 'object' &&
+    b.files.every((f) => Buffer.isBuffer((f as MultipartBody['files'][number] | null)?.data))
+  );
 }

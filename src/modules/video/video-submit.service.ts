@@ -25,6 +25,7 @@ import {
   type RoutedResult,
 } from '../routing/router.service';
 import { fixed, shift, toText } from '../usage/pricing/fixed-decimal';
+import { VideoCallbacks } from './video-callbacks';
 import { VideoQueue } from './video-queue';
 import { VideoSettlement } from './video-settlement';
 import { VideoTaskStore, type VideoTaskRow } from './video-task.store';
@@ -87,12 +88,14 @@ export class VideoSubmitService {
     private readonly upstream: VideoUpstream,
     private readonly settlement: VideoSettlement,
     private readonly queue: VideoQueue,
+    private readonly callbacks: VideoCallbacks,
     private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async submit(identity: Identity, call: VideoSubmitCall, opts: VideoSubmitOptions): Promise<VideoTaskRow> {
     const resolved = this.videoRoute(identity, call.publicModel, opts.remixOf);
+    if (call.callbackUrl) await this.callbacks.assertDeliverable(call.callbackUrl);
     const id = uuid7().replace(/-/g, '');
     const idemKey = opts.idempotencyKey && this.idempotencyKey(identity, opts.idempotencyKey);
     if (idemKey) {

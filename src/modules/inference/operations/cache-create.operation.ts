@@ -1,4 +1,6 @@
 import { GatewayError } from '../../../common/errors/gateway-error';
+import { refuseNulText } from '../../../common/validation/nul-text';
+import { checkShape } from '../../../dialects/google/google.passthrough-body';
 import type { ProviderClient } from '../../../providers/core/provider-client';
 import { ProviderError } from '../../../providers/core/provider-error';
 import { estimateTextTokens } from '../../../providers/core/token-estimate';
@@ -33,6 +35,8 @@ export function cacheCreateOperation(
     wire: 'gemini',
     parse(raw) {
       const body = requireObject(raw);
+      checkShape(body, 'cachedContents');
+      refuseNulText(body.displayName, 'displayName');
       if (typeof body.model !== 'string' || body.model.length === 0)
         throw new GatewayError('invalid_request', "'model' is required (models/{model})", { param: 'model' });
       // The whole body, as Gemini reads it (`system_instruction` as well as `systemInstruction`).

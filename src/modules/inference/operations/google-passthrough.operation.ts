@@ -36,7 +36,7 @@ export function googlePassthroughOperation(
       const { model, action } = modelActionOf(params);
       if (!actions.includes(action))
         throw new DialectValidationError(`unsupported action ':${action}'`, 'action');
-      const p = fromGooglePassthroughBody(body);
+      const p = fromGooglePassthroughBody(body, action);
       return {
         publicModel: model,
         stream: false,

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '../../../common/errors/gateway-error';
+import { withoutNul } from '../../../common/validation/nul-text';
 import { APP_CONFIG } from '../../../config/app-config';
 import type { AppConfig } from '../../../config/config.types';
 import { PrismaService } from '../../../database/prisma.service';
@@ -38,8 +39,8 @@ export class ResponseStore {
         id: row.id,
         keyId: identity.keyId ?? null,
         model: row.model,
-        conversation: row.conversation as unknown as Prisma.InputJsonValue,
-        response: row.response as Prisma.InputJsonValue,
+        conversation: withoutNul(row.conversation) as unknown as Prisma.InputJsonValue,
+        response: withoutNul(row.response) as Prisma.InputJsonValue,
         expiresAt: new Date(Date.now() + days * 86_400_000),
       },
     });
@@ -47,6 +48,7 @@ export class ResponseStore {
 
   /** The caller's unexpired stored response, else a 404 naming `field`. */
   async owned(identity: Identity, id: string, field: string): Promise<StoredResponseRow> {
+    if (unstorable(id)) throw notFound(id, field);
     const row = await this.prisma.storedResponse.findFirst({
       where: { id, keyId: identity.keyId ?? null, expiresAt: { gt: new Date() } },
     });
@@ -61,6 +63,7 @@ export class ResponseStore {
 
   /** Deletes the caller's stored response, else a 404 naming `field`. */
   async remove(identity: Identity, id: string, field: string): Promise<void> {
+    if (unstorable(id)) throw notFound(id, field);
     const { count } = await this.prisma.storedResponse.deleteMany({
       where: { id, keyId: identity.keyId ?? null, expiresAt: { gt: new Date() } },
     });
@@ -74,6 +77,11 @@ export class ResponseStore {
     });
     return count;
   }
+}
+
+/** An id no row can have (Postgres text holds no U+0000): not found, without a query. */
+function unstorable(id: string): boolean {
+  return id.includes('\u0000');
 }
 
 function notFound(id: string, field: string): GatewayError {

@@ -313,7 +313,7 @@ export const PRICE_TABLE: Readonly<Record<string, PricingInput>> = {
 export function shippedPricing(modelId: string | undefined): PricingInput | undefined {
   if (!modelId) return undefined;
   const id = modelId.replace(/^models\//, '').replace(/^[a-z-]+\//, '');
-  if (PRICE_TABLE[id]) return PRICE_TABLE[id];
+  if (Object.hasOwn(PRICE_TABLE, id)) return PRICE_TABLE[id];
   let best: string | undefined;
   for (const key of Object.keys(PRICE_TABLE)) {
     if (

@@ -1,0 +1,9 @@
+import { join } from 'node:path';
+import { fuzzParser, validFixtureBodies } from '../__fixtures__/request-fuzz';
+import { fromResponsesRequest } from './responses.request';
+
+describe('Responses parser under fuzzing: a parsed call or a DialectValidationError naming a field', () => {
+  it.each(validFixtureBodies(join(__dirname, '__fixtures__')))('near %s', (_name, body) =>
+    fuzzParser(body, fromResponsesRequest),
+  );
+});
