@@ -1,15 +1,7 @@
-/** The gateway's providers (src/providers/core/adapter.ts PROVIDER_IDS): deployment forms and log filters. */
-export const PROVIDERS = [
-  'openai',
-  'openai-compatible',
-  'azure-openai',
-  'anthropic',
-  'gemini',
-  'deepseek',
-  'kling',
-  'seedance',
-  'mock',
-];
+import { PROVIDER_IDS } from '../../src/providers/core/provider-ids';
+
+/** The gateway's providers (the server's own list): the deployment form and the usage logs' filter. */
+export const PROVIDERS: readonly string[] = PROVIDER_IDS;
 
 /**
  * The usage logs' `status` filter: the classes the API takes (`error` is >= 400, as the summary counts
