@@ -270,6 +270,52 @@ describe('admin console (/ui) in headless chromium', () => {
     expect(task).toMatchObject({ settlement: 'charged', cost_usd: '0.25' });
   });
 
+  it('edits and deletes a team, edits a key and rotates it with a grace period (new secrets shown once)', async () => {
+    const team = await admin.createTeam({ name: 'edit-me' });
+    const old = await admin.createKey({ name: 'rotate-me', team_id: team.id });
+    registerSecret(old.key);
+    await signIn(gw.masterKey);
+    await open('Teams');
+    const teamRow = page.locator('tr[data-team="edit-me"]');
+    await teamRow.getByRole('button', { name: 'Edit' }).click();
+    const editTeam = page.getByRole('dialog', { name: 'Edit team edit-me' });
+    await editTeam.getByLabel('Budget (USD)').fill('12.5');
+    await editTeam.getByLabel('Budget period').selectOption('7d');
+    await editTeam.getByRole('button', { name: 'Save' }).click();
+    await editTeam.waitFor({ state: 'detached' });
+    await expect(teamRow.textContent()).resolves.toContain('$12.5 per 7d');
+    // The period's reset time, in the viewer's zone with UTC on hover.
+    expect(await teamRow.locator('time').first().getAttribute('title')).toMatch(/ UTC$/);
+
+    await open('Keys');
+    const keyRow = page.locator('tr[data-key="rotate-me"]');
+    await keyRow.getByRole('button', { name: 'Edit' }).click();
+    const editKey = page.getByRole('dialog', { name: 'Edit key rotate-me' });
+    await editKey.getByLabel('Budget (USD)').fill('3');
+    await editKey.getByRole('button', { name: 'Save' }).click();
+    await editKey.waitFor({ state: 'detached' });
+    await expect(keyRow.textContent()).resolves.toContain('$0 / $3');
+    await keyRow.getByRole('button', { name: 'Rotate' }).click();
+    const rotate = page.getByRole('dialog', { name: 'Rotate key rotate-me' });
+    await rotate.getByLabel('Grace period').fill('600');
+    await rotate.getByRole('button', { name: 'Rotate' }).click();
+    const notice = page.getByRole('alert', { name: 'New key' });
+    const rotated = (await notice.locator('code[data-secret="API key"]').textContent())!;
+    registerSecret(rotated);
+    expect(rotated).not.toBe(old.key);
+    await notice.getByRole('button', { name: 'I have copied them' }).click();
+    expect(await page.content()).not.toContain(rotated);
+    for (const secret of [old.key, rotated]) {
+      const me = await fetch(`${gw.url}/v1/key`, { headers: { authorization: `Bearer ${secret}` } });
+      expect(me.status).toBe(200);
+    }
+
+    await open('Teams');
+    await teamRow.getByRole('button', { name: 'Delete' }).click();
+    await teamRow.waitFor({ state: 'detached' });
+    expect((await admin.request('GET', `/admin/teams/${team.id}`)).status).toBe(404);
+  });
+
   it('every page: reachable by keyboard, its controls labelled, never stuck loading or failing', async () => {
     await signIn(gw.masterKey);
     await page.locator('.who').waitFor();
