@@ -160,6 +160,7 @@ describe('admin console (/ui) in headless chromium', () => {
     await expect(page.locator('.empty').textContent()).resolves.toBe('No usage records match.');
     await filters.getByLabel('Status').selectOption('success');
     await filters.getByLabel('Provider').selectOption('openai');
+    await filters.getByLabel('Key').selectOption({ label: 'ui-key' });
     await row.waitFor();
     const [csv, csvRequest] = await Promise.all([
       page.waitForEvent('download'),
@@ -167,7 +168,7 @@ describe('admin console (/ui) in headless chromium', () => {
       page.getByRole('button', { name: 'Export CSV' }).click(),
     ]);
     expect(new URL(csvRequest.url()).searchParams.toString()).toBe(
-      'provider=openai&status=success&format=csv',
+      `key_id=${created.id}&provider=openai&status=success&format=csv`,
     );
     expect(csv.suggestedFilename()).toBe('usage.csv');
     expect(readFileSync((await csv.path())!, 'utf8')).toContain(cost);

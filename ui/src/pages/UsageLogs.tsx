@@ -5,6 +5,7 @@ import { count } from '../format';
 import { useAction, useAsync, useCursor, useFilters } from '../hooks';
 import type { Session } from '../session';
 import { PagedTable, type Column } from '../table';
+import { KeyFilter, useKeys } from '../keys';
 import { PROVIDERS, STATUS_CLASSES, STATUS_CODES } from '../providers';
 import { TeamFilter, useTeams } from '../teams';
 import type { Page, UsageLog } from '../types';
@@ -38,6 +39,7 @@ export function UsageLogs({ session }: { session: Session }): ReactNode {
     [filters, paging.cursor],
   );
   const teams = useTeams(session);
+  const keys = useKeys();
   const exporting = useAction();
   const exportCsv = () =>
     void exporting.run(() =>
@@ -59,13 +61,7 @@ export function UsageLogs({ session }: { session: Session }): ReactNode {
           value={filters.team_id}
           onChange={(team_id) => set({ team_id })}
         />
-        <Field label="Key id">
-          <input
-            type="search"
-            value={filters.key_id}
-            onChange={(e) => set({ key_id: e.target.value.trim() })}
-          />
-        </Field>
+        <KeyFilter keys={keys} value={filters.key_id} onChange={(key_id) => set({ key_id })} />
         <Field label="Model">
           <input
             type="search"
