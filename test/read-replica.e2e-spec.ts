@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import type { AuditLogPage, KeyResponse, UsageLogPage, UsageSummaryResponse } from './support/admin-client';
 import { AdminClient } from './support/admin-client';
 import { eventually } from './support/eventually';
 import { startGateway, type TestGateway } from './support/gateway';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
-import { createTestDatabase, withAdminClient } from './support/test-databases';
+import { createTestDatabase, withAdminClient, withClient } from './support/test-databases';
 
 /**
  * DATABASE_READ_URL: the read URL is the same test database through a TCP proxy, logged in as a role
@@ -20,15 +20,7 @@ describe('read replica (DATABASE_READ_URL)', () => {
   let gw: TestGateway;
   let admin: AdminClient;
 
-  const withPrimary = async <T>(fn: (c: Client) => Promise<T>): Promise<T> => {
-    const c = new Client({ connectionString: primaryUrl });
-    await c.connect();
-    try {
-      return await fn(c);
-    } finally {
-      await c.end();
-    }
-  };
+  const withPrimary = <T>(fn: (c: Client) => Promise<T>): Promise<T> => withClient(primaryUrl, fn);
   const readerSessions = async (): Promise<number> =>
     withPrimary(async (c) => {
       const { rows } = await c.query<{ n: string }>(
