@@ -71,6 +71,8 @@ export interface AppConfig {
   nodeEnv: string | undefined;
   production: boolean;
   databaseUrl: string;
+  /** DATABASE_READ_URL: a read replica that serves reports (usage, audit log, video task list); undefined: the primary. */
+  databaseReadUrl: string | undefined;
   redisUrl: string;
   /** Undefined until bootstrap resolves (generated outside production). */
   masterKey: string | undefined;

@@ -9,7 +9,7 @@ import {
   type Page,
 } from '../../common/http/cursor-page';
 import { GatewayError, invalidRequest } from '../../common/errors/gateway-error';
-import { PrismaService } from '../../database/prisma.service';
+import { ReportDatabase } from '../../database/report-database.service';
 import type { Identity } from '../auth/identity';
 import { parseProviderFilter, parseStatusFilter, type StatusRange } from './usage-log-filters';
 
@@ -92,7 +92,8 @@ const DAY_MS = 86_400_000;
  */
 @Injectable()
 export class UsageReportService {
-  constructor(private readonly prisma: PrismaService) {}
+  /** Reports may lag the primary by a replica's delay: they read through ReportDatabase (DATABASE_READ_URL). */
+  constructor(private readonly db: ReportDatabase) {}
 
   /** Parses `from`, `to`, `team_id`, `key_id`, `model` and applies the caller's scope. */
   filters(q: Record<string, unknown>, identity: Identity, selfService = false): UsageFilters {
@@ -202,7 +203,7 @@ export class UsageReportService {
     const groups = groupBy.map((g) => names[g]);
     const sql = `SELECT ${[...groups, ...OUTER_SUMS].join(', ')} FROM (${parts.join(' UNION ALL ')}) u
       ${groupBy.length ? `GROUP BY ${groupBy.map((_, i) => i + 1).join(', ')} ORDER BY ${groupBy.map((_, i) => `${i + 1} NULLS FIRST`).join(', ')}` : ''}`;
-    const rows = await this.prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(sql, ...params);
+    const rows = await this.db.prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(sql, ...params);
     const data: SummaryRow[] = [];
     const totals = emptyTotals();
     for (const r of rows) {
@@ -272,7 +273,7 @@ export class UsageReportService {
         audio_seconds::text, video_seconds::text, cost_usd::text, latency_ms, ttft_ms, stream, estimated
       FROM usage_records ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY created_at DESC, id DESC LIMIT ${Math.floor(take)}`;
-    const rows = await this.prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(sql, ...params);
+    const rows = await this.db.prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(sql, ...params);
     return rows.map((r) => ({
       ...r,
       created_at: r.created_at instanceof Date ? r.created_at.toISOString() : r.created_at,
