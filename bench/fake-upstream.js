@@ -7,6 +7,11 @@
  *   - Anthropic POST …/v1/messages                             (JSON, or SSE when "stream": true: message_start,
  *             content_block_start, ping, content_block_delta × 9, content_block_stop, message_delta, message_stop;
  *             `x-api-key` and `anthropic-version` required, as Anthropic does)
+ * Fault modes for the soak, on the OpenAI chat route only, picked by the upstream model name `fault-<mode>`
+ * (or an `x-fake-fault: <mode>` header); any other model answers as above, so the normal bench is unchanged:
+ *   500     → 500 in OpenAI's error shape          429 → 429 rate_limit_exceeded (no retry-after)
+ *   broken  → stream: 200, three chunks, then the socket is destroyed (no [DONE]); JSON: half a body, destroyed
+ *   slow    → the normal answer with 50 ms between stream chunks (for clients that abort mid-stream)
  * Anything else answers 404. Usage: node bench/fake-upstream.js [--port=N]
  * Prints `LISTENING <port>` on stdout once ready. FAKE_CHUNK_DELAY_MS (default 0) spaces stream chunks.
  */
@@ -144,13 +149,14 @@ const anthropicError = (type, message) => ({
   request_id: `req_${id()}`,
 });
 
-function sendStream(res, frames, headers = {}) {
+function sendStream(res, frames, headers = {}, delay = DELAY) {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers });
   let i = 0;
   const next = () => {
+    if (res.destroyed) return; // the gateway cancelled the upstream request
     if (i >= frames.length) return res.end();
     res.write(frames[i++]);
-    if (DELAY > 0) setTimeout(next, DELAY);
+    if (delay > 0) setTimeout(next, delay);
     else setImmediate(next); // separate writes, so a buffering proxy shows up in first-byte time
   };
   next();
@@ -176,6 +182,8 @@ function handle(req, res, raw) {
   const url = req.url || '';
   if (req.method === 'POST' && /\/chat\/completions(\?|$)/.test(url)) {
     const model = body.model || 'gpt-4o-mini';
+    const mode = req.headers['x-fake-fault'] || (FAULT_MODEL.exec(model) || [])[1];
+    if (mode) return fault(res, mode, model, body);
     if (body.stream) return sendStream(res, openaiChunks(model, !!body.stream_options?.include_usage));
     return sendJson(res, 200, openaiJson(model));
   }
@@ -185,6 +193,43 @@ function handle(req, res, raw) {
     return sendJson(res, 200, geminiJson(TEXT, true, id()));
   }
   return sendJson(res, 404, { error: { message: `no route ${req.method} ${url}` } });
+}
+
+const FAULT_MODEL = /^fault-(\w+)$/;
+const SLOW_CHUNK_MS = 50;
+
+/** The soak's fault modes (see the header comment). */
+function fault(res, mode, model, body) {
+  const stream = !!body.stream;
+  const usage = !!body.stream_options?.include_usage;
+  if (mode === '500') {
+    return sendJson(res, 500, {
+      error: { message: 'The server had an error', type: 'server_error', code: null },
+    });
+  }
+  if (mode === '429') {
+    const error = { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' };
+    return sendJson(res, 429, { error });
+  }
+  if (mode === 'slow') {
+    return stream
+      ? sendStream(res, openaiChunks(model, usage), {}, SLOW_CHUNK_MS)
+      : sendJson(res, 200, openaiJson(model));
+  }
+  if (mode === 'broken') {
+    if (!stream) {
+      const text = JSON.stringify(openaiJson(model));
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.write(text.slice(0, text.length >> 1));
+      return setImmediate(() => res.socket?.destroy());
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.write(openaiChunks(model, usage).slice(0, 3).join(''));
+    return setImmediate(() => res.socket?.destroy());
+  }
+  return sendJson(res, 400, {
+    error: { message: `unknown fault mode ${mode}`, type: 'invalid_request_error' },
+  });
 }
 
 /** `POST /v1/messages`: the key and version headers checked as Anthropic does, then the answer. */

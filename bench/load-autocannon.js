@@ -2,8 +2,6 @@
 /**
  * Load generator child process used when wrk is not installed (runs pinned to core 1 by the runner).
  * Usage: node bench/load-autocannon.js '<json {url, headers, body, connections, duration}>'
- * (or with `requests: [{ method, path, headers, body }]` instead of headers/body: each connection
- * cycles through them — the soak's mixed traffic)
  * Prints one JSON line; latencies in ms, taken from autocannon's per-response timings (float ms)
  * rather than its integer-ms histogram, so sub-millisecond differences stay visible.
  */
@@ -20,7 +18,6 @@ const inst = autocannon(
     method: 'POST',
     headers: o.headers,
     body: o.body,
-    ...(o.requests ? { requests: o.requests } : {}),
     connections: o.connections,
     duration: o.duration,
     timeout: 10,

@@ -23,6 +23,7 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 const { spawn, spawnSync } = require('node:child_process');
 const { Client } = require('pg');
+const { MODELS, ROLLUP_FROM_RECORDS_SQL } = require('./lib/usage-seed');
 
 const ROOT = path.join(__dirname, '..');
 const MAIN = path.join(ROOT, 'dist/main.js');
@@ -37,33 +38,6 @@ const REDIS_URL = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
 const MASTER_KEY = `sk-sb-bench-master-${crypto.randomBytes(8).toString('hex')}`;
 const TARGET_P95_MS = 500;
 const log = (m) => console.log(`[report-latency] ${m}`);
-
-const MODELS = [
-  ['gpt-4o', 'openai'],
-  ['gpt-4o-mini', 'openai'],
-  ['gpt-4.1', 'openai'],
-  ['gpt-4.1-mini', 'openai'],
-  ['o3-mini', 'openai'],
-  ['o4-mini', 'openai'],
-  ['claude-sonnet-4', 'anthropic'],
-  ['claude-haiku-3.5', 'anthropic'],
-  ['claude-opus-4', 'anthropic'],
-  ['claude-3.7-sonnet', 'anthropic'],
-  ['gemini-2.5-flash', 'gemini'],
-  ['gemini-2.5-pro', 'gemini'],
-  ['gemini-2.0-flash', 'gemini'],
-  ['gemini-2.5-flash-lite', 'gemini'],
-  ['deepseek-chat', 'deepseek'],
-  ['deepseek-reasoner', 'deepseek'],
-  ['veo-3', 'gemini'],
-  ['sora-2', 'openai'],
-  ['kling-v2', 'kling'],
-  ['seedance-1-pro', 'seedance'],
-  ['text-embedding-3-small', 'openai'],
-  ['gpt-image-1', 'openai'],
-  ['gemini-embedding-001', 'gemini'],
-  ['azure-gpt-4o', 'azure-openai'],
-];
 
 /**
  * 1M records in one INSERT … SELECT over generate_series: uniform over the last 45 days; `KEYS` keys in
@@ -104,14 +78,7 @@ async function seed(db) {
   log(`  usage_records: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const t1 = Date.now();
   // the writer's rollup (usage-stream.ts INSERT_USAGE_SQL), applied to the whole table at once
-  await db.query(
-    `INSERT INTO usage_daily (day, key_id, team_id, model, provider, requests, errors, prompt_tokens, completion_tokens,
-       reasoning_tokens, cached_tokens, images, audio_seconds, video_seconds, cost_usd)
-     SELECT (created_at AT TIME ZONE 'UTC')::date, COALESCE(key_id::text, ''), COALESCE(team_id::text, ''), model,
-       COALESCE(provider, ''), count(*), count(*) FILTER (WHERE status_code >= 400), sum(prompt_tokens), sum(completion_tokens),
-       sum(reasoning_tokens), sum(cached_tokens), sum(images), sum(audio_seconds), sum(video_seconds), sum(cost_usd)
-     FROM usage_records GROUP BY 1, 2, 3, 4, 5`,
-  );
+  await db.query(ROLLUP_FROM_RECORDS_SQL);
   await db.query('ANALYZE usage_records');
   await db.query('ANALYZE usage_daily');
   log(`  usage_daily: ${((Date.now() - t1) / 1000).toFixed(1)} s`);

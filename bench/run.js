@@ -34,9 +34,11 @@ const USAGE = `usage: npm run bench -- [options]
                           both with rpm/tpm limits and a budget far out of reach, so admission runs)
   --chunk-delay-ms=N      fake upstream pause between stream chunks (default 0)
   --out=NAME              write bench/results/NAME.md and NAME.json instead of latest.md / latest.json
-  --soak                  soak instead: fake upstream + gateway only, one long run of mixed OpenAI/Gemini
-                          traffic (JSON and stream), gateway RSS sampled every 10 s, bench/results/soak.md
-                          (--only, --scenario, --conc, --rounds, --duration do not apply)
+  --soak                  soak instead: fake upstream + gateway (api + worker) only, one long run of mixed
+                          OpenAI/Gemini traffic (JSON and stream) with aborted streams, upstream faults and
+                          video tasks beside it; RSS, heap, event-loop delay and handles every 10 s; usage
+                          records checked exactly once; bench/results/soak.md (--only, --scenario, --conc,
+                          --rounds, --duration, --tool do not apply)
   --soak-duration=S       soak length in seconds (default 300)
   --soak-conc=N           soak concurrency (default 16)`;
 
@@ -166,7 +168,7 @@ async function main() {
       : 'none (taskset missing or 1 core)',
     ...o,
   };
-  if (o.soak) return require('./lib/soak').runSoak(o, meta, { tool, log, pretty });
+  if (o.soak) return require('./lib/soak').runSoak(o, meta, { log, pretty });
   log(
     `targets ${o.targets.join(', ')}; scenarios ${o.scenarios.join(', ')}; conc ${o.conc.join(', ')}; ${tool}`,
   );

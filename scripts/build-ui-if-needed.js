@@ -18,8 +18,13 @@ function newestMtime(dir) {
   return newest;
 }
 
+/** The one server file the console imports (the provider list). */
+const sharedSources = [path.join(root, 'src', 'providers', 'core', 'provider-ids.ts')];
+
 function uiIsStale() {
-  return !fs.existsSync(builtIndex) || newestMtime(uiDir) > fs.statSync(builtIndex).mtimeMs;
+  if (!fs.existsSync(builtIndex)) return true;
+  const newest = Math.max(newestMtime(uiDir), ...sharedSources.map((f) => fs.statSync(f).mtimeMs));
+  return newest > fs.statSync(builtIndex).mtimeMs;
 }
 
 /**

@@ -225,7 +225,7 @@ describe('metering: kill -9 mid-load', () => {
     expect(a.rows).toBeLessThanOrEqual(ok.length + cut + 10);
     expect(a.daily).toEqual(a.raw);
     await stopGently(second);
-  }, 55_000);
+  }, 120_000);
 });
 
 /**
@@ -334,7 +334,7 @@ describe('metering: a worker killed between its INSERT and its XACK', () => {
     expect(a.daily).toEqual(a.raw);
     expect(a.daily.requests).toBe(N);
     await stopGently(next);
-  }, 55_000);
+  }, 120_000);
 });
 
 describe('metering: a process killed while it holds budget leases', () => {

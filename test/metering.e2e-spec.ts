@@ -214,6 +214,33 @@ describe('metering: exact tokens and cost in the reports', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('filters logs and their CSV by provider and by status (a code, a class, error, success)', async () => {
+    const statuses = async (query: string) =>
+      (await adminGet<UsageLogPage>(gw, `/admin/usage/logs?${query}`)).data.map((r) => r.status_code);
+    // The first test left three openai records: 200, 200 and the aborted stream's 499.
+    expect(await statuses('provider=openai')).toEqual([499, 200, 200]);
+    expect(await statuses('provider=anthropic')).toEqual([]);
+    expect(await statuses('status=499')).toEqual([499]);
+    expect(await statuses('status=4xx')).toEqual([499]);
+    expect(await statuses('status=error&provider=openai&model=gpt-fake')).toEqual([499]);
+    expect(await statuses('status=success')).toEqual([200, 200]);
+    expect(await statuses('status=2xx&limit=1')).toEqual([200]);
+    expect(await statuses('status=5xx')).toEqual([]);
+
+    const csv = await fetch(`${gw.url}/admin/usage/logs?format=csv&provider=openai&status=error`, {
+      headers: { authorization: `Bearer ${gw.masterKey}` },
+    });
+    const [header, ...rows] = (await csv.text()).trim().split('\n');
+    const column = header.split(',').indexOf('status_code');
+    expect(rows.map((r) => r.split(',')[column])).toEqual(['499']);
+
+    const bad = await fetch(`${gw.url}/admin/usage/logs?status=teapot`, {
+      headers: { authorization: `Bearer ${gw.masterKey}` },
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as AdminErrorBody).error).toMatchObject({ param: 'status' });
+  });
+
   it('exposes Prometheus metrics: requests, latency, tokens and cost by model/provider/status, queue depth, write lag', async () => {
     await fetch(`${gw.url}/v1/chat/completions`, {
       method: 'POST',

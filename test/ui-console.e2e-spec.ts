@@ -1,9 +1,12 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import OpenAI from 'openai';
 import type { Browser, Page } from 'playwright-core';
 import { Client } from 'pg';
+import { PrismaService } from '../src/database/prisma.service';
+import type { Prisma } from '../src/generated/prisma/client';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
 import { AdminClient } from './support/admin-client';
 import { launchChromium, screenshot } from './support/browser';
@@ -13,6 +16,11 @@ import { startGateway, type TestGateway } from './support/gateway';
 
 // Builds ui/ into dist/ui when the build is missing or older than its sources.
 const { buildUiIfNeeded } = require('../scripts/build-ui-if-needed') as { buildUiIfNeeded: () => boolean };
+
+/** In the page: the form controls and buttons without a label, an aria-label or text (their HTML). */
+const UNLABELLED_CONTROLS = `[...document.querySelectorAll('input, select, textarea, button')]
+  .filter((el) => !el.labels?.length && !el.getAttribute('aria-label') && !el.textContent.trim())
+  .map((el) => el.outerHTML)`;
 
 /** Set to write docs/console-overview.png (the README's screenshot) from the overview test. */
 const DOCS_SCREENSHOT = process.env.SWITCHBOARD_DOCS_SCREENSHOT === '1';
@@ -146,10 +154,22 @@ describe('admin console (/ui) in headless chromium', () => {
     await open('Usage logs');
     const row = page.locator('tr[data-usage]').first();
     expect(await row.locator('[data-cost]').textContent()).toBe(`$${cost}`);
-    const [csv] = await Promise.all([
+    expect(await row.locator('time').getAttribute('title')).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    const filters = page.getByRole('search');
+    await filters.getByLabel('Status').selectOption('error');
+    await expect(page.locator('.empty').textContent()).resolves.toBe('No usage records match.');
+    await filters.getByLabel('Status').selectOption('success');
+    await filters.getByLabel('Provider').selectOption('openai');
+    await filters.getByLabel('Key').selectOption({ label: 'ui-key' });
+    await row.waitFor();
+    const [csv, csvRequest] = await Promise.all([
       page.waitForEvent('download'),
+      page.waitForRequest((r) => r.url().includes('format=csv')),
       page.getByRole('button', { name: 'Export CSV' }).click(),
     ]);
+    expect(new URL(csvRequest.url()).searchParams.toString()).toBe(
+      `key_id=${created.id}&provider=openai&status=success&format=csv`,
+    );
     expect(csv.suggestedFilename()).toBe('usage.csv');
     expect(readFileSync((await csv.path())!, 'utf8')).toContain(cost);
     await row.press('Enter');
@@ -195,6 +215,126 @@ describe('admin console (/ui) in headless chromium', () => {
     expect(await page.getByRole('alert').count()).toBe(0);
   });
 
+  it('adds a deployment, edits aliases and fallbacks, and shows the API error for an unknown fallback', async () => {
+    await signIn(gw.masterKey);
+    await open('Models');
+    const add = page.getByRole('form', { name: 'Add deployment' });
+    await add.getByLabel('Public model').fill('gpt-backup');
+    await add.getByLabel('Upstream model').fill('gpt-4o-mini');
+    await add.getByLabel('Base URL').fill(`${fake.baseUrl}/v1`);
+    await add.getByLabel('Provider credential').fill('sk-upstream');
+    await add.getByRole('button', { name: 'Add deployment' }).click();
+    await page.getByRole('article', { name: 'Model gpt-backup' }).waitFor();
+
+    const model = page.getByRole('article', { name: 'Model gpt-fake' });
+    const editRoutes = async (fallbacks: string) => {
+      await model.getByRole('button', { name: 'Edit aliases and fallbacks' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Aliases and fallbacks of gpt-fake' });
+      await dialog.getByLabel('Aliases (comma-separated)').fill('fast-chat, cheap-chat');
+      await dialog.getByLabel('Fallbacks', { exact: true }).fill(fallbacks);
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      return dialog;
+    };
+    const refused = await editRoutes('no-such-model');
+    await expect(refused.getByRole('alert').textContent()).resolves.toContain(
+      "unknown model 'no-such-model'",
+    );
+    await page.keyboard.press('Escape');
+    await (await editRoutes('gpt-backup')).waitFor({ state: 'detached' });
+    await expect(model.textContent()).resolves.toContain(
+      'Aliases: fast-chat, cheap-chat · Fallbacks: gpt-backup',
+    );
+    const stored = (
+      await admin.request<{ aliases: string[]; fallbacks: string[] }>('GET', '/admin/models/gpt-fake')
+    ).body;
+    expect(stored).toMatchObject({ aliases: ['fast-chat', 'cheap-chat'], fallbacks: ['gpt-backup'] });
+  });
+
+  it('resolves a held video task: charges the typed amount', async () => {
+    const owner = await admin.createKey({ name: 'video-owner' });
+    const id = randomBytes(16).toString('hex');
+    await gw.app.get(PrismaService).videoTask.create({ data: heldVideoTask(id, owner.id) });
+    await signIn(gw.masterKey);
+    await open('Video tasks');
+    const row = page.getByRole('row', { name: `Video task ${id}` });
+    await row.getByRole('button', { name: 'Resolve' }).click();
+    const dialog = page.getByRole('dialog', { name: `Resolve video task ${id}` });
+    await dialog.getByLabel('Decision').selectOption('charge');
+    await dialog.getByLabel('Charge (USD; empty: the reserved amount)').fill('0.25');
+    await dialog.getByRole('button', { name: 'Resolve' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect(row.textContent()).resolves.toContain('charged');
+    expect(await row.getByRole('button', { name: 'Resolve' }).count()).toBe(0);
+    const task = (
+      await admin.request<{ settlement: string; cost_usd: string }>('GET', `/admin/video-tasks/${id}`)
+    ).body;
+    expect(task).toMatchObject({ settlement: 'charged', cost_usd: '0.25' });
+  });
+
+  it('edits and deletes a team, edits a key and rotates it with a grace period (new secrets shown once)', async () => {
+    const team = await admin.createTeam({ name: 'edit-me' });
+    const old = await admin.createKey({ name: 'rotate-me', team_id: team.id });
+    registerSecret(old.key);
+    await signIn(gw.masterKey);
+    await open('Teams');
+    const teamRow = page.locator('tr[data-team="edit-me"]');
+    await teamRow.getByRole('button', { name: 'Edit' }).click();
+    const editTeam = page.getByRole('dialog', { name: 'Edit team edit-me' });
+    await editTeam.getByLabel('Budget (USD)').fill('12.5');
+    await editTeam.getByLabel('Budget period').selectOption('7d');
+    await editTeam.getByRole('button', { name: 'Save' }).click();
+    await editTeam.waitFor({ state: 'detached' });
+    await expect(teamRow.textContent()).resolves.toContain('$12.5 per 7d');
+    // The period's reset time, in the viewer's zone with UTC on hover.
+    expect(await teamRow.locator('time').first().getAttribute('title')).toMatch(/ UTC$/);
+
+    await open('Keys');
+    const keyRow = page.locator('tr[data-key="rotate-me"]');
+    await keyRow.getByRole('button', { name: 'Edit' }).click();
+    const editKey = page.getByRole('dialog', { name: 'Edit key rotate-me' });
+    await editKey.getByLabel('Budget (USD)').fill('3');
+    await editKey.getByRole('button', { name: 'Save' }).click();
+    await editKey.waitFor({ state: 'detached' });
+    await expect(keyRow.textContent()).resolves.toContain('$0 / $3');
+    await keyRow.getByRole('button', { name: 'Rotate' }).click();
+    const rotate = page.getByRole('dialog', { name: 'Rotate key rotate-me' });
+    await rotate.getByLabel('Grace period').fill('600');
+    await rotate.getByRole('button', { name: 'Rotate' }).click();
+    const notice = page.getByRole('alert', { name: 'New key' });
+    const rotated = (await notice.locator('code[data-secret="API key"]').textContent())!;
+    registerSecret(rotated);
+    expect(rotated).not.toBe(old.key);
+    await notice.getByRole('button', { name: 'I have copied them' }).click();
+    expect(await page.content()).not.toContain(rotated);
+    for (const secret of [old.key, rotated]) {
+      const me = await fetch(`${gw.url}/v1/key`, { headers: { authorization: `Bearer ${secret}` } });
+      expect(me.status).toBe(200);
+    }
+
+    await open('Teams');
+    await teamRow.getByRole('button', { name: 'Delete' }).click();
+    await teamRow.waitFor({ state: 'detached' });
+    expect((await admin.request('GET', `/admin/teams/${team.id}`)).status).toBe(404);
+  });
+
+  it('every page: reachable by keyboard, its controls labelled, never stuck loading or failing', async () => {
+    await signIn(gw.masterKey);
+    await page.locator('.who').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
+    const nav = page.getByRole('navigation', { name: 'Pages' });
+    for (const title of await nav.getByRole('link').allTextContents()) {
+      await nav.getByRole('link', { name: title }).focus();
+      await page.keyboard.press('Enter');
+      await expect(page.evaluate('document.activeElement?.tagName')).resolves.toBe('H1');
+      expect(await page.locator('h1').textContent()).toBe(title);
+      await page.locator('main .loading').waitFor({ state: 'detached' });
+      expect(await page.getByRole('alert').count()).toBe(0);
+      const unlabelled = await page.evaluate<string[]>(UNLABELLED_CONTROLS);
+      expect({ title, unlabelled }).toEqual({ title, unlabelled: [] });
+    }
+  });
+
   it('shows a team_admin only its own team', async () => {
     const alpha = await admin.createTeam({ name: 'alpha' });
     const beta = await admin.createTeam({ name: 'beta' });
@@ -217,6 +357,30 @@ describe('admin console (/ui) in headless chromium', () => {
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
   });
 });
+
+/** A video task the maximum task age ended: failed with `task_timeout`, its reservation held (as video-admin.e2e-spec.ts). */
+function heldVideoTask(id: string, keyId: string): Prisma.VideoTaskCreateInput {
+  return {
+    id,
+    keyId,
+    model: 'kling-x',
+    deploymentId: 'dep-1',
+    provider: 'kling',
+    upstreamModel: 'kling-v2-master',
+    upstreamTaskId: 'up-ui',
+    dialect: 'kling',
+    request: { prompt: 'a cat' },
+    seconds: '5',
+    resolution: '720p',
+    reservationId: randomUUID(),
+    reservedUsd: '0.4',
+    requestId: 'req_ui_video',
+    status: 'failed',
+    settlement: 'held',
+    completedAt: new Date(),
+    error: { code: 'task_timeout', message: 'the task did not finish within the maximum task age' },
+  };
+}
 
 /** For the README's screenshot only: six earlier days of daily rollups, so the chart has a shape. */
 async function seedPastWeek(databaseUrl: string, keyId: string, teamId: string): Promise<void> {

@@ -12,7 +12,7 @@ function pickTool(force) {
   return which('wrk') ? 'wrk' : 'autocannon';
 }
 
-/** The WRK_JSON line printed by lib/wrk.lua and lib/soak.lua, in runLoad's shape. */
+/** The WRK_JSON line printed by lib/wrk.lua, in runLoad's shape. */
 function parseWrk(out) {
   const m = out.match(/WRK_JSON (\{.*\})/);
   if (!m) throw new Error(`wrk printed no result: ${out.slice(-500)}`);
@@ -68,33 +68,6 @@ async function runLoad(tool, req, connections, durationSec) {
   return JSON.parse(await runToEnd(child));
 }
 
-/**
- * One fixed-duration run rotating between several request types (the soak): wrk with lib/soak.lua, or
- * autocannon's `requests` sequence (each connection cycles through them). reqs = [{ method, path,
- * headers, body }], all against `base`. Returns the same shape as runLoad (latencies over the mix).
- */
-async function runMixed(tool, base, reqs, connections, durationSec) {
-  if (tool === 'wrk') {
-    const env = { ...process.env, BENCH_LUA_DIR: __dirname, BENCH_REQ_COUNT: String(reqs.length) };
-    reqs.forEach((r, i) => {
-      env[`BENCH_REQ_${i + 1}_METHOD`] = r.method;
-      env[`BENCH_REQ_${i + 1}_PATH`] = r.path;
-      env[`BENCH_REQ_${i + 1}_BODY`] = r.body;
-      env[`BENCH_REQ_${i + 1}_HEADERS`] = headerLines(r.headers);
-    });
-    const args = [...wrkArgs(connections, durationSec), '-s', path.join(__dirname, 'soak.lua'), base];
-    const child = spawnPinned(LOAD_CORE, 'wrk', args, { env });
-    return parseWrk(await runToEnd(child));
-  }
-  const requests = reqs.map(({ method, path: p, headers, body }) => ({ method, path: p, headers, body }));
-  const opts = { url: base, requests, connections, duration: durationSec };
-  const child = spawnPinned(LOAD_CORE, process.execPath, [
-    path.join(BENCH, 'load-autocannon.js'),
-    JSON.stringify(opts),
-  ]);
-  return JSON.parse(await runToEnd(child));
-}
-
 /** Streaming first-byte/total probe. Returns { requests, errors, rps, first: {p50,p90,p99}, total: {…} } (ms). */
 async function runProbe(req, concurrency, durationMs, expect) {
   const opts = { ...req, concurrency, durationMs, expect };
@@ -105,4 +78,4 @@ async function runProbe(req, concurrency, durationMs, expect) {
   return JSON.parse(await runToEnd(child));
 }
 
-module.exports = { pickTool, runLoad, runMixed, runProbe };
+module.exports = { pickTool, runLoad, runProbe };

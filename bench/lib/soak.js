@@ -1,22 +1,25 @@
 'use strict';
 /**
- * Soak (npm run bench -- --soak): the gateway target under one long run of mixed traffic — OpenAI chat
- * (JSON, and SSE with the usage chunk) and Gemini through the Google dialect route (generateContent,
- * streamGenerateContent?alt=sse), rotating request by request — with the API process's VmRSS sampled
- * every 10 s. Flat = least-squares slope after the warm-up < 1 MB/min and the end RSS within 10 % of the
- * RSS after the warm-up. Writes bench/results/soak.md (and soak.json, git-ignored).
+ * Soak (npm run bench -- --soak): the gateway (api + worker processes) under one long run of mixed
+ * traffic — OpenAI chat and Gemini, JSON and stream, rotating request by request — with, beside it,
+ * client aborts mid-stream, upstream faults (the fake upstream's fault models: 500, 429, broken stream,
+ * cut JSON body) and video tasks submitted and polled to completion against lib/fake-video-provider.js.
+ * Load: bench/soak-load.js (one request id per request). Every 10 s: lib/soak-sampler.js (RSS, heap,
+ * event-loop delay, handles, fds). At the end: lib/soak-checks.js (one usage record per request, video
+ * tasks settled once). Flat = least-squares slope after the warm-up < 1 MB/min and the end RSS within
+ * 10 % of the RSS after the warm-up (minute 1). Writes bench/results/soak.md (and soak.json, git-ignored).
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const { cpuMicros, memMB } = require('./proc');
-const { runMixed } = require('./load');
+const crypto = require('node:crypto');
+const { memMB, spawnPinned, waitForLine, runToEnd, stop } = require('./proc');
+const { startSampler, fdsByKind, SAMPLE_SEC } = require('./soak-sampler');
+const { checkUsage, checkVideo } = require('./soak-checks');
+const { markdown, MAX_SLOPE_MB_MIN, MAX_DRIFT, FULL_WARMUP_SEC } = require('./soak-report');
 const T = require('./targets');
 
 const RESULTS = path.join(__dirname, '..', 'results');
-const SAMPLE_SEC = 10;
-const FULL_WARMUP_SEC = 60;
-const MAX_SLOPE_MB_MIN = 1;
-const MAX_DRIFT = 0.1;
+const LOAD_CORE = 1;
 
 /** 60 s, or for runs shorter than 2 minutes a third of the run (a multiple of the sample interval, ≥ 10 s). */
 const warmupFor = (durationSec) =>
@@ -37,38 +40,6 @@ function slope(points) {
     sxy += (p.x - mx) * (p.y - my);
   }
   return sxx > 0 ? sxy / sxx : null;
-}
-
-/** Every SAMPLE_SEC: t (s since the load started), API and worker VmRSS (MB), API CPU % over the interval. */
-function startSampler(t0, apiPid, workerPid) {
-  const samples = [];
-  let last = { at: t0, cpu: cpuMicros(apiPid) };
-  const take = () => {
-    const at = Date.now();
-    const s = { t: (at - t0) / 1000, apiMB: null, workerMB: null, cpuPct: null };
-    try {
-      s.apiMB = memMB(apiPid).rss;
-      const cpu = cpuMicros(apiPid);
-      s.cpuPct = at > last.at ? ((cpu - last.cpu) / 1000 / (at - last.at)) * 100 : null;
-      last = { at, cpu };
-    } catch {
-      /* the API process is gone: the null shows in the series */
-    }
-    try {
-      if (workerPid) s.workerMB = memMB(workerPid).rss;
-    } catch {
-      /* worker gone */
-    }
-    samples.push(s);
-  };
-  take();
-  const timer = setInterval(take, SAMPLE_SEC * 1000);
-  return () => {
-    clearInterval(timer);
-    // the end sample, unless the last tick was just now
-    if (Date.now() - t0 - samples[samples.length - 1].t * 1000 > 2000) take();
-    return samples;
-  };
 }
 
 function analyse(samples, durationSec) {
@@ -94,94 +65,181 @@ function analyse(samples, durationSec) {
   };
 }
 
-const f = (x, d = 1) =>
-  x == null ? 'n/a' : x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
-const signed = (x, d) => (x == null ? 'n/a' : `${x >= 0 ? '+' : '−'}${f(Math.abs(x), d)}`);
-const mark = (ok) => (ok ? '✅' : '❌');
+const VIDEO_KEY = 'sk-fake-video-soak';
+const VIDEO_POLLS = 3; // the fake provider completes a task on its 3rd poll
+const GATEWAY_VIDEO_POLL = { SWITCHBOARD_VIDEO_POLL_MS: '1000', SWITCHBOARD_VIDEO_POLL_MAX_MS: '2000' };
 
-function markdown(meta, res) {
-  const { a, load, samples, label, mix } = res;
-  const errors = load.errors + load.non2xx;
-  const short = meta.soakDuration < 2 * FULL_WARMUP_SEC;
-  const out = [
-    '# Switchboard soak — gateway RSS under mixed traffic',
-    '',
-    `${meta.date} · commit ${meta.commit} · ${meta.cpu} (${meta.cores} cores) · Node ${meta.node} · ` +
-      `load: ${meta.tool} · pinning: ${meta.pinning} · ${meta.soakDuration} s at concurrency ${meta.soakConc} · ` +
-      `target: ${label}${short ? ` · **smoke run (${meta.soakDuration} s): warm-up cut to ${a.warmupSec} s, not a verdict**` : ''}`,
-    '',
-    `Mix, rotating request by request (one ${meta.tool} run): ${mix.map((m) => `\`${m}\``).join(', ')}. ` +
-      `VmRSS of the API process sampled every ${SAMPLE_SEC} s. Flat = least-squares slope over the samples ` +
-      `from the end of the warm-up on < ${MAX_SLOPE_MB_MIN} MB/min, and end RSS within ` +
-      `${MAX_DRIFT * 100} % of the RSS after the warm-up. How to read this: [bench/README.md](../README.md).`,
-    '',
-    '| measure | value |',
-    '| --- | ---: |',
-    `| RSS after warm-up (t = ${f(a.warm?.t, 0)} s) | ${f(a.warm?.apiMB)} MB |`,
-    `| RSS at the end (t = ${f(a.end?.t, 0)} s) | ${f(a.end?.apiMB)} MB |`,
-    `| max RSS | ${f(a.maxMB)} MB |`,
-    `| slope after warm-up (least squares, ${a.fitPoints} samples) | ${signed(a.slopeMBmin, 2)} MB/min ${mark(a.slopeMBmin != null && a.slopeMBmin < MAX_SLOPE_MB_MIN)} |`,
-    `| end vs after warm-up | ${a.drift == null ? 'n/a' : `${signed(a.drift * 100, 1)} %`} ${mark(a.drift != null && Math.abs(a.drift) <= MAX_DRIFT)} |`,
-    `| **RSS flat** | **${a.flat ? 'yes ✅' : 'no ❌'}** |`,
-    `| requests/s (mix) | ${f(load.rps, 0)} (${load.requests.toLocaleString('en-US')} requests) |`,
-    `| latency p50 / p90 / p99 (mix, to the last byte) | ${f(load.p50, 2)} / ${f(load.p90, 2)} / ${f(load.p99, 2)} ms |`,
-    `| transport errors / non-2xx answers | ${load.errors} / ${load.non2xx} ${mark(errors === 0)} |`,
-    '',
-    '## Samples',
-    '',
-    '| t s | API RSS MB | worker RSS MB | API CPU % (since previous sample) |',
-    '| ---: | ---: | ---: | ---: |',
-    ...samples.map(
-      (s) =>
-        `| ${f(s.t, 0)} | ${s.apiMB == null ? 'gone' : f(s.apiMB)} | ${f(s.workerMB)} | ${f(s.cpuPct, 0)} |`,
-    ),
+/** YAML `models:` entries of the soak's extra models: the fake upstream's fault modes, and video. */
+function soakModels(upPort, videoPort) {
+  const model = (name, upstream, key, baseUrl) => [
+    `  - model_name: ${name}`,
+    '    deployments:',
+    '      - provider: openai',
+    `        upstream_model: ${upstream}`,
+    `        api_key: ${key}`,
+    `        base_url: ${baseUrl}`,
   ];
-  if (a.lost) out.push('', '**The API process exited during the soak.**');
-  return out.join('\n') + '\n';
+  const up = `http://127.0.0.1:${upPort}/v1`;
+  return [
+    ...['slow', '500', '429', 'broken'].flatMap((m) =>
+      model(`bench-fault-${m}`, `fault-${m}`, 'sk-fake', up),
+    ),
+    ...model('bench-video', 'sora-2', VIDEO_KEY, `http://127.0.0.1:${videoPort}/v1`),
+  ];
 }
 
+/** The load generator's options (bench/soak-load.js): the mix, and the aborts, faults and video tasks beside it. */
+function loadOptions(o, t, reqs, tag) {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${t.key}` };
+  const chat = (model, stream) => ({
+    method: 'POST',
+    path: '/v1/chat/completions',
+    headers,
+    body: JSON.stringify({
+      model,
+      messages: [{ role: 'user', content: 'Say hello' }],
+      max_tokens: 16,
+      ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+    }),
+  });
+  return {
+    base: t.base,
+    tag,
+    durationSec: o.soakDuration,
+    conc: o.soakConc,
+    mix: reqs.map(({ name, method, path: p, headers: h, body, expect }) => ({
+      name,
+      method,
+      path: p,
+      headers: h,
+      body,
+      expect,
+    })),
+    abort: chat('bench-fault-slow', true),
+    abortPauseMs: 100,
+    faults: [
+      { name: 'upstream 500', code: '500', ...chat('bench-fault-500', false) },
+      { name: 'upstream 429', code: '429', ...chat('bench-fault-429', false) },
+      { name: 'stream broken mid-way', code: 'bs', ...chat('bench-fault-broken', true) },
+      { name: 'JSON body cut', code: 'bj', ...chat('bench-fault-broken', false) },
+    ],
+    faultPauseMs: 100,
+    video: {
+      submit: {
+        method: 'POST',
+        path: '/v1/videos',
+        headers,
+        body: JSON.stringify({ model: 'bench-video', prompt: 'a soak test', seconds: '4' }),
+      },
+      pollHeaders: { authorization: `Bearer ${t.key}` },
+      everyMs: 2000,
+      pollMs: 1000,
+      drainMs: 60_000,
+    },
+  };
+}
+
+const loadAvg = () =>
+  require('node:os')
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ');
+
 /** o: parsed options (soakDuration, soakConc, chunkDelayMs, virtualKey, limits); meta: run metadata. */
-async function runSoak(o, meta, { tool, log, pretty }) {
+async function runSoak(o, meta, { log, pretty }) {
+  meta.tool = 'bench/soak-load.js';
   const cleanup = [];
   const stopAll = () => Promise.all(cleanup.splice(0).map((fn) => fn().catch(() => {})));
   process.once('SIGINT', () => stopAll().then(() => process.exit(130)));
   try {
     const up = await T.startFakeUpstream(o.chunkDelayMs);
     cleanup.push(up.stop);
-    log('starting gateway…');
-    const t = await T.gateway(up, { virtualKey: o.virtualKey, limits: o.limits, log });
+    const fakeVideo = spawnPinned(
+      LOAD_CORE,
+      process.execPath,
+      [path.join(__dirname, 'fake-video-provider.js')],
+      {
+        env: { ...process.env, FAKE_VIDEO_KEY: VIDEO_KEY, FAKE_VIDEO_POLLS: String(VIDEO_POLLS) },
+      },
+    );
+    cleanup.push(() => stop(fakeVideo));
+    const videoPort = Number((await waitForLine(fakeVideo, /LISTENING (\d+)/))[1]);
+    log('starting gateway (api + worker)…');
+    const t = await T.gateway(up, {
+      virtualKey: o.virtualKey,
+      limits: o.limits,
+      log,
+      extraModels: soakModels(up.port, videoPort),
+      env: GATEWAY_VIDEO_POLL,
+    });
     cleanup.push(t.stop);
     if (t.note) meta.pinning += `; ${t.note}`;
     const reqs = t.mixedRequests();
     await T.validateMixed(reqs);
     log(`validated ${reqs.map((r) => r.name).join(', ')}: 200`);
-    log(
-      `${t.label}: soak ${o.soakDuration} s at concurrency ${o.soakConc} with ${tool}, RSS every ${SAMPLE_SEC} s…`,
-    );
+    const { Client } = require('pg');
+    const pg = new Client({ connectionString: t.databaseUrl });
+    await pg.connect();
+    cleanup.push(() => pg.end());
 
+    const tag = crypto.randomBytes(4).toString('hex');
+    log(
+      `${t.label}: soak ${o.soakDuration} s, mix at concurrency ${o.soakConc} + aborts, faults, video (ids soak-${tag}-*)…`,
+    );
+    meta.loadBefore = loadAvg();
     const t0 = Date.now();
-    const stopSampler = startSampler(t0, t.pid, t.workerPid);
+    const sampler = startSampler(t0, {
+      apiPid: t.pid,
+      workerPid: t.workerPid,
+      metricsUrl: `${t.base}/metrics`,
+      headers: { authorization: `Bearer ${T.MASTER_KEY}` },
+    });
     const progress = setInterval(() => {
       try {
-        log(`t=${Math.round((Date.now() - t0) / 1000)} s: API RSS ${f(memMB(t.pid).rss)} MB`);
+        log(`t=${Math.round((Date.now() - t0) / 1000)} s: API RSS ${memMB(t.pid).rss.toFixed(1)} MB`);
       } catch {
         /* gone; reported at the end */
       }
     }, 60_000);
     let load;
     try {
-      const base = new URL(reqs[0].url).origin;
-      load = await runMixed(tool, base, reqs, o.soakConc, o.soakDuration);
+      const child = spawnPinned(LOAD_CORE, process.execPath, [
+        path.join(__dirname, '..', 'soak-load.js'),
+        JSON.stringify(loadOptions(o, t, reqs, tag)),
+      ]);
+      load = JSON.parse(await runToEnd(child));
     } finally {
       clearInterval(progress);
     }
-    const samples = stopSampler();
+    const samples = await sampler.stop();
+    meta.loadAfter = loadAvg();
+    log('load done; waiting for the usage records…');
+    const usage = await checkUsage(pg, tag, t0, load.ids, log);
+    const video = await checkVideo(pg, tag);
     const a = analyse(samples, o.soakDuration);
-    const res = { label: t.label, mix: reqs.map((r) => r.name), load, samples, a };
+    samples.push(await sampler.idle()); // what is left once idle (sockets, handles), outside the analysis
+    const ports = {
+      [up.port]: 'fake upstream',
+      [videoPort]: 'fake video provider',
+      [new URL(t.databaseUrl).port || 5432]: 'Postgres',
+      [new URL(process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379').port || 6379]: 'Redis',
+    };
+    const idleFds = { api: fdsByKind(t.pid, ports), worker: fdsByKind(t.workerPid, ports) };
+    const res = {
+      label: t.label,
+      mix: reqs.map((r) => r.name),
+      load,
+      samples,
+      a,
+      usage,
+      video,
+      tag,
+      idleFds,
+    };
     const md = await pretty(markdown(meta, res));
     fs.mkdirSync(RESULTS, { recursive: true });
     fs.writeFileSync(path.join(RESULTS, 'soak.md'), md);
-    const json = { meta, target: t.label, mix: res.mix, load, analysis: a, samples };
+    const json = { meta, target: t.label, mix: res.mix, load, analysis: a, usage, video, samples, idleFds };
     fs.writeFileSync(path.join(RESULTS, 'soak.json'), JSON.stringify(json, null, 2) + '\n');
     console.log(`\n${md}`);
     log('wrote bench/results/soak.md and bench/results/soak.json');

@@ -193,7 +193,8 @@ async function prepareDatabase(databaseUrl, log) {
   }
 }
 
-function gatewayConfig(upPort) {
+/** `extraModels`: more `models:` entries as YAML lines (the soak's fault and video models). */
+function gatewayConfig(upPort, extraModels = []) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-'));
   const file = path.join(dir, 'switchboard.yaml');
   fs.writeFileSync(
@@ -218,6 +219,7 @@ function gatewayConfig(upPort) {
       '        upstream_model: claude-sonnet-4-5',
       '        api_key: sk-ant-fake',
       `        base_url: http://127.0.0.1:${upPort}`,
+      ...extraModels,
       '',
     ].join('\n'),
   );
@@ -342,12 +344,13 @@ function gatewayRequest(base, key) {
   return (scenario) => (isMessages(scenario) ? messages(scenario) : chat(scenario));
 }
 
-async function gateway(up, { virtualKey, limits = true, log }) {
+/** opts: virtualKey, limits, log; extraModels (YAML lines, see gatewayConfig) and env (more settings) for the soak. */
+async function gateway(up, { virtualKey, limits = true, log, extraModels = [], env: extraEnv = {} }) {
   const main = buildGatewayIfNeeded(log);
   const databaseUrl =
     process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/switchboard_bench';
   await prepareDatabase(databaseUrl, log);
-  const cfg = gatewayConfig(up.port);
+  const cfg = gatewayConfig(up.port, extraModels);
   const port = await freePort();
   const redisUrl = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
   const env = {
@@ -361,6 +364,7 @@ async function gateway(up, { virtualKey, limits = true, log }) {
     SWITCHBOARD_CONFIG: cfg.file,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    ...extraEnv,
   };
   const start = startCommand();
   Object.assign(env, start.env);
@@ -392,6 +396,9 @@ async function gateway(up, { virtualKey, limits = true, log }) {
       label: `Switchboard gateway (${mode})`,
       pid: api.pid,
       workerPid: worker.pid,
+      base,
+      key,
+      databaseUrl,
       request: gatewayRequest(base, key),
       mixedRequests: () => gatewayMixedRequests(base, key),
       note: services.note,

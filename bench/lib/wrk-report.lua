@@ -1,4 +1,4 @@
--- Shared by wrk.lua and soak.lua (loaded with dofile from BENCH_LUA_DIR): prints one machine-readable
+-- Loaded by wrk.lua with dofile from BENCH_LUA_DIR: prints one machine-readable
 -- line at the end of a wrk run (latencies in microseconds).
 done = function(summary, latency, requests)
   local e = summary.errors

@@ -79,6 +79,8 @@ export interface AppConfig {
   nodeEnv: string | undefined;
   production: boolean;
   databaseUrl: string;
+  /** DATABASE_READ_URL: a read replica that serves reports (usage, audit log, video task list); undefined: the primary. */
+  databaseReadUrl: string | undefined;
   redisUrl: string;
   /**
    * REDIS_SENTINELS / REDIS_SENTINEL_NAME / REDIS_SENTINEL_PASSWORD: reach the primary through

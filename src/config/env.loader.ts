@@ -81,6 +81,7 @@ export function loadEnv(env: Env): Omit<AppConfig, 'models' | 'router'> {
       'postgresql:',
       'postgres:',
     ])!,
+    databaseReadUrl: urlVar(env, 'DATABASE_READ_URL', undefined, ['postgresql:', 'postgres:']),
     redisUrl: urlVar(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])!,
     redisSentinel: loadRedisSentinel(env),
     masterKey,

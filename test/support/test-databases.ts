@@ -8,14 +8,19 @@ export function databaseUrl(name: string): string {
   return `${TEST_SERVER_URL}/${name}`;
 }
 
-export async function withAdminClient<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: databaseUrl('postgres') });
+/** Runs `fn` on a fresh connection to `url`, closed afterwards. */
+export async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
   await client.connect();
   try {
     return await fn(client);
   } finally {
     await client.end();
   }
+}
+
+export function withAdminClient<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+  return withClient(databaseUrl('postgres'), fn);
 }
 
 export function templateName(runId: string): string {

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { currentCredential, setCredential } from './api';
 import { ErrorNote } from './components';
 import { asError } from './hooks';
@@ -35,6 +35,13 @@ export function App(): ReactNode {
   const [restoring, setRestoring] = useState(currentCredential() !== null);
   const [restoreError, setRestoreError] = useState<string | null>(null);
   const page = usePage();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const shown = useRef(page);
+  // Keyboard and screen-reader users land on the new page's heading, not back at the top of the nav.
+  useEffect(() => {
+    if (shown.current !== page) heading.current?.focus();
+    shown.current = page;
+  }, [page]);
 
   useEffect(() => {
     const saved = currentCredential();
@@ -74,6 +81,9 @@ export function App(): ReactNode {
   };
   return (
     <div className="shell">
+      <a className="skip" href="#content">
+        Skip to content
+      </a>
       <header className="top">
         <strong>Switchboard</strong>
         <nav aria-label="Pages">
@@ -95,8 +105,10 @@ export function App(): ReactNode {
           Sign out
         </button>
       </header>
-      <main>
-        <h1>{current.title}</h1>
+      <main id="content" tabIndex={-1}>
+        <h1 ref={heading} tabIndex={-1}>
+          {current.title}
+        </h1>
         {current.render(session)}
       </main>
     </div>

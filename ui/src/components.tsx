@@ -145,18 +145,24 @@ export function Secret({ label, value }: { label: string; value: string }): Reac
   );
 }
 
-/** Key/value rows of a record (the detail views). */
+/** Key/value rows of a record (the detail views); `…_at` times in the viewer's zone, UTC on hover. */
 export function Details({ record }: { record: Record<string, unknown> }): ReactNode {
   return (
     <dl className="details">
       {Object.entries(record).map(([k, v]) => (
         <div key={k}>
           <dt>{k}</dt>
-          <dd>{typeof v === 'object' && v !== null ? <pre>{JSON.stringify(v, null, 2)}</pre> : String(v)}</dd>
+          <dd>{detailValue(k, v)}</dd>
         </div>
       ))}
     </dl>
   );
+}
+
+function detailValue(name: string, v: unknown): ReactNode {
+  if (typeof v === 'object' && v !== null) return <pre>{JSON.stringify(v, null, 2)}</pre>;
+  if (name.endsWith('_at') && (typeof v === 'string' || v === null)) return <Time iso={v} />;
+  return String(v);
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Logger } from '../../common/logging/logger';
 import type { Prisma } from '../../generated/prisma/client';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../common/http/cursor-page';
 import { PrismaService } from '../../database/prisma.service';
+import { ReportDatabase } from '../../database/report-database.service';
 import type { Actor } from '../auth/request-identity';
 import type { AuditLogQuery } from './dto/audit-log.query';
 import type { AuditLogResponse } from './dto/audit-log.response';
@@ -37,7 +38,7 @@ type Db = Prisma.TransactionClient | PrismaService;
 @Injectable()
 export class AuditLogService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly reports: ReportDatabase,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -85,10 +86,11 @@ export class AuditLogService {
     );
   }
 
+  /** A report: read from the read replica when one is configured (it may lag the writes by its delay). */
   async list(q: AuditLogQuery): Promise<Page<AuditLogResponse>> {
     const limit = pageLimit(q);
     const after = decodeCursor(q.cursor, (v): v is string => typeof v === 'string' && /^\d+$/.test(v));
-    const rows = await this.prisma.auditLog.findMany({
+    const rows = await this.reports.prisma.auditLog.findMany({
       where: {
         ...(after ? { id: { lt: BigInt(after) } } : {}),
         ...(q.action ? { action: q.action } : {}),

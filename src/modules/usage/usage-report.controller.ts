@@ -38,7 +38,11 @@ export class AdminUsageController {
   }
 
   @Get('logs')
-  @ApiOperation({ summary: 'One row per usage record, newest first, cursor pages; ?format=csv streams CSV' })
+  @ApiOperation({
+    summary: 'One row per usage record, newest first, cursor pages; ?format=csv streams CSV',
+    description:
+      'Filters: from/to, team_id, key_id, model (as the summary), provider and status; CSV honours them all.',
+  })
   @ApiUsageLogsQuery()
   @ApiExtraModels(UsageLogPage)
   @ApiOkResponse({
@@ -54,7 +58,7 @@ export class AdminUsageController {
     @CurrentIdentity() identity: Identity,
     @Res() res: Response,
   ): Promise<void> {
-    const f = this.reports.filters(q, identity);
+    const f = this.reports.logFilters(q, identity);
     if (q.format === 'csv') return this.reports.logsCsv(f, res);
     res.status(200).json(await this.reports.logs(f, q.limit, q.cursor));
   }

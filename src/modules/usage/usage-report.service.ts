@@ -9,8 +9,9 @@ import {
   type Page,
 } from '../../common/http/cursor-page';
 import { GatewayError, invalidRequest } from '../../common/errors/gateway-error';
-import { PrismaService } from '../../database/prisma.service';
+import { ReportDatabase } from '../../database/report-database.service';
 import type { Identity } from '../auth/identity';
+import { parseProviderFilter, parseStatusFilter, type StatusRange } from './usage-log-filters';
 
 export const GROUP_FIELDS = ['day', 'model', 'key', 'team', 'provider'] as const;
 export type GroupField = (typeof GROUP_FIELDS)[number];
@@ -21,6 +22,9 @@ export interface UsageFilters {
   teamId?: string;
   keyId?: string;
   model?: string;
+  /** Logs only (the rollup keeps no status; the summary does not take these). */
+  provider?: string;
+  status?: StatusRange;
 }
 
 /** The figures of a summary row and of its totals; seconds and money as exact decimal strings. */
@@ -88,7 +92,8 @@ const DAY_MS = 86_400_000;
  */
 @Injectable()
 export class UsageReportService {
-  constructor(private readonly prisma: PrismaService) {}
+  /** Reports may lag the primary by a replica's delay: they read through ReportDatabase (DATABASE_READ_URL). */
+  constructor(private readonly db: ReportDatabase) {}
 
   /** Parses `from`, `to`, `team_id`, `key_id`, `model` and applies the caller's scope. */
   filters(q: Record<string, unknown>, identity: Identity, selfService = false): UsageFilters {
@@ -112,6 +117,15 @@ export class UsageReportService {
       f.teamId = identity.teamId;
     }
     return f;
+  }
+
+  /** The summary's filters and the logs' own: `provider` and `status` (usage-log-filters.ts). */
+  logFilters(q: Record<string, unknown>, identity: Identity): UsageFilters {
+    return {
+      ...this.filters(q, identity),
+      provider: parseProviderFilter(q.provider),
+      status: parseStatusFilter(q.status),
+    };
   }
 
   parseGroupBy(v: unknown): GroupField[] {
@@ -189,7 +203,7 @@ export class UsageReportService {
     const groups = groupBy.map((g) => names[g]);
     const sql = `SELECT ${[...groups, ...OUTER_SUMS].join(', ')} FROM (${parts.join(' UNION ALL ')}) u
       ${groupBy.length ? `GROUP BY ${groupBy.map((_, i) => i + 1).join(', ')} ORDER BY ${groupBy.map((_, i) => `${i + 1} NULLS FIRST`).join(', ')}` : ''}`;
-    const rows = await this.prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(sql, ...params);
+    const rows = await this.db.prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(sql, ...params);
     const data: SummaryRow[] = [];
     const totals = emptyTotals();
     for (const r of rows) {
@@ -251,13 +265,15 @@ export class UsageReportService {
     if (f.keyId) where.push(`key_id = ${p(f.keyId)}::uuid`);
     if (f.teamId) where.push(`team_id = ${p(f.teamId)}::uuid`);
     if (f.model) where.push(`model = ${p(f.model)}`);
+    if (f.provider) where.push(`provider = ${p(f.provider)}`);
+    if (f.status) where.push(`status_code BETWEEN ${p(f.status.min)}::int AND ${p(f.status.max)}::int`);
     if (after) where.push(`(created_at, id) < (${p(new Date(after.t))}, ${p(after.id)}::uuid)`);
     const sql = `SELECT id::text, request_id, created_at, key_id::text, team_id::text, model, deployment_id, provider, upstream_model,
         endpoint, status_code, error_type, prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens, images,
         audio_seconds::text, video_seconds::text, cost_usd::text, latency_ms, ttft_ms, stream, estimated
       FROM usage_records ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY created_at DESC, id DESC LIMIT ${Math.floor(take)}`;
-    const rows = await this.prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(sql, ...params);
+    const rows = await this.db.prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(sql, ...params);
     return rows.map((r) => ({
       ...r,
       created_at: r.created_at instanceof Date ? r.created_at.toISOString() : r.created_at,

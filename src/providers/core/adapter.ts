@@ -13,18 +13,9 @@ import type { CancelSignal } from './cancel';
 import type { ImagesCodec } from './images';
 import type { VideoCodec } from './video';
 
-export const PROVIDER_IDS = [
-  'openai',
-  'openai-compatible',
-  'azure-openai',
-  'anthropic',
-  'gemini',
-  'deepseek',
-  'kling',
-  'seedance',
-  'mock',
-] as const;
-export type ProviderId = (typeof PROVIDER_IDS)[number];
+import type { ProviderId } from './provider-ids';
+
+export { PROVIDER_IDS, type ProviderId } from './provider-ids';
 
 /** The wire format a provider speaks natively; a dialect equal to it is passed through. */
 export type WireFormat = 'openai' | 'anthropic' | 'gemini';

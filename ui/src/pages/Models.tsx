@@ -4,19 +4,8 @@ import { Dialog, Empty, ErrorNote, Field, Loaded, Pager } from '../components';
 import { ActionForm } from '../forms';
 import { PricingDialog, RoutesDialog } from '../model-forms';
 import { useAction, useAsync, useCursor } from '../hooks';
+import { PROVIDERS } from '../providers';
 import type { Deployment, Model, Page } from '../types';
-
-const PROVIDERS = [
-  'openai',
-  'openai-compatible',
-  'azure-openai',
-  'anthropic',
-  'gemini',
-  'deepseek',
-  'kling',
-  'seedance',
-  'mock',
-];
 
 /** The catalog: models with deployments, prices, fallbacks and aliases; deployments created, edited, disabled. */
 export function Models(): ReactNode {

@@ -5,10 +5,12 @@ import { count } from '../format';
 import { useAction, useAsync, useCursor, useFilters } from '../hooks';
 import type { Session } from '../session';
 import { PagedTable, type Column } from '../table';
+import { KeyFilter, useKeys } from '../keys';
+import { PROVIDERS, STATUS_CLASSES, STATUS_CODES } from '../providers';
 import { TeamFilter, useTeams } from '../teams';
 import type { Page, UsageLog } from '../types';
 
-const NO_FILTERS = { from: '', to: '', team_id: '', key_id: '', model: '' };
+const NO_FILTERS = { from: '', to: '', team_id: '', key_id: '', model: '', provider: '', status: '' };
 
 const COLUMNS: Column<UsageLog>[] = [
   { title: 'Time', cell: (r) => <Time iso={r.created_at} /> },
@@ -37,6 +39,7 @@ export function UsageLogs({ session }: { session: Session }): ReactNode {
     [filters, paging.cursor],
   );
   const teams = useTeams(session);
+  const keys = useKeys();
   const exporting = useAction();
   const exportCsv = () =>
     void exporting.run(() =>
@@ -58,19 +61,36 @@ export function UsageLogs({ session }: { session: Session }): ReactNode {
           value={filters.team_id}
           onChange={(team_id) => set({ team_id })}
         />
-        <Field label="Key id">
-          <input
-            type="search"
-            value={filters.key_id}
-            onChange={(e) => set({ key_id: e.target.value.trim() })}
-          />
-        </Field>
+        <KeyFilter keys={keys} value={filters.key_id} onChange={(key_id) => set({ key_id })} />
         <Field label="Model">
           <input
             type="search"
             value={filters.model}
             onChange={(e) => set({ model: e.target.value.trim() })}
           />
+        </Field>
+        <Field label="Provider">
+          <select value={filters.provider} onChange={(e) => set({ provider: e.target.value })}>
+            <option value="">any provider</option>
+            {PROVIDERS.map((p) => (
+              <option key={p}>{p}</option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Status">
+          <select value={filters.status} onChange={(e) => set({ status: e.target.value })}>
+            <option value="">any status</option>
+            {STATUS_CLASSES.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+            <optgroup label="Code">
+              {STATUS_CODES.map((c) => (
+                <option key={c}>{c}</option>
+              ))}
+            </optgroup>
+          </select>
         </Field>
         <button type="button" onClick={() => reset(NO_FILTERS)}>
           Clear

@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../../../common/http/cursor-page';
 import { GROUP_FIELDS } from '../usage-report.service';
+import { STATUS_FILTER_HELP } from '../usage-log-filters';
 
 /**
  * The query parameters of the usage reports, for /docs-json (contract §6, §9.6). The service parses
@@ -52,6 +53,18 @@ export const ApiUsageLogsQuery = () =>
     UUID('team_id', 'team admins: their own team only'),
     UUID('key_id', 'one key'),
     MODEL,
+    ApiQuery({
+      name: 'provider',
+      required: false,
+      schema: { type: 'string', example: 'openai' },
+      description: 'the provider that served the record (exact: openai, anthropic, gemini…)',
+    }),
+    ApiQuery({
+      name: 'status',
+      required: false,
+      schema: { type: 'string', example: 'error' },
+      description: `${STATUS_FILTER_HELP}; anything else is a 400`,
+    }),
     ApiQuery({
       name: 'limit',
       required: false,

@@ -10,6 +10,7 @@ import {
   type Page,
 } from '../../../common/http/cursor-page';
 import { PrismaService } from '../../../database/prisma.service';
+import { ReportDatabase } from '../../../database/report-database.service';
 import { openAiVideoIdOf } from '../../../dialects/video/openai-videos';
 import { seedanceIdOf } from '../../../dialects/video/seedance-native';
 import { TASK_ID_PATTERN } from '../../../dialects/video/video-fields';
@@ -31,18 +32,22 @@ import { videoTaskAdminView } from './video-task-admin.view';
 export class VideoTasksAdminService {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly reports: ReportDatabase,
     private readonly store: VideoTaskStore,
     private readonly settlement: VideoSettlement,
     private readonly audit: AuditLogService,
   ) {}
 
-  /** Newest first, cursor pages; a team admin naming another team gets a 403. */
+  /**
+   * Newest first, cursor pages; a team admin naming another team gets a 403. A report: read from the
+   * read replica when one is configured (get and resolve read the primary, so a decision never lags).
+   */
   async list(q: VideoTaskListQuery, identity: Identity): Promise<Page<VideoTaskAdminResponse>> {
     const scope = teamScopeOf(identity);
     if (scope && q.team_id && q.team_id !== scope) assertTeamInScope(identity, q.team_id);
     const teamId = scope ?? q.team_id;
     const limit = pageLimit(q);
-    const rows = await this.prisma.videoTask.findMany({
+    const rows = await this.reports.prisma.videoTask.findMany({
       where: {
         ...(teamId ? { teamId } : {}),
         ...(q.key_id ? { keyId: q.key_id } : {}),
