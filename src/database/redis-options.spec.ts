@@ -44,7 +44,7 @@ describe('redis-options', () => {
   });
 
   it('BullMQ gets the same topology, with maxRetriesPerRequest null', () => {
-    expect(bullConnection({ redisUrl: 'redis://:pw@h:6390' })).toEqual({
+    expect(bullConnection({ redisUrl: 'redis://:pw@h:6390' })).toMatchObject({
       host: 'h',
       port: 6390,
       username: undefined,
@@ -53,6 +53,7 @@ describe('redis-options', () => {
       tls: undefined,
       maxRetriesPerRequest: null,
     });
+    expect(bullConnection({ redisUrl: 'redis://h' }).retryStrategy!(100)).toBe(2_000);
     expect(bullConnection(sentinel)).toMatchObject({
       sentinels: sentinel.redisSentinel.sentinels,
       name: 'sbmaster',

@@ -20,17 +20,15 @@ export function redisConnection(target: RedisTarget, name: string, options: Redi
  * same topology; BullMQ needs `maxRetriesPerRequest: null`.
  */
 export function bullConnection(target: RedisTarget): RedisOptions {
-  const own: RedisOptions = { maxRetriesPerRequest: null };
+  // Reconnects every 2 s at most rather than BullMQ's backoff to 20 s: an outage or a failover takes
+  // seconds, and a QUIT at shutdown would wait out the backoff.
+  const own: RedisOptions = {
+    maxRetriesPerRequest: null,
+    retryStrategy: (times: number) => Math.min(times * 200, 2_000),
+  };
   // BullMQ closes with QUIT, which leaves ioredis' failover-detector subscriptions open (they would
-  // hold the process); its connections follow a failover by reconnecting (killed clients, READONLY),
-  // every 2 s at most rather than BullMQ's backoff to 20 s (a failover takes seconds; a QUIT at
-  // shutdown would wait out the backoff).
-  if (target.redisSentinel)
-    return {
-      ...sentinelOptions(target, own),
-      failoverDetector: false,
-      retryStrategy: (times: number) => Math.min(times * 200, 2_000),
-    };
+  // hold the process); its connections follow a failover by reconnecting (killed clients, READONLY).
+  if (target.redisSentinel) return { ...sentinelOptions(target, own), failoverDetector: false };
   const u = new URL(target.redisUrl);
   return { host: u.hostname, port: Number(u.port || 6379), ...urlCredentials(u), ...own };
 }
