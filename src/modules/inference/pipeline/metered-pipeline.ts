@@ -51,19 +51,25 @@ export class MeteredPipeline {
     this.writer = new AnswerWriter(logger);
   }
 
-  /** The requests in progress (graceful shutdown waits for them to be metered). */
-  private readonly running = new Set<Promise<void>>();
+  /** How many requests are in progress (graceful shutdown waits for them to be metered). */
+  private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
+  /** One callback for every request's end, settled or not: no closure or promise chain per request. */
+  private readonly ended = (): void => {
+    if (--this.inFlight === 0 && this.idleWaiters.length > 0)
+      for (const wake of this.idleWaiters.splice(0)) wake();
+  };
 
   serve<R>(op: Operation<R>, req: InferenceRequest, res: InferenceResponse): Promise<void> {
+    this.inFlight++;
     const served = this.serveOnce(op, req, res);
-    this.running.add(served);
-    void served.catch(() => undefined).finally(() => this.running.delete(served));
+    served.then(this.ended, this.ended);
     return served;
   }
 
   /** Resolves once every request in progress has ended, its usage committed (graceful shutdown). */
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  idle(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private async serveOnce<R>(op: Operation<R>, req: InferenceRequest, res: InferenceResponse): Promise<void> {
