@@ -1,8 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type Redis from 'ioredis';
+import Redis from 'ioredis';
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/config.types';
-import { redisConnection } from './redis-options';
 import { RedisTopologyError, redisTopologyProblem } from './redis-topology';
 
 /**
@@ -33,7 +32,8 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
 
   /** A fresh connection for a consumer that blocks (BullMQ workers, stream readers). */
   connect(name: string): Redis {
-    const conn = redisConnection(this.config, name, {
+    const conn = new Redis(this.config.redisUrl, {
+      connectionName: `switchboard-${name}`,
       maxRetriesPerRequest: null,
       enableAutoPipelining: true,
       lazyConnect: false,

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG } from '../../config/app-config';
 import type { AppConfig } from '../../config/config.types';
-import { bullConnection } from '../../database/redis-options';
+import { bullConnection } from '../../database/bull-connection';
 
 /** The BullMQ queue that polls video tasks: one delayed job per live task, its id the task's. */
 export const VIDEO_POLL_QUEUE = 'video-poll';
@@ -32,7 +32,7 @@ export class VideoQueue implements OnModuleDestroy {
     if (!q) {
       const { Queue: BullQueue } = require('bullmq') as typeof import('bullmq');
       q = new BullQueue(name, {
-        connection: bullConnection(this.config),
+        connection: bullConnection(this.config.redisUrl),
         prefix: bullPrefix(this.config),
       });
       this.queues.set(name, q);
