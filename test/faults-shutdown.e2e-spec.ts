@@ -1,22 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import Redis from 'ioredis';
 import { Client } from 'pg';
-import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
-import { deleteRedisPrefix, TEST_MASTER_KEY } from './support/gateway';
-import {
-  baseEnv,
-  connects,
-  ensureBuilt,
-  kill9,
-  ready,
-  spawnGateway,
-  yamlFile,
-  type Proc,
-} from './support/gateway-process';
-import { freePort } from './support/redis-server';
-import { createTestDatabase } from './support/test-databases';
+import { TEST_MASTER_KEY } from './support/gateway';
+import { connects } from './support/gateway-process';
+import { startProcessRig, type ProcessRig } from './support/process-rig';
 
 /**
  * Graceful shutdown of a real gateway process (role `all`): SIGTERM closes the listener at once,
@@ -24,43 +9,22 @@ import { createTestDatabase } from './support/test-databases';
  * flush), cuts what is left, writes their usage to Postgres and exits 0.
  */
 describe('faults: graceful shutdown on SIGTERM', () => {
-  let fake: FakeOpenAi;
-  let configFile: string;
-  const prefixes: string[] = [];
-  const procs: Proc[] = [];
+  let rig: ProcessRig;
 
   beforeAll(async () => {
-    ensureBuilt();
-    fake = await startFakeOpenAi({ apiKey: 'sk-upstream' });
-    configFile = yamlFile(fake);
+    rig = await startProcessRig();
   }, 180_000);
 
-  afterAll(async () => {
-    for (const p of procs) await kill9(p);
-    const redis = new Redis('redis://127.0.0.1:6379');
-    for (const prefix of prefixes) await deleteRedisPrefix(redis, prefix).catch(() => undefined);
-    redis.disconnect();
-    await fake?.close();
-    fs.rmSync(path.dirname(configFile), { recursive: true, force: true });
-  });
+  afterAll(() => rig?.close());
 
   /** A ready gateway process with the given grace, on its own database and Redis prefix. */
   async function start(graceMs: number) {
-    const databaseUrl = await createTestDatabase('shutdown');
-    const prefix = `sbtest:shutdown:${randomBytes(4).toString('hex')}`;
-    prefixes.push(prefix);
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const proc = spawnGateway({
-      ...baseEnv(databaseUrl, prefix, configFile),
-      PORT: String(port),
-      SWITCHBOARD_ROLE: 'all',
-      SWITCHBOARD_SHUTDOWN_GRACE_MS: String(graceMs),
-    });
-    procs.push(proc);
-    await ready(base, proc, 90_000); // a loaded CI machine boots slowly
-    const exited = new Promise<number | null>((resolve) => proc.child.once('exit', (code) => resolve(code)));
-    return { databaseUrl, port, base, proc, exited };
+    // a loaded CI machine boots slowly
+    const gw = await rig.startAllRole('shutdown', { SWITCHBOARD_SHUTDOWN_GRACE_MS: String(graceMs) }, 90_000);
+    const exited = new Promise<number | null>((resolve) =>
+      gw.proc.child.once('exit', (code) => resolve(code)),
+    );
+    return { ...gw, exited };
   }
 
   /** A streamed chat call, read to its first bytes; `rest()` reads on to the end (or the cut). */
@@ -122,7 +86,7 @@ describe('faults: graceful shutdown on SIGTERM', () => {
     const graceMs = 6_000;
     const gw = await start(graceMs);
     const answer = 'The stream in flight finishes intact after SIGTERM.';
-    fake.script({ kind: 'stream_chunk_delay', delayMs: 150, text: answer }); // 9 pieces: ~1.4 s
+    rig.fake.script({ kind: 'stream_chunk_delay', delayMs: 150, text: answer }); // 9 pieces: ~1.4 s
     const rest = await openStream(gw.base, 'drain-intact');
 
     const sigterm = Date.now();
@@ -143,7 +107,7 @@ describe('faults: graceful shutdown on SIGTERM', () => {
   it('cuts a stream longer than the grace at the deadline, meters it once as aborted, and still exits 0', async () => {
     const graceMs = 2_500;
     const gw = await start(graceMs);
-    fake.script({ kind: 'stream_chunk_delay', delayMs: 200, text: 'x'.repeat(6 * 50) }); // ~10 s
+    rig.fake.script({ kind: 'stream_chunk_delay', delayMs: 200, text: 'x'.repeat(6 * 50) }); // ~10 s
     const rest = await openStream(gw.base, 'drain-cut');
 
     const sigterm = Date.now();

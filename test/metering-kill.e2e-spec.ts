@@ -1,25 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { USAGE_GROUP, usageStreamKey } from '../src/modules/usage/usage-stream';
-import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai';
 import { AdminClient } from './support/admin-client';
-import { deleteRedisPrefix, startGateway, TEST_MASTER_KEY, type TestGateway } from './support/gateway';
-import {
-  baseEnv,
-  ensureBuilt,
-  kill9,
-  ready,
-  spawnGateway,
-  stopGently,
-  waitUntil,
-  yamlFile,
-  type Proc,
-} from './support/gateway-process';
-import { freePort } from './support/redis-server';
+import { startGateway, TEST_MASTER_KEY, type TestGateway } from './support/gateway';
+import { baseEnv, kill9, ready, spawnGateway, stopGently, waitUntil } from './support/gateway-process';
+import { startProcessRig, type ProcessRig } from './support/process-rig';
 import { createTestDatabase } from './support/test-databases';
 
 /**
@@ -126,39 +112,23 @@ async function call(base: string, requestId: string, stream: boolean): Promise<{
   }
 }
 
-let fake: FakeOpenAi;
-let configFile: string;
+let rig: ProcessRig;
 let redis: Redis;
-const prefixes: string[] = [];
-const procs: Proc[] = [];
 
 beforeAll(async () => {
-  ensureBuilt();
-  fake = await startFakeOpenAi({ apiKey: 'sk-upstream' });
-  configFile = yamlFile(fake);
+  rig = await startProcessRig();
   redis = new Redis(REDIS_URL);
 }, 180_000);
 
 afterAll(async () => {
-  for (const p of procs) await kill9(p);
-  for (const prefix of prefixes) await deleteRedisPrefix(redis, prefix).catch(() => undefined);
+  await rig?.close();
   redis?.disconnect();
-  await fake?.close();
-  fs.rmSync(path.dirname(configFile), { recursive: true, force: true });
 });
 
 /** A gateway process in the `all` role on its own database and Redis prefix, ready. */
 async function startAllRole(label: string) {
-  const databaseUrl = await createTestDatabase(label);
-  const prefix = `sbtest:${label}:${randomBytes(4).toString('hex')}`;
-  prefixes.push(prefix);
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env = { ...baseEnv(databaseUrl, prefix, configFile), PORT: String(port), SWITCHBOARD_ROLE: 'all' };
-  const first = spawnGateway(env);
-  procs.push(first);
-  await ready(base, first);
-  return { databaseUrl, prefix, base, env, first };
+  const { databaseUrl, prefix, base, env, proc } = await rig.startAllRole(label);
+  return { databaseUrl, prefix, base, env, first: proc };
 }
 
 describe('metering: kill -9 mid-load', () => {
@@ -185,7 +155,7 @@ describe('metering: kill -9 mid-load', () => {
     expect(ok.length).toBeGreaterThanOrEqual(600);
 
     const second = spawnGateway(env);
-    procs.push(second);
+    rig.track(second);
     await ready(base, second);
     // new traffic is served at once; the dead process's unacknowledged entries are re-claimed after
     // they have been idle for CLAIM_IDLE_MS (10 s)
@@ -280,13 +250,12 @@ describe('metering: a worker killed between its INSERT and its XACK', () => {
 
   it('the entries are re-claimed by the next worker and written once (rollup included)', async () => {
     const databaseUrl = await createTestDatabase('killworker');
-    const prefix = `sbtest:killw:${randomBytes(4).toString('hex')}`;
-    prefixes.push(prefix);
+    const prefix = rig.newPrefix('killw');
     // API role in process: it settles and appends to the stream; no writer runs yet
     api = await startGateway({
       databaseUrl,
       redisPrefix: prefix,
-      env: { SWITCHBOARD_ROLE: 'api', SWITCHBOARD_CONFIG: configFile },
+      env: { SWITCHBOARD_ROLE: 'api', SWITCHBOARD_CONFIG: rig.configFile },
     });
     const N = 120;
     const sent = await Promise.all(
@@ -303,9 +272,9 @@ describe('metering: a worker killed between its INSERT and its XACK', () => {
     trap = await startInsertTrap(pg);
     const viaTrap = new URL(databaseUrl);
     viaTrap.port = String(trap.port);
-    const env = { ...baseEnv(viaTrap.toString(), prefix, configFile), SWITCHBOARD_ROLE: 'worker' };
+    const env = { ...baseEnv(viaTrap.toString(), prefix, rig.configFile), SWITCHBOARD_ROLE: 'worker' };
     const worker = spawnGateway(env);
-    procs.push(worker);
+    rig.track(worker);
     // its batch INSERT committed, its answer held back: all N rows are in, every entry unacknowledged
     await waitUntil(
       'the trapped INSERT to commit',
@@ -319,7 +288,7 @@ describe('metering: a worker killed between its INSERT and its XACK', () => {
     await kill9(worker);
 
     const next = spawnGateway({ ...env, DATABASE_URL: databaseUrl });
-    procs.push(next);
+    rig.track(next);
     await waitUntil(
       'XAUTOCLAIM and the re-write',
       async () => {
@@ -381,7 +350,7 @@ describe('metering: a process killed while it holds budget leases', () => {
     const instance = deadLedger.slice(`${prefix}:lease:ledger:`.length);
     await redis.zadd(`${prefix}:lease:alive`, 1, instance);
     const second = spawnGateway(env);
-    procs.push(second);
+    rig.track(second);
     await ready(base, second);
     expect(await chat(100)).toBe(200);
     await waitUntil(
