@@ -203,6 +203,7 @@ describe('admin console (/ui) in headless chromium', () => {
       await admin.request<{ pricing: { input_per_mtok: string } }>('GET', '/admin/models/gpt-fake')
     ).body.pricing.input_per_mtok;
     expect(Number(stored)).toBe(0.25);
+    await model.filter({ hasText: `input_per_mtok ${stored}` }).waitFor();
     await expect(model.textContent()).resolves.toContain(`input_per_mtok ${stored}`);
     await open('Audit log');
     await page
@@ -241,6 +242,7 @@ describe('admin console (/ui) in headless chromium', () => {
     );
     await page.keyboard.press('Escape');
     await (await editRoutes('gpt-backup')).waitFor({ state: 'detached' });
+    await model.filter({ hasText: 'Fallbacks: gpt-backup' }).waitFor();
     await expect(model.textContent()).resolves.toContain(
       'Aliases: fast-chat, cheap-chat · Fallbacks: gpt-backup',
     );
@@ -263,6 +265,8 @@ describe('admin console (/ui) in headless chromium', () => {
     await dialog.getByLabel('Charge (USD; empty: the reserved amount)').fill('0.25');
     await dialog.getByRole('button', { name: 'Resolve' }).click();
     await dialog.waitFor({ state: 'detached' });
+    // The list is fetched again after the dialog closes: wait for it before reading the row.
+    await row.filter({ hasText: 'charged' }).waitFor();
     await expect(row.textContent()).resolves.toContain('charged');
     expect(await row.getByRole('button', { name: 'Resolve' }).count()).toBe(0);
     const task = (
