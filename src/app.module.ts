@@ -19,7 +19,7 @@ import { UsageModule } from './modules/usage/usage.module';
 import { UsageSpendModule } from './modules/usage/usage-spend-reader';
 import { VideoModule } from './modules/video/video.module';
 import { VideoWorkerModule } from './modules/video/video-worker.module';
-import { bullConnection } from './database/bull-connection';
+import { bullConnection } from './database/redis-options';
 import { UiModule } from './modules/ui/ui.module';
 import { ResponsesPurgeModule } from './modules/inference/responses/responses-purge.module';
 
@@ -30,7 +30,7 @@ import { ResponsesPurgeModule } from './modules/inference/responses/responses-pu
 function bullRoot(config: AppConfig): DynamicModule {
   const { BullModule } = require('@nestjs/bullmq') as typeof import('@nestjs/bullmq');
   return BullModule.forRoot({
-    connection: bullConnection(config.redisUrl),
+    connection: bullConnection(config),
     prefix: `${config.redisPrefix}:bull`,
   });
 }

@@ -67,6 +67,14 @@ export interface VideoTaskSettings {
   recoveryMs: number;
 }
 
+export interface RedisSentinelSettings {
+  sentinels: Array<{ host: string; port: number }>;
+  /** The master name the sentinels monitor. */
+  name: string;
+  /** The sentinels' own password (requirepass on the sentinels), if any. */
+  password?: string;
+}
+
 export interface AppConfig {
   nodeEnv: string | undefined;
   production: boolean;
@@ -74,6 +82,12 @@ export interface AppConfig {
   /** DATABASE_READ_URL: a read replica that serves reports (usage, audit log, video task list); undefined: the primary. */
   databaseReadUrl: string | undefined;
   redisUrl: string;
+  /**
+   * REDIS_SENTINELS / REDIS_SENTINEL_NAME / REDIS_SENTINEL_PASSWORD: reach the primary through
+   * Sentinel (REDIS_URL then gives only credentials, database and TLS). Undefined: the single node of
+   * REDIS_URL.
+   */
+  redisSentinel?: RedisSentinelSettings;
   /** Undefined until bootstrap resolves (generated outside production). */
   masterKey: string | undefined;
   encryptionKey: Buffer | undefined;

@@ -1,5 +1,6 @@
 import { ConfigError } from './config-error';
 import type { AppConfig, SwitchboardRole } from './config.types';
+import { loadRedisSentinel } from './redis-sentinel-env';
 
 type Env = Record<string, string | undefined>;
 
@@ -82,6 +83,7 @@ export function loadEnv(env: Env): Omit<AppConfig, 'models' | 'router'> {
     ])!,
     databaseReadUrl: urlVar(env, 'DATABASE_READ_URL', undefined, ['postgresql:', 'postgres:']),
     redisUrl: urlVar(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])!,
+    redisSentinel: loadRedisSentinel(env),
     masterKey,
     encryptionKey,
     encryptionKeyPrevious: keyVar(env, 'SWITCHBOARD_ENCRYPTION_KEY_PREVIOUS'),

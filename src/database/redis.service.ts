@@ -1,7 +1,8 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/config.types';
+import { markRedisClosing, redisConnection } from './redis-options';
 import { RedisTopologyError, redisTopologyProblem } from './redis-topology';
 
 /**
@@ -32,8 +33,7 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
 
   /** A fresh connection for a consumer that blocks (BullMQ workers, stream readers). */
   connect(name: string): Redis {
-    const conn = new Redis(this.config.redisUrl, {
-      connectionName: `switchboard-${name}`,
+    const conn = redisConnection(this.config, name, {
       maxRetriesPerRequest: null,
       enableAutoPipelining: true,
       lazyConnect: false,
@@ -66,6 +66,7 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    markRedisClosing(this.config);
     await Promise.all([closeRedis(this.client), closeRedis(this.subscriberConn)]);
   }
 }

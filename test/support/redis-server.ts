@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Redis from 'ioredis';
 
 /**
  * A private, throwaway `redis-server` (no persistence) on a free port, for tests that stop Redis.
@@ -94,5 +98,104 @@ export async function startPrivateRedis(extraArgs: string[] = []): Promise<Priva
     stop,
     freeze: () => void child?.kill('SIGSTOP'),
     thaw: () => void child?.kill('SIGCONT'),
+  };
+}
+
+/**
+ * A private Sentinel set: a primary, one replica (`--replicaof` the primary) and `sentinels`
+ * `redis-server --sentinel` processes monitoring them as `masterName` (quorum 1, down after 1 s), all
+ * on free loopback ports with their configs in a temporary directory. `env` is what a gateway needs to
+ * use it. `stop()` kills every process of the set.
+ */
+export interface PrivateSentinelSet {
+  masterName: string;
+  /** The first primary and replica; after a failover the replica is the primary. */
+  primary: PrivateRedis;
+  replica: PrivateRedis;
+  sentinelPorts: number[];
+  env: { REDIS_SENTINELS: string; REDIS_SENTINEL_NAME: string };
+  /** The primary's port as the first sentinel reports it now. */
+  primaryPort(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startPrivateSentinelSet(sentinels = 1): Promise<PrivateSentinelSet> {
+  const masterName = 'sbmaster';
+  const primary = await startPrivateRedis();
+  const replica = await startPrivateRedis(['--replicaof', '127.0.0.1', String(primary.port)]);
+  const ask = async <T>(port: number, ...args: string[]): Promise<T> => {
+    const conn = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0 });
+    try {
+      await conn.connect();
+      return (await conn.call(args[0], ...args.slice(1))) as T;
+    } finally {
+      conn.disconnect();
+    }
+  };
+  const until = async (what: string, check: () => Promise<boolean>, ms = 10_000) => {
+    const end = Date.now() + ms;
+    while (!(await check().catch(() => false))) {
+      if (Date.now() > end) throw new Error(`sentinel set: ${what} not within ${ms} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  // The sentinel learns the replica from the primary's INFO: the link must be up first.
+  await until('replica link', async () =>
+    (await ask<string>(replica.port, 'INFO', 'replication')).includes('master_link_status:up'),
+  );
+  const dir = mkdtempSync(path.join(tmpdir(), 'sb-sentinel-'));
+  const procs: ChildProcess[] = [];
+  const sentinelPorts: number[] = [];
+  for (let i = 0; i < sentinels; i++) {
+    const port = await freePort();
+    const conf = path.join(dir, `sentinel-${port}.conf`);
+    writeFileSync(
+      conf,
+      [
+        `port ${port}`,
+        'bind 127.0.0.1',
+        `dir ${dir}`,
+        `sentinel monitor ${masterName} 127.0.0.1 ${primary.port} 1`,
+        `sentinel down-after-milliseconds ${masterName} 1000`,
+        `sentinel failover-timeout ${masterName} 5000`,
+        '',
+      ].join('\n'),
+    );
+    const proc = spawn('redis-server', [conf, '--sentinel', '--loglevel', 'warning'], { stdio: 'ignore' });
+    procs.push(proc);
+    sentinelPorts.push(port);
+    await waitForPort(port, proc);
+  }
+  // Ready once every sentinel knows the replica (a failover needs one to promote).
+  for (const port of sentinelPorts)
+    await until('replica discovery', async () => {
+      const replicas = await ask<string[][]>(port, 'SENTINEL', 'REPLICAS', masterName);
+      return replicas.some((r) => r[r.indexOf('port') + 1] === String(replica.port));
+    });
+  return {
+    masterName,
+    primary,
+    replica,
+    sentinelPorts,
+    env: {
+      REDIS_SENTINELS: sentinelPorts.map((p) => `127.0.0.1:${p}`).join(','),
+      REDIS_SENTINEL_NAME: masterName,
+    },
+    primaryPort: async () =>
+      Number((await ask<string[]>(sentinelPorts[0], 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName))[1]),
+    stop: async () => {
+      await Promise.all(
+        procs.map(
+          (p) =>
+            new Promise<void>((resolve) => {
+              if (p.exitCode !== null || p.signalCode !== null) return resolve();
+              p.once('exit', () => resolve());
+              p.kill('SIGKILL');
+            }),
+        ),
+      );
+      await Promise.all([primary.stop(), replica.stop()]);
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { GatewayError } from '../../common/errors/gateway-error';
 import { LOGGER } from '../../common/logging/logger.module';
@@ -7,6 +7,7 @@ import type { Logger } from '../../common/logging/logger';
 import { APP_CONFIG } from '../../config/app-config';
 import type { AppConfig } from '../../config/config.types';
 import { PrismaService } from '../../database/prisma.service';
+import { redisConnection } from '../../database/redis-options';
 import { closeRedis } from '../../database/redis.service';
 import type { Identity, LimitSettings } from '../auth/identity';
 import { budgetResetAt, currentPeriodStart } from '../usage/budget-period';
@@ -166,8 +167,7 @@ export class LimitsService implements OnModuleDestroy {
     this.settledPrefix = `${this.prefix}:usage:settled:`;
     this.ledgerPrefix = `${this.prefix}:lease:`;
     // No auto-pipelining: the batcher already sends one command per turn, written at once.
-    const redis = new Redis(config.redisUrl, {
-      connectionName: 'switchboard-limits',
+    const redis = redisConnection(config, 'limits', {
       maxRetriesPerRequest: 1,
       commandTimeout: 2_000,
       // CLIENT SETINFO fails on Redis < 7.2, and ioredis keeps the timeout timer of a failed command
