@@ -20,6 +20,7 @@ import {
   usageStreamKey,
 } from '../src/modules/usage/usage-stream';
 import { UsagePartitionMaintainer } from '../src/modules/usage/usage-partitions.module';
+import { periodSpendSql } from '../src/modules/usage/spend-pending';
 import { AdminClient } from './support/admin-client';
 import type { UsageLogPage, UsageSummaryResponse } from '../src/modules/usage/dto/usage.response';
 import { startGateway, type TestGateway } from './support/gateway';
@@ -217,6 +218,8 @@ describe('usage_records partitioned by month', () => {
     const horizon = MONTH(legacy.range_to, 1); // legacy and the first month go; the second stays
     const oldRange = `from=${new Date(now.getTime() - 40 * DAY_MS).toISOString().slice(0, 10)}&to=${now.toISOString().slice(0, 10)}`;
     const oldRangeBefore = await summary(`${oldRange}&group_by=model`);
+    const lifetimeSpend = () => q<{ s: string }>(periodSpendSql('key_id'), [KEYS[0], new Date(0)]);
+    const spendBefore = await lifetimeSpend();
 
     // The boot round (real clock, 31 days) dropped nothing: every partition still holds recent rows.
     expect(
@@ -238,6 +241,8 @@ describe('usage_records partitioned by month', () => {
     );
     expect(n).toBe(0);
     expect((await snapshot()).rollup).toBe(rollupBefore);
+    // A lifetime budget's spend seed still counts the dropped records (from the rollup).
+    expect(await lifetimeSpend()).toEqual(spendBefore);
 
     // Totals from the rollup are unchanged; the answer says where they came from.
     const allAfter = await summary('group_by=model');
