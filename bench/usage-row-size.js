@@ -106,6 +106,10 @@ async function seed(db) {
   await db.query(ROLLUP_FROM_RECORDS_SQL);
 }
 
+/** The leaf partitions of $1 (a table or an index); a relation that is not partitioned is its own only leaf. */
+const LEAVES = `SELECT relid FROM pg_partition_tree($1::regclass) WHERE isleaf
+  UNION ALL SELECT $1::regclass WHERE NOT EXISTS (SELECT 1 FROM pg_partition_tree($1::regclass))`;
+
 /**
  * Sizes of a table summed over its leaf partitions (usage_records is partitioned by month: the parent
  * holds nothing itself); a plain table is its own only leaf.
@@ -116,7 +120,7 @@ async function sizes(db, table) {
        sum(pg_total_relation_size(relid))::bigint AS total, (SELECT count(*) FROM ${table})::bigint AS rows,
        sum((SELECT COALESCE(pg_total_relation_size(NULLIF(reltoastrelid, 0)), 0) FROM pg_class WHERE oid = relid))::bigint AS toast,
        count(*)::int AS leaves
-       FROM pg_partition_tree($1::regclass) WHERE isleaf`,
+       FROM (${LEAVES}) leaves`,
     [table],
   );
   const r = rows[0];
@@ -134,7 +138,7 @@ async function sizes(db, table) {
 async function indexSizes(db, table) {
   const { rows } = await db.query(
     `SELECT i.indexrelid::regclass::text AS name,
-       (SELECT sum(pg_relation_size(t.relid)) FROM pg_partition_tree(i.indexrelid) t WHERE t.isleaf)::bigint AS bytes
+       (SELECT sum(pg_relation_size(relid)) FROM (${LEAVES.replaceAll('$1::regclass', 'i.indexrelid')}) leaves)::bigint AS bytes
        FROM pg_index i WHERE i.indrelid = $1::regclass ORDER BY 1`,
     [table],
   );
