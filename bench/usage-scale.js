@@ -242,14 +242,19 @@ async function prepare(url) {
 }
 
 /** On a table partitioned by created_at without that month: the monthly partition the insert needs. */
-async function createMonthPartition(db, at) {
-  const from = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
-  const to = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
-  const name = `usage_records_bench_${from.toISOString().slice(0, 7).replace('-', '')}`;
-  log(`  creating partition ${name}`);
-  await db.query(
-    `CREATE TABLE IF NOT EXISTS ${name} PARTITION OF usage_records FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`,
-  );
+async function createMonthPartitions(db, from, to) {
+  for (let m = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), 1)); m < to; ) {
+    const next = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1));
+    const name = `usage_records_bench_${m.toISOString().slice(0, 7).replace('-', '')}`;
+    const exists = await db.query('SELECT 1 FROM pg_class WHERE relname = $1', [name]);
+    if (!exists.rowCount) {
+      log(`  creating partition ${name}`);
+      await db.query(
+        `CREATE TABLE ${name} PARTITION OF usage_records FOR VALUES FROM ('${m.toISOString()}') TO ('${next.toISOString()}')`,
+      );
+    }
+    m = next;
+  }
 }
 
 async function generate(url, progress) {
@@ -301,8 +306,11 @@ async function generate(url, progress) {
           // 23514: no partition of usage_records for the row (a partitioned table without that month)
           const match = err.code === '23514' && /partition/i.test(err.message);
           if (!match || attempt > 3) throw err;
-          await createMonthPartition(db, new Date(start.getTime() + lo * step));
-          await createMonthPartition(db, new Date(start.getTime() + (hi - 1) * step));
+          await createMonthPartitions(
+            db,
+            new Date(start.getTime() + lo * step),
+            new Date(start.getTime() + hi * step),
+          );
         }
       }
       const seconds = (Date.now() - t0) / 1000;
