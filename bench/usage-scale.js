@@ -455,6 +455,8 @@ async function measure(url, progress) {
     // a key of middling traffic (rank 37 of KEYS) and its most used model
     const k = Math.min(37, KEYS - 1);
     const model = SCALE_MODELS[(k * 7) % SCALE_MODELS.length].model;
+    // a model the key never calls (it uses the 4 from k × 7): no page fills, every window is read
+    const unused = SCALE_MODELS[(k * 7 + 10) % SCALE_MODELS.length].model;
     const key = keyId(k);
     const cases = [
       [
@@ -481,6 +483,11 @@ async function measure(url, progress) {
         'logs, one key + model + 5xx',
         'usage_records',
         `/admin/usage/logs?key_id=${key}&model=${model}&status=5xx`,
+      ],
+      [
+        `logs, one key + a model it never calls (${unused}: empty)`,
+        'usage_records',
+        `/admin/usage/logs?key_id=${key}&model=${unused}`,
       ],
       ['logs, one key, 30 days, 429', 'usage_records', `/admin/usage/logs?key_id=${key}&${range}&status=429`],
     ];
