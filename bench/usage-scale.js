@@ -499,8 +499,12 @@ async function measure(url, progress) {
     for (let i = 0; i < 49; i++)
       cursor = (await get(base, `/admin/usage/logs${cursor ? `?cursor=${cursor}` : ''}`)).next_cursor;
     cases.push(['logs, 50th page (cursor)', 'usage_records', `/admin/usage/logs?cursor=${cursor}`]);
-    // 60 days back, or half the seeded days of a partial seed
-    const backDays = Math.min(60, Math.floor((DAYS * Number(progress.done)) / Number(progress.total) / 2));
+    // 60 days back (or fewer on a shorter seed), or half the seeded days of a partial seed
+    const seededDays = (DAYS * Number(progress.done)) / Number(progress.total);
+    const backDays = Math.min(
+      60,
+      Math.floor(progress.done < progress.total ? seededDays / 2 : seededDays - 1),
+    );
     const back = Buffer.from(
       JSON.stringify({
         t: new Date(now - backDays * DAY_MS).toISOString(),
