@@ -36,6 +36,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const { Client } = require('pg');
 const { MODELS } = require('./lib/usage-seed');
 const { pct } = require('./lib/stats');
+const { freePort, stop } = require('./lib/proc');
 
 const ROOT = path.join(__dirname, '..');
 const MAIN = path.join(ROOT, 'dist/main.js');
@@ -377,18 +378,6 @@ async function waitReady(base, child) {
   throw new Error(`gateway did not become ready: ${child.tail}`);
 }
 
-function freePort() {
-  const net = require('node:net');
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function get(base, pathAndQuery) {
   const r = await fetch(`${base}${pathAndQuery}`, { headers: { authorization: `Bearer ${MASTER_KEY}` } });
   const body = await r.json();
@@ -547,7 +536,7 @@ async function measure(url, progress) {
       throw new Error(`summary counts ${s.requests} requests, usage_daily ${check.inRange.n}`);
     return { results, range, key, model, inRange: check.inRange };
   } finally {
-    child.kill('SIGTERM');
+    await stop(child);
   }
 }
 
