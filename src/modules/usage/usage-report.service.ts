@@ -12,6 +12,7 @@ import { GatewayError, invalidRequest } from '../../common/errors/gateway-error'
 import { ReportDatabase } from '../../database/report-database.service';
 import type { Identity } from '../auth/identity';
 import { parseProviderFilter, parseStatusFilter, type StatusRange } from './usage-log-filters';
+import { logWindowStarts } from './usage-log-window';
 
 export const GROUP_FIELDS = ['day', 'model', 'key', 'team', 'provider'] as const;
 export type GroupField = (typeof GROUP_FIELDS)[number];
@@ -288,10 +289,26 @@ export class UsageReportService {
     res.end();
   }
 
+  /** One page, read newest window first (usage-log-window.ts). */
   private async logRows(
     f: UsageFilters,
     take: number,
     after?: { t: string; id: string },
+  ): Promise<Array<Record<string, unknown>>> {
+    const anchor = after ? new Date(after.t) : (f.to ?? new Date());
+    let rows: Array<Record<string, unknown>> = [];
+    for (const since of logWindowStarts(anchor, f.from)) {
+      rows = await this.logRowsSince(f, take, after, since);
+      if (rows.length >= take) break;
+    }
+    return rows;
+  }
+
+  private async logRowsSince(
+    f: UsageFilters,
+    take: number,
+    after: { t: string; id: string } | undefined,
+    since: Date | undefined,
   ): Promise<Array<Record<string, unknown>>> {
     const params: unknown[] = [];
     const where: string[] = [];
@@ -300,6 +317,7 @@ export class UsageReportService {
       return `$${params.length}`;
     };
     if (f.from) where.push(`created_at >= ${p(f.from)}`);
+    if (since) where.push(`created_at >= ${p(since)}`);
     if (f.to) where.push(`created_at < ${p(f.to)}`);
     if (f.keyId) where.push(`key_id = ${p(f.keyId)}::uuid`);
     if (f.teamId) where.push(`team_id = ${p(f.teamId)}::uuid`);
