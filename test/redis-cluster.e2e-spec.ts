@@ -28,9 +28,10 @@ describe('Redis Cluster', () => {
       pricing: '{ input_per_mtok: "0", output_per_mtok: "1000" }',
     });
     a = await startGateway({ yaml, env: cluster.env });
+    // B fails closed, A open (the default): one failover shows what callers of each see.
     b = await startGateway({
       yaml,
-      env: cluster.env,
+      env: { ...cluster.env, SWITCHBOARD_LIMITS_ON_REDIS_FAILURE: 'closed' },
       databaseUrl: a.config.databaseUrl,
       redisPrefix: a.config.redisPrefix,
     });
@@ -142,19 +143,20 @@ describe('Redis Cluster', () => {
 
   it('follows the promoted replica when the master of its slot is killed: limits, records, readiness, invalidation hold', async () => {
     const limited = await admin.createKey({ name: 'rpm-5', rpm_limit: 5 });
-    const busy = await admin.createKey({ name: 'traffic' });
+    // limited, so that its admissions need Redis (from leases, or one by one while they are refused)
+    const busy = await admin.createKey({ name: 'traffic', rpm_limit: 100_000 });
     for (let i = 0; i < 3; i++)
       expect(await call(i % 2 ? b : a, limited.key, `limited-before-${i}`)).toBe(200);
 
     const served: string[] = [];
-    const refused: Array<{ id: string; status: number }> = [];
+    const refused: Array<{ id: string; gateway: 'a' | 'b'; status: number }> = [];
     let stopTraffic = false;
     const traffic = (async () => {
       for (let i = 0; !stopTraffic && i < 400; i++) {
         const id = `traffic-${i}`;
         const status = await call(i % 2 ? b : a, busy.key, id);
         if (status === 200) served.push(id);
-        else refused.push({ id, status });
+        else refused.push({ id, gateway: i % 2 ? 'b' : 'a', status });
         await new Promise((r) => setTimeout(r, 40));
       }
     })();
@@ -164,8 +166,10 @@ describe('Redis Cluster', () => {
       stopTraffic = true;
       await traffic;
     }
-    // SWITCHBOARD_LIMITS_ON_REDIS_FAILURE=open (the default): every request during the failover is served
-    expect(refused).toEqual([]);
+    // SWITCHBOARD_LIMITS_ON_REDIS_FAILURE: open (A) serves every request during the failover; closed (B)
+    // refuses with 503 what it could not account for, and nothing else
+    expect(refused.filter((r) => r.gateway === 'a')).toEqual([]);
+    expect(refused.filter((r) => r.status !== 503)).toEqual([]);
 
     // the rpm window was replicated: two more requests this minute, the sixth is refused
     expect(await call(a, limited.key, 'limited-after-0')).toBe(200);
