@@ -44,7 +44,7 @@ describe('npm start: SIGTERM to npm drains and stops the gateway', () => {
   });
 
   it('hands SIGTERM to the server (runtime flags kept), which finishes the request in flight, closes its port and exits', async () => {
-    prefix = `sbtest:start:${randomBytes(4).toString('hex')}`;
+    prefix = `{sbtest:start:${randomBytes(4).toString('hex')}}`;
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     npm = spawnProc(

@@ -2,8 +2,11 @@
 /** The benchmark's own Redis key prefixes: each run uses a fresh one and drops its keys at the end. */
 const crypto = require('node:crypto');
 
-/** A fresh prefix, so that a run never shares a usage stream or counters with anything else on the server. */
-const benchPrefix = (what) => `sbbench-${what}-${crypto.randomBytes(4).toString('hex')}`;
+/**
+ * A fresh prefix, so that a run never shares a usage stream or counters with anything else on the server;
+ * hash-tagged as the gateway makes it (`{…}`), so that clearPrefix finds its keys.
+ */
+const benchPrefix = (what) => `{sbbench-${what}-${crypto.randomBytes(4).toString('hex')}}`;
 
 /** Drops every key under `${prefix}:` (stream, counters, leases, markers) from the shared server. */
 async function clearPrefix(redisUrl, prefix) {

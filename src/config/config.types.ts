@@ -75,6 +75,11 @@ export interface RedisSentinelSettings {
   password?: string;
 }
 
+export interface RedisClusterSettings {
+  /** Seed nodes: the client learns the whole cluster (masters, replicas, slots) from any of them. */
+  nodes: Array<{ host: string; port: number }>;
+}
+
 export interface AppConfig {
   nodeEnv: string | undefined;
   production: boolean;
@@ -88,6 +93,11 @@ export interface AppConfig {
    * REDIS_URL.
    */
   redisSentinel?: RedisSentinelSettings;
+  /**
+   * REDIS_CLUSTER_NODES: a Redis Cluster (REDIS_URL then gives only credentials and TLS). Undefined:
+   * not a cluster.
+   */
+  redisCluster?: RedisClusterSettings;
   /** Undefined until bootstrap resolves (generated outside production). */
   masterKey: string | undefined;
   encryptionKey: Buffer | undefined;
@@ -104,7 +114,10 @@ export interface AppConfig {
   /** SWITCHBOARD_DEMO_MODEL=false: the `demo` model on the mock provider is not seeded (and a seeded one is removed at boot). */
   demoModel: boolean;
   logLevel: string;
-  /** Key prefix for every Redis key and BullMQ queue (tests isolate runs with it). */
+  /**
+   * Key prefix for every Redis key and BullMQ queue (tests isolate runs with it): SWITCHBOARD_REDIS_PREFIX
+   * as a hash tag (`{sb}`), so that every key of the gateway is in one Redis Cluster slot.
+   */
   redisPrefix: string;
   video: VideoTaskSettings;
   /** SWITCHBOARD_RESPONSES_RETENTION_DAYS: days a stored Responses answer is kept (default 30). */

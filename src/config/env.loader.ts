@@ -1,6 +1,6 @@
 import { ConfigError } from './config-error';
 import type { AppConfig, SwitchboardRole } from './config.types';
-import { loadRedisSentinel } from './redis-sentinel-env';
+import { hashTagged, loadRedisTopology } from './redis-cluster-env';
 
 type Env = Record<string, string | undefined>;
 
@@ -97,7 +97,7 @@ export function loadEnv(env: Env): Omit<AppConfig, 'models' | 'router'> {
     ])!,
     databaseReadUrl: urlVar(env, 'DATABASE_READ_URL', undefined, ['postgresql:', 'postgres:']),
     redisUrl: urlVar(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])!,
-    redisSentinel: loadRedisSentinel(env),
+    ...loadRedisTopology(env),
     masterKey,
     encryptionKey,
     encryptionKeyPrevious: keyVar(env, 'SWITCHBOARD_ENCRYPTION_KEY_PREVIOUS'),
@@ -121,7 +121,7 @@ export function loadEnv(env: Env): Omit<AppConfig, 'models' | 'router'> {
       ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const,
       'info',
     ),
-    redisPrefix: env.SWITCHBOARD_REDIS_PREFIX || 'sb',
+    redisPrefix: hashTagged(env.SWITCHBOARD_REDIS_PREFIX || 'sb'),
     video: {
       firstPollMs: intVar(env, 'SWITCHBOARD_VIDEO_POLL_MS', 2_000, 10),
       maxPollMs: intVar(env, 'SWITCHBOARD_VIDEO_POLL_MAX_MS', 30_000, 10),

@@ -23,14 +23,25 @@ export function loadRedisSentinel(env: Env): RedisSentinelSettings | undefined {
       'REDIS_SENTINEL_NAME',
       'is required with REDIS_SENTINELS (the master name the sentinels monitor)',
     );
-  const sentinels = list.split(',').map((entry) => sentinelAddress(entry.trim()));
+  const sentinels = hostPortList('REDIS_SENTINELS', list, SENTINEL_DEFAULT_PORT);
   return { sentinels, name, password: env.REDIS_SENTINEL_PASSWORD || undefined };
 }
 
-function sentinelAddress(entry: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d+))?$/.exec(entry);
-  const port = m?.[3] === undefined ? SENTINEL_DEFAULT_PORT : Number(m[3]);
-  if (!m || !(port >= 1 && port <= 65_535))
-    throw new ConfigError('REDIS_SENTINELS', `must be a comma-separated list of host:port, got "${entry}"`);
-  return { host: m[1] ?? m[2], port };
+/**
+ * `host:port,…` (a host alone takes `defaultPort`; an IPv6 host is written in brackets), as `name`
+ * gives it.
+ */
+export function hostPortList(
+  name: string,
+  list: string,
+  defaultPort: number,
+): Array<{ host: string; port: number }> {
+  return list.split(',').map((raw) => {
+    const entry = raw.trim();
+    const m = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d+))?$/.exec(entry);
+    const port = m?.[3] === undefined ? defaultPort : Number(m[3]);
+    if (!m || !(port >= 1 && port <= 65_535))
+      throw new ConfigError(name, `must be a comma-separated list of host:port, got "${entry}"`);
+    return { host: m[1] ?? m[2], port };
+  });
 }

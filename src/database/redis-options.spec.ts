@@ -1,4 +1,5 @@
-import { bullConnection, redisConnection } from './redis-options';
+import { Cluster, type RedisOptions } from 'ioredis';
+import { bullConnection, closeBullClusters, redisConnection } from './redis-options';
 
 const sentinel = {
   redisUrl: 'rediss://user:p%40ss@ignored:6379/2',
@@ -53,12 +54,44 @@ describe('redis-options', () => {
       tls: undefined,
       maxRetriesPerRequest: null,
     });
-    expect(bullConnection({ redisUrl: 'redis://h' }).retryStrategy!(100)).toBe(2_000);
+    expect((bullConnection({ redisUrl: 'redis://h' }) as RedisOptions).retryStrategy!(100)).toBe(2_000);
     expect(bullConnection(sentinel)).toMatchObject({
       sentinels: sentinel.redisSentinel.sentinels,
       name: 'sbmaster',
       password: 'p@ss',
       maxRetriesPerRequest: null,
     });
+  });
+
+  it('Cluster: the seed nodes, REDIS_URL’s credentials and TLS on every node, no resend after a closed connection', () => {
+    const target = {
+      redisUrl: 'rediss://user:pw@ignored:6379/2',
+      redisCluster: { nodes: [{ host: '10.0.0.1', port: 7000 }] },
+    };
+    const conn = redisConnection(target, 'limits', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      enableAutoPipelining: true,
+    }) as unknown as Cluster;
+    expect(conn).toBeInstanceOf(Cluster);
+    expect(conn.options).toMatchObject({
+      lazyConnect: true,
+      enableAutoPipelining: true,
+      retryDelayOnFailover: 0,
+    });
+    expect(conn.options.redisOptions).toMatchObject({
+      username: 'user',
+      password: 'pw',
+      tls: {},
+      db: undefined,
+      maxRetriesPerRequest: 1,
+      connectionName: 'switchboard-limits',
+    });
+    conn.disconnect();
+    const bull = bullConnection(target) as Cluster;
+    expect(bull).toBeInstanceOf(Cluster);
+    expect(bull.options.redisOptions?.maxRetriesPerRequest).toBeNull();
+    closeBullClusters(target);
+    expect(bull.status).not.toBe('ready');
   });
 });

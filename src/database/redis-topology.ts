@@ -2,9 +2,9 @@ import type Redis from 'ioredis';
 
 /**
  * Why the Redis behind `REDIS_URL` cannot serve the gateway, if it cannot. A Redis Cluster node
- * accepts connections and answers PING, but every limits and settlement script touches keys in many
- * slots and fails there with "Script attempted to access a non local key": limits would not run at
- * all. Refused at boot, and readiness turns not-ready if a node becomes one later.
+ * accepts connections and answers PING, but a single-node client is refused (MOVED) every key of a
+ * slot the node does not hold: limits would not run at all. Refused at boot, and readiness turns
+ * not-ready if a node becomes one later; a cluster is used through REDIS_CLUSTER_NODES.
  */
 export async function redisTopologyProblem(conn: Redis, timeoutMs: number): Promise<string | undefined> {
   let info: string;
@@ -20,9 +20,9 @@ export async function redisTopologyProblem(conn: Redis, timeoutMs: number): Prom
   }
   if (!/^cluster_enabled:1\s*$/m.test(info)) return undefined;
   return (
-    'REDIS_URL points at a Redis Cluster node; Switchboard needs a single Redis node (or a primary ' +
-    'behind a proxy that is not a cluster): its limits and settlement scripts touch keys of many ' +
-    'slots, which a cluster refuses, so rate limits and budgets could not run'
+    'REDIS_URL points at a Redis Cluster node; a single-node client would be redirected (MOVED) for ' +
+    'most keys, so rate limits and budgets could not run: set REDIS_CLUSTER_NODES=host:port,… to use ' +
+    'the cluster'
   );
 }
 

@@ -1,8 +1,8 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { APP_CONFIG } from '../config/app-config';
 import type { AppConfig } from '../config/config.types';
-import { markRedisClosing, redisConnection } from './redis-options';
+import { closeBullClusters, markRedisClosing, redisConnection } from './redis-options';
 import { RedisTopologyError, redisTopologyProblem } from './redis-topology';
 
 /**
@@ -10,7 +10,7 @@ import { RedisTopologyError, redisTopologyProblem } from './redis-topology';
  * and tenants sharing a server stay apart. `subscriber` is a separate connection for pub/sub.
  */
 @Injectable()
-export class RedisService implements OnModuleInit, OnModuleDestroy {
+export class RedisService implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
   readonly client: Redis;
   private subscriberConn?: Redis;
   readonly prefix: string;
@@ -43,10 +43,12 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Refuses to start on a Redis Cluster node (redis-topology.ts), and checks again each time the
-   * connection becomes ready (a failover may land on another server).
+   * Refuses to start on a Redis Cluster node reached as a single node (redis-topology.ts), and checks
+   * again each time the connection becomes ready (a failover may land on another server). With
+   * REDIS_CLUSTER_NODES the client is a cluster client: nothing to check.
    */
   async onModuleInit(): Promise<void> {
+    if (this.config.redisCluster) return;
     const problem = await this.checkTopology(3_000);
     if (problem) throw new RedisTopologyError(problem);
     this.client.on('ready', () => void this.checkTopology(2_000));
@@ -57,9 +59,14 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
     return this.topologyProblem;
   }
 
+  /**
+   * Whether the server holding the gateway's keys answers. A key command rather than PING: on a cluster
+   * PING goes to any node, this to the master of the gateway's slot (one round trip either way).
+   */
   async ping(): Promise<boolean> {
     try {
-      return (await this.client.ping()) === 'PONG';
+      await this.client.exists(this.key('ready'));
+      return true;
     } catch {
       return false;
     }
@@ -68,6 +75,11 @@ export class RedisService implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     markRedisClosing(this.config);
     await Promise.all([closeRedis(this.client), closeRedis(this.subscriberConn)]);
+  }
+
+  /** After BullMQ's queues and workers have closed (their onApplicationShutdown): its cluster clients. */
+  onApplicationShutdown(): void {
+    closeBullClusters(this.config);
   }
 }
 

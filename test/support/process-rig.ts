@@ -41,7 +41,8 @@ export async function startProcessRig(): Promise<ProcessRig> {
   const prefixes: string[] = [];
   const track = (p: Proc) => (procs.push(p), p);
   const newPrefix = (label: string) => {
-    const prefix = `sbtest:${label}:${randomBytes(4).toString('hex')}`;
+    // Hash-tagged as the gateway makes it (env.loader), so that the test reads the keys it writes.
+    const prefix = `{sbtest:${label}:${randomBytes(4).toString('hex')}}`;
     prefixes.push(prefix);
     return prefix;
   };

@@ -199,3 +199,127 @@ export async function startPrivateSentinelSet(sentinels = 1): Promise<PrivateSen
     },
   };
 }
+
+/**
+ * A private Redis Cluster: `masters` masters with one replica each (`redis-server --cluster-enabled yes`
+ * on free loopback ports, node timeout 1 s so a replica takes over a killed master within seconds),
+ * made with `redis-cli --cluster create`. `env` is what a gateway needs to use it. `stop()` kills
+ * every node and removes their files.
+ */
+export interface PrivateRedisCluster {
+  nodes: PrivateRedis[];
+  env: { REDIS_CLUSTER_NODES: string };
+  /** The node serving `key`'s slot now (as the cluster's view from a live node says), and its replica. */
+  shardOf(key: string): Promise<{ master: PrivateRedis; replica?: PrivateRedis }>;
+  stop(): Promise<void>;
+}
+
+export async function startPrivateRedisCluster(masters = 3): Promise<PrivateRedisCluster> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sb-cluster-'));
+  const nodes = await Promise.all(
+    Array.from({ length: masters * 2 }, (_, i) =>
+      startPrivateRedis([
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        path.join(dir, `nodes-${i}.conf`),
+        '--cluster-node-timeout',
+        '1000',
+        '--cluster-replica-validity-factor',
+        '0',
+        '--dir',
+        dir,
+      ]),
+    ),
+  );
+  const stop = async () => {
+    await Promise.all(nodes.map((n) => n.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const ask = async <T>(port: number, ...args: string[]): Promise<T> => {
+    const conn = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0 });
+    try {
+      await conn.connect();
+      return (await conn.call(args[0], ...args.slice(1))) as T;
+    } finally {
+      conn.disconnect();
+    }
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const cli = spawn(
+        'redis-cli',
+        [
+          '--cluster',
+          'create',
+          ...nodes.map((n) => `127.0.0.1:${n.port}`),
+          '--cluster-replicas',
+          '1',
+          '--cluster-yes',
+        ],
+        { stdio: 'ignore' },
+      );
+      cli.once('error', reject);
+      cli.once('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`redis-cli --cluster create: ${code}`)),
+      );
+    });
+    // Ready once every node sees the whole cluster up and every replica has synced with its master.
+    const end = Date.now() + 20_000;
+    for (const n of nodes)
+      for (;;) {
+        const ok = await Promise.all([
+          ask<string>(n.port, 'CLUSTER', 'INFO'),
+          ask<string>(n.port, 'INFO', 'replication'),
+        ]).then(
+          ([info, repl]) =>
+            info.includes('cluster_state:ok') &&
+            info.includes(`cluster_known_nodes:${nodes.length}`) &&
+            (repl.includes('role:master') || repl.includes('master_link_status:up')),
+          () => false,
+        );
+        if (ok) break;
+        if (Date.now() > end) throw new Error(`redis cluster: node ${n.port} not ready within 20 s`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const shardOf = async (key: string) => {
+    const live = [];
+    for (const n of nodes) {
+      const view = await ask<string>(n.port, 'CLUSTER', 'NODES').catch(() => undefined);
+      if (view) live.push(view);
+    }
+    const lines = (live[0] ?? '')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '));
+    const slot = await ask<number>(
+      Number(lines.find((l) => l[2].includes('myself'))![1].split(/[:@]/)[1]),
+      'CLUSTER',
+      'KEYSLOT',
+      key,
+    );
+    const byPort = (addr: string) => nodes.find((n) => n.port === Number(addr.split(/[:@]/)[1]))!;
+    const master = lines.find(
+      (l) =>
+        l[2].includes('master') &&
+        !l[2].includes('fail') &&
+        l.slice(8).some((r) => {
+          const [from, to = from] = r.split('-').map(Number);
+          return slot >= from && slot <= to;
+        }),
+    );
+    if (!master) throw new Error(`redis cluster: no master serves slot ${slot}`);
+    const replica = lines.find((l) => l[3] === master[0] && !l[2].includes('fail'));
+    return { master: byPort(master[1]), replica: replica && byPort(replica[1]) };
+  };
+  return {
+    nodes,
+    env: { REDIS_CLUSTER_NODES: nodes.map((n) => `127.0.0.1:${n.port}`).join(',') },
+    shardOf,
+    stop,
+  };
+}
