@@ -88,6 +88,8 @@ export function loadEnv(env: Env): Omit<AppConfig, 'models' | 'router'> {
       'SWITCHBOARD_METERING',
       'cannot be off when NODE_ENV=production (it skips limits, budgets and usage records)',
     );
+  const topology = loadRedisTopology(env);
+  const prefix = env.SWITCHBOARD_REDIS_PREFIX || 'sb';
   return {
     nodeEnv,
     production,
@@ -97,7 +99,7 @@ export function loadEnv(env: Env): Omit<AppConfig, 'models' | 'router'> {
     ])!,
     databaseReadUrl: urlVar(env, 'DATABASE_READ_URL', undefined, ['postgresql:', 'postgres:']),
     redisUrl: urlVar(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])!,
-    ...loadRedisTopology(env),
+    ...topology,
     masterKey,
     encryptionKey,
     encryptionKeyPrevious: keyVar(env, 'SWITCHBOARD_ENCRYPTION_KEY_PREVIOUS'),
@@ -121,7 +123,9 @@ export function loadEnv(env: Env): Omit<AppConfig, 'models' | 'router'> {
       ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const,
       'info',
     ),
-    redisPrefix: hashTagged(env.SWITCHBOARD_REDIS_PREFIX || 'sb'),
+    // Tagged on a Cluster only: a single node or Sentinel keeps the key names it always had, so an
+    // upgrade loses no queued usage event, counter or video job.
+    redisPrefix: topology.redisCluster ? hashTagged(prefix) : prefix,
     video: {
       firstPollMs: intVar(env, 'SWITCHBOARD_VIDEO_POLL_MS', 2_000, 10),
       maxPollMs: intVar(env, 'SWITCHBOARD_VIDEO_POLL_MAX_MS', 30_000, 10),

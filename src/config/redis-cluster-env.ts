@@ -28,7 +28,7 @@ export function loadRedisTopology(env: Env): {
 
 /**
  * The key prefix as a Redis Cluster hash tag (`sb` → `{sb}`): every key of the gateway then hashes to
- * one slot, so each Lua script and pipeline touches one slot whatever keys it names, on every topology.
+ * one slot, so each Lua script and pipeline touches one slot whatever keys it names (used on a Cluster).
  * A prefix that has a tag already is kept (a second instance given the first one's prefix).
  */
 export function hashTagged(prefix: string): string {
