@@ -240,7 +240,7 @@ async function runOnce({ bundlePath, template, events, perEntry, rate, seconds, 
   if (!rate) await push(0, total);
   if (args.verbose) log(`pushed ${total}`);
   const nodeArgs = [
-    __filename,
+    path.resolve(process.argv[1]),
     '--child',
     ...(args.verbose ? ['--verbose'] : []),
     `--bundle=${bundlePath}`,
