@@ -11,6 +11,7 @@ import { SqlPool } from '../../database/sql-pool.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { UsageService } from './usage.service';
 import type { UsageEvent } from './usage-event';
+import { copyUsage } from './usage-copy';
 import {
   INSERT_USAGE_SQL,
   USAGE_GROUP,
@@ -274,9 +275,15 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
+  /** A batch goes by COPY (usage-copy.ts); a single event (a refused batch retried one by one) as one INSERT. */
   private async insert(events: UsageEvent[]): Promise<void> {
-    const res = await this.sql.query<{ inserted: number }>(INSERT_USAGE_SQL, usageInsertParams(events));
-    const inserted = Number(res[0]?.inserted ?? 0);
+    const inserted =
+      events.length > 1
+        ? await copyUsage(this.sql, events)
+        : Number(
+            (await this.sql.query<{ inserted: number }>(INSERT_USAGE_SQL, usageInsertParams(events)))[0]
+              ?.inserted ?? 0,
+          );
     this.stats.written += inserted;
     this.stats.duplicates += events.length - inserted;
   }
