@@ -20,19 +20,24 @@ import {
   usageStreamKey,
 } from './usage-stream';
 
-/** Stream entries per read; each holds the events of one settlement batch (1 to 128, a handful at load). */
-const BATCH = 250;
-/** Events per INSERT statement (and the most a refused statement retries one by one). */
-const INSERT_CHUNK = 1_000;
+/**
+ * Most stream entries per read; each holds the events of one settlement batch (1 to 128, a handful at
+ * load). A read takes whatever is waiting up to this, so under load batches grow instead of multiplying.
+ */
+const BATCH = 1_000;
+/** Events per COPY transaction (and the most a refused batch retries one by one). */
+const INSERT_CHUNK = 5_000;
 const BLOCK_MS = 500;
 /** Entries another consumer read but did not acknowledge for this long are taken over (crashed writer). */
 export const CLAIM_IDLE_MS = 10_000;
 const CLAIM_EVERY_MS = 5_000;
 const MAX_BACKOFF_MS = 5_000;
 /**
- * After a partial batch, the writer waits this long before reading again, so that under steady traffic
- * it writes one batch per interval instead of one tiny transaction per request (each costs the worker,
- * Postgres and a WAL flush far more than a row does). Bounds the added lag; the contract allows 5 s.
+ * After a partial batch, the writer reads again no sooner than this long after it read that batch, so
+ * that under steady traffic it writes one batch per interval instead of one tiny transaction per request
+ * (each costs the worker, Postgres and a WAL flush far more than a row does). The first event after an
+ * idle spell is written at once (the blocking read returns with it); a full batch is followed at once.
+ * Bounds the added lag; the contract allows 5 s.
  */
 export const COALESCE_MS = 200;
 
@@ -114,9 +119,10 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
           backlog = false;
           continue;
         }
+        const readAt = Date.now();
         await this.write(conn, entries);
         backoff = 200;
-        if (entries.length < BATCH) await this.pause(COALESCE_MS);
+        if (entries.length < BATCH) await this.pause(COALESCE_MS - (Date.now() - readAt));
       } catch (err) {
         if (this.stopped) break;
         this.stats.failures++;
@@ -243,7 +249,7 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
         }
       }
     }
-    // One statement per INSERT_CHUNK events (entries hold up to 128 each); a chunk Postgres refuses
+    // One transaction per INSERT_CHUNK events (entries hold up to 128 each); a chunk Postgres refuses
     // while it answers is written event by event, and what it refuses on its own is set aside.
     for (let from = 0; from < events.length; from += INSERT_CHUNK) {
       const chunk = events.slice(from, from + INSERT_CHUNK);
