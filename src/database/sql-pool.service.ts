@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Pool, type QueryResultRow } from 'pg';
+import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 import { DATABASE_URL } from './database.tokens';
 
 /**
@@ -16,6 +16,26 @@ export class SqlPool implements OnModuleDestroy {
   constructor(@Inject(DATABASE_URL) private readonly databaseUrl: string) {}
 
   async query<R extends QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
+    return (await this.open().query<R>(sql, params)).rows;
+  }
+
+  /**
+   * Runs `work` on one connection of the pool (a transaction, a COPY). A connection `work` failed on is
+   * closed rather than given back: it may be mid-transaction or mid-COPY.
+   */
+  async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.open().connect();
+    try {
+      const result = await work(client);
+      client.release();
+      return result;
+    } catch (err) {
+      client.release(err instanceof Error ? err : true);
+      throw err;
+    }
+  }
+
+  private open(): Pool {
     if (!this.pool) {
       this.pool = new Pool({
         connectionString: this.databaseUrl,
@@ -25,7 +45,7 @@ export class SqlPool implements OnModuleDestroy {
       });
       this.pool.on('error', () => undefined); // an idle client's connection dropped: the next query reconnects
     }
-    return (await this.pool.query<R>(sql, params)).rows;
+    return this.pool;
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -87,9 +87,58 @@ const RECORD_SOURCE = `unnest(${RECORD_COLUMNS.map(([, type], i) => `$${i + 1}::
  * the daily rollup. The parameters are `usageInsertParams`. Returns the number of rows inserted.
  * Amounts stay NUMERIC end to end.
  */
-export const INSERT_USAGE_SQL = `
+export const INSERT_USAGE_SQL = insertUsageSql(`SELECT * FROM ${RECORD_SOURCE}`);
+
+/** The staging table the writer COPYs a batch into (per session; emptied at each commit). */
+export const USAGE_STAGE_TABLE = 'usage_stage';
+
+/** Creates USAGE_STAGE_TABLE (temporary: no WAL, never shared) with RECORD_COLUMNS. */
+export const CREATE_USAGE_STAGE_SQL = `CREATE TEMP TABLE IF NOT EXISTS ${USAGE_STAGE_TABLE} (
+  ${RECORD_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')}) ON COMMIT DELETE ROWS`;
+
+export const COPY_USAGE_STAGE_SQL = `COPY ${USAGE_STAGE_TABLE} (${RECORD_COLUMNS.map(([name]) => name).join(
+  ', ',
+)}) FROM STDIN`;
+
+/** INSERT_USAGE_SQL reading the rows COPY put in the staging table instead of array parameters. */
+export const INSERT_STAGED_USAGE_SQL = insertUsageSql(`SELECT * FROM ${USAGE_STAGE_TABLE}`);
+
+/** COPY's text format escapes these (and `\N` is NULL). */
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_SPECIALS = /[\\\t\n\r]/g;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/**
+ * The batch as COPY text rows (RECORD_COLUMNS' order, tab-separated, one line each). Amounts are the
+ * events' decimal strings as they are, never a float. A U+0000 is not escaped: Postgres refuses the
+ * row (text cannot hold it), as it refuses the same value in INSERT_USAGE_SQL.
+ */
+export function usageCopyText(events: readonly UsageEvent[]): string {
+  let out = '';
+  for (const e of events) {
+    for (let c = 0; c < RECORD_COLUMNS.length; c++) {
+      if (c > 0) out += '\t';
+      const v = RECORD_COLUMNS[c][2](e);
+      if (v === null || v === undefined) out += '\\N';
+      else {
+        const text = String(v);
+        out += COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIALS, (ch) => COPY_ESCAPES[ch]) : text;
+      }
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+/**
+ * Inserts the rows `source` selects (RECORD_COLUMNS' names), skipping ids already written (no conflict
+ * target: the primary key, whatever columns it has), and adds exactly the inserted rows to the daily
+ * rollup, in one statement. Returns the number of rows inserted.
+ */
+function insertUsageSql(source: string): string {
+  return `
 WITH src AS (
-  SELECT * FROM ${RECORD_SOURCE}
+  ${source}
 ), ins AS (
   INSERT INTO usage_records (id, request_id, created_at, key_id, team_id, model, deployment_id, provider,
     upstream_model, endpoint, status_code, error_type, prompt_tokens, completion_tokens, reasoning_tokens,
@@ -125,3 +174,4 @@ WITH src AS (
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM rolled)::int AS groups`;
+}

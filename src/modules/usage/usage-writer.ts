@@ -11,6 +11,7 @@ import { SqlPool } from '../../database/sql-pool.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { UsageService } from './usage.service';
 import type { UsageEvent } from './usage-event';
+import { copyUsage } from './usage-copy';
 import {
   INSERT_USAGE_SQL,
   USAGE_GROUP,
@@ -19,10 +20,13 @@ import {
   usageStreamKey,
 } from './usage-stream';
 
-/** Stream entries per read; each holds the events of one settlement batch (1 to 128, a handful at load). */
-const BATCH = 250;
-/** Events per INSERT statement (and the most a refused statement retries one by one). */
-const INSERT_CHUNK = 1_000;
+/**
+ * Most stream entries per read; each holds the events of one settlement batch (1 to 128, a handful at
+ * load). A read takes whatever is waiting up to this, so under load batches grow instead of multiplying.
+ */
+const BATCH = 1_000;
+/** Events per COPY transaction (and the most a refused batch retries one by one). */
+const INSERT_CHUNK = 5_000;
 const BLOCK_MS = 500;
 /** Entries another consumer read but did not acknowledge for this long are taken over (crashed writer). */
 export const CLAIM_IDLE_MS = 10_000;
@@ -31,7 +35,10 @@ const MAX_BACKOFF_MS = 5_000;
 /**
  * After a partial batch, the writer waits this long before reading again, so that under steady traffic
  * it writes one batch per interval instead of one tiny transaction per request (each costs the worker,
- * Postgres and a WAL flush far more than a row does). Bounds the added lag; the contract allows 5 s.
+ * Postgres and a WAL flush far more than a row does). The first event after an idle spell is not
+ * delayed (the blocking read returns with it), and a full batch is followed at once. Bounds the added
+ * lag; the contract allows 5 s. (Counting the write's own time into the wait lowered the lag but, with
+ * 2,000 events/s, made 50 % more transactions: bench/results/usage-writer.md.)
  */
 export const COALESCE_MS = 200;
 
@@ -242,7 +249,7 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
         }
       }
     }
-    // One statement per INSERT_CHUNK events (entries hold up to 128 each); a chunk Postgres refuses
+    // One transaction per INSERT_CHUNK events (entries hold up to 128 each); a chunk Postgres refuses
     // while it answers is written event by event, and what it refuses on its own is set aside.
     for (let from = 0; from < events.length; from += INSERT_CHUNK) {
       const chunk = events.slice(from, from + INSERT_CHUNK);
@@ -274,9 +281,15 @@ export class UsageWriter implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
+  /** A batch goes by COPY (usage-copy.ts); a single event (a refused batch retried one by one) as one INSERT. */
   private async insert(events: UsageEvent[]): Promise<void> {
-    const res = await this.sql.query<{ inserted: number }>(INSERT_USAGE_SQL, usageInsertParams(events));
-    const inserted = Number(res[0]?.inserted ?? 0);
+    const inserted =
+      events.length > 1
+        ? await copyUsage(this.sql, events)
+        : Number(
+            (await this.sql.query<{ inserted: number }>(INSERT_USAGE_SQL, usageInsertParams(events)))[0]
+              ?.inserted ?? 0,
+          );
     this.stats.written += inserted;
     this.stats.duplicates += events.length - inserted;
   }
