@@ -310,7 +310,7 @@ function markdown(meta, agg, targets, skipped) {
     `# Switchboard benchmark — ${meta.out && meta.out !== 'latest' ? `run (${meta.out})` : 'latest run'}`,
     '',
     `${meta.date} · commit ${meta.commit} · ${meta.cpu} (${meta.cores} cores) · Node ${meta.node} · load: ${meta.tool} · ` +
-      `pinning: ${meta.pinning} · ${meta.rounds} interleaved rounds, medians · ${meta.duration} s per load run, ` +
+      `pinning: ${meta.pinning} · concurrency ${meta.conc.join(', ')} · ${meta.rounds} interleaved rounds, medians · ${meta.duration} s per load run, ` +
       `${meta.probeDuration} s per stream probe${meta.quick ? ' · **--quick (smoke run, noisy)**' : ''}` +
       ` · load average (1/5/15 min) ${meta.loadBefore} before, ${meta.loadAfter} after`,
     ...(meta.note ? ['', `**Note:** ${meta.note}`] : []),

@@ -358,11 +358,12 @@ const SETUPS = {
 
 /**
  * opts: setup ('split' by default, or 'installed'), virtualKey, limits, log; extraModels (YAML lines, see
- * gatewayConfig) and env (more settings) for the soak.
+ * gatewayConfig) and env (more settings) for the soak; nodeFlags (more node flags for the API process,
+ * e.g. bench/cpu-profile.js's --cpu-prof).
  */
 async function gateway(
   up,
-  { setup = 'split', virtualKey, limits = true, log, extraModels = [], env: extraEnv = {} },
+  { setup = 'split', virtualKey, limits = true, log, extraModels = [], env: extraEnv = {}, nodeFlags = [] },
 ) {
   if (!SETUPS[setup]) throw new Error(`unknown gateway set-up ${setup} (split or installed)`);
   const main = buildGatewayIfNeeded(log);
@@ -389,7 +390,7 @@ async function gateway(
   const start = startCommand();
   Object.assign(env, start.env);
   const role = setup === 'split' ? { SWITCHBOARD_ROLE: 'api' } : {}; // installed: the default role, `all`
-  const api = spawnPinned(TARGET_CORE, process.execPath, [...start.flags, main], {
+  const api = spawnPinned(TARGET_CORE, process.execPath, [...start.flags, ...nodeFlags, main], {
     cwd: ROOT,
     env: { ...env, PORT: String(port), ...role },
   });
@@ -438,6 +439,7 @@ async function gateway(
       label: `${SETUPS[setup].label} (${where}; ${mode})`,
       short: SETUPS[setup].label,
       pid: api.pid,
+      child: api, // its stdout, for bench/cpu-profile.js's --trace-gc
       workerPid: worker?.pid ?? null,
       base,
       key,
