@@ -3,7 +3,7 @@
 /**
  * Where the gateway as installed spends its CPU under load (issue 19): the `installed` target of the bench
  * (npm start's flags, role `all`, a key in a team with rpm/tpm limits and a budget) run with `--cpu-prof` and
- * `--trace-gc`, driven by the bench's load generator; then, for the load window only, self time per function
+ * `--trace-gc-nvp`, driven by the bench's load generator; then, for the load window only, self time per function
  * and per part of the gateway (metering, admission, auth, …) in µs per request, and the GC events.
  *
  *   node bench/cpu-profile.js [--duration=20] [--conc=16] [--scenario=nonstream,stream] [--interval-us=250]
@@ -77,25 +77,31 @@ function selfTimes(profile, from, to) {
   };
 }
 
-/** --trace-gc lines: `… ms: Scavenge 50.1 (52.3) -> 48.9 (53.3) MB, 0.51 / 0.00 ms …`. */
+/**
+ * --trace-gc-nvp lines (`… ms: pause=0.5 … gc=s … total_size_after=… allocated=… promoted=…`): per kind of GC
+ * (s = scavenge, ms = mark-sweep-compact, mmc = minor mark-compact), the count, pauses, the bytes allocated
+ * since the previous GC and the bytes promoted to the old generation, and the heap after.
+ */
+const GC_KINDS = { s: 'Scavenge', ms: 'Mark-Compact', mmc: 'Minor Mark-Compact' };
 function gcSummary(lines) {
   const out = {};
   for (const l of lines) {
-    const m = l.match(
-      /ms: (Scavenge|Mark-Compact|Mark-sweep|Minor Mark-Compact)[^\d]*([\d.]+) \(([\d.]+)\) -> ([\d.]+) \(([\d.]+)\) MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ ([\d.]+) ms/,
-    );
-    if (!m) continue;
-    const g = (out[m[1]] ||= { n: 0, pauseMs: 0, maxMs: 0, heapAfter: [], reasons: {} });
+    const kv = Object.fromEntries([...l.matchAll(/(\w[\w.]*)=([\w.]+)/g)].map((m) => [m[1], m[2]]));
+    if (!kv.gc || kv.pause == null) continue;
+    const g = (out[GC_KINDS[kv.gc] || kv.gc] ||= {
+      n: 0,
+      pauseMs: 0,
+      maxMs: 0,
+      allocated: 0,
+      promoted: 0,
+      after: [],
+    });
     g.n++;
-    const reason =
-      (l.match(/\) ([^;()]+)(?:;|$)/g) || [])
-        .pop()
-        ?.replace(/^\) |;$/g, '')
-        .trim() || '?';
-    g.reasons[reason] = (g.reasons[reason] || 0) + 1;
-    g.pauseMs += Number(m[6]);
-    g.maxMs = Math.max(g.maxMs, Number(m[6]));
-    g.heapAfter.push(Number(m[4]));
+    g.pauseMs += Number(kv.pause);
+    g.maxMs = Math.max(g.maxMs, Number(kv.pause));
+    g.allocated += Number(kv.allocated || 0);
+    g.promoted += Number(kv.promoted || 0);
+    g.after.push(Number(kv.total_size_after || 0) / 2 ** 20);
   }
   return out;
 }
@@ -110,7 +116,12 @@ async function main() {
       virtualKey: true,
       limits: true,
       log,
-      nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${o.intervalUs}`, '--trace-gc'],
+      nodeFlags: [
+        '--cpu-prof',
+        `--cpu-prof-dir=${dir}`,
+        `--cpu-prof-interval=${o.intervalUs}`,
+        '--trace-gc-nvp',
+      ],
     });
     log(`${t.label}; profile in ${dir}`);
     for (const sc of o.scenarios) await runLoad(tool, t.request(sc), o.conc, 5); // warm-up (JIT, leases)
@@ -182,17 +193,14 @@ async function main() {
         .slice(0, 30)
         .map((f) => `| \`${f.name}\` | ${f.part} | ${per(f.us)} | ${pct(f.us)} |`),
       '',
-      '## Garbage collection during the load (--trace-gc)',
+      '## Garbage collection during the load (--trace-gc-nvp)',
       '',
-      '| kind | count | per 10,000 requests | total pause ms | longest ms | heap after, MB: first → last | why |',
-      '| --- | ---: | ---: | ---: | ---: | --- | --- |',
+      '| kind | count | per 10,000 requests | total pause ms | longest ms | allocated before it, bytes/request | promoted to old space, bytes/request | heap after, MB: first → last |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
       ...Object.entries(gc).map(
         ([k, g]) =>
-          `| ${k} | ${g.n} | ${((g.n * 1e4) / requests).toFixed(1)} | ${g.pauseMs.toFixed(1)} | ${g.maxMs.toFixed(2)} | ${g.heapAfter[0]} → ${g.heapAfter[g.heapAfter.length - 1]} | ${Object.entries(
-            g.reasons,
-          )
-            .map(([r, k]) => `${r}: ${k}`)
-            .join('; ')} |`,
+          `| ${k} | ${g.n} | ${((g.n * 1e4) / requests).toFixed(1)} | ${g.pauseMs.toFixed(1)} | ${g.maxMs.toFixed(2)} | ` +
+          `${(g.allocated / requests).toFixed(0)} | ${(g.promoted / requests).toFixed(0)} | ${g.after[0].toFixed(1)} → ${g.after[g.after.length - 1].toFixed(1)} |`,
       ),
       '',
     ].join('\n');

@@ -77,7 +77,9 @@ function verdicts(res, short) {
       `| API heap used, MB: start → end of the load → idle | ${series(res.samples, 'heapMB', mb)} |`,
       `| API active handles: start → end of the load → idle | ${series(res.samples, 'handles', n)} |`,
       `| API open fds: start → end of the load → idle | ${series(res.samples, 'apiFds', n)} |`,
-      `| worker RSS, MB / open fds: start → end of the load → idle | ${series(res.samples, 'workerMB', mb)} / ${series(res.samples, 'workerFds', n)} |`,
+      res.setup === 'installed'
+        ? '| worker | none: the usage writer runs in the API process (role `all`) |'
+        : `| worker RSS, MB / open fds: start → end of the load → idle | ${series(res.samples, 'workerMB', mb)} / ${series(res.samples, 'workerFds', n)} |`,
       `| mixed traffic: requests/s, latency p50 / p90 / p99 (to the last byte) | ${f(load.mix.rps, 0)}; ${f(load.mix.p50, 2)} / ${f(load.mix.p90, 2)} / ${f(load.mix.p99, 2)} ms |`,
     ],
   };

@@ -359,14 +359,28 @@ const SETUPS = {
 /**
  * opts: setup ('split' by default, or 'installed'), virtualKey, limits, log; extraModels (YAML lines, see
  * gatewayConfig) and env (more settings) for the soak; nodeFlags (more node flags for the API process,
- * e.g. bench/cpu-profile.js's --cpu-prof).
+ * e.g. bench/cpu-profile.js's --cpu-prof); for bench/callgrind-ab.js: wrap (a command the API process runs
+ * under, e.g. valgrind and its options), main (another build's dist/main.js, run from its own checkout)
+ * and readyTimeoutMs.
  */
 async function gateway(
   up,
-  { setup = 'split', virtualKey, limits = true, log, extraModels = [], env: extraEnv = {}, nodeFlags = [] },
+  {
+    setup = 'split',
+    virtualKey,
+    limits = true,
+    log,
+    extraModels = [],
+    env: extraEnv = {},
+    nodeFlags = [],
+    wrap = [],
+    main: mainOverride,
+    readyTimeoutMs = 60_000,
+  },
 ) {
   if (!SETUPS[setup]) throw new Error(`unknown gateway set-up ${setup} (split or installed)`);
-  const main = buildGatewayIfNeeded(log);
+  const main = mainOverride ? path.resolve(mainOverride) : buildGatewayIfNeeded(log);
+  const cwd = mainOverride ? path.dirname(path.dirname(main)) : ROOT;
   const databaseUrl =
     process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/switchboard_bench';
   await prepareDatabase(databaseUrl, log);
@@ -390,15 +404,16 @@ async function gateway(
   const start = startCommand();
   Object.assign(env, start.env);
   const role = setup === 'split' ? { SWITCHBOARD_ROLE: 'api' } : {}; // installed: the default role, `all`
-  const api = spawnPinned(TARGET_CORE, process.execPath, [...start.flags, ...nodeFlags, main], {
-    cwd: ROOT,
+  const [cmd, ...pre] = [...wrap, process.execPath];
+  const api = spawnPinned(TARGET_CORE, cmd, [...pre, ...start.flags, ...nodeFlags, main], {
+    cwd,
     env: { ...env, PORT: String(port), ...role },
   });
   // The worker (usage writer) shares the load generator's core, never the gateway's (issue: "not pinned to that core").
   const worker =
     setup === 'split'
       ? spawnPinned(UPSTREAM_CORE, process.execPath, [...start.flags, main], {
-          cwd: ROOT,
+          cwd,
           env: { ...env, SWITCHBOARD_ROLE: 'worker' },
         })
       : null;
@@ -420,7 +435,7 @@ async function gateway(
   };
   try {
     const base = `http://127.0.0.1:${port}`;
-    await poll(`${base}/health/ready`, (s) => s === 200, 60_000, api);
+    await poll(`${base}/health/ready`, (s) => s === 200, readyTimeoutMs, api);
     if (worker && worker.exitCode !== null) throw new Error(`worker exited: ${worker.tail.slice(-800)}`);
     const { key, mode } = virtualKey
       ? await gatewayKey(base, log, limits)
