@@ -350,6 +350,23 @@ describe('virtual keys: lifecycle, headers, errors, validation, audit', () => {
     expect(teams.body.next_cursor).toEqual(expect.any(String));
   });
 
+  it('creates 150 keys and patches 50 teams at once: every write answers 2xx (no pool starvation)', async () => {
+    // Each admin write is a transaction that also reads the spend; that read once went to the pool
+    // while the transaction held a connection, and a burst starved the pool into 500s.
+    const teams = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => admin.createTeam({ name: `burst-${i}` })),
+    );
+    const writes = await Promise.all([
+      ...Array.from({ length: 150 }, (_, i) =>
+        admin.request('POST', '/admin/keys', { name: `burst-${i}`, team_id: teams[i % 50].id }),
+      ),
+      ...teams.map((t) => admin.request('PATCH', `/admin/teams/${t.id}`, { rpm_limit: 7 })),
+    ]);
+    for (const w of writes)
+      if (w.status === 201 && 'key' in (w.body as object)) secrets.push((w.body as { key: string }).key);
+    expect(writes.map((w) => w.status).filter((s) => s >= 300)).toEqual([]);
+  });
+
   it('manages teams: get, patch, delete (its keys stop working)', async () => {
     const team = await admin.createTeam({
       name: 'ops',

@@ -28,7 +28,12 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnModul
     if (!Number.isInteger(poolSize) || poolSize < 1) {
       throw new Error(`PrismaService: poolSize must be a positive integer, got ${String(poolSize)}`);
     }
-    super({ adapter: new PrismaPg({ connectionString: databaseUrl, max: poolSize }) });
+    super({
+      adapter: new PrismaPg({ connectionString: databaseUrl, max: poolSize }),
+      // Admin writes are transactions; a burst of them queues for the pool's connections, so wait up
+      // to 10 s for one (Prisma's default is 2 s) before answering 503 (see database-busy.ts).
+      transactionOptions: { maxWait: 10_000, timeout: 15_000 },
+    });
   }
 
   async onModuleInit(): Promise<void> {

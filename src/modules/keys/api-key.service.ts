@@ -67,7 +67,7 @@ export class ApiKeyService {
         action: 'key.create',
         targetType: 'key',
         targetId: k.id,
-        after: await this.view(k),
+        after: await this.view(k, tx),
       });
       return k;
     });
@@ -173,8 +173,8 @@ export class ApiKeyService {
         action,
         targetType: 'key',
         targetId: id,
-        before: await this.view(old),
-        after: { ...(await this.view(k)), ...auditExtra },
+        before: await this.view(old, tx),
+        after: { ...(await this.view(k, tx)), ...auditExtra },
       });
       return { key: k, before: old };
     });
@@ -220,8 +220,9 @@ export class ApiKeyService {
     return key;
   }
 
-  private async view(k: ApiKey): Promise<KeyResponse> {
-    return toKeyView(k, await this.spend.keySpendUsd(k.id, spendPeriodStart(k)));
+  /** `db`: the transaction's client when inside one (see SpendReader). */
+  private async view(k: ApiKey, db?: Prisma.TransactionClient): Promise<KeyResponse> {
+    return toKeyView(k, await this.spend.keySpendUsd(k.id, spendPeriodStart(k), db));
   }
 }
 

@@ -39,7 +39,7 @@ export class TeamsService {
         action: 'team.create',
         targetType: 'team',
         targetId: t.id,
-        after: await this.view(t),
+        after: await this.view(t, tx),
       });
       return t;
     });
@@ -74,8 +74,8 @@ export class TeamsService {
         action: 'team.update',
         targetType: 'team',
         targetId: id,
-        before: await this.view(before),
-        after: await this.view(t),
+        before: await this.view(before, tx),
+        after: await this.view(t, tx),
       });
       return t;
     });
@@ -92,7 +92,7 @@ export class TeamsService {
         action: 'team.delete',
         targetType: 'team',
         targetId: id,
-        before: await this.view(before),
+        before: await this.view(before, tx),
       });
     });
     await this.invalidation.publish({ teamIds: [id] });
@@ -106,8 +106,9 @@ export class TeamsService {
     return team;
   }
 
-  private async view(t: Team): Promise<TeamResponse> {
-    return toTeamView(t, await this.spend.teamSpendUsd(t.id, spendPeriodStart(t)));
+  /** `db`: the transaction's client when inside one (see SpendReader). */
+  private async view(t: Team, db?: Prisma.TransactionClient): Promise<TeamResponse> {
+    return toTeamView(t, await this.spend.teamSpendUsd(t.id, spendPeriodStart(t), db));
   }
 }
 

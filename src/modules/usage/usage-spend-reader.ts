@@ -1,4 +1,5 @@
 import { Global, Injectable, Module } from '@nestjs/common';
+import type { Prisma } from '../../generated/prisma/client';
 import { PrismaService } from '../../database/prisma.service';
 import { SPEND_READER, type SpendReader } from '../teams/spend-reader';
 
@@ -10,16 +11,21 @@ import { SPEND_READER, type SpendReader } from '../teams/spend-reader';
 export class UsageSpendReader implements SpendReader {
   constructor(private readonly prisma: PrismaService) {}
 
-  keySpendUsd(keyId: string, periodStart: Date): Promise<string> {
-    return this.sum('key_id', keyId, periodStart);
+  keySpendUsd(keyId: string, periodStart: Date, db?: Prisma.TransactionClient): Promise<string> {
+    return this.sum('key_id', keyId, periodStart, db);
   }
 
-  teamSpendUsd(teamId: string, periodStart: Date): Promise<string> {
-    return this.sum('team_id', teamId, periodStart);
+  teamSpendUsd(teamId: string, periodStart: Date, db?: Prisma.TransactionClient): Promise<string> {
+    return this.sum('team_id', teamId, periodStart, db);
   }
 
-  private async sum(column: 'key_id' | 'team_id', id: string, since: Date): Promise<string> {
-    const rows = await this.prisma.$queryRawUnsafe<Array<{ s: string }>>(
+  private async sum(
+    column: 'key_id' | 'team_id',
+    id: string,
+    since: Date,
+    db: Prisma.TransactionClient = this.prisma,
+  ): Promise<string> {
+    const rows = await db.$queryRawUnsafe<Array<{ s: string }>>(
       `SELECT COALESCE(SUM(cost_usd), 0)::text AS s FROM usage_records WHERE ${column} = $1::uuid AND created_at >= $2`,
       id,
       since,

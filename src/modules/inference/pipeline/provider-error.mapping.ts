@@ -1,5 +1,6 @@
 import { ProviderError } from '../../../providers/core/provider-error';
 import { GatewayError } from '../../../common/errors/gateway-error';
+import { isDatabaseBusy } from '../../../database/database-busy';
 import { redactSecrets } from '../../../providers/core/redact-secrets';
 
 /** Upstream failure → client-facing error (contract §9.8). */
@@ -47,5 +48,7 @@ export function fromProviderError(err: ProviderError): GatewayError {
 export function toGatewayError(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
   if (err instanceof ProviderError) return fromProviderError(err);
+  if (isDatabaseBusy(err))
+    return new GatewayError('service_unavailable', 'the database is busy; retry the request');
   return new GatewayError('internal_error', 'internal error');
 }
