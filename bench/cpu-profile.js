@@ -7,6 +7,7 @@
  * and per part of the gateway (metering, admission, auth, …) in µs per request, and the GC events.
  *
  *   node bench/cpu-profile.js [--duration=20] [--conc=16] [--scenario=nonstream,stream] [--interval-us=250]
+ *                             [--setup=installed|split] (split: the API process of the split set-up)
  *
  * Prints markdown and writes it to bench/results/cpu-profile.md (the .cpuprofile stays in the printed
  * directory, for Chrome DevTools).
@@ -26,6 +27,7 @@ const o = {
   conc: Number(arg('conc', 16)),
   scenarios: arg('scenario', 'nonstream,stream').split(','),
   intervalUs: Number(arg('interval-us', 250)),
+  setup: arg('setup', 'installed'),
 };
 const log = (m) => console.error(`[cpu-profile] ${m}`);
 const ROOT = path.join(__dirname, '..');
@@ -79,10 +81,10 @@ function selfTimes(profile, from, to) {
 
 /**
  * --trace-gc-nvp lines (`… ms: pause=0.5 … gc=s … total_size_after=… allocated=… promoted=…`): per kind of GC
- * (s = scavenge, ms = mark-sweep-compact, mmc = minor mark-compact), the count, pauses, the bytes allocated
+ * (s = scavenge, ms or mc = mark-compact, mmc = minor mark-compact), the count, pauses, the bytes allocated
  * since the previous GC and the bytes promoted to the old generation, and the heap after.
  */
-const GC_KINDS = { s: 'Scavenge', ms: 'Mark-Compact', mmc: 'Minor Mark-Compact' };
+const GC_KINDS = { s: 'Scavenge', ms: 'Mark-Compact', mc: 'Mark-Compact', mmc: 'Minor Mark-Compact' };
 function gcSummary(lines) {
   const out = {};
   for (const l of lines) {
@@ -112,7 +114,8 @@ async function main() {
   const up = await T.startFakeUpstream(0);
   let t;
   try {
-    t = await T.installed(up, {
+    t = await T.gateway(up, {
+      setup: o.setup,
       virtualKey: true,
       limits: true,
       log,
@@ -156,7 +159,7 @@ async function main() {
     const per = (us) => (us / requests).toFixed(1);
     const pct = (us) => ((100 * us) / s.total).toFixed(1);
     const md = [
-      `# CPU profile of the gateway as installed — ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
+      `# CPU profile of the gateway (${o.setup === 'split' ? 'split: API process' : 'as installed'}) — ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
       '',
       `${t.label} · ${o.scenarios.join(' + ')} at concurrency ${o.conc}, ${o.duration} s each (${tool}) · ` +
         `--cpu-prof-interval=${o.intervalUs} µs · ${requests.toLocaleString('en-US')} requests · ` +
