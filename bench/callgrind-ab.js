@@ -108,7 +108,8 @@ async function run(up, main, outDir) {
     const dumps = fs.readdirSync(outDir).filter((f) => f.startsWith(path.basename(out)));
     let ir = 0;
     for (const f of dumps) {
-      const m = fs.readFileSync(path.join(outDir, f), 'utf8').match(/^(?:totals|summary):\s*(\d+)/m);
+      // `totals:` at the end of a dump (its header's `summary:` is 0 when instrumentation starts off)
+      const m = fs.readFileSync(path.join(outDir, f), 'utf8').match(/^totals:\s*(\d+)/m);
       if (m) ir += Number(m[1]);
     }
     if (!ir) throw new Error(`no counts in ${dumps.join(', ') || 'no dump'}`);
