@@ -106,11 +106,21 @@ async function seed(db) {
   await db.query(ROLLUP_FROM_RECORDS_SQL);
 }
 
+/** The leaf partitions of $1 (a table or an index); a relation that is not partitioned is its own only leaf. */
+const LEAVES = `SELECT relid FROM pg_partition_tree($1::regclass) WHERE isleaf
+  UNION ALL SELECT $1::regclass WHERE NOT EXISTS (SELECT 1 FROM pg_partition_tree($1::regclass))`;
+
+/**
+ * Sizes of a table summed over its leaf partitions (usage_records is partitioned by month: the parent
+ * holds nothing itself); a plain table is its own only leaf.
+ */
 async function sizes(db, table) {
   const { rows } = await db.query(
-    `SELECT pg_table_size($1::regclass)::bigint AS heap, pg_indexes_size($1::regclass)::bigint AS indexes,
-       pg_total_relation_size($1::regclass)::bigint AS total, (SELECT count(*) FROM ${table})::bigint AS rows,
-       (SELECT COALESCE(pg_total_relation_size(NULLIF(reltoastrelid, 0)), 0) FROM pg_class WHERE oid = $1::regclass)::bigint AS toast`,
+    `SELECT sum(pg_table_size(relid))::bigint AS heap, sum(pg_indexes_size(relid))::bigint AS indexes,
+       sum(pg_total_relation_size(relid))::bigint AS total, (SELECT count(*) FROM ${table})::bigint AS rows,
+       sum((SELECT COALESCE(pg_total_relation_size(NULLIF(reltoastrelid, 0)), 0) FROM pg_class WHERE oid = relid))::bigint AS toast,
+       count(*)::int AS leaves
+       FROM (${LEAVES}) leaves`,
     [table],
   );
   const r = rows[0];
@@ -120,13 +130,16 @@ async function sizes(db, table) {
     total: Number(r.total),
     rows: Number(r.rows),
     toast: Number(r.toast),
+    leaves: Number(r.leaves),
   };
 }
 
+/** Each index of the table, summed over the partitions' indexes attached to it. */
 async function indexSizes(db, table) {
   const { rows } = await db.query(
-    `SELECT indexrelid::regclass::text AS name, pg_relation_size(indexrelid)::bigint AS bytes
-       FROM pg_index WHERE indrelid = $1::regclass ORDER BY 1`,
+    `SELECT i.indexrelid::regclass::text AS name,
+       (SELECT sum(pg_relation_size(relid)) FROM (${LEAVES.replaceAll('$1::regclass', 'i.indexrelid')}) leaves)::bigint AS bytes
+       FROM pg_index i WHERE i.indrelid = $1::regclass ORDER BY 1`,
     [table],
   );
   return rows.map((r) => ({ name: r.name, bytes: Number(r.bytes) }));
@@ -209,7 +222,8 @@ function render(r) {
     `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench:usage-rows\` (bench/usage-row-size.js), PostgreSQL ${r.pg}:`,
     `${n(records.rows)} usage_records inserted in the database over ${DAYS} days (${KEYS} keys in 50 teams, ${MODELS.length} models),`,
     'the usage_daily rollup built from them, then `VACUUM ANALYZE`. Sizes from `pg_table_size` (heap with TOAST),',
-    '`pg_indexes_size` and `pg_total_relation_size`.',
+    `\`pg_indexes_size\` and \`pg_total_relation_size\`, summed over the ${records.leaves} partitions of usage_records (partitioned`,
+    'by UTC month, docs/usage-partitioning.md; the records land in the partitions of their month, the parent holds nothing).',
     '',
     '## Per record (usage_records: table and indexes together)',
     '',

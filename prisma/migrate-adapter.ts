@@ -8,12 +8,16 @@
  * 2. the stock shadow database is the real database (pg lets `connectionString` win over
  *    `database`) and is dropped before its pool is closed: `connectToShadowDb()` is replaced;
  * 3. the CLI hangs after finishing: pools use `allowExitOnIdle`, and timers armed by the Wasm engine
- *    are unref'd.
+ *    are unref'd;
+ * 4. scripts are split on every `;`, which cuts `DO` blocks and function bodies: `executeScript` is
+ *    replaced by one that splits as Postgres does (prisma/sql-script.ts). Each statement still runs
+ *    on its own (autocommit), as before.
  */
 import { randomUUID } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
+import { splitSqlScript } from './sql-script';
 
 const OID_CHAR = 18;
 const OID_NAME = 19;
@@ -140,6 +144,14 @@ async function runAdmin(databaseUrl: string, statements: string[]): Promise<void
 
 type PgAdapter = Awaited<ReturnType<PrismaPg['connect']>>;
 
+/** Defect 4: runs a migration script statement by statement, split where Postgres would split it. */
+function withStatementSplitting(adapter: PgAdapter): PgAdapter {
+  adapter.executeScript = async (script: string) => {
+    for (const sql of splitSqlScript(script)) await adapter.executeRaw({ sql, args: [], argTypes: [] });
+  };
+  return adapter;
+}
+
 export class MigratePrismaPg extends PrismaPg {
   constructor(
     private readonly databaseUrl: string,
@@ -154,6 +166,10 @@ export class MigratePrismaPg extends PrismaPg {
     });
   }
 
+  override async connect(): Promise<PgAdapter> {
+    return withStatementSplitting(await super.connect());
+  }
+
   override async connectToShadowDb(): Promise<PgAdapter> {
     const database = `prisma_migrate_shadow_db_${randomUUID()}`;
     await runAdmin(this.databaseUrl, [`CREATE DATABASE ${quoteIdent(database)}`]);
@@ -165,7 +181,7 @@ export class MigratePrismaPg extends PrismaPg {
         allowExitOnIdle: true,
         max: 4,
       });
-      const adapter = await shadow.connect();
+      const adapter = withStatementSplitting(await shadow.connect());
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
         try {

@@ -22,6 +22,7 @@ import { VideoWorkerModule } from './modules/video/video-worker.module';
 import { bullConnection } from './database/redis-options';
 import { UiModule } from './modules/ui/ui.module';
 import { ResponsesPurgeModule } from './modules/inference/responses/responses-purge.module';
+import { UsagePartitionsModule } from './modules/usage/usage-partitions.module';
 
 /**
  * BullMQ's root module, for the roles that run background jobs (worker, all). Loaded on demand: the
@@ -57,7 +58,7 @@ export class AppModule {
         UsageModule,
         UsageSpendModule,
         ...(api ? [InferenceModule, VideoModule, UiModule] : []),
-        ...(config.role === 'api' ? [] : [VideoWorkerModule, ResponsesPurgeModule]),
+        ...(config.role === 'api' ? [] : [VideoWorkerModule, ResponsesPurgeModule, UsagePartitionsModule]),
       ],
       providers: [{ provide: APP_FILTER, useClass: DialectExceptionFilter }],
     };

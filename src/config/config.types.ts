@@ -109,6 +109,8 @@ export interface AppConfig {
   video: VideoTaskSettings;
   /** SWITCHBOARD_RESPONSES_RETENTION_DAYS: days a stored Responses answer is kept (default 30). */
   responsesRetentionDays: number;
+  /** SWITCHBOARD_USAGE_RETENTION_DAYS: usage partitions older than this are dropped (0: kept forever, the default). */
+  usageRetentionDays: number;
   /**
    * SWITCHBOARD_SHUTDOWN_GRACE_MS: from SIGTERM to exit (default 30,000). Requests in flight run on
    * until the grace less a reserve for flushing usage (a fifth of it, at most 5 s), then are cut.

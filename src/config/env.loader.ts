@@ -13,6 +13,20 @@ function intVar(env: Env, name: string, fallback: number, min = 0): number {
   return n;
 }
 
+/**
+ * SWITCHBOARD_USAGE_RETENTION_DAYS: unset or 0 keeps every usage record. At least 31 days otherwise, so
+ * that a budget period (at most a month) never reaches into a dropped partition.
+ */
+function usageRetentionDays(env: Env): number {
+  const days = intVar(env, 'SWITCHBOARD_USAGE_RETENTION_DAYS', 0, 0);
+  if (days !== 0 && days < 31)
+    throw new ConfigError(
+      'SWITCHBOARD_USAGE_RETENTION_DAYS',
+      `must be 0 (off) or at least 31, got "${days}"`,
+    );
+  return days;
+}
+
 function boolVar(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -116,6 +130,7 @@ export function loadEnv(env: Env): Omit<AppConfig, 'models' | 'router'> {
       recoveryMs: intVar(env, 'SWITCHBOARD_VIDEO_RECOVERY_MS', 15_000, 100),
     },
     responsesRetentionDays: intVar(env, 'SWITCHBOARD_RESPONSES_RETENTION_DAYS', 30, 1),
+    usageRetentionDays: usageRetentionDays(env),
     shutdownGraceMs: intVar(env, 'SWITCHBOARD_SHUTDOWN_GRACE_MS', 30_000, 100),
   };
 }

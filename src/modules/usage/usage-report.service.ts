@@ -50,7 +50,13 @@ export interface SummaryRow extends Figures {
   provider?: string | null;
 }
 
-export interface UsageSummary {
+/** Set when a range reaches before the oldest record kept (retention dropped older partitions). */
+export interface RetentionFlags {
+  source?: 'rollup' | 'rollup_and_records';
+  raw_available_from?: string;
+}
+
+export interface UsageSummary extends RetentionFlags {
   data: SummaryRow[];
   totals: Figures;
 }
@@ -158,8 +164,10 @@ export class UsageReportService {
       provider: 'provider',
     };
     // Whole UTC days inside [from, to) come from the rollup; the partial days at either end (if any) from
-    // usage_records. Both are written in one statement, so the union is exact.
-    const plan = splitRange(f.from, f.to);
+    // usage_records. Both are written in one statement, so the union is exact. A partial day older than
+    // the records kept (retention) is read from the rollup as a whole day, and the answer says so.
+    const horizon = await this.rawAvailableFrom();
+    const plan = splitRange(f.from, f.to, horizon);
     const parts: string[] = [];
     if (plan.days) {
       const col = {
@@ -214,12 +222,35 @@ export class UsageReportService {
       data.push(row);
       addTotals(totals, row);
     }
-    return { data: groupBy.length ? data : data.length ? [data[0]] : [], totals: finishTotals(totals) };
+    return {
+      data: groupBy.length ? data : data.length ? [data[0]] : [],
+      totals: finishTotals(totals),
+      ...retentionFlags(f, horizon),
+    };
   }
 
-  async logs(f: UsageFilters, limitRaw: unknown, cursorRaw: unknown): Promise<Page<Record<string, unknown>>> {
+  /**
+   * The oldest time usage_records still holds every record for: the lower bound of its oldest partition,
+   * or null while no partition was dropped (the oldest one starts at MINVALUE). A catalog read.
+   */
+  async rawAvailableFrom(): Promise<Date | null> {
+    const rows = await this.db.prisma.$queryRawUnsafe<Array<{ horizon: Date | null }>>(
+      `SELECT min(range_from) AS horizon FROM usage_record_partitions WHERE NOT is_default
+       HAVING bool_and(range_from IS NOT NULL)`,
+    );
+    return rows[0]?.horizon ?? null;
+  }
+
+  /** A range wholly older than the records kept answers an empty page, flagged, without a query. */
+  async logs(
+    f: UsageFilters,
+    limitRaw: unknown,
+    cursorRaw: unknown,
+  ): Promise<Page<Record<string, unknown>> & RetentionFlags> {
     const limit = parseLimit(limitRaw);
     const after = decodeCursor(typeof cursorRaw === 'string' ? cursorRaw : undefined, isPosition);
+    const flags = retentionFlags(f, await this.rawAvailableFrom());
+    if (flags.source === 'rollup') return { data: [], next_cursor: null, ...flags };
     const rows = await this.logRows(f, limit + 1, after);
     const more = rows.length > limit;
     const shown = more ? rows.slice(0, limit) : rows;
@@ -227,15 +258,23 @@ export class UsageReportService {
     return {
       data: shown,
       next_cursor: more && last ? encodeCursor({ t: last.created_at, id: last.id }) : null,
+      ...flags,
     };
   }
 
-  /** Streams every matching record as CSV, page by page (constant memory). */
+  /**
+   * Streams every matching record as CSV, page by page (constant memory). A range reaching before the
+   * records kept carries the flags as headers (`x-usage-source`, `x-usage-raw-available-from`).
+   */
   async logsCsv(f: UsageFilters, res: Response): Promise<void> {
+    const flags = retentionFlags(f, await this.rawAvailableFrom());
     res.status(200);
     res.setHeader('content-type', 'text/csv; charset=utf-8');
     res.setHeader('content-disposition', 'attachment; filename="usage.csv"');
+    if (flags.source) res.setHeader('x-usage-source', flags.source);
+    if (flags.raw_available_from) res.setHeader('x-usage-raw-available-from', flags.raw_available_from);
     res.write(`${LOG_COLUMNS.join(',')}\n`);
+    if (flags.source === 'rollup') return void res.end();
     let after: { t: string; id: string } | undefined;
     for (;;) {
       const rows = await this.logRows(f, 1000, after);
@@ -320,16 +359,42 @@ interface RangePlan {
   raw: Array<{ from?: Date; to?: Date }>;
 }
 
-/** Splits [from, to) into whole UTC days (rollup) and the partial days around them (raw records). */
-export function splitRange(from: Date | undefined, to: Date | undefined): RangePlan {
-  const firstDay =
-    from && (isDayAligned(from) ? from : new Date((Math.floor(from.getTime() / DAY_MS) + 1) * DAY_MS));
-  const endDay = to && new Date(Math.floor(to.getTime() / DAY_MS) * DAY_MS);
+/**
+ * Splits [from, to) into whole UTC days (rollup) and the partial days around them (raw records). A
+ * partial day before `horizon` (the oldest record kept; a UTC day boundary) has no records left: it is
+ * read from the rollup as a whole day instead.
+ */
+export function splitRange(
+  fromAsked: Date | undefined,
+  toAsked: Date | undefined,
+  horizon: Date | null = null,
+): RangePlan {
+  const from = horizon && fromAsked && fromAsked < horizon ? dayFloor(fromAsked) : fromAsked;
+  const to = horizon && toAsked && toAsked <= horizon ? dayCeil(toAsked) : toAsked;
+  const firstDay = from && (isDayAligned(from) ? from : dayCeil(from));
+  const endDay = to && dayFloor(to);
   if (firstDay && endDay && firstDay.getTime() >= endDay.getTime()) return { raw: [{ from, to }] };
   const raw: RangePlan['raw'] = [];
   if (from && firstDay && firstDay.getTime() !== from.getTime()) raw.push({ from, to: firstDay });
   if (to && endDay && endDay.getTime() !== to.getTime()) raw.push({ from: endDay, to });
   return { days: { from: firstDay, to: endDay }, raw };
+}
+
+function dayFloor(d: Date): Date {
+  return new Date(Math.floor(d.getTime() / DAY_MS) * DAY_MS);
+}
+
+function dayCeil(d: Date): Date {
+  return new Date(Math.ceil(d.getTime() / DAY_MS) * DAY_MS);
+}
+
+/** The flags of a range that reaches before `horizon` (records older than it were dropped); else none. */
+export function retentionFlags(f: { from?: Date; to?: Date }, horizon: Date | null): RetentionFlags {
+  if (!horizon || (f.from && f.from >= horizon)) return {};
+  return {
+    source: f.to && f.to <= horizon ? 'rollup' : 'rollup_and_records',
+    raw_available_from: horizon.toISOString(),
+  };
 }
 
 function isoDay(d: Date): string {

@@ -1,4 +1,4 @@
-import { splitRange } from './usage-report.service';
+import { retentionFlags, splitRange } from './usage-report.service';
 
 const d = (s: string) => new Date(s);
 
@@ -38,6 +38,34 @@ describe('splitRange: whole UTC days from the rollup, partial days from the reco
     });
     expect(splitRange(d('2026-10-01T12:00:00Z'), d('2026-10-02T12:00:00Z'))).toEqual({
       raw: [{ from: d('2026-10-01T12:00:00Z'), to: d('2026-10-02T12:00:00Z') }],
+    });
+  });
+});
+
+describe('ranges older than the records kept (retention)', () => {
+  const horizon = d('2026-10-01T00:00:00Z');
+
+  it('a partial day before the horizon is read from the rollup as a whole day', () => {
+    expect(splitRange(d('2026-09-10T13:30:00Z'), d('2026-10-05T08:15:00Z'), horizon)).toEqual({
+      days: { from: d('2026-09-10T00:00:00Z'), to: d('2026-10-05T00:00:00Z') },
+      raw: [{ from: d('2026-10-05T00:00:00Z'), to: d('2026-10-05T08:15:00Z') }],
+    });
+    expect(splitRange(d('2026-09-10T13:30:00Z'), d('2026-09-10T14:00:00Z'), horizon)).toEqual({
+      days: { from: d('2026-09-10T00:00:00Z'), to: d('2026-09-11T00:00:00Z') },
+      raw: [],
+    });
+  });
+
+  it('flags a range reaching before the horizon, and only such a range', () => {
+    expect(retentionFlags({ from: d('2026-10-02T00:00:00Z') }, horizon)).toEqual({});
+    expect(retentionFlags({}, null)).toEqual({});
+    expect(retentionFlags({}, horizon)).toEqual({
+      source: 'rollup_and_records',
+      raw_available_from: '2026-10-01T00:00:00.000Z',
+    });
+    expect(retentionFlags({ from: d('2026-09-01T00:00:00Z'), to: horizon }, horizon)).toEqual({
+      source: 'rollup',
+      raw_available_from: '2026-10-01T00:00:00.000Z',
     });
   });
 });

@@ -2,10 +2,12 @@ import { Global, Injectable, Module } from '@nestjs/common';
 import type { Prisma } from '../../generated/prisma/client';
 import { PrismaService } from '../../database/prisma.service';
 import { SPEND_READER, type SpendReader } from '../teams/spend-reader';
+import { droppedSpendSql } from './spend-pending';
 
 /**
  * `spend_usd` for the admin views of keys and teams: the exact sum of the current period's usage
- * records (they land within seconds of each answer). Admin reads only, never the request path.
+ * records (they land within seconds of each answer), plus the rollup's for days whose records retention
+ * dropped (lifetime budgets only). Admin reads only, never the request path.
  */
 @Injectable()
 export class UsageSpendReader implements SpendReader {
@@ -26,7 +28,8 @@ export class UsageSpendReader implements SpendReader {
     db: Prisma.TransactionClient = this.prisma,
   ): Promise<string> {
     const rows = await db.$queryRawUnsafe<Array<{ s: string }>>(
-      `SELECT COALESCE(SUM(cost_usd), 0)::text AS s FROM usage_records WHERE ${column} = $1::uuid AND created_at >= $2`,
+      `SELECT (COALESCE(SUM(cost_usd), 0) + ${droppedSpendSql(column)})::text AS s
+       FROM usage_records WHERE ${column} = $1::uuid AND created_at >= $2`,
       id,
       since,
     );

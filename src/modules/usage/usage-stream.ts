@@ -100,7 +100,7 @@ WITH src AS (
     status_code, error_type, prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens,
     cache_write_tokens, images, audio_seconds, video_seconds, cost_usd, latency_ms, ttft_ms, stream, estimated
   FROM src
-  ON CONFLICT (id) DO NOTHING
+  ON CONFLICT (id, created_at) DO NOTHING
   RETURNING created_at, key_id, team_id, model, provider, status_code, prompt_tokens, completion_tokens,
     reasoning_tokens, cached_tokens, images, audio_seconds, video_seconds, cost_usd
 ), rolled AS (

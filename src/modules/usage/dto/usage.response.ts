@@ -28,8 +28,29 @@ export class UsageSummaryRowResponse extends UsageTotalsResponse {
   @ApiPropertyOptional(GROUP('group_by=provider')) provider?: string | null;
 }
 
+/**
+ * Present only when the range reaches before the oldest usage record kept (SWITCHBOARD_USAGE_RETENTION_DAYS
+ * dropped the older partitions): that part is served from the daily rollup.
+ */
+export class UsageRetentionFlags {
+  @ApiPropertyOptional({
+    type: String,
+    enum: ['rollup', 'rollup_and_records'],
+    description:
+      '`rollup`: the whole range is older than raw_available_from and comes from the daily rollup only (whole UTC days; no per-record logs); `rollup_and_records`: the part before raw_available_from does',
+  })
+  source?: 'rollup' | 'rollup_and_records';
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description: 'the oldest time per-record usage is kept for; older records were dropped by retention',
+  })
+  raw_available_from?: string;
+}
+
 /** `GET /admin/usage/summary` and `GET /v1/usage`. */
-export class UsageSummaryResponse {
+export class UsageSummaryResponse extends UsageRetentionFlags {
   @ApiProperty({
     type: [UsageSummaryRowResponse],
     description: 'one row per group (one row without group_by)',
@@ -69,4 +90,14 @@ export class UsageLogResponse {
   estimated!: boolean;
 }
 
-export class UsageLogPage extends PageOf(UsageLogResponse) {}
+export class UsageLogPage extends PageOf(UsageLogResponse) {
+  @ApiPropertyOptional({ enum: ['rollup', 'rollup_and_records'], description: 'see the summary' })
+  source?: 'rollup' | 'rollup_and_records';
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description: 'records older than this were dropped by retention (their totals stay in the summary)',
+  })
+  raw_available_from?: string;
+}
