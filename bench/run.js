@@ -13,11 +13,13 @@ const { HAS_TASKSET, cpuMicros, memMB, rssSampler } = require('./lib/proc');
 const { pickTool, runLoad, runProbe } = require('./lib/load');
 const T = require('./lib/targets');
 const { aggregate, markdown } = require('./lib/report');
+const { scrape } = require('./lib/soak-sampler');
 const { NAMES: SCENARIOS, parseScenarios, isStream, isMessages } = require('./lib/scenarios');
 
 const USAGE = `usage: npm run bench -- [options]
   --quick                 ~1 minute smoke run (1 s load runs, 0.5 s probes)
-  --only=a,b              targets: direct, bare, gateway, portkey (default: direct,bare,gateway)
+  --only=a,b              targets: direct, bare, gateway (split set-up), installed (as installed),
+                          portkey (default: direct,bare,gateway,installed)
   --peers                 also measure peers installed in bench/peers (Portkey)
   --scenario=a,b          nonstream, stream (chat completions, every target); messages-translated,
                           messages-translated-stream (POST /v1/messages for bench-openai, translated),
@@ -33,6 +35,7 @@ const USAGE = `usage: npm run bench -- [options]
   --no-limits             virtual key without rate limits or budget, and no team (default: a key in a team,
                           both with rpm/tpm limits and a budget far out of reach, so admission runs)
   --chunk-delay-ms=N      fake upstream pause between stream chunks (default 0)
+  --note=TEXT             a line for the report's header (e.g. what else ran on the machine)
   --out=NAME              write bench/results/NAME.md and NAME.json instead of latest.md / latest.json
   --soak                  soak instead: fake upstream + gateway (api + worker) only, one long run of mixed
                           OpenAI/Gemini traffic (JSON and stream) with aborted streams, upstream faults and
@@ -40,9 +43,10 @@ const USAGE = `usage: npm run bench -- [options]
                           records checked exactly once; bench/results/soak.md (--only, --scenario, --conc,
                           --rounds, --duration, --tool do not apply)
   --soak-duration=S       soak length in seconds (default 300)
-  --soak-conc=N           soak concurrency (default 16)`;
+  --soak-conc=N           soak concurrency (default 16)
+  --soak-setup=S          split (api + worker processes, default) or installed (npm start, role all)`;
 
-const ALL_TARGETS = ['direct', 'bare', 'gateway', 'portkey'];
+const ALL_TARGETS = ['direct', 'bare', 'gateway', 'installed', 'portkey'];
 const RESULTS = path.join(__dirname, 'results');
 const log = (msg) => console.log(`[bench] ${msg}`);
 const list = (v) =>
@@ -52,7 +56,7 @@ const list = (v) =>
     .filter(Boolean);
 
 const DEFAULTS = {
-  targets: ['direct', 'bare', 'gateway'],
+  targets: ['direct', 'bare', 'gateway', 'installed'],
   scenarios: SCENARIOS,
   out: 'latest',
   conc: [1, 16, 64],
@@ -66,6 +70,7 @@ const DEFAULTS = {
   soak: false,
   soakDuration: 300,
   soakConc: 16,
+  soakSetup: 'split',
 };
 const QUICK = { quick: true, duration: 1, probeDuration: 0.5, warmup: 1 };
 
@@ -93,8 +98,10 @@ function parseArgs(argv) {
     else if (k === 'soak') o.soak = true;
     else if (k === 'soak-duration') o.soakDuration = Number(v);
     else if (k === 'soak-conc') o.soakConc = Number(v);
+    else if (k === 'soak-setup') o.soakSetup = v;
     else if (k === 'chunk-delay-ms') o.chunkDelayMs = Number(v);
     else if (k === 'out') o.out = v;
+    else if (k === 'note') o.note = a.slice(a.indexOf('=') + 1);
     else throw new Error(`unknown option ${a}\n${USAGE}`);
   }
   if (o.only) o.targets = o.only;
@@ -106,17 +113,40 @@ function parseArgs(argv) {
   if (!(o.soakDuration >= 1) || !(Number.isInteger(o.soakConc) && o.soakConc >= 1)) {
     throw new Error(`--soak-duration must be ≥ 1 s and --soak-conc a positive integer\n${USAGE}`);
   }
+  if (!['split', 'installed'].includes(o.soakSetup))
+    throw new Error(`--soak-setup: split or installed\n${USAGE}`);
   o.targets = ALL_TARGETS.filter((t) => o.targets.includes(t)); // fixed order, no duplicates
   return o;
 }
 
-/** One load run with the target's CPU time and RSS sampled around it. */
+/**
+ * prom-client samples the loop every 10 ms (eventLoopMonitoringPrecision) and its histogram holds each
+ * whole interval between two samples, so an idle loop reads ~10 ms: the delay is what is beyond it.
+ */
+const LOOP_SAMPLING_MS = 10;
+
+/**
+ * One load run with the target's CPU time and RSS sampled around it, and for the gateway its event-loop
+ * delay over the run: prom-client's monitorEventLoopDelay histogram is reset by each /metrics scrape, so
+ * a scrape before the run starts the window and the one after reads it (neither is inside the run).
+ */
 async function measureLoad(tool, t, scenario, conc, seconds) {
+  if (t.metricsUrl) await scrape(t.metricsUrl, t.metricsHeaders);
   const stopRss = rssSampler(t.pid);
   const cpu0 = cpuMicros(t.pid);
   const r = await runLoad(tool, t.request(scenario), conc, seconds);
   const cpu = cpuMicros(t.pid) - cpu0;
-  return { ...r, cpuUsPerReq: r.requests ? cpu / r.requests : null, rssMB: stopRss() };
+  const m = { ...r, cpuUsPerReq: r.requests ? cpu / r.requests : null, rssMB: stopRss() };
+  if (t.metricsUrl) {
+    const lag = await scrape(t.metricsUrl, t.metricsHeaders);
+    const beyond = (x) => (x == null ? null : Math.max(0, x - LOOP_SAMPLING_MS));
+    Object.assign(m, {
+      loopP50: beyond(lag.lagP50),
+      loopP99: beyond(lag.lagP99),
+      loopMax: beyond(lag.lagMax),
+    });
+  }
+  return m;
 }
 
 async function measureProbe(t, scenario, conc, seconds) {
@@ -138,6 +168,12 @@ async function measureProbe(t, scenario, conc, seconds) {
     tot99: r.total.p99,
   };
 }
+
+const loadAvg = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ');
 
 function gitCommit() {
   const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: __dirname, encoding: 'utf8' });
@@ -177,6 +213,7 @@ async function main() {
   const stopAll = () => Promise.all(cleanup.splice(0).map((f) => f().catch(() => {})));
   process.once('SIGINT', () => stopAll().then(() => process.exit(130)));
   try {
+    meta.loadBefore = loadAvg();
     const up = await T.startFakeUpstream(o.chunkDelayMs);
     cleanup.push(up.stop);
     const targets = [];
@@ -214,8 +251,18 @@ async function main() {
     for (const t of targets) if (t.note) meta.pinning += `; ${t.note}`;
 
     const serving = (sc) => targets.filter((t) => t.request(sc));
+    // The split gateway moves Redis and Postgres off its core only while it is measured (enter/leave).
+    const during = async (t, fn) => {
+      t.enter?.();
+      try {
+        return await fn();
+      } finally {
+        t.leave?.();
+      }
+    };
     for (const t of targets) {
-      for (const sc of o.scenarios) if (t.request(sc)) await runLoad(tool, t.request(sc), 16, o.warmup);
+      for (const sc of o.scenarios)
+        if (t.request(sc)) await during(t, () => runLoad(tool, t.request(sc), 16, o.warmup));
     }
 
     const records = [];
@@ -229,11 +276,12 @@ async function main() {
           const order = ts.map((_, i) => ts[(i + round) % ts.length]);
           for (const t of order) {
             const base = { round, scenario, conc, target: t.name };
-            const m = await measureLoad(tool, t, scenario, conc, o.duration);
+            const m = await during(t, () => measureLoad(tool, t, scenario, conc, o.duration));
             records.push({ ...base, kind: 'load', ...m });
             let line = `${m.rps.toFixed(0)} req/s, p50 ${m.p50?.toFixed(3)} ms, ${m.cpuUsPerReq?.toFixed(0)} µs CPU/req`;
+            if (m.loopP99 != null) line += `, loop delay p99 ${m.loopP99.toFixed(1)} ms`;
             if (isStream(scenario)) {
-              const p = await measureProbe(t, scenario, conc, o.probeDuration);
+              const p = await during(t, () => measureProbe(t, scenario, conc, o.probeDuration));
               records.push({ ...base, kind: 'probe', ...p });
               line += `, first byte p50 ${p.fb50?.toFixed(3)} ms`;
             }
@@ -245,6 +293,7 @@ async function main() {
     }
 
     for (const t of targets) t.hwmMB = memMB(t.pid).hwm;
+    meta.loadAfter = loadAvg();
     const agg = aggregate(records);
     const md = await pretty(markdown(meta, agg, targets, skipped));
     fs.mkdirSync(RESULTS, { recursive: true });

@@ -18,7 +18,8 @@ const { summary } = require('./lib/stats');
 const o = JSON.parse(process.argv[2]);
 const base = new URL(o.base);
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
-const end = Date.now() + o.durationSec * 1000;
+const start = Date.now();
+const end = start + o.durationSec * 1000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const counters = {};
 const nextId = (kind) => `soak-${o.tag}-${kind}-${(counters[kind] = (counters[kind] || 0) + 1)}`;
@@ -74,8 +75,13 @@ async function mixLoop(out, state) {
     const res = await send(r, 'm');
     const ok = res.status === 200 && !res.cut && r.expect.every((e) => res.body.includes(e));
     out.sent++;
-    if (ok) out.latencies.push(res.ms);
-    else bump(out.bad, `${r.name}: ${outcome(res)}`);
+    // per minute of the run, by when the request ended: minute 1 is compared with the last (lib/soak-report.js)
+    const m = (out.minutes[Math.floor((Date.now() - start) / 60_000)] ||= { sent: 0, latencies: [] });
+    m.sent++;
+    if (ok) {
+      out.latencies.push(res.ms);
+      m.latencies.push(res.ms);
+    } else bump(out.bad, `${r.name}: ${outcome(res)}`);
   }
 }
 
@@ -144,7 +150,7 @@ async function videoLoop(out) {
 
 async function main() {
   const t0 = Date.now();
-  const mix = { sent: 0, latencies: [], bad: {} };
+  const mix = { sent: 0, latencies: [], bad: {}, minutes: [] };
   const abort = { sent: 0, outcomes: {} };
   const faults = {};
   const video = { submitted: 0, submitErrors: {}, polls: 0, settled: {}, timedOut: 0, settleMs: [] };
@@ -166,7 +172,22 @@ async function main() {
     JSON.stringify({
       loadSec,
       ids,
-      mix: { sent: mix.sent, ok, rps: mix.sent / loadSec, p50, p90, p99, bad: mix.bad },
+      mix: {
+        sent: mix.sent,
+        ok,
+        rps: mix.sent / loadSec,
+        p50,
+        p90,
+        p99,
+        bad: mix.bad,
+        // full minutes only (the last, partial one would understate its rate)
+        minutes: mix.minutes.slice(0, Math.floor(loadSec / 60)).map((m, i) => ({
+          minute: i + 1,
+          sent: m?.sent ?? 0,
+          rps: (m?.sent ?? 0) / 60,
+          ...summary(m?.latencies ?? []),
+        })),
+      },
       abort,
       faults,
       video: {

@@ -77,16 +77,53 @@ function verdicts(res, short) {
       `| API heap used, MB: start → end of the load → idle | ${series(res.samples, 'heapMB', mb)} |`,
       `| API active handles: start → end of the load → idle | ${series(res.samples, 'handles', n)} |`,
       `| API open fds: start → end of the load → idle | ${series(res.samples, 'apiFds', n)} |`,
-      `| worker RSS, MB / open fds: start → end of the load → idle | ${series(res.samples, 'workerMB', mb)} / ${series(res.samples, 'workerFds', n)} |`,
+      res.setup === 'installed'
+        ? '| worker | none: the usage writer runs in the API process (role `all`) |'
+        : `| worker RSS, MB / open fds: start → end of the load → idle | ${series(res.samples, 'workerMB', mb)} / ${series(res.samples, 'workerFds', n)} |`,
       `| mixed traffic: requests/s, latency p50 / p90 / p99 (to the last byte) | ${f(load.mix.rps, 0)}; ${f(load.mix.p50, 2)} / ${f(load.mix.p90, 2)} / ${f(load.mix.p99, 2)} ms |`,
     ],
   };
+}
+
+/** Minute 1 vs the last full minute: throughput and RSS must stay within MAX_DRIFT; the rest is shown. */
+function minuteRows(mm) {
+  if (!mm) return { ok: true, rows: ['_under 2 full minutes: not compared_'] };
+  const { first: a, last: b } = mm;
+  const change = (x, y) => (x == null || y == null || !x ? null : (y - x) / x);
+  const pct = (c) => (c == null ? 'n/a' : `${signed(c * 100, 1)} %`);
+  const judged = [
+    ['mixed traffic, requests/s', 'rps', 0, (c) => c >= -MAX_DRIFT],
+    ['API RSS, MB (last sample of the minute)', 'rssMB', 1, (c) => Math.abs(c) <= MAX_DRIFT],
+  ];
+  const shown = [
+    ['mixed traffic latency p50, ms', 'p50', 2],
+    ['mixed traffic latency p99, ms', 'p99', 2],
+    ['event-loop delay p99, ms (worst sample of the minute)', 'loopP99', 2],
+  ];
+  let ok = true;
+  const rows = [
+    `| | minute ${a.minute} | minute ${b.minute} | change | within ${MAX_DRIFT * 100} % |`,
+    '| --- | ---: | ---: | ---: | --- |',
+  ];
+  for (const [label, k, d, pass] of judged) {
+    const c = change(a[k], b[k]);
+    const good = c != null && pass(c);
+    ok &&= good;
+    rows.push(`| ${label} | ${f(a[k], d)} | ${f(b[k], d)} | ${pct(c)} | ${mark(good)} |`);
+  }
+  for (const [label, k, d] of shown)
+    rows.push(
+      `| ${label} | ${f(a[k], d)} | ${f(b[k], d)} | ${pct(change(a[k], b[k]))} | (shown, not judged) |`,
+    );
+  return { ok, rows };
 }
 
 function markdown(meta, res) {
   const { a, load, samples, label, mix, usage, video } = res;
   const short = meta.soakDuration < 2 * FULL_WARMUP_SEC;
   const v = verdicts(res, short);
+  const mm = minuteRows(res.minutes);
+  if (!short) v.ok &&= mm.ok;
   const out = [
     '# Switchboard soak — mixed traffic, aborted streams, upstream faults and video tasks',
     '',
@@ -101,7 +138,8 @@ function markdown(meta, res) {
       'between upstream faults (500, 429, a stream whose socket dies after three chunks, a JSON body cut in ' +
       'half; the gateway retries them as configured); a video task (`sora-2` on a fake provider that ' +
       `completes on its 3rd poll) submitted every 2 s and polled every second until it settles, by the ` +
-      'gateway in two processes (role `api` and role `worker`). Each request carries its own `x-request-id`; ' +
+      `gateway ${res.setup === 'installed' ? 'as installed (`npm start`: one process, role `all`)' : 'in two processes (role `api` and role `worker`)'}. ` +
+      'Each request carries its own `x-request-id`; ' +
       'at the deadline no new request starts and those in flight are awaited. ' +
       `Every ${SAMPLE_SEC} s: VmRSS, CPU and open fds from /proc, and heap used, active handles and the ` +
       "event-loop delay (prom-client's monitorEventLoopDelay histogram, reset at each scrape) from the API's " +
@@ -112,6 +150,14 @@ function markdown(meta, res) {
     '| check | result |',
     '| --- | --- |',
     ...v.rows,
+    '',
+    `## Minute 1 against minute ${res.minutes?.last.minute ?? 'n/a'} (set-up: ${res.setup})`,
+    '',
+    'Throughput must not fall by more than 10 % and the RSS not move by more than 10 % between the first ' +
+      'full minute and the last; latency and event-loop delay are shown (on a shared machine their tails ' +
+      'follow the other work running on it).',
+    '',
+    ...mm.rows,
     '',
     '## Requests and usage records, by kind',
     '',

@@ -156,4 +156,4 @@ function startSampler(t0, { apiPid, workerPid, metricsUrl, headers }) {
   };
 }
 
-module.exports = { startSampler, parseMetrics, fdsByKind, SAMPLE_SEC };
+module.exports = { startSampler, parseMetrics, fdsByKind, scrape, SAMPLE_SEC };

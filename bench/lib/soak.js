@@ -65,6 +65,31 @@ function analyse(samples, durationSec) {
   };
 }
 
+/**
+ * Minute 1 against the last full minute (minute 5 of the default 300 s): the mix's requests/s and
+ * latency (soak-load.js, by minute) and the API's RSS and event-loop delay (the samples taken in each
+ * minute: RSS the last, loop delay p99 the worst). null when the run is shorter than 2 minutes.
+ */
+function minuteOneVsLast(minutes, samples) {
+  if (!minutes || minutes.length < 2) return null;
+  const last = minutes[minutes.length - 1];
+  const inMinute = (k) => samples.filter((s) => !s.idle && s.t > (k - 1) * 60 && s.t <= k * 60 + 1);
+  const side = (m) => {
+    const ss = inMinute(m.minute);
+    const rss = ss.filter((s) => s.apiMB != null);
+    const lag = ss.map((s) => s.lagP99).filter((x) => x != null);
+    return {
+      minute: m.minute,
+      rps: m.rps,
+      p50: m.p50,
+      p99: m.p99,
+      rssMB: rss.length ? rss[rss.length - 1].apiMB : null,
+      loopP99: lag.length ? Math.max(...lag) : null,
+    };
+  };
+  return { first: side(minutes[0]), last: side(last) };
+}
+
 const VIDEO_KEY = 'sk-fake-video-soak';
 const VIDEO_POLLS = 3; // the fake provider completes a task on its 3rd poll
 const GATEWAY_VIDEO_POLL = { SWITCHBOARD_VIDEO_POLL_MS: '1000', SWITCHBOARD_VIDEO_POLL_MAX_MS: '2000' };
@@ -164,8 +189,11 @@ async function runSoak(o, meta, { log, pretty }) {
     );
     cleanup.push(() => stop(fakeVideo));
     const videoPort = Number((await waitForLine(fakeVideo, /LISTENING (\d+)/))[1]);
-    log('starting gateway (api + worker)…');
+    log(
+      `starting gateway (${o.soakSetup === 'split' ? 'api + worker' : 'as installed: npm start, role all'})…`,
+    );
     const t = await T.gateway(up, {
+      setup: o.soakSetup,
       virtualKey: o.virtualKey,
       limits: o.limits,
       log,
@@ -173,7 +201,8 @@ async function runSoak(o, meta, { log, pretty }) {
       env: GATEWAY_VIDEO_POLL,
     });
     cleanup.push(t.stop);
-    if (t.note) meta.pinning += `; ${t.note}`;
+    t.enter(); // split: Redis and Postgres off the API's core for the whole soak (installed: a no-op)
+    if (t.note) meta.pinning += `; ${t.note.replace("the split gateway's runs", 'the soak')}`;
     const reqs = t.mixedRequests();
     await T.validateMixed(reqs);
     log(`validated ${reqs.map((r) => r.name).join(', ')}: 200`);
@@ -226,6 +255,8 @@ async function runSoak(o, meta, { log, pretty }) {
     };
     const idleFds = { api: fdsByKind(t.pid, ports), worker: fdsByKind(t.workerPid, ports) };
     const res = {
+      setup: o.soakSetup,
+      minutes: minuteOneVsLast(load.mix.minutes, samples),
       label: t.label,
       mix: reqs.map((r) => r.name),
       load,
@@ -239,7 +270,18 @@ async function runSoak(o, meta, { log, pretty }) {
     const md = await pretty(markdown(meta, res));
     fs.mkdirSync(RESULTS, { recursive: true });
     fs.writeFileSync(path.join(RESULTS, 'soak.md'), md);
-    const json = { meta, target: t.label, mix: res.mix, load, analysis: a, usage, video, samples, idleFds };
+    const json = {
+      meta,
+      target: t.label,
+      minutes: res.minutes,
+      mix: res.mix,
+      load,
+      analysis: a,
+      usage,
+      video,
+      samples,
+      idleFds,
+    };
     fs.writeFileSync(path.join(RESULTS, 'soak.json'), JSON.stringify(json, null, 2) + '\n');
     console.log(`\n${md}`);
     log('wrote bench/results/soak.md and bench/results/soak.json');
@@ -248,4 +290,4 @@ async function runSoak(o, meta, { log, pretty }) {
   }
 }
 
-module.exports = { runSoak, slope, analyse, warmupFor };
+module.exports = { runSoak, slope, analyse, warmupFor, minuteOneVsLast };

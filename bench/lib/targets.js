@@ -344,9 +344,43 @@ function gatewayRequest(base, key) {
   return (scenario) => (isMessages(scenario) ? messages(scenario) : chat(scenario));
 }
 
-/** opts: virtualKey, limits, log; extraModels (YAML lines, see gatewayConfig) and env (more settings) for the soak. */
-async function gateway(up, { virtualKey, limits = true, log, extraModels = [], env: extraEnv = {} }) {
-  const main = buildGatewayIfNeeded(log);
+/**
+ * The two set-ups the gateway is measured in (issue 19), started side by side in one run:
+ * - `split`: the `api` role alone on core 0; the `worker` role (usage writer) on core 1, and the machine's
+ *   Redis and Postgres moved to core 1 while this target is measured (enter/leave, see pinServices);
+ * - `installed`: `npm start` as the README runs it, one process in the default `all` role (API and worker),
+ *   on core 0, sharing the machine with Redis and Postgres where the scheduler puts them (nothing moved).
+ */
+const SETUPS = {
+  split: { name: 'gateway', label: 'Switchboard split' },
+  installed: { name: 'installed', label: 'Switchboard as installed' },
+};
+
+/**
+ * opts: setup ('split' by default, or 'installed'), virtualKey, limits, log; extraModels (YAML lines, see
+ * gatewayConfig) and env (more settings) for the soak; nodeFlags (more node flags for the API process,
+ * e.g. bench/cpu-profile.js's --cpu-prof); for bench/callgrind-ab.js: wrap (a command the API process runs
+ * under, e.g. valgrind and its options), main (another build's dist/main.js, run from its own checkout)
+ * and readyTimeoutMs.
+ */
+async function gateway(
+  up,
+  {
+    setup = 'split',
+    virtualKey,
+    limits = true,
+    log,
+    extraModels = [],
+    env: extraEnv = {},
+    nodeFlags = [],
+    wrap = [],
+    main: mainOverride,
+    readyTimeoutMs = 60_000,
+  },
+) {
+  if (!SETUPS[setup]) throw new Error(`unknown gateway set-up ${setup} (split or installed)`);
+  const main = mainOverride ? path.resolve(mainOverride) : buildGatewayIfNeeded(log);
+  const cwd = mainOverride ? path.dirname(path.dirname(main)) : ROOT;
   const databaseUrl =
     process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/switchboard_bench';
   await prepareDatabase(databaseUrl, log);
@@ -358,7 +392,7 @@ async function gateway(up, { virtualKey, limits = true, log, extraModels = [], e
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     // Its own keys: the usage stream of an instance running beside the bench is never shared.
-    SWITCHBOARD_REDIS_PREFIX: benchPrefix('gateway'),
+    SWITCHBOARD_REDIS_PREFIX: benchPrefix(setup === 'split' ? 'gateway' : setup),
     SWITCHBOARD_MASTER_KEY: MASTER_KEY,
     SWITCHBOARD_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
     SWITCHBOARD_CONFIG: cfg.file,
@@ -366,42 +400,72 @@ async function gateway(up, { virtualKey, limits = true, log, extraModels = [], e
     NODE_ENV: 'production',
     ...extraEnv,
   };
+  delete env.SWITCHBOARD_ROLE;
   const start = startCommand();
   Object.assign(env, start.env);
-  const api = spawnPinned(TARGET_CORE, process.execPath, [...start.flags, main], {
-    cwd: ROOT,
-    env: { ...env, PORT: String(port), SWITCHBOARD_ROLE: 'api' },
+  const role = setup === 'split' ? { SWITCHBOARD_ROLE: 'api' } : {}; // installed: the default role, `all`
+  const [cmd, ...pre] = [...wrap, process.execPath];
+  const api = spawnPinned(TARGET_CORE, cmd, [...pre, ...start.flags, ...nodeFlags, main], {
+    cwd,
+    env: { ...env, PORT: String(port), ...role },
   });
   // The worker (usage writer) shares the load generator's core, never the gateway's (issue: "not pinned to that core").
-  const worker = spawnPinned(UPSTREAM_CORE, process.execPath, [...start.flags, main], {
-    cwd: ROOT,
-    env: { ...env, SWITCHBOARD_ROLE: 'worker' },
-  });
-  const services = pinServices(UPSTREAM_CORE);
-  if (services.note) log(services.note);
+  const worker =
+    setup === 'split'
+      ? spawnPinned(UPSTREAM_CORE, process.execPath, [...start.flags, main], {
+          cwd,
+          env: { ...env, SWITCHBOARD_ROLE: 'worker' },
+        })
+      : null;
+  // Redis and Postgres are moved only while the split target is measured (and its warm-up), so the
+  // as-installed target beside it in the same run shares its core with them as a real deployment does.
+  let services = null;
+  const enter = () => {
+    if (setup === 'split' && !services) services = pinServices(UPSTREAM_CORE);
+  };
+  const leave = () => {
+    services?.restore();
+    services = null;
+  };
   const stopAll = async () => {
-    await Promise.all([stop(api), stop(worker)]);
-    services.restore();
+    await Promise.all([stop(api), worker && stop(worker)]);
+    leave();
     await clearPrefix(redisUrl, env.SWITCHBOARD_REDIS_PREFIX).catch(() => undefined);
     fs.rmSync(cfg.dir, { recursive: true, force: true });
   };
   try {
     const base = `http://127.0.0.1:${port}`;
-    await poll(`${base}/health/ready`, (s) => s === 200, 60_000, api);
+    await poll(`${base}/health/ready`, (s) => s === 200, readyTimeoutMs, api);
+    if (worker && worker.exitCode !== null) throw new Error(`worker exited: ${worker.tail.slice(-800)}`);
     const { key, mode } = virtualKey
       ? await gatewayKey(base, log, limits)
       : { key: MASTER_KEY, mode: 'master key' };
+    enter();
+    const note = services?.note || null;
+    if (note) log(note);
+    leave();
+    const where =
+      setup === 'split'
+        ? 'api role alone on core 0, worker + Redis + Postgres on core 1'
+        : 'npm start, role all, one process on core 0, Redis + Postgres not moved';
     return {
-      name: 'gateway',
-      label: `Switchboard gateway (${mode})`,
+      name: SETUPS[setup].name,
+      setup,
+      label: `${SETUPS[setup].label} (${where}; ${mode})`,
+      short: SETUPS[setup].label,
       pid: api.pid,
-      workerPid: worker.pid,
+      child: api, // its stdout, for bench/cpu-profile.js's --trace-gc
+      workerPid: worker?.pid ?? null,
       base,
       key,
       databaseUrl,
+      metricsUrl: `${base}/metrics`,
+      metricsHeaders: { authorization: `Bearer ${MASTER_KEY}` },
       request: gatewayRequest(base, key),
       mixedRequests: () => gatewayMixedRequests(base, key),
-      note: services.note,
+      note: note && `${note.replace("the gateway's runs", "the split gateway's runs")}`,
+      enter,
+      leave,
       stop: stopAll,
     };
   } catch (err) {
@@ -409,6 +473,9 @@ async function gateway(up, { virtualKey, limits = true, log, extraModels = [], e
     throw err;
   }
 }
+
+/** The as-installed gateway target (see SETUPS). */
+const installed = (up, opts) => gateway(up, { ...opts, setup: 'installed' });
 
 async function portkey(up) {
   if (!fs.existsSync(PORTKEY)) {
@@ -474,6 +541,7 @@ module.exports = {
   direct,
   bare,
   gateway,
+  installed,
   portkey,
   validate,
   validateMixed,
